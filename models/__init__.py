@@ -1,0 +1,1 @@
+"""Spam and toxicity classifiers: features, training, evaluation and the shipped artifacts."""

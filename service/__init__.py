@@ -1,0 +1,60 @@
+"""moderato's web application: ``create_app()`` reads like a table of contents."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from service import config, errors, extensions
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the app: settings, connections, error handlers, blueprints."""
+    instance = os.environ.get("MODERATO_INSTANCE_PATH") or str(Path.cwd() / "instance")
+    app = Flask(__name__, instance_path=(overrides or {}).get("INSTANCE_PATH", instance))
+    app.config.update(config.load(app.instance_path, overrides))
+    configure_logging(app)
+    register_proxy_fix(app)
+    register_session_cookie(app)
+    extensions.init_app(app)
+    errors.register_error_handlers(app)
+    register_blueprints(app)
+    return app
+
+
+def configure_logging(app: Flask) -> None:
+    """Log at INFO with a plain, greppable format unless already configured."""
+    if not logging.getLogger().handlers:
+        logging.basicConfig(
+            level=app.config.get("LOG_LEVEL", "INFO"),
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        )
+
+
+def register_proxy_fix(app: Flask) -> None:
+    """Trust ``X-Forwarded-*`` from exactly ``TRUSTED_PROXIES`` hops, and no more."""
+    hops = int(app.config["TRUSTED_PROXIES"])
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+
+
+def register_session_cookie(app: Flask) -> None:
+    """Session cookies: HttpOnly, SameSite=Lax, Secure outside development."""
+    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config.setdefault("SESSION_COOKIE_SECURE", app.config["ENV"] != "development")
+    app.config.setdefault("SESSION_COOKIE_NAME", "moderato_session")
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount each audience's blueprint at its prefix."""
+    from service.api import bp as api_bp
+    from service.ops import bp as ops_bp
+
+    app.register_blueprint(ops_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")

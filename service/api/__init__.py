@@ -1,0 +1,9 @@
+"""The public API: comment intake and reads (``/api/v1``)."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__)
+
+from service.api import intake, reads  # noqa: E402, F401

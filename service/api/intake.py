@@ -1,0 +1,128 @@
+"""``POST /api/v1/comments``: validate, store as pending, enqueue, answer 202."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from flask import Response, current_app, jsonify, redirect, request, url_for
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wrappers import Response as BaseResponse
+
+from service import sites
+from service.api import bp
+from service.auth import KeyIdentity, request_key
+from service.comments import Accepted, IntakeMeta, parent_in_thread, store_new
+from service.errors import BadRequest, NotFound, PayloadTooLarge, UnsupportedMedia, ValidationFailed
+from service.extensions import db, queue
+from service.security import ip_hash
+from service.store.tables import Site
+from service.validation import field_error, validate
+
+FORM_TYPES = ("application/x-www-form-urlencoded",)
+
+
+def read_payload() -> dict[str, Any]:
+    """Return the request body as a mapping; 400, 413 or 415 when it cannot be one."""
+    try:
+        if request.mimetype == "application/json":
+            payload = request.get_json(silent=True)
+            if payload is None:
+                raise BadRequest()
+            if not isinstance(payload, dict):
+                raise BadRequest("The JSON body must be an object.", code="invalid_body")
+            return payload
+        if request.mimetype in FORM_TYPES:
+            return request.form.to_dict(flat=True)
+    except RequestEntityTooLarge as exc:
+        raise PayloadTooLarge() from exc
+    raise UnsupportedMedia()
+
+
+def _meta(payload: dict[str, Any], key: KeyIdentity | None) -> IntakeMeta:
+    """Collect what we keep about the submitter: a keyed IP hash and the user agent."""
+    secret = current_app.config["SECRET_KEY"]
+    if key is not None:
+        return IntakeMeta(
+            ip_hash=ip_hash(secret, _str(payload.get("user_ip"))),
+            user_agent=_str(payload.get("user_agent")),
+            referrer=_str(payload.get("referrer")),
+            permalink=_str(payload.get("permalink")),
+            actor=key.actor,
+            signals={"source": "api"},
+        )
+    return IntakeMeta(
+        ip_hash=ip_hash(secret, request.remote_addr),
+        user_agent=request.user_agent.string or None,
+        referrer=request.referrer,
+        actor="public",
+        signals={"source": "form" if request.mimetype in FORM_TYPES else "json"},
+    )
+
+
+def _str(value: Any) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
+
+
+@bp.post("/comments")
+def create_comment() -> BaseResponse:
+    """Accept a comment for moderation."""
+    payload = read_payload()
+    data, errors = validate(
+        payload, check_deliverability=current_app.config["CHECK_EMAIL_DELIVERABILITY"]
+    )
+    with db().session() as session:
+        key = request_key(session, scope="submit")
+        if errors or data is None:
+            raise ValidationFailed(fields=errors)
+        site = session.get(Site, key.site_id) if key else sites.by_slug(session, data.site)
+        if site is None:
+            raise NotFound(f"There is no site {data.site!r}.", code="site_not_found")
+        if data.parent and not parent_in_thread(session, site, data.thread, data.parent):
+            raise ValidationFailed(fields={"parent": field_error("parent_not_found")})
+        accepted = store_new(session, site, data, _meta(payload, key))
+    after_commit(accepted)
+    return _answer(accepted, site)
+
+
+def after_commit(accepted: Accepted) -> None:
+    """Queue the stored comment (and its outbox rows); the sweep catches what fails here."""
+    queue().enqueue_classify(accepted.comment.id)
+    if accepted.deliveries:
+        queue().enqueue_deliveries(accepted.deliveries)
+
+
+def status_url(comment_id: str) -> str:
+    """Return the absolute URL of a comment's status."""
+    return url_for("api.get_comment", comment_id=comment_id, _external=True)
+
+
+def _answer(accepted: Accepted, site: Site) -> BaseResponse:
+    comment_id = accepted.comment.id
+    if _wants_redirect():
+        return redirect(back_url(site, request.referrer, "pending"), code=303)
+    location = status_url(comment_id)
+    resp = jsonify({"id": comment_id, "status": "pending", "status_url": location})
+    resp.status_code = 202
+    resp.headers["Location"] = location
+    return resp
+
+
+def _wants_redirect() -> bool:
+    """Tell whether a browser form (no JavaScript) posted this and expects a page back."""
+    if request.mimetype not in FORM_TYPES:
+        return False
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "text/html"
+
+
+def back_url(site: Site, referrer: str | None, status: str) -> str:
+    """Return where a no-JS form post goes next: back to its page, if that page is the site's."""
+    if referrer and sites.origin_allowed(site, referrer):
+        parts = urlsplit(referrer)
+        query = [
+            (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "moderato"
+        ]
+        query.append(("moderato", status))
+        return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), "comments"))
+    return url_for("ops.status_page", moderato=status, _external=True) + "#comments"

@@ -1,0 +1,129 @@
+"""``GET /api/v1/comments`` (a thread's published comments) and ``GET /api/v1/comments/<id>``."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from flask import Response, current_app, request
+from werkzeug.wrappers import Response as BaseResponse
+
+from service import sites
+from service.api import bp
+from service.auth import request_key, session_user, user_can_moderate
+from service.clock import rfc3339
+from service.comments import decode_cursor, encode_cursor, public_item, published_page
+from service.errors import NotFound, ValidationFailed
+from service.extensions import db
+from service.ids import looks_like_id
+from service.status import State
+from service.store.tables import Comment
+from service.validation import MAX_THREAD, field_error
+
+
+def _json(body: dict[str, Any], status: int = 200) -> Response:
+    return Response(
+        json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+        status=status,
+        mimetype="application/json",
+    )
+
+
+@bp.get("/comments/<comment_id>")
+def get_comment(comment_id: str) -> Response:
+    """Return a comment's state; scores and decision only to its site's key or a moderator."""
+    if not looks_like_id(comment_id):
+        raise NotFound("There is no such comment.", code="comment_not_found")
+    with db().session() as session:
+        comment = session.get(Comment, comment_id)
+        if comment is None:
+            raise NotFound("There is no such comment.", code="comment_not_found")
+        body: dict[str, Any] = {
+            "id": comment.id,
+            "status": comment.state,
+            "created_at": rfc3339(comment.created_at),
+        }
+        if comment.state == State.PUBLISHED.value:
+            body["comment"] = public_item(comment)
+        if _may_see_scores(session, comment):
+            body.update(private_view(comment))
+    resp = _json(body)
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+def _may_see_scores(session: Any, comment: Comment) -> bool:
+    key = request_key(session, scope="read")
+    if key is not None:
+        return key.site_id == comment.site_id
+    user = session_user(session)
+    return user is not None and user_can_moderate(session, user, comment.site_id)
+
+
+def private_view(comment: Comment) -> dict[str, Any]:
+    """Return the scores and the decision, for the site's own key or a moderator."""
+    decision = dict(comment.decision or {})
+    return {
+        "rejection": comment.rejection,
+        "scores": None
+        if comment.spam is None
+        else {"spam": comment.spam, "toxicity": comment.toxicity},
+        "decision": decision or None,
+    }
+
+
+@bp.get("/comments")
+def list_comments() -> BaseResponse:
+    """Return a thread's published comments, oldest first, cursor-paginated, with an ETag."""
+    args = request.args
+    errors: dict[str, dict[str, str]] = {}
+    thread = args.get("thread", "").strip()
+    if not thread:
+        errors["thread"] = field_error("required")
+    elif len(thread) > MAX_THREAD:
+        errors["thread"] = field_error("too_long", limit=MAX_THREAD)
+    order = args.get("order", "oldest")
+    if order not in ("oldest", "newest"):
+        errors["order"] = {"code": "invalid_choice", "message": "Use oldest or newest."}
+    cfg = current_app.config
+    limit = _limit(args.get("limit"), cfg["LIST_PAGE_SIZE"], cfg["LIST_MAX_PAGE_SIZE"], errors)
+    after = None
+    if args.get("cursor"):
+        after = decode_cursor(args["cursor"])
+        if after is None:
+            errors["cursor"] = {"code": "invalid_cursor", "message": "This cursor is not valid."}
+    if errors:
+        raise ValidationFailed(fields=errors)
+    slug = args.get("site", sites.DEFAULT_SLUG)
+    with db().session() as session:
+        site = sites.by_slug(session, slug)
+        if site is None:
+            raise NotFound(f"There is no site {slug!r}.", code="site_not_found")
+        rows, more = published_page(
+            session, site, thread, newest_first=order == "newest", after=after, limit=limit
+        )
+    body = {
+        "site": site.slug,
+        "thread": thread,
+        "order": order,
+        "items": [public_item(c) for c in rows],
+        "next_cursor": encode_cursor(rows[-1]) if more and rows else None,
+    }
+    resp = _json(body)
+    resp.set_etag(hashlib.sha256(resp.get_data()).hexdigest()[:32])
+    resp.headers["Cache-Control"] = "no-cache"
+    resp.headers["Vary"] = "Origin"
+    return resp.make_conditional(request)
+
+
+def _limit(raw: str | None, default: int, maximum: int, errors: dict[str, Any]) -> int:
+    if raw is None:
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+        errors["limit"] = {
+            "code": "invalid_limit",
+            "message": f"limit must be a whole number from 1 to {maximum}.",
+        }
+        return default
+    return int(raw)

@@ -1,0 +1,82 @@
+"""Who is asking: a site's API key (``Authorization: Bearer``) or a moderator's session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import g, request, session
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.errors import Forbidden, Unauthorized
+from service.security import same_hash, split_api_key
+from service.store.tables import ApiKey, User, UserSite
+
+
+@dataclass(frozen=True, slots=True)
+class KeyIdentity:
+    """A valid, unrevoked API key: its site and scopes."""
+
+    key_id: int
+    prefix: str
+    site_id: int
+    scopes: frozenset[str]
+
+    @property
+    def actor(self) -> str:
+        """Return the audit name of this key."""
+        return f"key:{self.prefix}"
+
+
+def bearer_token() -> str | None:
+    """Return the bearer token of the request, if any."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def lookup_key(db_session: Session, token: str) -> KeyIdentity | None:
+    """Return the identity of an API key token, or None when unknown or revoked."""
+    parts = split_api_key(token)
+    if parts is None:
+        return None
+    prefix, secret = parts
+    key = db_session.scalars(select(ApiKey).where(ApiKey.prefix == prefix)).one_or_none()
+    if key is None or key.revoked_at is not None or not same_hash(secret, key.secret_hash):
+        return None
+    return KeyIdentity(key.id, key.prefix, key.site_id, frozenset(key.scopes or []))
+
+
+def request_key(db_session: Session, scope: str | None = None) -> KeyIdentity | None:
+    """Return the request's API key, if any; 401 if it is invalid, 403 if it lacks ``scope``."""
+    token = bearer_token()
+    if token is None:
+        return None
+    identity = lookup_key(db_session, token)
+    if identity is None:
+        raise Unauthorized("The API key is unknown or revoked.", code="invalid_api_key")
+    if scope is not None and scope not in identity.scopes:
+        raise Forbidden(f"This key lacks the {scope!r} scope.", code="insufficient_scope")
+    g.api_key = identity
+    return identity
+
+
+def session_user(db_session: Session) -> User | None:
+    """Return the logged-in, enabled moderator or admin, or None."""
+    user_id = session.get("user_id")
+    if user_id is None:
+        return None
+    user = db_session.get(User, user_id)
+    if user is None or user.disabled:
+        return None
+    return user
+
+
+def user_can_moderate(db_session: Session, user: User, site_id: int) -> bool:
+    """Tell whether ``user`` may see and act on the comments of ``site_id``."""
+    if user.role == "admin":
+        return True
+    row = db_session.get(UserSite, (user.id, site_id))
+    return row is not None

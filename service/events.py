@@ -1,0 +1,79 @@
+"""Webhook events written to the outbox in the same transaction as the change they report."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.clock import rfc3339, utcnow
+from service.store.tables import Comment, Site, WebhookDelivery, WebhookEndpoint
+
+EVENT_TYPES = (
+    "comment.received",
+    "comment.published",
+    "comment.held",
+    "comment.rejected",
+    "comment.moderated",
+)
+
+
+def comment_data(comment: Comment, site_slug: str) -> dict[str, Any]:
+    """Return what a subscriber learns about a comment: never the raw e-mail address."""
+    return {
+        "id": comment.id,
+        "site": site_slug,
+        "thread": comment.thread,
+        "parent": comment.parent_id,
+        "status": comment.state,
+        "rejection": comment.rejection,
+        "author_name": comment.author_name,
+        "author_url": comment.author_url,
+        "avatar": comment.avatar,
+        "text": comment.text,
+        "html": comment.html,
+        "created_at": rfc3339(comment.created_at),
+        "scores": None
+        if comment.spam is None
+        else {"spam": comment.spam, "toxicity": comment.toxicity},
+        "model_version": comment.model_version,
+    }
+
+
+def record(
+    session: Session, event_type: str, comment: Comment, extra: dict[str, Any] | None = None
+) -> list[str]:
+    """Write one outbox row per enabled endpoint subscribed to ``event_type``; return their ids."""
+    endpoints = session.scalars(
+        select(WebhookEndpoint).where(
+            WebhookEndpoint.site_id == comment.site_id, WebhookEndpoint.enabled.is_(True)
+        )
+    ).all()
+    wanted = [e for e in endpoints if event_type in (e.events or [])]
+    if not wanted:
+        return []
+    site = session.get(Site, comment.site_id)
+    now = utcnow()
+    data = comment_data(comment, site.slug if site else "")
+    if extra:
+        data.update(extra)
+    body = json.dumps({"type": event_type, "timestamp": rfc3339(now), "data": data})
+    ids = []
+    for endpoint in wanted:
+        delivery_id = "msg_" + secrets.token_urlsafe(18)
+        session.add(
+            WebhookDelivery(
+                id=delivery_id,
+                endpoint_id=endpoint.id,
+                event_type=event_type,
+                payload=body,
+                status="pending",
+                next_attempt_at=now,
+                created_at=now,
+            )
+        )
+        ids.append(delivery_id)
+    return ids

@@ -1,0 +1,112 @@
+"""Every change of a comment's state goes through ``transition``: conditional update, audit, outbox.
+
+A change whose expected state no longer holds changes nothing and returns
+``None``: the worker treats that as "someone else already did it", a moderator
+as a conflict. This, not RQ job ids, is what makes double publishing impossible.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from service import events
+from service.clock import utcnow
+from service.status import Label, Rejection, State, can_move
+from service.store.tables import AuditEntry, Comment
+from service.store.tables import Label as LabelRow
+
+EVENT_FOR_STATE = {
+    State.PUBLISHED: "comment.published",
+    State.HELD: "comment.held",
+    State.REJECTED: "comment.rejected",
+}
+
+
+class IllegalTransition(ValueError):
+    """A move the lifecycle table does not allow (e.g. published → held)."""
+
+
+@dataclass(slots=True)
+class Change:
+    """One requested change of state and what to record with it."""
+
+    expected: State
+    new: State
+    actor: str
+    action: str
+    rejection: Rejection | None = None
+    note: str | None = None
+    label: Label | None = None
+    label_source: str = "moderator"
+    values: dict[str, Any] = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Outcome:
+    """A change that happened: the updated row and the outbox rows to deliver."""
+
+    comment: Comment
+    deliveries: list[str]
+
+
+def transition(session: Session, comment_id: str, change: Change) -> Outcome | None:
+    """Apply ``change`` if the comment is still in ``change.expected``; else return None."""
+    if not can_move(change.expected, change.new):
+        raise IllegalTransition(f"{change.expected.value} → {change.new.value}")
+    if change.new is State.REJECTED and change.rejection is None:
+        raise IllegalTransition("a rejection needs a reason")
+    now = utcnow()
+    values: dict[str, Any] = {
+        "state": change.new.value,
+        "rejection": change.rejection.value if change.rejection else None,
+        "updated_at": now,
+        **change.values,
+    }
+    if change.new is State.PUBLISHED:
+        values.setdefault("published_at", now)
+    result = session.execute(
+        update(Comment)
+        .where(Comment.id == comment_id, Comment.state == change.expected.value)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    comment = session.get(Comment, comment_id, populate_existing=True)
+    assert comment is not None
+    session.add(
+        AuditEntry(
+            comment_id=comment_id,
+            site_id=comment.site_id,
+            actor=change.actor,
+            action=change.action,
+            from_state=change.expected.value,
+            to_state=change.new.value,
+            note=change.note,
+            model_version=comment.model_version,
+            details={"rejection": values["rejection"], **change.details},
+            created_at=now,
+        )
+    )
+    if change.label is not None:
+        session.add(
+            LabelRow(
+                comment_id=comment_id,
+                site_id=comment.site_id,
+                label=change.label.value,
+                source=change.label_source,
+                actor=change.actor,
+                created_at=now,
+            )
+        )
+    deliveries = events.record(session, EVENT_FOR_STATE[change.new], comment)
+    if not change.actor.startswith("system:"):
+        deliveries += events.record(
+            session, "comment.moderated", comment, {"action": change.action, "note": change.note}
+        )
+    return Outcome(comment, deliveries)

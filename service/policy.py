@@ -1,0 +1,127 @@
+"""A site's decision policy and the pure ``decide(scores, rules, policy)`` that applies it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from service.status import Rejection, State
+
+MODES = ("pre", "post", "auto")
+SCORES = ("spam", "toxicity")
+
+DEFAULT_POLICY: dict[str, Any] = {
+    "mode": "auto",
+    "publish_below": {"spam": 0.5, "toxicity": 0.5},
+    "reject_above": {"spam": 0.95, "toxicity": 0.98},
+    "form_token": "signal",
+}
+
+
+class PolicyError(ValueError):
+    """A policy that cannot be applied (unknown mode, thresholds out of order)."""
+
+
+def normalise_policy(raw: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Fill a policy's gaps from the defaults and check it; raise ``PolicyError`` if wrong."""
+    raw = raw or {}
+    policy: dict[str, Any] = {
+        "mode": raw.get("mode", DEFAULT_POLICY["mode"]),
+        "form_token": raw.get("form_token", DEFAULT_POLICY["form_token"]),
+    }
+    for bound in ("publish_below", "reject_above"):
+        given = raw.get(bound) or {}
+        policy[bound] = {}
+        for score in SCORES:
+            value = given.get(score, DEFAULT_POLICY[bound][score])
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+                raise PolicyError(f"{bound}.{score} must be a number in [0, 1]")
+            policy[bound][score] = float(value)
+    if policy["mode"] not in MODES:
+        raise PolicyError(f"mode must be one of {', '.join(MODES)}")
+    if policy["form_token"] not in ("signal", "required"):
+        raise PolicyError("form_token must be 'signal' or 'required'")
+    for score in SCORES:
+        if policy["publish_below"][score] > policy["reject_above"][score]:
+            raise PolicyError(f"publish_below.{score} must not exceed reject_above.{score}")
+    return policy
+
+
+@dataclass(frozen=True, slots=True)
+class RuleHit:
+    """A rule that decides on its own, before any score (a ban, a bot trap)."""
+
+    rejection: Rejection
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What to do with a comment, and why, in words a moderator can read."""
+
+    state: State
+    rejection: Rejection | None
+    summary: list[str]
+    thresholds: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def action(self) -> str:
+        """Return ``publish``, ``hold`` or ``reject``."""
+        return {State.PUBLISHED: "publish", State.HELD: "hold"}.get(self.state, "reject")
+
+
+def decide(
+    scores: Mapping[str, Any], rules: Sequence[RuleHit], policy: Mapping[str, Any]
+) -> Decision:
+    """Decide publish, hold or reject from the scores, the rule hits and the site's policy."""
+    thresholds = {
+        "mode": policy["mode"],
+        "publish_below": dict(policy["publish_below"]),
+        "reject_above": dict(policy["reject_above"]),
+    }
+    if rules:
+        first = sorted(rules, key=lambda r: _RULE_ORDER.index(r.rejection))[0]
+        return Decision(State.REJECTED, first.rejection, [r.reason for r in rules], thresholds)
+
+    over = [s for s in SCORES if float(scores[s]) >= policy["reject_above"][s]]
+    if over:
+        worst = max(over, key=lambda s: float(scores[s]) - policy["reject_above"][s])
+        summary = [
+            _line(s, scores[s], "at or above the reject threshold", policy["reject_above"][s])
+            for s in over
+        ]
+        rejection = Rejection.SPAM if worst == "spam" else Rejection.TOXIC
+        return Decision(State.REJECTED, rejection, summary, thresholds)
+
+    doubtful = [s for s in SCORES if float(scores[s]) >= policy["publish_below"][s]]
+    summary = [
+        _line(s, scores[s], "at or above the publish threshold", policy["publish_below"][s])
+        for s in doubtful
+    ]
+    if policy["mode"] == "pre":
+        return Decision(
+            State.HELD,
+            None,
+            ["the site reviews every comment before publishing", *summary],
+            thresholds,
+        )
+    if policy["mode"] == "post" or not doubtful:
+        if not summary:
+            summary = ["scores below the publish thresholds"]
+        return Decision(State.PUBLISHED, None, summary, thresholds)
+    return Decision(State.HELD, None, summary, thresholds)
+
+
+_RULE_ORDER = [
+    Rejection.BANNED,
+    Rejection.BOT,
+    Rejection.RULE,
+    Rejection.SPAM,
+    Rejection.TOXIC,
+    Rejection.MODERATOR,
+]
+
+
+def _line(score: str, value: Any, relation: str, threshold: float) -> str:
+    return f"{score} score {float(value):.2f} is {relation} {threshold:.2f}"

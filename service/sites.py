@@ -1,0 +1,124 @@
+"""Sites and their API keys: lookup, the ``default`` site, creation."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.policy import DEFAULT_POLICY, normalise_policy
+from service.security import new_api_key
+from service.store.tables import ApiKey, Site
+
+DEFAULT_SLUG = "default"
+DEFAULT_ORIGINS = ["http://127.0.0.1:8000", "http://localhost:8000"]
+SCOPES = ("submit", "read", "moderate")
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedSite:
+    """A new site and its first API key, shown once."""
+
+    site: Site
+    api_key: str
+
+
+def by_slug(session: Session, slug: str) -> Site | None:
+    """Return the site with ``slug``, or None."""
+    return session.scalars(select(Site).where(Site.slug == slug)).one_or_none()
+
+
+def normalise_origin(origin: str) -> str:
+    """Return ``scheme://host[:port]`` of an origin or URL; raise ValueError if it has none."""
+    parts = urlsplit(origin.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"not an http(s) origin: {origin!r}")
+    host = parts.hostname
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{host}{port}"
+
+
+def origin_allowed(site: Site, origin_or_url: str | None) -> bool:
+    """Tell whether the origin of ``origin_or_url`` is one of the site's allowed origins."""
+    if not origin_or_url:
+        return False
+    try:
+        return normalise_origin(origin_or_url) in (site.origins or [])
+    except ValueError:
+        return False
+
+
+def slugify(name: str) -> str:
+    """Return a URL-safe slug for a site name."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:48]
+    return slug or "site"
+
+
+def ensure_default(session: Session, origins: Sequence[str] = DEFAULT_ORIGINS) -> Site:
+    """Create the ``default`` site if it does not exist yet; return it."""
+    site = by_slug(session, DEFAULT_SLUG)
+    if site is None:
+        site = Site(
+            slug=DEFAULT_SLUG,
+            name="Default site",
+            origins=[normalise_origin(o) for o in origins],
+            policy=dict(DEFAULT_POLICY),
+        )
+        session.add(site)
+        session.flush()
+    return site
+
+
+def create(
+    session: Session,
+    name: str,
+    origins: Sequence[str],
+    *,
+    slug: str | None = None,
+    policy: dict[str, Any] | None = None,
+    scopes: Sequence[str] = SCOPES,
+) -> CreatedSite:
+    """Create a site with a unique slug and its first API key."""
+    base = slug or slugify(name)
+    candidate = base
+    while by_slug(session, candidate) is not None:
+        if slug:
+            raise ValueError(f"a site with slug {slug!r} exists")
+        candidate = f"{base}-{secrets.token_hex(2)}"
+    site = Site(
+        slug=candidate,
+        name=name,
+        origins=[normalise_origin(o) for o in origins],
+        policy=normalise_policy(policy),
+    )
+    session.add(site)
+    session.flush()
+    token = add_key(session, site, name="first key", scopes=scopes)
+    return CreatedSite(site, token)
+
+
+def add_key(session: Session, site: Site, *, name: str, scopes: Sequence[str]) -> str:
+    """Create an API key for ``site``; return the token (only its hash is stored)."""
+    unknown = set(scopes) - set(SCOPES)
+    if unknown:
+        raise ValueError(f"unknown scopes: {', '.join(sorted(unknown))}")
+    key = new_api_key()
+    session.add(
+        ApiKey(
+            site_id=site.id,
+            prefix=key.prefix,
+            secret_hash=key.secret_hash,
+            name=name,
+            scopes=list(scopes),
+        )
+    )
+    session.flush()
+    return key.token

@@ -1,0 +1,159 @@
+"""Check a submitted comment before any I/O: ``validate(payload) -> (CommentInput | None, errors)``.
+
+Pure: no database, no network. Field error codes are stable snake_case strings
+that clients (the embed) translate.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from email_validator import EmailNotValidError, validate_email
+
+from service.ids import looks_like_id
+
+MAX_THREAD = 512
+MAX_NAME = 80
+MAX_EMAIL = 254
+MAX_TEXT = 5000
+MAX_URL = 2048
+SITE_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+#: Messages for each field error code (English; the embed has its own catalogue).
+MESSAGES = {
+    "required": "This field is required.",
+    "invalid_type": "This field must be a string.",
+    "too_long": "This field is too long (at most {limit} characters).",
+    "control_characters": "This field contains control characters.",
+    "invalid_email": "Enter a valid e-mail address.",
+    "invalid_url": "Enter a web address starting with http:// or https://.",
+    "invalid_id": "This is not a valid comment id.",
+    "invalid_site": "This is not a valid site slug.",
+    "parent_not_found": "The comment you reply to is not published in this thread.",
+}
+
+FieldErrors = dict[str, dict[str, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class CommentInput:
+    """A submission whose fields passed every check, trimmed and normalised."""
+
+    site: str
+    thread: str
+    name: str
+    email: str
+    text: str
+    url: str | None = None
+    parent: str | None = None
+
+
+def field_error(code: str, **params: Any) -> dict[str, str]:
+    """Return one field error: its code and an English message."""
+    return {"code": code, "message": MESSAGES[code].format(**params)}
+
+
+def _has_controls(value: str, allow: str = "") -> bool:
+    return any(unicodedata.category(ch) == "Cc" and ch not in allow for ch in value)
+
+
+def _string(payload: Mapping[str, Any], name: str, errors: FieldErrors) -> str | None:
+    """Return the field as a trimmed string ('' when absent), or None on a type error."""
+    value = payload.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        errors[name] = field_error("invalid_type")
+        return None
+    return value.strip()
+
+
+def normalise_newlines(value: str) -> str:
+    """Turn CRLF and lone CR into LF, as browsers submit textareas with CRLF."""
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _text_field(
+    payload: Mapping[str, Any], name: str, limit: int, errors: FieldErrors, allow: str = ""
+) -> str | None:
+    value = _string(payload, name, errors)
+    if value is None:
+        return None
+    if allow:
+        value = normalise_newlines(value).strip()
+    if not value:
+        errors[name] = field_error("required")
+    elif len(value) > limit:
+        errors[name] = field_error("too_long", limit=limit)
+    elif _has_controls(value, allow):
+        errors[name] = field_error("control_characters")
+    else:
+        return value
+    return None
+
+
+def _email(payload: Mapping[str, Any], errors: FieldErrors, deliverability: bool) -> str | None:
+    value = _string(payload, "email", errors)
+    if value is None:
+        return None
+    if not value:
+        errors["email"] = field_error("required")
+        return None
+    if len(value) > MAX_EMAIL:
+        errors["email"] = field_error("too_long", limit=MAX_EMAIL)
+        return None
+    try:
+        info = validate_email(value, check_deliverability=deliverability)
+    except EmailNotValidError:
+        errors["email"] = field_error("invalid_email")
+        return None
+    return info.normalized
+
+
+def _url(payload: Mapping[str, Any], errors: FieldErrors) -> str | None:
+    value = _string(payload, "url", errors)
+    if not value:
+        return None
+    if len(value) > MAX_URL:
+        errors["url"] = field_error("too_long", limit=MAX_URL)
+        return None
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        parts = None
+    if (
+        parts is None
+        or parts.scheme.lower() not in ("http", "https")
+        or not parts.hostname
+        or _has_controls(value)
+        or any(ch.isspace() for ch in value)
+    ):
+        errors["url"] = field_error("invalid_url")
+        return None
+    return value
+
+
+def validate(
+    payload: Mapping[str, Any], *, check_deliverability: bool = False
+) -> tuple[CommentInput | None, FieldErrors]:
+    """Check every field of ``payload`` at once; return the input or all the field errors."""
+    errors: FieldErrors = {}
+    thread = _text_field(payload, "thread", MAX_THREAD, errors)
+    name = _text_field(payload, "name", MAX_NAME, errors)
+    email = _email(payload, errors, check_deliverability)
+    text = _text_field(payload, "text", MAX_TEXT, errors, allow="\n\t")
+    url = _url(payload, errors)
+    parent = _string(payload, "parent", errors) or None
+    if parent is not None and not looks_like_id(parent):
+        errors["parent"] = field_error("invalid_id")
+    site = _string(payload, "site", errors) or "default"
+    if "site" not in errors and not SITE_SLUG.match(site):
+        errors["site"] = field_error("invalid_site")
+    if errors or thread is None or name is None or email is None or text is None:
+        return None, errors
+    return CommentInput(site, thread, name, email, text, url, parent), errors

@@ -1,0 +1,1 @@
+"""moderato's background worker: RQ jobs that classify comments and deliver webhooks."""

@@ -1,0 +1,66 @@
+"""Worker entry point: ``python -m worker`` / ``moderato worker``.
+
+Loads the app and the models once, starts the sweep thread, then runs a
+non-forking RQ worker (forking per job costs ~15 ms here; the models are
+already in memory). If the work loop ends on an error (e.g. Redis went away
+mid-call), it starts again after a pause; SIGTERM/SIGINT stop it cleanly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import socket
+import time
+
+import redis
+from rq import SimpleWorker
+
+from service.enqueue import connect
+from worker import runtime
+from worker.sweep import Sweeper
+
+log = logging.getLogger("worker")
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="moderato worker", description=__doc__.splitlines()[0])
+    parser.add_argument("--burst", action="store_true", help="quit when the queue is empty")
+    parser.add_argument("--no-sweep", action="store_true", help="do not run the sweep thread")
+    parser.add_argument("--name", default=None, help="worker name (default: host.pid)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the worker until asked to stop."""
+    args = parse_args(argv)
+    rt = runtime.init()
+    cfg = rt.app.config
+    name = args.name or f"{socket.gethostname()}.{os.getpid()}"
+    sweeper = None
+    if not args.no_sweep:
+        sweeper = Sweeper(rt, connect(cfg["REDIS_URL"], cfg["REDIS_SOCKET_TIMEOUT"]), name)
+        sweeper.start()
+    pause = 1.0
+    try:
+        while True:
+            worker = SimpleWorker(
+                [cfg["QUEUE_NAME"]], connection=redis.from_url(cfg["REDIS_URL"]), name=name
+            )
+            worker.max_connection_wait_time = 5.0
+            try:
+                worker.work(burst=args.burst, with_scheduler=True, logging_level="INFO")
+            except redis.RedisError as exc:
+                log.warning("worker lost Redis (%s); restarting in %.0fs", exc, pause)
+            if args.burst or worker._stop_requested:
+                return 0
+            time.sleep(pause)
+            pause = min(pause * 2, 10.0)
+    finally:
+        if sweeper is not None:
+            sweeper.stop()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

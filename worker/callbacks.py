@@ -1,0 +1,60 @@
+"""RQ callbacks. RQ calls ``on_failure`` after every failed attempt, so check ``retries_left``."""
+
+from __future__ import annotations
+
+import logging
+from types import TracebackType
+from typing import Any
+
+from service.clock import utcnow
+from service.lifecycle import Change, transition
+from service.status import State
+from worker import runtime
+
+log = logging.getLogger(__name__)
+
+
+def classification_failed(
+    job: Any,
+    connection: Any,
+    exc_type: type[BaseException] | None,
+    exc: BaseException | None,
+    tb: TracebackType | None,
+) -> None:
+    """After the last retry, hold the comment for a human with reason ``classifier_error``."""
+    if job.retries_left:
+        return
+    comment_id = job.args[0]
+    hold_for_classifier_error(comment_id, f"{exc_type.__name__ if exc_type else 'error'}: {exc}")
+
+
+def hold_for_classifier_error(comment_id: str, why: str) -> bool:
+    """Move a still-pending comment to ``held``, never published, with the error recorded."""
+    rt = runtime.get()
+    with rt.db.session() as session:
+        outcome = transition(
+            session,
+            comment_id,
+            Change(
+                expected=State.PENDING,
+                new=State.HELD,
+                actor="system:worker",
+                action="classifier_error",
+                values={
+                    "decision": {
+                        "action": "hold",
+                        "error": "classifier_error",
+                        "summary": [f"classifier_error: the classifier failed ({why[:300]})"],
+                        "reasons": [],
+                    },
+                    "decided_at": utcnow(),
+                },
+                details={"error": why[:1000]},
+            ),
+        )
+    if outcome is None:
+        return False
+    log.warning("comment %s held: classifier_error (%s)", comment_id, why)
+    if outcome.deliveries:
+        rt.queue.enqueue_deliveries(outcome.deliveries)
+    return True

@@ -1,0 +1,69 @@
+"""RQ jobs. Thin functions that raise: failures go to RQ's retries and failed registry."""
+
+from __future__ import annotations
+
+import logging
+
+from service.clock import utcnow
+from service.lifecycle import Change, transition
+from service.policy import decide, normalise_policy
+from service.status import State
+from service.store.tables import Comment, Site
+from worker import runtime
+from worker.rules import ban_hits, bot_hits
+
+log = logging.getLogger(__name__)
+
+
+def classify_comment(comment_id: str) -> str:
+    """Score a pending comment and apply its site's policy; a no-op once it is decided."""
+    rt = runtime.get()
+    with rt.db.session() as session:
+        comment = session.get(Comment, comment_id)
+        if comment is None or comment.state != State.PENDING.value:
+            return "skipped"
+        site = session.get(Site, comment.site_id)
+        assert site is not None
+        policy = normalise_policy(site.policy)
+        rules = ban_hits(session, comment) + bot_hits(comment.signals or {}, policy)
+        item = {
+            "text": comment.text,
+            "name": comment.author_name,
+            "email": comment.author_email,
+            "url": comment.author_url,
+        }
+    result = rt.scorer.score([item])[0]
+    decision = decide(result, rules, policy)
+    record = {
+        "action": decision.action,
+        "summary": decision.summary,
+        "reasons": result["reasons"],
+        "thresholds": decision.thresholds,
+        "model_version": result["model_version"],
+    }
+    with rt.db.session() as session:
+        outcome = transition(
+            session,
+            comment_id,
+            Change(
+                expected=State.PENDING,
+                new=decision.state,
+                actor="system:worker",
+                action="classify",
+                rejection=decision.rejection,
+                values={
+                    "spam": float(result["spam"]),
+                    "toxicity": float(result["toxicity"]),
+                    "decision": record,
+                    "model_version": result["model_version"],
+                    "decided_at": utcnow(),
+                },
+                details={"summary": decision.summary},
+            ),
+        )
+    if outcome is None:
+        return "skipped"
+    if outcome.deliveries:
+        rt.queue.enqueue_deliveries(outcome.deliveries)
+    log.info("comment %s: %s (%s)", comment_id, decision.state.value, "; ".join(decision.summary))
+    return decision.action

@@ -1,0 +1,52 @@
+"""Rules that decide before any score: bans and the embed's bot traps."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from service.policy import RuleHit
+from service.status import Rejection
+from service.store.tables import Ban, Comment
+
+#: Form-token verdicts (set at intake by the embed's token check) that mean "a bot".
+BAD_TOKENS = {"invalid": "the form token is forged", "too_fast": "the form was filled too fast"}
+
+
+def domains_of(comment: Comment) -> set[str]:
+    """Return the author's e-mail domain and website host, lower-cased."""
+    found = {comment.author_email.rpartition("@")[2].lower()}
+    if comment.author_url:
+        host = urlsplit(comment.author_url).hostname
+        if host:
+            found.add(host.lower().removeprefix("www."))
+    return found
+
+
+def ban_hits(session: Session, comment: Comment) -> list[RuleHit]:
+    """Return a hit for each ban (site-wide or global) that matches the comment's author."""
+    wanted = [(Ban.kind == "email") & (Ban.value == comment.author_email.lower())]
+    if comment.ip_hash:
+        wanted.append((Ban.kind == "ip") & (Ban.value == comment.ip_hash))
+    wanted.append((Ban.kind == "domain") & Ban.value.in_(sorted(domains_of(comment))))
+    bans = session.scalars(
+        select(Ban).where(or_(Ban.site_id.is_(None), Ban.site_id == comment.site_id), or_(*wanted))
+    ).all()
+    return [RuleHit(Rejection.BANNED, f"banned {ban.kind}: {ban.value}") for ban in bans]
+
+
+def bot_hits(signals: Mapping[str, Any], policy: Mapping[str, Any]) -> list[RuleHit]:
+    """Return hits for a filled honeypot, a bad form token, or a missing one the site requires."""
+    hits = []
+    if signals.get("honeypot"):
+        hits.append(RuleHit(Rejection.BOT, "the hidden honeypot field was filled"))
+    token = signals.get("form_token")
+    if token in BAD_TOKENS:
+        hits.append(RuleHit(Rejection.BOT, BAD_TOKENS[token]))
+    if token == "missing" and policy.get("form_token") == "required":
+        hits.append(RuleHit(Rejection.BOT, "the site requires a form token and none was sent"))
+    return hits

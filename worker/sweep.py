@@ -1,0 +1,112 @@
+"""The sweep: find accepted work whose job was lost, and queue it again.
+
+Runs in a thread of every worker process; a Redis lock lets one worker sweep
+per interval. A comment is re-queued when it has waited ``SWEEP_AGE`` seconds
+since it was last queued and its job is not waiting in the queue (it was never
+queued because Redis was down, or its worker died, or Redis lost it). Each
+re-queue of a job that had started and vanished counts as an attempt; after
+``CLASSIFY_MAX_ATTEMPTS`` the comment is held with ``classifier_error``, so a
+comment that crashes workers cannot loop for ever, and is never published unseen.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import timedelta
+
+import redis
+from redis import Redis
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
+from sqlalchemy import select, update
+
+from service.clock import utcnow
+from service.enqueue import classify_job_id
+from service.status import State
+from service.store.tables import Comment
+from worker.callbacks import hold_for_classifier_error
+from worker.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+LOCK_KEY = "moderato:sweep:lock"
+WAITING = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
+ABANDONED = {JobStatus.STARTED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED}
+BATCH = 500
+
+
+def job_status(connection: Redis, job_id: str) -> JobStatus | None:
+    """Return the status of an RQ job, or None if Redis does not know it."""
+    try:
+        return Job.fetch(job_id, connection=connection).get_status(refresh=False)
+    except NoSuchJobError:
+        return None
+
+
+def sweep_pending(rt: Runtime, connection: Redis) -> int:
+    """Re-queue pending comments whose job was lost; return how many were queued."""
+    cfg = rt.app.config
+    now = utcnow()
+    cutoff = now - timedelta(seconds=cfg["SWEEP_AGE"])
+    with rt.db.session() as session:
+        rows = session.execute(
+            select(Comment.id, Comment.attempts)
+            .where(Comment.state == State.PENDING.value, Comment.enqueued_at < cutoff)
+            .order_by(Comment.created_at)
+            .limit(BATCH)
+        ).all()
+    queued = 0
+    for comment_id, attempts in rows:
+        status = job_status(connection, classify_job_id(comment_id))
+        if status in WAITING:
+            continue
+        lost_mid_job = status in ABANDONED
+        if lost_mid_job and attempts + 1 >= cfg["CLASSIFY_MAX_ATTEMPTS"]:
+            hold_for_classifier_error(comment_id, f"no decision after {attempts + 1} attempts")
+            continue
+        with rt.db.session() as session:
+            session.execute(
+                update(Comment)
+                .where(Comment.id == comment_id, Comment.state == State.PENDING.value)
+                .values(attempts=Comment.attempts + int(lost_mid_job), enqueued_at=utcnow())
+            )
+        if not rt.queue.enqueue_classify(comment_id):
+            break
+        queued += 1
+    if queued:
+        log.info("sweep: re-queued %d pending comment(s)", queued)
+    return queued
+
+
+def sweep_once(rt: Runtime, connection: Redis, owner: str) -> int:
+    """Sweep if no other worker holds the lock for this interval; return comments re-queued."""
+    interval = float(rt.app.config["SWEEP_INTERVAL"])
+    if not connection.set(LOCK_KEY, owner, nx=True, px=max(int(interval * 1000) - 100, 100)):
+        return 0
+    return sweep_pending(rt, connection)
+
+
+class Sweeper(threading.Thread):
+    """A daemon thread that sweeps every ``SWEEP_INTERVAL`` seconds until stopped."""
+
+    def __init__(self, rt: Runtime, connection: Redis, owner: str) -> None:
+        super().__init__(name="moderato-sweep", daemon=True)
+        self.rt = rt
+        self.connection = connection
+        self.owner = owner
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        interval = float(self.rt.app.config["SWEEP_INTERVAL"])
+        while not self.stopped.wait(interval):
+            try:
+                sweep_once(self.rt, self.connection, self.owner)
+            except redis.RedisError as exc:
+                log.warning("sweep skipped, Redis unavailable: %s", exc)
+            except Exception:
+                log.exception("sweep failed; trying again next interval")
+
+    def stop(self) -> None:
+        """Ask the thread to finish after its current sweep."""
+        self.stopped.set()
