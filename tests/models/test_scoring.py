@@ -1,0 +1,58 @@
+"""The shipped artifacts load and score comments in the contract shape."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from models.scoring import ModelLoadError, Scorer, load_scorer
+
+SPAM = "Check out my channel http://bit.ly/free-money and SUBSCRIBE, win an iPhone now!!!"
+TOXIC = "You are a stupid worthless idiot, shut up."
+BENIGN = "Thanks for the article, the second chart explains the budget changes well."
+
+
+@pytest.fixture(scope="module")
+def scorer() -> Scorer:
+    """Load the shipped scorer once."""
+    return load_scorer()
+
+
+def test_results_follow_the_scoring_contract(scorer: Scorer) -> None:
+    """Each result has exactly spam/toxicity/reasons/model_version with valid reasons."""
+    texts = [SPAM, TOXIC, BENIGN]
+    results = scorer.score([{"text": t, "name": None, "url": None} for t in texts])
+    assert len(results) == 3
+    for text, result in zip(texts, results, strict=True):
+        assert set(result) == {"spam", "toxicity", "reasons", "model_version"}
+        assert 0.0 <= result["spam"] <= 1.0 and 0.0 <= result["toxicity"] <= 1.0
+        assert result["model_version"] == scorer.model_version
+        for reason in result["reasons"]:
+            assert set(reason) == {"model", "kind", "text", "weight", "span"}
+            assert reason["model"] in {"spam", "toxicity"}
+            assert reason["kind"] in {"token", "link", "pattern", "author", "rule"}
+            assert isinstance(reason["weight"], float)
+            if reason["span"] is not None:
+                start, end = reason["span"]
+                assert 0 <= start < end <= len(text)
+        json.dumps(result)
+
+
+def test_obvious_comments_rank_correctly(scorer: Scorer) -> None:
+    """Obvious spam outranks benign text for spam; an insult outranks it for toxicity."""
+    spam, toxic, benign = scorer.score([{"text": SPAM}, {"text": TOXIC}, {"text": BENIGN}])
+    assert spam["spam"] > 0.9 > benign["spam"]
+    assert toxic["toxicity"] > 0.9 > benign["toxicity"]
+    assert spam["spam"] > toxic["spam"]
+
+
+def test_missing_artifacts_raise_model_load_error(tmp_path) -> None:
+    """Loading from an empty directory fails with ModelLoadError naming the file."""
+    with pytest.raises(ModelLoadError, match="spam"):
+        load_scorer(tmp_path)
+
+
+def test_model_version_combines_both_models(scorer: Scorer) -> None:
+    """The version string names the spam and toxicity artifacts."""
+    assert scorer.model_version.startswith("spam-") and "+tox-" in scorer.model_version
