@@ -1,8 +1,8 @@
 """Worker entry point: ``python -m worker`` / ``moderato worker``.
 
-Loads the app and the models once, starts the sweep thread, then runs a
-non-forking RQ worker (forking per job costs ~15 ms here; the models are
-already in memory). If the work loop ends on an error (e.g. Redis went away
+Loads the app and the models once, starts the sweep thread (which also moves
+due retries to the queue), then runs a non-forking RQ worker: forking per job
+costs ~15 ms here and the models are already in memory. If the work loop ends on an error (e.g. Redis went away
 mid-call), it starts again after a pause; SIGTERM/SIGINT stop it cleanly.
 """
 
@@ -27,7 +27,7 @@ log = logging.getLogger("worker")
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="moderato worker", description=__doc__.splitlines()[0])
     parser.add_argument("--burst", action="store_true", help="quit when the queue is empty")
-    parser.add_argument("--no-sweep", action="store_true", help="do not run the sweep thread")
+    parser.add_argument("--no-sweep", action="store_true", help="run no sweep thread (no re-queueing of lost work, no delayed retries)")
     parser.add_argument("--name", default=None, help="worker name (default: host.pid)")
     return parser.parse_args(argv)
 
@@ -43,14 +43,18 @@ def main(argv: list[str] | None = None) -> int:
         sweeper = Sweeper(rt, connect(cfg["REDIS_URL"], cfg["REDIS_SOCKET_TIMEOUT"]), name)
         sweeper.start()
     pause = 1.0
+    runs = 0
     try:
         while True:
+            runs += 1
             worker = SimpleWorker(
-                [cfg["QUEUE_NAME"]], connection=redis.from_url(cfg["REDIS_URL"]), name=name
+                [cfg["QUEUE_NAME"]],
+                connection=redis.from_url(cfg["REDIS_URL"]),
+                name=name if runs == 1 else f"{name}.{runs}",
             )
             worker.max_connection_wait_time = 5.0
             try:
-                worker.work(burst=args.burst, with_scheduler=True, logging_level="INFO")
+                worker.work(burst=args.burst, logging_level="INFO")
             except redis.RedisError as exc:
                 log.warning("worker lost Redis (%s); restarting in %.0fs", exc, pause)
             if args.burst or worker._stop_requested:

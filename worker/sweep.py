@@ -1,9 +1,12 @@
 """The sweep: find accepted work whose job was lost, and queue it again.
 
 Runs in a thread of every worker process; a Redis lock lets one worker sweep
-per interval. A comment is re-queued when it has waited ``SWEEP_AGE`` seconds
+per interval. The same thread moves RQ's scheduled retries to the queue when
+they fall due (RQ's own scheduler would fork a child process that outlives a
+killed worker). A comment is re-queued when it has waited ``SWEEP_AGE`` seconds
 since it was last queued and its job is not waiting in the queue (it was never
-queued because Redis was down, or its worker died, or Redis lost it). Each
+queued because Redis was down, or its worker died holding it, or Redis lost
+it). Each
 re-queue of a job that had started and vanished counts as an attempt; after
 ``CLASSIFY_MAX_ATTEMPTS`` the comment is held with ``classifier_error``, so a
 comment that crashes workers cannot loop for ever, and is never published unseen.
@@ -17,8 +20,10 @@ from datetime import timedelta
 
 import redis
 from redis import Redis
+from rq import Queue
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
+from rq.scheduler import RQScheduler
 from sqlalchemy import select, update
 
 from service.clock import utcnow
@@ -57,10 +62,19 @@ def sweep_pending(rt: Runtime, connection: Redis) -> int:
             .limit(BATCH)
         ).all()
     queued = 0
+    waiting: set[str] | None = None
     for comment_id, attempts in rows:
-        status = job_status(connection, classify_job_id(comment_id))
+        job_id = classify_job_id(comment_id)
+        status = job_status(connection, job_id)
         if status in WAITING:
-            continue
+            if status != JobStatus.QUEUED:
+                continue
+            if waiting is None:  # one read of the queue, only when there is something to check
+                queue = Queue(cfg["QUEUE_NAME"], connection=connection)
+                waiting = set(queue.get_job_ids())
+            if job_id in waiting:
+                continue
+            status = JobStatus.STARTED  # "queued" but in no queue: a dead worker took it
         lost_mid_job = status in ABANDONED
         if lost_mid_job and attempts + 1 >= cfg["CLASSIFY_MAX_ATTEMPTS"]:
             hold_for_classifier_error(comment_id, f"no decision after {attempts + 1} attempts")
@@ -88,7 +102,7 @@ def sweep_once(rt: Runtime, connection: Redis, owner: str) -> int:
 
 
 class Sweeper(threading.Thread):
-    """A daemon thread that sweeps every ``SWEEP_INTERVAL`` seconds until stopped."""
+    """A daemon thread: due retries every second, the sweep every ``SWEEP_INTERVAL`` seconds."""
 
     def __init__(self, rt: Runtime, connection: Redis, owner: str) -> None:
         super().__init__(name="moderato-sweep", daemon=True)
@@ -96,12 +110,21 @@ class Sweeper(threading.Thread):
         self.connection = connection
         self.owner = owner
         self.stopped = threading.Event()
+        self.scheduler = RQScheduler([rt.app.config["QUEUE_NAME"]], connection=connection)
 
     def run(self) -> None:
         interval = float(self.rt.app.config["SWEEP_INTERVAL"])
-        while not self.stopped.wait(interval):
+        tick = min(1.0, interval)
+        next_sweep = 0.0
+        elapsed = 0.0
+        while not self.stopped.wait(tick):
+            elapsed += tick
             try:
-                sweep_once(self.rt, self.connection, self.owner)
+                if self.scheduler.acquire_locks():
+                    self.scheduler.enqueue_scheduled_jobs()
+                if elapsed >= next_sweep:
+                    next_sweep = elapsed + interval
+                    sweep_once(self.rt, self.connection, self.owner)
             except redis.RedisError as exc:
                 log.warning("sweep skipped, Redis unavailable: %s", exc)
             except Exception:

@@ -1,0 +1,48 @@
+# moderato — every command a developer needs. `make help` lists them.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip --disable-pip-version-check
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test test-fast lint typecheck train evaluate bench clean
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e '.[test,dev]'
+	@touch $@
+
+install: $(VENV)/.installed ## Create the virtual environment and install moderato
+
+run: $(VENV)/.installed ## Run everything on http://127.0.0.1:8000 (Ctrl-C stops it all)
+	$(VENV)/bin/moderato run
+
+test: $(VENV)/.installed ## Run the whole test suite (real Redis, SQLite, Chromium)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: $(VENV)/.installed ## Run the tests that need no worker process or browser
+	$(PY) -m pytest -m "not slow and not browser" $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed ## ruff check and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(VENV)/.installed ## mypy on service, worker, models
+	$(VENV)/bin/mypy
+
+train: $(VENV)/.installed ## Retrain the shipped model artifacts from ../shared/data
+	$(VENV)/bin/moderato train
+
+evaluate: $(VENV)/.installed ## Evaluate our models and the baselines; rewrite models/MODEL_CARD.md
+	$(VENV)/bin/moderato evaluate
+
+bench: $(VENV)/.installed ## Run the benchmarks under bench/
+	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+clean: ## Remove the virtual environment and local state
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache

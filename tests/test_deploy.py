@@ -1,0 +1,66 @@
+"""The deployment files: docker-compose.yml is valid Compose and wires the services together."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("MODERATO_SHARED_DIR", ROOT.parent / "shared"))
+SCHEMA = SHARED / "schemas" / "compose-spec" / "compose-spec.json"
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())  # type: ignore[no-any-return]
+
+
+def test_compose_file_validates_against_the_compose_spec(compose: dict[str, Any]) -> None:
+    """docker-compose.yml is valid against the official Compose JSON schema."""
+    if not SCHEMA.exists():
+        pytest.fail(f"compose schema not found at {SCHEMA} (set MODERATO_SHARED_DIR)")
+    schema = json.loads(SCHEMA.read_text())
+    validator = jsonschema.Draft7Validator(schema)  # the spec declares draft-07
+    errors = sorted(validator.iter_errors(compose), key=str)
+    assert not errors, "\n".join(e.message for e in errors)
+
+
+def test_compose_has_the_four_services_with_their_commands(compose: dict[str, Any]) -> None:
+    """redis, postgres, web (gunicorn) and worker (2 replicas) exist with the right commands."""
+    services = compose["services"]
+    assert {"redis", "postgres", "web", "worker"} <= set(services)
+    assert services["web"]["command"][0] == "gunicorn"
+    assert "service.wsgi:app" in services["web"]["command"]
+    assert services["worker"]["command"] == ["moderato", "worker"]
+    assert services["worker"]["deploy"]["replicas"] == 2
+    assert services["migrate"]["command"] == ["moderato", "db", "upgrade"]
+
+
+def test_web_and_worker_point_at_the_compose_postgres_and_redis(compose: dict[str, Any]) -> None:
+    """web and worker read DATABASE_URL (the postgres service) and REDIS_URL (the redis service)."""
+    services = compose["services"]
+    for name in ("web", "worker", "migrate"):
+        env = services[name]["environment"]
+        assert "@postgres:5432/" in env["DATABASE_URL"]
+        assert env["DATABASE_URL"].startswith("postgresql+psycopg://")
+        assert env["REDIS_URL"] == "redis://redis:6379/0"
+        assert env["MODERATO_ENV"] == "production"
+        assert "MODERATO_SECRET_KEY" in env
+    for name in ("web", "worker"):
+        assert services[name]["depends_on"]["migrate"]["condition"] == (
+            "service_completed_successfully"
+        )
+        assert services[name]["depends_on"]["redis"]["condition"] == "service_healthy"
+
+
+def test_dockerfile_builds_one_image_for_web_and_worker() -> None:
+    """The Dockerfile installs the project with the PostgreSQL driver and runs as non-root."""
+    text = (ROOT / "Dockerfile").read_text()
+    assert "'.[postgres]'" in text
+    assert "USER moderato" in text
