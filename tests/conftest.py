@@ -108,12 +108,16 @@ def worker_env(settings: dict[str, Any]) -> dict[str, str]:
         if name in ("DATABASE_URL", "REDIS_URL"):
             env[name] = str(value)
         else:
-            env[f"MODERATO_{name}"] = value if isinstance(value, str) else repr(value).replace("'", '"')
+            env[f"MODERATO_{name}"] = (
+                value if isinstance(value, str) else repr(value).replace("'", '"')
+            )
     return env
 
 
 @pytest.fixture
-def start_worker(settings: dict[str, Any], tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
+def start_worker(
+    settings: dict[str, Any], tmp_path: Path
+) -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
     """Start real worker processes (``python -m worker``); all are killed at teardown."""
     procs: list[subprocess.Popen[bytes]] = []
     logs: list[Any] = []

@@ -40,7 +40,9 @@ def test_obvious_spam_is_not_published(
 ) -> None:
     """An obvious spam comment ends held or rejected, and never appears in its thread."""
     start_worker()
-    comment_id = post(client, thread="pipeline-spam", text=SPAM, name="Best Casino Bonus").get_json()["id"]
+    comment_id = post(
+        client, thread="pipeline-spam", text=SPAM, name="Best Casino Bonus"
+    ).get_json()["id"]
     status = wait_for(lambda: (s := _status(client, comment_id)) != "pending" and s, timeout=10)
     assert status in ("held", "rejected")
     items = client.get("/api/v1/comments?thread=pipeline-spam").get_json()["items"]
