@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
-from flask import g, request, session
-from sqlalchemy import select
+from flask import current_app, g, request, session
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from service.errors import Forbidden, Unauthorized
+from service.clock import utcnow
+from service.errors import Forbidden, RateLimited, Unauthorized
+from service.ratelimit import key_limit, limiter
 from service.security import same_hash, split_api_key
-from service.store.tables import ApiKey, User, UserSite
+from service.store.tables import ApiKey, Site, User, UserSite
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,18 +52,45 @@ def lookup_key(db_session: Session, token: str) -> KeyIdentity | None:
     return KeyIdentity(key.id, key.prefix, key.site_id, frozenset(key.scopes or []))
 
 
-def request_key(db_session: Session, scope: str | None = None) -> KeyIdentity | None:
-    """Return the request's API key, if any; 401 if it is invalid, 403 if it lacks ``scope``."""
-    token = bearer_token()
-    if token is None:
-        return None
+def authenticate(db_session: Session, token: str, scope: str | None = None) -> KeyIdentity:
+    """Return a token's key; 401 if unknown or revoked, 403 without ``scope``, 429 if over limit."""
     identity = lookup_key(db_session, token)
     if identity is None:
         raise Unauthorized("The API key is unknown or revoked.", code="invalid_api_key")
     if scope is not None and scope not in identity.scopes:
         raise Forbidden(f"This key lacks the {scope!r} scope.", code="insufficient_scope")
+    site = db_session.get(Site, identity.site_id)
+    limit = key_limit(current_app.config, site.settings if site else None)
+    wait = limiter().wait_seconds(f"key:{identity.prefix}", limit)
+    if wait:
+        raise RateLimited(
+            f"This key is over its limit of {limit.per_minute:g} requests a minute.",
+            headers={"Retry-After": str(wait)},
+        )
+    _touch(db_session, identity)
     g.api_key = identity
     return identity
+
+
+def _touch(db_session: Session, identity: KeyIdentity) -> None:
+    """Record when a key was last used, at most once a minute (one small write)."""
+    now = utcnow()
+    db_session.execute(
+        update(ApiKey)
+        .where(
+            ApiKey.id == identity.key_id,
+            or_(ApiKey.last_used_at.is_(None), ApiKey.last_used_at < now - timedelta(minutes=1)),
+        )
+        .values(last_used_at=now)
+    )
+
+
+def request_key(db_session: Session, scope: str | None = None) -> KeyIdentity | None:
+    """Return the request's bearer key, if any (see ``authenticate`` for 401/403/429)."""
+    token = bearer_token()
+    if token is None:
+        return None
+    return authenticate(db_session, token, scope)
 
 
 def session_user(db_session: Session) -> User | None:

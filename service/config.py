@@ -30,6 +30,20 @@ DEFAULTS: dict[str, Any] = {
     "LIST_PAGE_SIZE": 50,
     "LIST_MAX_PAGE_SIZE": 200,
     "MODEL_DIR": None,  # default: the artifacts shipped inside the models package
+    # Integrations: per-key rate limit (a token bucket: refill per minute, burst size).
+    "KEY_RATE_PER_MINUTE": 600,
+    "KEY_RATE_BURST": 100,
+    # Webhooks: private/loopback targets (development, tests), timeout, retries, disabling.
+    "WEBHOOKS_ALLOW_PRIVATE": False,
+    "WEBHOOK_TIMEOUT": 15.0,
+    "WEBHOOK_MAX_ATTEMPTS": 10,
+    "WEBHOOK_RETRY_BASE": 5.0,
+    "WEBHOOK_RETRY_FACTOR": 4.0,
+    "WEBHOOK_RETRY_CAP": 36000.0,
+    "WEBHOOK_DISABLE_AFTER": 5 * 24 * 3600,
+    "WEBHOOK_SECRET_OVERLAP": 24 * 3600,
+    # Akismet-compatible checks are kept this long so feedback can become labels.
+    "CHECK_TTL": 14 * 24 * 3600,
 }
 
 

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.clock import utcnow
 from service.policy import DEFAULT_POLICY, normalise_policy
 from service.security import new_api_key
 from service.store.tables import ApiKey, Site
@@ -122,3 +123,22 @@ def add_key(session: Session, site: Site, *, name: str, scopes: Sequence[str]) -
     )
     session.flush()
     return key.token
+
+
+def keys_of(session: Session, site: Site) -> list[ApiKey]:
+    """Return a site's API keys, newest first, revoked ones included."""
+    return list(
+        session.scalars(select(ApiKey).where(ApiKey.site_id == site.id).order_by(ApiKey.id.desc()))
+    )
+
+
+def revoke_key(session: Session, site: Site, prefix: str) -> bool:
+    """Revoke the site's key with ``prefix``; False if it has none such or it is revoked."""
+    key = session.scalars(
+        select(ApiKey).where(ApiKey.site_id == site.id, ApiKey.prefix == prefix)
+    ).one_or_none()
+    if key is None or key.revoked_at is not None:
+        return False
+    key.revoked_at = utcnow()
+    session.flush()
+    return True

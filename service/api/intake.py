@@ -5,15 +5,23 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from flask import Response, current_app, jsonify, redirect, request, url_for
+from flask import current_app, jsonify, redirect, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse
 
 from service import sites
 from service.api import bp
 from service.auth import KeyIdentity, request_key
+from service.client_fields import ClientInfo, validate_client
 from service.comments import Accepted, IntakeMeta, parent_in_thread, store_new
-from service.errors import BadRequest, NotFound, PayloadTooLarge, UnsupportedMedia, ValidationFailed
+from service.errors import (
+    BadRequest,
+    Forbidden,
+    NotFound,
+    PayloadTooLarge,
+    UnsupportedMedia,
+    ValidationFailed,
+)
 from service.extensions import db, queue
 from service.security import ip_hash
 from service.store.tables import Site
@@ -39,15 +47,15 @@ def read_payload() -> dict[str, Any]:
     raise UnsupportedMedia()
 
 
-def _meta(payload: dict[str, Any], key: KeyIdentity | None) -> IntakeMeta:
+def _meta(key: KeyIdentity | None, client: ClientInfo) -> IntakeMeta:
     """Collect what we keep about the submitter: a keyed IP hash and the user agent."""
     secret = current_app.config["SECRET_KEY"]
     if key is not None:
         return IntakeMeta(
-            ip_hash=ip_hash(secret, _str(payload.get("user_ip"))),
-            user_agent=_str(payload.get("user_agent")),
-            referrer=_str(payload.get("referrer")),
-            permalink=_str(payload.get("permalink")),
+            ip_hash=ip_hash(secret, client.user_ip),
+            user_agent=client.user_agent,
+            referrer=client.referrer,
+            permalink=client.permalink,
             actor=key.actor,
             signals={"source": "api"},
         )
@@ -60,10 +68,6 @@ def _meta(payload: dict[str, Any], key: KeyIdentity | None) -> IntakeMeta:
     )
 
 
-def _str(value: Any) -> str | None:
-    return value.strip() or None if isinstance(value, str) else None
-
-
 @bp.post("/comments")
 def create_comment() -> BaseResponse:
     """Accept a comment for moderation."""
@@ -73,14 +77,20 @@ def create_comment() -> BaseResponse:
     )
     with db().session() as session:
         key = request_key(session, scope="submit")
+        client = ClientInfo()
+        if key is not None:  # a site's backend sends the end user's details in the body
+            client, client_errors = validate_client(payload)
+            errors = {**errors, **client_errors}
         if errors or data is None:
             raise ValidationFailed(fields=errors)
         site = session.get(Site, key.site_id) if key else sites.by_slug(session, data.site)
         if site is None:
             raise NotFound(f"There is no site {data.site!r}.", code="site_not_found")
+        if key is not None and payload.get("site") not in (None, "", site.slug):
+            raise Forbidden(f"This key belongs to the site {site.slug!r}.", code="site_mismatch")
         if data.parent and not parent_in_thread(session, site, data.thread, data.parent):
             raise ValidationFailed(fields={"parent": field_error("parent_not_found")})
-        accepted = store_new(session, site, data, _meta(payload, key))
+        accepted = store_new(session, site, data, _meta(key, client))
     after_commit(accepted)
     return _answer(accepted, site)
 

@@ -7,6 +7,7 @@ import os
 from alembic import context
 from sqlalchemy import create_engine, pool
 
+import service.store.tables_integrations  # noqa: F401
 from service.store.tables import Base
 
 config = context.config

@@ -149,6 +149,8 @@ class Label(Base):
     comment_id: Mapped[str | None] = mapped_column(String(40), index=True)
     site_id: Mapped[int | None] = mapped_column(index=True)
     label: Mapped[str] = mapped_column(String(16))
+    # A label given to a check (Akismet feedback) rather than a comment: see tables_integrations.
+    check_id: Mapped[str | None] = mapped_column(String(40), index=True)
     source: Mapped[str] = mapped_column(String(32))
     actor: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,127 @@
+"""``POST /api/v1/comments/<id>/moderate``: a site's own tools decide, through ``transition()``.
+
+Actions, the state they lead to and the label they record (training data):
+
+============  ===========================  ======
+action        new state                    label
+============  ===========================  ======
+``approve``   ``published``                ``ok``
+``reject``    ``rejected`` (``moderator``)  ``toxic``
+``spam``      ``rejected`` (``spam``)       ``spam``
+``ham``       ``published``                ``ham``
+============  ===========================  ======
+
+The caller names the state it saw (``expected_status``); when the comment has
+moved on since, nothing changes and the answer is 409.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify
+
+from service.api import bp
+from service.api.intake import read_payload
+from service.auth import request_key
+from service.errors import Conflict, NotFound, Unauthorized, ValidationFailed
+from service.extensions import db, queue
+from service.ids import looks_like_id
+from service.lifecycle import Change, transition
+from service.status import Label, Rejection, State, can_move
+from service.store.tables import Comment
+
+MAX_NOTE = 2000
+
+#: action → (new state, rejection reason, label)
+ACTIONS: dict[str, tuple[State, Rejection | None, Label]] = {
+    "approve": (State.PUBLISHED, None, Label.OK),
+    "reject": (State.REJECTED, Rejection.MODERATOR, Label.TOXIC),
+    "spam": (State.REJECTED, Rejection.SPAM, Label.SPAM),
+    "ham": (State.PUBLISHED, None, Label.HAM),
+}
+
+
+def validate_moderation(payload: dict[str, Any]) -> tuple[str, State, str | None]:
+    """Return (action, expected state, note), or raise 422 naming every bad field."""
+    errors: dict[str, dict[str, str]] = {}
+    action = payload.get("action")
+    if action is None or action == "":
+        errors["action"] = {"code": "required", "message": "This field is required."}
+    elif action not in ACTIONS:
+        errors["action"] = {
+            "code": "invalid_choice",
+            "message": f"Use one of: {', '.join(ACTIONS)}.",
+        }
+    expected = payload.get("expected_status")
+    states = [s.value for s in State]
+    if expected is None or expected == "":
+        errors["expected_status"] = {"code": "required", "message": "This field is required."}
+    elif expected not in states:
+        errors["expected_status"] = {
+            "code": "invalid_choice",
+            "message": f"Use one of: {', '.join(states)}.",
+        }
+    note = payload.get("note")
+    if note is not None and not isinstance(note, str):
+        errors["note"] = {"code": "invalid_type", "message": "This field must be a string."}
+    elif isinstance(note, str) and len(note) > MAX_NOTE:
+        errors["note"] = {
+            "code": "too_long",
+            "message": f"This field is too long (at most {MAX_NOTE} characters).",
+        }
+    if errors:
+        raise ValidationFailed(fields=errors)
+    return str(action), State(expected), (note.strip() or None) if note else None
+
+
+@bp.post("/comments/<comment_id>/moderate")
+def moderate_comment(comment_id: str) -> Response:
+    """Approve, reject, or mark as spam or ham a comment of the key's site."""
+    payload = read_payload()
+    with db().session() as session:
+        key = request_key(session, scope="moderate")
+        if key is None:
+            raise Unauthorized("Send a site key with the moderate scope.", code="unauthorized")
+        action, expected, note = validate_moderation(payload)
+        comment = session.get(Comment, comment_id) if looks_like_id(comment_id) else None
+        if comment is None or comment.site_id != key.site_id:
+            raise NotFound("There is no such comment.", code="comment_not_found")
+        new, rejection, label = ACTIONS[action]
+        if not can_move(expected, new):
+            raise Conflict(
+                f"A {expected.value} comment cannot be moved to {new.value} ({action}).",
+                code="invalid_transition",
+            )
+        outcome = transition(
+            session,
+            comment_id,
+            Change(
+                expected=expected,
+                new=new,
+                actor=key.actor,
+                action=action,
+                rejection=rejection,
+                note=note,
+                label=label,
+                label_source="api",
+            ),
+        )
+        if outcome is None:
+            current = session.get(Comment, comment_id, populate_existing=True)
+            now = current.state if current else "gone"
+            raise Conflict(
+                f"The comment is {now} now, not {expected.value}; nothing was changed.",
+                code="conflict",
+            )
+        body = {
+            "id": comment_id,
+            "status": outcome.comment.state,
+            "rejection": outcome.comment.rejection,
+            "action": action,
+            "label": label.value,
+        }
+        deliveries = outcome.deliveries
+    if deliveries:
+        queue().enqueue_deliveries(deliveries)
+    return jsonify(body)

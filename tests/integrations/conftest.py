@@ -1,0 +1,45 @@
+"""Fixtures for the integration tests: a second site with keys of chosen scopes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import pytest
+
+from service import sites as site_ops
+from service.store import Database
+
+
+@dataclass(frozen=True)
+class SiteKeys:
+    """A site's slug and id, with a token for each requested key."""
+
+    slug: str
+    site_id: int
+    tokens: dict[str, str]
+
+
+@pytest.fixture
+def make_site(db: Database) -> Callable[..., SiteKeys]:
+    """Create a site and one key per scope set given (``name=scopes``)."""
+
+    def make(
+        name: str = "News Example", settings: dict[str, object] | None = None, **keys: Sequence[str]
+    ) -> SiteKeys:
+        with db.session() as session:
+            created = site_ops.create(session, name, ["https://news.example"], scopes=("submit",))
+            created.site.settings = dict(settings or {})
+            tokens = {"first": created.api_key}
+            for key_name, scopes in keys.items():
+                tokens[key_name] = site_ops.add_key(
+                    session, created.site, name=key_name, scopes=scopes
+                )
+            return SiteKeys(created.site.slug, created.site.id, tokens)
+
+    return make
+
+
+def bearer(token: str) -> dict[str, str]:
+    """Return the Authorization header for a key."""
+    return {"Authorization": f"Bearer {token}"}

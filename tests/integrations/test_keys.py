@@ -1,0 +1,107 @@
+"""API keys: hashed storage, scopes, revocation, per-key rate limits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from service import sites as site_ops
+from service.store import Database
+from service.store.tables import ApiKey, Site
+from tests.factories import payload
+from tests.integrations.conftest import SiteKeys, bearer
+
+
+def test_only_a_hash_of_the_key_is_stored(make_site: Callable[..., SiteKeys], db: Database) -> None:
+    """The database keeps the key's prefix and a hash, never the secret part."""
+    site = make_site()
+    token = site.tokens["first"]
+    with db.session() as session:
+        rows = session.scalars(select(ApiKey).where(ApiKey.site_id == site.site_id)).all()
+    assert len(rows) == 1
+    secret = token.split("_", 2)[2]
+    assert rows[0].prefix in token
+    assert secret not in rows[0].secret_hash
+    assert rows[0].secret_hash != secret
+
+
+def test_key_without_submit_scope_cannot_submit(
+    client: FlaskClient, make_site: Callable[..., SiteKeys]
+) -> None:
+    """A key lacking the submit scope gets 403 insufficient_scope and nothing is stored."""
+    site = make_site(reader=["read"])
+    rv = client.post("/api/v1/comments", json=payload(), headers=bearer(site.tokens["reader"]))
+    assert rv.status_code == 403
+    assert rv.get_json()["error"]["code"] == "insufficient_scope"
+
+
+def test_unknown_and_malformed_keys_get_401(client: FlaskClient) -> None:
+    """A made-up or malformed bearer key gets 401 invalid_api_key in the error shape."""
+    for token in ("mod_0123456789ab_not-a-real-secret", "garbage"):
+        rv = client.post("/api/v1/comments", json=payload(), headers=bearer(token))
+        assert rv.status_code == 401
+        assert rv.get_json()["error"]["code"] == "invalid_api_key"
+
+
+def test_revoked_key_stops_working(
+    client: FlaskClient, make_site: Callable[..., SiteKeys], db: Database
+) -> None:
+    """After revocation the key answers 401 while the site's other keys still work."""
+    site = make_site(spare=["submit"])
+    token = site.tokens["first"]
+    assert client.post("/api/v1/comments", json=payload(), headers=bearer(token)).status_code == 202
+    with db.session() as session:
+        row = session.get(Site, site.site_id)
+        assert row is not None
+        prefix = token.split("_")[1]
+        assert site_ops.revoke_key(session, row, prefix) is True
+        assert site_ops.revoke_key(session, row, prefix) is False
+    rv = client.post("/api/v1/comments", json=payload(), headers=bearer(token))
+    assert rv.status_code == 401
+    spare = bearer(site.tokens["spare"])
+    assert client.post("/api/v1/comments", json=payload(), headers=spare).status_code == 202
+
+
+def test_read_scope_shows_scores_only_for_own_site(
+    client: FlaskClient, make_site: Callable[..., SiteKeys]
+) -> None:
+    """A read key sees scores of its own site's comments; another site's read key does not."""
+    mine = make_site("Mine", reader=["read"])
+    other = make_site("Other", reader=["read"])
+    comment_id = client.post(
+        "/api/v1/comments", json=payload(), headers=bearer(mine.tokens["first"])
+    ).get_json()["id"]
+    own = client.get(f"/api/v1/comments/{comment_id}", headers=bearer(mine.tokens["reader"]))
+    foreign = client.get(f"/api/v1/comments/{comment_id}", headers=bearer(other.tokens["reader"]))
+    assert "scores" in own.get_json()
+    assert "scores" not in foreign.get_json()
+
+
+def test_key_over_its_rate_limit_gets_429_with_retry_after(
+    client: FlaskClient, make_site: Callable[..., SiteKeys]
+) -> None:
+    """Past its burst a key gets 429 rate_limited with Retry-After; other keys are unaffected."""
+    site = make_site(settings={"rate_limit": {"per_minute": 1, "burst": 2}}, spare=["submit"])
+    headers = bearer(site.tokens["first"])
+    codes = [client.post("/api/v1/comments", json=payload(), headers=headers) for _ in range(3)]
+    assert [rv.status_code for rv in codes[:2]] == [202, 202]
+    limited: Any = codes[2]
+    assert limited.status_code == 429
+    assert limited.get_json()["error"]["code"] == "rate_limited"
+    assert int(limited.headers["Retry-After"]) >= 1
+    spare = bearer(site.tokens["spare"])
+    assert client.post("/api/v1/comments", json=payload(), headers=spare).status_code == 202
+
+
+def test_key_use_is_recorded(
+    client: FlaskClient, make_site: Callable[..., SiteKeys], db: Database
+) -> None:
+    """Using a key sets its last_used_at (for the admin's key list)."""
+    site = make_site()
+    client.post("/api/v1/comments", json=payload(), headers=bearer(site.tokens["first"]))
+    with db.session() as session:
+        row = session.scalars(select(ApiKey).where(ApiKey.site_id == site.site_id)).one()
+    assert row.last_used_at is not None
