@@ -90,4 +90,5 @@ def limiter() -> RateLimiter:
     found = current_app.extensions.get("moderato.ratelimit")
     if found is None:
         found = current_app.extensions["moderato.ratelimit"] = RateLimiter(redis_conn())
-    return found  # type: ignore[no-any-return]
+    assert isinstance(found, RateLimiter)
+    return found

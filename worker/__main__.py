@@ -27,11 +27,7 @@ log = logging.getLogger("worker")
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="moderato worker", description=__doc__.splitlines()[0])
     parser.add_argument("--burst", action="store_true", help="quit when the queue is empty")
-    parser.add_argument(
-        "--no-sweep",
-        action="store_true",
-        help="run no sweep thread (no re-queueing of lost work, no delayed retries)",
-    )
+    parser.add_argument("--no-sweep", action="store_true", help="run no sweep thread (no re-queueing of lost work, no delayed retries)")
     parser.add_argument("--name", default=None, help="worker name (default: host.pid)")
     return parser.parse_args(argv)
 

@@ -72,7 +72,7 @@ def validate_moderation(payload: dict[str, Any]) -> tuple[str, State, str | None
         }
     if errors:
         raise ValidationFailed(fields=errors)
-    return str(action), State(expected), (note.strip() or None) if note else None
+    return str(action), State(str(expected)), (note.strip() or None) if note else None
 
 
 @bp.post("/comments/<comment_id>/moderate")
