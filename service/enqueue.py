@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Protocol
 
 import redis
@@ -79,12 +80,32 @@ class RQJobQueue:
         try:
             for delivery_id in ids:
                 self.queue.enqueue(
-                    DELIVER, delivery_id, job_id=f"deliver-{delivery_id}", job_timeout=60
+                    DELIVER, delivery_id, job_id=delivery_job_id(delivery_id), job_timeout=60
                 )
         except redis.RedisError as exc:
             log.warning("could not enqueue %d deliveries (the sweep will): %s", len(ids), exc)
             return False
         return True
+
+    def enqueue_delivery_at(self, delivery_id: str, attempt: int, when: datetime) -> bool:
+        """Schedule a delivery's next attempt; False if Redis is away (the sweep will)."""
+        try:
+            self.queue.enqueue_at(
+                when,
+                DELIVER,
+                delivery_id,
+                job_id=delivery_job_id(delivery_id, attempt),
+                job_timeout=60,
+            )
+        except redis.RedisError as exc:
+            log.warning("could not schedule delivery %s (the sweep will): %s", delivery_id, exc)
+            return False
+        return True
+
+
+def delivery_job_id(delivery_id: str, attempt: int = 0) -> str:
+    """Return the RQ job id of a delivery's attempt after ``attempt`` earlier ones."""
+    return f"deliver-{delivery_id}" if attempt == 0 else f"deliver-{delivery_id}-{attempt}"
 
 
 def classify_job_id(comment_id: str) -> str:

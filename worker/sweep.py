@@ -10,6 +10,11 @@ it). Each
 re-queue of a job that had started and vanished counts as an attempt; after
 ``CLASSIFY_MAX_ATTEMPTS`` the comment is held with ``classifier_error``, so a
 comment that crashes workers cannot loop for ever, and is never published unseen.
+
+Webhook deliveries get the same care: a pending delivery overdue by
+``SWEEP_AGE`` seconds whose job is neither waiting nor scheduled is queued
+again (the job's claim makes a duplicate harmless). Expired check records of
+the Akismet-compatible API are purged here too.
 """
 
 from __future__ import annotations
@@ -24,12 +29,13 @@ from rq import Queue
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from rq.scheduler import RQScheduler
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from service.clock import utcnow
-from service.enqueue import classify_job_id
+from service.enqueue import classify_job_id, delivery_job_id
 from service.status import State
-from service.store.tables import Comment
+from service.store.tables import Comment, WebhookDelivery
+from service.store.tables_integrations import Check
 from worker.callbacks import hold_for_classifier_error
 from worker.runtime import Runtime
 
@@ -93,12 +99,55 @@ def sweep_pending(rt: Runtime, connection: Redis) -> int:
     return queued
 
 
+def sweep_deliveries(rt: Runtime, connection: Redis) -> int:
+    """Re-queue pending webhook deliveries that are overdue and have no job; return how many."""
+    cutoff = utcnow() - timedelta(seconds=rt.app.config["SWEEP_AGE"])
+    with rt.db.session() as session:
+        rows = session.execute(
+            select(WebhookDelivery.id, WebhookDelivery.attempts)
+            .where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at < cutoff)
+            .order_by(WebhookDelivery.next_attempt_at)
+            .limit(BATCH)
+        ).all()
+    queued = 0
+    waiting: set[str] | None = None
+    for delivery_id, attempts in rows:
+        job_id = delivery_job_id(delivery_id, attempts)
+        status = job_status(connection, job_id)
+        if status in (JobStatus.SCHEDULED, JobStatus.DEFERRED):
+            continue
+        if status == JobStatus.QUEUED:
+            if waiting is None:
+                queue = Queue(rt.app.config["QUEUE_NAME"], connection=connection)
+                waiting = set(queue.get_job_ids())
+            if job_id in waiting:
+                continue
+        if not rt.queue.enqueue_delivery_at(delivery_id, attempts, utcnow()):
+            break
+        queued += 1
+    if queued:
+        log.info("sweep: re-queued %d webhook deliver(y/ies)", queued)
+    return queued
+
+
+def purge_checks(rt: Runtime) -> int:
+    """Delete the Akismet-compatible check records whose time is up; return how many."""
+    with rt.db.session() as session:
+        result = session.execute(
+            delete(Check).where(Check.expires_at.is_not(None), Check.expires_at < utcnow())
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
 def sweep_once(rt: Runtime, connection: Redis, owner: str) -> int:
     """Sweep if no other worker holds the lock for this interval; return comments re-queued."""
     interval = float(rt.app.config["SWEEP_INTERVAL"])
     if not connection.set(LOCK_KEY, owner, nx=True, px=max(int(interval * 1000) - 100, 100)):
         return 0
-    return sweep_pending(rt, connection)
+    queued = sweep_pending(rt, connection)
+    sweep_deliveries(rt, connection)
+    purge_checks(rt)
+    return queued
 
 
 class Sweeper(threading.Thread):

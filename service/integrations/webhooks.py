@@ -1,0 +1,144 @@
+"""Webhook endpoints: subscribe, rotate secrets, enable and disable, redeliver.
+
+Deliveries themselves happen in the worker (``worker/webhooks.py``); the web
+process only writes outbox rows (``service.events.record``) and queues them
+after commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.clock import utcnow
+from service.events import EVENT_TYPES
+from service.integrations.signing import new_secret
+from service.integrations.ssrf import Resolver, UnsafeURL, check_url, resolve
+from service.store.tables import Site, WebhookDelivery, WebhookEndpoint
+
+MAX_URL = 2048
+
+
+class EndpointError(ValueError):
+    """An endpoint that cannot be created as asked (bad URL, unknown event)."""
+
+    def __init__(self, field: str, code: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.code = code
+
+
+@dataclass(frozen=True, slots=True)
+class NewEndpoint:
+    """A created endpoint and its signing secret (shown to the admin, kept to sign)."""
+
+    endpoint: WebhookEndpoint
+    secret: str
+
+
+def check_events(events: Sequence[str]) -> list[str]:
+    """Return the events, de-duplicated in canonical order; raise if one is unknown or none."""
+    unknown = sorted(set(events) - set(EVENT_TYPES))
+    if unknown:
+        raise EndpointError("events", "unknown_event", f"unknown events: {', '.join(unknown)}")
+    if not events:
+        raise EndpointError("events", "required", "subscribe to at least one event")
+    return [e for e in EVENT_TYPES if e in set(events)]
+
+
+def create_endpoint(
+    session: Session,
+    site: Site,
+    url: str,
+    events: Sequence[str],
+    *,
+    allow_private: bool,
+    resolver: Resolver = resolve,
+) -> NewEndpoint:
+    """Subscribe ``url`` to ``events`` of ``site`` (SSRF-checked); return it and its secret."""
+    url = url.strip()
+    if len(url) > MAX_URL:
+        raise EndpointError("url", "too_long", f"at most {MAX_URL} characters")
+    try:
+        check_url(url, allow_private=allow_private, resolver=resolver)
+    except UnsafeURL as exc:
+        raise EndpointError("url", "unsafe_url", str(exc)) from exc
+    secret = new_secret()
+    endpoint = WebhookEndpoint(
+        site_id=site.id, url=url, events=check_events(events), secret=secret, enabled=True
+    )
+    session.add(endpoint)
+    session.flush()
+    return NewEndpoint(endpoint, secret)
+
+
+def signing_secrets(endpoint: WebhookEndpoint, now: datetime) -> list[str]:
+    """Return the secrets that sign now: the current one, and the previous during its overlap."""
+    found = [endpoint.secret]
+    expires = endpoint.previous_secret_expires_at
+    if endpoint.previous_secret and expires is not None and expires > now:
+        found.append(endpoint.previous_secret)
+    return found
+
+
+def rotate_secret(session: Session, endpoint: WebhookEndpoint, overlap_seconds: float) -> str:
+    """Give the endpoint a new secret; the old one keeps signing for ``overlap_seconds``."""
+    endpoint.previous_secret = endpoint.secret
+    endpoint.previous_secret_expires_at = utcnow() + timedelta(seconds=overlap_seconds)
+    endpoint.secret = new_secret()
+    session.flush()
+    return endpoint.secret
+
+
+def disable(endpoint: WebhookEndpoint, reason: str) -> None:
+    """Stop delivering to the endpoint, saying why (shown to admins)."""
+    endpoint.enabled = False
+    endpoint.disabled_reason = reason[:200]
+
+
+def enable(endpoint: WebhookEndpoint) -> None:
+    """Deliver to the endpoint again, with a clean failure record."""
+    endpoint.enabled = True
+    endpoint.disabled_reason = None
+    endpoint.failing_since = None
+
+
+def redeliver(session: Session, delivery_id: str) -> WebhookDelivery | None:
+    """Put a finished or failed delivery back in the outbox, due now; None if unknown."""
+    delivery = session.get(WebhookDelivery, delivery_id)
+    if delivery is None:
+        return None
+    delivery.status = "pending"
+    delivery.attempts = 0
+    delivery.next_attempt_at = utcnow()
+    session.flush()
+    return delivery
+
+
+def endpoints_of(session: Session, site: Site) -> list[WebhookEndpoint]:
+    """Return a site's endpoints, oldest first."""
+    return list(
+        session.scalars(
+            select(WebhookEndpoint)
+            .where(WebhookEndpoint.site_id == site.id)
+            .order_by(WebhookEndpoint.id)
+        )
+    )
+
+
+def deliveries_of(
+    session: Session, endpoint: WebhookEndpoint, limit: int = 100
+) -> list[WebhookDelivery]:
+    """Return an endpoint's latest deliveries, newest first (the delivery log)."""
+    return list(
+        session.scalars(
+            select(WebhookDelivery)
+            .where(WebhookDelivery.endpoint_id == endpoint.id)
+            .order_by(WebhookDelivery.created_at.desc())
+            .limit(limit)
+        )
+    )
