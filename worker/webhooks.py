@@ -224,7 +224,9 @@ def attempt_delivery(
             attempts = session.get(WebhookDelivery, delivery_id).attempts  # type: ignore[union-attr]
         scheduler.enqueue_delivery_at(delivery_id, attempts, retry_at)
     log.info("delivery %s to %s: %s (%s)", delivery_id, url, attempt.outcome, attempt.error or "ok")
-    return "retry" if retry_at is not None else attempt.outcome
+    if retry_at is not None:
+        return "retry"
+    return "failed" if attempt.outcome == "retry" else attempt.outcome
 
 
 def record(

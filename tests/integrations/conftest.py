@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import pytest
 
 from service import sites as site_ops
 from service.store import Database
+from tests.integrations.receiver import Receiver
 
 
 @dataclass(frozen=True)
@@ -43,3 +44,11 @@ def make_site(db: Database) -> Callable[..., SiteKeys]:
 def bearer(token: str) -> dict[str, str]:
     """Return the Authorization header for a key."""
     return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A real webhook receiver on a free port of 127.0.0.1."""
+    server = Receiver().start()
+    yield server
+    server.stop()

@@ -1,0 +1,250 @@
+"""One delivery attempt at a time, against ``httpx.MockTransport``: outcomes, retries, disabling."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from flask import Flask
+from rq.registry import ScheduledJobRegistry
+from sqlalchemy import select
+
+from service import sites as site_ops
+from service.enqueue import RQJobQueue, delivery_job_id
+from service.extensions import queue
+from service.integrations.webhooks import create_endpoint
+from service.store import Database
+from service.store.tables import WebhookDelivery, WebhookEndpoint
+from tests.factories import stored
+from worker.webhooks import RetryPolicy, attempt_delivery, parse_retry_after
+
+Handler = Callable[[httpx.Request], httpx.Response]
+
+
+@pytest.fixture
+def outbox(app: Flask, db: Database) -> Callable[..., str]:
+    """Subscribe an endpoint of the default site to comment.received; return a new delivery's id."""
+
+    def make(url: str = "https://hooks.example/in") -> str:
+        with db.session() as session:
+            site = site_ops.by_slug(session, "default")
+            assert site is not None
+            create_endpoint(
+                session, site, url, ["comment.received"], allow_private=False,
+                resolver=lambda h, p: ["93.184.215.14"],
+            )  # fmt: skip
+        stored(db, email="secret-address@example.org")
+        with db.session() as session:
+            return session.scalars(
+                select(WebhookDelivery.id).order_by(WebhookDelivery.created_at.desc())
+            ).first()  # type: ignore[return-value]
+
+    return make
+
+
+def run(app: Flask, db: Database, delivery_id: str, handler: Handler, **kw: Any) -> str:
+    """Make one attempt through a MockTransport, scheduling retries on the real Redis queue."""
+    config = {
+        **app.config,
+        "WEBHOOK_RETRY_BASE": 10.0,
+        "WEBHOOK_RETRY_FACTOR": 2.0,
+        **kw.pop("config", {}),
+    }
+    with app.app_context():
+        return attempt_delivery(
+            db,
+            delivery_id,
+            client=httpx.Client(transport=httpx.MockTransport(handler)),
+            config=config,
+            scheduler=queue(),
+            resolver=kw.pop("resolver", lambda h, p: ["93.184.215.14"]),
+            rand=lambda: 0.5,
+            **kw,
+        )
+
+
+def row(db: Database, delivery_id: str) -> tuple[WebhookDelivery, WebhookEndpoint]:
+    with db.session() as session:
+        delivery = session.get(WebhookDelivery, delivery_id)
+        assert delivery is not None
+        endpoint = session.get(WebhookEndpoint, delivery.endpoint_id)
+        assert endpoint is not None
+        return delivery, endpoint
+
+
+def scheduled(app: Flask) -> list[str]:
+    q: RQJobQueue = app.extensions["moderato.queue"]
+    return list(ScheduledJobRegistry(queue=q.queue).get_job_ids())
+
+
+def test_2xx_marks_delivered_with_signed_body_without_email(
+    app: Flask, db: Database, outbox: Callable[..., str]
+) -> None:
+    """A 200 marks the delivery delivered; the body is signed and never holds the e-mail."""
+    delivery_id = outbox()
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(204)
+
+    assert run(app, db, delivery_id, handler) == "delivered"
+    delivery, endpoint = row(db, delivery_id)
+    assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("delivered", 1, 204)
+    assert delivery.last_latency_ms is not None
+    request = seen[0]
+    assert request.headers["webhook-id"] == delivery_id
+    assert request.headers["webhook-signature"].startswith("v1,")
+    body = json.loads(request.content)
+    assert body["type"] == "comment.received"
+    assert set(body) == {"type", "timestamp", "data"}
+    assert b"secret-address" not in request.content
+    assert endpoint.failing_since is None
+
+
+@pytest.mark.parametrize("status", [500, 502, 503, 429])
+def test_5xx_and_429_schedule_a_retry(
+    app: Flask, db: Database, outbox: Callable[..., str], status: int
+) -> None:
+    """A 5xx or 429 leaves the delivery pending and schedules its next attempt in RQ."""
+    delivery_id = outbox()
+    assert run(app, db, delivery_id, lambda r: httpx.Response(status)) == "retry"
+    delivery, endpoint = row(db, delivery_id)
+    assert delivery.status == "pending"
+    assert delivery.attempts == 1
+    assert delivery.next_attempt_at is not None and delivery.last_attempt_at is not None
+    assert delivery.next_attempt_at - delivery.last_attempt_at == timedelta(seconds=7.5)
+    assert delivery_job_id(delivery_id, 1) in scheduled(app)
+    assert endpoint.failing_since is not None
+
+
+def test_network_errors_are_retried(app: Flask, db: Database, outbox: Callable[..., str]) -> None:
+    """A connection error is retried like a 5xx."""
+    delivery_id = outbox()
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused", request=request)
+
+    assert run(app, db, delivery_id, refuse) == "retry"
+    delivery, _ = row(db, delivery_id)
+    assert delivery.status == "pending"
+    assert delivery.last_error is not None and "ConnectError" in delivery.last_error
+
+
+def test_retry_after_is_honoured(app: Flask, db: Database, outbox: Callable[..., str]) -> None:
+    """A 429 with Retry-After: 120 puts the next attempt at least 120 s later."""
+    delivery_id = outbox()
+    run(app, db, delivery_id, lambda r: httpx.Response(429, headers={"Retry-After": "120"}))
+    delivery, _ = row(db, delivery_id)
+    assert delivery.next_attempt_at is not None and delivery.last_attempt_at is not None
+    assert delivery.next_attempt_at - delivery.last_attempt_at >= timedelta(seconds=120)
+
+
+@pytest.mark.parametrize("status", [400, 401, 404, 301])
+def test_other_statuses_fail_without_retry(
+    app: Flask, db: Database, outbox: Callable[..., str], status: int
+) -> None:
+    """Other 4xx (and redirects, which we never follow) fail at once; nothing is scheduled."""
+    delivery_id = outbox()
+    assert run(app, db, delivery_id, lambda r: httpx.Response(status)) == "failed"
+    delivery, endpoint = row(db, delivery_id)
+    assert (delivery.status, delivery.last_status_code) == ("failed", status)
+    assert scheduled(app) == []
+    assert endpoint.enabled
+
+
+def test_410_gone_disables_the_endpoint(
+    app: Flask, db: Database, outbox: Callable[..., str]
+) -> None:
+    """A 410 fails the delivery and disables its endpoint with the reason recorded."""
+    delivery_id = outbox()
+    assert run(app, db, delivery_id, lambda r: httpx.Response(410)) == "gone"
+    delivery, endpoint = row(db, delivery_id)
+    assert delivery.status == "failed"
+    assert not endpoint.enabled
+    assert endpoint.disabled_reason is not None and "410" in endpoint.disabled_reason
+
+
+def test_the_last_attempt_gives_up(app: Flask, db: Database, outbox: Callable[..., str]) -> None:
+    """After WEBHOOK_MAX_ATTEMPTS failed attempts the delivery is failed, not retried."""
+    delivery_id = outbox()
+    outcome = run(
+        app, db, delivery_id, lambda r: httpx.Response(500), config={"WEBHOOK_MAX_ATTEMPTS": 1}
+    )
+    assert outcome == "failed"
+    assert scheduled(app) == []
+    delivery, _ = row(db, delivery_id)
+    assert delivery.status == "failed"
+    assert delivery.last_error is not None and delivery.last_error.startswith("gave up after 1")
+
+
+def test_an_endpoint_failing_for_a_long_stretch_is_disabled(
+    app: Flask, db: Database, outbox: Callable[..., str]
+) -> None:
+    """An endpoint failing since longer than WEBHOOK_DISABLE_AFTER is disabled, saying since when."""
+    delivery_id = outbox()
+    with db.session() as session:
+        endpoint = session.scalars(select(WebhookEndpoint)).one()
+        endpoint.failing_since = datetime(2026, 1, 1, tzinfo=UTC)
+    run(app, db, delivery_id, lambda r: httpx.Response(503))
+    _, endpoint = row(db, delivery_id)
+    assert not endpoint.enabled
+    assert endpoint.disabled_reason is not None
+    assert endpoint.disabled_reason.startswith("failing since 2026-01-01")
+
+
+def test_delivery_time_ssrf_check_blocks_a_url_that_now_resolves_privately(
+    app: Flask, db: Database, outbox: Callable[..., str]
+) -> None:
+    """If DNS now points the endpoint at a private address, nothing is sent and it fails."""
+    delivery_id = outbox()
+    calls: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        return httpx.Response(200)
+
+    outcome = run(app, db, delivery_id, handler, resolver=lambda h, p: ["10.0.0.5"])
+    assert outcome == "failed"
+    assert calls == []
+    delivery, _ = row(db, delivery_id)
+    assert delivery.last_error is not None and delivery.last_error.startswith("blocked")
+
+
+def test_a_claimed_delivery_is_not_sent_twice(
+    app: Flask, db: Database, outbox: Callable[..., str]
+) -> None:
+    """A second job for a delivery another job holds (or already delivered) sends nothing."""
+    delivery_id = outbox()
+    calls: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        return httpx.Response(200)
+
+    assert run(app, db, delivery_id, handler) == "delivered"
+    assert run(app, db, delivery_id, handler) == "skipped"
+    assert len(calls) == 1
+
+
+def test_backoff_grows_exponentially_within_jitter_and_cap() -> None:
+    """Delays grow by the factor, stay within [d/2, d] and never pass the cap."""
+    policy = RetryPolicy(max_attempts=10, base=5, factor=4, cap=3600)
+    assert policy.delay(1, None, rand=lambda: 0.0) == 2.5
+    assert policy.delay(1, None, rand=lambda: 1.0) == 5
+    assert policy.delay(3, None, rand=lambda: 1.0) == 80
+    assert policy.delay(9, None, rand=lambda: 1.0) == 3600
+    assert policy.delay(1, 30, rand=lambda: 0.0) == 30
+
+
+def test_retry_after_parses_seconds_and_http_dates() -> None:
+    """Retry-After is read as seconds or as an HTTP date; garbage is ignored."""
+    now = datetime(2026, 11, 26, 12, 0, 0, tzinfo=UTC)
+    assert parse_retry_after("120", now) == 120
+    assert parse_retry_after("Thu, 26 Nov 2026 12:01:00 GMT", now) == 60
+    assert parse_retry_after("soon", now) is None
+    assert parse_retry_after(None, now) is None

@@ -1,0 +1,149 @@
+"""Webhooks end to end: a real worker process delivers to a real HTTP receiver on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from standardwebhooks import Webhook
+
+from service import sites as site_ops
+from service.clock import utcnow
+from service.extensions import queue
+from service.integrations.webhooks import create_endpoint, redeliver
+from service.store import Database
+from service.store.tables import WebhookDelivery, WebhookEndpoint
+from tests.factories import post, stored
+from tests.helpers import wait_for
+from tests.integrations.receiver import Receiver
+
+pytestmark = pytest.mark.slow
+
+WORKER = {"WEBHOOKS_ALLOW_PRIVATE": True, "WEBHOOK_RETRY_BASE": 0.5, "WEBHOOK_RETRY_FACTOR": 1.0}
+
+
+def subscribe(db: Database, url: str, events: list[str]) -> tuple[int, str]:
+    """Subscribe ``url`` for the default site; return the endpoint id and its secret."""
+    with db.session() as session:
+        site = site_ops.by_slug(session, "default")
+        assert site is not None
+        new = create_endpoint(session, site, url, events, allow_private=True)
+        return new.endpoint.id, new.secret
+
+
+def deliveries(db: Database) -> list[WebhookDelivery]:
+    with db.session() as session:
+        return list(session.scalars(select(WebhookDelivery).order_by(WebhookDelivery.created_at)))
+
+
+def endpoint(db: Database, endpoint_id: int) -> WebhookEndpoint:
+    with db.session() as session:
+        found = session.get(WebhookEndpoint, endpoint_id)
+        assert found is not None
+        return found
+
+
+def test_events_are_delivered_signed_and_without_email(
+    client: FlaskClient, db: Database, receiver: Receiver, start_worker: Callable[..., Any]
+) -> None:
+    """A published comment yields signed comment.received and comment.published posts, no e-mail."""
+    _, secret = subscribe(db, receiver.url, ["comment.received", "comment.published"])
+    start_worker(extra=WORKER)
+    rv = post(client, thread="hooks", email="private-person@example.org")
+    assert rv.status_code == 202
+    wait_for(lambda: len(receiver.received) >= 2, timeout=20)
+    types = []
+    for got in receiver.received:
+        payload = Webhook(secret).verify(got.body, got.headers)
+        assert payload["data"]["id"] == rv.get_json()["id"]
+        assert b"private-person" not in got.body
+        types.append(payload["type"])
+    assert sorted(types) == ["comment.published", "comment.received"]
+    assert all(d.status == "delivered" for d in deliveries(db))
+
+
+def test_failing_receiver_gets_retries_until_it_succeeds(
+    client: FlaskClient, db: Database, receiver: Receiver, start_worker: Callable[..., Any]
+) -> None:
+    """A receiver failing twice (500, then a dropped 503) gets the same message a third time."""
+    subscribe(db, receiver.url, ["comment.received"])
+    receiver.answer((500, {}), (503, {}))
+    start_worker(extra=WORKER)
+    post(client, thread="hooks-retry")
+    wait_for(lambda: [d.status for d in deliveries(db)] == ["delivered"], timeout=30)
+    (delivery,) = deliveries(db)
+    assert delivery.attempts == 3
+    assert len(receiver.received) == 3
+    assert len({got.headers["Webhook-Id"] for got in receiver.received}) == 1
+
+
+def test_retry_after_from_the_receiver_is_honoured(
+    client: FlaskClient, db: Database, receiver: Receiver, start_worker: Callable[..., Any]
+) -> None:
+    """After a 429 with Retry-After: 3 the next attempt comes no sooner than the receiver asked."""
+    subscribe(db, receiver.url, ["comment.received"])
+    receiver.answer((429, {"Retry-After": "3"}))
+    start_worker(extra=WORKER)
+    post(client, thread="hooks-429")
+    wait_for(lambda: [d.status for d in deliveries(db)] == ["delivered"], timeout=30)
+    first, second = receiver.received
+    stamps = [int(got.headers["Webhook-Timestamp"]) for got in (first, second)]
+    assert stamps[1] - stamps[0] >= 3 - 1  # whole seconds, as sent
+    assert second.at - first.at >= 2.5
+
+
+def test_410_disables_the_endpoint_and_stops_new_events(
+    client: FlaskClient, db: Database, receiver: Receiver, start_worker: Callable[..., Any]
+) -> None:
+    """A 410 Gone disables the endpoint (reason shown); later events write no outbox rows."""
+    endpoint_id, _ = subscribe(db, receiver.url, ["comment.received"])
+    receiver.default = (410, {})
+    start_worker(extra=WORKER)
+    post(client, thread="hooks-gone")
+    wait_for(lambda: not endpoint(db, endpoint_id).enabled, timeout=20)
+    assert "410" in (endpoint(db, endpoint_id).disabled_reason or "")
+    post(client, thread="hooks-gone")
+    assert len(deliveries(db)) == 1
+    assert len(receiver.received) == 1
+
+
+def test_manual_redelivery_sends_a_failed_delivery_again(
+    app: Flask,
+    client: FlaskClient,
+    db: Database,
+    receiver: Receiver,
+    start_worker: Callable[..., Any],
+) -> None:
+    """A delivery that failed on a 404 is delivered after the receiver is fixed and it is redelivered."""
+    subscribe(db, receiver.url, ["comment.received"])
+    receiver.answer((404, {}))
+    start_worker(extra=WORKER)
+    post(client, thread="hooks-redeliver")
+    wait_for(lambda: [d.status for d in deliveries(db)] == ["failed"], timeout=20)
+    (failed,) = deliveries(db)
+    with db.session() as session:
+        assert redeliver(session, failed.id) is not None
+    with app.app_context():
+        queue().enqueue_deliveries([failed.id])
+    wait_for(lambda: [d.status for d in deliveries(db)] == ["delivered"], timeout=20)
+    assert [got.headers["Webhook-Id"] for got in receiver.received] == [failed.id, failed.id]
+
+
+def test_sweep_delivers_an_outbox_row_whose_job_was_lost(
+    db: Database, receiver: Receiver, start_worker: Callable[..., Any]
+) -> None:
+    """An overdue pending delivery with no job in Redis is queued by the sweep and delivered."""
+    subscribe(db, receiver.url, ["comment.received"])
+    stored(db, thread="hooks-lost")  # writes the outbox row, enqueues nothing
+    with db.session() as session:
+        for delivery in session.scalars(select(WebhookDelivery)):
+            delivery.next_attempt_at = utcnow() - timedelta(seconds=30)
+    start_worker(extra=WORKER)
+    wait_for(lambda: [d.status for d in deliveries(db)] == ["delivered"], timeout=20)
+    assert json.loads(receiver.received[0].body)["type"] == "comment.received"
