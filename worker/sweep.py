@@ -34,6 +34,7 @@ from sqlalchemy import delete, select, update
 from service.clock import utcnow
 from service.enqueue import classify_job_id, delivery_job_id
 from service.status import State
+from service.store import Database
 from service.store.tables import Comment, WebhookDelivery
 from service.store.tables_integrations import Check
 from worker.callbacks import hold_for_classifier_error
@@ -130,9 +131,9 @@ def sweep_deliveries(rt: Runtime, connection: Redis) -> int:
     return queued
 
 
-def purge_checks(rt: Runtime) -> int:
+def purge_checks(db: Database) -> int:
     """Delete the Akismet-compatible check records whose time is up; return how many."""
-    with rt.db.session() as session:
+    with db.session() as session:
         result = session.execute(
             delete(Check).where(Check.expires_at.is_not(None), Check.expires_at < utcnow())
         )
@@ -146,7 +147,7 @@ def sweep_once(rt: Runtime, connection: Redis, owner: str) -> int:
         return 0
     queued = sweep_pending(rt, connection)
     sweep_deliveries(rt, connection)
-    purge_checks(rt)
+    purge_checks(rt.db)
     return queued
 
 

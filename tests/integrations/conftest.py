@@ -6,9 +6,11 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import pytest
+from flask import Flask
 
 from service import sites as site_ops
 from service.store import Database
+from tests.browser.conftest import LiveServer
 from tests.integrations.receiver import Receiver
 
 
@@ -50,5 +52,13 @@ def bearer(token: str) -> dict[str, str]:
 def receiver() -> Iterator[Receiver]:
     """A real webhook receiver on a free port of 127.0.0.1."""
     server = Receiver().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[LiveServer]:
+    """Serve the test app over real HTTP on a free port of 127.0.0.1."""
+    server = LiveServer(app).start()
     yield server
     server.stop()

@@ -1,0 +1,14 @@
+"""Integrations for other sites' backends: Akismet- and Perspective-compatible APIs, API docs.
+
+Key management and webhooks live beside this blueprint (``webhooks.py``,
+``signing.py``, ``ssrf.py``); the ``/moderate`` endpoint is part of the public
+API (``service/api/moderate.py``).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("integrations", __name__, template_folder="templates")
+
+from service.integrations import akismet, apidocs, perspective  # noqa: E402, F401
