@@ -77,10 +77,9 @@ def create_comment() -> BaseResponse:
     )
     with db().session() as session:
         key = request_key(session, scope="submit")
-        client = ClientInfo()
-        if key is not None:  # a site's backend sends the end user's details in the body
-            client, client_errors = validate_client(payload)
-            errors = {**errors, **client_errors}
+        # A site's backend sends the end user's details in the body; a browser's own count.
+        client, client_errors = validate_client(payload)
+        errors = {**errors, **client_errors}
         if errors or data is None:
             raise ValidationFailed(fields=errors)
         site = session.get(Site, key.site_id) if key else sites.by_slug(session, data.site)

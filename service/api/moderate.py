@@ -48,6 +48,8 @@ def validate_moderation(payload: dict[str, Any]) -> tuple[str, State, str | None
     action = payload.get("action")
     if action is None or action == "":
         errors["action"] = {"code": "required", "message": "This field is required."}
+    elif not isinstance(action, str):
+        errors["action"] = {"code": "invalid_type", "message": "This field must be a string."}
     elif action not in ACTIONS:
         errors["action"] = {
             "code": "invalid_choice",
@@ -57,6 +59,11 @@ def validate_moderation(payload: dict[str, Any]) -> tuple[str, State, str | None
     states = [s.value for s in State]
     if expected is None or expected == "":
         errors["expected_status"] = {"code": "required", "message": "This field is required."}
+    elif not isinstance(expected, str):
+        errors["expected_status"] = {
+            "code": "invalid_type",
+            "message": "This field must be a string.",
+        }
     elif expected not in states:
         errors["expected_status"] = {
             "code": "invalid_choice",

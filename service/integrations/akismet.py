@@ -18,6 +18,7 @@ from typing import Any
 import redis
 from flask import Response, current_app, jsonify, request
 from sqlalchemy.orm import Session
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from service.auth import KeyIdentity, authenticate
 from service.client_fields import validate_client
@@ -66,8 +67,20 @@ def _invalid(exc: AkismetInvalid) -> Response:
 
 def form() -> dict[str, str]:
     """Return the form fields (POST body, else the query string for GET)."""
-    source = request.form if request.method == "POST" else request.args
+    try:
+        source = request.form if request.method == "POST" else request.args
+    except RequestEntityTooLarge as exc:
+        raise AkismetTooLarge() from exc
     return {k: v.strip() for k, v in source.items()}
+
+
+class AkismetTooLarge(Exception):
+    """A form larger than ``MAX_CONTENT_LENGTH``."""
+
+
+@bp.errorhandler(AkismetTooLarge)
+def _too_large(exc: AkismetTooLarge) -> Response:
+    return plain("The request is too large.", 413)
 
 
 def site_key(session: Session, token: str | None, scope: str | None) -> tuple[KeyIdentity, Site]:
@@ -227,7 +240,7 @@ def count_usage(key: KeyIdentity) -> None:
         log.warning("akismet usage not counted: %s", exc)
 
 
-@bp.route("/1.2/usage-limit", methods=["GET", "POST"])
+@bp.get("/1.2/usage-limit")
 def usage_limit() -> Response:
     """Answer this month's comment-check count; we set no limit and never throttle."""
     fields = form()

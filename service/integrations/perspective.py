@@ -17,6 +17,7 @@ from typing import Any
 
 from flask import Response, jsonify, request
 from sqlalchemy.orm import Session
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from service.auth import KeyIdentity, authenticate
 from service.clock import utcnow
@@ -63,7 +64,9 @@ def site_key(session: Session, scope: str) -> tuple[KeyIdentity, Site]:
     except RateLimited:
         raise
     except Unauthorized as exc:
-        raise PerspectiveError(400, "API key not valid. Please pass a valid API key.") from exc
+        raise PerspectiveError(
+            403, "API key not valid. Please pass a valid API key.", "PERMISSION_DENIED"
+        ) from exc
     except ApiError as exc:
         raise PerspectiveError(403, exc.message, "PERMISSION_DENIED") from exc
     site = session.get(Site, key.site_id)
@@ -71,11 +74,29 @@ def site_key(session: Session, scope: str) -> tuple[KeyIdentity, Site]:
     return key, site
 
 
+OPTIONAL_TYPES: dict[str, type] = {
+    "doNotStore": bool,
+    "spanAnnotations": bool,
+    "dropUnsupportedAttributes": bool,
+    "clientToken": str,
+    "sessionId": str,
+    "communityId": str,
+    "context": dict,
+}
+
+
 def body() -> dict[str, Any]:
-    """Return the JSON request body, or raise INVALID_ARGUMENT."""
-    payload = request.get_json(silent=True)
+    """Return the JSON request body with its optional fields type-checked, or raise."""
+    try:
+        payload = request.get_json(silent=True)
+    except RequestEntityTooLarge as exc:
+        raise PerspectiveError(400, "Request payload size exceeds the limit.") from exc
     if not isinstance(payload, dict):
         raise PerspectiveError(400, "Invalid JSON payload received: send a JSON object.")
+    for name, kind in OPTIONAL_TYPES.items():
+        value = payload.get(name)
+        if value is not None and not isinstance(value, kind):
+            raise PerspectiveError(400, f"Invalid value at '{name}': expected {kind.__name__}.")
     return payload
 
 
@@ -222,6 +243,11 @@ def suggest_score() -> Response:
         key, site = site_key(session, "moderate")
         payload = body()
         text = comment_text(payload)
+        asked = payload.get("languages")
+        if asked is not None and (
+            not isinstance(asked, list) or not all(isinstance(x, str) for x in asked)
+        ):
+            raise PerspectiveError(400, "languages must be a list of language codes.")
         suggested = payload.get("attributeScores")
         if not isinstance(suggested, dict) or not suggested:
             raise PerspectiveError(400, "attributeScores must name at least one attribute.")
@@ -238,7 +264,7 @@ def suggest_score() -> Response:
     answer: dict[str, Any] = {"detectedLanguages": ["en"]}
     if isinstance(payload.get("clientToken"), str):
         answer["clientToken"] = payload["clientToken"]
-    if isinstance(payload.get("languages"), list):
+    if payload.get("languages"):
         answer["requestedLanguages"] = payload["languages"]
     return jsonify(answer)
 

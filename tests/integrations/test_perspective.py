@@ -116,14 +116,14 @@ def test_unsupported_attributes_can_be_dropped(client: FlaskClient, site: SiteKe
 
 
 def test_keys_are_checked_in_googles_terms(client: FlaskClient, site: SiteKeys) -> None:
-    """No key: 403 PERMISSION_DENIED; an unknown key: 400 API key not valid; JSON body errors: 400."""
+    """No key or an unknown one: 403 PERMISSION_DENIED (API key not valid); a bad body: 400."""
     missing = client.post("/v1alpha1/comments:analyze", json={})
     assert (missing.status_code, missing.get_json()["error"]["status"]) == (
         403,
         "PERMISSION_DENIED",
     )
     unknown = analyze(client, "mod_0123456789ab_made-up")
-    assert unknown.status_code == 400
+    assert unknown.status_code == 403
     assert unknown.get_json()["error"]["message"].startswith("API key not valid")
     header = client.post(
         "/v1alpha1/comments:analyze",
