@@ -111,7 +111,13 @@ def paths() -> dict[str, Any]:
                 "summary": "List a thread's published comments",
                 "parameters": [
                     {"name": "site", "in": "query", "schema": string(64)},
-                    {"name": "thread", "in": "query", "required": True, "schema": string(512)},
+                    {
+                        "name": "thread",
+                        "in": "query",
+                        "required": True,
+                        "description": "Up to 512 characters once trimmed (like every text field).",
+                        "schema": {"type": "string"},
+                    },
                     {"name": "order", "in": "query", "schema": {"enum": ["oldest", "newest"]}},
                     {"name": "cursor", "in": "query", "schema": {"type": "string"}},
                     {
