@@ -135,6 +135,13 @@ def sites_create(
             click.echo("Keep the key now: only its hash is stored, it cannot be shown again.")
 
 
+def _register_integrations() -> None:
+    """Attach ``keys`` and ``webhooks`` (service/integrations/cli.py)."""
+    from service.integrations.cli import register
+
+    register(main)
+
+
 def _add_model_commands() -> None:
     """Attach ``score``, ``train`` and ``evaluate`` from the models package."""
     try:
@@ -148,3 +155,4 @@ def _add_model_commands() -> None:
 
 
 _add_model_commands()
+_register_integrations()

@@ -1,0 +1,260 @@
+"""``moderato keys …`` and ``moderato webhooks …``: the integrations from the command line.
+
+The same operations as the admin pages, for scripts and for installations
+without the dashboard. Secrets (keys, signing secrets) are printed once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+from sqlalchemy.orm import Session
+
+from service.clock import rfc3339
+
+
+@contextmanager
+def _session() -> Iterator[Session]:
+    from service import create_app
+    from service.extensions import db
+
+    app = create_app()
+    with app.app_context(), db().session() as session:
+        yield session
+
+
+def _site(session: Session, slug: str) -> Any:
+    from service import sites
+
+    site = sites.by_slug(session, slug)
+    if site is None:
+        raise click.ClickException(f"there is no site {slug!r}")
+    return site
+
+
+def _endpoint(session: Session, endpoint_id: int) -> Any:
+    from service.store.tables import WebhookEndpoint
+
+    endpoint = session.get(WebhookEndpoint, endpoint_id)
+    if endpoint is None:
+        raise click.ClickException(f"there is no webhook endpoint {endpoint_id}")
+    return endpoint
+
+
+@click.group()
+def keys() -> None:
+    """A site's API keys: create (shown once), list, revoke, rate limit."""
+
+
+@keys.command("create")
+@click.option("--site", "slug", required=True)
+@click.option("--name", default="key", show_default=True)
+@click.option(
+    "--scope",
+    "scopes",
+    multiple=True,
+    type=click.Choice(["submit", "read", "moderate"]),
+    help="repeat for several (default: all three)",
+)
+@click.option("--json", "as_json", is_flag=True)
+def keys_create(slug: str, name: str, scopes: tuple[str, ...], as_json: bool) -> None:
+    """Create a key; print it once (only its hash is stored)."""
+    from service import sites
+
+    with _session() as session:
+        token = sites.add_key(
+            session, _site(session, slug), name=name, scopes=scopes or sites.SCOPES
+        )
+    if as_json:
+        click.echo(
+            json.dumps({"site": slug, "api_key": token, "scopes": list(scopes or sites.SCOPES)})
+        )
+    else:
+        click.echo(f"api key: {token}")
+        click.echo("Keep the key now: only its hash is stored, it cannot be shown again.")
+
+
+@keys.command("list")
+@click.option("--site", "slug", required=True)
+def keys_list(slug: str) -> None:
+    """List a site's keys: prefix, name, scopes, last use, revocation."""
+    from service import sites
+
+    with _session() as session:
+        for key in sites.keys_of(session, _site(session, slug)):
+            state = f"revoked {rfc3339(key.revoked_at)}" if key.revoked_at else "active"
+            used = rfc3339(key.last_used_at) or "never used"
+            click.echo(f"{key.prefix}  {key.name!r}  {','.join(key.scopes)}  {used}  {state}")
+
+
+@keys.command("revoke")
+@click.option("--site", "slug", required=True)
+@click.argument("prefix")
+def keys_revoke(slug: str, prefix: str) -> None:
+    """Revoke the key whose prefix is PREFIX (the 12 characters after ``mod_``)."""
+    from service import sites
+
+    with _session() as session:
+        if not sites.revoke_key(session, _site(session, slug), prefix):
+            raise click.ClickException(f"no active key {prefix!r} on {slug!r}")
+    click.echo(f"revoked {prefix}")
+
+
+@keys.command("limit")
+@click.option("--site", "slug", required=True)
+@click.option("--per-minute", type=click.FloatRange(min=0.001), required=True)
+@click.option("--burst", type=click.IntRange(min=1), required=True)
+def keys_limit(slug: str, per_minute: float, burst: int) -> None:
+    """Set the rate limit of each of a site's keys."""
+    with _session() as session:
+        site = _site(session, slug)
+        site.settings = {
+            **(site.settings or {}),
+            "rate_limit": {"per_minute": per_minute, "burst": burst},
+        }
+    click.echo(f"{slug}: {per_minute:g} requests a minute per key, bursts of {burst}")
+
+
+@keys.command("perspective-store")
+@click.option("--site", "slug", required=True)
+@click.argument("mode", type=click.Choice(["on", "off"]))
+def keys_perspective_store(slug: str, mode: str) -> None:
+    """Keep (on) or never keep (off) texts sent to the Perspective-compatible API."""
+    with _session() as session:
+        site = _site(session, slug)
+        site.settings = {**(site.settings or {}), "perspective_store": mode == "on"}
+    click.echo(f"{slug}: perspective_store {mode}")
+
+
+@click.group()
+def webhooks() -> None:
+    """A site's webhook endpoints and their delivery log."""
+
+
+@webhooks.command("add")
+@click.option("--site", "slug", required=True)
+@click.option("--url", required=True)
+@click.option("--event", "events", multiple=True, help="repeat; default: every event")
+@click.option("--json", "as_json", is_flag=True)
+def webhooks_add(slug: str, url: str, events: tuple[str, ...], as_json: bool) -> None:
+    """Subscribe a URL (public addresses only, unless WEBHOOKS_ALLOW_PRIVATE); print its secret."""
+    from flask import current_app
+
+    from service.events import EVENT_TYPES
+    from service.integrations.webhooks import EndpointError, create_endpoint
+
+    with _session() as session:
+        try:
+            new = create_endpoint(
+                session,
+                _site(session, slug),
+                url,
+                events or EVENT_TYPES,
+                allow_private=bool(current_app.config["WEBHOOKS_ALLOW_PRIVATE"]),
+            )
+        except EndpointError as exc:
+            raise click.ClickException(f"{exc.field}: {exc}") from exc
+        out = {
+            "id": new.endpoint.id,
+            "url": url,
+            "events": new.endpoint.events,
+            "secret": new.secret,
+        }
+    if as_json:
+        click.echo(json.dumps(out))
+    else:
+        click.echo(f"endpoint {out['id']}: {url}\nevents:  {', '.join(new.endpoint.events)}")
+        click.echo(f"secret:  {new.secret}  (verify the webhook-signature header with it)")
+
+
+@webhooks.command("list")
+@click.option("--site", "slug", required=True)
+def webhooks_list(slug: str) -> None:
+    """List a site's endpoints; disabled ones say why."""
+    from service.integrations.webhooks import endpoints_of
+
+    with _session() as session:
+        for e in endpoints_of(session, _site(session, slug)):
+            state = "enabled" if e.enabled else f"DISABLED: {e.disabled_reason}"
+            failing = f", failing since {rfc3339(e.failing_since)}" if e.failing_since else ""
+            click.echo(f"{e.id}  {e.url}  [{', '.join(e.events)}]  {state}{failing}")
+
+
+@webhooks.command("rotate")
+@click.argument("endpoint_id", type=int)
+def webhooks_rotate(endpoint_id: int) -> None:
+    """Give an endpoint a new secret; the old one also signs during the overlap."""
+    from flask import current_app
+
+    from service.integrations.webhooks import rotate_secret
+
+    with _session() as session:
+        overlap = float(current_app.config["WEBHOOK_SECRET_OVERLAP"])
+        secret = rotate_secret(session, _endpoint(session, endpoint_id), overlap)
+    click.echo(f"new secret: {secret}\nthe previous secret signs too for {overlap:g} s")
+
+
+@webhooks.command("enable")
+@click.argument("endpoint_id", type=int)
+def webhooks_enable(endpoint_id: int) -> None:
+    """Deliver to a disabled endpoint again."""
+    from service.integrations.webhooks import enable
+
+    with _session() as session:
+        enable(_endpoint(session, endpoint_id))
+    click.echo(f"endpoint {endpoint_id} enabled")
+
+
+@webhooks.command("disable")
+@click.argument("endpoint_id", type=int)
+def webhooks_disable(endpoint_id: int) -> None:
+    """Stop delivering to an endpoint."""
+    from service.integrations.webhooks import disable
+
+    with _session() as session:
+        disable(_endpoint(session, endpoint_id), "disabled by an admin")
+    click.echo(f"endpoint {endpoint_id} disabled")
+
+
+@webhooks.command("deliveries")
+@click.argument("endpoint_id", type=int)
+@click.option("--limit", default=20, show_default=True)
+def webhooks_deliveries(endpoint_id: int, limit: int) -> None:
+    """Show an endpoint's delivery log: status, attempts, response code, latency."""
+    from service.integrations.webhooks import deliveries_of
+
+    with _session() as session:
+        for d in deliveries_of(session, _endpoint(session, endpoint_id), limit):
+            code = d.last_status_code or "-"
+            latency = f"{d.last_latency_ms:.0f} ms" if d.last_latency_ms is not None else "-"
+            error = f"  {d.last_error}" if d.last_error else ""
+            click.echo(
+                f"{d.id}  {d.event_type}  {d.status}  attempts={d.attempts}  {code}  ", nl=False
+            )
+            click.echo(f"{latency}{error}")
+
+
+@webhooks.command("redeliver")
+@click.argument("delivery_id")
+def webhooks_redeliver(delivery_id: str) -> None:
+    """Send a delivery again (queued for the worker)."""
+    from service import create_app
+    from service.extensions import db, queue
+    from service.integrations.webhooks import redeliver
+
+    with create_app().app_context():
+        with db().session() as session:
+            if redeliver(session, delivery_id) is None:
+                raise click.ClickException(f"there is no delivery {delivery_id!r}")
+        queue().enqueue_deliveries([delivery_id])
+    click.echo(f"delivery {delivery_id} queued")
+
+
+def register(main: click.Group) -> None:
+    """Attach ``keys`` and ``webhooks`` to the ``moderato`` command."""
+    main.add_command(keys)
+    main.add_command(webhooks)
