@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from flask import Response, render_template, request
+from markupsafe import Markup, escape
 
 from service.integrations import bp
 from service.integrations.openapi import document
@@ -48,6 +50,12 @@ def operations(doc: dict[str, Any]) -> list[dict[str, Any]]:
 def pretty(schema: Any) -> str:
     """Render a schema as indented JSON for reading."""
     return json.dumps(schema, indent=2, ensure_ascii=False)
+
+
+@bp.app_template_filter("code_spans")
+def code_spans(text: str) -> Markup:
+    """Escape ``text`` and render its `backtick` spans as <code>."""
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text))))
 
 
 @bp.get("/docs")
