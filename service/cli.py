@@ -148,3 +148,5 @@ def _add_model_commands() -> None:
 
 
 _add_model_commands()
+if __name__ == "__main__":
+    main()

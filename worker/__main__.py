@@ -1,9 +1,11 @@
 """Worker entry point: ``python -m worker`` / ``moderato worker``.
 
 Loads the app and the models once, starts the sweep thread (which also moves
-due retries to the queue), then runs a non-forking RQ worker: forking per job
-costs ~15 ms here and the models are already in memory. If the work loop ends on an error (e.g. Redis went away
-mid-call), it starts again after a pause; SIGTERM/SIGINT stop it cleanly.
+due retries to the queue), then runs a non-forking RQ worker: the models are
+already in memory, and a fork per job is the slow part of RQ's default worker
+(``bench/bench_pipeline.py`` measures both). If the work loop ends on an error
+(e.g. Redis went away mid-call), it starts again after a pause; SIGTERM and
+SIGINT stop it cleanly.
 """
 
 from __future__ import annotations
@@ -27,7 +29,11 @@ log = logging.getLogger("worker")
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="moderato worker", description=__doc__.splitlines()[0])
     parser.add_argument("--burst", action="store_true", help="quit when the queue is empty")
-    parser.add_argument("--no-sweep", action="store_true", help="run no sweep thread (no re-queueing of lost work, no delayed retries)")
+    parser.add_argument(
+        "--no-sweep",
+        action="store_true",
+        help="run no sweep thread (no re-queueing of lost work, no delayed retries)",
+    )
     parser.add_argument("--name", default=None, help="worker name (default: host.pid)")
     return parser.parse_args(argv)
 
