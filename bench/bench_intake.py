@@ -31,7 +31,7 @@ local n = 0
 request = function()
   n = n + 1
   local body = '{"thread": "bench-' .. (n % 50) .. '", "name": "Reader ' .. n ..
-    '", "email": "reader' .. n .. '@example.org", "text": "A fair point, well made. Comment ' .. n .. '."}'
+    '", "email": "reader' .. n .. '@example.org", "text": "A fair point. Comment ' .. n .. '."}'
   return wrk.format(nil, "/api/v1/comments", nil, body)
 end
 """

@@ -71,9 +71,8 @@ def main() -> None:
     )
     for name, values in results.items():
         m = median(values)
-        print(
-            f"  {name:32s} {m:8.1f}/s   x{m / base:.2f}   runs: {', '.join(f'{v:.0f}' for v in values)}"
-        )
+        runs = ", ".join(f"{v:.0f}" for v in values)
+        print(f"  {name:32s} {m:8.1f}/s   x{m / base:.2f}   runs: {runs}")
 
 
 if __name__ == "__main__":
