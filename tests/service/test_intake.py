@@ -214,3 +214,15 @@ def test_intake_answers_202_and_keeps_the_comment_when_redis_is_down(
     with db.session() as session:
         comment = session.get(Comment, rv.get_json()["id"])
         assert comment is not None and comment.state == "pending"
+
+
+def test_intake_answers_503_with_retry_after_when_the_database_is_down(
+    settings: dict[str, Any], tmp_path: Any
+) -> None:
+    """A database that cannot be opened yields 503 service_unavailable with Retry-After, not a 500."""
+    missing = tmp_path / "no-such-dir" / "db.sqlite"
+    app = create_app({**settings, "DATABASE_URL": f"sqlite:///{missing}"})
+    rv = post(app.test_client())
+    assert rv.status_code == 503
+    assert rv.get_json()["error"]["code"] == "service_unavailable"
+    assert rv.headers["Retry-After"] == "5"
