@@ -26,7 +26,13 @@ def prepare_database() -> str:
     upgrade(url)
     database = Database(url)
     with database.session() as session:
-        site_ops.ensure_default(session)
+        port = os.environ.get("PORT", "8000")
+        origins = {
+            *site_ops.DEFAULT_ORIGINS,
+            f"http://127.0.0.1:{port}",
+            f"http://localhost:{port}",
+        }
+        site_ops.ensure_default(session, sorted(origins))
     database.dispose()
     return str(url)
 
