@@ -146,7 +146,45 @@ def run(
                 0.5,
                 note=seen,
             )
+    summarize(rows, tox_model, echo)
     return rows
+
+
+def summarize(rows: list[Row], tox_model: Any, echo: Callable[[str], None]) -> None:
+    """Print OLID macro-F1 and the YouTube cross-video means; update the model card."""
+    threshold, macro = olid_macro_f1(tox_model)
+    echo(f"olid-test macro-F1 (ours, threshold {threshold:.3f}, OLID train slice): {macro:.4f}")
+    cv = [r for r in rows if r.split.startswith("youtube-") and r.split != "youtube-pilot"]
+    for system in sorted({r.system for r in cv}):
+        mine = [r for r in cv if r.system == system]
+        auc, f1 = np.mean([r.roc_auc for r in mine]), np.mean([r.f1 for r in mine])
+        echo(f"youtube cross-video mean ({system}): ROC AUC {auc:.4f}, F1 {f1:.4f}")
+    write_card(rows, macro, threshold)
+
+
+def write_card(rows: list[Row], olid_macro: float, olid_threshold: float) -> None:
+    """Replace the metrics table between the markers in ``models/MODEL_CARD.md``."""
+    from pathlib import Path
+
+    card = Path(__file__).resolve().parent / "MODEL_CARD.md"
+    start, end = "<!-- metrics:start -->", "<!-- metrics:end -->"
+    text = card.read_text() if card.is_file() else ""
+    if start not in text or end not in text:
+        return
+    lines = [
+        "| task | split | system | n | pos | ROC AUC | PR AUC | F1@t | P@R95 | note |",
+        "|---|---|---|--:|--:|--:|--:|--:|--:|---|",
+        *(
+            f"| {r.task} | {r.split} | {r.system} | {r.n} | {r.positives} | {r.roc_auc:.4f} "
+            f"| {r.pr_auc:.4f} | {r.f1:.4f} | {r.precision_at_95:.4f} | {r.note} |"
+            for r in rows
+        ),
+        "",
+        f"OLID test macro-F1 (ours, threshold {olid_threshold:.3f} picked on the held-out OLID "
+        f"train slice): **{olid_macro:.4f}**",
+    ]
+    head, rest = text.split(start, 1)
+    card.write_text(head + start + "\n" + "\n".join(lines) + "\n" + end + rest.split(end, 1)[1])
 
 
 _HEADER = (
