@@ -42,7 +42,7 @@ evaluate: $(VENV)/.installed ## Evaluate our models and the baselines; rewrite m
 	$(VENV)/bin/moderato evaluate
 
 bench: $(VENV)/.installed ## Run the benchmarks under bench/
-	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+	@for b in bench/bench_*.py; do m=$$(basename $$b .py); echo "== bench.$$m"; $(PY) -m bench.$$m || exit 1; done
 
 clean: ## Remove the virtual environment and local state
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache

@@ -69,6 +69,8 @@ class Corpus:
 
     def extend(self, other: Corpus) -> Corpus:
         """Append another corpus in place and return self."""
+        if self.texts and not self.groups:
+            self.groups = [self.name] * len(self.texts)
         self.texts += other.texts
         self.labels += other.labels
         self.groups += other.groups or [other.name] * len(other)
@@ -238,4 +240,59 @@ def olid_test() -> Corpus:
         tid, text = line.split("\t", 1)
         corpus.texts.append(text)
         corpus.labels.append(int(gold[tid] == "OFF"))
+    return corpus
+
+
+def instagram() -> Corpus:
+    """Load the ScamSpot Instagram scam comments (with reported scams), de-duplicated."""
+    path = data_dir() / "instagram-scam-comments" / "comments-rated-plus-reported.csv"
+    corpus = Corpus("instagram-scam-comments", files=[path])
+    for row in _read_csv(path):
+        corpus.texts.append(row["msg"])
+        corpus.labels.append(int(row["scam"]))
+    return dedup(corpus)
+
+
+def stackexchange() -> Corpus:
+    """Load the History Stack Exchange Meta comments as legitimate (ham) examples."""
+    import xml.etree.ElementTree as ET
+
+    path = data_dir() / "stackexchange-history-meta-comments" / "Comments.xml"
+    corpus = Corpus("stackexchange-history-meta-comments", files=[path])
+    for row in ET.parse(path).getroot().iter("row"):
+        corpus.texts.append(html.unescape(row.get("Text", "")))
+        corpus.labels.append(0)
+    return dedup(corpus)
+
+
+def davidson() -> Corpus:
+    """Load Davidson et al. tweets: hate or offensive = 1, neither = 0."""
+    path = data_dir() / "davidson-hate-offensive" / "labeled_data.csv"
+    corpus = Corpus("davidson-hate-offensive", files=[path])
+    for row in _read_csv(path):
+        corpus.texts.append(html.unescape(row["tweet"]))
+        corpus.labels.append(int(row["class"] != "2"))
+    return corpus
+
+
+def wikipedia_context() -> Corpus:
+    """Load the CAT-LARGE Wikipedia talk comments (gc + gn; label = toxic)."""
+    folder = data_dir() / "wikipedia-talk-context-toxicity" / "CAT_LARGE"
+    corpus = Corpus("wikipedia-talk-context-toxicity")
+    for name in ("gc.csv", "gn.csv"):
+        path = folder / name
+        for row in _read_csv(path):
+            corpus.texts.append(row["text"])
+            corpus.labels.append(int(float(row["label"]) >= 0.5))
+        corpus.files.append(path)
+    return corpus
+
+
+def ethos() -> Corpus:
+    """Load ETHOS binary hate labels (isHate >= 0.5 = 1); GPL-3.0, evaluation only."""
+    path = data_dir() / "ethos" / "Ethos_Dataset_Binary.csv"
+    corpus = Corpus("ethos", files=[path])
+    for row in _read_csv(path, delimiter=";"):
+        corpus.texts.append(row["comment"])
+        corpus.labels.append(int(float(row["isHate"]) >= 0.5))
     return corpus

@@ -13,10 +13,8 @@ TASKS = ("spam", "toxicity")
 # Types outside scikit-learn's defaults that our artifacts may contain; anything else
 # found in a file refuses to load.
 TRUSTED_TYPES = (
-    "models.text.normalize",
-    "models.features.CharNgramHasher",
-    "models.features.WordNgramHasher",
-    "models.features.StructureFeatures",
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration",
     "models.features.CommentFeatures",
 )
 

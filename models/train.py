@@ -11,20 +11,36 @@ from typing import Any
 
 from models import data, registry
 from models.pipeline import SEED, build_pipeline
+from models.signals import LIST_FILES, read_lists
 
-CODE_FILES = ("data.py", "text.py", "features.py", "pipeline.py", "train.py")
+CODE_FILES = ("data.py", "text.py", "signals.py", "features.py", "pipeline.py", "train.py")
 
 
-def spam_corpus() -> data.Corpus:
-    """Return the spam training data: all YouTube videos + the SMS train split."""
-    corpus = data.dedup(data.youtube())
+# Rows from sources far from web comments count less (see MODEL_CARD.md).
+SOURCE_WEIGHTS = {"sms-train": 0.5}
+OLID_THRESHOLD_SLICE = 0.2  # share of OLID train held out to pick the OLID threshold
+
+
+def spam_corpus(exclude_video: str | None = None) -> data.Corpus:
+    """Return the spam training data: YouTube (deduplicated) + the SMS train split."""
+    youtube = data.dedup(data.youtube())
+    if exclude_video is not None:
+        youtube = youtube.subset(i for i, g in enumerate(youtube.groups) if g != exclude_video)
     sms_train, _ = data.sms_split()
-    return corpus.extend(sms_train)
+    return youtube.extend(sms_train)
+
+
+def olid_split() -> tuple[data.Corpus, data.Corpus]:
+    """Return OLID train minus a seeded slice, and that slice (for threshold picking)."""
+    return data.stratified_split(data.olid_train(), OLID_THRESHOLD_SLICE, seed=SEED)
 
 
 def toxicity_corpus() -> data.Corpus:
-    """Return the toxicity training data: the Jigsaw train subsets (any label = toxic)."""
-    return data.jigsaw_train("is_bad")
+    """Return the toxicity training data: Jigsaw train subsets (any label) + OLID train."""
+    corpus = data.jigsaw_train("is_bad")
+    corpus.groups = ["jigsaw-toxic-comment-subsets"] * len(corpus)
+    olid, _ = olid_split()
+    return corpus.extend(olid)
 
 
 TRAINING: dict[str, Callable[[], data.Corpus]] = {
@@ -61,15 +77,25 @@ def _folder_of(group: str) -> str:
         return "youtube-spam-collection"
     if group.startswith("sms"):
         return "sms-spam-collection"
+    if group.startswith("olid"):
+        return "olid-offenseval2019"
     if group.startswith("jigsaw"):
         return "jigsaw-toxic-comment-subsets"
     return group
 
 
-def fit(task: str, corpus: data.Corpus) -> Any:
-    """Fit the shipped recipe for ``task`` on ``corpus``."""
-    model = build_pipeline(task)
-    model.fit(corpus.texts, corpus.labels)
+def fit(task: str, corpus: data.Corpus, lists: dict[str, str] | None = None) -> Any:
+    """Fit the shipped recipe for ``task`` on ``corpus`` (float32 weights)."""
+    import numpy as np
+
+    if lists is None:
+        lists = read_lists(data.data_dir())
+    model = build_pipeline(task, lists)
+    groups = corpus.groups or [corpus.name] * len(corpus)
+    weights = [SOURCE_WEIGHTS.get(g, 1.0) for g in groups]
+    model.fit(corpus.texts, corpus.labels, clf__sample_weight=weights)
+    for calibrated in model.named_steps["clf"].calibrated_classifiers_:
+        calibrated.estimator.coef_ = calibrated.estimator.coef_.astype(np.float32)
     return model
 
 
@@ -90,7 +116,8 @@ def train(
         corpus = TRAINING[task]()
         if limit is not None:
             corpus = _sample(corpus, limit)
-        data_hash = data.files_hash(corpus.files)
+        list_files = [data.data_dir() / f for files in LIST_FILES.values() for f in files]
+        data_hash = data.files_hash([*corpus.files, *list_files])
         version_hash = hashlib.sha256((data_hash + code_hash()).encode()).hexdigest()
         echo(
             f"[{task}] training on {len(corpus)} rows ({corpus.positives()} positive), seed {SEED}"
@@ -101,6 +128,8 @@ def train(
                 f"{src['positives']} positive ({src['licence']})"
             )
         model = fit(task, corpus)
+        sources = sorted({f.split("/")[0] for fs in LIST_FILES.values() for f in fs})
+        echo(f"  signal lists: {', '.join(sources)}")
         receipt = {
             "task": task,
             "version": f"{version_hash[:12]}",
@@ -118,6 +147,7 @@ def train(
                 "scipy": scipy.__version__,
                 "skops": skops.__version__,
             },
+            "shipped_threshold": shipped_threshold(task, model),
             "suggested_thresholds": {"publish_below": 0.5, "reject_above": 0.95},
             "metrics": {},
         }
@@ -125,6 +155,16 @@ def train(
         echo(f"  wrote {path} ({path.stat().st_size / 1e6:.2f} MB), version {receipt['version']}")
         written[task] = path
     return written
+
+
+def shipped_threshold(task: str, model: Any) -> float:
+    """Return the decision threshold quoted for F1: 0.5, or OLID-tuned for toxicity."""
+    if task != "toxicity":
+        return 0.5
+    from models.evaluate import best_threshold
+
+    _, tune = olid_split()
+    return best_threshold(tune.labels, model.predict_proba(tune.texts)[:, 1], macro=True)
 
 
 def _sample(corpus: data.Corpus, limit: int) -> data.Corpus:

@@ -44,19 +44,30 @@ def register_proxy_fix(app: Flask) -> None:
 
 
 def register_session_cookie(app: Flask) -> None:
-    """Session cookies: HttpOnly, SameSite=Lax, Secure outside development."""
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("SESSION_COOKIE_SECURE", app.config["ENV"] != "development")
-    app.config.setdefault("SESSION_COOKIE_NAME", "moderato_session")
+    """Session cookies: HttpOnly, SameSite=Lax, Secure outside development.
+
+    Flask's own defaults (``session``, no SameSite, not Secure) are replaced;
+    a value set explicitly (``MODERATO_SESSION_COOKIE_SECURE`` …) is kept.
+    """
+    ours = {
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": app.config["ENV"] != "development",
+        "SESSION_COOKIE_NAME": "moderato_session",
+    }
+    for name, value in ours.items():
+        if app.config.get(name) == Flask.default_config.get(name):
+            app.config[name] = value
 
 
 def register_blueprints(app: Flask) -> None:
     """Mount each audience's blueprint at its prefix."""
     from service.api import bp as api_bp
     from service.integrations import bp as integrations_bp
+    from service.moderation import bp as moderation_bp
     from service.ops import bp as ops_bp
 
     app.register_blueprint(ops_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(integrations_bp)
+    app.register_blueprint(moderation_bp, url_prefix="/moderation")

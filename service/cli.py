@@ -88,6 +88,27 @@ def users_create(email: str, role: str, site_slugs: tuple[str, ...], password_st
         click.echo(f"created {user.role} {user.email}")
 
 
+@users.command("setup-link")
+@click.option(
+    "--base-url", default=None, help="where the dashboard is served (default http://127.0.0.1:PORT)"
+)
+def users_setup_link(base_url: str | None) -> None:
+    """Print a fresh one-time link to create the first admin (only while no account exists)."""
+    import os
+
+    from service import create_app
+    from service import users as user_ops
+    from service.extensions import db as database
+    from service.moderation.first_admin import setup_url
+
+    app = create_app()
+    with app.app_context(), database().session() as session:
+        if user_ops.count(session):
+            raise click.ClickException("accounts exist already: log in, or ask an admin")
+    base = base_url or f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
+    click.echo(setup_url(base, app.config["SECRET_KEY"]))
+
+
 @main.group()
 def sites() -> None:
     """Sites and their API keys."""
@@ -156,3 +177,5 @@ def _add_model_commands() -> None:
 
 _add_model_commands()
 _register_integrations()
+if __name__ == "__main__":
+    main()

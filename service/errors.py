@@ -24,6 +24,7 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, jsonify, request
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -148,6 +149,16 @@ def register_error_handlers(app: Flask) -> None:
         if status == 405 and exc.get_response().headers.get("Allow"):
             resp.headers["Allow"] = exc.get_response().headers["Allow"]
         return resp
+
+    @app.errorhandler(OperationalError)
+    def _database_down(exc: OperationalError) -> Response:
+        log.error("database unavailable on %s %s: %s", request.method, request.path, exc)
+        return error_response(
+            Unavailable(
+                "The database is unavailable; nothing was stored. Try again soon.",
+                headers={"Retry-After": "5"},
+            )
+        )
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:

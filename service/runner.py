@@ -26,7 +26,13 @@ def prepare_database() -> str:
     upgrade(url)
     database = Database(url)
     with database.session() as session:
-        site_ops.ensure_default(session)
+        port = os.environ.get("PORT", "8000")
+        origins = {
+            *site_ops.DEFAULT_ORIGINS,
+            f"http://127.0.0.1:{port}",
+            f"http://localhost:{port}",
+        }
+        site_ops.ensure_default(session, sorted(origins))
     database.dispose()
     return str(url)
 
@@ -45,18 +51,12 @@ def gunicorn_argv(bind: str, workers: int) -> list[str]:
     ]  # fmt: skip
 
 
-def _first_admin_hint() -> str | None:
-    from service import create_app, users
-    from service.extensions import db
+def _first_admin_hint(base_url: str) -> str | None:
+    """Return how to become the first admin (a one-time setup link), or None if accounts exist."""
+    from service import create_app
+    from service.moderation.first_admin import hint
 
-    app = create_app()
-    with app.app_context(), db().session() as session:
-        if users.count(session):
-            return None
-    return (
-        "No moderator account yet. Create the first admin with:\n"
-        "  .venv/bin/moderato users create --email you@example.com --role admin"
-    )
+    return hint(create_app(), base_url)
 
 
 def run_all(port: int = 8000, web_workers: int = 2) -> int:
@@ -98,7 +98,7 @@ def run_all(port: int = 8000, web_workers: int = 2) -> int:
             f"  health         {base}/readyz\n",
             flush=True,
         )
-        hint = _first_admin_hint()
+        hint = _first_admin_hint(base)
         if hint:
             print(hint + "\n", flush=True)
         print("Press Ctrl-C to stop everything.", flush=True)

@@ -15,6 +15,7 @@ import logging
 import os
 import socket
 import time
+from types import FrameType
 
 import redis
 from rq import SimpleWorker
@@ -24,6 +25,16 @@ from worker import runtime
 from worker.sweep import Sweeper
 
 log = logging.getLogger("worker")
+
+
+class Worker(SimpleWorker):
+    """RQ's non-forking worker that remembers a stop signal (RQ's idle stop leaves no trace)."""
+
+    stop_signalled = False
+
+    def request_stop(self, signum: int, frame: FrameType | None) -> None:
+        self.stop_signalled = True
+        super().request_stop(signum, frame)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -53,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         while True:
             runs += 1
-            worker = SimpleWorker(
+            worker = Worker(
                 [cfg["QUEUE_NAME"]],
                 connection=redis.from_url(cfg["REDIS_URL"]),
                 name=name if runs == 1 else f"{name}.{runs}",
@@ -63,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
                 worker.work(burst=args.burst, logging_level="INFO")
             except redis.RedisError as exc:
                 log.warning("worker lost Redis (%s); restarting in %.0fs", exc, pause)
-            if args.burst or worker._stop_requested:
+            if args.burst or worker.stop_signalled:
                 return 0
             time.sleep(pause)
             pause = min(pause * 2, 10.0)

@@ -52,6 +52,13 @@ def init(app: Flask | None = None) -> Runtime:
         return _runtime
 
 
+def install(rt: Runtime | None) -> None:
+    """Use ``rt`` as this process's runtime (an in-process worker, or tests); None forgets it."""
+    global _runtime
+    with _lock:
+        _runtime = rt
+
+
 def get() -> Runtime:
     """Return this process's runtime, loading it on first use."""
     return _runtime or init()

@@ -47,3 +47,12 @@ def test_obvious_spam_is_not_published(
     assert status in ("held", "rejected")
     items = client.get("/api/v1/comments?thread=pipeline-spam").get_json()["items"]
     assert items == []
+
+
+def test_sigterm_stops_an_idle_worker_cleanly(start_worker: Callable[..., Any]) -> None:
+    """SIGTERM makes an idle worker exit with status 0 rather than restart its loop."""
+    import signal
+
+    proc = start_worker()
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(15) == 0

@@ -1,0 +1,58 @@
+/* moderato dashboard: shared helpers (no dependencies). Exposes window.moderato. */
+(function () {
+  "use strict";
+
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute("content") : "";
+  }
+
+  /* fetch with the session cookie and the CSRF header; resolves to {ok, status, data}. */
+  function request(method, url, body) {
+    var opts = {
+      method: method,
+      credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-CSRF-Token": csrfToken() }
+    };
+    if (body !== undefined) {
+      opts.headers["Content-Type"] = "application/json";
+      opts.body = JSON.stringify(body);
+    }
+    return fetch(url, opts).then(function (resp) {
+      var type = resp.headers.get("Content-Type") || "";
+      var parse = type.indexOf("application/json") === 0 ? resp.json() : resp.text();
+      return parse.then(function (data) {
+        if (resp.status === 401) {
+          window.location.assign("/moderation/login?next=" + encodeURIComponent(location.pathname + location.search));
+        }
+        return { ok: resp.ok, status: resp.status, data: data };
+      });
+    });
+  }
+
+  /* Say something in the page's polite live region (and show it). */
+  function announce(message, kind) {
+    var live = document.getElementById("live");
+    if (!live) { return; }
+    var p = document.createElement("p");
+    p.className = "flash flash-" + (kind || "info");
+    p.textContent = message;
+    live.replaceChildren(p);
+  }
+
+  /* Forms with data-confirm ask before submitting. */
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form.getAttribute && form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+    }
+  });
+
+  window.moderato = {
+    csrfToken: csrfToken,
+    get: function (url) { return request("GET", url); },
+    post: function (url, body) { return request("POST", url, body === undefined ? {} : body); },
+    announce: announce
+  };
+})();

@@ -1,0 +1,100 @@
+"""Login throttling in Redis: failed attempts counted per account and per client IP.
+
+Fixed windows: after ``LOGIN_MAX_FAILURES_ACCOUNT`` failures for one e-mail
+address (known or not, so the answer reveals nothing) or
+``LOGIN_MAX_FAILURES_IP`` failures from one IP within ``LOGIN_WINDOW`` seconds,
+logins are refused with 429 and ``Retry-After`` until the window ends. A
+successful login clears its account's counter, never the IP's. IPs are kept
+only as keyed hashes.
+
+Failure mode: when Redis is unreachable we cannot count, so we do not accept
+password guesses either: login answers 503 with ``Retry-After``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import redis
+from flask import current_app
+
+from service.errors import RateLimited, Unavailable
+from service.extensions import redis_conn
+
+DEFAULTS = {
+    "LOGIN_MAX_FAILURES_ACCOUNT": 5,
+    "LOGIN_MAX_FAILURES_IP": 20,
+    "LOGIN_WINDOW": 900,
+}
+PREFIX = "moderato:login:"
+
+
+@dataclass(frozen=True, slots=True)
+class Keys:
+    """The two counters one login attempt touches."""
+
+    account: str
+    ip: str
+
+
+def keys_for(email: str, ip_hash: str | None) -> Keys:
+    """Return the Redis keys counting failures for ``email`` and the client's IP hash."""
+    return Keys(f"{PREFIX}acct:{email.strip().lower()}", f"{PREFIX}ip:{ip_hash or 'unknown'}")
+
+
+def _setting(name: str) -> int:
+    return int(current_app.config.get(name, DEFAULTS[name]))
+
+
+def check(keys: Keys) -> None:
+    """Raise 429 while either counter is at its limit (503 when Redis is down)."""
+    limits = (
+        (keys.account, _setting("LOGIN_MAX_FAILURES_ACCOUNT"), "account"),
+        (keys.ip, _setting("LOGIN_MAX_FAILURES_IP"), "address"),
+    )
+    try:
+        conn = redis_conn()
+        for key, limit, what in limits:
+            failures = int(conn.get(key) or 0)
+            if failures >= limit:
+                wait = max(int(conn.ttl(key)), 1)
+                raise RateLimited(
+                    f"Too many failed logins for this {what}; try again in {_minutes(wait)}.",
+                    code="login_throttled",
+                    headers={"Retry-After": str(wait)},
+                )
+    except redis.RedisError as exc:
+        raise _unavailable() from exc
+
+
+def failed(keys: Keys) -> None:
+    """Count one failed attempt against the account and the IP."""
+    window = _setting("LOGIN_WINDOW")
+    try:
+        pipe = redis_conn().pipeline()
+        for key in (keys.account, keys.ip):
+            pipe.set(key, 0, ex=window, nx=True)
+            pipe.incr(key)
+        pipe.execute()
+    except redis.RedisError as exc:
+        raise _unavailable() from exc
+
+
+def succeeded(keys: Keys) -> None:
+    """Forget the account's failures after a successful login."""
+    try:
+        redis_conn().delete(keys.account)
+    except redis.RedisError as exc:
+        raise _unavailable() from exc
+
+
+def _unavailable() -> Unavailable:
+    return Unavailable(
+        "Login is unavailable while Redis is down (failed attempts cannot be counted).",
+        headers={"Retry-After": "10"},
+    )
+
+
+def _minutes(seconds: int) -> str:
+    minutes = (seconds + 59) // 60
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"

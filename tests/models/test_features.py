@@ -1,0 +1,70 @@
+"""Feature extraction: hashed n-grams, structure signals and author signals."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from models.author import author_reasons
+from models.features import CommentFeatures
+from models.signals import NAMES, SignalLists
+
+LISTS = {
+    "spam_domains": "01casino-x.ru\npowerigfaustralia",
+    "shorteners": "bit.ly",
+    "disposable": "mailinator.com",
+    "phones": "18777788969",
+}
+
+
+def _cosine(a: np.ndarray, b: np.ndarray) -> float:
+    return float(a @ b / np.linalg.norm(a) / np.linalg.norm(b))
+
+
+def test_obfuscated_and_clean_text_get_the_same_ngrams() -> None:
+    """After normalisation, 'fr33 m0ney' and 'free money' hash to the same n-grams."""
+    features = CommentFeatures(n_bits=16, lists=LISTS).fit([])
+    X = features.transform(["fr33 m0ney", "free money", "totally different words"]).toarray()
+    hashed = X[:, : 2**16]
+    assert _cosine(hashed[0], hashed[1]) > 0.999
+    assert _cosine(hashed[0], hashed[2]) < 0.3
+
+
+def test_blocks_are_unit_norm_and_positions_are_kept() -> None:
+    """Word and char blocks are l2-normalised and each n-gram keeps its text position."""
+    features = CommentFeatures(n_bits=16, lists=LISTS).fit([])
+    batch = features.analyze(["Hello world", "Second one"])
+    X = features.matrix(batch).toarray()
+    quarter = 2**14
+    assert np.isclose(np.linalg.norm(X[0, :quarter]), 1.0)
+    assert np.isclose(np.linalg.norm(X[0, quarter : 2**16]), 1.0)
+    grams = {
+        batch.normalized[0][s:e]
+        for d, s, e in zip(batch.occ_doc, batch.occ_start, batch.occ_end, strict=True)
+        if d == 0
+    }
+    assert {"hello", "world", "hello world", "wor"} <= grams
+
+
+def test_structure_signals_use_the_lists_as_features() -> None:
+    """Links, shorteners, listed domains, phones and e-mails become feature columns."""
+    features = CommentFeatures(n_bits=12, lists=LISTS).fit([])
+    text = "Win at http://bit.ly/x or 01casino-x.ru!!! call +1 877-778-8969, bob@mailinator.com"
+    batch = features.analyze([text, "A calm, ordinary remark about the match."])
+    on = {NAMES[j] for j in np.flatnonzero(batch.dense[0])}
+    assert {"has_link", "shortener", "listed_domain", "listed_phone", "disposable_email"} <= on
+    assert not {"has_link", "phone", "email"} & {NAMES[j] for j in np.flatnonzero(batch.dense[1])}
+    link = next(h for h in batch.hits[0] if h.feature == "shortener")
+    assert text[link.span[0] : link.span[1]] == "http://bit.ly/x"
+
+
+def test_author_fields_give_visible_author_reasons() -> None:
+    """A spammy name, disposable e-mail and listed website each add an author reason."""
+    item = {
+        "text": "hi",
+        "name": "best casino bonus",
+        "email": "x@mailinator.com",
+        "url": "https://01casino-x.ru/page",
+    }
+    kinds = [r["text"].split(":")[0] for r in author_reasons(item, SignalLists(LISTS))]
+    assert kinds == ["name", "disposable e-mail", "website on spam list"]
+    assert author_reasons({"text": "hi", "name": "Ann", "url": None}, SignalLists(LISTS)) == []

@@ -1,0 +1,206 @@
+"""Logging in and out: sessions, password checks, throttling, the first-admin setup link."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from service.moderation import first_admin
+from service.store import Database
+from tests.dashboard import PASSWORD, csrf_token, logged_in, login, make_user
+
+HTML = {"Accept": "text/html"}
+
+
+def test_login_sets_a_hardened_session_cookie(client: FlaskClient, db: Database) -> None:
+    """A good password logs in with an HttpOnly, SameSite=Lax cookie and opens the dashboard."""
+    make_user(db)
+    resp = login(client)
+    assert resp.status_code == 303
+    cookie = resp.headers["Set-Cookie"]
+    assert cookie.startswith("moderato_session=")
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert client.get("/moderation/account", headers=HTML).status_code == 200
+
+
+def test_session_cookie_is_secure_outside_development(app: Flask) -> None:
+    """Outside development the session cookie is marked Secure (sent over HTTPS only)."""
+    assert app.config["ENV"] == "testing"
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_wrong_password_is_refused(client: FlaskClient, db: Database) -> None:
+    """A wrong password answers 401 with the login form again and no session."""
+    make_user(db)
+    resp = login(client, password="wrong password!")
+    assert resp.status_code == 401
+    assert "wrong" in resp.get_data(as_text=True)
+    assert client.get("/moderation/account").status_code == 401
+
+
+def test_disabled_account_cannot_log_in(client: FlaskClient, db: Database) -> None:
+    """A disabled account's right password is refused."""
+    from service.store.tables import User
+
+    user_id = make_user(db)
+    with db.session() as session:
+        row = session.get(User, user_id)
+        assert row is not None
+        row.disabled = True
+    assert login(client).status_code == 401
+
+
+def test_logout_ends_the_session(client: FlaskClient, db: Database) -> None:
+    """Logging out (a POST with the CSRF token) ends the session."""
+    token = logged_in(client, db)
+    resp = client.post("/moderation/logout", data={"csrf_token": token})
+    assert resp.status_code == 303
+    assert client.get("/moderation/account").status_code == 401
+
+
+def test_logout_needs_the_csrf_token(client: FlaskClient, db: Database) -> None:
+    """Another site cannot log a moderator out: logout without the token is refused."""
+    logged_in(client, db)
+    resp = client.post("/moderation/logout")
+    assert resp.status_code == 403
+    assert resp.get_json()["error"]["code"] == "csrf_failed"
+    assert client.get("/moderation/account").status_code == 200
+
+
+def test_login_is_throttled_per_account(app: Flask, client: FlaskClient, db: Database) -> None:
+    """After 5 failures for one account, even the right password gets 429 with Retry-After."""
+    make_user(db)
+    for _ in range(5):
+        assert login(client, password="wrong password!").status_code == 401
+    resp = login(client)
+    assert resp.status_code == 429
+    assert int(resp.headers["Retry-After"]) > 0
+    assert "Too many failed logins for this account" in resp.get_data(as_text=True)
+    assert client.get("/moderation/account").status_code == 401
+
+
+def test_login_is_throttled_per_ip(app: Flask, client: FlaskClient, db: Database) -> None:
+    """Guessing across many accounts from one IP is stopped after 20 failures."""
+    make_user(db, "real@example.org")
+    for n in range(20):
+        assert login(client, f"guess{n}@example.org", "wrong password!").status_code == 401
+    resp = login(client, "real@example.org")
+    assert resp.status_code == 429
+    assert "for this address" in resp.get_data(as_text=True)
+
+
+def test_success_clears_the_account_counter(client: FlaskClient, db: Database) -> None:
+    """A successful login forgets the account's earlier failures."""
+    make_user(db)
+    for _ in range(4):
+        login(client, password="wrong password!")
+    assert login(client).status_code == 303
+    client.post(
+        "/moderation/logout", data={"csrf_token": csrf_token(client, "/moderation/account")}
+    )
+    for _ in range(4):
+        assert login(client, password="wrong password!").status_code == 401
+    assert login(client).status_code == 303
+
+
+def test_login_form_needs_the_csrf_token(client: FlaskClient, db: Database) -> None:
+    """A login post without the session's token is refused (no login CSRF)."""
+    make_user(db)
+    resp = client.post(
+        "/moderation/login", data={"email": "admin@example.org", "password": PASSWORD}
+    )
+    assert resp.status_code == 403
+
+
+def test_next_only_redirects_inside_the_dashboard(client: FlaskClient, db: Database) -> None:
+    """After login, ``next`` leads back to a dashboard page but never to another site."""
+    make_user(db)
+    token = csrf_token(client)
+    form = {"email": "admin@example.org", "password": PASSWORD, "csrf_token": token}
+    resp = client.post("/moderation/login", data={**form, "next": "//evil.example/x"})
+    assert resp.headers["Location"] == "/moderation/"
+    client.post(
+        "/moderation/logout", data={"csrf_token": csrf_token(client, "/moderation/account")}
+    )
+    token = csrf_token(client)
+    resp = client.post(
+        "/moderation/login", data={**form, "csrf_token": token, "next": "/moderation/account"}
+    )
+    assert resp.headers["Location"] == "/moderation/account"
+
+
+def test_changing_the_password_ends_other_sessions(
+    app: Flask, client: FlaskClient, db: Database
+) -> None:
+    """A password change keeps this session and logs out every other one."""
+    token = logged_in(client, db)
+    other = app.test_client()
+    assert login(other).status_code == 303
+    new = "an even better passphrase"
+    resp = client.post(
+        "/moderation/account",
+        data={"csrf_token": token, "current": PASSWORD, "password": new, "confirm": new},
+    )
+    assert resp.status_code == 303
+    assert client.get("/moderation/account").status_code == 200
+    assert other.get("/moderation/account").status_code == 401
+    assert login(other, password=new).status_code == 303
+
+
+def test_setup_link_creates_the_first_admin(app: Flask, client: FlaskClient, db: Database) -> None:
+    """With no account, the printed setup link creates the first admin and logs them in."""
+    hint = first_admin.hint(app, "http://localhost")
+    assert hint is not None and "/moderation/setup?token=" in hint
+    link = next(w for w in hint.split() if "/moderation/setup?token=" in w)
+    path = link.removeprefix("http://localhost")
+    page = client.get(path, headers=HTML)
+    assert page.status_code == 200
+    token = csrf_token(client, path)
+    form = {
+        "csrf_token": token,
+        "token": path.split("token=")[1],
+        "email": "First@Example.org",
+        "password": PASSWORD,
+        "confirm": PASSWORD,
+    }
+    resp = client.post("/moderation/setup", data=form)
+    assert resp.status_code == 303
+    assert client.get("/moderation/account", headers=HTML).status_code == 200
+    assert first_admin.hint(app, "http://localhost") is None
+    form["csrf_token"] = csrf_token(client, "/moderation/account")
+    again = client.post("/moderation/setup", data=form)
+    assert again.status_code == 404
+    assert again.get_json()["error"]["code"] == "setup_closed"
+
+
+def test_setup_link_refuses_a_forged_token(client: FlaskClient, db: Database) -> None:
+    """A setup token not signed with our secret is refused."""
+    forged = first_admin.make_token("some other secret")
+    resp = client.get(f"/moderation/setup?token={forged}")
+    assert resp.status_code == 404
+    assert resp.get_json()["error"]["code"] == "setup_link_invalid"
+
+
+def test_setup_reports_every_bad_field(app: Flask, client: FlaskClient, db: Database) -> None:
+    """A bad setup form is answered 422 with the problem named, and creates nobody."""
+    token = first_admin.make_token(app.config["SECRET_KEY"])
+    csrf = csrf_token(client, f"/moderation/setup?token={token}")
+    resp = client.post(
+        "/moderation/setup",
+        data={
+            "csrf_token": csrf,
+            "token": token,
+            "email": "a@example.org",
+            "password": "x",
+            "confirm": "y",
+        },
+    )
+    assert resp.status_code == 422
+    assert "differ" in resp.get_data(as_text=True)
+    assert first_admin.hint(app, "http://localhost") is not None
+
+
+def test_login_page_tells_how_to_start_without_accounts(client: FlaskClient, db: Database) -> None:
+    """With no account yet, the login page explains how to create the first admin."""
+    html = client.get("/moderation/login", headers=HTML).get_data(as_text=True)
+    assert "setup link" in html and "moderato users create" in html

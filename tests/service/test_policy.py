@@ -1,0 +1,87 @@
+"""The pure decision: scores + rule hits + a site's policy → publish, hold or reject, with reasons."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.policy import DEFAULT_POLICY, PolicyError, RuleHit, decide, normalise_policy
+from service.status import Rejection, State
+
+AUTO = normalise_policy(DEFAULT_POLICY)
+
+
+def scores(spam: float, toxicity: float) -> dict[str, float]:
+    return {"spam": spam, "toxicity": toxicity}
+
+
+@pytest.mark.parametrize(
+    ("spam", "tox", "state", "rejection"),
+    [
+        (0.1, 0.1, State.PUBLISHED, None),
+        (0.49, 0.49, State.PUBLISHED, None),
+        (0.5, 0.1, State.HELD, None),
+        (0.1, 0.7, State.HELD, None),
+        (0.95, 0.1, State.REJECTED, Rejection.SPAM),
+        (0.1, 0.99, State.REJECTED, Rejection.TOXIC),
+        (0.96, 0.999, State.REJECTED, Rejection.TOXIC),
+    ],
+)
+def test_auto_mode_uses_both_thresholds(
+    spam: float, tox: float, state: State, rejection: Rejection | None
+) -> None:
+    """auto publishes under publish_below, rejects at reject_above (the larger excess names it), holds between."""
+    decision = decide(scores(spam, tox), [], AUTO)
+    assert (decision.state, decision.rejection) == (state, rejection)
+    assert decision.summary
+
+
+def test_held_reasons_name_the_score_and_threshold() -> None:
+    """A hold says which score crossed which threshold, in words."""
+    decision = decide(scores(0.72, 0.1), [], AUTO)
+    assert decision.summary == ["spam score 0.72 is at or above the publish threshold 0.50"]
+    assert decision.thresholds["publish_below"] == {"spam": 0.5, "toxicity": 0.5}
+
+
+def test_pre_moderation_holds_everything_not_rejected() -> None:
+    """pre holds a clean comment, still rejects blatant spam."""
+    pre = normalise_policy({"mode": "pre"})
+    assert decide(scores(0.01, 0.01), [], pre).state is State.HELD
+    assert decide(scores(0.99, 0.01), [], pre).state is State.REJECTED
+
+
+def test_post_moderation_publishes_everything_not_rejected() -> None:
+    """post publishes a doubtful comment, still rejects blatant spam."""
+    post = normalise_policy({"mode": "post"})
+    assert decide(scores(0.8, 0.8), [], post).state is State.PUBLISHED
+    assert decide(scores(0.99, 0.01), [], post).rejection is Rejection.SPAM
+
+
+def test_rules_decide_before_scores_banned_first() -> None:
+    """A rule hit rejects even a clean comment; a ban outranks a bot trap."""
+    hits = [RuleHit(Rejection.BOT, "honeypot"), RuleHit(Rejection.BANNED, "banned email")]
+    decision = decide(scores(0.0, 0.0), hits, AUTO)
+    assert (decision.state, decision.rejection) == (State.REJECTED, Rejection.BANNED)
+    assert decision.summary == ["honeypot", "banned email"]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {"mode": "sometimes"},
+        {"publish_below": {"spam": 1.5}},
+        {"publish_below": {"spam": 0.9}, "reject_above": {"spam": 0.8}},
+        {"form_token": "maybe"},
+        {"reject_above": {"toxicity": "high"}},
+    ],
+)
+def test_invalid_policies_are_refused(raw: dict[str, object]) -> None:
+    """Unknown modes, out-of-range or inverted thresholds raise PolicyError."""
+    with pytest.raises(PolicyError):
+        normalise_policy(raw)
+
+
+def test_policy_gaps_are_filled_from_the_defaults() -> None:
+    """A partial policy keeps what it sets and takes the rest from the defaults."""
+    policy = normalise_policy({"mode": "pre", "publish_below": {"spam": 0.3}})
+    assert policy["publish_below"] == {"spam": 0.3, "toxicity": 0.5}
+    assert policy["reject_above"] == DEFAULT_POLICY["reject_above"]

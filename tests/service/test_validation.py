@@ -1,0 +1,86 @@
+"""Pure validation of a submission: every field rule, all errors at once, no I/O."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from service.validation import validate
+from tests.factories import payload
+
+
+def codes(data: dict[str, Any]) -> dict[str, str]:
+    _, errors = validate(data)
+    return {name: err["code"] for name, err in errors.items()}
+
+
+def test_a_valid_submission_is_trimmed_and_normalised() -> None:
+    """Fields are trimmed, CRLF becomes LF, the e-mail domain is normalised, site defaults."""
+    data, errors = validate(
+        payload(name="  Ada  ", text="  line one\r\nline two  ", email="ada@EXAMPLE.org")
+    )
+    assert errors == {}
+    assert data is not None
+    assert data.name == "Ada"
+    assert data.text == "line one\nline two"
+    assert data.email == "ada@example.org"
+    assert data.site == "default"
+    assert data.url is None and data.parent is None
+
+
+def test_every_failing_field_is_reported_at_once() -> None:
+    """Missing required fields and invalid optional ones are all listed together."""
+    assert codes({"url": "ftp://x.example", "parent": "1"}) == {
+        "thread": "required",
+        "name": "required",
+        "email": "required",
+        "text": "required",
+        "url": "invalid_url",
+        "parent": "invalid_id",
+    }
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "code"),
+    [
+        ("name", "   ", "required"),
+        ("name", "x" * 81, "too_long"),
+        ("name", "Ada\nLovelace", "control_characters"),
+        ("text", "x" * 5001, "too_long"),
+        ("text", "nul \x00 byte", "control_characters"),
+        ("text", "bell \x07", "control_characters"),
+        ("text", "\n\t \n", "required"),
+        ("thread", "t" * 513, "too_long"),
+        ("email", "not-an-address", "invalid_email"),
+        ("email", "a@" + "b" * 250 + ".org", "too_long"),
+        ("url", "javascript:alert(1)", "invalid_url"),
+        ("url", "http://", "invalid_url"),
+        ("url", "https://exa mple.org", "invalid_url"),
+        ("name", 42, "invalid_type"),
+        ("text", ["a"], "invalid_type"),
+        ("site", "Not A Slug!", "invalid_site"),
+    ],
+)
+def test_field_rules(field: str, value: Any, code: str) -> None:
+    """Each rule of the intake contract yields its stable error code."""
+    assert codes(payload(**{field: value})) == {field: code}
+
+
+def test_limits_count_code_points_after_trimming() -> None:
+    """5,000 characters of text pass even with emoji (code points, not UTF-16 units) and padding."""
+    data, errors = validate(payload(text="  " + "😀" * 5000 + "  ", name="é" * 80))
+    assert errors == {}
+    assert data is not None and len(data.text) == 5000
+
+
+def test_newlines_and_tabs_are_allowed_in_text() -> None:
+    """Newlines and tabs are the only control characters a comment may contain."""
+    data, errors = validate(payload(text="first\n\tsecond"))
+    assert errors == {} and data is not None and data.text == "first\n\tsecond"
+
+
+def test_unknown_fields_are_ignored() -> None:
+    """Extra fields do not cause errors."""
+    _, errors = validate(payload(favourite_colour="blue", rating=5))
+    assert errors == {}

@@ -1,0 +1,114 @@
+"""The ``moderato`` console script: db upgrade, sites create, users create, score."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import worker_env
+
+MODERATO = shutil.which("moderato") or str(Path(os.sys.executable).parent / "moderato")  # type: ignore[attr-defined]
+
+
+def run(
+    args: list[str], env: dict[str, str], stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [MODERATO, *args], env=env, input=stdin, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.fixture
+def env(settings: dict[str, Any]) -> dict[str, str]:
+    return worker_env(settings)
+
+
+def test_db_upgrade_creates_the_schema_and_the_default_site(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    """`moderato db upgrade` migrates a new database and creates the default site with its origins."""
+    path = tmp_path / "fresh.db"
+    result = run(["db", "upgrade"], {**env, "DATABASE_URL": f"sqlite:///{path}"})
+    assert result.returncode == 0, result.stderr
+    con = sqlite3.connect(path)
+    slug, origins = con.execute("SELECT slug, origins FROM sites").fetchone()
+    con.close()
+    assert slug == "default"
+    assert json.loads(origins) == ["http://127.0.0.1:8000", "http://localhost:8000"]
+
+
+def test_sites_create_prints_the_slug_and_a_working_key_once(
+    env: dict[str, str], client: Any
+) -> None:
+    """`moderato sites create --json` prints the slug and an API key the API accepts."""
+    result = run(
+        ["sites", "create", "--name", "Daily News", "--origin", "https://news.example/", "--json"],
+        env,
+    )
+    assert result.returncode == 0, result.stderr
+    created = json.loads(result.stdout)
+    assert created["slug"] == "daily-news"
+    assert created["origins"] == ["https://news.example"]
+    rv = client.post(
+        "/api/v1/comments",
+        json={"thread": "t", "name": "A", "email": "a@example.org", "text": "hello"},
+        headers={"Authorization": f"Bearer {created['api_key']}"},
+    )
+    assert rv.status_code == 202
+
+
+def test_users_create_reads_the_password_from_stdin_and_refuses_bad_input(
+    env: dict[str, str], db: Any
+) -> None:
+    """`moderato users create --password-stdin` creates an argon2-hashed account; bad roles fail."""
+    ok = run(
+        ["users", "create", "--email", "Boss@Example.org", "--role", "admin", "--password-stdin"],
+        env,
+        "correct horse battery\n",
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert "created admin boss@example.org" in ok.stdout
+    again = run(
+        ["users", "create", "--email", "boss@example.org", "--role", "admin", "--password-stdin"],
+        env,
+        "correct horse battery\n",
+    )
+    assert again.returncode != 0 and "exists" in again.stderr
+    short = run(
+        ["users", "create", "--email", "m@example.org", "--role", "moderator", "--password-stdin"],
+        env,
+        "short\n",
+    )
+    assert short.returncode != 0 and "at least" in short.stderr
+    from sqlalchemy import select
+
+    from service.store.tables import User
+
+    with db.session() as session:
+        user = session.scalars(select(User)).one()
+    assert user.password_hash.startswith("$argon2id$")
+
+
+def test_score_round_trips_json_lines_in_order(env: dict[str, str]) -> None:
+    """`moderato score` writes one contract-shaped result per input line, errors on their own line."""
+    lines = [
+        json.dumps({"text": "Thanks for the article, very clear."}),
+        "this is not json",
+        json.dumps(
+            {"text": "BUY CHEAP PILLS http://bit.ly/x", "name": "pills", "url": "http://x.example"}
+        ),
+    ]
+    result = run(["score"], env, "\n".join(lines) + "\n")
+    assert result.returncode == 0, result.stderr
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(out) == 3
+    assert set(out[0]) == {"spam", "toxicity", "reasons", "model_version"}
+    assert "error" in out[1] and out[1]["error"]["code"]
+    assert out[2]["spam"] > out[0]["spam"]

@@ -1,0 +1,97 @@
+"""`moderato run` (what `make run` calls): everything starts, works, and stops on Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from service.embedded_redis import free_port
+from tests.helpers import wait_for
+
+pytestmark = pytest.mark.slow
+
+
+def _get(url: str) -> tuple[int, dict]:  # type: ignore[type-arg]
+    try:
+        with urllib.request.urlopen(url, timeout=2) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+    except OSError:
+        return 0, {}
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.2)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_run_starts_web_worker_and_embedded_redis_then_stops_them_all(tmp_path: Path) -> None:
+    """With REDIS_URL unset, `moderato run` serves, publishes a comment, and Ctrl-C leaves nothing running."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
+    env.update(MODERATO_INSTANCE_PATH=str(tmp_path / "instance"), PORT=str(port))
+    log = open(tmp_path / "run.log", "wb")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "service.cli", "run"], env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(
+            lambda: _get(f"{base}/readyz")[0] == 200 or proc.poll() is not None,
+            timeout=60,
+            interval=0.3,
+        )
+        assert proc.poll() is None, (tmp_path / "run.log").read_text()
+        status, ready = _get(f"{base}/readyz")
+        assert status == 200
+        assert ready == {"status": "ok", "checks": {"database": "ok", "redis": "ok"}}
+        redis_port = int(
+            (tmp_path / "instance" / "redis" / "valkey.conf")
+            .read_text()
+            .split("port ")[1]
+            .split()[0]
+        )
+        assert _port_open(redis_port)
+
+        body = json.dumps(
+            {
+                "thread": "run-test",
+                "name": "Ada",
+                "email": "ada@example.org",
+                "text": "A clear, useful article. Thank you.",
+            }
+        ).encode()
+        req = urllib.request.Request(
+            f"{base}/api/v1/comments", body, {"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(req, timeout=5) as resp:
+            assert resp.status == 202
+            comment_id = json.loads(resp.read())["id"]
+        wait_for(
+            lambda: _get(f"{base}/api/v1/comments/{comment_id}")[1].get("status") == "published",
+            timeout=30,
+            interval=0.3,
+        )
+
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(30) == 0
+        time.sleep(0.5)
+        assert not _port_open(port), "web server still listening"
+        assert not _port_open(redis_port), "embedded Redis still running"
+        out = (tmp_path / "run.log").read_text()
+        assert "moderato users create" in out and "moderato stopped." in out
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        log.close()
