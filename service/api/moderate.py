@@ -1,18 +1,23 @@
 """``POST /api/v1/comments/<id>/moderate``: a site's own tools decide, through ``transition()``.
 
-Actions, the state they lead to and the label they record (training data):
+Actions, the state they lead to and the label they record (training data), as
+the dashboard records them (docs/moderation.md):
 
-============  ===========================  ======
-action        new state                    label
-============  ===========================  ======
-``approve``   ``published``                ``ok``
-``reject``    ``rejected`` (``moderator``)  ``toxic``
-``spam``      ``rejected`` (``spam``)       ``spam``
-``ham``       ``published``                ``ham``
-============  ===========================  ======
+=====================  ===========================  ======
+action                 new state                    label
+=====================  ===========================  ======
+``approve``            ``published``                ``ok``
+``reject``             ``rejected`` (``moderator``)  ``ham``
+``reject`` + toxic     ``rejected`` (``toxic``)      ``toxic``
+``spam``               ``rejected`` (``spam``)       ``spam``
+``ham``                ``published``                ``ham``
+=====================  ===========================  ======
 
-The caller names the state it saw (``expected_status``); when the comment has
-moved on since, nothing changes and the answer is 409.
+A plain ``reject`` is a human's "not here" that says nothing against the text
+being legitimate (the dashboard's off-topic), hence ``ham``; with
+``"reason": "toxic"`` it is the dashboard's toxic rejection. The caller names
+the state it saw (``expected_status``); when the comment has moved on since,
+nothing changes and the answer is 409.
 """
 
 from __future__ import annotations
@@ -36,15 +41,20 @@ MAX_NOTE = 2000
 #: action → (new state, rejection reason, label)
 ACTIONS: dict[str, tuple[State, Rejection | None, Label]] = {
     "approve": (State.PUBLISHED, None, Label.OK),
-    "reject": (State.REJECTED, Rejection.MODERATOR, Label.TOXIC),
+    "reject": (State.REJECTED, Rejection.MODERATOR, Label.HAM),
     "spam": (State.REJECTED, Rejection.SPAM, Label.SPAM),
     "ham": (State.PUBLISHED, None, Label.HAM),
 }
+TOXIC_REJECT = (State.REJECTED, Rejection.TOXIC, Label.TOXIC)
+REASONS = ("other", "toxic")
 
 
-def validate_moderation(payload: dict[str, Any]) -> tuple[str, State, str | None]:
-    """Return (action, expected state, note), or raise 422 naming every bad field."""
+def validate_moderation(payload: dict[str, Any]) -> tuple[str, State, str | None, bool]:
+    """Return (action, expected state, note, toxic?), or raise 422 naming every bad field."""
     errors: dict[str, dict[str, str]] = {}
+    reason = payload.get("reason")
+    if reason not in (None, "", *REASONS):
+        errors["reason"] = {"code": "invalid_choice", "message": "Use other or toxic."}
     action = payload.get("action")
     if action is None or action == "":
         errors["action"] = {"code": "required", "message": "This field is required."}
@@ -79,7 +89,12 @@ def validate_moderation(payload: dict[str, Any]) -> tuple[str, State, str | None
         }
     if errors:
         raise ValidationFailed(fields=errors)
-    return str(action), State(str(expected)), (note.strip() or None) if note else None
+    toxic = reason == "toxic"
+    if toxic and action != "reject":
+        errors["reason"] = {"code": "invalid_choice", "message": "A reason goes with reject."}
+    if errors:
+        raise ValidationFailed(fields=errors)
+    return str(action), State(str(expected)), (note.strip() or None) if note else None, toxic
 
 
 @bp.post("/comments/<comment_id>/moderate")
@@ -90,11 +105,11 @@ def moderate_comment(comment_id: str) -> Response:
         key = request_key(session, scope="moderate")
         if key is None:
             raise Unauthorized("Send a site key with the moderate scope.", code="unauthorized")
-        action, expected, note = validate_moderation(payload)
+        action, expected, note, toxic = validate_moderation(payload)
         comment = session.get(Comment, comment_id) if looks_like_id(comment_id) else None
         if comment is None or comment.site_id != key.site_id:
             raise NotFound("There is no such comment.", code="comment_not_found")
-        new, rejection, label = ACTIONS[action]
+        new, rejection, label = TOXIC_REJECT if toxic else ACTIONS[action]
         if not can_move(expected, new):
             raise Conflict(
                 f"A {expected.value} comment cannot be moved to {new.value} ({action}).",

@@ -219,6 +219,13 @@ SCHEMAS: dict[str, Schema] = {
                 "description": "The state the caller saw; 409 when it no longer holds.",
             },
             "note": optional(string(2000)),
+            "reason": optional(
+                {
+                    "enum": ["", "other", "toxic"],
+                    "description": "With reject: `toxic` rejects as toxic (label `toxic`); "
+                    "otherwise a moderator rejection (label `ham`).",
+                }
+            ),
         },
     },
     "Moderated": {

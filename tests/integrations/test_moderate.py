@@ -32,7 +32,8 @@ def _held(client: FlaskClient, db: Database, token: str) -> str:
         ("approve", "published", None, "ok"),
         ("ham", "published", None, "ham"),
         ("spam", "rejected", "spam", "spam"),
-        ("reject", "rejected", "moderator", "toxic"),
+        ("reject", "rejected", "moderator", "ham"),
+        ("reject:toxic", "rejected", "toxic", "toxic"),
     ],
 )
 def test_each_action_moves_the_comment_and_records_a_label(
@@ -47,10 +48,12 @@ def test_each_action_moves_the_comment_and_records_a_label(
     """Each action changes the state, records its label and an audit entry by the key."""
     site = make_site(mod=["moderate"])
     comment_id = _held(client, db, site.tokens["first"])
+    action, _, reason = action.partition(":")
+    body = {"action": action, "expected_status": "held", "note": "from our CMS"}
+    if reason:
+        body["reason"] = reason
     rv = client.post(
-        f"/api/v1/comments/{comment_id}/moderate",
-        json={"action": action, "expected_status": "held", "note": "from our CMS"},
-        headers=bearer(site.tokens["mod"]),
+        f"/api/v1/comments/{comment_id}/moderate", json=body, headers=bearer(site.tokens["mod"])
     )
     assert rv.status_code == 200
     assert rv.get_json() == {
@@ -130,7 +133,7 @@ def test_moderate_reports_every_bad_field(
     comment_id = _held(client, db, site.tokens["first"])
     rv = client.post(
         f"/api/v1/comments/{comment_id}/moderate",
-        json={"action": "delete", "note": 5},
+        json={"action": "delete", "note": 5, "reason": "rude"},
         headers=bearer(site.tokens["mod"]),
     )
     assert rv.status_code == 422
@@ -138,3 +141,4 @@ def test_moderate_reports_every_bad_field(
     assert fields["action"]["code"] == "invalid_choice"
     assert fields["expected_status"]["code"] == "required"
     assert fields["note"]["code"] == "invalid_type"
+    assert fields["reason"]["code"] == "invalid_choice"
