@@ -1,0 +1,122 @@
+"""Webhook endpoints: subscribe (secret shown once), rotate, enable/disable, log, redeliver."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
+
+from service.errors import NotFound
+from service.events import EVENT_TYPES
+from service.extensions import db, queue
+from service.integrations import webhooks
+from service.integrations.admin import bp
+from service.integrations.admin.forms import audit, text
+from service.integrations.admin.sites import get_site, render_site
+from service.moderation import access
+from service.store.tables import Site, WebhookDelivery, WebhookEndpoint
+
+
+def get_endpoint(session: Any, endpoint_id: int) -> WebhookEndpoint:
+    """Return the endpoint or raise 404."""
+    endpoint = session.get(WebhookEndpoint, endpoint_id)
+    if endpoint is None:
+        raise NotFound("There is no such webhook endpoint.", code="endpoint_not_found")
+    return endpoint
+
+
+def back(endpoint: WebhookEndpoint) -> BaseResponse:
+    return redirect(url_for("integrations_admin.site", site_id=endpoint.site_id), code=303)
+
+
+@bp.post("/sites/<int:site_id>/endpoints")
+@access.admin_required
+def create_endpoint(site_id: int) -> Any:
+    """Subscribe a URL to events (SSRF-checked); show its signing secret once."""
+    events = [e for e in request.form.getlist("events") if e in EVENT_TYPES]
+    with db().session() as session:
+        site = get_site(session, site_id)
+        try:
+            new = webhooks.create_endpoint(
+                session,
+                site,
+                text("url"),
+                events,
+                allow_private=bool(current_app.config["WEBHOOKS_ALLOW_PRIVATE"]),
+            )
+        except webhooks.EndpointError as exc:
+            session.rollback()
+            return render_site(site_id, errors={exc.field: {"code": exc.code, "message": str(exc)}})
+        audit(session, site_id, "webhook_added", endpoint_id=new.endpoint.id, url=new.endpoint.url)
+        shown = {"kind": "signing secret", "name": new.endpoint.url, "value": new.secret}
+    return render_site(site_id, secret=shown)
+
+
+@bp.post("/endpoints/<int:endpoint_id>/rotate")
+@access.admin_required
+def rotate(endpoint_id: int) -> Any:
+    """Give the endpoint a new secret (shown once); the old one signs during the overlap."""
+    overlap = float(current_app.config["WEBHOOK_SECRET_OVERLAP"])
+    with db().session() as session:
+        endpoint = get_endpoint(session, endpoint_id)
+        secret = webhooks.rotate_secret(session, endpoint, overlap)
+        audit(session, endpoint.site_id, "webhook_secret_rotated", endpoint_id=endpoint_id)
+        site_id, url = endpoint.site_id, endpoint.url
+    shown = {
+        "kind": "new signing secret",
+        "name": url,
+        "value": secret,
+        "note": f"The previous secret also signs for the next {overlap / 3600:g} hours.",
+    }
+    return render_site(site_id, secret=shown)
+
+
+@bp.post("/endpoints/<int:endpoint_id>/enabled")
+@access.admin_required
+def set_enabled(endpoint_id: int) -> BaseResponse:
+    """Enable (``enabled=1``) or disable an endpoint."""
+    turn_on = request.form.get("enabled") == "1"
+    with db().session() as session:
+        endpoint = get_endpoint(session, endpoint_id)
+        if turn_on:
+            webhooks.enable(endpoint)
+        else:
+            webhooks.disable(endpoint, f"disabled by {access.user().email}")
+        audit(session, endpoint.site_id, "webhook_enabled" if turn_on else "webhook_disabled",
+              endpoint_id=endpoint_id)  # fmt: skip
+    flash(f"Endpoint {'enabled' if turn_on else 'disabled'}.", "success")
+    return back(endpoint)
+
+
+@bp.get("/endpoints/<int:endpoint_id>")
+@access.admin_required
+def deliveries(endpoint_id: int) -> str:
+    """Show an endpoint's delivery log: status, attempts, response code, latency."""
+    with db().session() as session:
+        endpoint = get_endpoint(session, endpoint_id)
+        site = session.get(Site, endpoint.site_id)
+        rows = webhooks.deliveries_of(session, endpoint, limit=200)
+    return render_template(
+        "integrations_admin/endpoint.html", endpoint=endpoint, site=site, deliveries=rows
+    )
+
+
+@bp.post("/deliveries/<delivery_id>/redeliver")
+@access.admin_required
+def redeliver(delivery_id: str) -> BaseResponse:
+    """Send a delivery again: back in the outbox, due now, queued for the worker."""
+    with db().session() as session:
+        delivery = session.get(WebhookDelivery, delivery_id)
+        if delivery is None:
+            raise NotFound("There is no such delivery.", code="delivery_not_found")
+        endpoint = get_endpoint(session, delivery.endpoint_id)
+        webhooks.redeliver(session, delivery_id)
+        audit(session, endpoint.site_id, "webhook_redelivered", delivery_id=delivery_id)
+        endpoint_id, enabled = endpoint.id, endpoint.enabled
+    queue().enqueue_deliveries([delivery_id])
+    if enabled:
+        flash(f"Delivery {delivery_id} queued again.", "success")
+    else:
+        flash("Queued, but the endpoint is disabled: enable it first or it fails again.", "error")
+    return redirect(url_for("integrations_admin.deliveries", endpoint_id=endpoint_id), code=303)
