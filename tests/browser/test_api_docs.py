@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Page
 
 from tests.browser.conftest import LiveServer
+
+pytestmark = pytest.mark.browser
 
 
 def test_api_docs_page_renders_without_outside_requests(

@@ -121,7 +121,7 @@ def render_site(
         events=EVENT_TYPES,
         errors=errors or {},
         secret=secret,
-        form=request.form,
+        form=request.form if errors else {},
         per_minute=limit.get("per_minute", cfg["KEY_RATE_PER_MINUTE"]),
         burst=limit.get("burst", cfg["KEY_RATE_BURST"]),
         perspective_store=bool((row.settings or {}).get("perspective_store")),
