@@ -7,7 +7,9 @@ iframe) is always trusted.
 
 from __future__ import annotations
 
-from flask import request
+from collections.abc import Sequence
+
+from flask import g, request
 from werkzeug.wrappers import Response as BaseResponse
 
 from service import sites
@@ -43,8 +45,20 @@ def trusted(site: Site, origin_or_url: str | None) -> bool:
     return sites.origin_allowed(site, origin_or_url)
 
 
+def remember(site: Site) -> None:
+    """Note the origins of the site a request is about: its CORS headers need no second query."""
+    g.moderato_cors_origins = list(site.origins or [])
+
+
+def remembered() -> list[str] | None:
+    """Return the allowed origins a view noted for this request, if any."""
+    origins: list[str] | None = g.get("moderato_cors_origins")
+    return origins
+
+
 def refuse_foreign_origin(site: Site) -> None:
     """Raise 403 ``origin_not_allowed`` when a browser posts from an origin the site lacks."""
+    remember(site)
     origin = request_origin()
     if origin is not None and not trusted(site, origin):
         raise Forbidden(
@@ -52,11 +66,20 @@ def refuse_foreign_origin(site: Site) -> None:
         )
 
 
-def add_headers(resp: BaseResponse, site: Site | None, *, preflight: bool = False) -> bool:
-    """Add CORS headers to ``resp`` when the request's origin is allowed for ``site``."""
+def _listed(origins: Sequence[str], origin: str) -> bool:
+    try:
+        return sites.normalise_origin(origin) in origins
+    except ValueError:
+        return False
+
+
+def add_headers(
+    resp: BaseResponse, origins: Sequence[str] | None, *, preflight: bool = False
+) -> bool:
+    """Add CORS headers to ``resp`` when the request's origin is one of ``origins``."""
     resp.vary.add("Origin")
     origin = request_origin()
-    if origin is None or site is None or not sites.origin_allowed(site, origin):
+    if origin is None or origins is None or not _listed(origins, origin):
         return False
     resp.headers["Access-Control-Allow-Origin"] = origin
     if preflight:

@@ -34,16 +34,20 @@ def _slug_from_request() -> str:
     return slug.strip() if isinstance(slug, str) and slug.strip() else sites.DEFAULT_SLUG
 
 
-def request_site() -> Site | None:
-    """Return the site a browser request is about: the comment's, or the one it names."""
+def request_origins() -> list[str] | None:
+    """Return the allowed origins of the site a browser request is about (comment's or named)."""
+    remembered = cors.remembered()
+    if remembered is not None:
+        return remembered
     with db().session() as session:
+        site: Site | None
         comment_id = (request.view_args or {}).get("comment_id")
         if comment_id is not None:
-            if not looks_like_id(comment_id):
-                return None
-            comment = session.get(Comment, comment_id)
-            return None if comment is None else session.get(Site, comment.site_id)
-        return sites.by_slug(session, _slug_from_request())
+            comment = session.get(Comment, comment_id) if looks_like_id(comment_id) else None
+            site = None if comment is None else session.get(Site, comment.site_id)
+        else:
+            site = sites.by_slug(session, _slug_from_request())
+        return None if site is None else list(site.origins or [])
 
 
 @bp.before_request
@@ -52,7 +56,7 @@ def answer_preflight() -> BaseResponse | None:
     if request.endpoint not in BROWSER_ENDPOINTS or not cors.is_preflight():
         return None
     resp = Response(status=204)
-    if not cors.add_headers(resp, request_site(), preflight=True):
+    if not cors.add_headers(resp, request_origins(), preflight=True):
         raise Forbidden("This origin may not call this endpoint.", code="origin_not_allowed")
     return resp
 
@@ -64,8 +68,8 @@ def add_cors_headers(resp: BaseResponse) -> BaseResponse:
         resp.vary.add("Origin")
         if cors.request_origin() is not None:
             try:
-                site = request_site()
+                origins = request_origins()
             except SQLAlchemyError:  # the database is down: the answer is already an error
-                site = None
-            cors.add_headers(resp, site)
+                origins = None
+            cors.add_headers(resp, origins)
     return resp

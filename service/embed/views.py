@@ -100,7 +100,7 @@ def form_token() -> BaseResponse:
         }
     )
     resp.headers["Cache-Control"] = "no-store"
-    cors.add_headers(resp, site)
+    cors.add_headers(resp, site.origins)
     return resp
 
 

@@ -176,7 +176,7 @@ def test_client_counts_characters_like_the_server(page: Page, live_server: LiveS
 def test_server_side_422_is_shown_next_to_its_field(
     page: Page, live_server: LiveServer, db: Database
 ) -> None:
-    """An address only the server rejects (reserved domain) comes back 422 and shows by its field."""
+    """An address only the server rejects (a reserved domain) gets a 422 shown by its field."""
     responses: list[int] = []
     page.on(
         "response", lambda r: responses.append(r.status) if r.request.method == "POST" else None
