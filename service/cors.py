@@ -56,6 +56,14 @@ def remembered() -> list[str] | None:
     return origins
 
 
+def return_target(site: Site) -> str | None:
+    """Return the page a no-JS form goes back to: its ``return_to``, else its Referer, if ours."""
+    for url in (request.form.get("return_to"), request.referrer):
+        if url and trusted(site, url):
+            return url
+    return None
+
+
 def refuse_foreign_origin(site: Site) -> None:
     """Raise 403 ``origin_not_allowed`` when a browser posts from an origin the site lacks."""
     remember(site)

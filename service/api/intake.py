@@ -126,7 +126,7 @@ def status_url(comment_id: str) -> str:
 def _answer(accepted: Accepted, site: Site) -> BaseResponse:
     comment_id = accepted.comment.id
     if _wants_redirect():
-        return redirect(back_url(site, return_target(site), "pending"), code=303)
+        return redirect(back_url(site, cors.return_target(site), "pending"), code=303)
     location = status_url(comment_id)
     resp = jsonify({"id": comment_id, "status": "pending", "status_url": location})
     resp.status_code = 202
@@ -140,14 +140,6 @@ def _wants_redirect() -> bool:
         return False
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
     return best == "text/html"
-
-
-def return_target(site: Site) -> str | None:
-    """Return the page a no-JS form goes back to: its ``return_to``, else its Referer, if ours."""
-    for url in (request.form.get("return_to"), request.referrer):
-        if url and cors.trusted(site, url):
-            return url
-    return None
 
 
 def back_url(site: Site, referrer: str | None, status: str) -> str:

@@ -20,6 +20,15 @@ from typing import Any
 from service import antibot, validation
 from service.embed import i18n
 
+#: Length limits of the form's fields, in code points (service/validation.py's rules).
+FIELD_LIMITS = {
+    "name": validation.MAX_NAME,
+    "email": validation.MAX_EMAIL,
+    "url": validation.MAX_URL,
+    "text": validation.MAX_TEXT,
+    "thread": validation.MAX_THREAD,
+}
+
 #: Where the hashed assets are served, relative to the directory of ``/embed.js``.
 ASSET_PATH = "embed/assets/"
 
@@ -68,12 +77,7 @@ def widget_constants() -> dict[str, Any]:
     return {
         "tokenField": antibot.TOKEN_FIELD,
         "honeypotField": antibot.HONEYPOT_FIELD,
-        "limits": {
-            "name": validation.MAX_NAME,
-            "email": validation.MAX_EMAIL,
-            "url": validation.MAX_URL,
-            "text": validation.MAX_TEXT,
-        },
+        "limits": FIELD_LIMITS,
         "rtl": sorted(i18n.RTL),
         "pollDelays": POLL_DELAYS_MS,
     }

@@ -22,16 +22,8 @@ from service.embed import assets, i18n
 from service.errors import ValidationFailed
 from service.extensions import db
 from service.store.tables import Comment, Site
-from service.validation import MAX_EMAIL, MAX_NAME, MAX_TEXT, MAX_THREAD, MAX_URL
 
 MAX_DEPTH = 4
-LIMITS = {
-    "name": MAX_NAME,
-    "email": MAX_EMAIL,
-    "url": MAX_URL,
-    "text": MAX_TEXT,
-    "thread": MAX_THREAD,
-}
 STATUS_KEYS = {"pending": "received", "published": "published"}
 THEMES = ("light", "dark")
 
@@ -140,7 +132,7 @@ def render_thread(req: ThreadRequest) -> Markup:
         token_field=antibot.TOKEN_FIELD,
         honeypot_field=antibot.HONEYPOT_FIELD,
         token=token,
-        limits=LIMITS,
+        limits=assets.FIELD_LIMITS,
         avatar_class=avatar_class,
         max_depth=MAX_DEPTH,
     )
@@ -152,20 +144,15 @@ def validation_page(err: ValidationFailed) -> BaseResponse:
     form = request.form
     lang = i18n.pick(form.get("lang"))
     t = i18n.translator(lang)
-    back = None
     with db().session() as session:
         site = sites.by_slug(session, form.get("site") or sites.DEFAULT_SLUG)
-    if site is not None:
-        back = next(
-            (u for u in (form.get("return_to"), request.referrer) if u and cors.trusted(site, u)),
-            None,
-        )
+    back = None if site is None else cors.return_target(site)
     labels = {"name": "name", "email": "email", "url": "website", "text": "comment"}
     errors: list[dict[str, Any]] = []
     for name, error in (err.fields or {}).items():
         key = f"err_{error.get('code')}"
         known = key in i18n.catalogue()[i18n.DEFAULT]
-        message = t(key, limit=LIMITS.get(name, "")) if known else error["message"]
+        message = t(key, limit=assets.FIELD_LIMITS.get(name, "")) if known else error["message"]
         errors.append({"label": t(labels[name]) if name in labels else name, "message": message})
     html = render_template(
         "embed/not_sent.html",
