@@ -46,7 +46,9 @@ def open_widget(page: Page, url: str) -> Locator:
     return w
 
 
-def fill(w: Locator, name: str = "Ada Reader", email: str = "ada@example.org", text: str = BENIGN):
+def fill(
+    w: Locator, name: str = "Ada Reader", email: str = "ada@example.org", text: str = BENIGN
+) -> None:
     """Fill the widget's form like a reader."""
     w.get_by_label("Name").fill(name)
     w.get_by_label("Email").fill(email)
@@ -273,8 +275,7 @@ def test_without_javascript_the_fallback_form_posts_and_comes_back(
     db: Database,
     screenshots_dir: Any,
 ) -> None:
-    """With JavaScript off, the plain form posts, redirects back with a status, and the
-    published comment is then listed in the server-rendered thread."""
+    """With JavaScript off the plain form posts, comes back with a status, then lists it."""
     start_worker()
     ctx = browser.new_context(java_script_enabled=False, viewport={"width": 1000, "height": 900})
     page = ctx.new_page()
@@ -303,8 +304,7 @@ def test_without_javascript_the_fallback_form_posts_and_comes_back(
 def test_too_fast_form_is_rejected_as_a_bot_but_sees_success(
     app: Flask, page: Page, live_server: LiveServer, start_worker: Callable[..., Any], db: Database
 ) -> None:
-    """A form sent seconds after the page loaded (a bot) is told 'awaiting moderation' but the
-    worker rejects it with reason bot."""
+    """A form sent too soon after loading is told 'awaiting moderation' but rejected as a bot."""
     app.config["FORM_TOKEN_MIN_SECONDS"] = 60
     start_worker()
     w = open_widget(page, f"{live_server.url}/demo")
@@ -321,8 +321,7 @@ def test_a_foreign_origin_cannot_read_or_post(
     db: Database,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """On a page whose origin the site does not list, the thread is not readable and a post is
-    refused with 403: nothing is stored."""
+    """A page on an origin the site lacks cannot read the thread; its post gets 403, not stored."""
     posts: list[Request] = []
     page.on("request", lambda r: posts.append(r) if r.method == "POST" else None)
     w = open_widget(page, publisher.article(live_server))
@@ -339,8 +338,7 @@ def test_a_foreign_origin_cannot_read_or_post(
 
 
 def test_reply_with_the_keyboard_alone(page: Page, live_server: LiveServer, db: Database) -> None:
-    """Tab to a comment's Reply, Enter: the form moves under it with visible focus; Cancel
-    returns focus to that Reply button; a sent reply shows nested under its parent."""
+    """Reply, cancel (focus returns) and send a nested reply with the keyboard, focus visible."""
     stored(db, state=State.PUBLISHED, thread="demo", name="Ada", text="Is the path lit at night?")
     w = open_widget(page, f"{live_server.url}/demo")
     reply = w.get_by_role("button", name="Reply to Ada")
