@@ -145,6 +145,21 @@ def test_spam_stays_awaiting_moderation(
     expect(w.locator("article.card")).to_have_count(0)
 
 
+def test_auto_theme_follows_the_readers_system_setting(
+    browser: Any, live_server: LiveServer
+) -> None:
+    """Without data-theme the widget is dark for a reader whose system prefers dark, live."""
+    ctx = browser.new_context(color_scheme="dark")
+    try:
+        page = ctx.new_page()
+        w = open_widget(page, f"{live_server.url}/demo")
+        expect(w).to_have_class("m dark")
+        page.emulate_media(color_scheme="light")
+        expect(w).to_have_class("m")
+    finally:
+        ctx.close()
+
+
 def test_missing_email_is_caught_in_the_browser_without_a_request(
     page: Page, live_server: LiveServer, db: Database
 ) -> None:

@@ -115,8 +115,11 @@ def test_demo_passes_axe_and_is_screenshotted(
     """The demo (light, dark, RTL) has no serious axe violations; screenshots go to docs/."""
     seed_thread(db)
     open_demo(axe_page, live_server.url + VARIANTS[variant])
+    section = axe_page.locator("#moderato-thread section.m")
     if variant == "rtl":
-        expect(axe_page.locator("#moderato-thread section.m")).to_have_attribute("dir", "rtl")
+        expect(section).to_have_attribute("dir", "rtl")
+    background = section.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert background == ("rgb(27, 28, 31)" if variant == "dark" else "rgb(255, 255, 255)")
     assert blocking(axe_violations(axe_page)) == []
     axe_page.screenshot(path=str(screenshots_dir / f"embed-{variant}.png"), full_page=True)
 

@@ -440,13 +440,20 @@ function mount(host, cfg) {
     render();
   }
 
-  var wrap = h("section", { class: "m " + theme, lang: code, dir: dir, "aria-labelledby": "m-title" }, [
+  var wrap = h("section", { class: "m", lang: code, dir: dir, "aria-labelledby": "m-title" }, [
     h("div", { class: "head" }, [title, h("span", { class: "sort" }, [h("label", { for: "m-sort", text: t("sort") }), sort])]),
     listStatus,
     list,
     more,
     respond,
   ]);
+  /* auto follows the reader's system setting, live */
+  var dark = theme === "auto" && window.matchMedia ? matchMedia("(prefers-color-scheme: dark)") : null;
+  function paint() {
+    wrap.classList.toggle("dark", theme === "dark" || !!(dark && dark.matches));
+  }
+  if (dark && dark.addEventListener) dark.addEventListener("change", paint);
+  paint();
   root.appendChild(wrap);
   host.setAttribute("data-moderato-ready", "1");
   load(false);
