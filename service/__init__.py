@@ -63,9 +63,11 @@ def register_session_cookie(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Mount each audience's blueprint at its prefix."""
     from service.api import bp as api_bp
+    from service.embed import bp as embed_bp
     from service.moderation import bp as moderation_bp
     from service.ops import bp as ops_bp
 
     app.register_blueprint(ops_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(moderation_bp, url_prefix="/moderation")
+    app.register_blueprint(embed_bp)

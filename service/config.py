@@ -30,6 +30,9 @@ DEFAULTS: dict[str, Any] = {
     "LIST_PAGE_SIZE": 50,
     "LIST_MAX_PAGE_SIZE": 200,
     "MODEL_DIR": None,  # default: the artifacts shipped inside the models package
+    # Embed form token: minimum fill time and lifetime, in seconds.
+    "FORM_TOKEN_MIN_SECONDS": 3,
+    "FORM_TOKEN_MAX_AGE": 86400,
 }
 
 
