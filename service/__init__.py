@@ -63,6 +63,7 @@ def register_session_cookie(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Mount each audience's blueprint at its prefix."""
     from service.api import bp as api_bp
+    from service.embed import bp as embed_bp
     from service.integrations import bp as integrations_bp
     from service.integrations.admin import bp as integrations_admin_bp
     from service.moderation import bp as moderation_bp
@@ -72,4 +73,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(integrations_bp)
     app.register_blueprint(moderation_bp, url_prefix="/moderation")
+    app.register_blueprint(embed_bp)
     app.register_blueprint(integrations_admin_bp, url_prefix="/moderation/integrations")

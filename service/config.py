@@ -44,6 +44,9 @@ DEFAULTS: dict[str, Any] = {
     "WEBHOOK_SECRET_OVERLAP": 24 * 3600,
     # Akismet-compatible checks are kept this long so feedback can become labels.
     "CHECK_TTL": 14 * 24 * 3600,
+    # Embed form token: minimum fill time and lifetime, in seconds.
+    "FORM_TOKEN_MIN_SECONDS": 3,
+    "FORM_TOKEN_MAX_AGE": 86400,
 }
 
 

@@ -9,11 +9,13 @@ from flask import current_app, jsonify, redirect, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse
 
-from service import sites
+from service import antibot, cors, sites
 from service.api import bp
 from service.auth import KeyIdentity, request_key
 from service.client_fields import ClientInfo, validate_client
+from service.clock import utcnow
 from service.comments import Accepted, IntakeMeta, parent_in_thread, store_new
+from service.embed.nojs import validation_page
 from service.errors import (
     BadRequest,
     Forbidden,
@@ -25,7 +27,7 @@ from service.errors import (
 from service.extensions import db, queue
 from service.security import ip_hash
 from service.store.tables import Site
-from service.validation import field_error, validate
+from service.validation import CommentInput, field_error, validate
 
 FORM_TYPES = ("application/x-www-form-urlencoded",)
 
@@ -47,9 +49,16 @@ def read_payload() -> dict[str, Any]:
     raise UnsupportedMedia()
 
 
-def _meta(key: KeyIdentity | None, client: ClientInfo) -> IntakeMeta:
-    """Collect what we keep about the submitter: a keyed IP hash and the user agent."""
-    secret = current_app.config["SECRET_KEY"]
+def _meta(
+    payload: dict[str, Any],
+    key: KeyIdentity | None,
+    site: Site,
+    data: CommentInput,
+    client: ClientInfo,
+) -> IntakeMeta:
+    """Collect what we keep about the submitter: a keyed IP hash, the user agent, bot signals."""
+    cfg = current_app.config
+    secret = cfg["SECRET_KEY"]
     if key is not None:
         return IntakeMeta(
             ip_hash=ip_hash(secret, client.user_ip),
@@ -64,13 +73,33 @@ def _meta(key: KeyIdentity | None, client: ClientInfo) -> IntakeMeta:
         user_agent=request.user_agent.string or None,
         referrer=request.referrer,
         actor="public",
-        signals={"source": "form" if request.mimetype in FORM_TYPES else "json"},
+        signals={
+            "source": "form" if request.mimetype in FORM_TYPES else "json",
+            **antibot.signals(
+                payload,
+                secret_key=secret,
+                site=site.slug,
+                thread=data.thread,
+                now=utcnow().timestamp(),
+                min_seconds=cfg["FORM_TOKEN_MIN_SECONDS"],
+                max_age=cfg["FORM_TOKEN_MAX_AGE"],
+            ),
+        },
     )
 
 
 @bp.post("/comments")
 def create_comment() -> BaseResponse:
-    """Accept a comment for moderation."""
+    """Accept a comment for moderation; a no-JS form's field errors come back as a page."""
+    try:
+        return _create_comment()
+    except ValidationFailed as err:
+        if _wants_redirect():
+            return validation_page(err)
+        raise
+
+
+def _create_comment() -> BaseResponse:
     payload = read_payload()
     data, errors = validate(
         payload, check_deliverability=current_app.config["CHECK_EMAIL_DELIVERABILITY"]
@@ -87,9 +116,10 @@ def create_comment() -> BaseResponse:
             raise NotFound(f"There is no site {data.site!r}.", code="site_not_found")
         if key is not None and payload.get("site") not in (None, "", site.slug):
             raise Forbidden(f"This key belongs to the site {site.slug!r}.", code="site_mismatch")
+        cors.refuse_foreign_origin(site)
         if data.parent and not parent_in_thread(session, site, data.thread, data.parent):
             raise ValidationFailed(fields={"parent": field_error("parent_not_found")})
-        accepted = store_new(session, site, data, _meta(key, client))
+        accepted = store_new(session, site, data, _meta(payload, key, site, data, client))
     after_commit(accepted)
     return _answer(accepted, site)
 
@@ -109,7 +139,7 @@ def status_url(comment_id: str) -> str:
 def _answer(accepted: Accepted, site: Site) -> BaseResponse:
     comment_id = accepted.comment.id
     if _wants_redirect():
-        return redirect(back_url(site, request.referrer, "pending"), code=303)
+        return redirect(back_url(site, cors.return_target(site), "pending"), code=303)
     location = status_url(comment_id)
     resp = jsonify({"id": comment_id, "status": "pending", "status_url": location})
     resp.status_code = 202
@@ -127,7 +157,7 @@ def _wants_redirect() -> bool:
 
 def back_url(site: Site, referrer: str | None, status: str) -> str:
     """Return where a no-JS form post goes next: back to its page, if that page is the site's."""
-    if referrer and sites.origin_allowed(site, referrer):
+    if referrer and cors.trusted(site, referrer):
         parts = urlsplit(referrer)
         query = [
             (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "moderato"

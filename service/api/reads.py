@@ -9,7 +9,7 @@ from typing import Any
 from flask import Response, current_app, request
 from werkzeug.wrappers import Response as BaseResponse
 
-from service import sites
+from service import cors, sites
 from service.api import bp
 from service.auth import request_key, session_user, user_can_moderate
 from service.clock import rfc3339
@@ -100,6 +100,7 @@ def list_comments() -> BaseResponse:
         site = sites.by_slug(session, slug)
         if site is None:
             raise NotFound(f"There is no site {slug!r}.", code="site_not_found")
+        cors.remember(site)
         rows, more = published_page(
             session, site, thread, newest_first=order == "newest", after=after, limit=limit
         )

@@ -1,0 +1,24 @@
+"""Measure what a reader downloads for the embed: embed.js + the widget bundle, raw and gzipped.
+
+Run: ``.venv/bin/python bench/bench_embed_size.py`` (no app, database or network needed).
+"""
+
+from __future__ import annotations
+
+from service.embed import assets
+
+BUDGET = 15 * 1024
+
+
+def main() -> None:
+    """Print each file's size and the gzipped total against the 15 KB budget."""
+    files = [("embed.js (loader)", assets.loader()), ("widget bundle", assets.asset("widget.js"))]
+    for label, item in files:
+        print(f"{label:<20} {len(item.body):>7,} B raw  {len(item.gzipped):>6,} B gzipped")
+    total = sum(len(item.gzipped) for _, item in files)
+    verdict = "within" if total < BUDGET else "OVER"
+    print(f"{'total':<20} {'':>13}  {total:>6,} B gzipped ({verdict} the {BUDGET:,} B budget)")
+
+
+if __name__ == "__main__":
+    main()

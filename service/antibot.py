@@ -1,0 +1,109 @@
+"""Bot traps without captchas: a honeypot field and a signed, timed form token.
+
+The embed (widget and no-JS form) asks ``GET /embed/token`` or renders a token
+into the form; intake turns what comes back into ``comment.signals``, which the
+worker's ``bot_hits`` reads. Pure apart from the secret and the clock passed in.
+
+Verdicts of the token (``signals["form_token"]``):
+
+- ``valid``    signed by us, for this site and thread, old enough and not expired
+- ``missing``  no token (plain API clients): a weak signal unless the site requires one
+- ``invalid``  forged, malformed, expired, or issued for another site or thread
+- ``too_fast`` submitted sooner than the minimum fill time after it was issued
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from typing import Any
+
+from itsdangerous import BadSignature, URLSafeSerializer
+
+#: The one place the form's trap field names are defined (the widget and the
+#: no-JS form get them from here).
+TOKEN_FIELD = "form_token"
+HONEYPOT_FIELD = "homepage"
+
+SALT = "moderato.form-token.v1"
+MAX_TOKEN_LENGTH = 512
+
+
+def _serializer(secret_key: str) -> URLSafeSerializer:
+    return URLSafeSerializer(secret_key, salt=SALT)
+
+
+def _thread_digest(thread: str) -> str:
+    """Return a short digest of a thread id, so a token stays small for long thread URLs."""
+    return hashlib.sha256(thread.encode()).hexdigest()[:24]
+
+
+def issue_token(secret_key: str, site: str, thread: str, now: float) -> str:
+    """Return a signed token naming ``site``, ``thread`` and the time it was issued."""
+    return _serializer(secret_key).dumps({"s": site, "t": _thread_digest(thread), "i": int(now)})
+
+
+def check_token(
+    secret_key: str,
+    token: Any,
+    *,
+    site: str,
+    thread: str,
+    now: float,
+    min_seconds: float,
+    max_age: float,
+) -> str:
+    """Return the verdict on a submitted form token: valid, missing, invalid or too_fast."""
+    if token is None or token == "":
+        return "missing"
+    if not isinstance(token, str) or len(token) > MAX_TOKEN_LENGTH:
+        return "invalid"
+    try:
+        claims = _serializer(secret_key).loads(token)
+    except BadSignature:
+        return "invalid"
+    if not isinstance(claims, dict) or not isinstance(claims.get("i"), int):
+        return "invalid"
+    if claims.get("s") != site or claims.get("t") != _thread_digest(thread):
+        return "invalid"
+    age = now - claims["i"]
+    if age > max_age:
+        return "invalid"
+    if age < min_seconds:
+        return "too_fast"
+    return "valid"
+
+
+def honeypot_filled(payload: Mapping[str, Any]) -> bool:
+    """Tell whether the hidden honeypot field came back with anything in it."""
+    value = payload.get(HONEYPOT_FIELD)
+    if value is None:
+        return False
+    return not isinstance(value, str) or value.strip() != ""
+
+
+def signals(
+    payload: Mapping[str, Any],
+    *,
+    secret_key: str,
+    site: str,
+    thread: str,
+    now: float,
+    min_seconds: float,
+    max_age: float,
+) -> dict[str, Any]:
+    """Return the bot-trap signals of a browser submission (never the honeypot's value)."""
+    found: dict[str, Any] = {
+        "form_token": check_token(
+            secret_key,
+            payload.get(TOKEN_FIELD),
+            site=site,
+            thread=thread,
+            now=now,
+            min_seconds=min_seconds,
+            max_age=max_age,
+        )
+    }
+    if honeypot_filled(payload):
+        found["honeypot"] = True
+    return found

@@ -1,0 +1,108 @@
+"""Cross-origin rules: a site's pages may call us from its configured origins, and no others.
+
+Requests without an ``Origin`` header (servers, curl) are not cross-origin and
+are never refused here. Our own origin (the demo page, the no-JS fragment in an
+iframe) is always trusted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from flask import g, request
+from werkzeug.wrappers import Response as BaseResponse
+
+from service import sites
+from service.errors import Forbidden
+from service.store.tables import Site
+
+ALLOW_METHODS = "GET, POST"
+ALLOW_HEADERS = "Accept, Content-Type"
+EXPOSE_HEADERS = "Location, ETag, Retry-After"
+PREFLIGHT_MAX_AGE = "600"
+
+
+def request_origin() -> str | None:
+    """Return the request's ``Origin`` header, or None when it has none."""
+    origin = request.headers.get("Origin")
+    return origin.strip() if origin and origin.strip() else None
+
+
+def own_origin() -> str:
+    """Return this service's origin as the request reached it."""
+    return sites.normalise_origin(request.host_url)
+
+
+def trusted(site: Site, origin_or_url: str | None) -> bool:
+    """Tell whether an origin (or a URL's origin) is ours or one of the site's allowed origins."""
+    if not origin_or_url:
+        return False
+    try:
+        if sites.normalise_origin(origin_or_url) == own_origin():
+            return True
+    except ValueError:
+        return False
+    return sites.origin_allowed(site, origin_or_url)
+
+
+def remember(site: Site) -> None:
+    """Note the origins of the site a request is about: its CORS headers need no second query."""
+    g.moderato_cors_origins = list(site.origins or [])
+
+
+def remembered() -> list[str] | None:
+    """Return the allowed origins a view noted for this request, if any."""
+    origins: list[str] | None = g.get("moderato_cors_origins")
+    return origins
+
+
+def return_target(site: Site) -> str | None:
+    """Return the page a no-JS form goes back to: its ``return_to``, else its Referer, if ours."""
+    for url in (request.form.get("return_to"), request.referrer):
+        if url and trusted(site, url):
+            return url
+    return None
+
+
+def refuse_foreign_origin(site: Site) -> None:
+    """Raise 403 ``origin_not_allowed`` when a browser posts from an origin the site lacks."""
+    remember(site)
+    origin = request_origin()
+    if origin is not None and not trusted(site, origin):
+        raise Forbidden(
+            f"This site does not accept comments from {origin}.", code="origin_not_allowed"
+        )
+
+
+def _listed(origins: Sequence[str], origin: str) -> bool:
+    try:
+        return sites.normalise_origin(origin) in origins
+    except ValueError:
+        return False
+
+
+def add_headers(
+    resp: BaseResponse, origins: Sequence[str] | None, *, preflight: bool = False
+) -> bool:
+    """Add CORS headers to ``resp`` when the request's origin is one of ``origins``."""
+    resp.vary.add("Origin")
+    origin = request_origin()
+    if origin is None or origins is None or not _listed(origins, origin):
+        return False
+    resp.headers["Access-Control-Allow-Origin"] = origin
+    if preflight:
+        resp.headers["Access-Control-Allow-Methods"] = ALLOW_METHODS
+        resp.headers["Access-Control-Allow-Headers"] = ALLOW_HEADERS
+        resp.headers["Access-Control-Max-Age"] = PREFLIGHT_MAX_AGE
+    else:
+        resp.headers["Access-Control-Expose-Headers"] = EXPOSE_HEADERS
+    return True
+
+
+def is_preflight() -> bool:
+    """Tell whether the request is a CORS preflight."""
+    return (
+        request.method == "OPTIONS"
+        and request_origin() is not None
+        and "Access-Control-Request-Method" in request.headers
+    )

@@ -1,0 +1,121 @@
+"""The embed's static assets, built once per process: content-hashed, pre-gzipped.
+
+``/embed.js`` (the loader, a stable URL) names the widget bundle by a hash of
+its content, so the bundle can be cached for a year and a deploy changes the
+URL. The bundle is ``widget.js`` wrapped in a function that receives the CSS,
+the string catalogue and the form's constants (field names, length limits) from
+the one place each is defined.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from service import antibot, validation
+from service.embed import i18n
+
+#: Length limits of the form's fields, in code points (service/validation.py's rules).
+FIELD_LIMITS = {
+    "name": validation.MAX_NAME,
+    "email": validation.MAX_EMAIL,
+    "url": validation.MAX_URL,
+    "text": validation.MAX_TEXT,
+    "thread": validation.MAX_THREAD,
+}
+
+#: Where the hashed assets are served, relative to the directory of ``/embed.js``.
+ASSET_PATH = "embed/assets/"
+
+#: Milliseconds the widget keeps polling a new comment's status, one entry per poll.
+POLL_DELAYS_MS = [600, 900, 1200, 1500, 2000, 2500, 3000, 3000, 4000, 5000, 6000]
+
+
+@dataclass(frozen=True, slots=True)
+class Asset:
+    """One built file: its bytes, gzipped bytes, content hash and media type."""
+
+    name: str
+    ext: str
+    body: bytes
+    gzipped: bytes
+    digest: str
+    mimetype: str
+
+    @property
+    def filename(self) -> str:
+        """Return the hashed file name, e.g. ``widget.3f2a1b0c9d8e.js``."""
+        return f"{self.name}.{self.digest}.{self.ext}"
+
+
+MIMETYPES = {"js": "text/javascript; charset=utf-8", "css": "text/css; charset=utf-8"}
+
+
+def _source(filename: str) -> str:
+    return resources.files("service.embed").joinpath("static", filename).read_text("utf-8")
+
+
+def _asset(name: str, ext: str, text: str) -> Asset:
+    body = text.encode("utf-8")
+    return Asset(
+        name=name,
+        ext=ext,
+        body=body,
+        gzipped=gzip.compress(body, compresslevel=9, mtime=0),
+        digest=hashlib.sha256(body).hexdigest()[:12],
+        mimetype=MIMETYPES[ext],
+    )
+
+
+def widget_constants() -> dict[str, Any]:
+    """Return what the widget must agree on with the server: field names, limits, timings."""
+    return {
+        "tokenField": antibot.TOKEN_FIELD,
+        "honeypotField": antibot.HONEYPOT_FIELD,
+        "limits": FIELD_LIMITS,
+        "rtl": sorted(i18n.RTL),
+        "pollDelays": POLL_DELAYS_MS,
+    }
+
+
+def _wrap(source: str, **args: Any) -> str:
+    """Wrap ``source`` (a function body) in a function called at once with ``args`` as JSON."""
+    params = ", ".join(args)
+    values = ", ".join(
+        json.dumps(v, ensure_ascii=False, separators=(",", ":")) for v in args.values()
+    )
+    return f"(function ({params}) {{\n{source}\n}})({values});\n"
+
+
+@cache
+def built() -> dict[str, Asset]:
+    """Build every hashed asset once: the widget bundle and the stylesheets."""
+    widget = _wrap(
+        _source("widget.js"),
+        CSS=_source("widget.css"),
+        STRINGS=i18n.catalogue(),
+        CONFIG=widget_constants(),
+    )
+    found = [
+        _asset("widget", "js", widget),
+        _asset("fallback", "css", _source("fallback.css")),
+        _asset("demo", "css", _source("demo.css")),
+    ]
+    return {f"{a.name}.{a.ext}": a for a in found}
+
+
+def asset(key: str) -> Asset:
+    """Return the built asset named ``key`` (e.g. ``widget.js``)."""
+    return built()[key]
+
+
+@cache
+def loader() -> Asset:
+    """Build ``/embed.js``: the loader, pointing at the current widget bundle's hashed path."""
+    widget_path = ASSET_PATH + asset("widget.js").filename
+    return _asset("embed", "js", _wrap(_source("embed.js"), WIDGET=widget_path))

@@ -1,0 +1,166 @@
+"""The no-JavaScript thread: server-rendered comments and a plain form posting to intake.
+
+Used by ``GET /embed/thread`` (server-side include or iframe), by the demo page
+(inside the widget's target, where the widget replaces it), and by intake for a
+no-JS form's 422, which comes back as a page rather than JSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import current_app, render_template, request, url_for
+from markupsafe import Markup
+from werkzeug.wrappers import Response as BaseResponse
+
+from service import antibot, cors, sites
+from service.clock import utcnow
+from service.comments import decode_cursor, encode_cursor, published_page
+from service.embed import assets, i18n
+from service.errors import ValidationFailed
+from service.extensions import db
+from service.store.tables import Comment, Site
+
+MAX_DEPTH = 4
+STATUS_KEYS = {"pending": "received", "published": "published"}
+THEMES = ("light", "dark")
+
+
+def theme_of(value: str | None) -> str:
+    """Return ``light`` or ``dark`` when asked for, else ``auto`` (follow the reader's system)."""
+    return value if value in THEMES and value is not None else "auto"
+
+
+@dataclass(slots=True)
+class Node:
+    """A comment and its replies, as the no-JS thread nests them."""
+
+    comment: Comment
+    depth: int
+    replies: list[Node] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ThreadRequest:
+    """What to render: which thread, in which language and order, and the page's own links."""
+
+    site: Site
+    thread: str
+    lang: str = i18n.DEFAULT
+    order: str = "oldest"
+    theme: str = "auto"
+    cursor: str | None = None
+    reply_to: str | None = None
+    status: str | None = None
+    return_to: str | None = None
+    link_args: dict[str, str] = field(default_factory=dict)
+
+
+def nest(rows: list[Comment]) -> list[Node]:
+    """Nest replies under their parents; a reply whose parent is not shown stays top-level."""
+    by_id: dict[str, Node] = {}
+    top: list[Node] = []
+    for row in rows:
+        by_id[row.id] = Node(row, 0)
+    for row in rows:
+        node = by_id[row.id]
+        parent = by_id.get(row.parent_id or "")
+        if parent is None:
+            top.append(node)
+        else:
+            parent.replies.append(node)
+    _set_depth(top, 0)
+    return top
+
+
+def _set_depth(nodes: list[Node], depth: int) -> None:
+    for node in nodes:
+        node.depth = depth
+        node.replies.sort(key=lambda n: (n.comment.created_at, n.comment.id))
+        _set_depth(node.replies, depth + 1)
+
+
+def avatar_class(avatar: str) -> str:
+    """Return one of eight avatar colour classes, from the avatar hash (no image is loaded)."""
+    try:
+        return f"av{int(avatar[:2], 16) % 8}"
+    except ValueError:
+        return "av0"
+
+
+def _link(args: dict[str, str], anchor: str, **changes: str | None) -> str:
+    merged = {**args, **changes}
+    return "?" + urlencode({k: v for k, v in merged.items() if v}) + anchor
+
+
+def render_thread(req: ThreadRequest) -> Markup:
+    """Render the thread and its form as an HTML fragment (``<section id="comments">``)."""
+    cfg = current_app.config
+    after = decode_cursor(req.cursor) if req.cursor else None
+    with db().session() as session:
+        rows, more = published_page(
+            session,
+            req.site,
+            req.thread,
+            newest_first=req.order == "newest",
+            after=after,
+            limit=cfg["LIST_MAX_PAGE_SIZE"],
+        )
+    parent = next((c for c in rows if c.id == req.reply_to), None)
+    t = i18n.translator(req.lang)
+    token = antibot.issue_token(cfg["SECRET_KEY"], req.site.slug, req.thread, utcnow().timestamp())
+    html = render_template(
+        "embed/thread.html",
+        t=t,
+        req=req,
+        dir=i18n.direction(req.lang),
+        nodes=nest(rows),
+        count=None if (more or after) else len(rows),
+        next_link=_link(req.link_args, "#comments", cursor=encode_cursor(rows[-1]))
+        if more and rows
+        else None,
+        reply_link=lambda cid: _link(req.link_args, "#respond", reply_to=cid),
+        cancel_link=_link(req.link_args, "#respond"),
+        parent=parent,
+        status_text=t(STATUS_KEYS[req.status]) if req.status in STATUS_KEYS else None,
+        action=url_for("api.create_comment", _external=True),
+        css_url=url_for(
+            "embed.asset", filename=assets.asset("fallback.css").filename, _external=True
+        ),
+        token_field=antibot.TOKEN_FIELD,
+        honeypot_field=antibot.HONEYPOT_FIELD,
+        token=token,
+        limits=assets.FIELD_LIMITS,
+        avatar_class=avatar_class,
+        max_depth=MAX_DEPTH,
+    )
+    return Markup(html)
+
+
+def validation_page(err: ValidationFailed) -> BaseResponse:
+    """Answer a no-JS form's field errors as a translated page (422) linking back to the form."""
+    form = request.form
+    lang = i18n.pick(form.get("lang"))
+    t = i18n.translator(lang)
+    with db().session() as session:
+        site = sites.by_slug(session, form.get("site") or sites.DEFAULT_SLUG)
+    back = None if site is None else cors.return_target(site)
+    labels = {"name": "name", "email": "email", "url": "website", "text": "comment"}
+    errors: list[dict[str, Any]] = []
+    for name, error in (err.fields or {}).items():
+        key = f"err_{error.get('code')}"
+        known = key in i18n.catalogue()[i18n.DEFAULT]
+        message = t(key, limit=assets.FIELD_LIMITS.get(name, "")) if known else error["message"]
+        errors.append({"label": t(labels[name]) if name in labels else name, "message": message})
+    html = render_template(
+        "embed/not_sent.html",
+        t=t,
+        lang=lang,
+        dir=i18n.direction(lang),
+        errors=errors,
+        back=back,
+        css_url=url_for("embed.asset", filename=assets.asset("fallback.css").filename),
+    )
+    return current_app.response_class(html, status=422, mimetype="text/html")

@@ -1,0 +1,40 @@
+/* moderato loader: find our script tag, read its data-* settings, load the widget bundle
+   (content-hashed, cached for a year) once, and mount a thread. No globals besides Moderato. */
+"use strict";
+var d = document;
+var me = d.currentScript;
+if (!me) {
+  var tags = d.querySelectorAll("script[data-site][src]");
+  me = tags[tags.length - 1];
+}
+if (!me) return;
+var ds = me.dataset;
+var base = new URL(".", me.src).href; // where embed.js lives, with its trailing slash
+var target = d.getElementById(ds.target || "moderato-thread");
+if (!target || target.getAttribute("data-moderato") || target.shadowRoot) {
+  target = d.createElement("div");
+  me.parentNode.insertBefore(target, me.nextSibling);
+}
+target.setAttribute("data-moderato", "1");
+var canonical = d.querySelector('link[rel="canonical"]');
+var config = {
+  base: base,
+  site: ds.site || "default",
+  thread: ds.thread || (canonical && canonical.href) || location.origin + location.pathname,
+  lang: ds.lang || d.documentElement.lang || "en",
+  theme: ds.theme || "auto",
+  order: ds.order === "newest" ? "newest" : "oldest"
+};
+var M = (window.Moderato = window.Moderato || { q: [] });
+if (M.mount) {
+  M.mount(target, config);
+  return;
+}
+M.q.push([target, config]);
+if (!M.loading) {
+  M.loading = true;
+  var s = d.createElement("script");
+  s.src = base + WIDGET;
+  s.async = true;
+  (d.head || d.body).appendChild(s);
+}

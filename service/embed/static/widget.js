@@ -1,0 +1,466 @@
+/* moderato widget: the thread and its form, in a Shadow DOM. Plain JavaScript, no dependencies.
+   Called with CSS (our stylesheet), STRINGS (the catalogue: strings.json) and CONFIG (field
+   names, length limits and poll delays, from the server's own constants). */
+"use strict";
+var d = document;
+var L = CONFIG.limits;
+var SAFE = { P: 1, BR: 1, EM: 1, STRONG: 1, CODE: 1, PRE: 1, BLOCKQUOTE: 1, UL: 1, OL: 1, LI: 1, A: 1 };
+var DROP = /^(SCRIPT|STYLE|TEMPLATE|IFRAME|OBJECT|EMBED|NOSCRIPT|SVG|MATH|IMG|VIDEO|AUDIO|FORM|INPUT|TEXTAREA|SELECT|BUTTON|LINK|META|TITLE)$/;
+var CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+var CONTROL_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/; // tab and newline allowed
+var EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+var FIELDS = ["name", "email", "url", "text"];
+var LABELS = { name: "name", email: "email", url: "website", text: "comment" };
+var sheet = null;
+
+function pick(tag) {
+  tag = String(tag || "").toLowerCase().replace(/_/g, "-");
+  if (STRINGS[tag]) return tag;
+  tag = tag.split("-")[0];
+  return STRINGS[tag] ? tag : "en";
+}
+
+function translator(code) {
+  var s = Object.assign({}, STRINGS.en, STRINGS[code]);
+  return function (key, params) {
+    return String(s[key] || key).replace(/\{(\w+)\}/g, function (m, k) {
+      return params && k in params ? params[k] : m;
+    });
+  };
+}
+
+/* Build an element: attributes by setAttribute, text by textContent, never HTML strings. */
+function h(tag, attrs, kids) {
+  var el = d.createElement(tag);
+  Object.keys(attrs || {}).forEach(function (k) {
+    var v = attrs[k];
+    if (v == null || v === false) return;
+    if (k.slice(0, 2) === "on") el.addEventListener(k.slice(2), v);
+    else if (k === "text") el.textContent = v;
+    else el.setAttribute(k, v === true ? "" : v);
+  });
+  (kids || []).forEach(function (c) {
+    if (c != null) el.appendChild(typeof c === "string" ? d.createTextNode(c) : c);
+  });
+  return el;
+}
+
+/* Count and trim exactly as the server does: code points, CRLF -> LF. */
+function count(s) {
+  return Array.from(s).length;
+}
+function clean(s, multiline) {
+  s = s.trim();
+  return multiline ? s.replace(/\r\n?/g, "\n").trim() : s;
+}
+
+function okUrl(u, loose) {
+  if (/\s/.test(u) || CONTROL.test(u)) return false;
+  try {
+    var p = new URL(u);
+    return p.protocol === "http:" || p.protocol === "https:" || (loose && p.protocol === "mailto:");
+  } catch (x) {
+    return false;
+  }
+}
+
+/* Mirror of service/validation.py: every failing field at once, by stable code. */
+function validate(v) {
+  var e = {};
+  function check(name, value, limit, control) {
+    if (!value) e[name] = "required";
+    else if (count(value) > limit) e[name] = "too_long";
+    else if (control.test(value)) e[name] = "control_characters";
+  }
+  check("name", v.name, L.name, CONTROL);
+  if (!v.email) e.email = "required";
+  else if (count(v.email) > L.email) e.email = "too_long";
+  else if (!EMAIL.test(v.email)) e.email = "invalid_email";
+  if (v.url && count(v.url) > L.url) e.url = "too_long";
+  else if (v.url && !okUrl(v.url)) e.url = "invalid_url";
+  check("text", v.text, L.text, CONTROL_TEXT);
+  return e;
+}
+
+/* Defence in depth: the server already sanitises `html`; rebuild it from an allow-list anyway,
+   parsing in an inert <template> (no script runs, no image loads). */
+function sanitize(html) {
+  var t = d.createElement("template");
+  t.innerHTML = html;
+  var out = d.createDocumentFragment();
+  copy(t.content, out);
+  return out;
+}
+function copy(from, to) {
+  Array.prototype.forEach.call(from.childNodes, function (n) {
+    if (n.nodeType === 3) to.appendChild(d.createTextNode(n.data));
+    if (n.nodeType !== 1) return;
+    if (SAFE[n.tagName]) {
+      var el = d.createElement(n.tagName.toLowerCase());
+      if (n.tagName === "A") {
+        var href = (n.getAttribute("href") || "").trim();
+        if (okUrl(href, true)) el.setAttribute("href", href);
+        el.setAttribute("rel", "nofollow ugc noopener");
+      }
+      copy(n, el);
+      to.appendChild(el);
+    } else if (!DROP.test(n.tagName)) copy(n, to);
+  });
+}
+
+function adopt(root) {
+  try {
+    if (!sheet) {
+      sheet = new CSSStyleSheet();
+      sheet.replaceSync(CSS);
+    }
+    root.adoptedStyleSheets = [sheet];
+  } catch (x) {
+    root.appendChild(h("style", { text: CSS }));
+  }
+}
+
+function mount(host, cfg) {
+  if (host.__moderato) return;
+  host.__moderato = true;
+  var code = pick(cfg.lang);
+  var t = translator(code);
+  var dir = CONFIG.rtl.indexOf(code) >= 0 ? "rtl" : "ltr";
+  var theme = /^(light|dark)$/.test(cfg.theme) ? cfg.theme : "auto";
+  var root;
+  try {
+    root = host.shadowRoot || host.attachShadow({ mode: "open" });
+  } catch (x) {
+    root = host.appendChild(h("div")).attachShadow({ mode: "open" });
+  }
+  adopt(root);
+  var when;
+  try {
+    when = new Intl.DateTimeFormat(code, { dateStyle: "medium", timeStyle: "short" });
+  } catch (x) {
+    when = { format: function (dt) { return dt.toISOString(); } };
+  }
+  var S = { items: [], own: [], cursor: null, order: cfg.order, parent: null, fresh: null, busy: false, loaded: false };
+  var tok = { p: null, value: null, at: 0, ttl: 0 };
+  var F = {};
+
+  function api(path, params) {
+    return cfg.base + path + (params ? "?" + new URLSearchParams(params) : "");
+  }
+  function getJSON(url) {
+    return fetch(url, { credentials: "omit", cache: "no-store" }).then(function (r) {
+      if (!r.ok) throw new Error(r.status);
+      return r.json();
+    });
+  }
+
+  /* ---- the thread ---- */
+  var title = h("h2", { id: "m-title", text: t("comments") });
+  var sort = h("select", { id: "m-sort", onchange: function () { S.order = sort.value; load(false); } }, [
+    h("option", { value: "oldest", text: t("oldest") }),
+    h("option", { value: "newest", text: t("newest") }),
+  ]);
+  sort.value = S.order;
+  var listStatus = h("div", { class: "status", role: "status" });
+  var list = h("ol", { class: "list" });
+  var more = h("button", { type: "button", class: "btn2", hidden: true, onclick: function () { load(true); }, text: t("more") });
+
+  function avatar(c) {
+    var n = parseInt(String(c.avatar || "").slice(0, 2), 16);
+    var first = Array.from(String(c.author_name).trim())[0] || "?";
+    return h("span", { class: "av av" + (isNaN(n) ? 0 : n % 8), "aria-hidden": "true", text: first.toUpperCase() });
+  }
+
+  function item(node) {
+    var c = node.c;
+    var byId = "m-by-" + c.id;
+    var name = c.author_url && okUrl(c.author_url)
+      ? h("a", { href: c.author_url, rel: "nofollow ugc noopener", text: c.author_name })
+      : c.author_name;
+    var stamp = new Date(c.created_at);
+    var art = h("article", { class: "card" + (c.own ? " own" : "") + (c.id === S.fresh ? " new" : ""), "aria-labelledby": byId }, [
+      h("div", { class: "meta" }, [
+        avatar(c),
+        h("span", { class: "by", id: byId }, [name]),
+        h("time", { datetime: c.created_at, text: isNaN(stamp) ? "" : when.format(stamp) }),
+      ]),
+      c.own
+        ? h("div", { class: "body plain", dir: "auto", text: c.text })
+        : h("div", { class: "body", dir: "auto" }, [sanitize(c.html)]),
+      c.own
+        ? h("p", { class: "badge", text: t("awaiting") })
+        : h("button", { type: "button", class: "link reply", "aria-label": t("reply_to_name", { name: c.author_name }),
+            onclick: function () { startReply(c); }, text: t("reply") }),
+    ]);
+    var li = h("li", { id: "m-c-" + c.id }, [art]);
+    if (node.kids.length) li.appendChild(h("ol", { class: "replies" }, node.kids.map(item)));
+    return li;
+  }
+
+  function render() {
+    var active = root.activeElement;
+    var sel = active && active.tagName === "TEXTAREA" ? [active.selectionStart, active.selectionEnd] : null;
+    var all = S.items.concat(S.own);
+    var byId = {};
+    var top = [];
+    all.forEach(function (c) { byId[c.id] = { c: c, kids: [] }; });
+    all.forEach(function (c) {
+      var p = c.parent && byId[c.parent];
+      if (p) p.kids.push(byId[c.id]);
+      else if (c.own && S.order === "newest") top.unshift(byId[c.id]);
+      else top.push(byId[c.id]);
+    });
+    Object.keys(byId).forEach(function (k) {
+      byId[k].kids.sort(function (a, b) { return a.c.created_at < b.c.created_at ? -1 : 1; });
+    });
+    list.replaceChildren.apply(list, top.map(item));
+    title.textContent = S.cursor ? t("comments") : t("comments_count", { count: S.items.length });
+    if (S.loaded) listStatus.textContent = all.length ? "" : t("no_comments");
+    more.hidden = !S.cursor;
+    var at = S.parent && root.getElementById("m-c-" + S.parent.id);
+    if (at) at.insertBefore(respond, at.children[1] || null);
+    else wrap.appendChild(respond);
+    if (active && root.activeElement !== active && wrap.contains(active)) {
+      active.focus();
+      if (sel) active.setSelectionRange(sel[0], sel[1]);
+    }
+  }
+
+  function load(append) {
+    var params = { site: cfg.site, thread: cfg.thread, order: S.order };
+    if (append && S.cursor) params.cursor = S.cursor;
+    if (!append) listStatus.replaceChildren(t("loading"));
+    return getJSON(api("api/v1/comments", params)).then(
+      function (body) {
+        S.items = append ? S.items.concat(body.items) : body.items;
+        S.cursor = body.next_cursor;
+        S.loaded = true;
+        render();
+      },
+      function () {
+        listStatus.replaceChildren(t("load_error") + " ",
+          h("button", { type: "button", class: "link", onclick: function () { load(append); }, text: t("retry") }));
+      }
+    );
+  }
+
+  /* ---- the form ---- */
+  function field(name, input, required, extra) {
+    var err = h("p", { class: "err", id: "m-" + name + "-err" });
+    input.id = "m-" + name;
+    input.name = name;
+    input.setAttribute("aria-describedby", err.id + (extra ? " " + extra.id : ""));
+    if (required) {
+      input.required = true;
+      input.setAttribute("aria-required", "true");
+    }
+    F[name] = { input: input, err: err };
+    return h("div", { class: "field" }, [
+      h("label", { for: input.id }, [
+        t(LABELS[name]) + " ",
+        required ? h("span", { class: "req", "aria-hidden": "true", text: "*" }) : h("span", { class: "opt", text: "(" + t("optional") + ")" }),
+      ]),
+      input,
+      extra,
+      err,
+    ]);
+  }
+  var counter = h("p", { class: "count", id: "m-text-count" });
+  function updateCount() {
+    counter.textContent = t("chars", { count: count(clean(F.text.input.value, true)), max: L.text });
+  }
+  var hp = h("input", { id: "m-hp", name: CONFIG.honeypotField, type: "text", tabindex: "-1", autocomplete: "off" });
+  var summary = h("div", { class: "summary", role: "alert" });
+  var submit = h("button", { type: "submit", class: "btn", text: t("submit") });
+  var done = h("p", { class: "status", role: "status" });
+  var replyingText = h("span");
+  var replying = h("p", { class: "replying", hidden: true }, [
+    replyingText,
+    h("button", { type: "button", class: "link", onclick: cancelReply, text: t("cancel_reply") }),
+  ]);
+  var form = h("form", { novalidate: true, "aria-labelledby": "m-form-title", onsubmit: onSubmit, onfocusin: token }, [
+    h("p", { class: "note" }, [t("privacy") + " " + t("required_note") + " ", h("span", { class: "req", text: "*" })]),
+    summary,
+    field("name", h("input", { type: "text", autocomplete: "name", dir: "auto" }), true),
+    field("email", h("input", { type: "email", autocomplete: "email", dir: "ltr" }), true),
+    field("url", h("input", { type: "url", autocomplete: "url", dir: "ltr" }), false),
+    field("text", h("textarea", { rows: "6", dir: "auto", oninput: updateCount }), true, counter),
+    h("div", { class: "hp", "aria-hidden": "true" }, [h("label", { for: "m-hp", text: t("honeypot") }), hp]),
+    h("p", {}, [submit]),
+  ]);
+  var respond = h("div", { class: "respond", id: "m-respond" }, [
+    h("h3", { id: "m-form-title", text: t("leave_reply") }),
+    replying,
+    form,
+    done,
+  ]);
+  updateCount();
+
+  function startReply(c) {
+    S.parent = c;
+    replyingText.textContent = t("in_reply_to", { name: c.author_name });
+    replying.hidden = false;
+    render();
+    F.text.input.focus();
+  }
+  function cancelReply() {
+    var id = S.parent && S.parent.id;
+    S.parent = null;
+    replying.hidden = true;
+    render();
+    var back = id && root.getElementById("m-c-" + id);
+    if (back) back.querySelector(".reply").focus();
+  }
+
+  /* A signed token from the server; its age at submission proves a person took their time. */
+  function token() {
+    var fresh = tok.value && Date.now() - tok.at < tok.ttl * 500;
+    if (tok.p && (fresh || !tok.value)) return tok.p;
+    tok.p = getJSON(api("embed/token", { site: cfg.site, thread: cfg.thread })).then(
+      function (b) {
+        tok.value = b.token;
+        tok.at = Date.now();
+        tok.ttl = b.expires_in;
+        return tok.value;
+      },
+      function () {
+        tok.p = null;
+        return tok.value;
+      }
+    );
+    return tok.p;
+  }
+
+  function message(name, code) {
+    return t("err_" + code, { limit: L[name] || "" });
+  }
+
+  function showErrors(errors) {
+    var first = null;
+    var general = [];
+    FIELDS.forEach(function (name) {
+      var f = F[name];
+      var code = errors[name];
+      f.err.textContent = code ? message(name, code) : "";
+      if (code) f.input.setAttribute("aria-invalid", "true");
+      else f.input.removeAttribute("aria-invalid");
+      if (code && !first) first = f.input;
+    });
+    Object.keys(errors).forEach(function (name) {
+      if (!F[name]) general.push(message(name, errors[name]));
+    });
+    var n = Object.keys(errors).length - general.length;
+    summary.textContent = (n ? t("fix_fields", { count: n }) + " " : "") + general.join(" ");
+    if (first) first.focus();
+    return n + general.length > 0;
+  }
+
+  function values() {
+    return {
+      name: clean(F.name.input.value),
+      email: clean(F.email.input.value),
+      url: clean(F.url.input.value),
+      text: clean(F.text.input.value, true),
+    };
+  }
+
+  function busy(on) {
+    S.busy = on;
+    submit.setAttribute("aria-disabled", on ? "true" : "false");
+    submit.textContent = t(on ? "sending" : "submit");
+  }
+
+  function onSubmit(ev) {
+    ev.preventDefault();
+    if (S.busy) return;
+    var v = values();
+    done.textContent = "";
+    if (showErrors(validate(v))) return;
+    busy(true);
+    var parent = S.parent;
+    token()
+      .then(function (value) {
+        var body = new URLSearchParams({ site: cfg.site, thread: cfg.thread, name: v.name, email: v.email, url: v.url, text: v.text });
+        if (parent) body.set("parent", parent.id);
+        if (value) body.set(CONFIG.tokenField, value);
+        if (hp.value) body.set(CONFIG.honeypotField, hp.value);
+        return fetch(api("api/v1/comments"), { method: "POST", body: body, credentials: "omit", headers: { Accept: "application/json" } });
+      })
+      .then(function (r) {
+        return r.json().catch(function () { return {}; }).then(function (b) { answered(r.status, b, v, parent); });
+      })
+      .catch(function () { summary.textContent = t("err_network"); })
+      .then(function () { busy(false); });
+  }
+
+  function answered(status, b, v, parent) {
+    var err = b.error || {};
+    if (status === 202 && b.id) {
+      S.own.push({ id: b.id, own: true, parent: parent && parent.id, author_name: v.name, created_at: new Date().toISOString(), text: v.text });
+      F.text.input.value = "";
+      updateCount();
+      showErrors({});
+      S.parent = null;
+      replying.hidden = true;
+      done.textContent = t("awaiting");
+      render();
+      poll(b.id, 0);
+    } else if (status === 422 && err.fields) {
+      var codes = {};
+      Object.keys(err.fields).forEach(function (k) { codes[k] = err.fields[k].code; });
+      showErrors(codes);
+    } else {
+      var key = "err_" + (status === 429 ? "rate_limited" : err.code);
+      summary.textContent = STRINGS.en[key] ? t(key) : t("err_generic");
+    }
+  }
+
+  /* Poll the new comment's status briefly: show it in place once the moderator says published. */
+  function poll(id, i) {
+    if (i >= CONFIG.pollDelays.length) return;
+    setTimeout(function () {
+      getJSON(api("api/v1/comments/" + encodeURIComponent(id))).then(
+        function (b) {
+          if (b.status === "published" && b.comment) published(id, b.comment);
+          else if (b.status === "pending") poll(id, i + 1);
+        },
+        function () { poll(id, i + 1); }
+      );
+    }, CONFIG.pollDelays[i]);
+  }
+
+  function published(id, c) {
+    S.own = S.own.filter(function (o) { return o.id !== id; });
+    if (!S.items.some(function (x) { return x.id === c.id; })) {
+      if (S.order === "newest" && !c.parent) S.items.unshift(c);
+      else S.items.push(c);
+    }
+    S.fresh = c.id;
+    done.textContent = t("published");
+    render();
+  }
+
+  var wrap = h("section", { class: "m", lang: code, dir: dir, "aria-labelledby": "m-title" }, [
+    h("div", { class: "head" }, [title, h("span", { class: "sort" }, [h("label", { for: "m-sort", text: t("sort") }), sort])]),
+    listStatus,
+    list,
+    more,
+    respond,
+  ]);
+  /* auto follows the reader's system setting, live */
+  var dark = theme === "auto" && window.matchMedia ? matchMedia("(prefers-color-scheme: dark)") : null;
+  function paint() {
+    wrap.classList.toggle("dark", theme === "dark" || !!(dark && dark.matches));
+  }
+  if (dark && dark.addEventListener) dark.addEventListener("change", paint);
+  paint();
+  root.appendChild(wrap);
+  host.setAttribute("data-moderato-ready", "1");
+  load(false);
+  token();
+}
+
+var M = (window.Moderato = window.Moderato || { q: [] });
+M.mount = mount;
+(M.q || []).forEach(function (args) { mount(args[0], args[1]); });
+M.q = [];

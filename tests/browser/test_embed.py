@@ -1,0 +1,387 @@
+"""The embed in headless Chromium: the widget on the demo page and on a publisher's page,
+end to end with a real worker process, the real API and the real database."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Locator, Page, Request, expect
+from sqlalchemy import select
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from service.status import State
+from service.store import Database
+from service.store.tables import Comment, Site
+from tests.browser.conftest import LiveServer
+from tests.factories import BENIGN, SPAM, count_comments, stored
+from tests.helpers import wait_for
+
+pytestmark = pytest.mark.browser
+
+WAIT_MS = 30_000  # the worker publishes in well under a second; CI machines are shared
+
+
+@pytest.fixture
+def settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """This module's app: no minimum fill time, so a scripted (instant) form is not a bot."""
+    return {**settings, "FORM_TOKEN_MIN_SECONDS": 0}
+
+
+def widget(page: Page) -> Locator:
+    """Return the widget's root inside its shadow root (Playwright pierces open shadow DOM)."""
+    return page.locator("#moderato-thread section.m")
+
+
+def open_widget(page: Page, url: str) -> Locator:
+    """Load ``url`` and wait until the widget has loaded its thread."""
+    page.goto(url)
+    w = widget(page)
+    expect(w.locator("ol.list")).to_be_attached()
+    expect(w.locator("div.status")).not_to_have_text("Loading comments…")
+    return w
+
+
+def fill(
+    w: Locator, name: str = "Ada Reader", email: str = "ada@example.org", text: str = BENIGN
+) -> None:
+    """Fill the widget's form like a reader."""
+    w.get_by_label("Name").fill(name)
+    w.get_by_label("Email").fill(email)
+    w.get_by_label("Comment").fill(text)
+
+
+def state_of(db: Database, text: str) -> tuple[str, str | None] | None:
+    """Return (state, rejection) of the comment with ``text`` once decided, else None."""
+    with db.session() as session:
+        row = session.scalars(select(Comment).where(Comment.text == text)).one_or_none()
+        return None if row is None or row.state == "pending" else (row.state, row.rejection)
+
+
+def allow_origin(db: Database, origin: str) -> None:
+    """Add ``origin`` to the default site's allowed origins (the live server's port is random)."""
+    with db.session() as session:
+        site = session.scalars(select(Site).where(Site.slug == "default")).one()
+        site.origins = [*site.origins, origin]
+
+
+class Publisher:
+    """A publisher's own web server: another origin (another port) on the loopback address."""
+
+    def __init__(self) -> None:
+        self.pages: dict[str, str] = {}
+        self.server: BaseWSGIServer = make_server("127.0.0.1", 0, self.wsgi, threaded=True)
+        self.origin = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def wsgi(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        """Serve the registered pages, 404 for anything else."""
+        body = self.pages.get(environ["PATH_INFO"])
+        status = "200 OK" if body is not None else "404 Not Found"
+        start_response(status, [("Content-Type", "text/html; charset=utf-8")])
+        return [(body or "not found").encode()]
+
+    def article(self, api: LiveServer, body: str = "", head: str = "") -> str:
+        """Publish an article page embedding our script tag; return its URL."""
+        self.pages["/article"] = (
+            f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Article</title>'
+            f"{head}</head><body><main><h1>An article</h1>{body}"
+            f'<div id="moderato-thread"></div>'
+            f'<script src="{api.url}/embed.js" data-site="default" '
+            f'data-thread="publisher-article" async></script></main></body></html>'
+        )
+        return f"{self.origin}/article"
+
+
+@pytest.fixture
+def publisher() -> Iterator[Publisher]:
+    """A second web server on another port: the publisher's site, a foreign origin to the API."""
+    server = Publisher()
+    yield server
+    server.server.shutdown()
+    server.server.server_close()
+
+
+def test_benign_comment_is_published_by_the_worker_and_appears(
+    page: Page, live_server: LiveServer, start_worker: Callable[..., Any], db: Database
+) -> None:
+    """A reader's benign comment is published by the worker and appears in place, no reload."""
+    start_worker()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    w = open_widget(page, f"{live_server.url}/demo")
+    expect(w.locator("h2")).to_have_text("Comments (0)")
+    fill(w)
+    w.get_by_role("button", name="Post Comment").click()
+    published = w.locator("article.card:not(.own)", has_text=BENIGN)
+    expect(published).to_be_visible(timeout=WAIT_MS)
+    expect(w.locator(".respond > p.status")).to_have_text("Your comment is published.")
+    expect(w.locator("h2")).to_have_text("Comments (1)")
+    expect(w.get_by_label("Comment")).to_have_value("")
+    assert state_of(db, BENIGN) == ("published", None)
+    assert all(url.startswith(live_server.url) for url in requests), requests
+
+
+def test_spam_stays_awaiting_moderation(
+    page: Page, live_server: LiveServer, start_worker: Callable[..., Any], db: Database
+) -> None:
+    """An obvious spam comment shows 'awaiting moderation' and never enters the thread."""
+    start_worker()
+    w = open_widget(page, f"{live_server.url}/demo")
+    fill(w, name="Best Casino Bonus", text=SPAM)
+    w.get_by_role("button", name="Post Comment").click()
+    expect(w.locator(".respond > p.status")).to_have_text("Your comment is awaiting moderation.")
+    decided = wait_for(lambda: state_of(db, SPAM), timeout=WAIT_MS / 1000)
+    assert decided[0] in ("held", "rejected")
+    own = w.locator("article.card.own")
+    expect(own).to_contain_text("Your comment is awaiting moderation.")
+    expect(w.locator("article.card:not(.own)")).to_have_count(0)
+    w = open_widget(page, f"{live_server.url}/demo")
+    expect(w.locator("article.card")).to_have_count(0)
+
+
+def test_auto_theme_follows_the_readers_system_setting(
+    browser: Any, live_server: LiveServer
+) -> None:
+    """Without data-theme the widget is dark for a reader whose system prefers dark, live."""
+    ctx = browser.new_context(color_scheme="dark")
+    try:
+        page = ctx.new_page()
+        w = open_widget(page, f"{live_server.url}/demo")
+        expect(w).to_have_class("m dark")
+        page.emulate_media(color_scheme="light")
+        expect(w).to_have_class("m")
+    finally:
+        ctx.close()
+
+
+def test_missing_email_is_caught_in_the_browser_without_a_request(
+    page: Page, live_server: LiveServer, db: Database
+) -> None:
+    """Without an email the field error shows at once (aria-invalid, alert) and nothing is sent."""
+    posts: list[Request] = []
+    page.on("request", lambda r: posts.append(r) if r.method == "POST" else None)
+    w = open_widget(page, f"{live_server.url}/demo")
+    fill(w, email="")
+    w.get_by_role("button", name="Post Comment").click()
+    email = w.get_by_label("Email")
+    expect(w.locator("#m-email-err")).to_have_text("This field is required.")
+    expect(email).to_have_attribute("aria-invalid", "true")
+    expect(email).to_be_focused()
+    expect(w.get_by_role("alert")).to_have_text("Please correct the 1 marked field(s).")
+    assert email.get_attribute("aria-describedby") == "m-email-err"
+    assert posts == []
+    assert count_comments(db) == 0
+
+
+def test_client_counts_characters_like_the_server(page: Page, live_server: LiveServer) -> None:
+    """5,000 emoji pass (code points, as the server counts) and 5,001 are too long."""
+    w = open_widget(page, f"{live_server.url}/demo")
+    fill(w, text="😀" * 5001)
+    w.get_by_role("button", name="Post Comment").click()
+    expect(w.locator("#m-text-err")).to_have_text("Too long: at most 5000 characters.")
+    expect(w.locator("#m-text-count")).to_have_text("5001 of 5000 characters")
+    w.get_by_label("Comment").fill("  " + "😀" * 5000 + "\r\n ")
+    expect(w.locator("#m-text-count")).to_have_text("5000 of 5000 characters")
+
+
+def test_server_side_422_is_shown_next_to_its_field(
+    page: Page, live_server: LiveServer, db: Database
+) -> None:
+    """An address only the server rejects (a reserved domain) gets a 422 shown by its field."""
+    responses: list[int] = []
+    page.on(
+        "response", lambda r: responses.append(r.status) if r.request.method == "POST" else None
+    )
+    w = open_widget(page, f"{live_server.url}/demo")
+    fill(w, email="ada@reader.invalid")
+    w.get_by_role("button", name="Post Comment").click()
+    expect(w.locator("#m-email-err")).to_have_text(
+        "Enter a valid email address, such as name@example.com."
+    )
+    expect(w.get_by_label("Email")).to_have_attribute("aria-invalid", "true")
+    assert responses == [422]
+    expect(w.get_by_label("Comment")).to_have_value(BENIGN)
+    assert count_comments(db) == 0
+
+
+def test_host_page_hostile_css_does_not_break_the_widget(
+    page: Page, live_server: LiveServer, publisher: Publisher, db: Database
+) -> None:
+    """`display: none` on form, div, input… and garish `*` rules leave the widget usable."""
+    hostile = (
+        "<style>form, div, section, p, span, input, textarea, button, label, ol, li, article, "
+        "select, h2, h3 { display: none !important; visibility: hidden !important; }"
+        " * { color: #f0f !important; background: #ff0 !important; letter-spacing: 6px "
+        "!important; text-transform: uppercase !important; }</style>"
+    )
+    probe = '<aside class="card btn respond" id="probe">host element</aside>'
+    url = publisher.article(live_server, probe, head=hostile)
+    allow_origin(db, publisher.origin)
+    w = open_widget(page, url)
+    for label in ("Name", "Email", "Website", "Comment"):
+        expect(w.get_by_label(label)).to_be_visible()
+    button = w.get_by_role("button", name="Post Comment")
+    expect(button).to_be_visible()
+    style = button.evaluate(
+        "b => { const s = getComputedStyle(b); return [s.color, s.textTransform]; }"
+    )
+    assert style == ["rgb(255, 255, 255)", "none"]
+    box = w.get_by_label("Comment").bounding_box()
+    assert box is not None and box["height"] > 80 and box["width"] > 200
+    radius = page.locator("#probe").evaluate("e => getComputedStyle(e).borderTopLeftRadius")
+    assert radius == "0px"  # our .btn / .card rules stayed inside the shadow root
+    fill(w)
+    button.click()
+    expect(w.locator(".respond > p.status")).to_have_text("Your comment is awaiting moderation.")
+    assert count_comments(db) == 1
+
+
+def test_published_html_and_script_render_inertly(
+    page: Page, live_server: LiveServer, publisher: Publisher, db: Database
+) -> None:
+    """<script>, <img onerror> and javascript: links in comments never run; links get rel ugc."""
+    allow_origin(db, publisher.origin)
+    attack = (
+        '<script>window.__pwned = 1</script> <img src=x onerror="window.__pwned = 2"> '
+        '[click me](javascript:window.__pwned=3) <a href="javascript:window.__pwned=4">x</a> '
+        "see https://example.org/page"
+    )
+    stored(db, state=State.PUBLISHED, thread="publisher-article", name="Mallory", text=attack)
+    raw = stored(db, state=State.PUBLISHED, thread="publisher-article", name="Raw", text="raw")
+    with db.session() as session:  # as if a sanitiser bug had let raw HTML into the database
+        row = session.get(Comment, raw.id)
+        assert row is not None
+        row.html = (
+            '<p>raw <img src=x onerror="window.__pwned=5"><svg onload="window.__pwned=6"></svg>'
+            '<a href="javascript:window.__pwned=7" onclick="window.__pwned=8">link</a>'
+            '<script>window.__pwned=9</script><iframe src="javascript:parent.__pwned=10">'
+            "</iframe></p>"
+        )
+        row.author_url = "javascript:window.__pwned=11"
+    page.add_init_script("window.__pwned = 0")
+    w = open_widget(page, publisher.article(live_server))
+    expect(w.locator("article.card")).to_have_count(2)
+    defused = w.locator(".body a:not([href])")  # the javascript: links, now without href
+    assert defused.count() >= 1
+    for link in defused.all():
+        link.click()
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("window.__pwned") == 0
+    assert w.locator("script, img, svg, iframe").count() == 0
+    links = w.locator(".body a, .by a")
+    assert links.count() >= 2
+    for link in links.all():
+        assert link.get_attribute("rel") == "nofollow ugc noopener"
+        assert not (link.get_attribute("href") or "").lower().startswith("javascript")
+    expect(w.locator(".body a[href='https://example.org/page']")).to_have_count(1)
+    expect(w.locator(".by", has_text="Raw").locator("a")).to_have_count(0)
+
+
+def test_without_javascript_the_fallback_form_posts_and_comes_back(
+    browser: Any,
+    live_server: LiveServer,
+    start_worker: Callable[..., Any],
+    db: Database,
+    screenshots_dir: Any,
+) -> None:
+    """With JavaScript off the plain form posts, comes back with a status, then lists it."""
+    start_worker()
+    ctx = browser.new_context(java_script_enabled=False, viewport={"width": 1000, "height": 900})
+    page = ctx.new_page()
+    try:
+        page.goto(f"{live_server.url}/demo")
+        form = page.locator("section.moderato-fallback form")
+        form.get_by_label("Name").fill("Nora Script-Free")
+        form.get_by_label("Email").fill("nora@example.org")
+        form.get_by_label("Comment").fill(BENIGN)
+        form.get_by_role("button", name="Post Comment").click()
+        page.wait_for_url(f"{live_server.url}/demo?moderato=pending#comments")
+        expect(page.get_by_role("status")).to_have_text(
+            "Thank you. Your comment is awaiting moderation."
+        )
+        assert wait_for(lambda: state_of(db, BENIGN), timeout=WAIT_MS / 1000)[0] == "published"
+        with db.session() as session:
+            row = session.scalars(select(Comment)).one()
+            assert row.signals == {"source": "form", "form_token": "valid"}
+        page.reload()
+        expect(page.locator("section.moderato-fallback .mf-card", has_text=BENIGN)).to_be_visible()
+        page.screenshot(path=str(screenshots_dir / "embed-nojs.png"), full_page=True)
+    finally:
+        ctx.close()
+
+
+def test_too_fast_form_is_rejected_as_a_bot_but_sees_success(
+    app: Flask, page: Page, live_server: LiveServer, start_worker: Callable[..., Any], db: Database
+) -> None:
+    """A form sent too soon after loading is told 'awaiting moderation' but rejected as a bot."""
+    app.config["FORM_TOKEN_MIN_SECONDS"] = 60
+    start_worker()
+    w = open_widget(page, f"{live_server.url}/demo")
+    fill(w)
+    w.get_by_role("button", name="Post Comment").click()
+    expect(w.locator(".respond > p.status")).to_have_text("Your comment is awaiting moderation.")
+    assert wait_for(lambda: state_of(db, BENIGN), timeout=WAIT_MS / 1000) == ("rejected", "bot")
+
+
+def test_a_foreign_origin_cannot_read_or_post(
+    page: Page,
+    live_server: LiveServer,
+    publisher: Publisher,
+    db: Database,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A page on an origin the site lacks cannot read the thread; its post gets 403, not stored."""
+    posts: list[Request] = []
+    page.on("request", lambda r: posts.append(r) if r.method == "POST" else None)
+    w = open_widget(page, publisher.article(live_server))
+    expect(w.locator("div.status")).to_contain_text("The comments could not be loaded.")
+    fill(w)
+    with caplog.at_level(logging.INFO, logger="werkzeug"):
+        w.get_by_role("button", name="Post Comment").click()
+        expect(w.get_by_role("alert")).to_have_text(
+            "Your comment could not be sent. Check your connection and try again."
+        )
+    assert len(posts) == 1  # sent, and refused by the server (no Origin would have been 202)
+    assert '"POST /api/v1/comments HTTP/1.1" 403' in caplog.text
+    assert count_comments(db) == 0
+
+
+def test_reply_with_the_keyboard_alone(page: Page, live_server: LiveServer, db: Database) -> None:
+    """Reply, cancel (focus returns) and send a nested reply with the keyboard, focus visible."""
+    stored(db, state=State.PUBLISHED, thread="demo", name="Ada", text="Is the path lit at night?")
+    w = open_widget(page, f"{live_server.url}/demo")
+    reply = w.get_by_role("button", name="Reply to Ada")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if reply.evaluate("b => b.getRootNode().activeElement === b"):
+            break
+    expect(reply).to_be_focused()
+    outline = reply.evaluate(
+        "b => getComputedStyle(b).outlineStyle + ' ' + getComputedStyle(b).outlineWidth"
+    )
+    assert outline == "solid 3px"
+    page.keyboard.press("Enter")
+    comment = w.get_by_label("Comment")
+    expect(comment).to_be_focused()
+    expect(w.locator("li .respond .replying")).to_contain_text("Replying to Ada")
+    w.get_by_role("button", name="Cancel reply").focus()
+    page.keyboard.press("Enter")
+    expect(reply).to_be_focused()
+    expect(w.locator("li .respond")).to_have_count(0)
+    page.keyboard.press("Enter")
+    fill(w, name="Bo", text="Yes, with low lamps every 30 m.")
+    comment.focus()
+    page.keyboard.press("Tab")
+    expect(w.get_by_role("button", name="Post Comment")).to_be_focused()
+    page.keyboard.press("Enter")
+    nested = w.locator("li ol.replies article.card.own")
+    expect(nested).to_contain_text("Yes, with low lamps every 30 m.")
+    with db.session() as session:
+        row = session.scalars(select(Comment).where(Comment.author_name == "Bo")).one()
+        assert row.parent_id is not None

@@ -1,0 +1,75 @@
+"""The form token and honeypot verdicts (pure: a secret and a clock passed in)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from service import antibot
+
+SECRET = "a-secret"
+T0 = 1_800_000_000.0
+
+
+def verdict(token: Any, *, now: float = T0 + 60, site: str = "s", thread: str = "t") -> str:
+    return antibot.check_token(
+        SECRET, token, site=site, thread=thread, now=now, min_seconds=3, max_age=3600
+    )
+
+
+def test_a_token_for_this_thread_filled_in_time_is_valid() -> None:
+    """A token issued for the site and thread, used after the minimum fill time, is valid."""
+    assert verdict(antibot.issue_token(SECRET, "s", "t", T0)) == "valid"
+
+
+def test_no_token_is_missing() -> None:
+    """No token at all (a plain API client) is 'missing', not 'invalid'."""
+    assert verdict(None) == "missing"
+    assert verdict("") == "missing"
+
+
+def test_a_token_used_within_the_minimum_fill_time_is_too_fast() -> None:
+    """A form sent two seconds after its token was issued is 'too_fast'."""
+    assert verdict(antibot.issue_token(SECRET, "s", "t", T0), now=T0 + 2) == "too_fast"
+
+
+@pytest.mark.parametrize(
+    ("token", "kwargs"),
+    [
+        (antibot.issue_token("another-secret", "s", "t", T0), {}),
+        (antibot.issue_token(SECRET, "s", "t", T0) + "x", {}),
+        ("not-a-token", {}),
+        (12345, {}),
+        ("a" * 1000, {}),
+        (antibot.issue_token(SECRET, "other-site", "t", T0), {}),
+        (antibot.issue_token(SECRET, "s", "another-thread", T0), {}),
+        (antibot.issue_token(SECRET, "s", "t", T0), {"now": T0 + 3601}),
+    ],
+    ids=["forged", "tampered", "garbage", "not-a-string", "oversized", "site", "thread", "expired"],
+)
+def test_forged_expired_or_foreign_tokens_are_invalid(token: Any, kwargs: dict[str, Any]) -> None:
+    """Forged, tampered, expired tokens and tokens for another site or thread are 'invalid'."""
+    assert verdict(token, **kwargs) == "invalid"
+
+
+def test_signals_record_a_filled_honeypot_but_never_its_value() -> None:
+    """A filled honeypot sets honeypot=True; the value typed into it is not kept."""
+    found = antibot.signals(
+        {antibot.HONEYPOT_FIELD: "http://spam.example"},
+        secret_key=SECRET,
+        site="s",
+        thread="t",
+        now=T0,
+        min_seconds=3,
+        max_age=3600,
+    )
+    assert found == {"form_token": "missing", "honeypot": True}
+    assert "spam.example" not in repr(found)
+
+
+@pytest.mark.parametrize(("value", "filled"), [("", False), ("   ", False), ("x", True), (1, True)])
+def test_honeypot_counts_as_filled_only_with_content(value: Any, filled: bool) -> None:
+    """An empty or blank honeypot is not filled; any text or non-string value is."""
+    assert antibot.honeypot_filled({antibot.HONEYPOT_FIELD: value}) is filled
+    assert antibot.honeypot_filled({}) is False

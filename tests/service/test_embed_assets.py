@@ -1,0 +1,76 @@
+"""The loader and the widget bundle: cache headers, content hashes, gzip, size budget."""
+
+from __future__ import annotations
+
+import gzip
+import re
+
+from flask.testing import FlaskClient
+
+from service import antibot, validation
+from service.embed import assets
+
+GZIP_BUDGET = 15 * 1024
+
+
+def widget_path(client: FlaskClient) -> str:
+    loader = client.get("/embed.js").get_data(as_text=True)
+    match = re.search(r'"(embed/assets/widget\.[0-9a-f]{12}\.js)"', loader)
+    assert match, loader[-200:]
+    return "/" + match.group(1)
+
+
+def test_loader_is_cached_for_a_day_and_names_the_hashed_bundle(client: FlaskClient) -> None:
+    """/embed.js is JavaScript cached for a day (ETag) and points at the content-hashed bundle."""
+    rv = client.get("/embed.js")
+    assert rv.status_code == 200
+    assert rv.mimetype == "text/javascript"
+    assert "max-age=86400" in rv.headers["Cache-Control"]
+    assert rv.headers["ETag"]
+    assert rv.headers["Cross-Origin-Resource-Policy"] == "cross-origin"
+    digest = assets.asset("widget.js").digest
+    assert widget_path(client) == f"/embed/assets/widget.{digest}.js"
+    again = client.get("/embed.js", headers={"If-None-Match": rv.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_hashed_bundle_is_immutable_for_a_year(client: FlaskClient) -> None:
+    """The bundle at its hashed URL is cached for a year, immutable."""
+    rv = client.get(widget_path(client))
+    assert rv.status_code == 200
+    assert rv.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert "attachShadow" in rv.get_data(as_text=True)
+
+
+def test_an_outdated_hash_redirects_to_the_current_bundle(client: FlaskClient) -> None:
+    """A stale page's old bundle URL redirects (uncached) to the current one; unknown is 404."""
+    rv = client.get("/embed/assets/widget.000000000000.js")
+    assert rv.status_code == 302
+    assert rv.headers["Location"].endswith(assets.asset("widget.js").filename)
+    assert rv.headers["Cache-Control"] == "no-cache"
+    assert client.get("/embed/assets/nothing.000000000000.js").status_code == 404
+
+
+def test_bundle_carries_the_servers_field_names_and_limits() -> None:
+    """The bundle embeds the token/honeypot field names and length limits from the server."""
+    text = assets.asset("widget.js").body.decode()
+    assert f'"tokenField":"{antibot.TOKEN_FIELD}"' in text
+    assert f'"honeypotField":"{antibot.HONEYPOT_FIELD}"' in text
+    assert f'"text":{validation.MAX_TEXT}' in text
+    assert '"err_invalid_email"' in text
+
+
+def test_assets_are_served_gzipped_when_accepted(client: FlaskClient) -> None:
+    """With Accept-Encoding: gzip the bundle is sent gzipped and decompresses to the same file."""
+    path = widget_path(client)
+    plain = client.get(path).data
+    rv = client.get(path, headers={"Accept-Encoding": "gzip"})
+    assert rv.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in rv.headers["Vary"]
+    assert gzip.decompress(rv.data) == plain
+
+
+def test_loader_and_widget_fit_the_15_kb_gzip_budget() -> None:
+    """embed.js + the widget bundle (JS, CSS and strings) weigh under 15 KB gzipped."""
+    total = len(assets.loader().gzipped) + len(assets.asset("widget.js").gzipped)
+    assert total < GZIP_BUDGET, total

@@ -1,0 +1,102 @@
+"""CORS and origins: a site's pages call the API from its configured origins only."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+
+from service import sites
+from service.status import State
+from service.store import Database
+from tests.factories import count_comments, payload, stored
+
+ALLOWED = "http://127.0.0.1:8000"
+FOREIGN = "https://evil.example"
+
+
+def test_preflight_from_an_allowed_origin_is_answered(client: FlaskClient) -> None:
+    """An OPTIONS preflight from one of the site's origins gets 204 and the CORS headers."""
+    rv = client.options(
+        "/api/v1/comments?site=default",
+        headers={"Origin": ALLOWED, "Access-Control-Request-Method": "POST"},
+    )
+    assert rv.status_code == 204
+    assert rv.headers["Access-Control-Allow-Origin"] == ALLOWED
+    assert "POST" in rv.headers["Access-Control-Allow-Methods"]
+    assert "Content-Type" in rv.headers["Access-Control-Allow-Headers"]
+    assert "Authorization" not in rv.headers["Access-Control-Allow-Headers"]
+
+
+def test_preflight_from_a_foreign_origin_is_refused(client: FlaskClient) -> None:
+    """A preflight from an origin the site lacks gets 403 origin_not_allowed and no CORS header."""
+    rv = client.options(
+        "/api/v1/comments",
+        headers={"Origin": FOREIGN, "Access-Control-Request-Method": "POST"},
+    )
+    assert rv.status_code == 403
+    assert rv.get_json()["error"]["code"] == "origin_not_allowed"
+    assert "Access-Control-Allow-Origin" not in rv.headers
+
+
+def test_post_from_a_foreign_origin_is_refused_and_nothing_stored(
+    client: FlaskClient, db: Database
+) -> None:
+    """A browser POST whose Origin the site does not allow is 403 and stores nothing."""
+    for send in ({"json": payload()}, {"data": payload()}):
+        rv = client.post("/api/v1/comments", headers={"Origin": FOREIGN}, **send)
+        assert rv.status_code == 403
+        assert rv.get_json()["error"]["code"] == "origin_not_allowed"
+    assert count_comments(db) == 0
+
+
+def test_post_from_an_allowed_origin_is_accepted_with_cors(client: FlaskClient) -> None:
+    """A POST from an allowed origin gets 202 and may read it (ACAO, exposed Location)."""
+    rv = client.post("/api/v1/comments", json=payload(), headers={"Origin": ALLOWED})
+    assert rv.status_code == 202
+    assert rv.headers["Access-Control-Allow-Origin"] == ALLOWED
+    assert "Location" in rv.headers["Access-Control-Expose-Headers"]
+    assert "Origin" in rv.headers["Vary"]
+
+
+def test_a_validation_error_is_readable_by_an_allowed_origin(client: FlaskClient) -> None:
+    """A 422 to an allowed origin carries ACAO, so the widget can show the field errors."""
+    rv = client.post("/api/v1/comments", data={"thread": "t"}, headers={"Origin": ALLOWED})
+    assert rv.status_code == 422
+    assert rv.headers["Access-Control-Allow-Origin"] == ALLOWED
+    assert set(rv.get_json()["error"]["fields"]) == {"name", "email", "text"}
+
+
+def test_requests_without_origin_and_from_our_own_origin_are_not_refused(
+    client: FlaskClient,
+) -> None:
+    """No Origin (curl, servers) and our own origin (demo, iframe) post as before."""
+    assert client.post("/api/v1/comments", json=payload()).status_code == 202
+    own = client.post("/api/v1/comments", json=payload(), headers={"Origin": "http://localhost"})
+    assert own.status_code == 202
+
+
+def test_thread_reads_answer_cors_only_to_the_sites_origins(
+    client: FlaskClient, db: Database
+) -> None:
+    """GET list and GET one comment carry ACAO for the comment's site's origins only."""
+    comment = stored(db, state=State.PUBLISHED, thread="cors")
+    for url in ("/api/v1/comments?site=default&thread=cors", f"/api/v1/comments/{comment.id}"):
+        ok = client.get(url, headers={"Origin": ALLOWED})
+        assert ok.status_code == 200
+        assert ok.headers["Access-Control-Allow-Origin"] == ALLOWED
+        foreign = client.get(url, headers={"Origin": FOREIGN})
+        assert foreign.status_code == 200
+        assert "Access-Control-Allow-Origin" not in foreign.headers
+        assert "Origin" in foreign.headers["Vary"]
+
+
+def test_each_site_has_its_own_origins(client: FlaskClient, db: Database) -> None:
+    """A post to another site from the default site's origin is refused; from its own, accepted."""
+    with db.session() as session:
+        site = sites.create(session, "Paper", ["https://paper.example"]).site
+    body = payload(site=site.slug)
+    assert (
+        client.post("/api/v1/comments", json=body, headers={"Origin": ALLOWED}).status_code == 403
+    )
+    rv = client.post("/api/v1/comments", json=body, headers={"Origin": "https://paper.example"})
+    assert rv.status_code == 202
+    assert rv.headers["Access-Control-Allow-Origin"] == "https://paper.example"

@@ -1,0 +1,126 @@
+"""Intake of embed posts: bot-trap signals, API keys, the no-JS form's redirects and errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from service import antibot, sites
+from service.store import Database
+from service.store.tables import Comment
+from tests.factories import count_comments, payload
+
+HTML = {"Accept": "text/html,application/xhtml+xml"}
+
+
+def token(client: FlaskClient, thread: str = "article-1") -> str:
+    rv = client.get(f"/embed/token?site=default&thread={thread}")
+    assert rv.status_code == 200
+    assert rv.headers["Cache-Control"] == "no-store"
+    return str(rv.get_json()["token"])
+
+
+def signals_of(db: Database, comment_id: str) -> dict[str, Any]:
+    with db.session() as session:
+        comment = session.scalars(select(Comment).where(Comment.id == comment_id)).one()
+        return dict(comment.signals)
+
+
+def post(client: FlaskClient, **fields: Any) -> Any:
+    rv = client.post("/api/v1/comments", json=payload(**fields))
+    assert rv.status_code == 202, rv.get_json()
+    return rv.get_json()["id"]
+
+
+def test_a_valid_token_is_recorded_valid(app: Flask, client: FlaskClient, db: Database) -> None:
+    """A token from /embed/token, sent after the minimum fill time, is recorded 'valid'."""
+    app.config["FORM_TOKEN_MIN_SECONDS"] = 0
+    comment_id = post(client, **{antibot.TOKEN_FIELD: token(client)})
+    assert signals_of(db, comment_id) == {"source": "json", "form_token": "valid"}
+
+
+def test_bots_get_202_while_their_traps_are_recorded(client: FlaskClient, db: Database) -> None:
+    """Too-fast, forged and honeypot submissions all get 202; each trap lands in the signals."""
+    fast = post(client, **{antibot.TOKEN_FIELD: token(client)})
+    forged = post(client, **{antibot.TOKEN_FIELD: token(client, thread="other-thread")})
+    honey = post(client, **{antibot.HONEYPOT_FIELD: "http://seo.example"})
+    missing = post(client)
+    assert signals_of(db, fast)["form_token"] == "too_fast"
+    assert signals_of(db, forged)["form_token"] == "invalid"
+    assert signals_of(db, honey) == {"source": "json", "form_token": "missing", "honeypot": True}
+    assert signals_of(db, missing) == {"source": "json", "form_token": "missing"}
+    assert "seo.example" not in repr(signals_of(db, honey))
+
+
+def test_api_key_submissions_skip_the_token_check(client: FlaskClient, db: Database) -> None:
+    """A server-to-server post with a Bearer key records no form-token verdict."""
+    with db.session() as session:
+        key = sites.add_key(
+            session, sites.by_slug(session, "default"), name="cms", scopes=["submit"]
+        )
+    rv = client.post("/api/v1/comments", json=payload(), headers={"Authorization": f"Bearer {key}"})
+    assert rv.status_code == 202
+    assert signals_of(db, rv.get_json()["id"]) == {"source": "api"}
+
+
+def test_no_js_form_redirects_back_to_its_page_with_the_status(
+    app: Flask, client: FlaskClient, db: Database
+) -> None:
+    """A no-JS form post from an allowed page gets 303 back to it with ?moderato=pending."""
+    app.config["FORM_TOKEN_MIN_SECONDS"] = 0
+    form = payload(**{antibot.TOKEN_FIELD: token(client)})
+    rv = client.post(
+        "/api/v1/comments",
+        data=form,
+        headers={**HTML, "Referer": "http://127.0.0.1:8000/article?x=1"},
+    )
+    assert rv.status_code == 303
+    assert rv.headers["Location"] == "http://127.0.0.1:8000/article?x=1&moderato=pending#comments"
+    with db.session() as session:
+        (comment,) = session.scalars(select(Comment)).all()
+        assert comment.signals == {"source": "form", "form_token": "valid"}
+
+
+def test_no_js_form_prefers_its_return_to_page_when_the_site_allows_it(
+    client: FlaskClient,
+) -> None:
+    """return_to (e.g. for a server-side include) beats the Referer, but only on allowed origins."""
+    form = payload(return_to="http://localhost:8000/news/42")
+    rv = client.post("/api/v1/comments", data=form, headers={**HTML, "Referer": "http://x.test/"})
+    assert rv.headers["Location"] == "http://localhost:8000/news/42?moderato=pending#comments"
+    form = payload(return_to="https://evil.example/phish")
+    rv = client.post("/api/v1/comments", data=form, headers=HTML)
+    assert rv.headers["Location"].startswith("http://localhost/status?moderato=pending")
+
+
+def test_no_js_form_field_errors_come_back_as_a_translated_page(
+    client: FlaskClient, db: Database
+) -> None:
+    """A no-JS form with bad fields gets a 422 HTML page naming each field, in its language."""
+    form = {"thread": "t", "name": "", "email": "nope", "text": "", "lang": "fr"}
+    rv = client.post(
+        "/api/v1/comments",
+        data=form,
+        headers={**HTML, "Referer": "http://127.0.0.1:8000/article"},
+    )
+    assert rv.status_code == 422
+    assert rv.mimetype == "text/html"
+    page = rv.get_data(as_text=True)
+    assert '<html lang="fr" dir="ltr">' in page
+    assert "Votre commentaire n’a pas été envoyé" in page
+    assert "<strong>Nom</strong>: Ce champ est obligatoire." in page
+    assert "<strong>E-mail</strong>: Saisissez une adresse e-mail valide" in page
+    assert 'href="http://127.0.0.1:8000/article#respond"' in page
+    assert count_comments(db) == 0
+
+
+def test_json_clients_still_get_json_errors(client: FlaskClient) -> None:
+    """A form post that asks for JSON (the widget) still gets the contract's JSON 422."""
+    rv = client.post(
+        "/api/v1/comments", data={"thread": "t"}, headers={"Accept": "application/json"}
+    )
+    assert rv.status_code == 422
+    assert rv.get_json()["error"]["code"] == "validation_failed"

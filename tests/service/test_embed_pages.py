@@ -1,0 +1,85 @@
+"""The no-JS thread fragment, its iframe page, the token endpoint and the demo page."""
+
+from __future__ import annotations
+
+import re
+
+from flask.testing import FlaskClient
+
+from service import antibot
+from service.status import State
+from service.store import Database
+from tests.factories import stored
+
+
+def test_fragment_lists_published_comments_threaded_with_a_plain_form(
+    client: FlaskClient, db: Database
+) -> None:
+    """The fragment nests replies, hides unpublished comments and has a complete plain form."""
+    parent = stored(db, state=State.PUBLISHED, thread="frag", name="Ada", text="First!")
+    stored(db, state=State.PUBLISHED, thread="frag", name="Bo", text="A reply", parent=parent.id)
+    stored(db, state=State.HELD, thread="frag", name="Cy", text="Held back")
+    rv = client.get("/embed/thread?site=default&thread=frag")
+    assert rv.status_code == 200
+    assert rv.headers["Cache-Control"] == "no-store"
+    html = rv.get_data(as_text=True)
+    assert html.lstrip().startswith('<section id="comments"')
+    assert "Comments (2)" in html
+    assert "Held back" not in html
+    assert re.search(
+        r'id="comment-' + parent.id + r'".*<ol class="mf-list mf-nested">.*A reply', html, re.S
+    )
+    assert 'method="post" action="http://localhost/api/v1/comments"' in html
+    for name in ("name", "email", "text"):
+        assert re.search(rf'<label for="mf-{name}">', html)
+        assert re.search(rf'id="mf-{name}" name="{name}"[^>]*required aria-required="true"', html)
+    assert f'name="{antibot.TOKEN_FIELD}" value="' in html
+    assert f'name="{antibot.HONEYPOT_FIELD}" type="text" tabindex="-1"' in html
+    assert 'class="mf-hp" aria-hidden="true"' in html
+    assert "Your email address will not be published." in html
+
+
+def test_fragment_reply_link_and_status_message(client: FlaskClient, db: Database) -> None:
+    """?reply_to= sets the form's parent; ?moderato=pending shows the awaiting-moderation line."""
+    parent = stored(db, state=State.PUBLISHED, thread="frag", name="Ada")
+    html = client.get(
+        f"/embed/thread?thread=frag&reply_to={parent.id}&moderato=pending&lang=ar"
+    ).get_data(as_text=True)
+    assert 'lang="ar" dir="rtl"' in html
+    assert f'<input type="hidden" name="parent" value="{parent.id}">' in html
+    assert "ردًا على Ada" in html
+    assert '<p class="mf-status" role="status">شكرًا لك. تعليقك في انتظار المراجعة.</p>' in html
+    assert f"?thread=frag&amp;lang=ar&amp;reply_to={parent.id}#respond" in html
+
+
+def test_iframe_page_may_be_framed_by_the_sites_origins_only(client: FlaskClient) -> None:
+    """format=page is a whole document whose CSP lets only us and the site's origins frame it."""
+    rv = client.get("/embed/thread?thread=frag&format=page")
+    assert rv.get_data(as_text=True).startswith("<!doctype html>")
+    csp = rv.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'self' http://127.0.0.1:8000 http://localhost:8000" in csp
+    assert "script-src 'self'" in csp
+
+
+def test_thread_and_token_endpoints_report_bad_parameters(client: FlaskClient) -> None:
+    """Missing thread and bad site are 422 with every field; an unknown site is 404."""
+    rv = client.get("/embed/token?site=Bad%20Slug")
+    assert rv.status_code == 422
+    assert set(rv.get_json()["error"]["fields"]) == {"site", "thread"}
+    rv = client.get("/embed/thread?site=nosuchsite&thread=x")
+    assert rv.status_code == 404
+    assert rv.get_json()["error"]["code"] == "site_not_found"
+
+
+def test_demo_page_shows_an_article_the_embed_tag_and_the_fallback(client: FlaskClient) -> None:
+    """/demo is an article (headline, byline, body) with the one-tag embed, under a strict CSP."""
+    rv = client.get("/demo")
+    assert rv.status_code == 200
+    html = rv.get_data(as_text=True)
+    assert "<h1>Council approves riverside cycle path" in html
+    assert 'class="byline"' in html
+    assert '<div id="moderato-thread"><section id="comments"' in html
+    assert re.search(r'<script src="/embed.js" data-site="default" data-thread="demo"', html)
+    assert "connect-src 'self'" in rv.headers["Content-Security-Policy"]
+    arabic = client.get("/demo?lang=ar&theme=dark").get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl" class="theme-dark">' in arabic
