@@ -218,10 +218,8 @@ def attempt_delivery(
             timeout = float(config["WEBHOOK_TIMEOUT"])
             attempt = post(client, url, secrets, delivery_id, body, timeout, now)
     policy = RetryPolicy.from_config(config)
-    retry_at = record(db, delivery_id, attempt, policy, now, rand, counts=enabled)
+    retry_at, attempts = record(db, delivery_id, attempt, policy, now, rand, counts=enabled)
     if retry_at is not None:
-        with db.session() as session:
-            attempts = session.get(WebhookDelivery, delivery_id).attempts  # type: ignore[union-attr]
         scheduler.enqueue_delivery_at(delivery_id, attempts, retry_at)
     log.info("delivery %s to %s: %s (%s)", delivery_id, url, attempt.outcome, attempt.error or "ok")
     if retry_at is not None:
@@ -238,8 +236,8 @@ def record(
     rand: Callable[[], float],
     *,
     counts: bool = True,
-) -> datetime | None:
-    """Write an attempt's result and the endpoint's health; return when to retry, if at all."""
+) -> tuple[datetime | None, int]:
+    """Write an attempt's result and the endpoint's health; return when to retry and attempts."""
     with db.session() as session:
         delivery = session.get(WebhookDelivery, delivery_id)
         assert delivery is not None
@@ -257,7 +255,7 @@ def record(
             delivery.delivered_at = now
             delivery.next_attempt_at = None
             endpoint.failing_since = None
-            return None
+            return None, delivery.attempts
         if attempt.outcome == "retry" and delivery.attempts < policy.max_attempts:
             retry_at = now + timedelta(
                 seconds=policy.delay(delivery.attempts, attempt.retry_after, rand)
@@ -269,7 +267,7 @@ def record(
             if attempt.outcome == "retry":
                 delivery.last_error = f"gave up after {delivery.attempts} attempts: {attempt.error}"
         if not counts:
-            return None
+            return None, delivery.attempts
         endpoint.failing_since = endpoint.failing_since or now
         if attempt.outcome == "gone":
             endpoints.disable(endpoint, "the receiver answered 410 Gone")
@@ -278,7 +276,7 @@ def record(
         ):
             since = endpoint.failing_since.strftime("%Y-%m-%d %H:%M UTC")
             endpoints.disable(endpoint, f"failing since {since} (last: {attempt.error})")
-        return retry_at
+        return retry_at, delivery.attempts
 
 
 _client: httpx.Client | None = None

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from service.auth import KeyIdentity, authenticate
-from service.client_fields import validate_client
+from service.client_fields import ClientInfo, validate_client
 from service.clock import utcnow
 from service.errors import ApiError, RateLimited
 from service.extensions import db, redis_conn
@@ -122,16 +122,17 @@ def submitted(fields: Mapping[str, str]) -> checks.Submitted:
     )
 
 
-def required(fields: Mapping[str, str]) -> None:
-    """Raise ``AkismetInvalid`` unless ``blog`` and a valid ``user_ip`` are present."""
+def required(fields: Mapping[str, str]) -> ClientInfo:
+    """Return the end user's details; raise ``AkismetInvalid`` without ``blog`` or ``user_ip``."""
     if not fields.get("blog"):
         raise AkismetInvalid("Missing required field: blog.")
-    _, errors = validate_client(fields, require_ip=True)
+    client, errors = validate_client(fields, require_ip=True)
     if errors:
         name, error = next(iter(errors.items()))
         if error["code"] == "required":
             raise AkismetInvalid(f"Missing required field: {name}.")
         raise AkismetInvalid(f"Invalid {name}: {error['message']}")
+    return client
 
 
 def verdict(fields: Mapping[str, str], spam: float, policy: Mapping[str, Any]) -> tuple[bool, bool]:
@@ -150,14 +151,15 @@ def verdict(fields: Mapping[str, str], spam: float, policy: Mapping[str, Any]) -
     return spam >= policy["publish_below"]["spam"], False
 
 
-def new_check(site: Site, fields: Mapping[str, str], now: datetime, ttl: float | None) -> Check:
+def new_check(
+    site: Site, fields: Mapping[str, str], client: ClientInfo, now: datetime, ttl: float | None
+) -> Check:
     """Score a described comment and return its (unsaved) check record."""
     item = submitted(fields)
     result = score([{"text": item.text, "name": item.name, "email": item.email, "url": item.url}])
     scores = result[0]
     is_spam, discard = verdict(fields, float(scores["spam"]), normalise_policy(site.policy))
     keep = checks.expiry(ttl)
-    client, _ = validate_client(fields)
     return Check(
         id=checks.new_check_id(),
         site_id=site.id,
@@ -187,8 +189,8 @@ def comment_check() -> Response:
     fields = form()
     with db().session() as session:
         key, site = site_key(session, fields.get("api_key"), "submit")
-        required(fields)
-        check = new_check(site, fields, utcnow(), float(current_app.config["CHECK_TTL"]))
+        client = required(fields)
+        check = new_check(site, fields, client, utcnow(), float(current_app.config["CHECK_TTL"]))
         session.add(check)
     count_usage(key)
     headers = {"X-akismet-guid": check.id}
@@ -202,10 +204,10 @@ def feedback(label: str) -> Response:
     fields = form()
     with db().session() as session:
         key, site = site_key(session, fields.get("api_key"), "moderate")
-        required(fields)
+        client = required(fields)
         check = checks.find(session, site.id, fields.get("guid"), submitted(fields))
         if check is None:
-            check = new_check(site, fields, utcnow(), None)
+            check = new_check(site, fields, client, utcnow(), None)
             session.add(check)
         testing = check.is_test or fields.get("is_test", "").lower() in TRUE_VALUES
         if not testing:
