@@ -190,7 +190,9 @@ def comment_check() -> Response:
     with db().session() as session:
         key, site = site_key(session, fields.get("api_key"), "submit")
         client = required(fields)
-        check = new_check(site, fields, client, utcnow(), float(current_app.config["CHECK_TTL"]))
+    # Score outside any transaction: a database write lock is never held while the models run.
+    check = new_check(site, fields, client, utcnow(), float(current_app.config["CHECK_TTL"]))
+    with db().session() as session:
         session.add(check)
     count_usage(key)
     headers = {"X-akismet-guid": check.id}

@@ -187,26 +187,28 @@ def analyze() -> Response:
     """Score a comment for the requested attributes, Perspective-style."""
     with db().session() as session:
         _, site = site_key(session, "submit")
-        payload = body()
-        text = comment_text(payload)
-        wanted = requested(payload)
-        langs = languages(payload, list(wanted))
-        spans = sentences(text) if payload.get("spanAnnotations") is True else []
-        results = score([{"text": text}] + [{"text": text[a:b]} for a, b in spans])
-        attribute_scores: dict[str, Any] = {}
-        for name, threshold in wanted.items():
-            field = ATTRIBUTES[name]
-            value = float(results[0][field])
-            if threshold is not None and value < threshold:
-                continue
-            entry: dict[str, Any] = {"summaryScore": probability(value)}
-            if spans:
-                entry["spanScores"] = [
-                    {"begin": a, "end": b, "score": probability(r[field])}
-                    for (a, b), r in zip(spans, results[1:], strict=True)
-                ]
-            attribute_scores[name] = entry
-        if payload.get("doNotStore") is False and (site.settings or {}).get("perspective_store"):
+    payload = body()
+    text = comment_text(payload)
+    wanted = requested(payload)
+    langs = languages(payload, list(wanted))
+    spans = sentences(text) if payload.get("spanAnnotations") is True else []
+    # Score outside any transaction: a database write lock is never held while the models run.
+    results = score([{"text": text}] + [{"text": text[a:b]} for a, b in spans])
+    attribute_scores: dict[str, Any] = {}
+    for name, threshold in wanted.items():
+        field = ATTRIBUTES[name]
+        value = float(results[0][field])
+        if threshold is not None and value < threshold:
+            continue
+        entry: dict[str, Any] = {"summaryScore": probability(value)}
+        if spans:
+            entry["spanScores"] = [
+                {"begin": a, "end": b, "score": probability(r[field])}
+                for (a, b), r in zip(spans, results[1:], strict=True)
+            ]
+        attribute_scores[name] = entry
+    if payload.get("doNotStore") is False and (site.settings or {}).get("perspective_store"):
+        with db().session() as session:
             session.add(kept(site, text, results[0]))
     answer: dict[str, Any] = {
         "attributeScores": attribute_scores,
