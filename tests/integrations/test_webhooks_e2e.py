@@ -93,9 +93,10 @@ def test_retry_after_from_the_receiver_is_honoured(
     post(client, thread="hooks-429")
     wait_for(lambda: [d.status for d in deliveries(db)] == ["delivered"], timeout=30)
     first, second = receiver.received
+    # The worker stamps each attempt when it starts it; the retry may not start before
+    # first + 3 s, and the stamps are whole seconds, so they differ by at least 2.
     stamps = [int(got.headers["Webhook-Timestamp"]) for got in (first, second)]
-    assert stamps[1] - stamps[0] >= 3 - 1  # whole seconds, as sent
-    assert second.at - first.at >= 2.5
+    assert stamps[1] - stamps[0] >= 2
 
 
 def test_410_disables_the_endpoint_and_stops_new_events(
