@@ -73,7 +73,7 @@ def held(
     ip_hash: str | None = None,
     **overrides: Any,
 ) -> str:
-    """Store a comment as the worker would have left it (held, scored, with reasons); return its id."""
+    """Store a comment as the worker leaves it (held, scored, with reasons); return its id."""
     comment = stored(db, state=state, text=text, **overrides)
     if reasons is None:
         start = text.find("http")
@@ -125,7 +125,9 @@ def labels_of(db: Database, comment_id: str) -> list[str]:
     with db.session() as session:
         return list(
             session.scalars(
-                select(LabelRow.label).where(LabelRow.comment_id == comment_id).order_by(LabelRow.id)
+                select(LabelRow.label)
+                .where(LabelRow.comment_id == comment_id)
+                .order_by(LabelRow.id)
             )
         )
 
@@ -135,6 +137,8 @@ def audit_of(db: Database, comment_id: str) -> list[AuditEntry]:
     with db.session() as session:
         return list(
             session.scalars(
-                select(AuditEntry).where(AuditEntry.comment_id == comment_id).order_by(AuditEntry.id)
+                select(AuditEntry)
+                .where(AuditEntry.comment_id == comment_id)
+                .order_by(AuditEntry.id)
             )
         )

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
 
-from service.clock import rfc3339, utcnow
+from service.clock import utcnow
 from service.errors import ValidationFailed
 from service.extensions import db
 from service.moderation import access, actions, bp, bulk, cards, queries
@@ -114,7 +114,7 @@ def bulk_filter(queue: str) -> Any:
         count=len(ids),
         capped=capped,
         limit=bulk.bulk_max(),
-        as_of=rfc3339(moment if not changed else utcnow()),
+        as_of=(moment if not changed else utcnow()).isoformat(),
         sample=sample,
         back=back,
         changed=changed,
