@@ -80,7 +80,7 @@ def _frame(
             f'<text x="{x + 16}" y="{HEIGHT + 14}" font-size="12" fill="#1b1f24">'
             f"{escape(s.name)}</text>"
         )
-        x += 24 + 7 * len(s.name)
+        x += 34 + 8 * len(s.name)
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -156,6 +156,14 @@ def _polyline(points: list[str], color: str) -> str:
         f'<polyline points="{" ".join(points)}" fill="none" stroke="{escape(color)}" '
         f'stroke-width="2"/>'
     )
+
+
+def minutes_top(peak: float) -> float:
+    """Return a round axis maximum (in minutes) at or above ``peak``."""
+    for step in (5, 10, 15, 30, 60, 120, 240, 480, 720, 1440, 2880, 10080):
+        if peak <= step:
+            return float(step)
+    return float(int(peak // 10080 + 1) * 10080)
 
 
 def percent(value: float) -> str:

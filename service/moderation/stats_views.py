@@ -66,6 +66,7 @@ def stats_page() -> Any:
             numbers.labels,
             [charts.Series("Median time to decision", "#0b5cad", numbers.median_minutes)],
             fmt=charts.minutes,
+            top=charts.minutes_top(max((v for v in numbers.median_minutes if v), default=0.0)),
         ),
     }
     page = render_template(

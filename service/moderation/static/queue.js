@@ -27,7 +27,9 @@
   function move(delta) {
     var all = cards();
     if (!all.length) { return; }
-    var i = all.indexOf(current());
+    var cur = current();
+    if (cur && !cur.contains(document.activeElement)) { setCurrent(cur, true); return; }
+    var i = all.indexOf(cur);
     var next = i === -1 ? 0 : Math.min(Math.max(i + delta, 0), all.length - 1);
     setCurrent(all[next], true);
   }
@@ -85,7 +87,7 @@
     }
     var note = form.querySelector('input[name="note"]');
     setBusy(card, true);
-    m.post(form.action, { action: actionName, expected: card.dataset.state, note: note ? note.value : "" })
+    m.post(form.getAttribute("action"), { action: actionName, expected: card.dataset.state, note: note ? note.value : "" })
       .then(function (res) {
         if (res.ok) {
           m.announce(res.data.message, "success");
