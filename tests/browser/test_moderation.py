@@ -60,7 +60,7 @@ def test_log_in_review_highlighted_reasons_and_approve_by_keyboard(
     start_worker: Callable[..., Any],
     screenshots_dir: Path,
 ) -> None:
-    """A moderator logs in, sees why a comment was held, approves it with 'a', and it is published."""
+    """A moderator logs in, sees why a comment was held, approves it with 'a'; it is published."""
     start_worker()
     client = app.test_client()
     comment_id = post(client, thread="browser-approve", name="Sam", text=HELD_TEXT).get_json()["id"]
@@ -92,7 +92,7 @@ def test_log_in_review_highlighted_reasons_and_approve_by_keyboard(
 def test_bulk_reject_a_filtered_spam_wave_of_50(
     db: Database, live_server: LiveServer, page: Page, problems: list[str]
 ) -> None:
-    """Filtering the held queue to a 50-comment spam wave and confirming marks exactly those as spam."""
+    """Filtering the held queue to a 50-comment spam wave and confirming marks just those spam."""
     wave = [
         held(
             db,
@@ -126,7 +126,7 @@ def test_bulk_reject_a_filtered_spam_wave_of_50(
 def test_hostile_comment_text_renders_as_text(
     db: Database, live_server: LiveServer, page: Page, problems: list[str]
 ) -> None:
-    """A comment '<img src=x onerror=alert(1)>' shows as text, with or without highlight, and runs nothing."""
+    """A comment '<img src=x onerror=alert(1)>' shows as text (highlighted or not), runs nothing."""
     hostile = "<img src=x onerror=alert(1)>"
     first = held(
         db,
@@ -140,7 +140,9 @@ def test_hostile_comment_text_renders_as_text(
 
     second = held(
         db,
-        text="<img src=x onerror=\"document.title='pwned'\"><script>document.title='pwned'</script>",
+        text=(
+            "<img src=x onerror=\"document.title='pwned'\"><script>document.title='pwned'</script>"
+        ),
     )
     page.evaluate("window.moderatoQueue.poll()")
     expect(page.locator(f"#c-{second}")).to_be_visible()
@@ -152,7 +154,7 @@ def test_hostile_comment_text_renders_as_text(
 def test_conflict_refreshes_the_card(
     app: Flask, db: Database, live_server: LiveServer, page: Page, problems: list[str]
 ) -> None:
-    """When another moderator acted first, the action answers a conflict and the card shows the new state."""
+    """When another moderator acted first, the action reports a conflict; the card shows why."""
     cid = held(db)
     log_in(page, live_server, db)
     card = page.locator(f"#c-{cid}")
@@ -177,7 +179,7 @@ def test_conflict_refreshes_the_card(
 def test_keyboard_only_with_visible_focus(
     db: Database, live_server: LiveServer, page: Page, problems: list[str]
 ) -> None:
-    """Shortcuts list on '?', j/k move a visible focus, x selects, s marks spam, all without a mouse."""
+    """'?' lists shortcuts; j/k move a visible focus; x selects; s marks spam; no mouse needed."""
     ids = [held(db, text=f"Comment number {n} http://x{n}.example") for n in range(3)]
     log_in(page, live_server, db)
     page.keyboard.press("?")
