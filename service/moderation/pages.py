@@ -58,6 +58,7 @@ def _template_context() -> dict[str, object]:
     return {
         "current_user": account,
         "nav_items": nav.items_for(account.role if account else None),
+        "here": request.full_path.rstrip("?"),
     }
 
 
