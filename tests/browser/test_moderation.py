@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from playwright.sync_api import ConsoleMessage, Page, expect
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 from service.store import Database
 from tests.browser.conftest import LiveServer
@@ -218,3 +218,23 @@ def test_queue_updates_on_its_own(
     expect(page.locator(f"#c-{cid}")).to_be_visible()
     expect(page.locator('.tabs .count[data-queue="held"]')).to_have_text("1")
     assert not problems, problems
+
+
+def test_works_without_javascript(browser: Browser, db: Database, live_server: LiveServer) -> None:
+    """With JavaScript off, the card's buttons and the bulk form still act, through plain forms."""
+    ids = [held(db, text=f"Plain form {n} http://p{n}.example") for n in range(3)]
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        log_in(page, live_server, db)
+        page.locator(f"#c-{ids[0]}").get_by_role("button", name="Approve").click()
+        expect(page.locator(".flash-success")).to_contain_text("Approve: done")
+        expect(page.locator(f"#c-{ids[0]}")).to_have_count(0)
+        page.locator(f"#c-{ids[1]} input.select").check()
+        page.locator(f"#c-{ids[2]} input.select").check()
+        page.locator("#bulk-form").get_by_role("button", name="Spam", exact=True).click()
+        expect(page.locator(".flash-success")).to_contain_text("Spam: 2 of 2 comment(s) done.")
+        assert state_of(db, ids[0]) == ("published", None)
+        assert state_of(db, ids[1]) == state_of(db, ids[2]) == ("rejected", "spam")
+    finally:
+        context.close()
