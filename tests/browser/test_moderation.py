@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
+from sqlalchemy import update
 
 from service.store import Database
+from service.store.tables import Comment, Site
 from tests.browser.conftest import LiveServer
 from tests.dashboard import PASSWORD, held, make_user, state_of
 from tests.factories import post
@@ -61,6 +63,14 @@ def test_log_in_review_highlighted_reasons_and_approve_by_keyboard(
     screenshots_dir: Path,
 ) -> None:
     """A moderator logs in, sees why a comment was held, approves it with 'a'; it is published."""
+    # Pre-moderation with no automatic rejection: the real worker holds the comment whatever the
+    # current models score it, with the spam model's real reasons attached.
+    with db.session() as session:
+        session.execute(
+            update(Site)
+            .where(Site.slug == "default")
+            .values(policy={"mode": "pre", "reject_above": {"spam": 1.0, "toxicity": 1.0}})
+        )
     start_worker()
     client = app.test_client()
     comment_id = post(client, thread="browser-approve", name="Sam", text=HELD_TEXT).get_json()["id"]
@@ -71,10 +81,18 @@ def test_log_in_review_highlighted_reasons_and_approve_by_keyboard(
     card = page.locator(f"#c-{comment_id}")
     expect(card).to_be_visible()
     expect(card.locator("mark.r", has_text="http://myblog.example")).to_have_count(1)
-    expect(card.locator("mark.r", has_text="Visit")).to_have_attribute(
-        "title", "spam: token “Visit” (weight 0.93)"
-    )
-    expect(card.locator(".summary")).to_contain_text("spam score")
+    with db.session() as session:
+        decision = session.get(Comment, comment_id).decision  # type: ignore[union-attr]
+    assert decision is not None
+    placed = [r for r in decision["reasons"] if r["span"]]
+    assert placed, decision
+    for reason in placed:  # every reason the worker stored is highlighted, with its weight
+        a, b = reason["span"]
+        expected = f"{reason['model']}: {reason['kind']} “{reason['text']}” (weight {reason['weight']:.2f})"
+        expect(card.locator("mark.r", has_text=HELD_TEXT[a:b]).first).to_have_attribute(
+            "title", expected
+        )
+    expect(card.locator(".summary")).to_contain_text(decision["summary"][0])
     expect(card.locator(".model")).to_contain_text("spam-")
     expect(card).to_have_class("card state-held current")
 
