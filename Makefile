@@ -6,7 +6,7 @@ PIP    := $(PY) -m pip --disable-pip-version-check
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-fast lint typecheck train evaluate bench clean
+.PHONY: help install run test test-fast screenshots lint typecheck train evaluate bench clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -27,6 +27,9 @@ test: $(VENV)/.installed ## Run the whole test suite (real Redis, SQLite, Chromi
 
 test-fast: $(VENV)/.installed ## Run the tests that need no worker process or browser
 	$(PY) -m pytest -m "not slow and not browser" $(PYTEST_ARGS)
+
+screenshots: $(VENV)/.installed ## Refresh docs/screenshots from the browser tests
+	MODERATO_UPDATE_SCREENSHOTS=1 $(PY) -m pytest -m browser $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed ## ruff check and format check
 	$(VENV)/bin/ruff check .

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -93,13 +94,33 @@ def request_key(db_session: Session, scope: str | None = None) -> KeyIdentity | 
     return authenticate(db_session, token, scope)
 
 
+#: Session keys besides ``user_id``: when the login happened, and a fingerprint of the password.
+LOGIN_AT = "login_at"
+PASSWORD_TAG = "pw"
+DEFAULT_SESSION_HOURS = 12
+
+
+def password_tag(user: User) -> str:
+    """Return a short fingerprint of the user's password hash; a new password ends old sessions."""
+    return user.password_hash[-12:]
+
+
+def session_valid(user: User) -> bool:
+    """Tell whether the session is younger than its lifetime and predates no password change."""
+    hours = float(current_app.config.get("MODERATION_SESSION_HOURS", DEFAULT_SESSION_HOURS))
+    started = session.get(LOGIN_AT)
+    if not isinstance(started, int) or time.time() - started > hours * 3600:
+        return False
+    return session.get(PASSWORD_TAG) == password_tag(user)
+
+
 def session_user(db_session: Session) -> User | None:
-    """Return the logged-in, enabled moderator or admin, or None."""
+    """Return the logged-in, enabled moderator or admin whose session is still valid, or None."""
     user_id = session.get("user_id")
     if user_id is None:
         return None
     user = db_session.get(User, user_id)
-    if user is None or user.disabled:
+    if user is None or user.disabled or not session_valid(user):
         return None
     return user
 

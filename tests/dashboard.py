@@ -7,9 +7,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from service import users
+from service.status import State
 from service.store import Database
+from service.store.tables import AuditEntry, Comment
+from service.store.tables import Label as LabelRow
+from tests.factories import stored
 
 PASSWORD = "correct horse battery"
 _META = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
@@ -53,3 +58,87 @@ def logged_in(
     resp = login(client, email)
     assert resp.status_code == 303, resp.get_data(as_text=True)
     return csrf_token(client, "/moderation/account")
+
+
+def held(
+    db: Database,
+    *,
+    text: str = "Interesting read. Visit my blog for more: http://myblog.example",
+    spam: float | None = 0.86,
+    toxicity: float | None = 0.03,
+    reasons: list[dict[str, Any]] | None = None,
+    summary: list[str] | None = None,
+    state: State = State.HELD,
+    rejection: str | None = None,
+    ip_hash: str | None = None,
+    **overrides: Any,
+) -> str:
+    """Store a comment as the worker leaves it (held, scored, with reasons); return its id."""
+    comment = stored(db, state=state, text=text, **overrides)
+    if reasons is None:
+        start = text.find("http")
+        reasons = (
+            [{"model": "spam", "kind": "link", "text": "myblog.example", "weight": 3.7,
+              "span": [start, len(text)]}]
+            if start >= 0
+            else []
+        )  # fmt: skip
+    with db.session() as session:
+        row = session.get(Comment, comment.id)
+        assert row is not None
+        row.spam = spam
+        row.toxicity = toxicity
+        row.rejection = rejection
+        row.ip_hash = ip_hash
+        row.model_version = "spam-test+tox-test" if spam is not None else None
+        row.decision = {
+            "action": "hold" if state is State.HELD else "publish",
+            "summary": summary or ["spam score 0.86 is at or above the publish threshold 0.50"],
+            "reasons": reasons,
+            "thresholds": {"mode": "auto", "publish_below": {"spam": 0.5, "toxicity": 0.5}},
+            "model_version": "spam-test+tox-test",
+        }
+        session.add(
+            AuditEntry(
+                comment_id=row.id,
+                site_id=row.site_id,
+                actor="system:worker",
+                action="classify",
+                from_state="pending",
+                to_state=state.value,
+                details={},
+            )
+        )
+    return comment.id
+
+
+def state_of(db: Database, comment_id: str) -> tuple[str, str | None]:
+    """Return a comment's state and rejection reason."""
+    with db.session() as session:
+        row = session.get(Comment, comment_id)
+        assert row is not None
+        return row.state, row.rejection
+
+
+def labels_of(db: Database, comment_id: str) -> list[str]:
+    """Return the labels recorded for a comment, oldest first."""
+    with db.session() as session:
+        return list(
+            session.scalars(
+                select(LabelRow.label)
+                .where(LabelRow.comment_id == comment_id)
+                .order_by(LabelRow.id)
+            )
+        )
+
+
+def audit_of(db: Database, comment_id: str) -> list[AuditEntry]:
+    """Return a comment's audit entries, oldest first."""
+    with db.session() as session:
+        return list(
+            session.scalars(
+                select(AuditEntry)
+                .where(AuditEntry.comment_id == comment_id)
+                .order_by(AuditEntry.id)
+            )
+        )

@@ -24,4 +24,14 @@ bp = Blueprint(
 )
 pages.guard(bp)
 
-from service.moderation import login  # noqa: E402, F401
+from service.moderation import (  # noqa: E402, F401
+    act,
+    admin_sites,
+    admin_users,
+    audit,
+    bans,
+    bulk_views,
+    login,
+    queue,
+    stats_views,
+)

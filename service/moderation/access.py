@@ -18,22 +18,17 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import current_app, g, redirect, request, session, url_for
+from flask import g, redirect, request, session, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
 
-from service.auth import session_user, user_can_moderate
+from service.auth import LOGIN_AT, PASSWORD_TAG, password_tag, session_user, user_can_moderate
 from service.errors import Forbidden, NotFound, Unauthorized, wants_html
 from service.extensions import db
 from service.store.tables import Site, User, UserSite
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-#: Session keys the dashboard keeps besides ``user_id`` (read by ``service.auth``).
-LOGIN_AT = "login_at"
-PASSWORD_TAG = "pw"
-DEFAULT_SESSION_HOURS = 12
 
 
 def public(view: F) -> F:
@@ -45,11 +40,6 @@ def public(view: F) -> F:
 def is_public(view: Callable[..., Any] | None) -> bool:
     """Tell whether ``view`` was marked ``public``."""
     return bool(getattr(view, "_moderato_public", False))
-
-
-def password_tag(user: User) -> str:
-    """Return a short fingerprint of the user's password hash; a new password ends old sessions."""
-    return user.password_hash[-12:]
 
 
 def start_session(user: User) -> None:
@@ -74,19 +64,10 @@ def current_user() -> User | None:
     if session.get("user_id") is not None:
         with db().session() as dbs:
             user = session_user(dbs)
-        if user is not None and not _session_valid(user):
+        if user is None:
             end_session()
-            user = None
     g.moderato_user = user
     return user
-
-
-def _session_valid(user: User) -> bool:
-    hours = float(current_app.config.get("MODERATION_SESSION_HOURS", DEFAULT_SESSION_HOURS))
-    started = session.get(LOGIN_AT)
-    if not isinstance(started, int) or time.time() - started > hours * 3600:
-        return False
-    return session.get(PASSWORD_TAG) == password_tag(user)
 
 
 def unauthenticated() -> BaseResponse:

@@ -192,6 +192,6 @@ def account() -> Any:
 
 @bp.get("/")
 @access.login_required
-def home() -> Any:
-    """Open the dashboard's first page."""
-    return render_template("moderation/home.html")
+def home() -> BaseResponse:
+    """Open the held queue."""
+    return redirect(url_for("moderation.queue", queue="held"))

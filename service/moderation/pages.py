@@ -48,7 +48,10 @@ def _harden(resp: BaseResponse) -> BaseResponse:
 def render_error(err: ApiError) -> BaseResponse | tuple[str, int, dict[str, str]]:
     """Answer ``err`` as an HTML page for a browser, else as the contract's JSON."""
     if wants_html():
-        page = render_template("moderation/error.html", error=err)
+        back = request.referrer or ""
+        host = request.host_url.rstrip("/")
+        back = back[len(host) :] if back.startswith(host + "/moderation") else ""
+        page = render_template("moderation/error.html", error=err, back=back)
         return page, err.status, dict(err.headers)
     return error_response(err)
 
@@ -58,6 +61,7 @@ def _template_context() -> dict[str, object]:
     return {
         "current_user": account,
         "nav_items": nav.items_for(account.role if account else None),
+        "here": request.full_path.rstrip("?"),
     }
 
 

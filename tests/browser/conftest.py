@@ -6,6 +6,7 @@ Playwright drives it through ``executable_path``; no browser is downloaded.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -88,7 +89,10 @@ def page(context: BrowserContext) -> Page:
 
 
 @pytest.fixture(scope="session")
-def screenshots_dir() -> Path:
-    """Where browser tests save the screenshots the README links."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    return SCREENSHOTS
+def screenshots_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where browser tests save screenshots: docs/screenshots with MODERATO_UPDATE_SCREENSHOTS=1
+    (``make screenshots``), else a temporary folder, so a test run leaves the tree clean."""
+    if os.environ.get("MODERATO_UPDATE_SCREENSHOTS") == "1":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        return SCREENSHOTS
+    return tmp_path_factory.mktemp("screenshots")

@@ -184,3 +184,28 @@ def test_the_email_address_never_appears_in_a_public_response(
     for text in answers:
         assert email not in text and "secret.person" not in text
     assert cid in answers[-1]
+
+
+def test_a_moderator_session_sees_scores_until_the_session_is_no_longer_valid(
+    client: FlaskClient, db: Database
+) -> None:
+    """A logged-in moderator sees scores through the API; after a password change the old session does not."""
+    from service.passwords import hash_password
+    from service.store.tables import User
+    from tests.dashboard import logged_in
+
+    comment = stored(db, state=State.HELD)
+    with db.session() as session:
+        session.execute(
+            update(Comment).where(Comment.id == comment.id).values(spam=0.6, toxicity=0.2)
+        )
+    logged_in(client, db, "mod@example.org", role="moderator", sites=["default"])
+    url = f"/api/v1/comments/{comment.id}"
+    assert client.get(url).get_json()["scores"] == {"spam": 0.6, "toxicity": 0.2}
+    with db.session() as session:
+        session.execute(
+            update(User)
+            .where(User.email == "mod@example.org")
+            .values(password_hash=hash_password("another long pass"))
+        )
+    assert "scores" not in client.get(url).get_json()

@@ -116,3 +116,43 @@ def test_moderators_get_403_on_admin_pages(app: Flask, client: FlaskClient, db: 
     resp = client.get("/moderation-test/admin-only")
     assert resp.status_code == 403
     assert resp.get_json()["error"]["code"] == "admin_required"
+
+
+def test_another_blueprint_can_reuse_the_shell(settings: dict[str, Any], db: Database) -> None:
+    """A blueprint put behind ``guard`` gets the login check, CSRF, the layout and a nav entry."""
+    from flask import Blueprint, render_template_string
+
+    from service import create_app
+    from service.moderation import nav
+    from service.moderation.pages import guard
+
+    other = Blueprint("shell_test", __name__)
+    guard(other)
+    nav.add_nav_item("Shell test", "shell_test.page", admin_only=True, order=99)
+
+    @other.route("/page", methods=["GET", "POST"])
+    @access.admin_required
+    def page() -> str:
+        return render_template_string(
+            '{% extends "moderation/base.html" %}{% block content %}<p id="x">hello</p>'
+            "<form method=post>{{ csrf_field() }}</form>{% endblock %}"
+        )
+
+    application = create_app({**settings, "TESTING": True})
+    application.register_blueprint(other, url_prefix="/moderation/shell-test")
+    try:
+        client = application.test_client()
+        assert client.get("/moderation/shell-test/page").status_code == 401
+        token = logged_in(client, db)
+        html = client.get("/moderation/shell-test/page", headers={"Accept": "text/html"})
+        text = html.get_data(as_text=True)
+        assert '<p id="x">hello</p>' in text and "Shell test" in text and "Log out" in text
+        assert "script-src 'self'" in html.headers["Content-Security-Policy"]
+        assert client.post("/moderation/shell-test/page").status_code == 403
+        assert (
+            client.post("/moderation/shell-test/page", data={"csrf_token": token}).status_code
+            == 200
+        )
+    finally:
+        nav._ITEMS.pop("shell_test.page", None)
+        application.extensions["moderato.db"].dispose()

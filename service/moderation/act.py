@@ -1,0 +1,154 @@
+"""Acting on one comment (approve, reject, spam, not spam, take down), its card and its history.
+
+Every action goes through ``service.lifecycle.transition`` with the state the
+moderator saw as ``expected``: if another moderator (or the worker) changed the
+comment meanwhile, nothing happens and the answer is ``409 conflict`` (JSON for
+``fetch``; a flash and the refreshed queue for a plain form post).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, jsonify, redirect, render_template, request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response as BaseResponse
+
+from service.errors import Conflict, NotFound, ValidationFailed, wants_html
+from service.extensions import db, queue
+from service.ids import looks_like_id
+from service.lifecycle import transition
+from service.moderation import access, actions, bp, cards
+from service.moderation.login import safe_next
+from service.store.tables import AuditEntry, Comment, Site, User
+from service.store.tables import Label as LabelRow
+
+
+def request_data() -> dict[str, Any]:
+    """Return the posted fields, from JSON (``fetch``) or a form."""
+    if request.is_json:
+        data = request.get_json(silent=True)
+        if not isinstance(data, dict):
+            raise ValidationFailed(
+                "The body must be a JSON object.",
+                fields={"body": {"code": "invalid_body", "message": "Send a JSON object."}},
+            )
+        return data
+    return request.form.to_dict(flat=True)
+
+
+def load_comment(dbs: Session, comment_id: str) -> tuple[Comment, str]:
+    """Return a comment the user may moderate and its site's slug; 404 otherwise."""
+    comment = dbs.get(Comment, comment_id) if looks_like_id(comment_id) else None
+    if comment is None:
+        raise NotFound("There is no such comment.", code="comment_not_found")
+    access.can_see_comment(dbs, comment.site_id)
+    site = dbs.get(Site, comment.site_id)
+    return comment, site.slug if site else "?"
+
+
+def _conflict(comment: Comment) -> Conflict:
+    state = comment.state + (f" ({comment.rejection})" if comment.rejection else "")
+    return Conflict(
+        f"Someone else acted on this comment since you loaded the page: it is now {state}.",
+        code="conflict",
+    )
+
+
+@bp.post("/comments/<comment_id>/act")
+@access.login_required
+def act(comment_id: str) -> Any:
+    """Apply one action to a comment, if it is still in the state the moderator saw."""
+    data = request_data()
+    errors: dict[str, dict[str, str]] = {}
+    try:
+        action, expected = actions.parse(data.get("action"), data.get("expected"))
+    except actions.InvalidAction as exc:
+        errors.update(exc.fields)
+    try:
+        note = actions.clean_note(data.get("note"))
+    except actions.InvalidAction as exc:
+        errors.update(exc.fields)
+    if errors:
+        raise ValidationFailed(fields=errors)
+    me = access.user()
+    with db().session() as dbs:
+        comment, site = load_comment(dbs, comment_id)
+        outcome = transition(
+            dbs, comment_id, actions.change(action, expected, access.actor(me), note)
+        )
+        if outcome is None:
+            conflict = _conflict(comment)
+        else:
+            card = cards.build(outcome.comment, site)
+    if outcome is None:
+        return _answer_conflict(conflict, data)
+    if outcome.deliveries:
+        queue().enqueue_deliveries(outcome.deliveries)
+    message = f"{action.title}: done ({card.comment.author_name})."
+    if request.is_json:
+        return jsonify(
+            {
+                "id": comment_id,
+                "status": card.comment.state,
+                "rejection": card.comment.rejection,
+                "action": actions.audit_name(action, expected),
+                "label": action.label.value,
+                "message": message,
+                "card": render_template("moderation/_card.html", card=card),
+            }
+        )
+    flash(message, "success")
+    return redirect(safe_next(data.get("next")), code=303)
+
+
+def _answer_conflict(conflict: Conflict, data: dict[str, Any]) -> BaseResponse:
+    if request.is_json or not wants_html():
+        raise conflict
+    flash(conflict.message, "conflict")
+    return redirect(safe_next(data.get("next")), code=303)
+
+
+@bp.get("/comments/<comment_id>/card")
+@access.login_required
+def card(comment_id: str) -> str:
+    """Return one comment's card as an HTML fragment (the queue refreshes a card with it)."""
+    with db().session() as dbs:
+        comment, site = load_comment(dbs, comment_id)
+        built = cards.build(comment, site)
+    return render_template("moderation/_card.html", card=built)
+
+
+@bp.get("/comments/<comment_id>")
+@access.login_required
+def comment(comment_id: str) -> str:
+    """Show one comment with its full history: every audit entry and label."""
+    with db().session() as dbs:
+        found, site = load_comment(dbs, comment_id)
+        built = cards.build(found, site)
+        history = list(
+            dbs.scalars(
+                select(AuditEntry)
+                .where(AuditEntry.comment_id == comment_id)
+                .order_by(AuditEntry.created_at, AuditEntry.id)
+            )
+        )
+        labels = list(
+            dbs.scalars(
+                select(LabelRow).where(LabelRow.comment_id == comment_id).order_by(LabelRow.id)
+            )
+        )
+        names = actor_names(dbs, [e.actor for e in history] + [lb.actor for lb in labels])
+    return render_template(
+        "moderation/comment.html", card=built, history=history, labels=labels, names=names
+    )
+
+
+def actor_names(dbs: Session, actors: list[str]) -> dict[str, str]:
+    """Return a readable name for each ``user:<id>`` actor (its e-mail)."""
+    ids = {int(a.split(":", 1)[1]) for a in actors if a.startswith("user:") and a[5:].isdigit()}
+    if not ids:
+        return {}
+    rows = dbs.execute(select(User.id, User.email).where(User.id.in_(ids))).all()
+    return {f"user:{uid}": email for uid, email in rows}

@@ -1,0 +1,207 @@
+"""Bans: from a comment card (its author's e-mail, IP hash or domain) or by hand, and their list.
+
+Kinds and values are the ones ``worker/rules.py::ban_hits`` matches: ``email``
+(lower-cased address), ``ip`` (the keyed IP hash stored with the comment),
+``domain`` (lower-cased host, without ``www.``, matching the e-mail's domain or
+the author's website). A ban applies to one site, or to every site
+(``site_id`` NULL, admins only). Later submissions that match are rejected by
+the worker with reason ``banned``; comments already stored are not touched.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import flash, jsonify, redirect, render_template, request, url_for
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from service.clock import utcnow
+from service.errors import NotFound, ValidationFailed
+from service.extensions import db
+from service.moderation import access, bp
+from service.moderation.act import load_comment, request_data
+from service.moderation.login import safe_next
+from service.moderation.nav import add_nav_item
+from service.store.tables import AuditEntry, Ban, Comment, Site
+
+KINDS = ("email", "ip", "domain")
+TARGETS = ("email", "ip", "email_domain", "url_domain")
+DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+IP_HASH = re.compile(r"^[0-9a-f]{8,64}$")
+
+add_nav_item("Bans", "moderation.bans", order=40)
+
+
+def target_value(comment: Comment, target: str) -> tuple[str, str] | None:
+    """Return the ``(kind, value)`` a card's ban target names, or None if the comment lacks it."""
+    if target == "email":
+        return "email", comment.author_email.strip().lower()
+    if target == "ip":
+        return ("ip", comment.ip_hash) if comment.ip_hash else None
+    if target == "email_domain":
+        return "domain", comment.author_email.rpartition("@")[2].strip().lower()
+    if target == "url_domain" and comment.author_url:
+        host = (urlsplit(comment.author_url).hostname or "").lower().removeprefix("www.")
+        return ("domain", host) if host else None
+    return None
+
+
+def normalise(kind: str, raw: str) -> str | None:
+    """Return a hand-typed ban value in the form the worker matches, or None if invalid."""
+    value = raw.strip().lower()
+    if kind == "email":
+        return value if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value) else None
+    if kind == "ip":
+        return value if IP_HASH.match(value) else None
+    value = value.removeprefix("@").removeprefix("www.")
+    return value if DOMAIN.match(value) else None
+
+
+def existing(dbs: Session, site_id: int | None, kind: str, value: str) -> Ban | None:
+    """Return the ban with this scope, kind and value, if any."""
+    scope = Ban.site_id.is_(None) if site_id is None else Ban.site_id == site_id
+    return dbs.scalars(select(Ban).where(scope, Ban.kind == kind, Ban.value == value)).first()
+
+
+@bp.post("/bans")
+@access.login_required
+def ban() -> Any:
+    """Ban an author: from a card (``comment_id``, ``target``) or by hand (``kind``, ``value``)."""
+    data = request_data()
+    errors: dict[str, dict[str, str]] = {}
+    me = access.user()
+    everywhere = data.get("scope") == "all"
+    if everywhere and me.role != "admin":
+        errors["scope"] = {"code": "admin_required", "message": "Only admins ban on every site."}
+    note = str(data.get("note") or "").strip()[:1000] or None
+    with db().session() as dbs:
+        comment_id = data.get("comment_id")
+        if comment_id:
+            comment, _ = load_comment(dbs, str(comment_id))
+            site_id: int | None = comment.site_id
+            found = target_value(comment, str(data.get("target") or ""))
+            if found is None:
+                errors["target"] = {
+                    "code": "invalid_target",
+                    "message": f"Choose what to ban: {', '.join(TARGETS)} (as the card offers).",
+                }
+                kind, value = "", ""
+            else:
+                kind, value = found
+        else:
+            comment = None
+            site_id = _site_from(dbs, str(data.get("site") or ""), everywhere, errors)
+            kind = str(data.get("kind") or "")
+            value = ""
+            if kind not in KINDS:
+                errors["kind"] = {
+                    "code": "invalid_choice",
+                    "message": "Choose email, ip or domain.",
+                }
+            else:
+                value = normalise(kind, str(data.get("value") or "")) or ""
+                if not value:
+                    errors["value"] = {
+                        "code": f"invalid_{kind}",
+                        "message": f"Enter a valid {kind}.",
+                    }
+        if errors:
+            raise ValidationFailed(fields=errors)
+        if everywhere:
+            site_id = None
+        row = existing(dbs, site_id, kind, value)
+        created = row is None
+        if row is None:
+            row = Ban(
+                site_id=site_id, kind=kind, value=value, note=note, created_by=access.actor(me)
+            )
+            dbs.add(row)
+            dbs.flush()
+            dbs.add(
+                AuditEntry(
+                    comment_id=comment.id if comment else None,
+                    site_id=site_id,
+                    actor=access.actor(me),
+                    action="ban",
+                    note=note,
+                    details={
+                        "ban_id": row.id,
+                        "kind": kind,
+                        "value": value,
+                        "all_sites": site_id is None,
+                    },
+                    created_at=utcnow(),
+                )
+            )
+        ban_id = row.id
+    where = "every site" if site_id is None else "this site"
+    message = (
+        f"Banned {kind} {value} on {where}." if created else f"{kind} {value} was already banned."
+    )
+    if request.is_json:
+        return jsonify(
+            {"id": ban_id, "kind": kind, "value": value, "created": created, "message": message}
+        ), 201 if created else 200
+    flash(message, "success")
+    return redirect(safe_next(data.get("next") or url_for("moderation.bans")), code=303)
+
+
+def _site_from(dbs: Session, slug: str, everywhere: bool, errors: dict[str, Any]) -> int | None:
+    if everywhere:
+        return None
+    site = next((s for s in access.visible_sites(dbs) if s.slug == slug), None)
+    if site is None:
+        errors["site"] = {"code": "unknown_site", "message": "Choose a site you moderate."}
+        return None
+    return site.id
+
+
+@bp.get("/bans")
+@access.login_required
+def bans() -> str:
+    """List the bans of the user's sites, and those on every site."""
+    with db().session() as dbs:
+        scope = access.site_scope(dbs)
+        query = select(Ban).order_by(Ban.created_at.desc(), Ban.id.desc())
+        if scope is not None:
+            query = query.where(or_(Ban.site_id.is_(None), Ban.site_id.in_(scope)))
+        rows = list(dbs.scalars(query.limit(1000)))
+        sites = access.visible_sites(dbs)
+        names = {s.id: s.slug for s in dbs.scalars(select(Site))}
+    return render_template(
+        "moderation/bans.html", bans=rows, sites=sites, site_names=names, kinds=KINDS
+    )
+
+
+@bp.post("/bans/<int:ban_id>/delete")
+@access.login_required
+def unban(ban_id: int) -> Any:
+    """Lift a ban (site bans by their site's moderators; bans on every site by admins)."""
+    me = access.user()
+    with db().session() as dbs:
+        row = dbs.get(Ban, ban_id)
+        if row is None:
+            raise NotFound("There is no such ban.", code="ban_not_found")
+        if row.site_id is None:
+            if me.role != "admin":
+                raise NotFound("There is no such ban.", code="ban_not_found")
+        else:
+            access.require_site(dbs, row.site_id)
+        dbs.add(
+            AuditEntry(
+                site_id=row.site_id,
+                actor=access.actor(me),
+                action="unban",
+                details={"ban_id": row.id, "kind": row.kind, "value": row.value},
+                created_at=utcnow(),
+            )
+        )
+        message = f"Lifted the ban on {row.kind} {row.value}."
+        dbs.delete(row)
+    if request.is_json:
+        return jsonify({"id": ban_id, "message": message})
+    flash(message, "success")
+    return redirect(url_for("moderation.bans"), code=303)

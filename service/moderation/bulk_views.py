@@ -1,0 +1,123 @@
+"""Bulk action pages: act on the selected cards, or review and confirm a filter-wide action."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from flask import flash, jsonify, redirect, render_template, request, url_for
+
+from service.clock import utcnow
+from service.errors import ValidationFailed
+from service.extensions import db
+from service.moderation import access, actions, bp, bulk, cards, queries
+from service.moderation.act import request_data
+from service.moderation.login import safe_next
+from service.moderation.queue import QUEUE_STATE, parse_or_404, resolve
+from service.status import State
+
+SAMPLE = 10
+
+
+def _action_and_note(
+    data: dict[str, Any], expected: str | None = None
+) -> tuple[actions.Action, str | None]:
+    """Return the requested action and note, or raise 422 listing every bad field."""
+    errors: dict[str, dict[str, str]] = {}
+    action = actions.ACTIONS.get(str(data.get("action") or ""))
+    if action is None:
+        errors["action"] = {
+            "code": "invalid_action",
+            "message": f"Choose one of: {', '.join(actions.ACTIONS)}.",
+        }
+    elif expected is not None and State(expected) not in action.allowed_from:
+        errors["action"] = {
+            "code": "action_not_allowed",
+            "message": f"{action.title} does not apply to {expected} comments.",
+        }
+    note = None
+    try:
+        note = actions.clean_note(data.get("note"))
+    except actions.InvalidAction as exc:
+        errors.update(exc.fields)
+    if errors or action is None:
+        raise ValidationFailed(fields=errors)
+    return action, note
+
+
+@bp.post("/bulk")
+@access.login_required
+def bulk_selection() -> Any:
+    """Apply one action to the selected comments (each with the state the moderator saw)."""
+    data = request_data()
+    raw_items = data.get("items") if request.is_json else request.form.getlist("item")
+    items = bulk.parse_items(raw_items)
+    try:
+        action, note = _action_and_note(data)
+    except ValidationFailed as exc:
+        if items is None:
+            exc.fields = {**(exc.fields or {}), "items": _no_items()}
+        raise
+    if items is None:
+        raise ValidationFailed(fields={"items": _no_items()})
+    result = bulk.apply(action, items, access.user(), access.actor(), note)
+    if request.is_json:
+        return jsonify({**result.as_dict(), "message": result.sentence(action)})
+    flash(result.sentence(action), "success" if not result.conflicts else "conflict")
+    return redirect(safe_next(data.get("next")), code=303)
+
+
+def _no_items() -> dict[str, str]:
+    return {"code": "required", "message": "Select at least one comment (as id:state)."}
+
+
+@bp.route("/queue/<queue>/bulk", methods=["GET", "POST"])
+@access.login_required
+def bulk_filter(queue: str) -> Any:
+    """Review (GET) and apply (POST) one action to every comment matching the queue's filter."""
+    f, errors = parse_or_404(queue)
+    expected = QUEUE_STATE[f.queue]
+    data = request.form.to_dict(flat=True) if request.method == "POST" else request.args.to_dict()
+    action, note = _action_and_note(data, expected)
+    f = replace(f, page=1)
+    as_of = bulk.parse_as_of(data.get("as_of")) if request.method == "POST" else None
+    confirmed = int(data["count"]) if str(data.get("count", "")).isdigit() else -1
+    with db().session() as dbs:
+        f, sites, site = resolve(dbs, f, errors)
+        if errors:
+            raise ValidationFailed(
+                "The filter has errors; fix them on the queue page.", fields=errors
+            )
+        scope = access.site_scope(dbs)
+        site_id = site.id if site else None
+        moment = as_of or utcnow()
+        ids = queries.matching_ids(dbs, f, scope, site_id, moment, bulk.bulk_max() + 1)
+        sample_page = queries.page(dbs, f, scope, site_id, SAMPLE)
+        slugs = {s.id: s.slug for s in sites}
+        sample = [cards.build(c, slugs.get(c.site_id, "?")) for c in sample_page.comments]
+    capped = len(ids) > bulk.bulk_max()
+    ids = ids[: bulk.bulk_max()]
+    args: dict[str, Any] = f.args()
+    back = url_for("moderation.queue", queue=f.queue, **args)
+    if request.method == "POST" and as_of is not None and 0 <= len(ids) <= confirmed:
+        result = bulk.apply(
+            action, [(i, State(expected)) for i in ids], access.user(), access.actor(), note
+        )
+        flash(result.sentence(action), "success" if not result.conflicts else "conflict")
+        return redirect(back, code=303)
+    changed = request.method == "POST"
+    page = render_template(
+        "moderation/bulk_confirm.html",
+        f=f,
+        action=action,
+        note=note or "",
+        count=len(ids),
+        capped=capped,
+        limit=bulk.bulk_max(),
+        as_of=(moment if not changed else utcnow()).isoformat(),
+        sample=sample,
+        back=back,
+        changed=changed,
+        confirmed=confirmed,
+    )
+    return page, 409 if changed else 200

@@ -1,0 +1,126 @@
+"""A comment card's contents: highlighted text, why it was held, scores, links and actions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from flask import url_for
+
+from service.clock import rfc3339, utcnow
+from service.moderation.actions import Action, available
+from service.moderation.highlight import Run, runs
+from service.moderation.queries import queue_of
+from service.store.tables import Comment
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One contributing signal, as the card lists it."""
+
+    index: int
+    model: str
+    kind: str
+    text: str
+    weight: float | None
+    placed: bool
+
+
+@dataclass(slots=True)
+class Card:
+    """Everything a comment card shows."""
+
+    comment: Comment
+    site: str
+    queue: str
+    runs: list[Run]
+    reasons: list[Reason]
+    summary: list[str]
+    error: str | None
+    actions: list[tuple[Action, str]]
+    thread_url: str | None
+    age: str
+    created: str
+    domain: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def run_class(self, run: Run) -> str:
+        """Return the CSS class of a highlighted run: by the model(s) behind it."""
+        models = {self.reasons[i].model for i in run.reasons if i < len(self.reasons)}
+        if len(models) > 1:
+            return "r r-both"
+        return "r r-tox" if models == {"toxicity"} else "r r-spam"
+
+    def run_title(self, run: Run) -> str:
+        """Return the tooltip of a highlighted run: the reasons behind it."""
+        return "; ".join(_describe(self.reasons[i]) for i in run.reasons if i < len(self.reasons))
+
+
+def _describe(reason: Reason) -> str:
+    weight = f" (weight {reason.weight:.2f})" if reason.weight is not None else ""
+    return f"{reason.model}: {reason.kind} “{reason.text}”{weight}"
+
+
+def _reasons(raw: list[Mapping[str, Any]], text_length: int) -> list[Reason]:
+    from service.moderation.highlight import valid_span
+
+    out = []
+    for i, r in enumerate(raw):
+        weight = r.get("weight")
+        out.append(
+            Reason(
+                index=i,
+                model=str(r.get("model", "")),
+                kind=str(r.get("kind", "")),
+                text=str(r.get("text", "")),
+                weight=float(weight) if isinstance(weight, int | float) else None,
+                placed=valid_span(r, text_length) is not None,
+            )
+        )
+    return out
+
+
+def thread_url(comment: Comment, site: str) -> str | None:
+    """Return where the thread can be read: its URL, the comment's page, or the public API."""
+    for candidate in (comment.thread, comment.permalink):
+        if candidate and urlsplit(candidate).scheme in ("http", "https"):
+            return candidate
+    query = urlencode({"site": site, "thread": comment.thread})
+    return f"{url_for('api.list_comments')}?{query}"
+
+
+def age(when: datetime, now: datetime | None = None) -> str:
+    """Return how long ago ``when`` was, in words a moderator reads at a glance."""
+    seconds = max(int(((now or utcnow()) - when).total_seconds()), 0)
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"{seconds // size} {unit} ago"
+    return "just now"
+
+
+def build(comment: Comment, site: str) -> Card:
+    """Return the card of ``comment`` (of site ``site``)."""
+    decision: dict[str, Any] = dict(comment.decision or {})
+    raw = [r for r in decision.get("reasons") or [] if isinstance(r, Mapping)]
+    return Card(
+        comment=comment,
+        site=site,
+        queue=queue_of(comment.state, comment.rejection),
+        runs=runs(comment.text, raw),
+        reasons=_reasons(raw, len(comment.text)),
+        summary=[str(s) for s in decision.get("summary") or []],
+        error=decision.get("error"),
+        actions=available(comment.state, comment.rejection),
+        thread_url=thread_url(comment, site),
+        age=age(comment.created_at),
+        created=rfc3339(comment.created_at) or "",
+        domain="@" + comment.author_email.rpartition("@")[2].lower(),
+    )
+
+
+def queue_link(queue: str, **args: Any) -> str:
+    """Return the URL of a queue narrowed by ``args``."""
+    return url_for("moderation.queue", queue=queue, **args)

@@ -1,0 +1,178 @@
+"""Server-side SVG charts: stacked bars and lines, no JavaScript, no CDN. Pure (no I/O).
+
+Every label is escaped; every bar and point carries a ``<title>`` (a tooltip
+and a text alternative), and the chart has ``role="img"`` with a label.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+WIDTH, HEIGHT = 760, 240
+LEFT, RIGHT, TOP, BOTTOM = 52, 12, 14, 42
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    """One named series of values (None: no value for that bucket)."""
+
+    name: str
+    color: str
+    values: Sequence[float | None]
+
+
+def _fmt_number(value: float) -> str:
+    return f"{value:,.0f}" if value >= 10 or value == int(value) else f"{value:.2g}"
+
+
+def _nice_max(value: float) -> float:
+    if value <= 0:
+        return 1.0
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000):
+        if value <= step:
+            return float(step)
+    magnitude = 10 ** (len(str(int(value))) - 1)
+    return float(((int(value) // magnitude) + 1) * magnitude)
+
+
+def _frame(
+    title: str,
+    labels: Sequence[str],
+    top: float,
+    fmt: Callable[[float], str],
+    body: list[str],
+    series: Sequence[Series],
+) -> Markup:
+    plot_w = WIDTH - LEFT - RIGHT
+    plot_h = HEIGHT - TOP - BOTTOM
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT + 22}" '
+        f'class="chart" role="img" aria-label="{escape(title)}">',
+        f"<title>{escape(title)}</title>",
+    ]
+    for i in range(5):
+        value = top * i / 4
+        y = TOP + plot_h - plot_h * i / 4
+        parts.append(
+            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
+            f'stroke="#d0d7de" stroke-width="1"/>'
+            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" '
+            f'fill="#57606a">{escape(fmt(value))}</text>'
+        )
+    count = max(len(labels), 1)
+    every = max(1, count // 12)
+    for i, label in enumerate(labels):
+        if i % every:
+            continue
+        x = LEFT + plot_w * (i + 0.5) / count
+        parts.append(
+            f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" font-size="11" '
+            f'fill="#57606a">{escape(label)}</text>'
+        )
+    parts.extend(body)
+    x = LEFT
+    for s in series:
+        parts.append(
+            f'<rect x="{x}" y="{HEIGHT + 4}" width="12" height="12" fill="{escape(s.color)}"/>'
+            f'<text x="{x + 16}" y="{HEIGHT + 14}" font-size="12" fill="#1b1f24">'
+            f"{escape(s.name)}</text>"
+        )
+        x += 34 + 8 * len(s.name)
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def stacked_bars(
+    title: str,
+    labels: Sequence[str],
+    series: Sequence[Series],
+    fmt: Callable[[float], str] = _fmt_number,
+) -> Markup:
+    """Return a stacked bar chart: one bar per label, one segment per series."""
+    totals = [sum((s.values[i] or 0.0) for s in series) for i in range(len(labels))]
+    top = _nice_max(max(totals, default=0.0))
+    plot_w = WIDTH - LEFT - RIGHT
+    plot_h = HEIGHT - TOP - BOTTOM
+    slot = plot_w / max(len(labels), 1)
+    bar = max(slot * 0.72, 1.0)
+    body = []
+    for i, label in enumerate(labels):
+        y = float(TOP + plot_h)
+        x = LEFT + slot * i + (slot - bar) / 2
+        for s in series:
+            value = s.values[i] or 0.0
+            if value <= 0:
+                continue
+            h = plot_h * value / top
+            y -= h
+            body.append(
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" '
+                f'fill="{escape(s.color)}"><title>{escape(label)}: {escape(s.name)} '
+                f"{escape(fmt(value))}</title></rect>"
+            )
+    return _frame(title, labels, top, fmt, body, series)
+
+
+def lines(
+    title: str,
+    labels: Sequence[str],
+    series: Sequence[Series],
+    fmt: Callable[[float], str] = _fmt_number,
+    top: float | None = None,
+) -> Markup:
+    """Return a line chart; a bucket without a value breaks the line."""
+    peak = max((v for s in series for v in s.values if v is not None), default=0.0)
+    top = top if top is not None else _nice_max(peak)
+    plot_w = WIDTH - LEFT - RIGHT
+    plot_h = HEIGHT - TOP - BOTTOM
+    count = max(len(labels), 1)
+    body = []
+    for s in series:
+        segment: list[str] = []
+        for i, value in enumerate(s.values):
+            if value is None:
+                if len(segment) > 1:
+                    body.append(_polyline(segment, s.color))
+                segment = []
+                continue
+            x = LEFT + plot_w * (i + 0.5) / count
+            y = TOP + plot_h - plot_h * min(value, top) / top
+            segment.append(f"{x:.1f},{y:.1f}")
+            body.append(
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{escape(s.color)}">'
+                f"<title>{escape(labels[i])}: {escape(s.name)} "
+                f"{escape(fmt(value))}</title></circle>"
+            )
+        if len(segment) > 1:
+            body.append(_polyline(segment, s.color))
+    return _frame(title, labels, top, fmt, body, series)
+
+
+def _polyline(points: list[str], color: str) -> str:
+    return (
+        f'<polyline points="{" ".join(points)}" fill="none" stroke="{escape(color)}" '
+        f'stroke-width="2"/>'
+    )
+
+
+def minutes_top(peak: float) -> float:
+    """Return a round axis maximum (in minutes) at or above ``peak``."""
+    for step in (5, 10, 15, 30, 60, 120, 240, 480, 720, 1440, 2880, 10080):
+        if peak <= step:
+            return float(step)
+    return float(int(peak // 10080 + 1) * 10080)
+
+
+def percent(value: float) -> str:
+    """Format a rate in [0, 1] as a percentage."""
+    return f"{value * 100:.0f}%"
+
+
+def minutes(value: float) -> str:
+    """Format a duration in minutes."""
+    if value >= 120:
+        return f"{value / 60:.1f} h"
+    return f"{value:.0f} min"

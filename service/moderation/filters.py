@@ -1,0 +1,165 @@
+"""The queue filter: parsed from the query string, checked without any I/O, and written back.
+
+``parse(queue, args) -> (QueueFilter, errors)``: every bad field is reported at
+once, in the contract's field-error shape; a bad field is left out of the filter.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields, replace
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from service.status import Rejection
+
+QUEUES = ("held", "pending", "published", "rejected", "spam")
+QUEUE_TITLES = {
+    "held": "Held",
+    "pending": "Pending",
+    "published": "Published",
+    "rejected": "Rejected",
+    "spam": "Spam",
+}
+SORTS = ("newest", "oldest", "score")
+#: Reasons to filter by: a rejection reason, or ``classifier_error`` (held unscored).
+REASONS = (*(r.value for r in Rejection), "classifier_error")
+SCORE_FIELDS = ("spam_min", "spam_max", "tox_min", "tox_max")
+IP_HASH = re.compile(r"^[0-9a-f]{8,64}$")
+MAX_TEXT = 512
+
+FieldErrors = dict[str, dict[str, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFilter:
+    """What a moderator is looking at: one queue, narrowed and sorted."""
+
+    queue: str = "held"
+    site: str | None = None
+    thread: str | None = None
+    spam_min: float | None = None
+    spam_max: float | None = None
+    tox_min: float | None = None
+    tox_max: float | None = None
+    reason: str | None = None
+    email: str | None = None
+    ip: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: str = "newest"
+    page: int = 1
+
+    def args(self, **changes: Any) -> dict[str, str]:
+        """Return the query arguments that reproduce this filter (without ``queue``)."""
+        values = asdict(replace(self, **changes))
+        values.pop("queue")
+        out: dict[str, str] = {}
+        for name, value in values.items():
+            if (
+                value is None
+                or (name == "sort" and value == "newest")
+                or (name == "page" and value == 1)
+            ):
+                continue
+            out[name] = value.isoformat() if isinstance(value, date) else _plain(value)
+        return out
+
+    def narrowed(self) -> bool:
+        """Tell whether anything beyond the queue and the sort narrows the list."""
+        return any(
+            getattr(self, f.name) is not None
+            for f in fields(self)
+            if f.name not in ("queue", "sort", "page")
+        )
+
+    def created_range(self) -> tuple[datetime | None, datetime | None]:
+        """Return the UTC ``[start, end)`` of the date filter."""
+        start = _midnight(self.date_from) if self.date_from else None
+        end = _midnight(self.date_to) + timedelta(days=1) if self.date_to else None
+        return start, end
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def _error(code: str, message: str) -> dict[str, str]:
+    return {"code": code, "message": message}
+
+
+def parse(queue: str, args: Mapping[str, str]) -> tuple[QueueFilter, FieldErrors]:
+    """Return the filter described by ``args`` for ``queue``, and every field error."""
+    errors: FieldErrors = {}
+    values: dict[str, Any] = {"queue": queue}
+    if queue not in QUEUES:
+        errors["queue"] = _error("invalid_choice", f"Choose one of: {', '.join(QUEUES)}.")
+        values["queue"] = "held"
+    for name in ("site", "thread"):
+        text = (args.get(name) or "").strip()
+        if len(text) > MAX_TEXT:
+            errors[name] = _error("too_long", f"At most {MAX_TEXT} characters.")
+        elif text:
+            values[name] = text
+    for name in SCORE_FIELDS:
+        raw = (args.get(name) or "").strip()
+        if not raw:
+            continue
+        try:
+            number = float(raw)
+        except ValueError:
+            number = -1.0
+        if not 0.0 <= number <= 1.0:
+            errors[name] = _error("invalid_score", "Enter a score between 0 and 1.")
+        else:
+            values[name] = number
+    for low, high in (("spam_min", "spam_max"), ("tox_min", "tox_max")):
+        if low in values and high in values and values[low] > values[high]:
+            errors[high] = _error("invalid_range", "The maximum is below the minimum.")
+            values.pop(high)
+    reason = (args.get("reason") or "").strip()
+    if reason and reason not in REASONS:
+        errors["reason"] = _error("invalid_choice", f"Choose one of: {', '.join(REASONS)}.")
+    elif reason:
+        values["reason"] = reason
+    email = (args.get("email") or "").strip().lower()
+    if email and ("@" not in email or len(email) > 254 or " " in email):
+        errors["email"] = _error(
+            "invalid_email", "Enter an e-mail address, or @domain for a whole domain."
+        )
+    elif email:
+        values["email"] = email
+    ip = (args.get("ip") or "").strip().lower()
+    if ip and not IP_HASH.match(ip):
+        errors["ip"] = _error("invalid_ip_hash", "Enter an IP hash as shown on a comment card.")
+    elif ip:
+        values["ip"] = ip
+    for name in ("date_from", "date_to"):
+        raw = (args.get(name) or "").strip()
+        if not raw:
+            continue
+        try:
+            values[name] = date.fromisoformat(raw)
+        except ValueError:
+            errors[name] = _error("invalid_date", "Enter a date as YYYY-MM-DD.")
+    if "date_from" in values and "date_to" in values and values["date_from"] > values["date_to"]:
+        errors["date_to"] = _error("invalid_range", "The end date is before the start date.")
+        values.pop("date_to")
+    sort = (args.get("sort") or "newest").strip()
+    if sort not in SORTS:
+        errors["sort"] = _error("invalid_choice", f"Choose one of: {', '.join(SORTS)}.")
+    else:
+        values["sort"] = sort
+    page = (args.get("page") or "1").strip()
+    if not page.isdigit() or not 1 <= int(page) <= 10_000:
+        errors["page"] = _error("invalid_page", "Enter a page number from 1.")
+    else:
+        values["page"] = int(page)
+    return QueueFilter(**values), errors

@@ -1,0 +1,146 @@
+"""The queues: Held, Pending, Published, Rejected and Spam, filtered, sorted, with live counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from flask import current_app, jsonify, render_template, request
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response as BaseResponse
+
+from service.errors import NotFound
+from service.extensions import db
+from service.moderation import access, bp, cards, filters, queries
+from service.moderation.actions import ACTIONS
+from service.moderation.filters import QueueFilter
+from service.moderation.nav import add_nav_item
+from service.store.tables import Site
+
+DEFAULT_PAGE_SIZE = 25
+#: The state a comment is in while it is listed in each queue (what a bulk action expects).
+QUEUE_STATE = {
+    "held": "held",
+    "pending": "pending",
+    "published": "published",
+    "rejected": "rejected",
+    "spam": "rejected",
+}
+
+add_nav_item("Queues", "moderation.queue_home", order=10, match=("moderation.queue*",))
+
+
+@dataclass(slots=True)
+class View:
+    """A queue as the page shows it."""
+
+    filter: QueueFilter
+    errors: dict[str, dict[str, str]]
+    sites: list[Site]
+    site: Site | None
+    page: queries.Page
+    counts: dict[str, int]
+    cards: list[cards.Card]
+
+    def context(self) -> dict[str, Any]:
+        """Return the template variables."""
+        bulk = [a for a in ACTIONS.values() if _state_of(self.filter.queue) in a.allowed_from]
+        return {
+            "f": self.filter,
+            "errors": self.errors,
+            "sites": self.sites,
+            "page": self.page,
+            "counts": self.counts,
+            "cards": self.cards,
+            "queues": filters.QUEUES,
+            "titles": filters.QUEUE_TITLES,
+            "reasons": filters.REASONS,
+            "sorts": filters.SORTS,
+            "bulk_actions": bulk,
+        }
+
+
+def _state_of(queue: str) -> Any:
+    from service.status import State
+
+    return State(QUEUE_STATE[queue])
+
+
+def page_size() -> int:
+    """Return how many cards a queue page shows."""
+    return int(current_app.config.get("MODERATION_PAGE_SIZE", DEFAULT_PAGE_SIZE))
+
+
+def resolve(
+    dbs: Session, f: QueueFilter, errors: dict[str, dict[str, str]]
+) -> tuple[QueueFilter, list[Site], Site | None]:
+    """Return the filter with its site checked against the user's sites, the sites, and the site."""
+    sites = access.visible_sites(dbs)
+    site = None
+    if f.site:
+        site = next((s for s in sites if s.slug == f.site), None)
+        if site is None:
+            errors["site"] = {
+                "code": "unknown_site",
+                "message": "You moderate no site by that name.",
+            }
+            f = replace(f, site=None)
+    return f, sites, site
+
+
+def load(dbs: Session, f: QueueFilter, errors: dict[str, dict[str, str]]) -> View:
+    """Return the queue page for filter ``f``."""
+    f, sites, site = resolve(dbs, f, errors)
+    scope = access.site_scope(dbs)
+    site_id = site.id if site else None
+    pg = queries.page(dbs, f, scope, site_id, page_size())
+    slugs = {s.id: s.slug for s in sites}
+    built = [cards.build(c, slugs.get(c.site_id, "?")) for c in pg.comments]
+    return View(f, errors, sites, site, pg, queries.counts(dbs, f, scope, site_id), built)
+
+
+def parse_or_404(queue: str) -> tuple[QueueFilter, dict[str, dict[str, str]]]:
+    """Parse the request's filter for ``queue``; 404 for a queue that does not exist."""
+    f, errors = filters.parse(queue, request.args)
+    if "queue" in errors:
+        raise NotFound("There is no such queue.", code="queue_not_found")
+    return f, errors
+
+
+@bp.get("/queue")
+@access.login_required
+def queue_home() -> BaseResponse:
+    """Open the held queue."""
+    from flask import redirect, url_for
+
+    args: dict[str, Any] = request.args.to_dict()
+    return redirect(url_for("moderation.queue", queue="held", **args))
+
+
+@bp.get("/queue/<queue>")
+@access.login_required
+def queue(queue: str) -> Any:
+    """Show a queue: filters, live counts, comment cards, bulk actions and keyboard shortcuts."""
+    f, errors = parse_or_404(queue)
+    with db().session() as dbs:
+        view = load(dbs, f, errors)
+    html = render_template("moderation/queue.html", **view.context())
+    return html, 422 if errors else 200
+
+
+@bp.get("/queue/<queue>/poll")
+@access.login_required
+def poll(queue: str) -> BaseResponse:
+    """Return the live counts and the current page's cards, for the page's short polling."""
+    f, errors = parse_or_404(queue)
+    with db().session() as dbs:
+        view = load(dbs, f, errors)
+    fragment = render_template("moderation/_cards.html", cards=view.cards, f=view.filter)
+    return jsonify(
+        {
+            "counts": view.counts,
+            "total": view.page.total,
+            "ids": [c.comment.id for c in view.cards],
+            "html": fragment,
+        }
+    )

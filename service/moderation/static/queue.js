@@ -1,0 +1,230 @@
+/* moderato queue: keyboard shortcuts, actions over fetch, selection, and short polling.
+   Everything also works without JavaScript (plain forms); this makes it fast. */
+(function () {
+  "use strict";
+  var m = window.moderato;
+  var list = document.getElementById("cards");
+  if (!list || !m) { return; }
+  var onQueuePage = list.hasAttribute("data-poll");
+  var KEYS = { a: "approve", r: "toxic", o: "offtopic", s: "spam", n: "ham" };
+  var POLL_MS = 10000;
+
+  function cards() {
+    return Array.prototype.filter.call(list.children, function (el) {
+      return el.classList && el.classList.contains("card");
+    });
+  }
+  function current() { return list.querySelector("li.card.current"); }
+  function setCurrent(card, focus) {
+    cards().forEach(function (c) { if (c !== card) { c.classList.remove("current"); } });
+    if (!card) { return; }
+    card.classList.add("current");
+    if (focus) {
+      card.focus();
+      card.scrollIntoView({ block: "nearest" });
+    }
+  }
+  function move(delta) {
+    var all = cards();
+    if (!all.length) { return; }
+    var cur = current();
+    if (cur && !cur.contains(document.activeElement)) { setCurrent(cur, true); return; }
+    var i = all.indexOf(cur);
+    var next = i === -1 ? 0 : Math.min(Math.max(i + delta, 0), all.length - 1);
+    setCurrent(all[next], true);
+  }
+
+  function errorText(res) {
+    var err = res.data && res.data.error;
+    if (!err) { return "Something went wrong (" + res.status + "); nothing changed."; }
+    var text = err.message;
+    if (err.fields) {
+      text += " " + Object.keys(err.fields).map(function (k) { return k + ": " + err.fields[k].message; }).join(" ");
+    }
+    return text;
+  }
+
+  function setBusy(card, busy) {
+    card.toggleAttribute("aria-busy", busy);
+    Array.prototype.forEach.call(card.querySelectorAll("form.act button"), function (b) { b.disabled = busy; });
+  }
+
+  function replaceCard(card, html, extraClass) {
+    var tpl = document.createElement("template");
+    tpl.innerHTML = html.trim();
+    var fresh = tpl.content.firstElementChild;
+    if (!fresh) { return null; }
+    if (extraClass) { fresh.classList.add(extraClass); }
+    var wasCurrent = card.classList.contains("current");
+    card.replaceWith(fresh);
+    if (wasCurrent) { setCurrent(fresh, true); }
+    return fresh;
+  }
+
+  function refresh(card) {
+    return m.get("/moderation/comments/" + encodeURIComponent(card.dataset.id) + "/card").then(function (res) {
+      if (res.ok && typeof res.data === "string") { replaceCard(card, res.data, "conflict"); }
+    });
+  }
+
+  function removeCard(card) {
+    var all = cards();
+    var i = all.indexOf(card);
+    var next = all[i + 1] || all[i - 1] || null;
+    var wasCurrent = card.classList.contains("current");
+    card.remove();
+    if (wasCurrent || !current()) { setCurrent(next, wasCurrent); }
+    updateSelected();
+  }
+
+  function act(card, actionName) {
+    if (!card || card.hasAttribute("aria-busy")) { return; }
+    var form = card.querySelector("form.act");
+    var button = form && form.querySelector('button[name="action"][value="' + actionName + '"]');
+    if (!button) {
+      m.announce("That action does not apply to this comment (" + card.dataset.state + ").", "info");
+      return;
+    }
+    var note = form.querySelector('input[name="note"]');
+    setBusy(card, true);
+    m.post(form.getAttribute("action"), { action: actionName, expected: card.dataset.state, note: note ? note.value : "" })
+      .then(function (res) {
+        if (res.ok) {
+          m.announce(res.data.message, "success");
+          if (onQueuePage) { removeCard(card); poll(); } else { replaceCard(card, res.data.card); }
+        } else if (res.status === 409) {
+          m.announce(errorText(res) + " The card shows its current state.", "conflict");
+          refresh(card);
+        } else {
+          setBusy(card, false);
+          m.announce(errorText(res), "error");
+        }
+      })
+      .catch(function () {
+        setBusy(card, false);
+        m.announce("The network failed; nothing changed. Try again.", "error");
+      });
+  }
+
+  /* Card forms: act over fetch instead of a page load; Enter in the note field does nothing. */
+  list.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.classList.contains("act")) { return; }
+    event.preventDefault();
+    var submitter = event.submitter;
+    if (!submitter || submitter.name !== "action" || document.activeElement === form.querySelector('input[name="note"]')) {
+      m.announce("Choose an action button (or its key) to act on this comment.", "info");
+      return;
+    }
+    act(form.closest("li.card"), submitter.value);
+  });
+
+  list.addEventListener("focusin", function (event) {
+    var card = event.target.closest && event.target.closest("li.card");
+    if (card) { setCurrent(card, false); }
+  });
+
+  /* Selection for bulk actions. */
+  var bulkForm = document.getElementById("bulk-form");
+  var selectAll = document.getElementById("select-all");
+  function selected() { return list.querySelectorAll("input.select:checked"); }
+  function updateSelected() {
+    var label = document.getElementById("selected-count");
+    if (label) { label.textContent = selected().length + " selected"; }
+  }
+  list.addEventListener("change", function (event) {
+    if (event.target.classList.contains("select")) { updateSelected(); }
+  });
+  if (selectAll) {
+    selectAll.addEventListener("change", function () {
+      Array.prototype.forEach.call(list.querySelectorAll("input.select"), function (box) { box.checked = selectAll.checked; });
+      updateSelected();
+    });
+  }
+  if (bulkForm) {
+    bulkForm.addEventListener("submit", function (event) {
+      var n = selected().length;
+      var title = event.submitter ? event.submitter.textContent.trim() : "this action";
+      if (!n) {
+        event.preventDefault();
+        m.announce("Select comments first (x, or the checkboxes).", "info");
+      } else if (!window.confirm(title + ": " + n + " selected comment" + (n === 1 ? "" : "s") + "?")) {
+        event.preventDefault();
+      }
+    });
+  }
+
+  /* Keyboard shortcuts. */
+  var help = document.getElementById("shortcuts");
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey) { return; }
+    var t = event.target;
+    var typing = t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
+    if (typing) {
+      if (event.key === "Escape") { t.blur(); var c = current(); if (c) { c.focus(); } }
+      return;
+    }
+    if (help && help.open) { return; }
+    var card = current();
+    var key = event.key;
+    if (key === "j") { move(1); }
+    else if (key === "k") { move(-1); }
+    else if (KEYS[key]) { if (card) { act(card, KEYS[key]); } else { m.announce("Move to a comment first (j).", "info"); } }
+    else if (key === "x") {
+      if (card) {
+        var box = card.querySelector("input.select");
+        if (box) { box.checked = !box.checked; updateSelected(); }
+      }
+    }
+    else if (key === "e") { if (card) { var note = card.querySelector('input[name="note"]'); if (note) { note.focus(); } } }
+    else if (key === "/") {
+      var filters = document.querySelector("details.filters");
+      if (filters) { filters.open = true; var first = filters.querySelector("select, input"); if (first) { first.focus(); } }
+    }
+    else if (key === "?") { if (help) { help.showModal(); } }
+    else { return; }
+    event.preventDefault();
+  });
+
+  /* Short polling: live counts, and new comments slotted into the list (first page only). */
+  function poll() {
+    if (!onQueuePage || document.visibilityState === "hidden") { return Promise.resolve(); }
+    return m.get(list.getAttribute("data-poll")).then(function (res) {
+      if (!res.ok || !res.data || !res.data.counts) { return; }
+      Object.keys(res.data.counts).forEach(function (q) {
+        Array.prototype.forEach.call(document.querySelectorAll('.count[data-queue="' + q + '"]'), function (el) {
+          el.textContent = res.data.counts[q];
+        });
+      });
+      var matching = document.getElementById("matching-count");
+      if (matching) { matching.textContent = res.data.total; }
+      if (list.getAttribute("data-page") !== "1") { return; }
+      var tpl = document.createElement("template");
+      tpl.innerHTML = res.data.html;
+      var added = 0;
+      var anchor = null;
+      Array.prototype.forEach.call(tpl.content.querySelectorAll("li.card"), function (fresh) {
+        var existing = document.getElementById(fresh.id);
+        if (existing) { anchor = existing; return; }
+        fresh.classList.add("new");
+        if (anchor) { anchor.after(fresh); } else { list.prepend(fresh); }
+        anchor = fresh;
+        added += 1;
+      });
+      if (added) {
+        var empty = document.getElementById("empty");
+        if (empty) { empty.remove(); }
+        if (!current()) { setCurrent(cards()[0], false); }
+        m.announce(added + " new comment" + (added === 1 ? "" : "s") + " arrived.", "info");
+      }
+    }).catch(function () { /* offline for a moment: the next poll catches up */ });
+  }
+
+  if (onQueuePage) {
+    window.setInterval(poll, Number(list.getAttribute("data-interval")) || POLL_MS);
+    document.addEventListener("visibilitychange", function () { if (document.visibilityState === "visible") { poll(); } });
+  }
+  setCurrent(cards()[0] || null, false);
+  updateSelected();
+  window.moderatoQueue = { poll: poll, act: act };
+})();

@@ -1,0 +1,84 @@
+"""The stats page: charts (server-side SVG) and the classifier-vs-moderator agreement table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template, request
+
+from service.clock import utcnow
+from service.extensions import db
+from service.moderation import access, bp, charts, stats
+from service.moderation.nav import add_nav_item
+
+COLORS = {
+    "published": "#1a7f37",
+    "held": "#d4a72c",
+    "pending": "#8c959f",
+    "spam": "#b42318",
+    "rejected": "#8250df",
+}
+
+add_nav_item("Stats", "moderation.stats_page", order=30)
+
+
+@bp.get("/stats")
+@access.login_required
+def stats_page() -> Any:
+    """Show submissions by outcome, hold/spam/toxicity rates, time to decision and agreement."""
+    range_key = request.args.get("range", "30d")
+    errors: dict[str, dict[str, str]] = {}
+    if range_key not in stats.RANGES:
+        errors["range"] = {"code": "invalid_choice", "message": "Choose 48h, 7d, 30d or 90d."}
+        range_key = "30d"
+    slug = (request.args.get("site") or "").strip()
+    with db().session() as dbs:
+        sites = access.visible_sites(dbs)
+        site = next((s for s in sites if s.slug == slug), None) if slug else None
+        if slug and site is None:
+            errors["site"] = {
+                "code": "unknown_site",
+                "message": "You moderate no site by that name.",
+            }
+        numbers = stats.compute(
+            dbs, access.site_scope(dbs), site.id if site else None, range_key, utcnow()
+        )
+    per = "hour" if stats.RANGES[range_key][1] == "hour" else "day"
+    figures = {
+        "outcomes": charts.stacked_bars(
+            f"Submissions per {per} by outcome",
+            numbers.labels,
+            [charts.Series(o.capitalize(), COLORS[o], numbers.outcomes[o]) for o in stats.OUTCOMES],
+        ),
+        "rates": charts.lines(
+            f"Hold, spam and toxicity rates per {per}",
+            numbers.labels,
+            [
+                charts.Series("Hold rate", COLORS["held"], numbers.hold_rate),
+                charts.Series("Spam rate", COLORS["spam"], numbers.spam_rate),
+                charts.Series("Toxicity rate", COLORS["rejected"], numbers.toxicity_rate),
+            ],
+            fmt=charts.percent,
+            top=1.0,
+        ),
+        "decision": charts.lines(
+            f"Median time to decision for held comments, per {per} held",
+            numbers.labels,
+            [charts.Series("Median time to decision", "#0b5cad", numbers.median_minutes)],
+            fmt=charts.minutes,
+            top=charts.minutes_top(max((v for v in numbers.median_minutes if v), default=0.0)),
+        ),
+    }
+    page = render_template(
+        "moderation/stats.html",
+        s=numbers,
+        figures=figures,
+        ranges=list(stats.RANGES),
+        range_key=range_key,
+        sites=sites,
+        site=site,
+        errors=errors,
+        pct=lambda v: "–" if v is None else charts.percent(v),
+        mins=lambda v: "–" if v is None else charts.minutes(v),
+    )
+    return page, 422 if errors else 200

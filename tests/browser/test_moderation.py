@@ -1,0 +1,258 @@
+"""The moderator dashboard in headless Chromium: log in, review, act by keyboard, bulk, XSS."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect
+from sqlalchemy import update
+
+from service.store import Database
+from service.store.tables import Comment, Site
+from tests.browser.conftest import LiveServer
+from tests.dashboard import PASSWORD, held, make_user, state_of
+from tests.factories import post
+from tests.helpers import wait_for
+
+pytestmark = pytest.mark.browser
+
+#: A text the shipped spam model scores between the publish and reject thresholds (held).
+HELD_TEXT = "Interesting read. Visit my blog for more on this topic: http://myblog.example"
+
+
+@pytest.fixture
+def problems(page: Page) -> Iterator[list[str]]:
+    """Collect script errors, console errors (CSP violations included) and dialogs on the page."""
+    found: list[str] = []
+
+    def on_console(msg: ConsoleMessage) -> None:
+        if msg.type == "error":
+            found.append(f"console: {msg.text}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: found.append(f"pageerror: {exc}"))
+    page.on("dialog", lambda d: (found.append(f"dialog: {d.message}"), d.dismiss()))
+    yield found
+
+
+def log_in(
+    page: Page, live_server: LiveServer, db: Database, email: str = "admin@example.org"
+) -> None:
+    """Create an admin and log in through the login form."""
+    make_user(db, email)
+    page.goto(f"{live_server.url}/moderation/")
+    expect(page).to_have_url(f"{live_server.url}/moderation/login?next=/moderation/")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("navigation", name="Queues")).to_be_visible()
+
+
+@pytest.mark.slow
+def test_log_in_review_highlighted_reasons_and_approve_by_keyboard(
+    app: Flask,
+    db: Database,
+    live_server: LiveServer,
+    page: Page,
+    problems: list[str],
+    start_worker: Callable[..., Any],
+    screenshots_dir: Path,
+) -> None:
+    """A moderator logs in, sees why a comment was held, approves it with 'a'; it is published."""
+    # Pre-moderation with no automatic rejection: the real worker holds the comment whatever the
+    # current models score it, with the spam model's real reasons attached.
+    with db.session() as session:
+        session.execute(
+            update(Site)
+            .where(Site.slug == "default")
+            .values(policy={"mode": "pre", "reject_above": {"spam": 1.0, "toxicity": 1.0}})
+        )
+    start_worker()
+    client = app.test_client()
+    comment_id = post(client, thread="browser-approve", name="Sam", text=HELD_TEXT).get_json()["id"]
+    wait_for(lambda: state_of(db, comment_id)[0] != "pending", timeout=30)
+    assert state_of(db, comment_id) == ("held", None)
+
+    log_in(page, live_server, db)
+    card = page.locator(f"#c-{comment_id}")
+    expect(card).to_be_visible()
+    expect(card.locator("mark.r", has_text="http://myblog.example")).to_have_count(1)
+    with db.session() as session:
+        decision = session.get(Comment, comment_id).decision  # type: ignore[union-attr]
+    assert decision is not None
+    placed = [r for r in decision["reasons"] if r["span"]]
+    assert placed, decision
+    for reason in placed:  # every reason the worker stored is highlighted, with its weight
+        a, b = reason["span"]
+        expected = f"{reason['model']}: {reason['kind']} “{reason['text']}” (weight {reason['weight']:.2f})"
+        expect(card.locator("mark.r", has_text=HELD_TEXT[a:b]).first).to_have_attribute(
+            "title", expected
+        )
+    expect(card.locator(".summary")).to_contain_text(decision["summary"][0])
+    expect(card.locator(".model")).to_contain_text("spam-")
+    expect(card).to_have_class("card state-held current")
+
+    page.keyboard.press("j")
+    expect(card).to_be_focused()
+    page.keyboard.press("a")
+    expect(card).to_have_count(0)
+    expect(page.locator("#live")).to_contain_text("Approve: done")
+    assert not problems, problems
+
+    thread = page.request.get(f"{live_server.url}/api/v1/comments?thread=browser-approve").json()
+    assert [item["id"] for item in thread["items"]] == [comment_id]
+
+
+def test_bulk_reject_a_filtered_spam_wave_of_50(
+    db: Database, live_server: LiveServer, page: Page, problems: list[str]
+) -> None:
+    """Filtering the held queue to a 50-comment spam wave and confirming marks just those spam."""
+    wave = [
+        held(
+            db,
+            text=f"Cheap watches, best price {n}! http://watches.example",
+            email=f"w{n}@wave.example",
+        )
+        for n in range(50)
+    ]
+    bystanders = [
+        held(db, text=f"A real reader's comment {n}", email=f"r{n}@example.org") for n in range(3)
+    ]
+    log_in(page, live_server, db)
+    expect(page.locator('.tabs .count[data-queue="held"]')).to_have_text("53")
+
+    page.get_by_text("Filter and sort").click()
+    page.get_by_label("Author e-mail or @domain").fill("@wave.example")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.locator("#matching-count")).to_have_text("50")
+    page.locator("#all-action").select_option("spam")
+    page.get_by_role("button", name="Review…").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Spam: 50 comments?")
+    page.get_by_role("button", name="Spam: 50 comments").click()
+    expect(page.locator(".flash-success")).to_contain_text("Spam: 50 of 50 comment(s) done.")
+    expect(page.locator("li.card")).to_have_count(0)
+    assert all(state_of(db, i) == ("rejected", "spam") for i in wave)
+    assert all(state_of(db, i) == ("held", None) for i in bystanders)
+    assert not problems, problems
+
+
+def test_hostile_comment_text_renders_as_text(
+    db: Database, live_server: LiveServer, page: Page, problems: list[str]
+) -> None:
+    """A comment '<img src=x onerror=alert(1)>' shows as text (highlighted or not), runs nothing."""
+    hostile = "<img src=x onerror=alert(1)>"
+    first = held(
+        db,
+        text=hostile,
+        reasons=[{"model": "spam", "kind": "token", "text": "img", "weight": 1, "span": [1, 4]}],
+    )
+    log_in(page, live_server, db)
+    card = page.locator(f"#c-{first}")
+    expect(card.locator(".text")).to_have_text(hostile)
+    expect(card.locator("img")).to_have_count(0)
+
+    second = held(
+        db,
+        text=(
+            "<img src=x onerror=\"document.title='pwned'\"><script>document.title='pwned'</script>"
+        ),
+    )
+    page.evaluate("window.moderatoQueue.poll()")
+    expect(page.locator(f"#c-{second}")).to_be_visible()
+    expect(page.locator("li.card img, li.card script")).to_have_count(0)
+    assert page.title() != "pwned"
+    assert not problems, problems
+
+
+def test_conflict_refreshes_the_card(
+    app: Flask, db: Database, live_server: LiveServer, page: Page, problems: list[str]
+) -> None:
+    """When another moderator acted first, the action reports a conflict; the card shows why."""
+    cid = held(db)
+    log_in(page, live_server, db)
+    card = page.locator(f"#c-{cid}")
+    expect(card).to_be_visible()
+    with db.session() as session:
+        from service.lifecycle import Change, transition
+        from service.status import Rejection, State
+
+        transition(
+            session,
+            cid,
+            Change(State.HELD, State.REJECTED, "user:99", "spam", rejection=Rejection.SPAM),
+        )
+    page.keyboard.press("a")
+    expect(page.locator("#live")).to_contain_text("Someone else acted on this comment")
+    expect(card).to_have_attribute("data-state", "rejected")
+    expect(card).to_have_class("card state-rejected conflict current")
+    assert state_of(db, cid) == ("rejected", "spam")
+    assert not [p for p in problems if "409" not in p], problems
+
+
+def test_keyboard_only_with_visible_focus(
+    db: Database, live_server: LiveServer, page: Page, problems: list[str]
+) -> None:
+    """'?' lists shortcuts; j/k move a visible focus; x selects; s marks spam; no mouse needed."""
+    ids = [held(db, text=f"Comment number {n} http://x{n}.example") for n in range(3)]
+    log_in(page, live_server, db)
+    page.keyboard.press("?")
+    expect(page.get_by_role("dialog", name="Keyboard shortcuts")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    focused = page.locator(f"#c-{ids[1]}")
+    expect(focused).to_be_focused()
+    outline = focused.evaluate(
+        "el => getComputedStyle(el).outlineStyle + ' ' + getComputedStyle(el).outlineWidth"
+    )
+    assert outline.startswith("solid") and not outline.endswith(" 0px"), outline
+    page.keyboard.press("k")
+    expect(page.locator(f"#c-{ids[2]}")).to_be_focused()
+    page.keyboard.press("x")
+    expect(page.locator("#selected-count")).to_have_text("1 selected")
+    page.keyboard.press("s")
+    expect(page.locator(f"#c-{ids[2]}")).to_have_count(0)
+    assert state_of(db, ids[2]) == ("rejected", "spam")
+    page.keyboard.press("Tab")
+    active = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert active == "solid", active
+    assert not problems, problems
+
+
+def test_queue_updates_on_its_own(
+    db: Database, live_server: LiveServer, page: Page, problems: list[str]
+) -> None:
+    """A comment held after the page loaded appears with the next poll, and the count follows."""
+    log_in(page, live_server, db)
+    expect(page.locator("#empty")).to_be_visible()
+    cid = held(db, text="Arrived later http://late.example")
+    page.evaluate("window.moderatoQueue.poll()")
+    expect(page.locator(f"#c-{cid}")).to_be_visible()
+    expect(page.locator('.tabs .count[data-queue="held"]')).to_have_text("1")
+    assert not problems, problems
+
+
+def test_works_without_javascript(browser: Browser, db: Database, live_server: LiveServer) -> None:
+    """With JavaScript off, the card's buttons and the bulk form still act, through plain forms."""
+    ids = [held(db, text=f"Plain form {n} http://p{n}.example") for n in range(3)]
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        log_in(page, live_server, db)
+        page.locator(f"#c-{ids[0]}").get_by_role("button", name="Approve").click()
+        expect(page.locator(".flash-success")).to_contain_text("Approve: done")
+        expect(page.locator(f"#c-{ids[0]}")).to_have_count(0)
+        page.locator(f"#c-{ids[1]} input.select").check()
+        page.locator(f"#c-{ids[2]} input.select").check()
+        page.locator("#bulk-form").get_by_role("button", name="Spam", exact=True).click()
+        expect(page.locator(".flash-success")).to_contain_text("Spam: 2 of 2 comment(s) done.")
+        assert state_of(db, ids[0]) == ("published", None)
+        assert state_of(db, ids[1]) == state_of(db, ids[2]) == ("rejected", "spam")
+    finally:
+        context.close()

@@ -1,0 +1,121 @@
+"""Bans from the dashboard, and the worker rejecting a banned author's next comment."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from service.store import Database
+from service.store.tables import AuditEntry, Ban
+from tests.dashboard import held, logged_in
+from tests.factories import post
+from tests.helpers import wait_for
+
+
+def bans(db: Database) -> list[tuple[int | None, str, str]]:
+    """Return every ban as (site id, kind, value)."""
+    with db.session() as session:
+        return [(b.site_id, b.kind, b.value) for b in session.scalars(select(Ban).order_by(Ban.id))]
+
+
+def ban(client: FlaskClient, token: str, **body: Any) -> Any:
+    """Post a ban as the card's form does, over fetch."""
+    return client.post("/moderation/bans", json=body, headers={"X-CSRF-Token": token})
+
+
+def test_ban_targets_from_a_card(client: FlaskClient, db: Database, admin_csrf: str) -> None:
+    """A card bans its author's e-mail, IP hash or domains, in the form the worker matches."""
+    cid = held(
+        db,
+        email="Spammer@Spam.Example",
+        url="https://www.shop.example/x",
+        ip_hash="abcdef0123456789",
+    )
+    for target in ("email", "ip", "email_domain", "url_domain"):
+        resp = ban(client, admin_csrf, comment_id=cid, target=target)
+        assert resp.status_code == 201, resp.get_json()
+    assert bans(db) == [
+        (1, "email", "spammer@spam.example"),
+        (1, "ip", "abcdef0123456789"),
+        (1, "domain", "spam.example"),
+        (1, "domain", "shop.example"),
+    ]
+    again = ban(client, admin_csrf, comment_id=cid, target="email")
+    assert again.status_code == 200 and again.get_json()["created"] is False
+    with db.session() as session:
+        entries = session.scalars(select(AuditEntry).where(AuditEntry.action == "ban")).all()
+        assert len(entries) == 4 and entries[0].comment_id == cid
+
+
+def test_ban_every_site_is_for_admins(client: FlaskClient, db: Database) -> None:
+    """A moderator may ban on their site but not on every site."""
+    cid = held(db)
+    token = logged_in(client, db, "mod@example.org", role="moderator", sites=["default"])
+    refused = ban(client, token, comment_id=cid, target="email", scope="all")
+    assert refused.status_code == 422
+    assert refused.get_json()["error"]["fields"]["scope"]["code"] == "admin_required"
+    assert ban(client, token, comment_id=cid, target="email").status_code == 201
+    assert bans(db) == [(1, "email", "ada@example.org")]
+
+
+def test_ban_by_hand_validates_every_field(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """A hand-typed ban reports a bad kind and site together; a good one is normalised."""
+    resp = ban(client, admin_csrf, kind="face", value="x", site="nowhere")
+    assert resp.status_code == 422
+    assert set(resp.get_json()["error"]["fields"]) == {"kind", "site"}
+    bad_value = ban(client, admin_csrf, kind="domain", value="not a domain", site="default")
+    assert bad_value.get_json()["error"]["fields"]["value"]["code"] == "invalid_domain"
+    ok = ban(client, admin_csrf, kind="domain", value="@WWW.Bad.Example", scope="all")
+    assert ok.status_code == 201
+    assert bans(db) == [(None, "domain", "bad.example")]
+
+
+def test_lifting_a_ban(client: FlaskClient, db: Database, admin_csrf: str) -> None:
+    """A ban can be lifted from the bans page; the audit log keeps both events."""
+    cid = held(db)
+    ban_id = ban(client, admin_csrf, comment_id=cid, target="email").get_json()["id"]
+    page = client.get("/moderation/bans", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "ada@example.org" in page
+    resp = client.post(f"/moderation/bans/{ban_id}/delete", headers={"X-CSRF-Token": admin_csrf})
+    assert resp.status_code == 303 and bans(db) == []
+    with db.session() as session:
+        actions = list(
+            session.scalars(
+                select(AuditEntry.action).where(AuditEntry.action.in_(["ban", "unban"]))
+            )
+        )
+    assert actions == ["ban", "unban"]
+
+
+@pytest.mark.slow
+def test_banned_authors_next_comment_is_rejected_by_the_worker(
+    client: FlaskClient, db: Database, admin_csrf: str, start_worker: Callable[..., Any]
+) -> None:
+    """After a ban from a card, the author's next comments (e-mail or IP) end rejected/banned."""
+    start_worker()
+    first = post(client, thread="bans", email="troll@example.org").get_json()["id"]
+
+    def status(comment_id: str) -> str:
+        body = client.get(f"/api/v1/comments/{comment_id}").get_json()
+        return f"{body['status']}/{body.get('rejection')}"
+
+    wait_for(lambda: status(first) != "pending/None", timeout=30)
+    assert ban(client, admin_csrf, comment_id=first, target="email").status_code == 201
+    second = post(client, thread="bans", email="troll@example.org")
+    assert second.status_code == 202
+    assert (
+        wait_for(lambda: (s := status(second.get_json()["id"])) != "pending/None" and s, timeout=30)
+        == "rejected/banned"
+    )
+    assert ban(client, admin_csrf, comment_id=first, target="ip").status_code == 201
+    third = post(client, thread="bans", email="new-identity@example.org").get_json()["id"]
+    assert (
+        wait_for(lambda: (s := status(third)) != "pending/None" and s, timeout=30)
+        == "rejected/banned"
+    )

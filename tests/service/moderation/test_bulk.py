@@ -1,0 +1,166 @@
+"""Bulk actions: on a selection, and on every comment matching a filter, conflicts counted."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from service.clock import rfc3339, utcnow
+from service.store import Database
+from tests.dashboard import held, labels_of, logged_in, state_of
+
+HTML = {"Accept": "text/html"}
+
+
+def test_bulk_on_a_selection_counts_conflicts(
+    app: Flask, client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """A selection is acted on one by one; a comment changed meanwhile is counted, not acted on."""
+    ids = [held(db, text=f"Spam wave {n} http://wave.example") for n in range(4)]
+    other = app.test_client()
+    token = logged_in(other, db, "two@example.org")
+    other.post(
+        f"/moderation/comments/{ids[0]}/act",
+        json={"action": "approve", "expected": "held"},
+        headers={"X-CSRF-Token": token},
+    )
+    resp = client.post(
+        "/moderation/bulk",
+        json={"action": "spam", "items": [{"id": i, "state": "held"} for i in ids], "note": "wave"},
+        headers={"X-CSRF-Token": admin_csrf},
+    )
+    assert resp.status_code == 200
+    body = resp.get_json()
+    assert (body["total"], body["done"], body["conflicts"]) == (4, 3, 1)
+    assert state_of(db, ids[0]) == ("published", None)
+    assert all(state_of(db, i) == ("rejected", "spam") for i in ids[1:])
+    assert labels_of(db, ids[1]) == ["spam"]
+
+
+def test_bulk_selection_by_plain_form(client: FlaskClient, db: Database, admin_csrf: str) -> None:
+    """Without JavaScript, checked boxes post ``id:state`` items and a flash reports counts."""
+    ids = [held(db, text=f"Spam {n} http://w.example") for n in range(2)]
+    resp = client.post(
+        "/moderation/bulk",
+        data={
+            "csrf_token": admin_csrf,
+            "action": "toxic",
+            "item": [f"{i}:held" for i in ids],
+            "next": "/moderation/queue/held",
+        },
+    )
+    assert resp.status_code == 303
+    page = client.get("/moderation/queue/rejected", headers=HTML).get_data(as_text=True)
+    assert "Reject: toxic: 2 of 2 comment(s) done." in page
+    assert all(state_of(db, i) == ("rejected", "toxic") for i in ids)
+
+
+def test_bulk_selection_reports_every_bad_field(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """A bulk post without a valid action or items is refused with both fields named."""
+    resp = client.post(
+        "/moderation/bulk",
+        json={"action": "explode", "items": []},
+        headers={"X-CSRF-Token": admin_csrf},
+    )
+    assert resp.status_code == 422
+    assert set(resp.get_json()["error"]["fields"]) == {"action", "items"}
+
+
+def test_bulk_skips_comments_outside_the_users_sites(client: FlaskClient, db: Database) -> None:
+    """A moderator's bulk action never touches another site's comments (counted as not found)."""
+    from service import sites as site_ops
+
+    with db.session() as session:
+        site_ops.create(session, "Other", ["https://o.example"], slug="other")
+    theirs = held(db, site="other")
+    mine = held(db)
+    token = logged_in(client, db, "mod@example.org", role="moderator", sites=["default"])
+    resp = client.post(
+        "/moderation/bulk",
+        json={
+            "action": "spam",
+            "items": [{"id": theirs, "state": "held"}, {"id": mine, "state": "held"}],
+        },
+        headers={"X-CSRF-Token": token},
+    )
+    assert resp.get_json()["done"] == 1 and resp.get_json()["not_found"] == 1
+    assert state_of(db, theirs) == ("held", None)
+
+
+def _confirm_form(html: str) -> dict[str, str]:
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', html))
+    return fields
+
+
+def test_filter_wide_bulk_acts_on_every_matching_comment(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """Review shows the matching count; confirming acts on all of them (all pages), no others."""
+    wave = [
+        held(db, text=f"Cheap pills {n} http://pills.example", email=f"bot{n}@spam.example")
+        for n in range(30)
+    ]
+    innocent = held(db, text="A genuine reader http://blog.example", email="reader@example.org")
+    review = client.get("/moderation/queue/held/bulk?email=@spam.example&action=spam", headers=HTML)
+    assert review.status_code == 200
+    html = review.get_data(as_text=True)
+    assert "Spam: 30 comments?" in html
+    form = _confirm_form(html)
+    assert form["count"] == "30" and form["action"] == "spam"
+    resp = client.post("/moderation/queue/held/bulk?email=@spam.example", data=form)
+    assert resp.status_code == 303
+    assert resp.headers["Location"] == "/moderation/queue/held?email=@spam.example"
+    assert all(state_of(db, i) == ("rejected", "spam") for i in wave)
+    assert state_of(db, innocent) == ("held", None)
+    page = client.get(resp.headers["Location"], headers=HTML).get_data(as_text=True)
+    assert "Spam: 30 of 30 comment(s) done." in page
+
+
+def test_filter_wide_bulk_asks_again_when_more_comments_match(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """If more comments match than confirmed, nothing happens and the new count is shown."""
+    first = held(db, text="Wave http://w.example", email="a@spam.example")
+    html = client.get("/moderation/queue/held/bulk?email=@spam.example&action=spam", headers=HTML)
+    form = _confirm_form(html.get_data(as_text=True))
+    late = held(db, text="Wave http://w.example", email="b@spam.example")
+    with db.session() as session:
+        from service.store.tables import Comment
+
+        row = session.get(Comment, late)
+        assert row is not None
+        row.created_at = utcnow() - timedelta(hours=1)
+    resp = client.post("/moderation/queue/held/bulk?email=@spam.example", data=form)
+    assert resp.status_code == 409
+    assert "now matches 2 comments (you confirmed 1)" in resp.get_data(as_text=True)
+    assert state_of(db, first) == ("held", None)
+
+
+def test_filter_wide_bulk_leaves_later_arrivals_alone(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """Comments that arrive after the moderator confirmed are not part of the bulk action."""
+    old = held(db, text="Wave http://w.example", email="a@spam.example")
+    as_of = rfc3339(utcnow())
+    new = held(db, text="Wave http://w.example", email="b@spam.example")
+    resp = client.post(
+        "/moderation/queue/held/bulk?email=@spam.example",
+        data={"csrf_token": admin_csrf, "action": "spam", "as_of": as_of, "count": "1"},
+    )
+    assert resp.status_code == 303
+    assert state_of(db, old) == ("rejected", "spam")
+    assert state_of(db, new) == ("held", None)
+
+
+def test_filter_wide_bulk_refuses_an_action_that_does_not_apply(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """'Not spam' cannot be applied to the published queue: 422 with the action named."""
+    resp = client.get("/moderation/queue/published/bulk?action=ham")
+    assert resp.status_code == 422
+    assert resp.get_json()["error"]["fields"]["action"]["code"] == "action_not_allowed"

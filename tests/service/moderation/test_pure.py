@@ -1,0 +1,134 @@
+"""The dashboard's pure parts: filter parsing, highlighting, action table, charts."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from service.moderation import actions, charts, filters
+from service.moderation.highlight import Run, runs
+from service.status import Label, Rejection, State
+
+
+def test_filter_parses_every_field() -> None:
+    """A full query string becomes a filter that writes itself back unchanged."""
+    args = {
+        "site": "default",
+        "thread": "t-1",
+        "spam_min": "0.5",
+        "spam_max": "0.9",
+        "tox_min": "0",
+        "tox_max": "1",
+        "reason": "classifier_error",
+        "email": "@Spam.Example",
+        "ip": "abcdef0123456789",
+        "date_from": "2026-01-01",
+        "date_to": "2026-01-31",
+        "sort": "score",
+        "page": "2",
+    }
+    f, errors = filters.parse("held", args)
+    assert errors == {}
+    assert f.email == "@spam.example" and f.date_to == date(2026, 1, 31) and f.page == 2
+    assert filters.parse("held", f.args())[0] == f
+
+
+def test_filter_reports_every_bad_field_at_once() -> None:
+    """Every malformed field is reported in one go, each with a stable code."""
+    args = {
+        "spam_min": "lots",
+        "tox_min": "0.9",
+        "tox_max": "0.1",
+        "reason": "vibes",
+        "email": "nobody",
+        "ip": "1.2.3.4",
+        "date_from": "yesterday",
+        "sort": "random",
+        "page": "0",
+    }
+    f, errors = filters.parse("nope", args)
+    assert {k: v["code"] for k, v in errors.items()} == {
+        "queue": "invalid_choice",
+        "spam_min": "invalid_score",
+        "tox_max": "invalid_range",
+        "reason": "invalid_choice",
+        "email": "invalid_email",
+        "ip": "invalid_ip_hash",
+        "date_from": "invalid_date",
+        "sort": "invalid_choice",
+        "page": "invalid_page",
+    }
+    assert f.tox_min == 0.9 and f.tox_max is None
+
+
+def test_highlight_splits_overlapping_spans() -> None:
+    """Overlapping spans become runs carrying every reason covering them; bad spans are ignored."""
+    text = "free money now"
+    reasons = [
+        {"span": [0, 10]},
+        {"span": [5, 14]},
+        {"span": [3, 99]},
+        {"span": None},
+        {"span": [True, 2]},
+    ]
+    assert runs(text, reasons) == [
+        Run("free ", (0,)),
+        Run("money", (0, 1)),
+        Run(" now", (1,)),
+    ]
+    assert runs("plain", []) == [Run("plain")]
+    assert "".join(r.text for r in runs(text, reasons)) == text
+
+
+def test_highlight_counts_characters_not_bytes() -> None:
+    """Spans index characters of the original text, so non-ASCII text highlights the right word."""
+    text = "Très bien, achetez ici"
+    out = runs(text, [{"span": [11, 18]}])
+    assert [r.text for r in out if r.marked] == ["achetez"]
+
+
+@pytest.mark.parametrize(
+    ("name", "new", "rejection", "label"),
+    [
+        ("approve", State.PUBLISHED, None, Label.OK),
+        ("ham", State.PUBLISHED, None, Label.HAM),
+        ("spam", State.REJECTED, Rejection.SPAM, Label.SPAM),
+        ("toxic", State.REJECTED, Rejection.TOXIC, Label.TOXIC),
+        ("offtopic", State.REJECTED, Rejection.MODERATOR, Label.HAM),
+    ],
+)
+def test_action_table(name: str, new: State, rejection: Rejection | None, label: Label) -> None:
+    """Each action's move, rejection reason and label are the documented ones."""
+    action, expected = actions.parse(name, "held")
+    change = actions.change(action, expected, "user:1", "n")
+    assert (change.new, change.rejection, change.label, change.note) == (new, rejection, label, "n")
+
+
+def test_cards_offer_only_moves_the_lifecycle_allows() -> None:
+    """Published cards offer take-downs, spam cards not-spam, other rejections approve."""
+    names = lambda state, rej=None: [a.name for a, _ in actions.available(state, rej)]  # noqa: E731
+    assert names("held") == ["approve", "ham", "spam", "toxic", "offtopic"]
+    assert names("published") == ["spam", "toxic", "offtopic"]
+    assert names("rejected", "spam") == ["ham"]
+    assert names("rejected", "toxic") == ["approve"]
+    titles = [t for _, t in actions.available("published", None)]
+    assert titles == ["Take down: spam", "Take down: toxic", "Take down: off-topic"]
+
+
+def test_charts_are_svg_with_escaped_labels() -> None:
+    """Charts are self-contained SVG; labels and series names are escaped; values get tooltips."""
+    svg = charts.stacked_bars(
+        "Per <day>", ["a<b", "c"], [charts.Series("Spam & co", "#f00", [1, 2])]
+    )
+    assert svg.startswith("<svg") and "a<b" not in svg and "<day>" not in svg
+    assert "a&lt;b" in svg and "Spam &amp; co" in svg and "Per &lt;day&gt;" in svg
+    assert svg.count("<rect") == 3  # two bars + one legend swatch
+    line = charts.lines(
+        "Rates",
+        ["x", "y", "z"],
+        [charts.Series("r", "#00f", [0.5, None, 1.0])],
+        fmt=charts.percent,
+        top=1.0,
+    )
+    assert "50%" in line and "<polyline" not in line  # a gap breaks the line into single points

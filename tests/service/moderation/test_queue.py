@@ -1,0 +1,165 @@
+"""The queues: live counts, filters, sorting, and the polling endpoint."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from flask.testing import FlaskClient
+
+from service.clock import utcnow
+from service.status import State
+from service.store import Database
+from service.store.tables import Comment
+from tests.dashboard import held
+
+HTML = {"Accept": "text/html"}
+
+
+def card_ids(html: str) -> list[str]:
+    """Return the ids of the cards on a page, in order."""
+    return re.findall(r'<li class="card[^"]*" id="c-([^"]+)"', html)
+
+
+def page(client: FlaskClient, path: str) -> str:
+    """Return a dashboard page's HTML (asserting it answered 200)."""
+    resp = client.get(path, headers=HTML)
+    assert resp.status_code == 200, resp.get_data(as_text=True)[:500]
+    return resp.get_data(as_text=True)
+
+
+def test_queues_partition_comments_with_live_counts(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """Each queue lists its own comments; the tabs count them (Spam apart from Rejected)."""
+    ids = {
+        "held": held(db),
+        "pending": held(db, state=State.PENDING),
+        "published": held(db, state=State.PUBLISHED),
+        "rejected": held(db, state=State.REJECTED, rejection="toxic"),
+        "spam": held(db, state=State.REJECTED, rejection="spam"),
+    }
+    for queue, cid in ids.items():
+        html = page(client, f"/moderation/queue/{queue}")
+        assert card_ids(html) == [cid], queue
+        for name in ids:
+            assert f'<span class="count" data-queue="{name}">1</span>' in html
+    assert client.get("/moderation/queue/nonsense").status_code == 404
+
+
+def test_filters_narrow_the_queue(client: FlaskClient, db: Database, admin_csrf: str) -> None:
+    """Thread, score, e-mail, @domain, IP hash, reason and date filters each narrow the list."""
+    a = held(db, thread="t-a", spam=0.6, email="ann@example.org", ip_hash="aaaa1111bbbb2222")
+    b = held(db, thread="t-b", spam=0.9, toxicity=0.7, email="bob@spam.example")
+    c = held(db, thread="t-b", spam=None, toxicity=None, text="unscored")
+    with db.session() as session:
+        row = session.get(Comment, c)
+        assert row is not None
+        row.created_at = utcnow() - timedelta(days=3)
+    day = (utcnow() - timedelta(days=3)).date().isoformat()
+    cases = {
+        "thread=t-b": {b, c},
+        "spam_min=0.8": {b},
+        "spam_max=0.7": {a},
+        "tox_min=0.5": {b},
+        "email=ann@example.org": {a},
+        "email=@spam.example": {b},
+        "ip=aaaa1111bbbb2222": {a},
+        "reason=classifier_error": {c},
+        f"date_from={day}&date_to={day}": {c},
+        "site=default&thread=t-a": {a},
+    }
+    for query, expected in cases.items():
+        html = page(client, f"/moderation/queue/held?{query}")
+        assert set(card_ids(html)) == expected, query
+
+
+def test_bad_filters_are_reported_and_ignored(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """A bad filter answers 422 naming each bad field, and lists what the good fields select."""
+    cid = held(db, thread="t")
+    resp = client.get("/moderation/queue/held?spam_min=2&date_to=never&thread=t", headers=HTML)
+    assert resp.status_code == 422
+    html = resp.get_data(as_text=True)
+    assert "spam_min" in html and "date_to" in html and card_ids(html) == [cid]
+
+
+def test_sort_orders(client: FlaskClient, db: Database, admin_csrf: str) -> None:
+    """Newest first by default; oldest first; highest score (spam or toxicity) first."""
+    low = held(db, spam=0.55, toxicity=0.1)
+    high_tox = held(db, spam=0.2, toxicity=0.9)
+    mid = held(db, spam=0.8, toxicity=0.1)
+    assert card_ids(page(client, "/moderation/queue/held")) == [mid, high_tox, low]
+    assert card_ids(page(client, "/moderation/queue/held?sort=oldest")) == [low, high_tox, mid]
+    assert card_ids(page(client, "/moderation/queue/held?sort=score")) == [high_tox, mid, low]
+
+
+def test_queue_pages(app: object, client: FlaskClient, db: Database, admin_csrf: str) -> None:
+    """A long queue is split into pages with a link to the next one."""
+    ids = [held(db, text=f"Comment {n}") for n in range(27)]
+    first = page(client, "/moderation/queue/held")
+    assert len(card_ids(first)) == 25 and "page=2" in first
+    second = page(client, "/moderation/queue/held?page=2")
+    assert set(card_ids(second)) == set(ids[:2])
+
+
+def test_poll_returns_counts_and_new_cards(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """The polling endpoint returns the live counts and the first page's cards, filter applied."""
+    first = held(db, thread="wave")
+    body = client.get("/moderation/queue/held/poll?thread=wave").get_json()
+    assert body["counts"]["held"] == 1 and body["ids"] == [first]
+    second = held(db, thread="wave")
+    held(db, thread="elsewhere")
+    body = client.get("/moderation/queue/held/poll?thread=wave").get_json()
+    assert body["ids"] == [second, first] and body["total"] == 2
+    assert f'id="c-{second}"' in body["html"]
+
+
+def test_card_shows_reasons_summary_scores_and_model(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """A card shows why the comment was held, its scores, signals and model version."""
+    held(
+        db,
+        text="Great deals at casino-bonus.example",
+        summary=["spam score 0.91 is at or above the publish threshold 0.50"],
+        reasons=[
+            {
+                "model": "spam",
+                "kind": "link",
+                "text": "casino-bonus.example",
+                "weight": 4.4,
+                "span": [15, 35],
+            },
+            {
+                "model": "spam",
+                "kind": "author",
+                "text": "name looks commercial",
+                "weight": 1.1,
+                "span": None,
+            },
+        ],
+        spam=0.91,
+    )
+    html = page(client, "/moderation/queue/held")
+    assert (
+        '<mark class="r r-spam" title="spam: link “casino-bonus.example” (weight 4.40)">'
+        "casino-bonus.example</mark>" in html
+    )
+    assert "Why held:" in html and "spam score 0.91 is at or above" in html
+    assert "name looks commercial" in html and "model spam-test+tox-test" in html
+    assert "<strong>0.91</strong>" in html
+
+
+def test_classifier_error_card_says_so(client: FlaskClient, db: Database, admin_csrf: str) -> None:
+    """A comment held because scoring failed says so, and shows no scores."""
+    cid = held(db, spam=None, toxicity=None, reasons=[], summary=["classifier_error: boom"])
+    with db.session() as session:
+        row = session.get(Comment, cid)
+        assert row is not None
+        row.decision = {**(row.decision or {}), "error": "classifier_error"}
+    html = page(client, "/moderation/queue/held")
+    assert "Classifier error:" in html and "not scored" in html
