@@ -6,7 +6,7 @@ PIP    := $(PY) -m pip --disable-pip-version-check
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-fast screenshots lint typecheck train evaluate bench clean
+.PHONY: help install run test test-fast chromium screenshots lint typecheck train evaluate bench clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -22,8 +22,14 @@ install: $(VENV)/.installed ## Create the virtual environment and install modera
 run: $(VENV)/.installed ## Run everything on http://127.0.0.1:8000 (Ctrl-C stops it all)
 	$(VENV)/bin/moderato run
 
-test: $(VENV)/.installed ## Run the whole test suite (real Redis, SQLite, Chromium)
+test: $(VENV)/.installed chromium ## Run the whole test suite (real Redis, SQLite, Chromium)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+chromium: ## Install Debian's chromium for the browser tests, if it is missing
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium package for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
 
 test-fast: $(VENV)/.installed ## Run the tests that need no worker process or browser
 	$(PY) -m pytest -m "not slow and not browser" $(PYTEST_ARGS)
