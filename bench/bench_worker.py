@@ -17,7 +17,9 @@ from rq import Queue, SimpleWorker, Worker
 from bench._common import instance, median
 
 
-def run_round(worker_class: type[Worker] | type[SimpleWorker], n: int) -> float:
+def run_round(
+    worker_class: type[Worker] | type[SimpleWorker], n: int, synchronous: str = "FULL"
+) -> float:
     """Store and queue ``n`` comments, drain the queue with ``worker_class``; return comments/s."""
     from service import create_app
     from service.comments import IntakeMeta, store_new
@@ -25,7 +27,7 @@ def run_round(worker_class: type[Worker] | type[SimpleWorker], n: int) -> float:
     from service.validation import CommentInput
     from worker import runtime
 
-    app = create_app()
+    app = create_app({"SQLITE_SYNCHRONOUS": synchronous})
     rt = runtime.get()
     rt.app, rt.db, rt.queue = app, app.extensions["moderato.db"], app.extensions["moderato.queue"]
     ids = []
@@ -56,7 +58,8 @@ def main() -> None:
     logging.disable(logging.INFO)
     results: dict[str, list[float]] = {
         "Worker (forking, RQ default)": [],
-        "SimpleWorker (ours)": [],
+        "SimpleWorker, SQLite FULL": [],
+        "SimpleWorker, SQLite NORMAL": [],
     }
     with instance():
         from worker import runtime
@@ -64,7 +67,10 @@ def main() -> None:
         runtime.init()  # load the models once, before any fork
         for _ in range(args.rounds):
             results["Worker (forking, RQ default)"].append(run_round(Worker, args.comments))
-            results["SimpleWorker (ours)"].append(run_round(SimpleWorker, args.comments))
+            results["SimpleWorker, SQLite FULL"].append(run_round(SimpleWorker, args.comments))
+            results["SimpleWorker, SQLite NORMAL"].append(
+                run_round(SimpleWorker, args.comments, "NORMAL")
+            )
     base = median(results["Worker (forking, RQ default)"])
     print(
         f"classify throughput, {args.comments} comments x {args.rounds} rounds (median comments/s)"

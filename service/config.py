@@ -18,7 +18,12 @@ DEFAULTS: dict[str, Any] = {
     "TRUSTED_PROXIES": 0,
     "MAX_CONTENT_LENGTH": 64 * 1024,
     "CHECK_EMAIL_DELIVERABILITY": False,
+    # SQLite durability: the web process fsyncs every accepted comment (FULL); the worker's
+    # decisions may use NORMAL, since a decision lost to a power cut reverts the comment to
+    # pending and the sweep decides it again (docs/reliability.md).
     "SQLITE_SYNCHRONOUS": "FULL",
+    "WORKER_SQLITE_SYNCHRONOUS": "NORMAL",
+    "PROCESS_ROLE": "web",
     # Worker: retries of a failing classification, then a hard cap across crashes.
     "CLASSIFY_RETRY_INTERVALS": [2, 10, 30],
     "CLASSIFY_MAX_ATTEMPTS": 5,

@@ -12,9 +12,10 @@ from service.store import Database
 def init_app(app: Flask) -> None:
     """Create the database and queue connections for ``app``."""
     cfg = app.config
-    app.extensions["moderato.db"] = Database(
-        cfg["DATABASE_URL"], sqlite_synchronous=cfg["SQLITE_SYNCHRONOUS"]
-    )
+    synchronous = cfg[
+        "WORKER_SQLITE_SYNCHRONOUS" if cfg["PROCESS_ROLE"] == "worker" else "SQLITE_SYNCHRONOUS"
+    ]
+    app.extensions["moderato.db"] = Database(cfg["DATABASE_URL"], sqlite_synchronous=synchronous)
     conn = connect(cfg["REDIS_URL"], cfg["REDIS_SOCKET_TIMEOUT"])
     app.extensions["moderato.redis"] = conn
     app.extensions["moderato.queue"] = RQJobQueue(

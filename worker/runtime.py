@@ -40,7 +40,7 @@ def init(app: Flask | None = None) -> Runtime:
         if _runtime is None:
             from models.scoring import load_scorer
 
-            app = app or create_app()
+            app = app or create_app({"PROCESS_ROLE": "worker"})
             scorer = load_scorer(app.config["MODEL_DIR"])
             log.info("models loaded: %s", scorer.model_version)
             _runtime = Runtime(

@@ -35,3 +35,15 @@ def test_readyz_names_redis_when_it_is_down(settings: dict[str, Any]) -> None:
     assert body["error"]["code"] == "service_unavailable"
     assert "redis" in body["error"]["message"]
     assert rv.headers["Retry-After"]
+
+
+def test_web_fsyncs_every_commit_and_the_worker_role_uses_normal(settings: dict[str, Any]) -> None:
+    """The web process opens SQLite with synchronous=FULL, a worker-role app with NORMAL."""
+    web = create_app({**settings, "SQLITE_SYNCHRONOUS": "FULL"})
+    worker = create_app({**settings, "SQLITE_SYNCHRONOUS": "FULL", "PROCESS_ROLE": "worker"})
+    levels = []
+    for app in (web, worker):
+        with app.extensions["moderato.db"].engine.connect() as conn:
+            levels.append(conn.exec_driver_sql("PRAGMA synchronous").scalar())
+        app.extensions["moderato.db"].dispose()
+    assert levels == [2, 1]  # FULL, NORMAL
