@@ -10,10 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from models import data, registry
-from models.pipeline import SEED, build_pipeline
+from models.pipeline import SEED, build_pipeline, export
+from models.scoring import PROBES
 from models.signals import LIST_FILES, read_lists
 
-CODE_FILES = ("data.py", "text.py", "signals.py", "features.py", "pipeline.py", "train.py")
+CODE_FILES = (
+    "data.py", "text.py", "signals.py", "featurize.py", "features.py", "pipeline.py", "train.py",
+)  # fmt: skip
 
 
 # Rows from sources far from web comments count less (see MODEL_CARD.md).
@@ -148,10 +151,11 @@ def train(
                 "skops": skops.__version__,
             },
             "shipped_threshold": shipped_threshold(task, model),
+            "probe_scores": [round(float(p), 6) for p in model.predict_proba(PROBES)[:, 1]],
             "suggested_thresholds": {"publish_below": 0.5, "reject_above": 0.95},
             "metrics": {},
         }
-        path, _ = registry.save(task, model, receipt, out_dir)
+        path, _ = registry.save(task, export(task, model), receipt, out_dir)
         echo(f"  wrote {path} ({path.stat().st_size / 1e6:.2f} MB), version {receipt['version']}")
         written[task] = path
     return written
