@@ -389,3 +389,19 @@ def link_ham_split() -> tuple[Corpus, Corpus]:
         corpus.subset(sorted(train_idx), "link-ham-train"),
         corpus.subset(sorted(test_idx), "link-ham-test"),
     )
+
+
+def stormfront() -> Corpus:
+    """Load Stormfront forum sentences: hate = 1, noHate = 0 (relation/idk dropped)."""
+    folder = data_dir() / "stormfront-hate-speech"
+    meta = folder / "annotations_metadata.csv"
+    corpus = Corpus("stormfront-hate-speech", files=[meta])
+    for row in _read_csv(meta):
+        if row["label"] not in ("hate", "noHate"):
+            continue
+        path = folder / "all_files" / f"{row['file_id']}.txt"
+        corpus.texts.append(path.read_text(encoding="utf-8"))
+        corpus.labels.append(int(row["label"] == "hate"))
+        corpus.groups.append(row["file_id"].split("_")[0])
+    corpus.files.append(folder / "all_files")
+    return corpus

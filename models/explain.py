@@ -20,19 +20,33 @@ MAX_REASONS = 3
 MIN_WEIGHT = 0.2
 CANDIDATES = 6  # strongest tokens per comment considered before merging
 LINK_FEATURES = {"has_link", "shortener", "listed_domain"}
-PATTERN_LABELS = {"caps": "capitals", "emoji": "emoji", "repetition": "repeated words"}
+PATTERN_LABELS = {
+    "caps": "capitals",
+    "emoji": "emoji",
+    "repetition": "repeated words",
+    "link_share": "mostly a link",
+    "link_few_words": "a link with few words",
+    "long": "long text",
+    "digits": "many digits",
+    "threat": "threatening phrase",
+}
 _LINK_COLS = np.array([name in LINK_FEATURES for name in NAMES])
 
 
 def reasons(
-    task: str, batch: Batch, rows: np.ndarray, model: LinearModel
+    task: str, batch: Batch, rows: np.ndarray, model: LinearModel, extra: Any = None
 ) -> dict[int, list[dict[str, Any]]]:
-    """Return the top reasons of ``task`` for each document in ``rows``."""
+    """Return the top reasons of ``task`` for each document in ``rows``.
+
+    ``extra`` adds per-token log-odds from another input (the profanity port).
+    """
     if len(rows) == 0:
         return {}
     occ, contrib = model.contributions(batch, rows)
     inside, tok = token_of(batch, occ)
     tok_weight = np.bincount(tok[inside], contrib[inside], minlength=len(batch.tok_start))
+    if extra is not None:
+        tok_weight = tok_weight + extra
     pick = np.flatnonzero(tok_weight >= MIN_WEIGHT / 2)
     pick = pick[np.lexsort((-tok_weight[pick], batch.tok_doc[pick]))]
     docs = batch.tok_doc[pick]

@@ -19,6 +19,7 @@ import numpy as np
 
 from models.signals import NAMES, Hit, SignalLists, analyze_signals
 from models.text import SEP, Normalized, normalize_batch
+from models.threats import TRIGGERS
 
 _P = np.uint64(0x100000001B3)
 _P_INV = np.uint64(pow(0x100000001B3, -1, 2**64))
@@ -107,7 +108,8 @@ def analyze(
     block = (keys >> DOC_SHIFT) * 2 + (cols >= 2 ** (n_bits - 2))
     norms = np.sqrt(np.bincount(block, tf**2, minlength=2 * len(items)))
     values = tf / np.maximum(norms[block], 1e-12)
-    dense, hits = analyze_signals(norm, lists, tok_doc, tok_hash)
+    threat_docs = np.unique(tok_doc[np.isin(tok_hash, _trigger_hashes())])
+    dense, hits = analyze_signals(norm, lists, tok_doc, tok_hash, threat_docs)
     return Batch(
         norm, n_bits, keys, counts, values, occ_key, occ_group, occ_start, tok_start, tok_end,
         tok_doc, char_tok, dense, hits,
@@ -165,9 +167,7 @@ def _ngrams(
     edge = np.diff(np.concatenate(([0], word.astype(np.int8), [0])))
     w_start, w_end = np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)
     char_tok = np.where(word, np.cumsum(edge[:-1] == 1) - 1, -1)
-    powers, inverses = _powers(n + 1)
-    prefix = np.concatenate(([np.uint64(0)], np.cumsum(c * inverses[:n], dtype=np.uint64)))
-    w_hash = (prefix[w_end] - prefix[w_start]) * powers[w_end - 1] * _MIX
+    w_hash = span_hashes(codes, w_start, w_end)
     word_shift = np.uint64(64 - n_bits + 2)
     if word_ngrams[0] <= 1:
         starts.append(w_start)
@@ -181,6 +181,26 @@ def _ngrams(
     occ_start = np.concatenate(starts) if starts else np.zeros(0, np.int64)
     occ_col = np.concatenate(cols) if cols else np.zeros(0, np.int64)
     return occ_start, occ_col, (w_start, w_end, w_hash, char_tok)
+
+
+def span_hashes(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Return the 64-bit hash of each ``codes[start:end]`` (same text, same hash)."""
+    n = len(codes)
+    powers, inverses = _powers(n + 1)
+    c = codes.astype(np.uint64)
+    prefix = np.concatenate(([np.uint64(0)], np.cumsum(c * inverses[:n], dtype=np.uint64)))
+    return (prefix[ends] - prefix[starts]) * powers[np.maximum(ends - 1, 0)] * _MIX
+
+
+_TRIGGER_HASHES: list[np.ndarray] = []
+
+
+def _trigger_hashes() -> np.ndarray:
+    """Return the word hashes of the threat trigger words (cached)."""
+    if not _TRIGGER_HASHES:
+        norm = normalize_batch(list(TRIGGERS))
+        _TRIGGER_HASHES.append(np.unique(_ngrams(norm, 20, (2, 2), (1, 1))[2][2]))
+    return _TRIGGER_HASHES[0]
 
 
 def occurrence_values(batch: Batch, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

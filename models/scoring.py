@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from models import registry
+from models.apc import ProfanityPort
 from models.author import author_reasons
 from models.explain import reasons
 from models.featurize import Batch, analyze
@@ -40,12 +41,54 @@ class ModelLoadError(RuntimeError):
     """The model artifacts are missing, corrupt or inconsistent."""
 
 
+class TaskModel:
+    """One task's exported model: the linear model plus, for toxicity, the port."""
+
+    def __init__(self, model: Mapping[str, Any]):
+        """Wrap an exported model dict."""
+        self.linear = LinearModel(model)
+        self.port = ProfanityPort(model["profanity"]) if "profanity" in model else None
+        self.features = self.linear.features
+
+    def logits(self, batch: Batch) -> tuple[np.ndarray, np.ndarray | None]:
+        """Return the log-odds per document and, with the port, its extra token weights."""
+        logits = self.linear.logits(batch)
+        if self.port is None:
+            return logits, None
+        port_logits, (starts, words) = self.port.logits(batch)
+        term = self.port.term(port_logits)
+        extra: np.ndarray = np.zeros(len(batch.tok_start))
+        doc = batch.norm.doc[starts]
+        share = np.maximum(self.port.linear[words], 0.0) * (term[doc] > 0)
+        if share.any():
+            total = np.bincount(doc, share, minlength=len(term))
+            share = share * term[doc] / np.maximum(total[doc], 1e-12)
+            tok = batch.char_tok[starts]
+            ok = tok >= 0
+            extra = np.bincount(tok[ok], share[ok], minlength=len(batch.tok_start)).astype(float)
+        return logits + term, extra
+
+
+def model_scores(model: Mapping[str, Any], chunk: int = 2000) -> Any:
+    """Return a function scoring texts with an exported model (no reasons)."""
+    task_model, lists = TaskModel(model), SignalLists(model["lists"])
+
+    def scores(texts: Sequence[str]) -> np.ndarray:
+        parts = [
+            task_model.logits(analyze(texts[i : i + chunk], task_model.features, lists))[0]
+            for i in range(0, len(texts), chunk)
+        ]
+        return sigmoid(np.concatenate(parts)) if parts else np.zeros(0)
+
+    return scores
+
+
 class Scorer:
     """Both fitted models plus their receipts; safe to share between threads (read-only)."""
 
     def __init__(self, models: Mapping[str, Any], receipts: Mapping[str, Mapping[str, Any]]):
         """Wrap exported model dicts keyed by task with their receipts."""
-        self._models = {task: LinearModel(models[task]) for task in registry.TASKS}
+        self._models = {task: TaskModel(models[task]) for task in registry.TASKS}
         self._lists: dict[str, SignalLists] = {}
         self._feature_key: dict[str, str] = {}
         shared: dict[str, SignalLists] = {}
@@ -54,7 +97,8 @@ class Scorer:
             if lists not in shared:
                 shared[lists] = SignalLists(models[task]["lists"])
             self._lists[task] = shared[lists]
-            self._feature_key[task] = self._models[task].feature_key + str(id(shared[lists]))
+            key = self._models[task].linear.feature_key
+            self._feature_key[task] = key + str(id(shared[lists]))
         self.receipts = {task: dict(r) for task, r in receipts.items()}
         self.model_version = "+".join(
             f"{SHORT_NAMES[task]}-{self.receipts[task]['version']}" for task in registry.TASKS
@@ -66,17 +110,18 @@ class Scorer:
 
     def probabilities(self, items: Sequence[Any]) -> dict[str, np.ndarray]:
         """Return each model's probabilities for texts or items (no reasons)."""
-        return {task: sigmoid(logits) for task, (logits, _) in self._logits(items).items()}
+        return {task: sigmoid(out[0]) for task, out in self._logits(items).items()}
 
-    def _logits(self, items: Sequence[Any]) -> dict[str, tuple[np.ndarray, Batch]]:
+    def _logits(self, items: Sequence[Any]) -> dict[str, tuple[np.ndarray, Any, Batch]]:
         batches: dict[str, Batch] = {}
-        out: dict[str, tuple[np.ndarray, Batch]] = {}
+        out: dict[str, tuple[np.ndarray, Any, Batch]] = {}
         for task, model in self._models.items():
             key = self._feature_key[task]
             batch = batches.get(key)
             if batch is None:
                 batch = batches[key] = analyze(items, model.features, self._lists[task])
-            out[task] = (model.logits(batch), batch)
+            logits, extra = model.logits(batch)
+            out[task] = (logits, extra, batch)
         return out
 
     def score(self, items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -88,7 +133,7 @@ class Scorer:
             return []
         probs: dict[str, list[float]] = {}
         found: dict[str, list[list[dict[str, Any]]]] = {}
-        for task, (logits, batch) in self._logits(items).items():
+        for task, (logits, extra, batch) in self._logits(items).items():
             author: list[list[dict[str, Any]]] = [[] for _ in items]
             if task == "spam":
                 for i, item in enumerate(items):
@@ -98,7 +143,7 @@ class Scorer:
             p = sigmoid(logits)
             probs[task] = p.tolist()
             rows = np.flatnonzero(p >= REASON_MIN_SCORE)
-            top = reasons(task, batch, rows, self._models[task])
+            top = reasons(task, batch, rows, self._models[task].linear, extra)
             found[task] = [author[i] + top.get(i, []) for i in range(len(items))]
         return [
             {

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from models.text import SEP, Normalized
+from models.threats import THREAT_RE
 
 URL_RE = re.compile(
     r"(?i)\b(?:https?://|www\.)[^\s<>\"'()\[\]]+"
@@ -40,8 +41,9 @@ LIST_FILES = {
 NAMES = (
     "has_link", "many_links", "many_domains", "shortener", "listed_domain", "phone",
     "listed_phone", "email", "disposable_email", "caps", "shouting", "emoji", "emoji_run",
-    "repetition", "handle", "long", "digits",
+    "repetition", "handle", "long", "digits", "link_share", "link_few_words", "threat",
 )  # fmt: skip
+WORD_RE = re.compile(r"\w+")
 SEP_CODE = ord(SEP)
 _ALNUM = np.array([chr(i).isalnum() for i in range(128)])
 _LITERAL_DOMAIN = re.compile(r"^[a-z0-9-]+(?:\\\.[a-z0-9-]+)+$")
@@ -113,7 +115,11 @@ def _per_doc(mask: np.ndarray, rdoc: np.ndarray, n: int) -> np.ndarray:
 
 
 def analyze_signals(
-    norm: Normalized, lists: SignalLists, tok_doc: np.ndarray, tok_hash: np.ndarray
+    norm: Normalized,
+    lists: SignalLists,
+    tok_doc: np.ndarray,
+    tok_hash: np.ndarray,
+    threat_docs: np.ndarray,
 ) -> tuple[np.ndarray, dict[int, list[Hit]]]:
     """Return the structure feature matrix and the hits (with local spans) of a batch.
 
@@ -139,18 +145,29 @@ def analyze_signals(
     dotted = (raw == ord(".")) & _ALNUM[np.minimum(nxt, 127)] & (nxt < 128)
     for doc, lo, hi in _doc_bounds(norm, np.flatnonzero(_per_doc(dotted, rdoc, n))):
         hosts: set[str] = set()
-        links = 0
+        links = linked = 0
+        last = lo
+        prose: list[str] = []
         for m in URL_RE.finditer(joined, lo, hi):
             if joined[m.start() - 1] == "@":
                 continue  # the domain of an e-mail address
             host = host_of(m.group())
             hosts.add(host)
             links += 1
+            linked += m.end() - m.start()
+            prose.append(joined[last : m.start()])
+            last = m.end()
             add(doc, Hit("has_link", host, local(doc, m)))
             if lists.listed("shorteners", host):
                 add(doc, Hit("shortener", host, local(doc, m)))
             if lists.listed("spam_domains", host):
                 add(doc, Hit("listed_domain", host, local(doc, m)))
+        if not links:
+            continue
+        # How much of the comment is the link: a bare link reads differently from a cited one.
+        words = len(WORD_RE.findall(" ".join([*prose, joined[last:hi]])))
+        dense[doc, col["link_share"]] = linked / max(len(joined[lo:hi].strip()), 1)
+        dense[doc, col["link_few_words"]] = max(0.0, 1.0 - words / 20)
         if links >= 2:
             add(doc, Hit("many_links", f"{links} links", None))
         if len(hosts) >= 2:
@@ -201,6 +218,14 @@ def analyze_signals(
     dense[:, col["digits"]] = digits / np.maximum(lengths, 1)
     dense[:, col["long"]] = np.minimum(lengths / 1000.0, 1.0)
     dense[:, col["repetition"]] = _repetition(tok_doc, tok_hash, n)
+    bounds = np.searchsorted(norm.doc, np.stack([threat_docs, threat_docs + 1]))
+    for doc, lo, hi in zip(threat_docs.tolist(), *bounds.tolist(), strict=True):
+        text = norm.codes[lo:hi].tobytes().decode("utf-32-le")
+        found = THREAT_RE.search(text)
+        if found:
+            a, b = norm.origin[lo + found.start()], norm.origin[lo + found.end() - 1] + 1
+            span = (int(a) - int(norm.starts[doc]), int(b) - int(norm.starts[doc]))
+            add(doc, Hit("threat", norm.texts[doc][span[0] : span[1]], span))
     return dense, hits
 
 

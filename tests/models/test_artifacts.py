@@ -90,3 +90,24 @@ def test_shipped_artifacts_are_small_plain_and_checked() -> None:
         model, receipt = registry.load(task)
         assert model["task"] == task and receipt["sha256"] == registry.sha256_file(path)
         assert receipt["datasets"] and all(d["licence"] for d in receipt["datasets"])
+
+
+def test_profanity_port_matches_the_package() -> None:
+    """The ported alt-profanity-check gives the package's own probabilities."""
+    from models import profanity
+    from models.apc import ProfanityPort
+
+    if not profanity.available():
+        pytest.skip("alt-profanity-check's environment (.venv-profanity) is not installed")
+    texts = [
+        "you are a stupid idiot",
+        "thanks for the clear explanation of the budget",
+        "what the hell is this shit",
+        "i respectfully disagree with the second point",
+        "",
+    ]
+    model, _ = registry.load("toxicity")
+    port = ProfanityPort(model["profanity"])
+    batch = analyze(texts, model["features"], SignalLists(model["lists"]))
+    ours = sigmoid(port.logits(batch)[0])
+    assert np.allclose(ours, profanity.scores(texts), atol=1e-6)
