@@ -104,9 +104,7 @@ def score(input_file: TextIO, artifacts: str | None) -> None:
     default=True,
     help="Include the ported alt-profanity-check model in toxicity (default: yes).",
 )
-def train(
-    tasks: tuple[str, ...], out: str | None, limit: int | None, profanity_port: bool
-) -> None:
+def train(tasks: tuple[str, ...], out: str | None, limit: int | None, profanity_port: bool) -> None:
     """Train the shipped models from the shared datasets (fixed seed)."""
     from models.train import train as run_train
 
