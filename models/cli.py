@@ -99,11 +99,18 @@ def score(input_file: TextIO, artifacts: str | None) -> None:
     default=None,
     help="Train on a stratified sample of at most this many rows (for tests).",
 )
-def train(tasks: tuple[str, ...], out: str | None, limit: int | None) -> None:
+@click.option(
+    "--profanity-port/--no-profanity-port",
+    default=True,
+    help="Include the ported alt-profanity-check model in toxicity (default: yes).",
+)
+def train(tasks: tuple[str, ...], out: str | None, limit: int | None, profanity_port: bool) -> None:
     """Train the shipped models from the shared datasets (fixed seed)."""
     from models.train import train as run_train
 
-    run_train(tasks or ("spam", "toxicity"), out, limit, echo=click.echo)
+    run_train(
+        tasks or ("spam", "toxicity"), out, limit, echo=click.echo, profanity_port=profanity_port
+    )
 
 
 @click.command()

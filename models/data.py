@@ -296,3 +296,112 @@ def ethos() -> Corpus:
         corpus.texts.append(row["comment"])
         corpus.labels.append(int(float(row["isHate"]) >= 0.5))
     return corpus
+
+
+DATACAMP_FILE = "final_data_extended_labeledPhase1 - final_data_extended_labeledPhase2.csv"
+LINK_HAM_TEST = 1 / 3  # share of each source's legitimate link comments held out
+# Sources of legitimate comments that contain links (ham for spam), in split order.
+LINK_HAM_SOURCES = (
+    "stackexchange-history-meta-comments",
+    "wikipedia-talk-context-toxicity",
+    "jigsaw-toxic-comment-subsets",
+    "instagram-scam-comments",
+)
+
+
+def has_link(text: str) -> bool:
+    """Return whether a text contains a URL or bare domain (the ``has_link`` signal)."""
+    from models.signals import URL_RE
+
+    return "." in text and URL_RE.search(text) is not None
+
+
+def datacamp() -> Corpus:
+    """Load the 608 labelled DataCamp blog comments (no licence: evaluation only)."""
+    path = data_dir() / "datacamp-blog-comment-spam" / DATACAMP_FILE
+    corpus = Corpus("datacamp-blog-comment-spam", files=[path])
+    for row in _read_csv(path):
+        if row["label"].strip() in ("0", "1"):
+            corpus.texts.append(row["comment"].replace("\xa0", " "))
+            corpus.labels.append(int(row["label"]))
+    return corpus
+
+
+def janitr() -> Corpus:
+    """Load Janitr X posts: scam/phishing/recovery scam/spam/promo = 1, clean = 0."""
+    import json
+
+    path = data_dir() / "janitr-x-crypto-scam-posts" / "sample.jsonl"
+    corpus = Corpus("janitr-x-crypto-scam-posts", files=[path])
+    spam = {"scam", "phishing", "recovery_scam", "spam", "reply_spam", "promo", "affiliate"}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        labels = set(row.get("labels") or [])
+        if "mock" in str(row.get("source_id", "")) or not (labels & spam or "clean" in labels):
+            continue
+        corpus.texts.append(row["text"])
+        corpus.labels.append(int(bool(labels & spam)))
+    return dedup(corpus)
+
+
+def link_ham() -> Corpus:
+    """Return legitimate comments with links from every trainable source, de-duplicated.
+
+    Stack Exchange meta comments (all), Wikipedia talk comments (CAT-LARGE, any toxicity:
+    they are not spam), Jigsaw train comments (any label) and Instagram non-scam
+    comments; each row's group is its source folder.
+    """
+    sources = {
+        "stackexchange-history-meta-comments": stackexchange(),
+        "wikipedia-talk-context-toxicity": wikipedia_context(),
+        "jigsaw-toxic-comment-subsets": jigsaw_train(),
+        "instagram-scam-comments": instagram(),
+    }
+    out = Corpus("link-ham")
+    seen: set[str] = set()
+    for name in LINK_HAM_SOURCES:
+        corpus = sources[name]
+        out.files += corpus.files
+        for text, label in zip(corpus.texts, corpus.labels, strict=True):
+            key = dedup_key(text)
+            if (name == "instagram-scam-comments" and label) or key in seen or not has_link(text):
+                continue
+            seen.add(key)
+            out.texts.append(text)
+            out.labels.append(0)
+            out.groups.append(name)
+    return out
+
+
+def link_ham_split() -> tuple[Corpus, Corpus]:
+    """Split the legitimate link comments: a third of each source held out (seed 0)."""
+    corpus = link_ham()
+    rng = random.Random(0)
+    train_idx: list[int] = []
+    test_idx: list[int] = []
+    for name in LINK_HAM_SOURCES:
+        idx = [i for i, g in enumerate(corpus.groups) if g == name]
+        rng.shuffle(idx)
+        cut = round(len(idx) * LINK_HAM_TEST)
+        test_idx += idx[:cut]
+        train_idx += idx[cut:]
+    return (
+        corpus.subset(sorted(train_idx), "link-ham-train"),
+        corpus.subset(sorted(test_idx), "link-ham-test"),
+    )
+
+
+def stormfront() -> Corpus:
+    """Load Stormfront forum sentences: hate = 1, noHate = 0 (relation/idk dropped)."""
+    folder = data_dir() / "stormfront-hate-speech"
+    meta = folder / "annotations_metadata.csv"
+    corpus = Corpus("stormfront-hate-speech", files=[meta])
+    for row in _read_csv(meta):
+        if row["label"] not in ("hate", "noHate"):
+            continue
+        path = folder / "all_files" / f"{row['file_id']}.txt"
+        corpus.texts.append(path.read_text(encoding="utf-8"))
+        corpus.labels.append(int(row["label"] == "hate"))
+        corpus.groups.append(row["file_id"].split("_")[0])
+    corpus.files.append(folder / "all_files")
+    return corpus

@@ -3,7 +3,8 @@
 Baselines run on the same splits: TF-IDF + multinomial naive Bayes trained on the same
 rows as our model (both tasks), and ``alt-profanity-check`` (toxicity) run off the
 shelf in its own virtual environment (``.venv-profanity``, see ``models/profanity.py``)
-so its pinned scikit-learn never enters the service's environment.
+so its pinned scikit-learn never enters the service's environment. The results are
+printed and written into ``models/MODEL_CARD.md`` between markers (``models/card.py``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ import numpy as np
 from models import data, profanity
 from models.train import fit, olid_split, spam_corpus, toxicity_corpus
 
-PROFANITY_SEEN = {"davidson"}  # trained on all of Davidson (+ Kaggle Jigsaw *train* only)
+CHUNK = 2000
+Scores = Callable[[list[str]], np.ndarray]
 
 
 @dataclass
@@ -35,6 +37,17 @@ class Row:
     f1: float
     precision_at_95: float
     note: str = ""
+
+
+@dataclass
+class LinkRow:
+    """False-positive rates of one system on legitimate comments that contain links."""
+
+    split: str
+    system: str
+    n: int
+    held: float  # share at or above publish_below (0.5): not published automatically
+    rejected: float  # share at or above reject_above (0.95): rejected as spam
 
 
 def metrics(labels: Sequence[int], scores: Sequence[float], threshold: float) -> dict[str, float]:
@@ -56,7 +69,7 @@ def metrics(labels: Sequence[int], scores: Sequence[float], threshold: float) ->
     }
 
 
-def naive_bayes(train: data.Corpus) -> Callable[[list[str]], np.ndarray]:
+def naive_bayes(train: data.Corpus) -> Scores:
     """Fit the plain TF-IDF + multinomial naive Bayes baseline; return its scorer."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.naive_bayes import MultinomialNB
@@ -76,8 +89,17 @@ def best_threshold(labels: Sequence[int], scores: Sequence[float], macro: bool) 
     return float(max(grid, key=lambda t: f1_score(labels, np.asarray(scores) >= t, average=avg)))
 
 
-def _ours(model: Any) -> Callable[[list[str]], np.ndarray]:
+def pipeline_scores(model: Any) -> Scores:
+    """Return a scorer for a fitted scikit-learn pipeline."""
     return lambda texts: model.predict_proba(texts)[:, 1]
+
+
+def artifact_scores(model: dict[str, Any]) -> Scores:
+    """Return a scorer for an exported artifact, through the serving fast path."""
+    from models.scoring import model_scores
+
+    scores: Scores = model_scores(model, CHUNK)
+    return scores
 
 
 def run(
@@ -85,24 +107,19 @@ def run(
     echo: Callable[[str], None] = print,
     baselines: bool = True,
 ) -> list[Row]:
-    """Evaluate every split; print and return the rows."""
-    from models import registry
+    """Evaluate every split; print the rows and write them into the model card."""
+    from models import card, registry
 
     rows: list[Row] = []
     spam_model, spam_receipt = registry.load("spam", artifacts)
     tox_model, tox_receipt = registry.load("toxicity", artifacts)
     spam_t = float(spam_receipt["shipped_threshold"])
     tox_t = float(tox_receipt["shipped_threshold"])
+    ours_spam, ours_tox = artifact_scores(spam_model), artifact_scores(tox_model)
 
-    def add(
-        task: str,
-        split: str,
-        system: str,
-        corpus: data.Corpus,
-        scores: Any,
-        t: float,
-        note: str = "",
-    ) -> None:
+    def add(task: str, split: str, system: str, corpus: data.Corpus, scores: Any, t: float) -> None:
+        """Compute and print one row."""
+        note = _SEEN.get((system, split), "")
         m = metrics(corpus.labels, scores, t)
         rows.append(Row(task, split, system, len(corpus), corpus.positives(), **m, note=note))
         echo(_format(rows[-1]))
@@ -113,78 +130,98 @@ def run(
     for video in data.YOUTUBE_VIDEOS:
         test = youtube.subset([i for i, g in enumerate(youtube.groups) if g == video])
         train = spam_corpus(exclude_video=video)
-        add("spam", f"youtube-{video}", "ours", test, _ours(fit("spam", train))(test.texts), spam_t)
+        ours = pipeline_scores(fit("spam", train))
+        add("spam", f"youtube-{video}", "ours", test, ours(test.texts), spam_t)
         if baselines:
             add("spam", f"youtube-{video}", "tfidf-nb", test, naive_bayes(train)(test.texts), 0.5)
-    held_out = (("youtube-pilot", data.youtube_pilot()), ("sms-test", data.sms_split()[1]))
+    spam_nb = naive_bayes(spam_corpus()) if baselines else None
+    held_out = (
+        ("youtube-pilot", data.youtube_pilot()),
+        ("sms-test", data.sms_split()[1]),
+        ("datacamp-blog", data.datacamp()),
+    )
     for split, corpus in held_out:
-        add("spam", split, "ours", corpus, _ours(spam_model)(corpus.texts), spam_t)
-        if baselines:
-            add("spam", split, "tfidf-nb", corpus, naive_bayes(spam_corpus())(corpus.texts), 0.5)
+        add("spam", split, "ours", corpus, ours_spam(corpus.texts), spam_t)
+        if spam_nb is not None:
+            add("spam", split, "tfidf-nb", corpus, spam_nb(corpus.texts), 0.5)
+    links = link_rows(ours_spam, spam_nb, echo)
     # Toxicity.
     tox_nb = naive_bayes(toxicity_corpus()) if baselines else None
-    splits = [
-        ("jigsaw-test", data.jigsaw_test("toxic")),
+    use_profanity = baselines and profanity.ensure()
+    for split, corpus in toxicity_splits():
+        add("toxicity", split, "ours", corpus, ours_tox(corpus.texts), tox_t)
+        if tox_nb is not None:
+            add("toxicity", split, "tfidf-nb", corpus, tox_nb(corpus.texts), 0.5)
+        if use_profanity:
+            apc = profanity.scores(corpus.texts)
+            add("toxicity", split, "alt-profanity-check", corpus, apc, 0.5)
+    threshold, macro = olid_macro_f1(ours_tox)
+    echo(f"olid-test macro-F1 (ours, threshold {threshold:.3f}, OLID train slice): {macro:.4f}")
+    for system, (auc, f1) in youtube_means(rows).items():
+        echo(f"youtube cross-video mean ({system}): ROC AUC {auc:.4f}, F1 {f1:.4f}")
+    card.write(rows, links, macro, threshold, youtube_means(rows))
+    return rows
+
+
+_SEEN = {
+    ("alt-profanity-check", "davidson"): "[trained on all of Davidson]",
+    ("ours", "davidson"): "[its alt-profanity-check input saw all of Davidson]",
+}
+
+
+def toxicity_splits() -> list[tuple[str, data.Corpus]]:
+    """Return the toxicity evaluation splits (never trained on, except where marked)."""
+    test = data.jigsaw_test("toxic")
+    threat = data.jigsaw_test("threat")
+    # Threats against clean comments: does the score separate threats from ordinary text?
+    pairs = zip(threat.labels, test.labels, strict=True)
+    keep = [i for i, (t, y) in enumerate(pairs) if t or not y]
+    return [
+        ("jigsaw-test", test),
+        ("jigsaw-test-threat", threat.subset(keep)),
         ("olid-test", data.olid_test()),
         ("wikipedia-cat-large", data.wikipedia_context()),
         ("ethos", data.ethos()),
         ("davidson", data.davidson()),
     ]
-    use_profanity = baselines and profanity.ensure()
+
+
+def link_rows(ours: Scores, nb: Scores | None, echo: Callable[[str], None]) -> list[LinkRow]:
+    """Return spam false-positive rates on held-out legitimate comments with links."""
+    _, test = data.link_ham_split()
+    datacamp = data.datacamp()
+    dc = datacamp.subset(
+        [i for i, (t, y) in enumerate(zip(datacamp.texts, datacamp.labels, strict=True))
+         if not y and data.has_link(t)]
+    )  # fmt: skip
+    splits = [("link-ham-test", test), ("datacamp-ham-links", dc)]
+    out: list[LinkRow] = []
     for split, corpus in splits:
-        add("toxicity", split, "ours", corpus, _ours(tox_model)(corpus.texts), tox_t)
-        if tox_nb is not None:
-            add("toxicity", split, "tfidf-nb", corpus, tox_nb(corpus.texts), 0.5)
-        if use_profanity:
-            seen = "[saw its source's train file]" if split in PROFANITY_SEEN else ""
-            add(
-                "toxicity",
-                split,
-                "alt-profanity-check",
-                corpus,
-                profanity.scores(corpus.texts),
-                0.5,
-                note=seen,
-            )
-    summarize(rows, tox_model, echo)
-    return rows
+        for system, scorer in (("ours", ours), ("tfidf-nb", nb)):
+            if scorer is None:
+                continue
+            s = scorer(corpus.texts)
+            out.append(LinkRow(split, system, len(corpus), *_fpr(s)))
+            echo(f"spam FPR {split:20} {system:10} n={len(corpus):4d} "
+                 f">=0.5 {out[-1].held:.4f}  >=0.95 {out[-1].rejected:.4f}")  # fmt: skip
+    return out
 
 
-def summarize(rows: list[Row], tox_model: Any, echo: Callable[[str], None]) -> None:
-    """Print OLID macro-F1 and the YouTube cross-video means; update the model card."""
-    threshold, macro = olid_macro_f1(tox_model)
-    echo(f"olid-test macro-F1 (ours, threshold {threshold:.3f}, OLID train slice): {macro:.4f}")
+def _fpr(scores: np.ndarray) -> tuple[float, float]:
+    s = np.asarray(scores)
+    return float(np.mean(s >= 0.5)), float(np.mean(s >= 0.95))
+
+
+def youtube_means(rows: list[Row]) -> dict[str, tuple[float, float]]:
+    """Return each system's mean cross-video ROC AUC and F1."""
     cv = [r for r in rows if r.split.startswith("youtube-") and r.split != "youtube-pilot"]
-    for system in sorted({r.system for r in cv}):
-        mine = [r for r in cv if r.system == system]
-        auc, f1 = np.mean([r.roc_auc for r in mine]), np.mean([r.f1 for r in mine])
-        echo(f"youtube cross-video mean ({system}): ROC AUC {auc:.4f}, F1 {f1:.4f}")
-    write_card(rows, macro, threshold)
-
-
-def write_card(rows: list[Row], olid_macro: float, olid_threshold: float) -> None:
-    """Replace the metrics table between the markers in ``models/MODEL_CARD.md``."""
-    from pathlib import Path
-
-    card = Path(__file__).resolve().parent / "MODEL_CARD.md"
-    start, end = "<!-- metrics:start -->", "<!-- metrics:end -->"
-    text = card.read_text() if card.is_file() else ""
-    if start not in text or end not in text:
-        return
-    lines = [
-        "| task | split | system | n | pos | ROC AUC | PR AUC | F1@t | P@R95 | note |",
-        "|---|---|---|--:|--:|--:|--:|--:|--:|---|",
-        *(
-            f"| {r.task} | {r.split} | {r.system} | {r.n} | {r.positives} | {r.roc_auc:.4f} "
-            f"| {r.pr_auc:.4f} | {r.f1:.4f} | {r.precision_at_95:.4f} | {r.note} |"
-            for r in rows
-        ),
-        "",
-        f"OLID test macro-F1 (ours, threshold {olid_threshold:.3f} picked on the held-out OLID "
-        f"train slice): **{olid_macro:.4f}**",
-    ]
-    head, rest = text.split(start, 1)
-    card.write_text(head + start + "\n" + "\n".join(lines) + "\n" + end + rest.split(end, 1)[1])
+    return {
+        system: (
+            float(np.mean([r.roc_auc for r in cv if r.system == system])),
+            float(np.mean([r.f1 for r in cv if r.system == system])),
+        )
+        for system in sorted({r.system for r in cv})
+    }
 
 
 _HEADER = (
@@ -200,12 +237,12 @@ def _format(row: Row) -> str:
     )
 
 
-def olid_macro_f1(model: Any) -> tuple[float, float]:
+def olid_macro_f1(scores: Scores) -> tuple[float, float]:
     """Return the OLID threshold picked on the held-out train slice and test macro-F1."""
     from sklearn.metrics import f1_score
 
     _, tune = olid_split()
-    threshold = best_threshold(tune.labels, _ours(model)(tune.texts), macro=True)
+    threshold = best_threshold(tune.labels, list(scores(tune.texts)), macro=True)
     test = data.olid_test()
-    pred = _ours(model)(test.texts) >= threshold
+    pred = scores(test.texts) >= threshold
     return threshold, float(f1_score(test.labels, pred, average="macro"))

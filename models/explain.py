@@ -1,94 +1,123 @@
-"""Turn a linear model's per-feature contributions into moderator-facing reasons.
+"""Turn a linear model's contributions into moderator-facing reasons.
 
 A reason's ``weight`` is its contribution to the model's calibrated log-odds. Tokens are
-the words of the normalised text (their word and char n-grams summed), mapped back to
-the original text; structure signals become ``link`` or ``pattern`` reasons.
+the words of the normalised text (the word and char n-grams starting inside them summed)
+mapped back to the original text; structure signals become ``link`` or ``pattern``
+reasons. Only the strongest few candidates per comment are turned into Python objects.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from models.features import Batch
+from models.featurize import Batch, token_of
+from models.linear import LinearModel
 from models.signals import NAMES
-from models.text import original_span
 
 MAX_REASONS = 3
 MIN_WEIGHT = 0.2
+CANDIDATES = 6  # strongest tokens per comment considered before merging
 LINK_FEATURES = {"has_link", "shortener", "listed_domain"}
-PATTERN_LABELS = {"caps": "capitals", "emoji": "emoji", "repetition": "repeated words"}
-
-
-def token_weights(batch: Batch, contrib: np.ndarray) -> np.ndarray:
-    """Sum occurrence contributions onto the word token each occurrence starts in."""
-    if len(batch.tok_start) == 0 or len(contrib) == 0:
-        return np.zeros(len(batch.tok_start))
-    occ_pos = batch.occ_global
-    idx = np.searchsorted(batch.tok_global, occ_pos, side="right") - 1
-    inside = (idx >= 0) & (occ_pos < batch.tok_global[np.maximum(idx, 0)] + batch.tok_len[idx])
-    return np.bincount(idx[inside], contrib[inside], minlength=len(batch.tok_start))
+PATTERN_LABELS = {
+    "caps": "capitals",
+    "emoji": "emoji",
+    "repetition": "repeated words",
+    "link_share": "mostly a link",
+    "link_few_words": "a link with few words",
+    "long": "long text",
+    "digits": "many digits",
+    "threat": "threatening phrase",
+}
+_LINK_COLS = np.array([name in LINK_FEATURES for name in NAMES])
 
 
 def reasons(
-    model: str,
-    batch: Batch,
-    rows: Sequence[int],
-    tok_weight: np.ndarray,
-    dense_weight: np.ndarray,
-    scale: float,
+    task: str, batch: Batch, rows: np.ndarray, model: LinearModel, extra: Any = None
 ) -> dict[int, list[dict[str, Any]]]:
-    """Return the top reasons for each row in ``rows``."""
-    out: dict[int, list[dict[str, Any]]] = {}
-    wanted = np.zeros(len(batch.texts), dtype=bool)
-    wanted[list(rows)] = True
-    tw = tok_weight * scale
-    pick = np.flatnonzero((tw >= MIN_WEIGHT / 2) & wanted[batch.tok_doc])
+    """Return the top reasons of ``task`` for each document in ``rows``.
+
+    ``extra`` adds per-token log-odds from another input (the profanity port).
+    """
+    if len(rows) == 0:
+        return {}
+    occ, contrib = model.contributions(batch, rows)
+    inside, tok = token_of(batch, occ)
+    tok_weight = np.bincount(tok[inside], contrib[inside], minlength=len(batch.tok_start))
+    if extra is not None:
+        tok_weight = tok_weight + extra
+    pick = np.flatnonzero(tok_weight >= MIN_WEIGHT / 2)
+    pick = pick[np.lexsort((-tok_weight[pick], batch.tok_doc[pick]))]
+    docs = batch.tok_doc[pick]
+    first = np.searchsorted(docs, docs)
+    pick = pick[np.arange(len(pick)) - first < CANDIDATES]
     by_row: dict[int, list[int]] = {}
-    for k in pick.tolist():
-        by_row.setdefault(int(batch.tok_doc[k]), []).append(k)
-    for row in rows:
-        text, offsets = batch.texts[row], batch.offsets[row]
+    for k, d in zip(pick.tolist(), batch.tok_doc[pick].tolist(), strict=True):
+        by_row.setdefault(d, []).append(k)
+    pattern = batch.dense[rows] * model.dense * model.scale
+    pattern[:, _LINK_COLS] = 0.0
+    strong: dict[int, list[int]] = {}
+    for r, j in zip(*np.nonzero(pattern >= MIN_WEIGHT / 2), strict=True):
+        strong.setdefault(int(r), []).append(int(j))
+    out: dict[int, list[dict[str, Any]]] = {}
+    for r, row in enumerate(rows.tolist()):
         found: dict[str, dict[str, Any]] = {}
+        hits = batch.hits.get(row, [])
+        for j in strong.get(r, []):
+            hit = next((h for h in hits if h.feature == NAMES[j]), None)
+            label = hit.label if hit else PATTERN_LABELS.get(NAMES[j], NAMES[j])
+            found[f"p:{NAMES[j]}"] = _reason(
+                task, "pattern", label, float(pattern[r, j]), hit.span if hit else None
+            )
         links: list[dict[str, Any]] = []
-        for j, name in enumerate(NAMES):
-            w = float(batch.dense[row, j] * dense_weight[j] * scale)
-            if name in LINK_FEATURES or w < MIN_WEIGHT / 2:
-                continue
-            hit = next((h for h in batch.hits[row] if h.feature == name), None)
-            label = hit.label if hit else PATTERN_LABELS.get(name, name)
-            found[f"p:{name}"] = _reason(model, "pattern", label, w, hit.span if hit else None)
-        for hit in batch.hits[row]:
+        for hit in hits:
             if hit.feature in LINK_FEATURES:
-                w = float(dense_weight[NAMES.index(hit.feature)] * scale)
+                weight = float(model.dense[NAMES.index(hit.feature)] * model.scale)
                 key = f"l:{hit.label}"
                 if key in found:
-                    found[key]["weight"] += w
+                    found[key]["weight"] += weight
                 else:
-                    found[key] = _reason(model, "link", hit.label, w, hit.span)
+                    found[key] = _reason(task, "link", hit.label, weight, hit.span)
                     links.append(found[key])
-        for k in by_row.get(row, []):
-            start = int(batch.tok_start[k])
-            span = original_span(offsets, start, start + int(batch.tok_len[k]), len(text))
-            link = next((r for r in links if r["span"][0] <= span[0] < r["span"][1]), None)
-            if link is not None:
-                link["weight"] += float(tw[k])
-                continue
-            word = text[span[0] : span[1]]
-            key = f"t:{word.casefold()}"
-            if key in found:
-                found[key]["weight"] += float(tw[k])
-            else:
-                found[key] = _reason(model, "token", word, float(tw[k]), span)
+        if by_row.get(row):
+            _tokens(task, batch, row, by_row[row], tok_weight, links, found)
         ranked = sorted(
             (r for r in found.values() if r["weight"] >= MIN_WEIGHT), key=lambda r: -r["weight"]
-        )
-        for r in ranked:
-            r["weight"] = round(r["weight"], 3)
-        out[row] = ranked[:MAX_REASONS]
+        )[:MAX_REASONS]
+        for reason in ranked:
+            reason["weight"] = round(reason["weight"], 3)
+        out[row] = ranked
     return out
+
+
+def _tokens(
+    task: str,
+    batch: Batch,
+    row: int,
+    picked: list[int],
+    tok_weight: np.ndarray,
+    links: list[dict[str, Any]],
+    found: dict[str, dict[str, Any]],
+) -> None:
+    """Add token reasons (merged per word, absorbed into a link they lie in)."""
+    text, base = batch.texts[row], int(batch.norm.starts[row])
+    origin = batch.norm.origin
+    for k in picked:
+        start = int(origin[batch.tok_start[k]]) - base
+        end = int(origin[batch.tok_end[k] - 1]) - base + 1
+        span = (max(start, 0), min(end, len(text)))
+        weight = float(tok_weight[k])
+        link = next((r for r in links if r["span"][0] <= span[0] < r["span"][1]), None)
+        if link is not None:
+            link["weight"] += weight
+            continue
+        word = text[span[0] : span[1]]
+        key = f"t:{word.casefold()}"
+        if key in found:
+            found[key]["weight"] += weight
+        else:
+            found[key] = _reason(task, "token", word, weight, span)
 
 
 def _reason(

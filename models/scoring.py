@@ -1,16 +1,16 @@
 """Score comments for spam and toxicity: the scoring contract of ``CONTRACTS.md``.
 
-``load_scorer()`` reads both shipped artifacts once; ``Scorer.score(items)`` returns one
-``{"spam", "toxicity", "reasons", "model_version"}`` dict per item, in order. Scoring
-extracts features once per batch for both models (when their featurisers agree) and
-applies the fitted linear weights and sigmoid calibration directly with numpy; the
-self-check at load time proves this equals the scikit-learn pipelines' output.
+``load_scorer()`` reads both shipped artifacts once (plain arrays; neither scikit-learn
+nor scipy is imported); ``Scorer.score(items)`` returns one ``{"spam", "toxicity",
+"reasons", "model_version"}`` dict per item, in order. A batch is featurised once for
+both models when their featurisation agrees. At load time the scorer re-scores fixed
+probes and compares them with the scores the scikit-learn pipelines gave at training
+time (stored in the receipts), so code drift between training and serving is caught.
 """
 
 from __future__ import annotations
 
-import hashlib
-import math
+import json
 import os
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -18,8 +18,12 @@ from typing import Any
 import numpy as np
 
 from models import registry
+from models.apc import ProfanityPort
 from models.author import author_reasons
-from models.explain import reasons, token_weights
+from models.explain import reasons
+from models.featurize import Batch, analyze
+from models.linear import LinearModel, sigmoid
+from models.signals import SignalLists
 
 REASON_MIN_SCORE = 0.3  # below this a model's top features are noise, not reasons
 SHORT_NAMES = {"spam": "spam", "toxicity": "tox"}
@@ -28,54 +32,73 @@ PROBES = [
     "You are a pathetic idiot, watch your back.",
     "Thanks, the second chart makes the budget changes clear.",
     "fr33 m0ney c.a.s.i.n.o F U C K ｆｕｌｌ ｗｉｄｔｈ 😀😀😀",
+    "The council's report is here: https://www.bbc.co.uk/news/uk-england-68123456",
 ]
+PROBE_TOLERANCE = 1e-4
 
 
 class ModelLoadError(RuntimeError):
     """The model artifacts are missing, corrupt or inconsistent."""
 
 
-class _Linear:
-    """The fitted weights of one calibrated linear pipeline."""
+class TaskModel:
+    """One task's exported model: the linear model plus, for toxicity, the port."""
 
-    def __init__(self, pipeline: Any):
-        features = pipeline.named_steps["features"]
-        calibrated = pipeline.named_steps["clf"].calibrated_classifiers_
-        if len(calibrated) != 1:
-            raise ModelLoadError("expected one calibrated classifier (ensemble=False)")
-        linear, sigmoid = calibrated[0].estimator, calibrated[0].calibrators[0]
-        coef = np.asarray(linear.coef_, dtype=np.float64).ravel()
-        width = 2**features.n_bits
-        self.features = features
-        self.hashed, self.dense = coef[:width], coef[width:]
-        self.intercept = float(np.ravel(linear.intercept_)[0])
-        self.a, self.b = float(sigmoid.a_), float(sigmoid.b_)
-        idf = getattr(features, "idf_", None)
-        key = repr(sorted((k, v) for k, v in features.get_params().items() if k != "lists"))
-        key += hashlib.sha256(repr(features.lists).encode()).hexdigest()
-        self.feature_key = key + (
-            hashlib.sha256(idf.tobytes()).hexdigest() if idf is not None else ""
-        )
+    def __init__(self, model: Mapping[str, Any]):
+        """Wrap an exported model dict."""
+        self.linear = LinearModel(model)
+        self.port = ProfanityPort(model["profanity"]) if "profanity" in model else None
+        self.features = self.linear.features
 
-    def logits(self, batch: Any) -> tuple[np.ndarray, np.ndarray]:
-        """Return calibrated log-odds per row and the raw contribution per occurrence."""
-        contrib = batch.occ_value * self.hashed[batch.occ_col]
-        raw = np.bincount(batch.occ_doc, contrib, minlength=len(batch.texts))
-        raw += batch.dense @ self.dense + self.intercept
-        return -(self.a * raw + self.b), contrib
+    def logits(self, batch: Batch) -> tuple[np.ndarray, np.ndarray | None]:
+        """Return the log-odds per document and, with the port, its extra token weights."""
+        logits = self.linear.logits(batch)
+        if self.port is None:
+            return logits, None
+        port_logits, (starts, words) = self.port.logits(batch)
+        term = self.port.term(port_logits)
+        extra: np.ndarray = np.zeros(len(batch.tok_start))
+        doc = batch.norm.doc[starts]
+        share = np.maximum(self.port.linear[words], 0.0) * (term[doc] > 0)
+        if share.any():
+            total = np.bincount(doc, share, minlength=len(term))
+            share = share * term[doc] / np.maximum(total[doc], 1e-12)
+            tok = batch.char_tok[starts]
+            ok = tok >= 0
+            extra = np.bincount(tok[ok], share[ok], minlength=len(batch.tok_start)).astype(float)
+        return logits + term, extra
 
 
-def _sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x)) if x > -700 else 0.0
+def model_scores(model: Mapping[str, Any], chunk: int = 2000) -> Any:
+    """Return a function scoring texts with an exported model (no reasons)."""
+    task_model, lists = TaskModel(model), SignalLists(model["lists"])
+
+    def scores(texts: Sequence[str]) -> np.ndarray:
+        parts = [
+            task_model.logits(analyze(texts[i : i + chunk], task_model.features, lists))[0]
+            for i in range(0, len(texts), chunk)
+        ]
+        return sigmoid(np.concatenate(parts)) if parts else np.zeros(0)
+
+    return scores
 
 
 class Scorer:
     """Both fitted models plus their receipts; safe to share between threads (read-only)."""
 
     def __init__(self, models: Mapping[str, Any], receipts: Mapping[str, Mapping[str, Any]]):
-        """Wrap fitted pipelines keyed by task with their receipts."""
-        self._pipelines = dict(models)
-        self._linear = {task: _Linear(models[task]) for task in registry.TASKS}
+        """Wrap exported model dicts keyed by task with their receipts."""
+        self._models = {task: TaskModel(models[task]) for task in registry.TASKS}
+        self._lists: dict[str, SignalLists] = {}
+        self._feature_key: dict[str, str] = {}
+        shared: dict[str, SignalLists] = {}
+        for task in registry.TASKS:
+            lists = json.dumps(models[task]["lists"], sort_keys=True)
+            if lists not in shared:
+                shared[lists] = SignalLists(models[task]["lists"])
+            self._lists[task] = shared[lists]
+            key = self._models[task].linear.feature_key
+            self._feature_key[task] = key + str(id(shared[lists]))
         self.receipts = {task: dict(r) for task, r in receipts.items()}
         self.model_version = "+".join(
             f"{SHORT_NAMES[task]}-{self.receipts[task]['version']}" for task in registry.TASKS
@@ -85,6 +108,22 @@ class Scorer:
             for task in registry.TASKS
         }
 
+    def probabilities(self, items: Sequence[Any]) -> dict[str, np.ndarray]:
+        """Return each model's probabilities for texts or items (no reasons)."""
+        return {task: sigmoid(out[0]) for task, out in self._logits(items).items()}
+
+    def _logits(self, items: Sequence[Any]) -> dict[str, tuple[np.ndarray, Any, Batch]]:
+        batches: dict[str, Batch] = {}
+        out: dict[str, tuple[np.ndarray, Any, Batch]] = {}
+        for task, model in self._models.items():
+            key = self._feature_key[task]
+            batch = batches.get(key)
+            if batch is None:
+                batch = batches[key] = analyze(items, model.features, self._lists[task])
+            logits, extra = model.logits(batch)
+            out[task] = (logits, extra, batch)
+        return out
+
     def score(self, items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         """Return one contract-shaped result per item, in order."""
         for i, item in enumerate(items):
@@ -92,27 +131,20 @@ class Scorer:
                 raise TypeError(f"item {i}: 'text' must be a string")
         if not items:
             return []
-        batches: dict[str, Any] = {}
         probs: dict[str, list[float]] = {}
-        found: dict[str, dict[int, list[dict[str, Any]]]] = {}
-        for task in registry.TASKS:
-            linear = self._linear[task]
-            batch = batches.get(linear.feature_key)
-            if batch is None:
-                batch = batches[linear.feature_key] = linear.features.analyze(items)
-            logits, contrib = linear.logits(batch)
+        found: dict[str, list[list[dict[str, Any]]]] = {}
+        for task, (logits, extra, batch) in self._logits(items).items():
             author: list[list[dict[str, Any]]] = [[] for _ in items]
             if task == "spam":
-                lists = linear.features._signal_lists()
                 for i, item in enumerate(items):
-                    author[i] = author_reasons(item, lists)
-                    logits[i] += sum(r["weight"] for r in author[i])
-            probs[task] = [_sigmoid(float(x)) for x in logits]
-            rows = [i for i, p in enumerate(probs[task]) if p >= REASON_MIN_SCORE]
-            tok = token_weights(batch, contrib)
-            found[task] = reasons(task, batch, rows, tok, linear.dense, -linear.a)
-            for i in range(len(items)):
-                found[task][i] = author[i] + found[task].get(i, [])
+                    if item.get("name") or item.get("email") or item.get("url"):
+                        author[i] = author_reasons(item, self._lists[task])
+                        logits[i] += sum(r["weight"] for r in author[i])
+            p = sigmoid(logits)
+            probs[task] = p.tolist()
+            rows = np.flatnonzero(p >= REASON_MIN_SCORE)
+            top = reasons(task, batch, rows, self._models[task].linear, extra)
+            found[task] = [author[i] + top.get(i, []) for i in range(len(items))]
         return [
             {
                 "spam": probs["spam"][i],
@@ -124,13 +156,17 @@ class Scorer:
         ]
 
     def check(self) -> None:
-        """Verify the fast path against the scikit-learn pipelines on fixed probes."""
-        fast = self.score([{"text": t} for t in PROBES])
+        """Re-score the probes and compare with the training-time pipeline scores."""
+        got = self.probabilities(PROBES)
         for task in registry.TASKS:
-            slow = self._pipelines[task].predict_proba(PROBES)[:, 1]
-            got = np.array([r[task] for r in fast])
-            if not np.allclose(got, slow, atol=1e-4):
-                raise ModelLoadError(f"{task}: fast scoring disagrees with the pipeline")
+            expected = self.receipts[task].get("probe_scores")
+            if expected is None or len(expected) != len(PROBES):
+                raise ModelLoadError(f"{task} receipt has no probe scores for these probes")
+            if not np.allclose(got[task], expected, atol=PROBE_TOLERANCE):
+                raise ModelLoadError(
+                    f"{task}: scores differ from the training-time pipeline "
+                    f"({np.round(got[task], 5).tolist()} vs {expected}); retrain or revert"
+                )
 
 
 def load_scorer(artifact_dir: str | os.PathLike[str] | None = None) -> Scorer:

@@ -12,6 +12,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
+from models.text import SEP, Normalized
+from models.threats import THREAT_RE
+
 URL_RE = re.compile(
     r"(?i)\b(?:https?://|www\.)[^\s<>\"'()\[\]]+"
     r"|\b(?:[a-z0-9-]+\.)+(?:com|net|org|info|biz|ru|co|ly|io|me|us|uk|xyz|top|site|online"
@@ -23,7 +28,6 @@ HANDLE_RE = re.compile(r"(?<!\w)[@#][A-Za-z_][\w.]{2,}")
 EMOJI_RE = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff]")
 EMOJI_RUN_RE = re.compile("(?:[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff]\ufe0f?){3,}")
 SHOUT_RE = re.compile(r"[!?]{3,}|\$\$+")
-WORD_RE = re.compile(r"\w+")
 
 LIST_FILES = {
     "spam_domains": [
@@ -37,11 +41,11 @@ LIST_FILES = {
 NAMES = (
     "has_link", "many_links", "many_domains", "shortener", "listed_domain", "phone",
     "listed_phone", "email", "disposable_email", "caps", "shouting", "emoji", "emoji_run",
-    "repetition", "handle", "long", "digits",
+    "repetition", "handle", "long", "digits", "link_share", "link_few_words", "threat",
 )  # fmt: skip
-_UPPER = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-_LOWER = _UPPER.lower()
-_DIGITS = b"0123456789"
+WORD_RE = re.compile(r"\w+")
+SEP_CODE = ord(SEP)
+_ALNUM = np.array([chr(i).isalnum() for i in range(128)])
 _LITERAL_DOMAIN = re.compile(r"^[a-z0-9-]+(?:\\\.[a-z0-9-]+)+$")
 
 
@@ -96,58 +100,142 @@ class SignalLists:
                 return True
         return key == "spam_domains" and any(label in entries for label in labels[:-1])
 
-    def hits(self, text: str) -> list[Hit]:
-        """Return the structure signals found in ``text``."""
-        found: list[Hit] = []
-        hosts: set[str] = set()
-        for m in URL_RE.finditer(text) if "." in text else ():
-            host = host_of(m.group())
-            if "@" in text[max(0, m.start() - 1) : m.start()]:
-                continue  # the domain of an e-mail address
-            hosts.add(host)
-            found.append(Hit("has_link", host, m.span()))
-            if self.listed("shorteners", host):
-                found.append(Hit("shortener", host, m.span()))
-            if self.listed("spam_domains", host):
-                found.append(Hit("listed_domain", host, m.span()))
-        links = sum(h.feature == "has_link" for h in found)
-        if links >= 2:
-            found.append(Hit("many_links", f"{links} links", None))
-        if len(hosts) >= 2:
-            found.append(Hit("many_domains", f"{len(hosts)} domains", None))
-        for m in EMAIL_RE.finditer(text) if "@" in text else ():
-            found.append(Hit("email", m.group(), m.span()))
-            if self.listed("disposable", m.group(1).lower()):
-                found.append(Hit("disposable_email", m.group(1).lower(), m.span()))
-        for m in PHONE_RE.finditer(text):
-            digits = re.sub(r"\D", "", m.group())
-            if len(digits) >= 9:
-                found.append(Hit("phone", m.group(), m.span()))
-                if digits in self.sets.get("phones", ()):
-                    found.append(Hit("listed_phone", m.group(), m.span()))
-        found += [Hit("handle", m.group(), m.span()) for m in HANDLE_RE.finditer(text)][:1]
-        found += [Hit("shouting", m.group(), m.span()) for m in SHOUT_RE.finditer(text)][:1]
-        if not text.isascii():
-            found += [Hit("emoji_run", m.group(), m.span()) for m in EMOJI_RUN_RE.finditer(text)][
-                :1
-            ]
-        return found
 
-    def vector(self, text: str, hits: list[Hit]) -> list[float]:
-        """Return the dense structure feature values for one comment."""
-        values = dict.fromkeys(NAMES, 0.0)
-        for hit in hits:
-            values[hit.feature] = 1.0
-        raw = text.encode("ascii", "ignore")
-        upper = len(raw) - len(raw.translate(None, _UPPER))
-        lower = len(raw) - len(raw.translate(None, _LOWER))
-        if upper + lower >= 12:
-            values["caps"] = upper / (upper + lower)
-        if not text.isascii():
-            values["emoji"] = min(len(EMOJI_RE.findall(text)) / 5.0, 1.0)
-        words = WORD_RE.findall(text.lower())
-        if len(words) >= 6:
-            values["repetition"] = 1.0 - len(set(words)) / len(words)
-        values["digits"] = (len(raw) - len(raw.translate(None, _DIGITS))) / max(len(text), 1)
-        values["long"] = min(len(text) / 1000.0, 1.0)
-        return [values[name] for name in NAMES]
+def _doc_bounds(norm: Normalized, docs: np.ndarray) -> list[tuple[int, int, int]]:
+    """Return ``(doc, start, end)`` of each document's original text in ``norm.joined``."""
+    lengths = [len(norm.texts[i]) for i in docs.tolist()]
+    return [
+        (d, int(norm.starts[d]), int(norm.starts[d]) + n)
+        for d, n in zip(docs.tolist(), lengths, strict=True)
+    ]
+
+
+def _per_doc(mask: np.ndarray, rdoc: np.ndarray, n: int) -> np.ndarray:
+    return np.bincount(rdoc[mask], minlength=n + 1)[:n]
+
+
+def analyze_signals(
+    norm: Normalized,
+    lists: SignalLists,
+    tok_doc: np.ndarray,
+    tok_hash: np.ndarray,
+    threat_docs: np.ndarray,
+) -> tuple[np.ndarray, dict[int, list[Hit]]]:
+    """Return the structure feature matrix and the hits (with local spans) of a batch.
+
+    Counts come from numpy over the joined original text; the regular expressions run
+    only on the documents a cheap character test marks as candidates.
+    """
+    n = len(norm.texts)
+    raw, joined = norm.raw, norm.joined
+    rdoc = np.cumsum(raw == SEP_CODE) - 1
+    dense = np.zeros((n, len(NAMES)))
+    col = {name: j for j, name in enumerate(NAMES)}
+    hits: dict[int, list[Hit]] = {}
+    nxt = np.concatenate((raw[1:], [0]))
+    prev = np.concatenate(([0], raw[:-1]))
+
+    def add(doc: int, hit: Hit) -> None:
+        hits.setdefault(doc, []).append(hit)
+        dense[doc, col[hit.feature]] = 1.0
+
+    def local(doc: int, m: re.Match[str]) -> tuple[int, int]:
+        return m.start() - int(norm.starts[doc]), m.end() - int(norm.starts[doc])
+
+    dotted = (raw == ord(".")) & _ALNUM[np.minimum(nxt, 127)] & (nxt < 128)
+    for doc, lo, hi in _doc_bounds(norm, np.flatnonzero(_per_doc(dotted, rdoc, n))):
+        hosts: set[str] = set()
+        links = linked = 0
+        last = lo
+        prose: list[str] = []
+        for m in URL_RE.finditer(joined, lo, hi):
+            if joined[m.start() - 1] == "@":
+                continue  # the domain of an e-mail address
+            host = host_of(m.group())
+            hosts.add(host)
+            links += 1
+            linked += m.end() - m.start()
+            prose.append(joined[last : m.start()])
+            last = m.end()
+            add(doc, Hit("has_link", host, local(doc, m)))
+            if lists.listed("shorteners", host):
+                add(doc, Hit("shortener", host, local(doc, m)))
+            if lists.listed("spam_domains", host):
+                add(doc, Hit("listed_domain", host, local(doc, m)))
+        if not links:
+            continue
+        # How much of the comment is the link: a bare link reads differently from a cited one.
+        words = len(WORD_RE.findall(" ".join([*prose, joined[last:hi]])))
+        dense[doc, col["link_share"]] = linked / max(len(joined[lo:hi].strip()), 1)
+        dense[doc, col["link_few_words"]] = max(0.0, 1.0 - words / 20)
+        if links >= 2:
+            add(doc, Hit("many_links", f"{links} links", None))
+        if len(hosts) >= 2:
+            add(doc, Hit("many_domains", f"{len(hosts)} domains", None))
+    at = raw == ord("@")
+    for doc, lo, hi in _doc_bounds(norm, np.flatnonzero(_per_doc(at, rdoc, n))):
+        for m in EMAIL_RE.finditer(joined, lo, hi):
+            add(doc, Hit("email", m.group(), local(doc, m)))
+            if lists.listed("disposable", m.group(1).lower()):
+                add(doc, Hit("disposable_email", m.group(1).lower(), local(doc, m)))
+    digit = (raw >= ord("0")) & (raw <= ord("9"))
+    digits = _per_doc(digit, rdoc, n)
+    phones = lists.sets.get("phones", frozenset())
+    for doc, lo, hi in _doc_bounds(norm, np.flatnonzero(digits >= 9)):
+        for m in PHONE_RE.finditer(joined, lo, hi):
+            number = re.sub(r"\D", "", m.group())
+            if len(number) >= 9:
+                add(doc, Hit("phone", m.group(), local(doc, m)))
+                if number in phones:
+                    add(doc, Hit("listed_phone", m.group(), local(doc, m)))
+    handle = (at | (raw == ord("#"))) & ~_ALNUM[np.minimum(prev, 127)]
+    for doc, lo, hi in _doc_bounds(norm, np.flatnonzero(_per_doc(handle, rdoc, n))):
+        found = HANDLE_RE.search(joined, lo, hi)
+        if found:
+            add(doc, Hit("handle", found.group(), local(doc, found)))
+    bang = (raw == ord("!")) | (raw == ord("?"))
+    shout = (bang & np.roll(bang, 1) & np.roll(bang, 2)) | ((raw == 36) & (prev == 36))
+    for doc, lo, hi in _doc_bounds(norm, np.flatnonzero(_per_doc(shout, rdoc, n))):
+        found = SHOUT_RE.search(joined, lo, hi)
+        if found:
+            add(doc, Hit("shouting", found.group(), local(doc, found)))
+    emoji = (
+        ((raw >= 0x1F000) & (raw <= 0x1FAFF))
+        | ((raw >= 0x2600) & (raw <= 0x27BF))
+        | ((raw >= 0x2B00) & (raw <= 0x2BFF))
+    )
+    emojis = _per_doc(emoji, rdoc, n)
+    for doc, lo, hi in _doc_bounds(norm, np.flatnonzero(emojis >= 3)):
+        found = EMOJI_RUN_RE.search(joined, lo, hi)
+        if found:
+            add(doc, Hit("emoji_run", found.group(), local(doc, found)))
+    lengths = np.array([len(t) for t in norm.texts], dtype=float)
+    upper = _per_doc((raw >= 65) & (raw <= 90), rdoc, n)
+    lower = _per_doc((raw >= 97) & (raw <= 122), rdoc, n)
+    letters = upper + lower
+    dense[:, col["caps"]] = np.where(letters >= 12, upper / np.maximum(letters, 1), 0.0)
+    dense[:, col["emoji"]] = np.minimum(emojis / 5.0, 1.0)
+    dense[:, col["digits"]] = digits / np.maximum(lengths, 1)
+    dense[:, col["long"]] = np.minimum(lengths / 1000.0, 1.0)
+    dense[:, col["repetition"]] = _repetition(tok_doc, tok_hash, n)
+    bounds = np.searchsorted(norm.doc, np.stack([threat_docs, threat_docs + 1]))
+    for doc, lo, hi in zip(threat_docs.tolist(), *bounds.tolist(), strict=True):
+        text = norm.codes[lo:hi].tobytes().decode("utf-32-le")
+        found = THREAT_RE.search(text)
+        if found:
+            a, b = norm.origin[lo + found.start()], norm.origin[lo + found.end() - 1] + 1
+            span = (int(a) - int(norm.starts[doc]), int(b) - int(norm.starts[doc]))
+            add(doc, Hit("threat", norm.texts[doc][span[0] : span[1]], span))
+    return dense, hits
+
+
+def _repetition(tok_doc: np.ndarray, tok_hash: np.ndarray, n: int) -> np.ndarray:
+    """Return 1 - distinct/total words per document (0 below 6 words)."""
+    total = np.bincount(tok_doc, minlength=n)
+    if len(tok_doc) == 0:
+        return np.zeros(n)
+    order = np.lexsort((tok_hash, tok_doc))
+    d, h = tok_doc[order], tok_hash[order]
+    first = np.concatenate(([True], (d[1:] != d[:-1]) | (h[1:] != h[:-1])))
+    distinct = np.bincount(d[first], minlength=n)
+    return np.where(total >= 6, 1.0 - distinct / np.maximum(total, 1), 0.0)

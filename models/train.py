@@ -9,25 +9,57 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from models import data, registry
-from models.pipeline import SEED, build_pipeline
+from models import data, profanity, registry
+from models.apc import ProfanityPort
+from models.pipeline import SEED, build_pipeline, export
+from models.scoring import PROBES
 from models.signals import LIST_FILES, read_lists
 
-CODE_FILES = ("data.py", "text.py", "signals.py", "features.py", "pipeline.py", "train.py")
+CODE_FILES = (
+    "data.py", "text.py", "threats.py", "signals.py", "featurize.py", "features.py",
+    "pipeline.py", "apc.py", "profanity.py", "train.py",
+)  # fmt: skip
 
 
-# Rows from sources far from web comments count less (see MODEL_CARD.md).
-SOURCE_WEIGHTS = {"sms-train": 0.5}
+# Per-source sample weights (folder names), fixed on the training side (MODEL_CARD.md).
+SOURCE_WEIGHTS = {"sms-spam-collection": 0.5, "olid-offenseval2019": 2.0}
+BALANCED = {"spam": True, "toxicity": False}  # spam: both classes weigh the same in total
 OLID_THRESHOLD_SLICE = 0.2  # share of OLID train held out to pick the OLID threshold
+PORT = {"weight": 0.5, "offset": -2.0}  # how the alt-profanity-check port joins toxicity
+SUGGESTED = {
+    "spam": {"publish_below": 0.5, "reject_above": 0.95},
+    "toxicity": {"publish_below": 0.5, "reject_above": 0.98},
+}
+
+
+def _named(corpus: data.Corpus, group: str) -> data.Corpus:
+    corpus.groups = [group] * len(corpus)
+    return corpus
 
 
 def spam_corpus(exclude_video: str | None = None) -> data.Corpus:
-    """Return the spam training data: YouTube (deduplicated) + the SMS train split."""
+    """Return the spam training data.
+
+    YouTube (de-duplicated, grouped by video), the SMS train split, the training part of
+    the legitimate comments with links (ham), Instagram scam comments and Janitr X posts
+    (MIT); texts already seen earlier in that order are dropped, and so are Instagram
+    rows that belong to the held-out link comments.
+    """
     youtube = data.dedup(data.youtube())
     if exclude_video is not None:
         youtube = youtube.subset(i for i, g in enumerate(youtube.groups) if g != exclude_video)
     sms_train, _ = data.sms_split()
-    return youtube.extend(sms_train)
+    links_train, links_test = data.link_ham_split()
+    held_out = {data.dedup_key(t) for t in links_test.texts}
+    instagram = data.instagram()
+    instagram = instagram.subset(
+        i for i, t in enumerate(instagram.texts) if data.dedup_key(t) not in held_out
+    )
+    corpus = youtube.extend(_named(sms_train, "sms-spam-collection"))
+    corpus.extend(links_train)
+    corpus.extend(_named(instagram, "instagram-scam-comments"))
+    corpus.extend(_named(data.janitr(), "janitr-x-crypto-scam-posts"))
+    return data.dedup(corpus)
 
 
 def olid_split() -> tuple[data.Corpus, data.Corpus]:
@@ -37,10 +69,9 @@ def olid_split() -> tuple[data.Corpus, data.Corpus]:
 
 def toxicity_corpus() -> data.Corpus:
     """Return the toxicity training data: Jigsaw train subsets (any label) + OLID train."""
-    corpus = data.jigsaw_train("is_bad")
-    corpus.groups = ["jigsaw-toxic-comment-subsets"] * len(corpus)
+    corpus = _named(data.jigsaw_train("is_bad"), "jigsaw-toxic-comment-subsets")
     olid, _ = olid_split()
-    return corpus.extend(olid)
+    return corpus.extend(_named(olid, "olid-offenseval2019"))
 
 
 TRAINING: dict[str, Callable[[], data.Corpus]] = {
@@ -56,6 +87,14 @@ def code_hash() -> str:
     for name in CODE_FILES:
         digest.update((root / name).read_bytes())
     return digest.hexdigest()
+
+
+PORT_RECEIPT = {
+    "dataset": "alt-profanity-check model (ported weights, not data)",
+    "licence": "MIT; itself trained on Davidson et al. (MIT) and the Kaggle Jigsaw train file",
+    "rows": 0,
+    "positives": 0,
+}
 
 
 def describe(corpus: data.Corpus) -> list[dict[str, Any]]:
@@ -85,17 +124,19 @@ def _folder_of(group: str) -> str:
 
 
 def fit(task: str, corpus: data.Corpus, lists: dict[str, str] | None = None) -> Any:
-    """Fit the shipped recipe for ``task`` on ``corpus`` (float32 weights)."""
+    """Fit the shipped pipeline of ``task`` on ``corpus`` with the source weights."""
     import numpy as np
 
     if lists is None:
         lists = read_lists(data.data_dir())
     model = build_pipeline(task, lists)
     groups = corpus.groups or [corpus.name] * len(corpus)
-    weights = [SOURCE_WEIGHTS.get(g, 1.0) for g in groups]
+    weights = np.array([SOURCE_WEIGHTS.get(_folder_of(g), 1.0) for g in groups])
+    if BALANCED[task]:
+        labels = np.asarray(corpus.labels)
+        for cls in (0, 1):
+            weights[labels == cls] *= 0.5 * weights.sum() / weights[labels == cls].sum()
     model.fit(corpus.texts, corpus.labels, clf__sample_weight=weights)
-    for calibrated in model.named_steps["clf"].calibrated_classifiers_:
-        calibrated.estimator.coef_ = calibrated.estimator.coef_.astype(np.float32)
     return model
 
 
@@ -104,12 +145,20 @@ def train(
     out_dir: str | os.PathLike[str] | None = None,
     limit: int | None = None,
     echo: Callable[[str], None] = print,
+    profanity_port: bool = True,
 ) -> dict[str, Path]:
-    """Train ``tasks`` on the real data (optionally the first ``limit`` rows) and save them."""
+    """Train ``tasks`` on the real data (optionally a sample of ``limit`` rows) and save them.
+
+    The toxicity model includes the alt-profanity-check port unless ``profanity_port``
+    is false (the small training test skips it: it needs the package's environment).
+    """
     import numpy
+    import numpy as np
     import scipy
     import sklearn
     import skops
+
+    from models.evaluate import artifact_scores
 
     written: dict[str, Path] = {}
     for task in tasks:
@@ -128,8 +177,24 @@ def train(
                 f"{src['positives']} positive ({src['licence']})"
             )
         model = fit(task, corpus)
+        exported = export(task, model)
+        datasets = describe(corpus)
+        if task == "toxicity" and profanity_port:
+            port = profanity.export_model()
+            exported["profanity"] = {
+                "words": port["words"],
+                "idf": np.asarray(port["idf"]),
+                "coef": np.asarray(port["coef"]),
+                "intercept": port["intercept"],
+                "a": port["a"],
+                "b": port["b"],
+                **PORT,
+            }
+            datasets.append(PORT_RECEIPT | {"version": port["version"]})
+            echo(f"  + alt-profanity-check {port['version']} port (MIT), {PORT}")
         sources = sorted({f.split("/")[0] for fs in LIST_FILES.values() for f in fs})
         echo(f"  signal lists: {', '.join(sources)}")
+        scorer = artifact_scores(exported)
         receipt = {
             "task": task,
             "version": f"{version_hash[:12]}",
@@ -138,7 +203,7 @@ def train(
             "seed": SEED,
             "rows": len(corpus),
             "positives": corpus.positives(),
-            "datasets": describe(corpus),
+            "datasets": datasets,
             "files": sorted(str(p.relative_to(data.data_dir())) for p in corpus.files),
             "versions": {
                 "python": platform.python_version(),
@@ -147,24 +212,44 @@ def train(
                 "scipy": scipy.__version__,
                 "skops": skops.__version__,
             },
-            "shipped_threshold": shipped_threshold(task, model),
-            "suggested_thresholds": {"publish_below": 0.5, "reject_above": 0.95},
+            "shipped_threshold": shipped_threshold(task, scorer),
+            "probe_scores": probe_scores(model, exported),
+            "suggested_thresholds": SUGGESTED[task],
             "metrics": {},
         }
-        path, _ = registry.save(task, model, receipt, out_dir)
+        path, _ = registry.save(task, exported, receipt, out_dir)
         echo(f"  wrote {path} ({path.stat().st_size / 1e6:.2f} MB), version {receipt['version']}")
         written[task] = path
     return written
 
 
-def shipped_threshold(task: str, model: Any) -> float:
+def shipped_threshold(task: str, scores: Callable[[list[str]], Any]) -> float:
     """Return the decision threshold quoted for F1: 0.5, or OLID-tuned for toxicity."""
     if task != "toxicity":
         return 0.5
     from models.evaluate import best_threshold
 
     _, tune = olid_split()
-    return best_threshold(tune.labels, model.predict_proba(tune.texts)[:, 1], macro=True)
+    return best_threshold(tune.labels, list(scores(tune.texts)), macro=True)
+
+
+def probe_scores(pipeline: Any, exported: dict[str, Any]) -> list[float]:
+    """Return the probes' scores: the pipeline's log-odds plus the port's term, if any.
+
+    The pipeline (scikit-learn, sparse matrices) is the reference the serving fast path
+    is checked against at every load.
+    """
+    import numpy as np
+
+    logits = pipeline.decision_function(PROBES)
+    if "profanity" in exported:
+        from models.featurize import analyze
+        from models.signals import SignalLists
+
+        port = ProfanityPort(exported["profanity"])
+        batch = analyze(PROBES, exported["features"], SignalLists(exported["lists"]))
+        logits = logits + port.term(port.logits(batch)[0])
+    return [round(float(p), 6) for p in 1.0 / (1.0 + np.exp(-np.asarray(logits)))]
 
 
 def _sample(corpus: data.Corpus, limit: int) -> data.Corpus:

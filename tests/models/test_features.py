@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from models.author import author_reasons
-from models.features import CommentFeatures
+from models.features import CommentFeatures, matrix
 from models.signals import NAMES, SignalLists
 
 LISTS = {
@@ -33,16 +33,20 @@ def test_blocks_are_unit_norm_and_positions_are_kept() -> None:
     """Word and char blocks are l2-normalised and each n-gram keeps its text position."""
     features = CommentFeatures(n_bits=16, lists=LISTS).fit([])
     batch = features.analyze(["Hello world", "Second one"])
-    X = features.matrix(batch).toarray()
+    X = matrix(batch).toarray()
     quarter = 2**14
     assert np.isclose(np.linalg.norm(X[0, :quarter]), 1.0)
     assert np.isclose(np.linalg.norm(X[0, quarter : 2**16]), 1.0)
-    grams = {
-        batch.normalized[0][s:e]
-        for d, s, e in zip(batch.occ_doc, batch.occ_start, batch.occ_end, strict=True)
-        if d == 0
+    words = {
+        batch.texts[0][s:e].lower()
+        for s, e in zip(
+            batch.norm.origin[batch.tok_start] - batch.norm.starts[0],
+            batch.norm.origin[batch.tok_end - 1] - batch.norm.starts[0] + 1,
+            strict=True,
+        )
+        if s >= 0
     }
-    assert {"hello", "world", "hello world", "wor"} <= grams
+    assert {"hello", "world"} <= words
 
 
 def test_structure_signals_use_the_lists_as_features() -> None:
@@ -54,6 +58,7 @@ def test_structure_signals_use_the_lists_as_features() -> None:
     assert {"has_link", "shortener", "listed_domain", "listed_phone", "disposable_email"} <= on
     assert not {"has_link", "phone", "email"} & {NAMES[j] for j in np.flatnonzero(batch.dense[1])}
     link = next(h for h in batch.hits[0] if h.feature == "shortener")
+    assert link.span is not None
     assert text[link.span[0] : link.span[1]] == "http://bit.ly/x"
 
 
@@ -68,3 +73,18 @@ def test_author_fields_give_visible_author_reasons() -> None:
     kinds = [r["text"].split(":")[0] for r in author_reasons(item, SignalLists(LISTS))]
     assert kinds == ["name", "disposable e-mail", "website on spam list"]
     assert author_reasons({"text": "hi", "name": "Ann", "url": None}, SignalLists(LISTS)) == []
+
+
+def test_a_batch_featurises_each_text_as_if_alone() -> None:
+    """Joining a batch for speed does not leak n-grams, signals or counts between texts."""
+    texts = [
+        "FREE money at http://bit.ly/x!!!",
+        "",
+        "  s p a c e d  and fr33 w0rds  ",
+        "Ｆｕｌｌ ｗｉｄｔｈ 😀😀😀 call +1 877 778 8969",
+        "plain words words words words words words",
+    ]
+    features = CommentFeatures(n_bits=16, lists=LISTS).fit([])
+    together = features.transform(texts).toarray()
+    alone = np.vstack([features.transform([t]).toarray() for t in texts])
+    assert np.allclose(together, alone)

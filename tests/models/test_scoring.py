@@ -56,3 +56,17 @@ def test_missing_artifacts_raise_model_load_error(tmp_path) -> None:
 def test_model_version_combines_both_models(scorer: Scorer) -> None:
     """The version string names the spam and toxicity artifacts."""
     assert scorer.model_version.startswith("spam-") and "+tox-" in scorer.model_version
+
+
+def test_scoring_path_imports_neither_sklearn_nor_scipy() -> None:
+    """Loading and scoring need only numpy: the web process stays light."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from models import load_scorer; s = load_scorer(); "
+        "s.score([{'text': 'hello there'}]); "
+        "print(sorted(m for m in ('sklearn', 'scipy', 'skops') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

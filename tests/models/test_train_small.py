@@ -18,7 +18,8 @@ pytestmark = pytest.mark.skipif(
 
 def test_train_on_a_sample_writes_loadable_artifacts(tmp_path) -> None:
     """Training both tasks on 600 real rows writes artifacts that load and rank sensibly."""
-    result = CliRunner().invoke(train, ["--limit", "600", "--out", str(tmp_path)])
+    args = ["--limit", "600", "--out", str(tmp_path), "--no-profanity-port"]
+    result = CliRunner().invoke(train, args)
     assert result.exit_code == 0, result.output
     assert "training on 600 rows" in result.output
     receipt = json.loads((tmp_path / "spam.json").read_text())

@@ -1,0 +1,113 @@
+"""Artifacts are plain data in skops files: read safely, deterministically written."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import numpy as np
+import pytest
+
+from models import registry
+from models.featurize import analyze
+from models.linear import LinearModel, sigmoid
+from models.pipeline import build_pipeline, export
+from models.signals import SignalLists
+
+LISTS = {"spam_domains": "casino-x.example", "shorteners": "bit.ly", "disposable": "", "phones": ""}
+TEXTS = [
+    "free money at http://bit.ly/x call now!!!",
+    "subscribe to my channel for free gifts",
+    "WIN a FREE iphone, visit casino-x.example",
+    "great song, I love the chorus",
+    "thanks for the article, very clear",
+    "the second chart explains the budget",
+] * 3
+LABELS = [1, 1, 1, 0, 0, 0] * 3
+
+
+@pytest.fixture(scope="module")
+def fitted() -> tuple[object, dict[str, object]]:
+    """A tiny pipeline fitted on toy data, and its exported weights."""
+    pipeline = build_pipeline("spam", LISTS, n_bits=16).fit(TEXTS, LABELS)
+    return pipeline, export("spam", pipeline)
+
+
+def test_fast_path_equals_the_pipeline(fitted) -> None:
+    """Exported weights applied with numpy give the pipeline's predict_proba."""
+    pipeline, model = fitted
+    probes = [
+        *TEXTS[:6],
+        "fr33 m0ney c.a.s.i.n.o",
+        "",
+        "Ｆｕｌｌ ｗｉｄｔｈ 😀😀😀 +1 877 778 8969",
+    ]
+    linear = LinearModel(model)
+    fast = sigmoid(linear.logits(analyze(probes, linear.features, SignalLists(LISTS))))
+    assert np.allclose(fast, pipeline.predict_proba(probes)[:, 1], atol=1e-6)
+
+
+def test_save_is_deterministic_and_readable_by_skops(fitted, tmp_path) -> None:
+    """Saving twice gives identical bytes; skops and our reader load the same data."""
+    import skops.io as sio
+
+    _, model = fitted
+    a, _ = registry.save("spam", model, {"task": "spam"}, tmp_path / "a")
+    b, _ = registry.save("spam", model, {"task": "spam"}, tmp_path / "b")
+    assert a.read_bytes() == b.read_bytes()
+    data = a.read_bytes()
+    assert sio.get_untrusted_types(data=data) == []
+    ours, theirs = registry.read_skops(data), sio.loads(data, trusted=[])
+    assert ours.keys() == theirs.keys()
+    for key, value in ours.items():
+        if isinstance(value, np.ndarray):
+            assert np.array_equal(value, theirs[key]) and value.dtype == theirs[key].dtype
+        else:
+            assert value == theirs[key], key
+
+
+def test_reader_refuses_anything_but_plain_data() -> None:
+    """A skops file holding an estimator (or an object array) does not load."""
+    import skops.io as sio
+    from sklearn.linear_model import LogisticRegression
+
+    with pytest.raises(registry.ArtifactError, match="not plain data"):
+        registry.read_skops(sio.dumps({"model": LogisticRegression()}))
+    with pytest.raises(registry.ArtifactError):
+        registry.read_skops(sio.dumps({"x": np.array(["a", None], dtype=object)}))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("other.txt", "x")
+    with pytest.raises(registry.ArtifactError, match="not a skops archive"):
+        registry.read_skops(buffer.getvalue())
+
+
+def test_shipped_artifacts_are_small_plain_and_checked() -> None:
+    """Each shipped artifact is under 10 MB, plain data, and matches its receipt."""
+    for task in registry.TASKS:
+        path, _ = registry.artifact_paths(task)
+        assert path.stat().st_size < 10_000_000
+        model, receipt = registry.load(task)
+        assert model["task"] == task and receipt["sha256"] == registry.sha256_file(path)
+        assert receipt["datasets"] and all(d["licence"] for d in receipt["datasets"])
+
+
+def test_profanity_port_matches_the_package() -> None:
+    """The ported alt-profanity-check gives the package's own probabilities."""
+    from models import profanity
+    from models.apc import ProfanityPort
+
+    if not profanity.available():
+        pytest.skip("alt-profanity-check's environment (.venv-profanity) is not installed")
+    texts = [
+        "you are a stupid idiot",
+        "thanks for the clear explanation of the budget",
+        "what the hell is this shit",
+        "i respectfully disagree with the second point",
+        "",
+    ]
+    model, _ = registry.load("toxicity")
+    port = ProfanityPort(model["profanity"])
+    batch = analyze(texts, model["features"], SignalLists(model["lists"]))
+    ours = sigmoid(port.logits(batch)[0])
+    assert np.allclose(ours, profanity.scores(texts), atol=1e-6)
