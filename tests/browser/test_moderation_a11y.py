@@ -1,0 +1,60 @@
+"""Accessibility of the moderator dashboard, checked by axe-core in Chromium."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from service.store import Database
+from tests.browser.conftest import LiveServer
+from tests.browser.test_embed_a11y import axe_violations, blocking
+from tests.dashboard import PASSWORD, held, make_user
+
+pytestmark = pytest.mark.browser
+
+PAGES = [
+    "/moderation/queue/held",
+    "/moderation/queue/published",
+    "/moderation/stats",
+    "/moderation/audit",
+    "/moderation/bans",
+    "/moderation/users",
+    "/moderation/integrations/",
+]
+
+
+@pytest.fixture
+def axe_page(browser: Browser) -> Iterator[Page]:
+    """A page that may inject axe-core despite the dashboard's strict CSP."""
+    ctx = browser.new_context(viewport={"width": 1200, "height": 900}, bypass_csp=True)
+    yield ctx.new_page()
+    ctx.close()
+
+
+def test_login_page_has_no_serious_accessibility_violations(
+    axe_page: Page, live_server: LiveServer
+) -> None:
+    """The login form passes axe-core with no serious or critical violations."""
+    axe_page.goto(f"{live_server.url}/moderation/login")
+    assert blocking(axe_violations(axe_page)) == []
+
+
+def test_dashboard_pages_have_no_serious_accessibility_violations(
+    axe_page: Page, live_server: LiveServer, db: Database
+) -> None:
+    """Queue (with a held card and its highlighted reasons), stats, audit, bans, users, integrations pass axe-core."""
+    make_user(db, "admin@example.org")
+    held(db, name="Sam", text="Interesting read. Visit my blog for more: http://myblog.example")
+    axe_page.goto(f"{live_server.url}/moderation/login")
+    axe_page.get_by_label("E-mail").fill("admin@example.org")
+    axe_page.get_by_label("Password").fill(PASSWORD)
+    axe_page.get_by_role("button", name="Log in").click()
+    expect(axe_page.get_by_role("navigation", name="Queues")).to_be_visible()
+    found = {}
+    for path in PAGES:
+        axe_page.goto(f"{live_server.url}{path}")
+        assert axe_page.url.startswith(f"{live_server.url}{path.rstrip('/')}"), axe_page.url
+        found[path] = blocking(axe_violations(axe_page))
+    assert found == {path: [] for path in PAGES}
