@@ -22,10 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from models.featurize import Batch, span_hashes
+from models.featurize import Batch, plain_tokens, span_hashes
 from models.text import normalize_batch
-
-_WORD_ASCII = np.array([chr(i).isalnum() or chr(i) == "_" for i in range(128)])
 
 
 class ProfanityPort:
@@ -43,7 +41,7 @@ class ProfanityPort:
         if self.coef.shape != (len(self.a), len(words)) or len(self.idf) != len(words):
             raise ValueError("profanity port arrays do not match its vocabulary")
         norm = normalize_batch(words)
-        starts, ends = _tokens(norm.codes)
+        starts, ends = _long(*plain_tokens(norm.codes))
         hashes = span_hashes(norm.codes, starts, ends)
         doc = norm.doc[starts]
         single = np.bincount(doc, minlength=len(words)) == 1  # words that stay one token
@@ -56,9 +54,9 @@ class ProfanityPort:
 
     def logits(self, batch: Batch) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
         """Return the package's log-odds per document and (token start, word) matches."""
-        codes = batch.norm.codes
-        starts, ends = _tokens(codes)
-        hashes = span_hashes(codes, starts, ends)
+        starts, ends, hashes = batch.plain
+        long = ends - starts >= 2
+        starts, hashes = starts[long], hashes[long]
         pos = np.minimum(np.searchsorted(self.hashes, hashes), max(len(self.hashes) - 1, 0))
         hit = (self.hashes[pos] == hashes) if len(self.hashes) else np.zeros(len(hashes), bool)
         starts, word = starts[hit], self.index[pos[hit]]
@@ -80,15 +78,7 @@ class ProfanityPort:
         return self.weight * np.maximum(logits - self.offset, 0.0)
 
 
-def _tokens(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return (start, end) of runs of 2+ word characters (no apostrophes)."""
-    word = np.empty(len(codes), dtype=bool)
-    small = codes < 128
-    word[small] = _WORD_ASCII[codes[small]]
-    if not small.all():
-        big = np.flatnonzero(~small)
-        word[big] = [chr(int(c)).isalnum() for c in codes[big]]
-    edge = np.diff(np.concatenate(([0], word.astype(np.int8), [0])))
-    starts, ends = np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)
-    long = ends - starts >= 2
-    return starts[long], ends[long]
+def _long(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Keep tokens of 2+ characters, as the package's ``\\w\\w+``."""
+    keep = ends - starts >= 2
+    return starts[keep], ends[keep]

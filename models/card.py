@@ -11,14 +11,80 @@ UNSEEN_BY_PROFANITY = (
 )  # fmt: skip
 
 
+# Hand-written comments (not from any dataset), scored by the shipped models for the card.
+EXAMPLES = [
+    ("legitimate link", "The council's own report is here: "
+     "https://www.bbc.co.uk/news/uk-england-68123456 - worth reading before commenting."),
+    ("legitimate link", "Source for the 40% figure: https://www.ons.gov.uk/economy/"
+     "inflationandpriceindices/bulletins/consumerpriceinflation/latest"),
+    ("legitimate link", "The Guardian covered this last year https://www.theguardian.com/"
+     "politics/2023/mar/14/budget-analysis and the numbers haven't changed."),
+    ("legitimate link", "Full text of the ruling: https://www.supremecourt.gov/opinions/"
+     "22pdf/21-476_c185.pdf (page 12 is the key part)."),
+    ("legitimate link", "Here's the original study rather than the press release: "
+     "https://doi.org/10.1038/s41586-020-2012-7"),
+    ("legitimate link", "Map of the closures: https://goo.gl/maps/Xk2pQ7"),
+    ("spam", "Earn $500/day from home!!! Visit http://bit.ly/3xQ9abc now, limited spots"),
+    ("spam", "Great article! Check out my site http://cheap-pills-online.example for the best "
+     "deals"),
+    ("spam", "I made $9,000 last month trading with Mrs. Jane, contact her on WhatsApp "
+     "+1 (555) 014-2231"),
+    ("threat", "Watch your back. I know where you live."),
+    ("threat", "I will find you and make you regret this."),
+    ("threat", "People like you should be dealt with, one way or another."),
+    ("threat", "We are coming for you and your family."),
+    ("threat (no listed phrase)", "Keep posting this and you'll find out what happens to "
+     "people like you."),
+    ("threat (no listed phrase)", "Your address isn't hard to find. Think about that."),
+    ("benign look-alike", "I know where you live is a great title for a thriller."),
+    ("benign look-alike", "I will find you the link to the report tomorrow."),
+    ("benign look-alike", "Watch the back row of the photo, that's the mayor."),
+    ("insult", "You are a complete idiot and nobody wants you here."),
+    ("benign", "Thanks, the second chart makes the budget changes clear."),
+]  # fmt: skip
+PUBLISH_BELOW = 0.5  # the default policy of CONTRACTS.md
+REJECT_ABOVE = {"spam": 0.95, "toxicity": 0.98}
+
+
+def decision(result: dict[str, Any]) -> str:
+    """Return the default ``auto`` policy's decision for a scoring result."""
+    if any(result[task] > limit for task, limit in REJECT_ABOVE.items()):
+        return "reject"
+    if all(result[task] < PUBLISH_BELOW for task in REJECT_ABOVE):
+        return "publish"
+    return "hold"
+
+
+def examples(scorer: Any) -> list[str]:
+    """Return the examples table: scores, default-policy decision and top reason."""
+    results = scorer.score([{"text": text} for _, text in EXAMPLES])
+    lines = [
+        "| kind | comment | spam | toxicity | default policy | top reason |",
+        "|---|---|--:|--:|---|---|",
+    ]
+    for (kind, text), r in zip(EXAMPLES, results, strict=True):
+        model = max(("spam", "toxicity"), key=lambda task: r[task])
+        top = next((x for x in r["reasons"] if x["model"] == model), None)
+        reason = ""
+        if top:
+            reason = f"{top['model']} {top['kind']}: {top['text']} ({top['weight']:+.2f})"
+        cell, reason = text.replace("|", "\\|"), reason.replace("|", "\\|")
+        lines.append(
+            f"| {kind} | {cell} | {r['spam']:.3f} | {r['toxicity']:.3f} | {decision(r)} "
+            f"| {reason} |"
+        )
+    return lines
+
+
 def write(
     rows: list[Any],
     links: list[Any],
     olid_macro: float,
     olid_threshold: float,
     youtube: dict[str, tuple[float, float]],
+    scorer: Any = None,
 ) -> None:
-    """Replace the metrics, link and targets sections of the model card."""
+    """Replace the metrics, link, examples and targets sections of the model card."""
     metrics = [
         "| task | split | system | n | pos | ROC AUC | PR AUC | F1@t | P@R95 | note |",
         "|---|---|---|--:|--:|--:|--:|--:|--:|---|",
@@ -45,6 +111,8 @@ def write(
     text = _replace(text, "metrics", metrics)
     text = _replace(text, "links", link)
     text = _replace(text, "targets", targets(rows, links, olid_macro, youtube))
+    if scorer is not None:
+        text = _replace(text, "examples", examples(scorer))
     CARD.write_text(text)
 
 

@@ -159,7 +159,9 @@ def run(
     echo(f"olid-test macro-F1 (ours, threshold {threshold:.3f}, OLID train slice): {macro:.4f}")
     for system, (auc, f1) in youtube_means(rows).items():
         echo(f"youtube cross-video mean ({system}): ROC AUC {auc:.4f}, F1 {f1:.4f}")
-    card.write(rows, links, macro, threshold, youtube_means(rows))
+    from models.scoring import load_scorer
+
+    card.write(rows, links, macro, threshold, youtube_means(rows), load_scorer(artifacts))
     return rows
 
 

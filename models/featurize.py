@@ -19,7 +19,7 @@ import numpy as np
 
 from models.signals import NAMES, Hit, SignalLists, analyze_signals
 from models.text import SEP, Normalized, normalize_batch
-from models.threats import TRIGGERS
+from models.threats import STANDALONE, TARGETS, TRIGGERS
 
 _P = np.uint64(0x100000001B3)
 _P_INV = np.uint64(pow(0x100000001B3, -1, 2**64))
@@ -27,6 +27,7 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)
 _WORD_ASCII = np.array([chr(i).isalnum() or chr(i) in "_'" for i in range(128)], dtype=bool)
 _WORD_CACHE: dict[int, bool] = {}
 DOC_SHIFT = 24  # feature keys are (document << DOC_SHIFT) | column
+_LOG1P = np.log1p(np.arange(256, dtype=np.float64))
 
 DEFAULTS: dict[str, Any] = {
     "n_bits": 20,
@@ -63,6 +64,7 @@ class Batch:
     tok_end: np.ndarray
     tok_doc: np.ndarray
     char_tok: np.ndarray  # per normalised character: its word token, or -1
+    plain: tuple[np.ndarray, np.ndarray, np.ndarray]  # \w runs (no '): start, end, hash
     dense: np.ndarray  # structure features, one row per document
     hits: dict[int, list[Hit]] = field(default_factory=dict)
 
@@ -73,13 +75,19 @@ class Batch:
 
     @property
     def doc(self) -> np.ndarray:
-        """Return the document of each feature key."""
-        return self.keys >> DOC_SHIFT
+        """Return the document of each feature key (computed once)."""
+        cached = self.__dict__.get("_doc")
+        if cached is None:
+            cached = self.__dict__["_doc"] = self.keys >> DOC_SHIFT
+        return cached
 
     @property
     def col(self) -> np.ndarray:
-        """Return the column of each feature key."""
-        return self.keys & ((1 << DOC_SHIFT) - 1)
+        """Return the column of each feature key (computed once)."""
+        cached = self.__dict__.get("_col")
+        if cached is None:
+            cached = self.__dict__["_col"] = self.keys & ((1 << DOC_SHIFT) - 1)
+        return cached
 
 
 def analyze(
@@ -96,23 +104,28 @@ def analyze(
     order = np.argsort(occ_key)
     keys = occ_key[order]
     first = np.concatenate(([True], keys[1:] != keys[:-1])) if len(keys) else np.zeros(0, bool)
-    group = np.cumsum(first) - 1
-    occ_group = np.empty(len(keys), dtype=np.int64)
+    group = np.cumsum(first, dtype=np.int32) - 1
+    occ_group = np.empty(len(keys), dtype=np.int32)
     occ_group[order] = group
     keys = keys[first]
-    counts = np.bincount(group, minlength=len(keys)).astype(np.float64)
-    tf = np.log1p(counts) if p["sublinear_tf"] else counts
+    counts = np.diff(np.append(np.flatnonzero(first), len(first)))
+    tf = _LOG1P[np.minimum(counts, 255)] if p["sublinear_tf"] else counts.astype(np.float64)
+    if p["sublinear_tf"] and counts.max(initial=0) > 255:
+        tf = np.log1p(counts)
+    counts = counts.astype(np.float64)
     cols = keys & ((1 << DOC_SHIFT) - 1)
     if idf is not None:
         tf = tf * idf[cols]
     block = (keys >> DOC_SHIFT) * 2 + (cols >= 2 ** (n_bits - 2))
     norms = np.sqrt(np.bincount(block, tf**2, minlength=2 * len(items)))
     values = tf / np.maximum(norms[block], 1e-12)
-    threat_docs = np.unique(tok_doc[np.isin(tok_hash, _trigger_hashes())])
+    p_start, p_end = plain_tokens(norm.codes)
+    plain = (p_start, p_end, span_hashes(norm.codes, p_start, p_end))
+    threat_docs = _threat_candidates(norm.doc[p_start], plain[2])
     dense, hits = analyze_signals(norm, lists, tok_doc, tok_hash, threat_docs)
     return Batch(
         norm, n_bits, keys, counts, values, occ_key, occ_group, occ_start, tok_start, tok_end,
-        tok_doc, char_tok, dense, hits,
+        tok_doc, char_tok, plain, dense, hits,
     )  # fmt: skip
 
 
@@ -183,6 +196,21 @@ def _ngrams(
     return occ_start, occ_col, (w_start, w_end, w_hash, char_tok)
 
 
+_PLAIN_ASCII = np.array([chr(i).isalnum() or chr(i) == "_" for i in range(128)])
+
+
+def plain_tokens(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return (start, end) of the runs of word characters, apostrophes excluded."""
+    word = np.empty(len(codes), dtype=bool)
+    small = codes < 128
+    word[small] = _PLAIN_ASCII[codes[small]]
+    if not small.all():
+        big = np.flatnonzero(~small)
+        word[big] = [chr(int(c)).isalnum() for c in codes[big]]
+    edge = np.diff(np.concatenate(([0], word.astype(np.int8), [0])))
+    return np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)
+
+
 def span_hashes(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """Return the 64-bit hash of each ``codes[start:end]`` (same text, same hash)."""
     n = len(codes)
@@ -192,15 +220,30 @@ def span_hashes(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.n
     return (prefix[ends] - prefix[starts]) * powers[np.maximum(ends - 1, 0)] * _MIX
 
 
-_TRIGGER_HASHES: list[np.ndarray] = []
+_HASHES: dict[str, np.ndarray] = {}
 
 
-def _trigger_hashes() -> np.ndarray:
-    """Return the word hashes of the threat trigger words (cached)."""
-    if not _TRIGGER_HASHES:
-        norm = normalize_batch(list(TRIGGERS))
-        _TRIGGER_HASHES.append(np.unique(_ngrams(norm, 20, (2, 2), (1, 1))[2][2]))
-    return _TRIGGER_HASHES[0]
+def _word_hashes(name: str, words: Sequence[str]) -> np.ndarray:
+    """Return the sorted word hashes of ``words`` (cached under ``name``)."""
+    if name not in _HASHES:
+        norm = normalize_batch(list(words))
+        _HASHES[name] = np.unique(_ngrams(norm, 20, (2, 2), (1, 1))[2][2])
+    return _HASHES[name]
+
+
+def _threat_candidates(tok_doc: np.ndarray, tok_hash: np.ndarray) -> np.ndarray:
+    """Return the documents that could match ``THREAT_RE`` (see ``models.threats``).
+
+    Tokens are runs of word characters without apostrophes, so ``you're`` has ``you``.
+    """
+    n = int(tok_doc.max(initial=-1)) + 1
+    found = {}
+    for name, words in (("triggers", TRIGGERS), ("targets", TARGETS), ("alone", STANDALONE)):
+        hashes = _word_hashes(name, words)
+        pos = np.minimum(np.searchsorted(hashes, tok_hash), len(hashes) - 1)
+        found[name] = np.zeros(n, dtype=bool)
+        found[name][tok_doc[hashes[pos] == tok_hash]] = True
+    return np.flatnonzero((found["triggers"] & found["targets"]) | found["alone"])
 
 
 def occurrence_values(batch: Batch, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -40,10 +40,8 @@ class LinearModel:
 
     def logits(self, batch: Batch) -> np.ndarray:
         """Return the calibrated log-odds of every document."""
-        weights = self.hashed[batch.keys & ((1 << DOC_SHIFT) - 1)]
-        raw: np.ndarray = np.bincount(
-            batch.keys >> DOC_SHIFT, batch.values * weights, len(batch.texts)
-        )
+        weights = self.hashed[batch.col]
+        raw: np.ndarray = np.bincount(batch.doc, batch.values * weights, len(batch.texts))
         raw = raw + batch.dense @ self.dense + self.intercept
         return -(self.a * raw + self.b)
 

@@ -25,7 +25,9 @@ from models.featurize import Batch, analyze
 from models.linear import LinearModel, sigmoid
 from models.signals import SignalLists
 
-REASON_MIN_SCORE = 0.3  # below this a model's top features are noise, not reasons
+# Reasons are listed for a model whose score would hold the comment under the default
+# policy (publish_below 0.5); below that they would explain a decision nobody took.
+REASON_MIN_SCORE = 0.5
 SHORT_NAMES = {"spam": "spam", "toxicity": "tox"}
 PROBES = [
     "Check out my channel http://bit.ly/x and WIN $$$ now!!! call +1 877 778 8969",

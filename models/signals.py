@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from models.text import SEP, Normalized
+from models.text import SEP, Normalized, shift
 from models.threats import THREAT_RE
 
 URL_RE = re.compile(
@@ -194,7 +194,7 @@ def analyze_signals(
         if found:
             add(doc, Hit("handle", found.group(), local(doc, found)))
     bang = (raw == ord("!")) | (raw == ord("?"))
-    shout = (bang & np.roll(bang, 1) & np.roll(bang, 2)) | ((raw == 36) & (prev == 36))
+    shout = (bang & shift(bang, 1) & shift(bang, 2)) | ((raw == 36) & (prev == 36))
     for doc, lo, hi in _doc_bounds(norm, np.flatnonzero(_per_doc(shout, rdoc, n))):
         found = SHOUT_RE.search(joined, lo, hi)
         if found:

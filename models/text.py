@@ -96,6 +96,18 @@ class Normalized:
         return slice(int(lo) + 2, int(hi) - 1)  # skip SEP + pad space, and the last space
 
 
+def shift(a: np.ndarray, k: int) -> np.ndarray:
+    """Return ``a`` moved by ``k`` places (``out[i] = a[i - k]``), zero-filled at the ends."""
+    out = np.zeros_like(a)
+    if k > 0:
+        out[k:] = a[:-k]
+    elif k < 0:
+        out[:k] = a[-k:]
+    else:
+        out[:] = a
+    return out
+
+
 def _segments(mask: np.ndarray, doc: np.ndarray, n_docs: int) -> np.ndarray:
     """Return the documents that have at least one ``True`` in ``mask``."""
     return np.flatnonzero(np.bincount(doc[mask], minlength=n_docs))
@@ -155,10 +167,10 @@ def _join_spaced(
     sep = np.zeros(len(codes), dtype=bool)
     sep[small] = _IS_SPACED_SEP[codes[small]]
     sep[~small] |= np.isin(codes[~small], [ord("·"), ord("•")])
-    lone = word & ~np.roll(word, 1) & ~np.roll(word, -1)
+    lone = word & ~shift(word, 1) & ~shift(word, -1)
     # lone character, 1-2 separators, lone character: twice in a row
-    pair = lone & np.roll(sep, -1) & (np.roll(lone, -2) | (np.roll(sep, -2) & np.roll(lone, -3)))
-    docs = _segments(pair & (np.roll(pair, -2) | np.roll(pair, -3)), doc, n)
+    pair = lone & shift(sep, -1) & (shift(lone, -2) | (shift(sep, -2) & shift(lone, -3)))
+    docs = _segments(pair & (shift(pair, -2) | shift(pair, -3)), doc, n)
     if len(docs) == 0:
         return codes, origin, doc
     text = codes.tobytes().decode("utf-32-le")

@@ -6,7 +6,8 @@ common constructions (a first-person future with a violent verb aimed at "you",
 normalised text; the match is one structure column whose weight the models learn
 from the labelled data like any other feature (Jigsaw threat rows carry it), never a
 verdict on its own. ``TRIGGERS`` lists words at least one of which every construction
-contains, so the expression only runs on the few comments that have one.
+contains; ``TARGETS`` (you, your, …) appear in all but the constructions that contain a
+``STANDALONE`` word. The expression only runs on comments that pass those word tests.
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ THREAT_RE = re.compile(
     r"|kill\s+(?:yourself|urself|your\s+self)|kys\b"
     r")"
 )
-# Every alternative above contains at least one of these words.
+# Every alternative above contains one of these words, and one of TARGETS unless it
+# contains one of STANDALONE.
 TRIGGERS = (
     "kill", "murder", "hurt", "hunt", "track", "beat", "smash", "stab", "shoot", "strangle",
     "choke", "destroy", "bury", "slit", "rape", "come", "find", "make", "back", "where",
@@ -54,5 +56,10 @@ TRIGGERS = (
     "finished", "done", "numbered", "happens", "lesson", "door", "house", "home", "work",
     "place", "shot", "hanged", "hung", "killed", "executed", "dealt", "eliminated",
     "exterminated", "beaten", "lynched", "put", "hospital", "ground", "grave", "morgue",
-    "kys",
+    "kys", "hope",
+)  # fmt: skip
+TARGETS = ("you", "u", "ya", "your", "ur", "yourself", "urself", "him", "her", "them")
+STANDALONE = (
+    "eye", "happens", "kys", "shot", "hanged", "hung", "killed", "executed", "dealt",
+    "eliminated", "exterminated", "beaten", "lynched", "down",
 )  # fmt: skip

@@ -21,8 +21,13 @@ CODE_FILES = (
 )  # fmt: skip
 
 
-# Per-source sample weights (folder names), fixed on the training side (MODEL_CARD.md).
-SOURCE_WEIGHTS = {"sms-spam-collection": 0.5, "olid-offenseval2019": 2.0}
+# Per-source sample weights, fixed on the training side (MODEL_CARD.md): web comments
+# (YouTube, legitimate comments with links) count three times SMS, Instagram and X posts.
+SOURCE_WEIGHTS = {
+    "youtube-spam-collection": 3.0,
+    "links": 3.0,
+    "olid-offenseval2019": 2.0,
+}
 BALANCED = {"spam": True, "toxicity": False}  # spam: both classes weigh the same in total
 OLID_THRESHOLD_SLICE = 0.2  # share of OLID train held out to pick the OLID threshold
 PORT = {"weight": 0.5, "offset": -2.0}  # how the alt-profanity-check port joins toxicity
@@ -55,6 +60,7 @@ def spam_corpus(exclude_video: str | None = None) -> data.Corpus:
     instagram = instagram.subset(
         i for i, t in enumerate(instagram.texts) if data.dedup_key(t) not in held_out
     )
+    links_train.groups = [f"links:{g}" for g in links_train.groups]
     corpus = youtube.extend(_named(sms_train, "sms-spam-collection"))
     corpus.extend(links_train)
     corpus.extend(_named(instagram, "instagram-scam-comments"))
@@ -102,16 +108,23 @@ def describe(corpus: data.Corpus) -> list[dict[str, Any]]:
     sources: dict[str, dict[str, Any]] = {}
     groups = corpus.groups or [corpus.name] * len(corpus)
     for group, label in zip(groups, corpus.labels, strict=True):
-        folder = group if group in data.LICENCES else _folder_of(group)
+        folder = _folder_of(group)
+        part = " (legitimate comments with links)" if group.startswith("links:") else ""
         entry = sources.setdefault(
-            folder, {"dataset": folder, "licence": data.LICENCES.get(folder, "?"), "rows": 0}
+            folder + part,
+            {"dataset": folder + part, "licence": data.LICENCES.get(folder, "?"), "rows": 0},
         )
         entry["rows"] += 1
         entry["positives"] = entry.get("positives", 0) + label
     return list(sources.values())
 
 
+def _weight_key(group: str) -> str:
+    return "links" if group.startswith("links:") else _folder_of(group)
+
+
 def _folder_of(group: str) -> str:
+    group = group.removeprefix("links:")
     if group in data.YOUTUBE_VIDEOS:
         return "youtube-spam-collection"
     if group.startswith("sms"):
@@ -131,7 +144,7 @@ def fit(task: str, corpus: data.Corpus, lists: dict[str, str] | None = None) -> 
         lists = read_lists(data.data_dir())
     model = build_pipeline(task, lists)
     groups = corpus.groups or [corpus.name] * len(corpus)
-    weights = np.array([SOURCE_WEIGHTS.get(_folder_of(g), 1.0) for g in groups])
+    weights = np.array([SOURCE_WEIGHTS.get(_weight_key(g), 1.0) for g in groups])
     if BALANCED[task]:
         labels = np.asarray(corpus.labels)
         for cls in (0, 1):

@@ -88,3 +88,17 @@ def test_a_batch_featurises_each_text_as_if_alone() -> None:
     together = features.transform(texts).toarray()
     alone = np.vstack([features.transform([t]).toarray() for t in texts])
     assert np.allclose(together, alone)
+
+
+def test_link_context_tells_a_bare_link_from_a_cited_one() -> None:
+    """A bare link gets a high link share and 'few words'; a citation in prose does not."""
+    features = CommentFeatures(n_bits=12, lists=LISTS).fit([])
+    cited = (
+        "I disagree with the second paragraph; the council's own figures, published last "
+        "week at https://example.org/report, show spending went up, not down, in every ward."
+    )
+    batch = features.analyze(["http://flipagram.com/f/LUkA1QMrhF", cited, "no link here"])
+    share, few = NAMES.index("link_share"), NAMES.index("link_few_words")
+    assert batch.dense[0, share] == 1.0 and batch.dense[0, few] == 1.0
+    assert batch.dense[1, share] < 0.2 and batch.dense[1, few] == 0.0
+    assert batch.dense[2, share] == 0.0 and batch.dense[2, few] == 0.0

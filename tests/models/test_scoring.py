@@ -70,3 +70,22 @@ def test_scoring_path_imports_neither_sklearn_nor_scipy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_news_comment_citing_a_source_is_not_rejected_as_spam(scorer: Scorer) -> None:
+    """A reader citing a news article stays below the default reject threshold for spam."""
+    texts = [
+        "The council's own report is here: https://www.bbc.co.uk/news/uk-england-68123456"
+        " - worth reading before commenting.",
+        "Full text of the ruling: https://www.supremecourt.gov/opinions/22pdf/21-476_c185.pdf"
+        " (page 12 is the key part).",
+    ]
+    for result in scorer.score([{"text": t} for t in texts]):
+        assert result["spam"] < 0.95
+
+
+def test_threat_without_profanity_is_held_for_review(scorer: Scorer) -> None:
+    """'Watch your back' scores above publish_below for toxicity, with a pattern reason."""
+    (result,) = scorer.score([{"text": "Watch your back. I know where you live."}])
+    assert result["toxicity"] > 0.5
+    assert any(r["model"] == "toxicity" and r["kind"] == "pattern" for r in result["reasons"])

@@ -1,0 +1,248 @@
+"""Train-side experiments behind the recipe choices quoted in ``models/MODEL_CARD.md``.
+
+Nothing here touches an evaluation split (YouTube pilot, SMS test, held-out link
+comments, Jigsaw official test, OLID test, CAT-LARGE, ETHOS, Davidson, DataCamp).
+
+- ``spam``: grouped 5-fold cross-validation on the training sources. Fold k leaves out
+  YouTube video k and a seeded fifth of every other source (SMS train split, the training
+  part of the legitimate link comments, Instagram, Janitr); the model trained on the
+  rest scores what was left out. Reports YouTube cross-video mean ROC AUC and F1 at 0.5,
+  the share of left-out legitimate link comments at ≥ 0.5 / ≥ 0.95, and out-of-fold AUCs.
+- ``toxicity``: a seeded 25% holdout of the Jigsaw train subsets and of OLID train (minus
+  the threshold slice); reports Jigsaw holdout ROC AUC (any label; threat vs clean),
+  OLID holdout ROC AUC and macro-F1 at the threshold picked on the OLID train slice, and
+  the ``+ alt-profanity-check`` variants scored with the package in its own environment.
+
+Run: ``python bench/model_choices.py spam [name …]`` or ``… toxicity [name …]`` (one
+configuration takes one to three minutes on two cores).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from sklearn.metrics import f1_score, roc_auc_score
+
+from models import data, profanity
+from models.evaluate import best_threshold
+from models.pipeline import MEMBERS, build_pipeline
+from models.signals import read_lists
+from models.train import olid_split
+
+LISTS = read_lists(data.data_dir())
+PLAIN, NB = {"C": 10.0}, {"C": 10.0, "nb_alpha": 1.0}
+SPAM = ("yt", "sms", "links", "instagram", "janitr")
+SPAM_CONFIGS: dict[str, dict[str, Any]] = {
+    "youtube+sms (previous recipe)": {"use": ("yt", "sms"), "weights": {"sms": 0.5}},
+    "youtube only": {"use": ("yt",), "balance": True},
+    "+ link comments": {"use": ("yt", "sms", "links"), "weights": {"sms": 0.5}},
+    "+ link comments, balanced": {
+        "use": ("yt", "sms", "links"), "weights": {"sms": 0.5}, "balance": True,
+    },
+    "+ Instagram + Janitr, balanced": {"use": SPAM, "weights": {"sms": 0.5}, "balance": True},
+    "same, SMS weight 1": {"use": SPAM, "balance": True},
+    "same, YouTube and links weight 3": {
+        "use": SPAM, "weights": {"yt": 3.0, "links": 3.0}, "balance": True,
+    },
+    "same, NB-scaled member": {
+        "use": SPAM, "weights": {"yt": 3.0, "links": 3.0}, "balance": True, "members": [NB],
+    },
+    "same, SMS weight 2": {
+        "use": SPAM, "weights": {"yt": 3.0, "links": 3.0, "sms": 2.0}, "balance": True,
+    },
+    "shipped: plain + NB log-odds average": {
+        "use": SPAM, "weights": {"yt": 3.0, "links": 3.0}, "balance": True,
+        "members": MEMBERS["spam"],
+    },
+}  # fmt: skip
+TOXICITY_CONFIGS: dict[str, dict[str, Any]] = {
+    "Jigsaw + OLID, plain C=4 (previous recipe)": {"members": [{"C": 4.0}]},
+    "+ Davidson": {"members": [{"C": 4.0}], "extra": ("davidson",)},
+    "+ Stormfront": {"members": [{"C": 4.0}], "extra": ("stormfront",)},
+    "NB-scaled C=4": {"members": [{"C": 4.0, "nb_alpha": 1.0}]},
+    "NB-scaled C=4, OLID weight 2 (shipped)": {
+        "members": MEMBERS["toxicity"],
+        "weights": {"olid": 2.0},
+        "port": True,
+    },
+}
+THREATS = [
+    "Watch your back. I know where you live.",
+    "I will find you and make you regret this.",
+    "People like you should be dealt with, one way or another.",
+]
+
+
+def _folds(n: int, seed: int = 1) -> np.ndarray:
+    idx = list(range(n))
+    random.Random(seed).shuffle(idx)
+    folds = np.empty(n, dtype=int)
+    folds[idx] = np.arange(n) % 5
+    return folds
+
+
+def _balance(weights: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    for cls in (0, 1):
+        weights[labels == cls] *= 0.5 * weights.sum() / weights[labels == cls].sum()
+    return weights
+
+
+def spam_sources() -> dict[str, tuple[data.Corpus, np.ndarray]]:
+    """Return each spam training source with its fold of every row."""
+    youtube = data.dedup(data.youtube())
+    links_train, _ = data.link_ham_split()
+    out = {"yt": (youtube, np.array([data.YOUTUBE_VIDEOS.index(g) for g in youtube.groups]))}
+    for name, corpus in (
+        ("sms", data.sms_split()[0]),
+        ("links", links_train),
+        ("instagram", data.instagram()),
+        ("janitr", data.janitr()),
+    ):
+        out[name] = (corpus, _folds(len(corpus)))
+    return out
+
+
+def spam_cv(name: str, config: dict[str, Any], sources: dict[str, Any]) -> dict[str, Any]:
+    """Run the grouped 5-fold cross-validation of one spam configuration."""
+    start = time.time()
+    weights_of = config.get("weights", {})
+    oof = {key: np.full(len(c), np.nan) for key, (c, _) in sources.items()}
+    aucs, f1s = [], []
+    for k in range(5):
+        texts: list[str] = []
+        labels: list[int] = []
+        weights: list[float] = []
+        for key in config["use"]:
+            corpus, folds = sources[key]
+            idx = np.flatnonzero(folds != k)
+            texts += [corpus.texts[i] for i in idx]
+            labels += [corpus.labels[i] for i in idx]
+            weights += [weights_of.get(key, 1.0)] * len(idx)
+        w = np.array(weights)
+        if config.get("balance"):
+            w = _balance(w, np.array(labels))
+        model = build_pipeline("spam", LISTS, members=config.get("members", [PLAIN]))
+        model.fit(texts, labels, clf__sample_weight=w)
+        for key, (corpus, folds) in sources.items():
+            idx = np.flatnonzero(folds == k)
+            oof[key][idx] = model.predict_proba([corpus.texts[i] for i in idx])[:, 1]
+        corpus, folds = sources["yt"]
+        y, p = np.array(corpus.labels)[folds == k], oof["yt"][folds == k]
+        aucs.append(roc_auc_score(y, p))
+        f1s.append(f1_score(y, p >= 0.5))
+    links = oof["links"]
+    result = {
+        "name": name,
+        "youtube_auc": round(float(np.mean(aucs)), 4),
+        "youtube_f1": round(float(np.mean(f1s)), 4),
+        "links_at_0.5": round(float(np.mean(links >= 0.5)), 4),
+        "links_at_0.95": round(float(np.mean(links >= 0.95)), 4),
+    }
+    for key in ("sms", "instagram", "janitr"):
+        corpus, _ = sources[key]
+        result[f"{key}_auc"] = round(float(roc_auc_score(corpus.labels, oof[key])), 4)
+    result["seconds"] = round(time.time() - start)
+    return result
+
+
+class ToxicityHoldout:
+    """The train-side toxicity holdout: Jigsaw train and OLID train, 25% each, seed 7."""
+
+    def __init__(self) -> None:
+        """Load and split the training data once."""
+        jigsaw = data.jigsaw_train("is_bad")
+        self.threat = dict(zip(jigsaw.texts, data.jigsaw_train("threat").labels, strict=True))
+        self.j_train, self.j_test = data.stratified_split(jigsaw, 0.25, seed=7)
+        olid, self.slice = olid_split()
+        self.o_train, self.o_test = data.stratified_split(olid, 0.25, seed=7)
+        self.extra = {"davidson": data.davidson(), "stormfront": data.stormfront()}
+        self._profanity: dict[str, np.ndarray] = {}
+
+    def profanity(self, key: str, texts: list[str]) -> np.ndarray:
+        """Return alt-profanity-check's scores (run once per text set)."""
+        if key not in self._profanity:
+            self._profanity[key] = np.asarray(profanity.scores(texts))
+        return self._profanity[key]
+
+    def run(self, name: str, config: dict[str, Any]) -> dict[str, Any]:
+        """Fit one configuration and score the holdout."""
+        start = time.time()
+        weights_of = config.get("weights", {})
+        texts = self.j_train.texts + self.o_train.texts
+        labels = self.j_train.labels + self.o_train.labels
+        w = [1.0] * len(self.j_train) + [weights_of.get("olid", 1.0)] * len(self.o_train)
+        for key in config.get("extra", ()):
+            texts, labels = texts + self.extra[key].texts, labels + self.extra[key].labels
+            w += [1.0] * len(self.extra[key])
+        model = build_pipeline("toxicity", LISTS, members=config["members"])
+        model.fit(texts, labels, clf__sample_weight=w)
+        logits = {
+            key: model.decision_function(texts)
+            for key, texts in (
+                ("jigsaw", self.j_test.texts),
+                ("olid", self.o_test.texts),
+                ("slice", self.slice.texts),
+                ("threats", THREATS),
+            )
+        }
+        result = self._score(name, logits)
+        if config.get("port"):
+            port = {key: self._port(key, value) for key, value in logits.items()}
+            result = [result, self._score(name + " + alt-profanity-check port", port)]
+        print(json.dumps(result), flush=True)
+        return {"seconds": round(time.time() - start)}
+
+    def _port(self, key: str, logits: np.ndarray) -> np.ndarray:
+        texts = {
+            "jigsaw": self.j_test.texts,
+            "olid": self.o_test.texts,
+            "slice": self.slice.texts,
+            "threats": THREATS,
+        }[key]
+        p = np.clip(self.profanity(key, texts), 1e-12, 1 - 1e-12)
+        return logits + 0.5 * np.maximum(np.log(p / (1 - p)) + 2.0, 0.0)
+
+    def _score(self, name: str, logits: dict[str, np.ndarray]) -> dict[str, Any]:
+        p = {key: 1.0 / (1.0 + np.exp(-value)) for key, value in logits.items()}
+        t = best_threshold(self.slice.labels, list(p["slice"]), macro=True)
+        threat = np.array([self.threat.get(x, 0) for x in self.j_test.texts])
+        clean = (threat == 1) | (np.array(self.j_test.labels) == 0)
+        return {
+            "name": name,
+            "jigsaw_auc": round(float(roc_auc_score(self.j_test.labels, p["jigsaw"])), 4),
+            "jigsaw_threat_auc": round(float(roc_auc_score(threat[clean], p["jigsaw"][clean])), 4),
+            "olid_auc": round(float(roc_auc_score(self.o_test.labels, p["olid"])), 4),
+            "olid_macro_f1": round(
+                float(f1_score(self.o_test.labels, p["olid"] >= t, average="macro")), 4
+            ),
+            "threats": [round(float(x), 2) for x in p["threats"]],
+        }
+
+
+def main() -> None:
+    """Run the named (default: all) configurations of one task and print JSON lines."""
+    task, names = sys.argv[1], sys.argv[2:]
+    runner: Callable[[str, dict[str, Any]], Any]
+    if task == "spam":
+        sources = spam_sources()
+        configs = SPAM_CONFIGS
+
+        def runner(name: str, config: dict[str, Any]) -> Any:
+            print(json.dumps(spam_cv(name, config, sources)), flush=True)
+
+    else:
+        holdout, configs = ToxicityHoldout(), TOXICITY_CONFIGS
+        runner = holdout.run
+    for name, config in configs.items():
+        if not names or name in names:
+            runner(name, config)
+
+
+if __name__ == "__main__":
+    main()
