@@ -10,11 +10,15 @@ Verdicts of the token (``signals["form_token"]``):
 - ``missing``  no token (plain API clients): a weak signal unless the site requires one
 - ``invalid``  forged, malformed, expired, or issued for another site or thread
 - ``too_fast`` submitted sooner than the minimum fill time after it was issued
+- ``reused``   valid, but an earlier accepted comment already came with it (set by
+  intake through ``claim``: one token per comment, so a bot cannot fetch one token
+  and post a thousand comments with it)
 """
 
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Mapping
 from typing import Any
 
@@ -38,9 +42,23 @@ def _thread_digest(thread: str) -> str:
     return hashlib.sha256(thread.encode()).hexdigest()[:24]
 
 
-def issue_token(secret_key: str, site: str, thread: str, now: float) -> str:
-    """Return a signed token naming ``site``, ``thread`` and the time it was issued."""
-    return _serializer(secret_key).dumps({"s": site, "t": _thread_digest(thread), "i": int(now)})
+def issue_token(
+    secret_key: str, site: str, thread: str, now: float, nonce: str | None = None
+) -> str:
+    """Return a signed token naming ``site``, ``thread``, the time it was issued and a nonce.
+
+    The nonce makes every token unique, so two readers who open the same article in the
+    same second get different tokens and ``claim`` can tell one comment's token from
+    another's.
+    """
+    claims = {"s": site, "t": _thread_digest(thread), "i": int(now)}
+    claims["n"] = nonce if nonce is not None else secrets.token_urlsafe(9)
+    return _serializer(secret_key).dumps(claims)
+
+
+def claim_key(token: str) -> str:
+    """Return the Redis key that marks ``token`` as used by an accepted comment."""
+    return "moderato:form-token:" + hashlib.sha256(token.encode()).hexdigest()[:32]
 
 
 def check_token(

@@ -72,9 +72,17 @@ class Decision:
 
 
 def decide(
-    scores: Mapping[str, Any], rules: Sequence[RuleHit], policy: Mapping[str, Any]
+    scores: Mapping[str, Any],
+    rules: Sequence[RuleHit],
+    policy: Mapping[str, Any],
+    holds: Sequence[str] = (),
 ) -> Decision:
-    """Decide publish, hold or reject from the scores, the rule hits and the site's policy."""
+    """Decide publish, hold or reject from the scores, the rule hits and the site's policy.
+
+    ``holds`` are reasons to let a person look before publishing (a reused form token):
+    in ``auto`` mode they turn a publish into a hold; they never reject, and ``post``
+    mode, which publishes everything not rejected, ignores them.
+    """
     thresholds = {
         "mode": policy["mode"],
         "publish_below": dict(policy["publish_below"]),
@@ -103,9 +111,11 @@ def decide(
         return Decision(
             State.HELD,
             None,
-            ["the site reviews every comment before publishing", *summary],
+            ["the site reviews every comment before publishing", *holds, *summary],
             thresholds,
         )
+    if policy["mode"] == "auto" and holds:
+        return Decision(State.HELD, None, [*holds, *summary], thresholds)
     if policy["mode"] == "post" or not doubtful:
         if not summary:
             summary = ["scores below the publish thresholds"]

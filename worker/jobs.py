@@ -10,7 +10,7 @@ from service.policy import decide, normalise_policy
 from service.status import State
 from service.store.tables import Comment, Site
 from worker import runtime
-from worker.rules import ban_hits, bot_hits
+from worker.rules import ban_hits, bot_hits, bot_holds
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +26,7 @@ def classify_comment(comment_id: str) -> str:
         assert site is not None
         policy = normalise_policy(site.policy)
         rules = ban_hits(session, comment) + bot_hits(comment.signals or {}, policy)
+        holds = bot_holds(comment.signals or {})
         item = {
             "text": comment.text,
             "name": comment.author_name,
@@ -33,7 +34,7 @@ def classify_comment(comment_id: str) -> str:
             "url": comment.author_url,
         }
     result = rt.scorer.score([item])[0]
-    decision = decide(result, rules, policy)
+    decision = decide(result, rules, policy, holds)
     record = {
         "action": decision.action,
         "summary": decision.summary,

@@ -39,6 +39,19 @@ def ban_hits(session: Session, comment: Comment) -> list[RuleHit]:
     return [RuleHit(Rejection.BANNED, f"banned {ban.kind}: {ban.value}") for ban in bans]
 
 
+def bot_holds(signals: Mapping[str, Any]) -> list[str]:
+    """Return reasons to hold a comment whose bot signals are suspicious but not damning.
+
+    A reused form token: the widget and the no-JS form fetch a fresh token for every
+    comment, so a second comment with the same token is a script replaying it, or at
+    best a person resubmitting an old page. Hold rather than reject: a person loses
+    nothing, a bot's comments wait for a moderator instead of going live.
+    """
+    if signals.get("form_token") == "reused":
+        return ["the form token was already used by an earlier comment"]
+    return []
+
+
 def bot_hits(signals: Mapping[str, Any], policy: Mapping[str, Any]) -> list[RuleHit]:
     """Return hits for a filled honeypot, a bad form token, or a missing one the site requires."""
     hits = []

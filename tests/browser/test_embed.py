@@ -7,6 +7,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import parse_qs
 
 import pytest
 from flask import Flask
@@ -125,6 +126,27 @@ def test_benign_comment_is_published_by_the_worker_and_appears(
     expect(w.get_by_label("Comment")).to_have_value("")
     assert state_of(db, BENIGN) == ("published", None)
     assert all(url.startswith(live_server.url) for url in requests), requests
+
+
+def test_each_comment_from_one_widget_carries_its_own_token(
+    page: Page, live_server: LiveServer, db: Database
+) -> None:
+    """Two comments from one page load send two different tokens, so neither is 'reused'."""
+    sent: list[str] = []
+    page.on(
+        "request",
+        lambda r: sent.append(r.post_data or "") if r.method == "POST" else None,
+    )
+    w = open_widget(page, f"{live_server.url}/demo")
+    for text in ("First thought on the article.", "And a second one, a minute later."):
+        fill(w, text=text)
+        w.get_by_role("button", name="Post Comment").click()
+        expect(w.locator("article.card.own", has_text=text)).to_be_visible()
+    tokens = [parse_qs(body)["form_token"][0] for body in sent]
+    assert len(tokens) == 2 and tokens[0] != tokens[1]
+    with db.session() as session:
+        verdicts = [c.signals["form_token"] for c in session.scalars(select(Comment))]
+    assert verdicts == ["valid", "valid"]
 
 
 def test_spam_stays_awaiting_moderation(

@@ -73,3 +73,13 @@ def test_honeypot_counts_as_filled_only_with_content(value: Any, filled: bool) -
     """An empty or blank honeypot is not filled; any text or non-string value is."""
     assert antibot.honeypot_filled({antibot.HONEYPOT_FIELD: value}) is filled
     assert antibot.honeypot_filled({}) is False
+
+
+def test_tokens_are_unique_even_within_one_second() -> None:
+    """Two readers opening the same thread in the same second get different tokens
+    (so one's comment cannot mark the other's token used), both valid."""
+    first = antibot.issue_token(SECRET, "s", "t", T0)
+    second = antibot.issue_token(SECRET, "s", "t", T0)
+    assert first != second
+    assert antibot.claim_key(first) != antibot.claim_key(second)
+    assert verdict(first) == verdict(second) == "valid"

@@ -42,6 +42,23 @@ def test_a_valid_token_is_recorded_valid(app: Flask, client: FlaskClient, db: Da
     assert signals_of(db, comment_id) == {"source": "json", "form_token": "valid"}
 
 
+def test_a_token_serves_one_accepted_comment_only(
+    app: Flask, client: FlaskClient, db: Database
+) -> None:
+    """A second comment with the same token is recorded 'reused'; a 422 does not use it up."""
+    app.config["FORM_TOKEN_MIN_SECONDS"] = 0
+    tok = token(client)
+    bad = client.post("/api/v1/comments", json=payload(email="", **{antibot.TOKEN_FIELD: tok}))
+    assert bad.status_code == 422
+    first = post(client, **{antibot.TOKEN_FIELD: tok})
+    second = post(client, **{antibot.TOKEN_FIELD: tok})
+    assert signals_of(db, first)["form_token"] == "valid"
+    assert signals_of(db, second)["form_token"] == "reused"
+    assert signals_of(db, post(client, **{antibot.TOKEN_FIELD: token(client)}))["form_token"] == (
+        "valid"
+    )
+
+
 def test_bots_get_202_while_their_traps_are_recorded(client: FlaskClient, db: Database) -> None:
     """Too-fast, forged and honeypot submissions all get 202; each trap lands in the signals."""
     fast = post(client, **{antibot.TOKEN_FIELD: token(client)})

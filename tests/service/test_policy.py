@@ -64,6 +64,20 @@ def test_rules_decide_before_scores_banned_first() -> None:
     assert decision.summary == ["honeypot", "banned email"]
 
 
+def test_holds_turn_a_publish_into_a_hold_in_auto_mode_only() -> None:
+    """A hold reason (a reused token) holds a clean comment in auto, never rejects, and
+    post mode still publishes; the reason leads the summary."""
+    why = ["the form token was already used by an earlier comment"]
+    held = decide(scores(0.1, 0.1), [], AUTO, why)
+    assert (held.state, held.rejection) == (State.HELD, None)
+    assert held.summary[0] == why[0]
+    assert decide(scores(0.99, 0.1), [], AUTO, why).rejection is Rejection.SPAM
+    post = normalise_policy({"mode": "post"})
+    assert decide(scores(0.1, 0.1), [], post, why).state is State.PUBLISHED
+    pre = normalise_policy({"mode": "pre"})
+    assert why[0] in decide(scores(0.1, 0.1), [], pre, why).summary
+
+
 @pytest.mark.parametrize(
     "raw",
     [

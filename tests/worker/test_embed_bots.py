@@ -28,7 +28,8 @@ def decided(db: Database, comment_id: str) -> Comment | None:
 def test_trapped_bots_are_rejected_for_bot_and_a_person_is_published(
     app: Flask, client: FlaskClient, db: Database, start_worker: Callable[..., Any]
 ) -> None:
-    """Honeypot, forged and too-fast tokens end rejected/bot; a valid token is published."""
+    """Honeypot, forged and too-fast tokens end rejected/bot; a valid token is published,
+    and a second comment replaying that token is held for a moderator, with the reason."""
     start_worker()
     fresh = client.get("/embed/token?thread=article-1").get_json()["token"]
     forged = fresh[:-2] + ("AA" if not fresh.endswith("AA") else "BB")
@@ -45,8 +46,16 @@ def test_trapped_bots_are_rejected_for_bot_and_a_person_is_published(
         ids.append(rv.get_json()["id"])
     app.config["FORM_TOKEN_MIN_SECONDS"] = 0
     person = client.post("/api/v1/comments", json=payload(**{antibot.TOKEN_FIELD: fresh}))
+    replay = client.post(
+        "/api/v1/comments", json=payload(text="Me too!", **{antibot.TOKEN_FIELD: fresh})
+    )
+    assert replay.status_code == 202
     for comment_id in ids:
         comment = wait_for(lambda cid=comment_id: decided(db, cid), timeout=20)
         assert (comment.state, comment.rejection) == ("rejected", "bot")
     human = wait_for(lambda: decided(db, person.get_json()["id"]), timeout=20)
     assert human.state == "published"
+    replayed = wait_for(lambda: decided(db, replay.get_json()["id"]), timeout=20)
+    assert replayed.state == "held"
+    assert replayed.signals["form_token"] == "reused"
+    assert "the form token was already used by an earlier comment" in replayed.decision["summary"]

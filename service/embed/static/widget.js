@@ -396,6 +396,10 @@ function mount(host, cfg) {
   function answered(status, b, v, parent) {
     var err = b.error || {};
     if (status === 202 && b.id) {
+      /* one token per comment: the next one starts its own fill time */
+      tok.value = null;
+      tok.p = null;
+      token();
       S.own.push({ id: b.id, own: true, parent: parent && parent.id, author_name: v.name, created_at: new Date().toISOString(), text: v.text });
       F.text.input.value = "";
       updateCount();
