@@ -52,6 +52,19 @@ def test_bad_account_form_is_refused(client: FlaskClient, db: Database, admin_cs
         assert session.scalars(select(User).where(User.email == "x@example.org")).first() is None
 
 
+def test_a_browser_sees_which_field_was_wrong(client: FlaskClient, admin_csrf: str) -> None:
+    """The 422 page a browser gets names the failing field and says what is wrong with it."""
+    resp = client.post(
+        "/moderation/users",
+        data={"csrf_token": admin_csrf, "email": "x@example.org", "role": "moderator"},
+        headers={"Accept": "text/html", "Referer": "http://localhost/moderation/users"},
+    )
+    assert resp.status_code == 422
+    page = resp.get_data(as_text=True)
+    assert '<li data-field="password"><strong>Password</strong>: ' in page
+    assert 'href="/moderation/users"' in page
+
+
 def test_last_admin_cannot_be_demoted(client: FlaskClient, db: Database, admin_csrf: str) -> None:
     """The last enabled admin cannot demote or disable themselves (409 last_admin)."""
     resp = client.post("/moderation/users/1", data={"csrf_token": admin_csrf, "role": "moderator"})
