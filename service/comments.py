@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from service import events
@@ -168,3 +168,13 @@ def published_page(
     )
     rows = list(session.scalars(query.order_by(*order).limit(limit + 1)))
     return rows[:limit], len(rows) > limit
+
+
+def published_count(session: Session, site: Site, thread: str) -> int:
+    """Return how many comments of a thread are published (replies included)."""
+    query = select(func.count()).where(
+        Comment.site_id == site.id,
+        Comment.thread == thread,
+        Comment.state == State.PUBLISHED.value,
+    )
+    return int(session.scalar(query) or 0)

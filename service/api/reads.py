@@ -13,7 +13,13 @@ from service import cors, sites
 from service.api import bp
 from service.auth import request_key, session_user, user_can_moderate
 from service.clock import rfc3339
-from service.comments import decode_cursor, encode_cursor, public_item, published_page
+from service.comments import (
+    decode_cursor,
+    encode_cursor,
+    public_item,
+    published_count,
+    published_page,
+)
 from service.errors import NotFound, ValidationFailed
 from service.extensions import db
 from service.ids import looks_like_id
@@ -104,12 +110,14 @@ def list_comments() -> BaseResponse:
         rows, more = published_page(
             session, site, thread, newest_first=order == "newest", after=after, limit=limit
         )
+        total = len(rows) if not (more or after) else published_count(session, site, thread)
     body = {
         "site": site.slug,
         "thread": thread,
         "order": order,
         "items": [public_item(c) for c in rows],
         "next_cursor": encode_cursor(rows[-1]) if more and rows else None,
+        "total": total,
     }
     resp = _json(body)
     resp.set_etag(hashlib.sha256(resp.get_data()).hexdigest()[:32])

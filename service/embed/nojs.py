@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from service import antibot, cors, sites
 from service.clock import utcnow
-from service.comments import decode_cursor, encode_cursor, published_page
+from service.comments import decode_cursor, encode_cursor, published_count, published_page
 from service.embed import assets, i18n
 from service.errors import ValidationFailed
 from service.extensions import db
@@ -108,6 +108,7 @@ def render_thread(req: ThreadRequest) -> Markup:
             after=after,
             limit=cfg["LIST_MAX_PAGE_SIZE"],
         )
+        count = len(rows) if not (more or after) else published_count(session, req.site, req.thread)
     parent = next((c for c in rows if c.id == req.reply_to), None)
     t = i18n.translator(req.lang)
     token = antibot.issue_token(cfg["SECRET_KEY"], req.site.slug, req.thread, utcnow().timestamp())
@@ -117,7 +118,7 @@ def render_thread(req: ThreadRequest) -> Markup:
         req=req,
         dir=i18n.direction(req.lang),
         nodes=nest(rows),
-        count=None if (more or after) else len(rows),
+        count=count,
         next_link=_link(req.link_args, "#comments", cursor=encode_cursor(rows[-1]))
         if more and rows
         else None,

@@ -200,13 +200,18 @@ SCHEMAS: dict[str, Schema] = {
     },
     "Thread": {
         "type": "object",
-        "required": ["site", "thread", "order", "items", "next_cursor"],
+        "required": ["site", "thread", "order", "items", "next_cursor", "total"],
         "properties": {
             "site": {"type": "string"},
             "thread": {"type": "string"},
             "order": {"enum": ["oldest", "newest"]},
             "items": {"type": "array", "items": ref("PublicComment")},
             "next_cursor": {"type": ["string", "null"]},
+            "total": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Published comments in the whole thread, replies included.",
+            },
         },
     },
     "ModerationInput": {

@@ -149,6 +149,23 @@ def test_each_comment_from_one_widget_carries_its_own_token(
     assert verdicts == ["valid", "valid"]
 
 
+def test_a_long_thread_counts_every_comment_and_loads_the_rest(
+    app: Flask, page: Page, live_server: LiveServer, db: Database
+) -> None:
+    """With more comments than a page holds, the heading counts the whole thread from the
+    start, and "Load more comments" brings in the rest."""
+    app.config["LIST_PAGE_SIZE"] = 2
+    for i in range(3):
+        stored(db, state=State.PUBLISHED, thread="demo", text=f"Comment number {i}.")
+    w = open_widget(page, f"{live_server.url}/demo")
+    expect(w.locator("h2")).to_have_text("Comments (3)")
+    expect(w.locator("article.card")).to_have_count(2)
+    w.get_by_role("button", name="Load more comments").click()
+    expect(w.locator("article.card")).to_have_count(3)
+    expect(w.get_by_role("button", name="Load more comments")).to_be_hidden()
+    expect(w.locator("h2")).to_have_text("Comments (3)")
+
+
 def test_spam_stays_awaiting_moderation(
     page: Page, live_server: LiveServer, start_worker: Callable[..., Any], db: Database
 ) -> None:

@@ -175,7 +175,7 @@ def test_conflict_refreshes_the_card(
     cid = held(db)
     log_in(page, live_server, db)
     card = page.locator(f"#c-{cid}")
-    expect(card).to_be_visible()
+    expect(card).to_have_class("card state-held current")  # the queue's script is running
     with db.session() as session:
         from service.lifecycle import Change, transition
         from service.status import Rejection, State
@@ -199,6 +199,7 @@ def test_keyboard_only_with_visible_focus(
     """'?' lists shortcuts; j/k move a visible focus; x selects; s marks spam; no mouse needed."""
     ids = [held(db, text=f"Comment number {n} http://x{n}.example") for n in range(3)]
     log_in(page, live_server, db)
+    expect(page.locator("li.card.current")).to_have_count(1)  # the queue's script is running
     page.keyboard.press("?")
     expect(page.get_by_role("dialog", name="Keyboard shortcuts")).to_be_visible()
     page.keyboard.press("Escape")

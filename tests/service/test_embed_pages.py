@@ -4,12 +4,25 @@ from __future__ import annotations
 
 import re
 
+from flask import Flask
 from flask.testing import FlaskClient
 
 from service import antibot
 from service.status import State
 from service.store import Database
 from tests.factories import stored
+
+
+def test_a_long_thread_shows_its_total_on_every_page(
+    app: Flask, client: FlaskClient, db: Database
+) -> None:
+    """With more comments than a page holds, the heading still counts the whole thread."""
+    app.config["LIST_MAX_PAGE_SIZE"] = 2
+    for i in range(3):
+        stored(db, state=State.PUBLISHED, thread="long", text=f"Comment {i}")
+    html = client.get("/embed/thread?site=default&thread=long").get_data(as_text=True)
+    assert "Comments (3)" in html
+    assert html.count('<li class="mf-c"') == 2 and "Comment 2" not in html
 
 
 def test_fragment_lists_published_comments_threaded_with_a_plain_form(

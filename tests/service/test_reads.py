@@ -83,13 +83,16 @@ def test_text_is_plain_and_html_is_sanitised(client: FlaskClient, db: Database) 
 def test_cursor_pagination_walks_the_thread_without_gaps_or_repeats(
     client: FlaskClient, db: Database
 ) -> None:
-    """Following next_cursor yields every published comment exactly once, in order."""
+    """Following next_cursor yields every published comment exactly once, in order, and
+    every page gives the thread's total."""
     comments = [stored(db, state=State.PUBLISHED, thread="long", text=f"c{i}") for i in range(7)]
     _spread(db, comments)
+    stored(db, state=State.HELD, thread="long", text="held")
     seen: list[str] = []
     query = "thread=long&limit=3"
     while True:
         page = _thread(client, query)
+        assert page["total"] == 7  # the whole thread's published comments, on every page
         seen += [i["text"] for i in page["items"]]
         if not page["next_cursor"]:
             break

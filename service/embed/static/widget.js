@@ -140,7 +140,7 @@ function mount(host, cfg) {
   } catch (x) {
     when = { format: function (dt) { return dt.toISOString(); } };
   }
-  var S = { items: [], own: [], cursor: null, order: cfg.order, parent: null, fresh: null, busy: false, loaded: false };
+  var S = { items: [], own: [], cursor: null, order: cfg.order, parent: null, fresh: null, busy: false, loaded: false, total: null };
   var tok = { p: null, value: null, at: 0, ttl: 0 };
   var F = {};
 
@@ -214,7 +214,7 @@ function mount(host, cfg) {
       byId[k].kids.sort(function (a, b) { return a.c.created_at < b.c.created_at ? -1 : 1; });
     });
     list.replaceChildren.apply(list, top.map(item));
-    title.textContent = S.cursor ? t("comments") : t("comments_count", { count: S.items.length });
+    title.textContent = t("comments_count", { count: S.total != null ? S.total : S.items.length });
     if (S.loaded) listStatus.textContent = all.length ? "" : t("no_comments");
     more.hidden = !S.cursor;
     var at = S.parent && root.getElementById("m-c-" + S.parent.id);
@@ -234,6 +234,7 @@ function mount(host, cfg) {
       function (body) {
         S.items = append ? S.items.concat(body.items) : body.items;
         S.cursor = body.next_cursor;
+        S.total = body.total;
         S.loaded = true;
         render();
       },
@@ -436,6 +437,7 @@ function mount(host, cfg) {
   function published(id, c) {
     S.own = S.own.filter(function (o) { return o.id !== id; });
     if (!S.items.some(function (x) { return x.id === c.id; })) {
+      if (S.total != null) S.total += 1;
       if (S.order === "newest" && !c.parent) S.items.unshift(c);
       else S.items.push(c);
     }
