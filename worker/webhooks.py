@@ -30,13 +30,14 @@ from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
 
+import httpcore
 import httpx
 from sqlalchemy import or_, update
 
 from service.clock import utcnow
 from service.integrations import webhooks as endpoints
 from service.integrations.signing import headers as signature_headers
-from service.integrations.ssrf import Resolver, UnsafeURL, check_url, resolve
+from service.integrations.ssrf import PublicOnlyBackend, Resolver, UnsafeURL, check_url, resolve
 from service.store import Database
 from service.store.tables import WebhookDelivery, WebhookEndpoint
 from worker import runtime
@@ -283,18 +284,35 @@ _client: httpx.Client | None = None
 _client_lock = threading.Lock()
 
 
-def http_client() -> httpx.Client:
-    """Return this process's HTTP client for deliveries (made once; follows no redirects)."""
+def delivery_client(*, allow_private: bool, resolver: Resolver = resolve) -> httpx.Client:
+    """Return an HTTP client for deliveries: no redirects, and unless ``allow_private``,
+    sockets only to addresses the SSRF guard checked at connect time."""
+    transport = httpx.HTTPTransport()
+    if not allow_private:
+        # httpx builds its connection pool without a way to pass the network backend;
+        # replace the pool with the same one on our backend (tests/integrations checks it).
+        transport._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(),
+            network_backend=PublicOnlyBackend(resolver),
+        )
+    return httpx.Client(
+        transport=transport, follow_redirects=False, headers={"user-agent": USER_AGENT}
+    )
+
+
+def http_client(allow_private: bool = False) -> httpx.Client:
+    """Return this process's delivery client (made once)."""
     global _client
     with _client_lock:
         if _client is None:
-            _client = httpx.Client(follow_redirects=False, headers={"user-agent": USER_AGENT})
+            _client = delivery_client(allow_private=allow_private)
         return _client
 
 
 def deliver(delivery_id: str) -> str:
     """RQ job: make one attempt at delivering ``delivery_id`` (a no-op when not due)."""
     rt = runtime.get()
+    client = http_client(bool(rt.app.config["WEBHOOKS_ALLOW_PRIVATE"]))
     return attempt_delivery(
-        rt.db, delivery_id, client=http_client(), config=rt.app.config, scheduler=rt.queue
+        rt.db, delivery_id, client=client, config=rt.app.config, scheduler=rt.queue
     )

@@ -1,8 +1,11 @@
 """The SSRF guard: webhook URLs must resolve to public addresses, unless the setting allows.
 
-Checked when an endpoint is created and again before every delivery, since
-DNS can change in between. ``WEBHOOKS_ALLOW_PRIVATE`` lets loopback and
-private targets through, for development and tests.
+Checked when an endpoint is created, again before every delivery (for a clear
+error), and at connect time: ``PublicOnlyBackend`` is the network layer of the
+delivery client, so the address the socket connects to is the address that was
+checked (no DNS-rebinding window between a check and the HTTP client's own
+look-up). ``WEBHOOKS_ALLOW_PRIVATE`` lets loopback and private targets through,
+for development and tests.
 """
 
 from __future__ import annotations
@@ -10,7 +13,10 @@ from __future__ import annotations
 import ipaddress
 import socket
 from collections.abc import Callable, Iterable
+from typing import Any
 from urllib.parse import urlsplit
+
+import httpcore
 
 Resolver = Callable[[str, int], Iterable[str]]
 
@@ -41,12 +47,69 @@ def check_url(url: str, *, allow_private: bool, resolver: Resolver = resolve) ->
         raise UnsafeURL("a webhook URL must not carry credentials")
     if allow_private:
         return
-    addresses = list(resolver(parts.hostname, port))
+    public_addresses(parts.hostname, port, resolver)
+
+
+def public_addresses(host: str, port: int, resolver: Resolver = resolve) -> list[str]:
+    """Return what ``host`` resolves to; raise ``UnsafeURL`` unless every address is public."""
+    addresses = list(resolver(host, port))
     if not addresses:
-        raise UnsafeURL(f"{parts.hostname} does not resolve")
+        raise UnsafeURL(f"{host} does not resolve")
     for address in addresses:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
         if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
             ip = ip.ipv4_mapped
         if not ip.is_global:
-            raise UnsafeURL(f"{parts.hostname} resolves to {ip}, which is not a public address")
+            raise UnsafeURL(f"{host} resolves to {ip}, which is not a public address")
+    return addresses
+
+
+class PublicOnlyBackend(httpcore.NetworkBackend):
+    """httpcore's network layer, connecting only to addresses that passed the guard.
+
+    Resolves the host itself, refuses unless every address is public, then connects to
+    a checked address. TLS still verifies and sends SNI for the host name (httpcore takes
+    it from the URL, not from the socket).
+    """
+
+    def __init__(
+        self,
+        resolver: Resolver = resolve,
+        backend: httpcore.NetworkBackend | None = None,
+    ) -> None:
+        self.resolver = resolver
+        self.backend = backend or httpcore.SyncBackend()
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Any = None,
+    ) -> httpcore.NetworkStream:
+        """Connect to the first reachable checked address of ``host``."""
+        try:
+            addresses = public_addresses(host, port, self.resolver)
+        except UnsafeURL as exc:
+            raise httpcore.ConnectError(f"blocked: {exc}") from exc
+        error: Exception | None = None
+        for address in addresses:
+            try:
+                return self.backend.connect_tcp(
+                    address.split("%", 1)[0], port, timeout, local_address, socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                error = exc
+        assert error is not None
+        raise error
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Any = None
+    ) -> httpcore.NetworkStream:
+        """Refuse: deliveries never go to a local socket."""
+        raise httpcore.ConnectError("blocked: deliveries never use a unix socket")
+
+    def sleep(self, seconds: float) -> None:
+        """Sleep like the wrapped backend (httpcore's retry back-off)."""
+        self.backend.sleep(seconds)
