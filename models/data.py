@@ -479,3 +479,52 @@ def tg_spam() -> Corpus:
             corpus.texts.append(line.strip())
             corpus.labels.append(1)
     return dedup(corpus)
+
+
+TERM_SPAM_ROWS = 600  # synthetic keyword-stuffed comments (see ``term_spam``)
+TERM_SPAM_SEED = 0
+_DOMAIN = re.compile(r"^[a-z0-9-]+\.[a-z]{2,6}$")
+
+
+def term_spam(lists: dict[str, str], rows: int = TERM_SPAM_ROWS) -> Corpus:
+    """Return synthetic keyword spam: list terms and a listed domain, alone or in a carrier.
+
+    Real blog spam often copies an ordinary comment and adds keywords and a link, or is
+    nothing but keywords and a link. Each row draws 1-3 terms from the (pruned) WordPress
+    and SmokeDetector term lists and, half the time, a link to a domain on the WordPress
+    blocklist; two rows in three put them into an ordinary comment (a non-toxic Jigsaw
+    train comment without links, which the spam model never sees as ham), the rest stand
+    alone. Seeded with ``TERM_SPAM_SEED``; the group is the synthetic source.
+    """
+    rng = random.Random(TERM_SPAM_SEED)
+    terms = sorted(
+        t for kind in ("spam_term", "spam_keyword") for t in lists.get(kind, "").split("\n") if t
+    )
+    phrases = set(lists.get("spam_phrase", "").split("\n"))
+    blocklist = data_dir() / "wordpress-comment-blocklist" / "blacklist.txt"
+    domains = sorted(
+        d
+        for d in (x.strip().lower() for x in blocklist.read_text(encoding="utf-8").splitlines())
+        if _DOMAIN.match(d) and re.sub(r"[-.]+", " ", d) in phrases
+    )
+    jigsaw = jigsaw_train()
+    carriers = sorted(
+        t.strip()
+        for t, y in zip(jigsaw.texts, jigsaw.labels, strict=True)
+        if not y and not has_link(t) and 20 <= len(t.strip()) <= 400
+    )
+    corpus = Corpus("synthetic-term-spam", files=[blocklist, *jigsaw.files])
+    for _ in range(rows):
+        words = rng.sample(terms, rng.randint(1, 3))
+        if rng.random() < 0.5:
+            words.append(f"http://{rng.choice(domains)}")
+        stuffing = " ".join(words)
+        if rng.random() < 2 / 3:
+            carrier = rng.choice(carriers)
+            text = f"{carrier} {stuffing}" if rng.random() < 0.7 else f"{stuffing} {carrier}"
+        else:
+            text = stuffing
+        corpus.texts.append(text)
+        corpus.labels.append(1)
+    corpus.groups = ["synthetic-term-spam"] * len(corpus)
+    return dedup(corpus)

@@ -30,6 +30,7 @@ SOURCE_WEIGHTS = {
     "olid-offenseval2019": 2.0,
     "wordpress-comment-blocklist": 1.0,
     "tg-spam-samples": 1.0,
+    "synthetic-term-spam": 1.0,
 }
 BALANCED = {"spam": True, "toxicity": False}  # spam: both classes weigh the same in total
 OLID_THRESHOLD_SLICE = 0.2  # share of OLID train held out to pick the OLID threshold
@@ -50,9 +51,10 @@ def spam_corpus(exclude_video: str | None = None) -> data.Corpus:
 
     YouTube (de-duplicated, grouped by video), the SMS train split, the training part of
     the legitimate comments with links (ham), Instagram scam comments and Janitr X posts
-    (MIT), the WordPress spam-bot templates expanded (MIT) and the English tg-spam spam
-    lines (MIT); texts already seen earlier in that order are dropped, and so are
-    Instagram rows that belong to the held-out link comments.
+    (MIT), the WordPress spam-bot templates expanded (MIT), the English tg-spam spam
+    lines (MIT) and synthetic keyword spam from the term lists (``data.term_spam``);
+    texts already seen earlier in that order are dropped, and so are Instagram rows that
+    belong to the held-out link comments.
     """
     youtube = data.dedup(data.youtube())
     if exclude_video is not None:
@@ -71,6 +73,7 @@ def spam_corpus(exclude_video: str | None = None) -> data.Corpus:
     corpus.extend(_named(data.janitr(), "janitr-x-crypto-scam-posts"))
     corpus.extend(data.wordpress_spam())
     corpus.extend(_named(data.tg_spam(), "tg-spam-samples"))
+    corpus.extend(data.term_spam(read_lists(data.data_dir())))
     return data.dedup(corpus)
 
 

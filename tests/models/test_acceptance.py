@@ -78,3 +78,13 @@ def test_obvious_news_site_spam_is_not_published(scorer: Scorer, text: str) -> N
 @pytest.mark.parametrize("text", NEWS_COMMENTS)
 def test_ordinary_news_comments_are_published(scorer: Scorer, text: str) -> None:
     assert _spam(scorer, text) < PUBLISH_BELOW
+
+
+def test_spam_terms_are_explained_with_spans(scorer: Scorer) -> None:
+    text = "viagra viagra viagra cialis levitra"
+    reasons = [r for r in scorer.score([{"text": text}])[0]["reasons"] if r["model"] == "spam"]
+    terms = [r for r in reasons if r["text"].startswith("spam term: ")]
+    assert terms, reasons
+    for reason in terms:
+        start, end = reason["span"]
+        assert text[start:end].casefold() in reason["text"].casefold()
