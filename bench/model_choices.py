@@ -13,8 +13,11 @@ comments, Jigsaw official test, OLID test, CAT-LARGE, ETHOS, Davidson, DataCamp)
   at ≥ 0.5), used or not.
 - ``toxicity``: a seeded 25% holdout of the Jigsaw train subsets and of OLID train (minus
   the threshold slice); reports Jigsaw holdout ROC AUC (any label; threat vs clean),
-  OLID holdout ROC AUC and macro-F1 at the threshold picked on the OLID train slice, and
+  OLID holdout ROC AUC and macro-F1 at the threshold picked on the OLID train slice (or,
+  with ``oof``, on k-fold out-of-fold scores of the OLID training rows plus the slice), and
   the ``+ alt-profanity-check`` variants scored with the package in its own environment.
+- ``copies`` (spam): per-source feature copies (Daumé 2007) for the named sources; only
+  the shared block scores (``CompactLogisticRegression.domain_scale``).
 
 Run: ``python bench/model_choices.py spam [name …]`` or ``… toxicity [name …]`` (one
 configuration takes one to three minutes on two cores).
@@ -62,9 +65,12 @@ SPAM_CONFIGS: dict[str, dict[str, Any]] = {
     },
     "shipped: plain + NB log-odds average": {
         "use": SPAM, "weights": {"yt": 3.0, "links": 3.0}, "balance": True,
-        "members": MEMBERS["spam"], "terms": False,
+        "members": MEMBERS["spam"],
     },
     # Spam terms (WordPress blocklist, SmokeDetector keywords) and blog-style spam.
+    "shipped before spam terms (C=20, no term columns)": {
+        **SHIPPED, "members": MEMBERS["spam"], "terms": False,
+    },
     "+ spam-term columns": {**SHIPPED, "members": MEMBERS["spam"]},
     "+ spam terms, WordPress templates + tg-spam, weight 1": {
         **SHIPPED, "use": (*SPAM, "wp", "tg"), "members": MEMBERS["spam"],
@@ -84,6 +90,30 @@ SPAM_CONFIGS: dict[str, dict[str, Any]] = {
         **SHIPPED, "use": (*SPAM, "wp", "tg", "syn"), "members": MEMBERS["spam"],
         "weights": {"yt": 3.0, "links": 3.0, "syn": 0.5},
     },
+    "C=10 + per-source copies (all five)": {
+        "use": SPAM, "weights": {"yt": 3.0, "links": 3.0}, "balance": True,
+        "members": [PLAIN, NB], "copies": SPAM,
+    },
+    "C=10 + per-source copies (SMS, Instagram, Janitr)": {
+        "use": SPAM, "weights": {"yt": 3.0, "links": 3.0}, "balance": True,
+        "members": [PLAIN, NB], "copies": ("sms", "instagram", "janitr"),
+    },
+    "previous version: plain + NB, C=10": {
+        "use": SPAM, "weights": {"yt": 3.0, "links": 3.0}, "balance": True,
+        "members": [PLAIN, NB],
+    },
+    "C=5 both members": {
+        "use": SPAM, "weights": {"yt": 3.0, "links": 3.0}, "balance": True,
+        "members": [{"C": 5.0}, {"C": 5.0, "nb_alpha": 1.0}],
+    },
+    "C=20 both members (= shipped)": {
+        "use": SPAM, "weights": {"yt": 3.0, "links": 3.0}, "balance": True,
+        "members": [{"C": 20.0}, {"C": 20.0, "nb_alpha": 1.0}],
+    },
+    "C=40 both members": {
+        "use": SPAM, "weights": {"yt": 3.0, "links": 3.0}, "balance": True,
+        "members": [{"C": 40.0}, {"C": 40.0, "nb_alpha": 1.0}],
+    },
 }  # fmt: skip
 TOXICITY_CONFIGS: dict[str, dict[str, Any]] = {
     "Jigsaw + OLID, plain C=4 (previous recipe)": {"members": [{"C": 4.0}]},
@@ -93,6 +123,27 @@ TOXICITY_CONFIGS: dict[str, dict[str, Any]] = {
     "NB-scaled C=4, OLID weight 2 (shipped)": {
         "members": MEMBERS["toxicity"],
         "weights": {"olid": 2.0},
+        "port": True,
+    },
+    "shipped, threshold from 5-fold OOF on all OLID train (slice trained on)": {
+        "members": MEMBERS["toxicity"],
+        "weights": {"olid": 2.0},
+        "port": True,
+        "oof": 5,
+    },
+    "NB-scaled C=2, OLID weight 2": {
+        "members": [{"C": 2.0, "nb_alpha": 1.0}],
+        "weights": {"olid": 2.0},
+        "port": True,
+    },
+    "NB-scaled C=8, OLID weight 2": {
+        "members": [{"C": 8.0, "nb_alpha": 1.0}],
+        "weights": {"olid": 2.0},
+        "port": True,
+    },
+    "NB-scaled C=4, OLID weight 3": {
+        "members": MEMBERS["toxicity"],
+        "weights": {"olid": 3.0},
         "port": True,
     },
 }
@@ -148,19 +199,25 @@ def spam_cv(name: str, config: dict[str, Any], sources: dict[str, Any]) -> dict[
         texts: list[str] = []
         labels: list[int] = []
         weights: list[float] = []
+        domains: list[int] = []
+        copies = config.get("copies", ())
         for key in config["use"]:
             corpus, folds = sources[key]
             idx = np.flatnonzero(folds != k)
             texts += [corpus.texts[i] for i in idx]
             labels += [corpus.labels[i] for i in idx]
             weights += [weights_of.get(key, 1.0)] * len(idx)
+            domains += [copies.index(key) if key in copies else -1] * len(idx)
         w = np.array(weights)
         if config.get("balance"):
             w = _balance(w, np.array(labels))
-        model = build_pipeline(
-            "spam", LISTS, members=config.get("members", [PLAIN]), terms=config.get("terms", True)
-        )
-        model.fit(texts, labels, clf__sample_weight=w)
+        members = config.get("members", [PLAIN])
+        fit_params: dict[str, Any] = {"clf__sample_weight": w}
+        if copies:
+            members = [{**m, "domain_scale": config.get("copy_scale", 1.0)} for m in members]
+            fit_params["clf__domains"] = np.array(domains)
+        model = build_pipeline("spam", LISTS, members=members, terms=config.get("terms", True))
+        model.fit(texts, labels, **fit_params)
         for key, (corpus, folds) in sources.items():
             idx = np.flatnonzero(folds == k)
             oof[key][idx] = model.predict_proba([corpus.texts[i] for i in idx])[:, 1]
@@ -197,6 +254,13 @@ class ToxicityHoldout:
         self.o_train, self.o_test = data.stratified_split(olid, 0.25, seed=7)
         self.extra = {"davidson": data.davidson(), "stormfront": data.stormfront()}
         self._profanity: dict[str, np.ndarray] = {}
+        self.texts = {
+            "jigsaw": self.j_test.texts,
+            "olid": self.o_test.texts,
+            "slice": self.slice.texts,
+            "threats": THREATS,
+        }
+        self.tune_labels: list[int] = []
 
     def profanity(self, key: str, texts: list[str]) -> np.ndarray:
         """Return alt-profanity-check's scores (run once per text set)."""
@@ -204,27 +268,49 @@ class ToxicityHoldout:
             self._profanity[key] = np.asarray(profanity.scores(texts))
         return self._profanity[key]
 
-    def run(self, name: str, config: dict[str, Any]) -> dict[str, Any]:
-        """Fit one configuration and score the holdout."""
-        start = time.time()
+    def fit(self, config: dict[str, Any], olid: data.Corpus) -> Any:
+        """Fit one configuration on the Jigsaw training part and ``olid``."""
         weights_of = config.get("weights", {})
-        texts = self.j_train.texts + self.o_train.texts
-        labels = self.j_train.labels + self.o_train.labels
-        w = [1.0] * len(self.j_train) + [weights_of.get("olid", 1.0)] * len(self.o_train)
+        texts = self.j_train.texts + olid.texts
+        labels = self.j_train.labels + olid.labels
+        w = [1.0] * len(self.j_train) + [weights_of.get("olid", 1.0)] * len(olid)
         for key in config.get("extra", ()):
             texts, labels = texts + self.extra[key].texts, labels + self.extra[key].labels
             w += [1.0] * len(self.extra[key])
         model = build_pipeline("toxicity", LISTS, members=config["members"])
-        model.fit(texts, labels, clf__sample_weight=w)
+        return model.fit(texts, labels, clf__sample_weight=w)
+
+    def run(self, name: str, config: dict[str, Any]) -> dict[str, Any]:
+        """Fit one configuration and score the holdout.
+
+        With ``oof``: k, the threshold slice joins the training data and the threshold
+        is picked on k-fold out-of-fold scores of all the OLID training rows instead.
+        """
+        start = time.time()
+        olid, tune = self.o_train, self.slice
+        oof_logits = None
+        if config.get("oof"):
+            k = config["oof"]
+            olid = self.o_train.subset(range(len(self.o_train))).extend(self.slice)
+            folds = _folds(len(olid), seed=3) % k
+            oof_logits = np.zeros(len(olid))
+            for f in range(k):
+                part = olid.subset(np.flatnonzero(folds != f))
+                held = np.flatnonzero(folds == f)
+                model = self.fit(config, part)
+                oof_logits[held] = model.decision_function([olid.texts[i] for i in held])
+            tune = olid
+        model = self.fit(config, olid)
+        self.texts["tune"] = tune.texts
         logits = {
-            key: model.decision_function(texts)
-            for key, texts in (
-                ("jigsaw", self.j_test.texts),
-                ("olid", self.o_test.texts),
-                ("slice", self.slice.texts),
-                ("threats", THREATS),
-            )
+            key: model.decision_function(self.texts[key])
+            for key in ("jigsaw", "olid", "slice", "threats")
         }
+        if oof_logits is not None:
+            logits["tune"] = oof_logits
+        else:
+            logits["tune"] = logits["slice"]
+        self.tune_labels = tune.labels
         result = self._score(name, logits)
         if config.get("port"):
             port = {key: self._port(key, value) for key, value in logits.items()}
@@ -233,18 +319,14 @@ class ToxicityHoldout:
         return {"seconds": round(time.time() - start)}
 
     def _port(self, key: str, logits: np.ndarray) -> np.ndarray:
-        texts = {
-            "jigsaw": self.j_test.texts,
-            "olid": self.o_test.texts,
-            "slice": self.slice.texts,
-            "threats": THREATS,
-        }[key]
-        p = np.clip(self.profanity(key, texts), 1e-12, 1 - 1e-12)
+        texts = self.texts[key]
+        cache = key if key != "tune" else f"tune{len(texts)}"
+        p = np.clip(self.profanity(cache, texts), 1e-12, 1 - 1e-12)
         return logits + 0.5 * np.maximum(np.log(p / (1 - p)) + 2.0, 0.0)
 
     def _score(self, name: str, logits: dict[str, np.ndarray]) -> dict[str, Any]:
         p = {key: 1.0 / (1.0 + np.exp(-value)) for key, value in logits.items()}
-        t = best_threshold(self.slice.labels, list(p["slice"]), macro=True)
+        t = best_threshold(self.tune_labels, list(p["tune"]), macro=True)
         threat = np.array([self.threat.get(x, 0) for x in self.j_test.texts])
         clean = (threat == 1) | (np.array(self.j_test.labels) == 0)
         return {
@@ -255,6 +337,7 @@ class ToxicityHoldout:
             "olid_macro_f1": round(
                 float(f1_score(self.o_test.labels, p["olid"] >= t, average="macro")), 4
             ),
+            "threshold": round(t, 3),
             "threats": [round(float(x), 2) for x in p["threats"]],
         }
 

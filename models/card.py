@@ -105,8 +105,8 @@ def write(
             for r in rows
         ),
         "",
-        f"OLID test macro-F1 (ours, threshold {olid_threshold:.3f} picked on the held-out OLID "
-        f"train slice): **{olid_macro:.4f}**",
+        f"OLID test macro-F1 (ours, threshold {olid_threshold:.3f} picked on out-of-fold "
+        f"scores of OLID train): **{olid_macro:.4f}**",
         "",
         *(
             f"YouTube cross-video mean ({system}): ROC AUC **{auc:.4f}**, F1 **{f1:.4f}**"

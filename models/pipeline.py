@@ -20,7 +20,7 @@ SEED = 0
 # side, see MODEL_CARD.md): plain and NB-scaled logistic regression for spam, the
 # NB-scaled one for toxicity.
 MEMBERS: dict[str, list[dict[str, Any]]] = {
-    "spam": [{"C": 10.0}, {"C": 10.0, "nb_alpha": 1.0}],
+    "spam": [{"C": 20.0}, {"C": 20.0, "nb_alpha": 1.0}],
     "toxicity": [{"C": 4.0, "nb_alpha": 1.0}],
 }
 
@@ -40,19 +40,31 @@ class CompactLogisticRegression(ClassifierMixin, BaseEstimator):
         class_weight: Any = None,
         min_df: int = 1,
         nb_alpha: float | None = None,
+        domain_scale: float = 0.0,
         random_state: int | None = SEED,
     ):
-        """Set the regularisation, minimum column frequency and optional NB scaling."""
+        """Set the regularisation, minimum column frequency and optional NB scaling.
+
+        ``domain_scale`` > 0 turns on feature augmentation (Daumé 2007): when ``fit`` gets
+        ``domains``, every row with a domain >= 0 also gets a copy of its features, scaled
+        by ``domain_scale``, in a block of its own; only the shared weights are kept.
+        """
         self.C = C
         self.max_iter = max_iter
         self.class_weight = class_weight
         self.min_df = min_df
         self.nb_alpha = nb_alpha
+        self.domain_scale = domain_scale
         self.random_state = random_state
 
-    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> CompactLogisticRegression:
+    def fit(
+        self, X: Any, y: Any, sample_weight: Any = None, domains: Any = None
+    ) -> CompactLogisticRegression:
         """Fit on the active columns and spread the weights back to all columns."""
         X = sp.csr_matrix(X)
+        width = X.shape[1]
+        if domains is not None and self.domain_scale > 0:
+            X = augment(X, np.asarray(domains), self.domain_scale)
         df = np.bincount(X.indices, minlength=X.shape[1])
         active = np.flatnonzero(df >= self.min_df)
         X = X[:, active]
@@ -72,8 +84,9 @@ class CompactLogisticRegression(ClassifierMixin, BaseEstimator):
             random_state=self.random_state,
         ).fit(X, y, sample_weight=sample_weight)
         self.classes_ = model.classes_
-        self.coef_ = np.zeros((1, df.shape[0]))
-        self.coef_[0, active] = model.coef_[0] * scale
+        coef = np.zeros(df.shape[0])
+        coef[active] = model.coef_[0] * scale
+        self.coef_ = coef[None, :width]  # the shared block: what scoring uses
         self.intercept_ = model.intercept_
         self.n_features_in_ = X.shape[1]
         self.n_iter_ = model.n_iter_
@@ -93,6 +106,14 @@ class CompactLogisticRegression(ClassifierMixin, BaseEstimator):
         return self.classes_[(self.decision_function(X) > 0).astype(int)]
 
 
+def augment(X: sp.csr_matrix, domains: np.ndarray, scale: float) -> sp.csr_matrix:
+    """Return ``[X, X·[domain = 0]·scale, X·[domain = 1]·scale, …]`` (domains < 0: no copy)."""
+    blocks = [X]
+    for d in np.unique(domains[domains >= 0]):
+        blocks.append(sp.diags((domains == d) * scale) @ X)
+    return sp.hstack(blocks, "csr")
+
+
 class LogitAverage(ClassifierMixin, BaseEstimator):
     """Average the calibrated log-odds of several classifiers fitted on the same features."""
 
@@ -100,10 +121,11 @@ class LogitAverage(ClassifierMixin, BaseEstimator):
         """Take unfitted (calibrated) classifiers."""
         self.estimators = estimators
 
-    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> LogitAverage:
+    def fit(self, X: Any, y: Any, sample_weight: Any = None, **fit_params: Any) -> LogitAverage:
         """Fit a clone of every member."""
         self.estimators_ = [
-            clone(est).fit(X, y, sample_weight=sample_weight) for est in self.estimators
+            clone(est).fit(X, y, sample_weight=sample_weight, **fit_params)
+            for est in self.estimators
         ]
         self.classes_ = self.estimators_[0].classes_
         return self

@@ -33,7 +33,8 @@ SOURCE_WEIGHTS = {
     "synthetic-term-spam": 1.0,
 }
 BALANCED = {"spam": True, "toxicity": False}  # spam: both classes weigh the same in total
-OLID_THRESHOLD_SLICE = 0.2  # share of OLID train held out to pick the OLID threshold
+OLID_THRESHOLD_SLICE = 0.2  # the train-side holdout's threshold slice (bench/model_choices.py)
+OLID_THRESHOLD_FOLDS = 5  # the OLID threshold: picked on out-of-fold scores of all OLID train
 PORT = {"weight": 0.5, "offset": -2.0}  # how the alt-profanity-check port joins toxicity
 SUGGESTED = {
     "spam": {"publish_below": 0.5, "reject_above": 0.95},
@@ -78,15 +79,14 @@ def spam_corpus(exclude_video: str | None = None) -> data.Corpus:
 
 
 def olid_split() -> tuple[data.Corpus, data.Corpus]:
-    """Return OLID train minus a seeded slice, and that slice (for threshold picking)."""
+    """Return OLID train minus a seeded slice, and that slice (the train-side holdout's)."""
     return data.stratified_split(data.olid_train(), OLID_THRESHOLD_SLICE, seed=SEED)
 
 
 def toxicity_corpus() -> data.Corpus:
     """Return the toxicity training data: Jigsaw train subsets (any label) + OLID train."""
     corpus = _named(data.jigsaw_train("is_bad"), "jigsaw-toxic-comment-subsets")
-    olid, _ = olid_split()
-    return corpus.extend(_named(olid, "olid-offenseval2019"))
+    return corpus.extend(_named(data.olid_train(), "olid-offenseval2019"))
 
 
 TRAINING: dict[str, Callable[[], data.Corpus]] = {
@@ -180,8 +180,6 @@ def train(
     import sklearn
     import skops
 
-    from models.evaluate import artifact_scores
-
     written: dict[str, Path] = {}
     for task in tasks:
         corpus = TRAINING[task]()
@@ -219,7 +217,10 @@ def train(
             {f.split("/")[0] for fs in [*LIST_FILES.values(), TERM_FILES.values()] for f in fs}
         )
         echo(f"  signal lists: {', '.join(sources)}")
-        scorer = artifact_scores(exported)
+        threshold = 0.5
+        if task == "toxicity":
+            threshold = olid_threshold(corpus, exported.get("profanity"))
+            echo(f"  OLID macro-F1 threshold {threshold:.3f} ({OLID_THRESHOLD_FOLDS}-fold OOF)")
         receipt = {
             "task": task,
             "version": f"{version_hash[:12]}",
@@ -237,7 +238,7 @@ def train(
                 "scipy": scipy.__version__,
                 "skops": skops.__version__,
             },
-            "shipped_threshold": shipped_threshold(task, scorer),
+            "shipped_threshold": threshold,
             "probe_scores": probe_scores(model, exported),
             "suggested_thresholds": SUGGESTED[task],
             "metrics": {},
@@ -248,14 +249,34 @@ def train(
     return written
 
 
-def shipped_threshold(task: str, scores: Callable[[list[str]], Any]) -> float:
-    """Return the decision threshold quoted for F1: 0.5, or OLID-tuned for toxicity."""
-    if task != "toxicity":
-        return 0.5
-    from models.evaluate import best_threshold
+def olid_threshold(corpus: data.Corpus, port: dict[str, Any] | None) -> float:
+    """Return the macro-F1-best threshold on out-of-fold scores of the OLID rows.
 
-    _, tune = olid_split()
-    return best_threshold(tune.labels, list(scores(tune.texts)), macro=True)
+    The OLID rows of ``corpus`` are split into seeded folds; for each, the recipe is
+    trained on everything else (Jigsaw included) and scores the fold through the serving
+    path, with the alt-profanity-check port's term when ``port`` is given.
+    """
+    import random
+
+    import numpy as np
+
+    from models.evaluate import artifact_scores, best_threshold
+
+    olid = [i for i, g in enumerate(corpus.groups) if _folder_of(g) == "olid-offenseval2019"]
+    order = list(range(len(olid)))
+    random.Random(SEED).shuffle(order)
+    folds = np.empty(len(olid), dtype=int)
+    folds[order] = np.arange(len(olid)) % OLID_THRESHOLD_FOLDS
+    scores = np.zeros(len(olid))
+    for k in range(OLID_THRESHOLD_FOLDS):
+        held = {olid[i] for i in np.flatnonzero(folds == k)}
+        rest = corpus.subset(i for i in range(len(corpus)) if i not in held)
+        model = export("toxicity", fit("toxicity", rest))
+        if port is not None:
+            model["profanity"] = port
+        idx = np.flatnonzero(folds == k)
+        scores[idx] = artifact_scores(model)([corpus.texts[olid[i]] for i in idx])
+    return best_threshold([corpus.labels[i] for i in olid], list(scores), macro=True)
 
 
 def probe_scores(pipeline: Any, exported: dict[str, Any]) -> list[float]:
