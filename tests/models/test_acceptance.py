@@ -57,7 +57,7 @@ NEWS_COMMENTS = [
         "https://www.bbc.co.uk/news/uk-england-68123456",
         # Known failure (MODEL_CARD.md): a short comment that is mostly one link still
         # scores above 0.5 (0.62 before the spam terms, 0.56 after); held, not rejected.
-        marks=pytest.mark.xfail(reason="short comment that is mostly a link", strict=False),
+        marks=pytest.mark.xfail(reason="short comment that is mostly a link", strict=True),
     ),
     "Great article, thanks. My grandmother lived on that street in the 1950s.",
     "Does anyone know whether the road closure also affects the number 12 bus?",
