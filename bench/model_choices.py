@@ -7,7 +7,10 @@ comments, Jigsaw official test, OLID test, CAT-LARGE, ETHOS, Davidson, DataCamp)
   YouTube video k and a seeded fifth of every other source (SMS train split, the training
   part of the legitimate link comments, Instagram, Janitr); the model trained on the
   rest scores what was left out. Reports YouTube cross-video mean ROC AUC and F1 at 0.5,
-  the share of left-out legitimate link comments at ≥ 0.5 / ≥ 0.95, and out-of-fold AUCs.
+  the share of left-out legitimate link comments at ≥ 0.5 / ≥ 0.95, and out-of-fold AUCs;
+  the expanded WordPress spam-bot templates (whole templates left out together) and the
+  English tg-spam lines and the synthetic keyword spam are scored out of fold too (share
+  at ≥ 0.5), used or not.
 - ``toxicity``: a seeded 25% holdout of the Jigsaw train subsets and of OLID train (minus
   the threshold slice); reports Jigsaw holdout ROC AUC (any label; threat vs clean),
   OLID holdout ROC AUC and macro-F1 at the threshold picked on the OLID train slice (or,
@@ -41,6 +44,7 @@ from models.train import olid_split
 LISTS = read_lists(data.data_dir())
 PLAIN, NB = {"C": 10.0}, {"C": 10.0, "nb_alpha": 1.0}
 SPAM = ("yt", "sms", "links", "instagram", "janitr")
+SHIPPED = {"use": SPAM, "weights": {"yt": 3.0, "links": 3.0}, "balance": True}
 SPAM_CONFIGS: dict[str, dict[str, Any]] = {
     "youtube+sms (previous recipe)": {"use": ("yt", "sms"), "weights": {"sms": 0.5}},
     "youtube only": {"use": ("yt",), "balance": True},
@@ -62,6 +66,29 @@ SPAM_CONFIGS: dict[str, dict[str, Any]] = {
     "shipped: plain + NB log-odds average": {
         "use": SPAM, "weights": {"yt": 3.0, "links": 3.0}, "balance": True,
         "members": MEMBERS["spam"],
+    },
+    # Spam terms (WordPress blocklist, SmokeDetector keywords) and blog-style spam.
+    "shipped before spam terms (C=20, no term columns)": {
+        **SHIPPED, "members": MEMBERS["spam"], "terms": False,
+    },
+    "+ spam-term columns": {**SHIPPED, "members": MEMBERS["spam"]},
+    "+ spam terms, WordPress templates + tg-spam, weight 1": {
+        **SHIPPED, "use": (*SPAM, "wp", "tg"), "members": MEMBERS["spam"],
+    },
+    "+ spam terms, WordPress templates + tg-spam, weight 3": {
+        **SHIPPED, "use": (*SPAM, "wp", "tg"), "members": MEMBERS["spam"],
+        "weights": {"yt": 3.0, "links": 3.0, "wp": 3.0, "tg": 3.0},
+    },
+    "+ spam terms, WordPress templates + tg-spam, weight 0.5": {
+        **SHIPPED, "use": (*SPAM, "wp", "tg"), "members": MEMBERS["spam"],
+        "weights": {"yt": 3.0, "links": 3.0, "wp": 0.5, "tg": 0.5},
+    },
+    "+ synthetic term spam, weight 1": {
+        **SHIPPED, "use": (*SPAM, "wp", "tg", "syn"), "members": MEMBERS["spam"],
+    },
+    "+ synthetic term spam, weight 0.5": {
+        **SHIPPED, "use": (*SPAM, "wp", "tg", "syn"), "members": MEMBERS["spam"],
+        "weights": {"yt": 3.0, "links": 3.0, "syn": 0.5},
     },
     "C=10 + per-source copies (all five)": {
         "use": SPAM, "weights": {"yt": 3.0, "links": 3.0}, "balance": True,
@@ -151,8 +178,14 @@ def spam_sources() -> dict[str, tuple[data.Corpus, np.ndarray]]:
         ("links", links_train),
         ("instagram", data.instagram()),
         ("janitr", data.janitr()),
+        ("tg", data.tg_spam()),
+        ("syn", data.term_spam(LISTS)),
     ):
         out[name] = (corpus, _folds(len(corpus)))
+    templates = data.wordpress_spam()  # whole templates are left out together
+    ids = sorted(set(templates.groups))
+    fold_of = dict(zip(ids, _folds(len(ids)).tolist(), strict=True))
+    out["wp"] = (templates, np.array([fold_of[g] for g in templates.groups]))
     return out
 
 
@@ -183,7 +216,7 @@ def spam_cv(name: str, config: dict[str, Any], sources: dict[str, Any]) -> dict[
         if copies:
             members = [{**m, "domain_scale": config.get("copy_scale", 1.0)} for m in members]
             fit_params["clf__domains"] = np.array(domains)
-        model = build_pipeline("spam", LISTS, members=members)
+        model = build_pipeline("spam", LISTS, members=members, terms=config.get("terms", True))
         model.fit(texts, labels, **fit_params)
         for key, (corpus, folds) in sources.items():
             idx = np.flatnonzero(folds == k)
@@ -203,6 +236,8 @@ def spam_cv(name: str, config: dict[str, Any], sources: dict[str, Any]) -> dict[
     for key in ("sms", "instagram", "janitr"):
         corpus, _ = sources[key]
         result[f"{key}_auc"] = round(float(roc_auc_score(corpus.labels, oof[key])), 4)
+    for key in ("wp", "tg", "syn"):  # spam only: the share caught at 0.5, left out or never seen
+        result[f"{key}_at_0.5"] = round(float(np.mean(oof[key] >= 0.5)), 4)
     result["seconds"] = round(time.time() - start)
     return result
 

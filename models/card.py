@@ -29,6 +29,17 @@ EXAMPLES = [
      "deals"),
     ("spam", "I made $9,000 last month trading with Mrs. Jane, contact her on WhatsApp "
      "+1 (555) 014-2231"),
+    ("spam (blog/news site)", "viagra viagra viagra cialis levitra"),
+    ("spam (blog/news site)", "Cheap viagra!!! Buy now at http://cheap-pills.example  "
+     "http://bit.ly/xyz WIN $$$ casino bonus"),
+    ("spam (blog/news site)", "Buy cheap viagra and cialis online without prescription "
+     "http://pharma-store.example"),
+    ("spam (blog/news site)", "Nice post. I like it. Visit my site for cheap replica watches "
+     "http://replica.example"),
+    ("spam (bot template)", "Hello there! This is my first comment here so I just wanted to "
+     "give a quick shout out and tell you I really enjoy reading your articles."),
+    ("benign mention", "The casino project was rejected by the planning committee again."),
+    ("benign mention", "Doctors warn that buying prescription drugs online is dangerous."),
     ("threat", "Watch your back. I know where you live."),
     ("threat", "I will find you and make you regret this."),
     ("threat", "People like you should be dealt with, one way or another."),

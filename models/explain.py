@@ -15,6 +15,7 @@ import numpy as np
 from models.featurize import Batch, token_of
 from models.linear import LinearModel
 from models.signals import NAMES
+from models.terms import KINDS
 
 MAX_REASONS = 3
 MIN_WEIGHT = 0.2
@@ -31,6 +32,8 @@ PATTERN_LABELS = {
     "threat": "threatening phrase",
 }
 _LINK_COLS = np.array([name in LINK_FEATURES for name in NAMES])
+_TERM_COLS = frozenset(NAMES.index(kind) for kind in KINDS)
+MAX_TERMS = 3  # a term column's weight is shared by at most this many distinct terms
 
 
 def reasons(
@@ -64,7 +67,11 @@ def reasons(
     for r, row in enumerate(rows.tolist()):
         found: dict[str, dict[str, Any]] = {}
         hits = batch.hits.get(row, [])
+        spans: list[dict[str, Any]] = []
         for j in strong.get(r, []):
+            if j in _TERM_COLS:
+                _terms(task, hits, NAMES[j], float(pattern[r, j]), found, spans)
+                continue
             hit = next((h for h in hits if h.feature == NAMES[j]), None)
             label = hit.label if hit else PATTERN_LABELS.get(NAMES[j], NAMES[j])
             found[f"p:{NAMES[j]}"] = _reason(
@@ -81,7 +88,7 @@ def reasons(
                     found[key] = _reason(task, "link", hit.label, weight, hit.span)
                     links.append(found[key])
         if by_row.get(row):
-            _tokens(task, batch, row, by_row[row], tok_weight, links, found)
+            _tokens(task, batch, row, by_row[row], tok_weight, links + spans, found)
         ranked = sorted(
             (r for r in found.values() if r["weight"] >= MIN_WEIGHT), key=lambda r: -r["weight"]
         )[:MAX_REASONS]
@@ -89,6 +96,29 @@ def reasons(
             reason["weight"] = round(reason["weight"], 3)
         out[row] = ranked
     return out
+
+
+def _terms(
+    task: str,
+    hits: list[Any],
+    feature: str,
+    weight: float,
+    found: dict[str, dict[str, Any]],
+    spans: list[dict[str, Any]],
+) -> None:
+    """Add ``spam term: …`` reasons: a term column's weight shared by its distinct terms."""
+    first: dict[str, Any] = {}
+    for hit in hits:
+        if hit.feature == feature:
+            first.setdefault(hit.label.casefold(), hit)
+    chosen = list(first.items())[:MAX_TERMS]
+    for key, hit in chosen:
+        share = weight / len(chosen)
+        if f"s:{key}" in found:
+            found[f"s:{key}"]["weight"] += share
+        else:
+            found[f"s:{key}"] = _reason(task, "pattern", f"spam term: {hit.label}", share, hit.span)
+            spans.append(found[f"s:{key}"])
 
 
 def _tokens(
@@ -100,7 +130,7 @@ def _tokens(
     links: list[dict[str, Any]],
     found: dict[str, dict[str, Any]],
 ) -> None:
-    """Add token reasons (merged per word, absorbed into a link they lie in)."""
+    """Add token reasons (merged per word, absorbed into a link or term they lie in)."""
     text, base = batch.texts[row], int(batch.norm.starts[row])
     origin = batch.norm.origin
     for k in picked:

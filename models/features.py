@@ -17,6 +17,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 from models.featurize import DOC_SHIFT, Batch, analyze
 from models.signals import NAMES, SignalLists
+from models.terms import KINDS
 
 
 class CommentFeatures(TransformerMixin, BaseEstimator):
@@ -29,13 +30,19 @@ class CommentFeatures(TransformerMixin, BaseEstimator):
         word_ngrams: tuple[int, int] = (1, 2),
         sublinear_tf: bool = True,
         lists: dict[str, str] | None = None,
+        terms: bool = True,
     ):
-        """Set hashing and n-gram parameters; ``lists`` are the curated signal lists."""
+        """Set hashing and n-gram parameters; ``lists`` are the curated signal lists.
+
+        ``terms=False`` zeroes the spam-term columns (the toxicity model does not use
+        them); the columns are still computed, so both models share one featurisation.
+        """
         self.n_bits = n_bits
         self.char_ngrams = char_ngrams
         self.word_ngrams = word_ngrams
         self.sublinear_tf = sublinear_tf
         self.lists = lists
+        self.terms = terms
 
     def fit(self, X: Sequence[Any], y: Any = None) -> CommentFeatures:
         """Nothing to learn: the columns are hashed; record the output width."""
@@ -68,7 +75,10 @@ class CommentFeatures(TransformerMixin, BaseEstimator):
 
     def transform(self, X: Sequence[Any]) -> sp.csr_matrix:
         """Return the feature matrix of a batch of texts or scoring items."""
-        return matrix(self.analyze(X))
+        batch = self.analyze(X)
+        if not self.terms:
+            batch.dense[:, [NAMES.index(kind) for kind in KINDS]] = 0.0
+        return matrix(batch)
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         """Return hashed column names followed by the structure feature names."""

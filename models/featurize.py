@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from models.signals import NAMES, Hit, SignalLists, analyze_signals
+from models.signals import NAMES, Hit, SignalLists, add_terms, analyze_signals
 from models.text import SEP, Normalized, normalize_batch
 from models.threats import STANDALONE, TARGETS, TRIGGERS
 
@@ -123,6 +123,7 @@ def analyze(
     plain = (p_start, p_end, span_hashes(norm.codes, p_start, p_end))
     threat_docs = _threat_candidates(norm.doc[p_start], plain[2])
     dense, hits = analyze_signals(norm, lists, tok_doc, tok_hash, threat_docs)
+    add_terms(norm, lists, plain, dense, hits)
     return Batch(
         norm, n_bits, keys, counts, values, occ_key, occ_group, occ_start, tok_start, tok_end,
         tok_doc, char_tok, plain, dense, hits,

@@ -160,7 +160,7 @@ def build_pipeline(
     ]
     return Pipeline(
         [
-            ("features", CommentFeatures(lists=lists, **params)),
+            ("features", CommentFeatures(lists=lists, **{"terms": task == "spam", **params})),
             ("clf", LogitAverage(estimators)),
         ]
     )

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from models.terms import KINDS, TermIndex, match_terms, read_terms
 from models.text import SEP, Normalized, shift
 from models.threats import THREAT_RE
 
@@ -42,6 +43,7 @@ NAMES = (
     "has_link", "many_links", "many_domains", "shortener", "listed_domain", "phone",
     "listed_phone", "email", "disposable_email", "caps", "shouting", "emoji", "emoji_run",
     "repetition", "handle", "long", "digits", "link_share", "link_few_words", "threat",
+    *KINDS,
 )  # fmt: skip
 WORD_RE = re.compile(r"\w+")
 SEP_CODE = ord(SEP)
@@ -66,7 +68,7 @@ def read_lists(root: Path) -> dict[str, str]:
                         continue
                     entries.add(line.replace("\\.", "."))
         out[key] = "\n".join(sorted(entries))
-    return out
+    return {**out, **read_terms(root)}
 
 
 def host_of(url: str) -> str:
@@ -89,7 +91,12 @@ class SignalLists:
 
     def __init__(self, lists: dict[str, str]):
         """Build lookup sets from newline-joined list strings."""
-        self.sets = {key: frozenset(value.split("\n")) - {""} for key, value in lists.items()}
+        self.sets = {
+            key: frozenset(value.split("\n")) - {""}
+            for key, value in lists.items()
+            if key not in KINDS
+        }
+        self.terms = TermIndex.build(lists)
 
     def listed(self, key: str, host: str) -> bool:
         """Return whether ``host`` or one of its parent domains is on list ``key``."""
@@ -227,6 +234,26 @@ def analyze_signals(
             span = (int(a) - int(norm.starts[doc]), int(b) - int(norm.starts[doc]))
             add(doc, Hit("threat", norm.texts[doc][span[0] : span[1]], span))
     return dense, hits
+
+
+def add_terms(
+    norm: Normalized,
+    lists: SignalLists,
+    plain: tuple[np.ndarray, np.ndarray, np.ndarray],
+    dense: np.ndarray,
+    hits: dict[int, list[Hit]],
+) -> None:
+    """Fill the spam-term columns of ``dense`` and add one hit per matched term."""
+    start, end, tok_hash = plain
+    terms, matches = match_terms(lists.terms, norm.doc[start], tok_hash, len(norm.texts))
+    dense[:, len(NAMES) - len(KINDS) :] = terms
+    if len(matches.doc) == 0:
+        return
+    base = norm.starts[matches.doc]
+    lo = (norm.origin[start[matches.first]] - base).tolist()
+    hi = (norm.origin[end[matches.last] - 1] - base + 1).tolist()
+    for doc, kind, a, b in zip(matches.doc.tolist(), matches.kind.tolist(), lo, hi, strict=True):
+        hits.setdefault(doc, []).append(Hit(KINDS[kind], norm.texts[doc][a:b], (a, b)))
 
 
 def _repetition(tok_doc: np.ndarray, tok_hash: np.ndarray, n: int) -> np.ndarray:

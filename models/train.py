@@ -14,10 +14,11 @@ from models.apc import ProfanityPort
 from models.pipeline import SEED, build_pipeline, export
 from models.scoring import PROBES
 from models.signals import LIST_FILES, read_lists
+from models.terms import TERM_FILES
 
 CODE_FILES = (
     "data.py", "text.py", "threats.py", "signals.py", "featurize.py", "features.py",
-    "pipeline.py", "apc.py", "profanity.py", "train.py",
+    "pipeline.py", "apc.py", "profanity.py", "train.py", "terms.py",
 )  # fmt: skip
 
 
@@ -27,6 +28,9 @@ SOURCE_WEIGHTS = {
     "youtube-spam-collection": 3.0,
     "links": 3.0,
     "olid-offenseval2019": 2.0,
+    "wordpress-comment-blocklist": 1.0,
+    "tg-spam-samples": 1.0,
+    "synthetic-term-spam": 1.0,
 }
 BALANCED = {"spam": True, "toxicity": False}  # spam: both classes weigh the same in total
 OLID_THRESHOLD_SLICE = 0.2  # the train-side holdout's threshold slice (bench/model_choices.py)
@@ -48,8 +52,10 @@ def spam_corpus(exclude_video: str | None = None) -> data.Corpus:
 
     YouTube (de-duplicated, grouped by video), the SMS train split, the training part of
     the legitimate comments with links (ham), Instagram scam comments and Janitr X posts
-    (MIT); texts already seen earlier in that order are dropped, and so are Instagram
-    rows that belong to the held-out link comments.
+    (MIT), the WordPress spam-bot templates expanded (MIT), the English tg-spam spam
+    lines (MIT) and synthetic keyword spam from the term lists (``data.term_spam``);
+    texts already seen earlier in that order are dropped, and so are Instagram rows that
+    belong to the held-out link comments.
     """
     youtube = data.dedup(data.youtube())
     if exclude_video is not None:
@@ -66,6 +72,9 @@ def spam_corpus(exclude_video: str | None = None) -> data.Corpus:
     corpus.extend(links_train)
     corpus.extend(_named(instagram, "instagram-scam-comments"))
     corpus.extend(_named(data.janitr(), "janitr-x-crypto-scam-posts"))
+    corpus.extend(data.wordpress_spam())
+    corpus.extend(_named(data.tg_spam(), "tg-spam-samples"))
+    corpus.extend(data.term_spam(read_lists(data.data_dir())))
     return data.dedup(corpus)
 
 
@@ -124,7 +133,7 @@ def _weight_key(group: str) -> str:
 
 
 def _folder_of(group: str) -> str:
-    group = group.removeprefix("links:")
+    group = group.removeprefix("links:").split(":")[0]
     if group in data.YOUTUBE_VIDEOS:
         return "youtube-spam-collection"
     if group.startswith("sms"):
@@ -177,6 +186,7 @@ def train(
         if limit is not None:
             corpus = _sample(corpus, limit)
         list_files = [data.data_dir() / f for files in LIST_FILES.values() for f in files]
+        list_files += [data.data_dir() / f for f in TERM_FILES.values()]
         data_hash = data.files_hash([*corpus.files, *list_files])
         version_hash = hashlib.sha256((data_hash + code_hash()).encode()).hexdigest()
         echo(
@@ -203,7 +213,9 @@ def train(
             }
             datasets.append(PORT_RECEIPT | {"version": port["version"]})
             echo(f"  + alt-profanity-check {port['version']} port (MIT), {PORT}")
-        sources = sorted({f.split("/")[0] for fs in LIST_FILES.values() for f in fs})
+        sources = sorted(
+            {f.split("/")[0] for fs in [*LIST_FILES.values(), TERM_FILES.values()] for f in fs}
+        )
         echo(f"  signal lists: {', '.join(sources)}")
         threshold = 0.5
         if task == "toxicity":

@@ -1,0 +1,95 @@
+"""Product acceptance on the shipped artifacts: obvious news-site spam vs ordinary comments.
+
+The sentences were written before the spam-term model was trained and are not adjusted to
+make it pass; the one that still fails is marked ``xfail`` with its reason. Spam must score at least the default publish threshold (0.5: it is held or
+rejected, never published); ordinary news comments, with or without a cited link, must
+stay below it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from models.scoring import Scorer, load_scorer
+
+PUBLISH_BELOW = 0.5
+
+NEWS_SITE_SPAM = [
+    # pharma
+    "viagra viagra viagra cialis levitra",
+    "Buy cheap viagra and cialis online without prescription http://pharma-store.example",
+    "Best online pharmacy, order tramadol and xanax with no prescription, fast delivery",
+    # casino / betting
+    "Cheap viagra!!! Buy now at http://cheap-pills.example  http://bit.ly/xyz WIN $$$ casino bonus",
+    "Play at the best online casino, get 200 free spins and a 100% deposit bonus today "
+    "http://lucky-slots.example",
+    # replica goods
+    "Nice post. I like it. Visit my site for cheap replica watches http://replica.example",
+    "Replica Rolex and Louis Vuitton handbags at wholesale prices, free shipping worldwide",
+    # loans
+    "Need a loan? We offer fast payday loans with no credit check, apply online today "
+    "http://quick-cash-loans.example",
+    # crypto
+    "I invested $500 with Mr. James on his bitcoin trading platform and got $8,000 in a week, "
+    "contact him on WhatsApp +1 415 555 0123",
+    # work from home
+    "Work from home and earn $300 a day with Google! I started this job last month, see "
+    "http://easy-home-income.example for details",
+    # SEO link drops
+    "We provide high quality backlinks and SEO services to boost your Google ranking "
+    "http://best-seo-backlinks.example",
+    # bot flattery with a link
+    "Hello there! This is my first comment here so I just wanted to give a quick shout out and "
+    "tell you I really enjoy reading your articles.",
+    "Great post! I have been browsing online more than three hours today, yet I never found "
+    "any interesting article like yours. http://my-blog-site.example",
+]
+
+NEWS_COMMENTS = [
+    "The council should have published the budget figures before the vote, not after.",
+    "I disagree with the author: the new bus lanes have made my commute much faster.",
+    "Inflation fell to 3.2% according to the ONS: "
+    "https://www.ons.gov.uk/economy/inflationandpriceindices",
+    "The study they mention is here, worth reading the methods section: "
+    "https://doi.org/10.1038/s41586-020-2649-2",
+    pytest.param(
+        "BBC covered this last week with more detail on the flooding: "
+        "https://www.bbc.co.uk/news/uk-england-68123456",
+        # Known failure (MODEL_CARD.md): a short comment that is mostly one link still
+        # scores above 0.5 (0.62 before the spam terms, 0.56 after); held, not rejected.
+        marks=pytest.mark.xfail(reason="short comment that is mostly a link", strict=True),
+    ),
+    "Great article, thanks. My grandmother lived on that street in the 1950s.",
+    "Does anyone know whether the road closure also affects the number 12 bus?",
+    "Doctors warn that buying prescription drugs from unregulated websites is dangerous.",
+    "The casino project was rejected by the planning committee for the third time.",
+]
+
+
+@pytest.fixture(scope="module")
+def scorer() -> Scorer:
+    return load_scorer()
+
+
+def _spam(scorer: Scorer, text: str) -> float:
+    return float(scorer.score([{"text": text}])[0]["spam"])
+
+
+@pytest.mark.parametrize("text", NEWS_SITE_SPAM)
+def test_obvious_news_site_spam_is_not_published(scorer: Scorer, text: str) -> None:
+    assert _spam(scorer, text) >= PUBLISH_BELOW
+
+
+@pytest.mark.parametrize("text", NEWS_COMMENTS)
+def test_ordinary_news_comments_are_published(scorer: Scorer, text: str) -> None:
+    assert _spam(scorer, text) < PUBLISH_BELOW
+
+
+def test_spam_terms_are_explained_with_spans(scorer: Scorer) -> None:
+    text = "viagra viagra viagra cialis levitra"
+    reasons = [r for r in scorer.score([{"text": text}])[0]["reasons"] if r["model"] == "spam"]
+    terms = [r for r in reasons if r["text"].startswith("spam term: ")]
+    assert terms, reasons
+    for reason in terms:
+        start, end = reason["span"]
+        assert text[start:end].casefold() in reason["text"].casefold()
