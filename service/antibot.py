@@ -42,17 +42,14 @@ def _thread_digest(thread: str) -> str:
     return hashlib.sha256(thread.encode()).hexdigest()[:24]
 
 
-def issue_token(
-    secret_key: str, site: str, thread: str, now: float, nonce: str | None = None
-) -> str:
+def issue_token(secret_key: str, site: str, thread: str, now: float) -> str:
     """Return a signed token naming ``site``, ``thread``, the time it was issued and a nonce.
 
     The nonce makes every token unique, so two readers who open the same article in the
     same second get different tokens and ``claim`` can tell one comment's token from
     another's.
     """
-    claims = {"s": site, "t": _thread_digest(thread), "i": int(now)}
-    claims["n"] = nonce if nonce is not None else secrets.token_urlsafe(9)
+    claims = {"s": site, "t": _thread_digest(thread), "i": int(now), "n": secrets.token_urlsafe(9)}
     return _serializer(secret_key).dumps(claims)
 
 

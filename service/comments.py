@@ -170,8 +170,17 @@ def published_page(
     return rows[:limit], len(rows) > limit
 
 
-def published_count(session: Session, site: Site, thread: str) -> int:
-    """Return how many comments of a thread are published (replies included)."""
+def thread_total(
+    session: Session, site: Site, thread: str, page: list[Comment], complete: bool
+) -> int:
+    """Return how many comments of a thread are published (replies included).
+
+    ``page`` is a page of it from ``published_page``; when that page is the whole thread
+    (``complete``: the first page and nothing after it), its length is the answer and
+    no count query runs.
+    """
+    if complete:
+        return len(page)
     query = select(func.count()).where(
         Comment.site_id == site.id,
         Comment.thread == thread,

@@ -17,8 +17,8 @@ from service.comments import (
     decode_cursor,
     encode_cursor,
     public_item,
-    published_count,
     published_page,
+    thread_total,
 )
 from service.errors import NotFound, ValidationFailed
 from service.extensions import db
@@ -110,7 +110,7 @@ def list_comments() -> BaseResponse:
         rows, more = published_page(
             session, site, thread, newest_first=order == "newest", after=after, limit=limit
         )
-        total = len(rows) if not (more or after) else published_count(session, site, thread)
+        total = thread_total(session, site, thread, rows, complete=not (more or after))
     body = {
         "site": site.slug,
         "thread": thread,

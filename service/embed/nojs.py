@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from service import antibot, cors, sites
 from service.clock import utcnow
-from service.comments import decode_cursor, encode_cursor, published_count, published_page
+from service.comments import decode_cursor, encode_cursor, published_page, thread_total
 from service.embed import assets, i18n
 from service.errors import ValidationFailed
 from service.extensions import db
@@ -108,7 +108,7 @@ def render_thread(req: ThreadRequest) -> Markup:
             after=after,
             limit=cfg["LIST_MAX_PAGE_SIZE"],
         )
-        count = len(rows) if not (more or after) else published_count(session, req.site, req.thread)
+        count = thread_total(session, req.site, req.thread, rows, complete=not (more or after))
     parent = next((c for c in rows if c.id == req.reply_to), None)
     t = i18n.translator(req.lang)
     token = antibot.issue_token(cfg["SECRET_KEY"], req.site.slug, req.thread, utcnow().timestamp())
