@@ -12,9 +12,10 @@ import html
 import os
 import random
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 csv.field_size_limit(10_000_000)
 
@@ -41,6 +42,10 @@ LICENCES = {
     "ethos": "GPL-3.0",
     "wordpress-comment-blocklist": "MIT",
     "tg-spam-samples": "MIT",
+    "synthetic-term-spam": (
+        "synthetic: WordPress blocklist terms (MIT) and SmokeDetector keywords "
+        "(Apache-2.0/MIT), two thirds on Jigsaw train comments (CC0, text CC BY-SA 3.0)"
+    ),
 }
 _WS = re.compile(r"\s+")
 
@@ -166,21 +171,37 @@ def sms() -> Corpus:
     return dedup(corpus)
 
 
-def stratified_split(corpus: Corpus, test_size: float, seed: int) -> tuple[Corpus, Corpus]:
-    """Split a corpus into train/test keeping the class ratio, with a fixed seed."""
+def split_within(
+    corpus: Corpus,
+    keys: Sequence[Any],
+    strata: Sequence[Any],
+    test_size: float,
+    seed: int,
+    name: str,
+) -> tuple[Corpus, Corpus]:
+    """Split ``corpus`` into ``name``-train/-test, holding out ``test_size`` of each stratum.
+
+    ``keys[i]`` is row i's stratum; strata are shuffled in the order given, from one
+    seeded generator, so a split is fixed by its arguments.
+    """
     rng = random.Random(seed)
     train_idx: list[int] = []
     test_idx: list[int] = []
-    for label in (0, 1):
-        idx = [i for i, y in enumerate(corpus.labels) if y == label]
+    for stratum in strata:
+        idx = [i for i, key in enumerate(keys) if key == stratum]
         rng.shuffle(idx)
         cut = round(len(idx) * test_size)
         test_idx += idx[:cut]
         train_idx += idx[cut:]
     return (
-        corpus.subset(sorted(train_idx), f"{corpus.name}-train"),
-        corpus.subset(sorted(test_idx), f"{corpus.name}-test"),
+        corpus.subset(sorted(train_idx), f"{name}-train"),
+        corpus.subset(sorted(test_idx), f"{name}-test"),
     )
+
+
+def stratified_split(corpus: Corpus, test_size: float, seed: int) -> tuple[Corpus, Corpus]:
+    """Split a corpus into train/test keeping the class ratio, with a fixed seed."""
+    return split_within(corpus, corpus.labels, (0, 1), test_size, seed, corpus.name)
 
 
 def sms_split() -> tuple[Corpus, Corpus]:
@@ -378,19 +399,7 @@ def link_ham() -> Corpus:
 def link_ham_split() -> tuple[Corpus, Corpus]:
     """Split the legitimate link comments: a third of each source held out (seed 0)."""
     corpus = link_ham()
-    rng = random.Random(0)
-    train_idx: list[int] = []
-    test_idx: list[int] = []
-    for name in LINK_HAM_SOURCES:
-        idx = [i for i, g in enumerate(corpus.groups) if g == name]
-        rng.shuffle(idx)
-        cut = round(len(idx) * LINK_HAM_TEST)
-        test_idx += idx[:cut]
-        train_idx += idx[cut:]
-    return (
-        corpus.subset(sorted(train_idx), "link-ham-train"),
-        corpus.subset(sorted(test_idx), "link-ham-test"),
-    )
+    return split_within(corpus, corpus.groups, LINK_HAM_SOURCES, LINK_HAM_TEST, 0, "link-ham")
 
 
 def stormfront() -> Corpus:
