@@ -5,7 +5,9 @@ due retries to the queue), then runs a non-forking RQ worker: the models are
 already in memory, and a fork per job is the slow part of RQ's default worker
 (``bench/bench_pipeline.py`` measures both). If the work loop ends on an error
 (e.g. Redis went away mid-call), it starts again after a pause; SIGTERM and
-SIGINT stop it cleanly.
+SIGINT stop it cleanly at any point, including while the models load and in
+the gap where RQ has registered the worker but not yet installed its own
+signal handlers.
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import socket
 import time
 from types import FrameType
 
 import redis
 from rq import SimpleWorker
+from rq.exceptions import StopRequested
 
 from service.enqueue import connect
 from worker import runtime
@@ -27,13 +31,57 @@ from worker.sweep import Sweeper
 log = logging.getLogger("worker")
 
 
-class Worker(SimpleWorker):
-    """RQ's non-forking worker that remembers a stop signal (RQ's idle stop leaves no trace)."""
+class StopFlag:
+    """Set by SIGTERM/SIGINT whenever they arrive, whoever's handler is installed.
 
-    stop_signalled = False
+    A plain attribute, not a ``threading.Event``: the handler runs on the main
+    thread, possibly while that thread holds the Event's lock.
+    """
+
+    def __init__(self) -> None:
+        self.set_ = False
+
+    def set(self) -> None:
+        self.set_ = True
+
+    def is_set(self) -> bool:
+        return self.set_
+
+    def wait(self, seconds: float) -> None:
+        """Sleep up to ``seconds``, waking early once the flag is set."""
+        deadline = time.monotonic() + seconds
+        while not self.set_ and (left := deadline - time.monotonic()) > 0:
+            time.sleep(min(left, 0.1))
+
+
+stop_requested = StopFlag()
+
+
+def _note_stop(signum: int, frame: FrameType | None) -> None:
+    stop_requested.set()
+
+
+def install_stop_handlers() -> None:
+    """Handle SIGTERM/SIGINT outside RQ's work loop: note the request and let the loop see it."""
+    signal.signal(signal.SIGTERM, _note_stop)
+    signal.signal(signal.SIGINT, _note_stop)
+
+
+class Worker(SimpleWorker):
+    """RQ's non-forking worker that honours a stop signal received before its handlers existed.
+
+    RQ registers the worker in Redis before it installs its signal handlers, so
+    a SIGTERM in between would otherwise kill the process with the default
+    action (exit status -15) instead of stopping it cleanly.
+    """
+
+    def _install_signal_handlers(self) -> None:
+        super()._install_signal_handlers()
+        if stop_requested.is_set():
+            self._stop_requested = True
 
     def request_stop(self, signum: int, frame: FrameType | None) -> None:
-        self.stop_signalled = True
+        stop_requested.set()
         super().request_stop(signum, frame)
 
 
@@ -52,6 +100,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Run the worker until asked to stop."""
     args = parse_args(argv)
+    install_stop_handlers()
     rt = runtime.init()
     cfg = rt.app.config
     name = args.name or f"{socket.gethostname()}.{os.getpid()}"
@@ -62,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     pause = 1.0
     runs = 0
     try:
-        while True:
+        while not stop_requested.is_set():
             runs += 1
             worker = Worker(
                 [cfg["QUEUE_NAME"]],
@@ -74,10 +123,17 @@ def main(argv: list[str] | None = None) -> int:
                 worker.work(burst=args.burst, logging_level="INFO")
             except redis.RedisError as exc:
                 log.warning("worker lost Redis (%s); restarting in %.0fs", exc, pause)
-            if args.burst or worker.stop_signalled:
+            except StopRequested:
+                # RQ's handler raises this when the signal lands outside its loop
+                # (e.g. during teardown); the flag is already set.
+                pass
+            finally:
+                install_stop_handlers()
+            if args.burst:
                 return 0
-            time.sleep(pause)
+            stop_requested.wait(pause)
             pause = min(pause * 2, 10.0)
+        return 0
     finally:
         if sweeper is not None:
             sweeper.stop()
