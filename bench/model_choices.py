@@ -7,6 +7,7 @@ comments, Jigsaw official test, OLID test, CAT-LARGE, ETHOS, Davidson, DataCamp)
   YouTube video k and a seeded fifth of every other source (SMS train split, the training
   part of the legitimate link comments, Instagram, Janitr); the model trained on the
   rest scores what was left out. Reports YouTube cross-video mean ROC AUC and F1 at 0.5,
+  what the default policy does with a left-out video (spam and ham ≥ 0.95, ham < 0.5),
   the share of left-out legitimate link comments at ≥ 0.5 / ≥ 0.95, and out-of-fold AUCs;
   the expanded WordPress spam-bot templates (whole templates left out together) and the
   English tg-spam lines and the synthetic keyword spam are scored out of fold too (share
@@ -15,7 +16,9 @@ comments, Jigsaw official test, OLID test, CAT-LARGE, ETHOS, Davidson, DataCamp)
   the threshold slice); reports Jigsaw holdout ROC AUC (any label; threat vs clean),
   OLID holdout ROC AUC and macro-F1 at the threshold picked on the OLID train slice (or,
   with ``oof``, on k-fold out-of-fold scores of the OLID training rows plus the slice), and
-  the ``+ alt-profanity-check`` variants scored with the package in its own environment.
+  the ``+ alt-profanity-check`` variants scored with the package in its own environment;
+  and bias metrics (Borkan et al. 2019) on the holdout rows that mention an identity
+  term (``models/identity.py``): subgroup AUC, BPSN AUC, non-toxic share ≥ 0.5 / ≥ 0.98.
 - ``copies`` (spam): per-source feature copies (Daumé 2007) for the named sources; only
   the shared block scores (``CompactLogisticRegression.domain_scale``).
 
@@ -35,9 +38,9 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import f1_score, roc_auc_score
 
-from models import data, profanity
+from models import data, identity, profanity
 from models.evaluate import best_threshold
-from models.pipeline import MEMBERS, build_pipeline
+from models.pipeline import MEMBERS, SEED, build_pipeline
 from models.signals import read_lists
 from models.train import olid_split
 
@@ -86,6 +89,10 @@ SPAM_CONFIGS: dict[str, dict[str, Any]] = {
     "+ synthetic term spam, weight 1": {
         **SHIPPED, "use": (*SPAM, "wp", "tg", "syn"), "members": MEMBERS["spam"],
     },
+    "shipped, calibration folds keep each YouTube video together": {
+        **SHIPPED, "use": (*SPAM, "wp", "tg", "syn"), "members": MEMBERS["spam"],
+        "video_calibration": True,
+    },
     "+ synthetic term spam, weight 0.5": {
         **SHIPPED, "use": (*SPAM, "wp", "tg", "syn"), "members": MEMBERS["spam"],
         "weights": {"yt": 3.0, "links": 3.0, "syn": 0.5},
@@ -115,38 +122,32 @@ SPAM_CONFIGS: dict[str, dict[str, Any]] = {
         "members": [{"C": 40.0}, {"C": 40.0, "nb_alpha": 1.0}],
     },
 }  # fmt: skip
+TOX = {"members": MEMBERS["toxicity"], "weights": {"olid": 2.0}, "port": True}
 TOXICITY_CONFIGS: dict[str, dict[str, Any]] = {
     "Jigsaw + OLID, plain C=4 (previous recipe)": {"members": [{"C": 4.0}]},
     "+ Davidson": {"members": [{"C": 4.0}], "extra": ("davidson",)},
     "+ Stormfront": {"members": [{"C": 4.0}], "extra": ("stormfront",)},
     "NB-scaled C=4": {"members": [{"C": 4.0, "nb_alpha": 1.0}]},
-    "NB-scaled C=4, OLID weight 2 (shipped)": {
-        "members": MEMBERS["toxicity"],
-        "weights": {"olid": 2.0},
-        "port": True,
+    "NB-scaled C=4, OLID weight 2 (shipped before the identity terms)": TOX,
+    "shipped, threshold from 5-fold OOF on all OLID train (slice trained on)": {**TOX, "oof": 5},
+    "NB-scaled C=2, OLID weight 2": {**TOX, "members": [{"C": 2.0, "nb_alpha": 1.0}]},
+    "NB-scaled C=8, OLID weight 2": {**TOX, "members": [{"C": 8.0, "nb_alpha": 1.0}]},
+    "NB-scaled C=4, OLID weight 3": {**TOX, "weights": {"olid": 3.0}},
+    "+ identity-term balancing": {**TOX, "identity_balance": True},
+    "port skips identity words": {**TOX, "port_ignores_identity": True},
+    "+ identity-term balancing, port skips identity words (shipped)": {
+        **TOX, "identity_balance": True, "port_ignores_identity": True,
     },
-    "shipped, threshold from 5-fold OOF on all OLID train (slice trained on)": {
-        "members": MEMBERS["toxicity"],
-        "weights": {"olid": 2.0},
-        "port": True,
-        "oof": 5,
-    },
-    "NB-scaled C=2, OLID weight 2": {
-        "members": [{"C": 2.0, "nb_alpha": 1.0}],
-        "weights": {"olid": 2.0},
-        "port": True,
-    },
-    "NB-scaled C=8, OLID weight 2": {
-        "members": [{"C": 8.0, "nb_alpha": 1.0}],
-        "weights": {"olid": 2.0},
-        "port": True,
-    },
-    "NB-scaled C=4, OLID weight 3": {
-        "members": MEMBERS["toxicity"],
-        "weights": {"olid": 3.0},
-        "port": True,
-    },
-}
+}  # fmt: skip
+# Hand-written, printed for reading (not an evaluation split: models/evaluate.py has one).
+IDENTITY_PROBES = [
+    "I am gay.",
+    "As a black woman, I found this piece moving.",
+    "My neighbour is muslim and very kind.",
+    "He is a proud homosexual.",
+    "I am a lesbian.",
+    "Being gay is normal.",
+]
 THREATS = [
     "Watch your back. I know where you live.",
     "I will find you and make you regret this.",
@@ -159,6 +160,25 @@ def _folds(n: int, seed: int = 1) -> np.ndarray:
     random.Random(seed).shuffle(idx)
     folds = np.empty(n, dtype=int)
     folds[idx] = np.arange(n) % 5
+    return folds
+
+
+def calibration_folds(labels: Any, clusters: Any, n_splits: int = 3) -> np.ndarray:
+    """Return a fold id per training row for the sigmoid calibration's out-of-fold scores
+    (tried, not taken: see MODEL_CARD.md, "Calibration").
+
+    Rows that share a cluster key (e.g. one YouTube video) land in the same fold, so the
+    calibration sees scores of comments from a video the model did not train on, as a
+    new article's comments will be; other rows (unique keys) are spread at random,
+    stratified by label.
+    """
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    labels = np.asarray(labels)
+    folds = np.empty(len(labels), dtype=int)
+    splitter = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=SEED)
+    for k, (_, test) in enumerate(splitter.split(np.zeros(len(labels)), labels, clusters)):
+        folds[test] = k
     return folds
 
 
@@ -200,6 +220,7 @@ def spam_cv(name: str, config: dict[str, Any], sources: dict[str, Any]) -> dict[
         labels: list[int] = []
         weights: list[float] = []
         domains: list[int] = []
+        clusters: list[str] = []
         copies = config.get("copies", ())
         for key in config["use"]:
             corpus, folds = sources[key]
@@ -207,6 +228,7 @@ def spam_cv(name: str, config: dict[str, Any], sources: dict[str, Any]) -> dict[
             texts += [corpus.texts[i] for i in idx]
             labels += [corpus.labels[i] for i in idx]
             weights += [weights_of.get(key, 1.0)] * len(idx)
+            clusters += [corpus.groups[i] if key == "yt" else f"{key}{i}" for i in idx]
             domains += [copies.index(key) if key in copies else -1] * len(idx)
         w = np.array(weights)
         if config.get("balance"):
@@ -216,7 +238,12 @@ def spam_cv(name: str, config: dict[str, Any], sources: dict[str, Any]) -> dict[
         if copies:
             members = [{**m, "domain_scale": config.get("copy_scale", 1.0)} for m in members]
             fit_params["clf__domains"] = np.array(domains)
-        model = build_pipeline("spam", LISTS, members=members, terms=config.get("terms", True))
+        folds = None
+        if config.get("video_calibration"):  # calibration folds keep each video together
+            folds = calibration_folds(labels, clusters)
+        model = build_pipeline(
+            "spam", LISTS, members=members, terms=config.get("terms", True), folds=folds
+        )
         model.fit(texts, labels, **fit_params)
         for key, (corpus, folds) in sources.items():
             idx = np.flatnonzero(folds == k)
@@ -226,10 +253,15 @@ def spam_cv(name: str, config: dict[str, Any], sources: dict[str, Any]) -> dict[
         aucs.append(roc_auc_score(y, p))
         f1s.append(f1_score(y, p >= 0.5))
     links = oof["links"]
+    yt_y, yt_p = np.array(sources["yt"][0].labels), oof["yt"]
     result = {
         "name": name,
         "youtube_auc": round(float(np.mean(aucs)), 4),
         "youtube_f1": round(float(np.mean(f1s)), 4),
+        # what the default policy does with a left-out video on its own
+        "youtube_spam_at_0.95": round(float(np.mean(yt_p[yt_y == 1] >= 0.95)), 4),
+        "youtube_ham_at_0.95": round(float(np.mean(yt_p[yt_y == 0] >= 0.95)), 4),
+        "youtube_ham_below_0.5": round(float(np.mean(yt_p[yt_y == 0] < 0.5)), 4),
         "links_at_0.5": round(float(np.mean(links >= 0.5)), 4),
         "links_at_0.95": round(float(np.mean(links >= 0.95)), 4),
     }
@@ -259,6 +291,7 @@ class ToxicityHoldout:
             "olid": self.o_test.texts,
             "slice": self.slice.texts,
             "threats": THREATS,
+            "identity": IDENTITY_PROBES,
         }
         self.tune_labels: list[int] = []
 
@@ -277,6 +310,8 @@ class ToxicityHoldout:
         for key in config.get("extra", ()):
             texts, labels = texts + self.extra[key].texts, labels + self.extra[key].labels
             w += [1.0] * len(self.extra[key])
+        if config.get("identity_balance"):
+            w = list(identity.balance_weights(texts, labels, np.array(w)))
         model = build_pipeline("toxicity", LISTS, members=config["members"])
         return model.fit(texts, labels, clf__sample_weight=w)
 
@@ -304,7 +339,7 @@ class ToxicityHoldout:
         self.texts["tune"] = tune.texts
         logits = {
             key: model.decision_function(self.texts[key])
-            for key in ("jigsaw", "olid", "slice", "threats")
+            for key in ("jigsaw", "olid", "slice", "threats", "identity")
         }
         if oof_logits is not None:
             logits["tune"] = oof_logits
@@ -313,14 +348,17 @@ class ToxicityHoldout:
         self.tune_labels = tune.labels
         result = self._score(name, logits)
         if config.get("port"):
-            port = {key: self._port(key, value) for key, value in logits.items()}
+            ignore = bool(config.get("port_ignores_identity"))
+            port = {key: self._port(key, value, ignore) for key, value in logits.items()}
             result = [result, self._score(name + " + alt-profanity-check port", port)]
         print(json.dumps(result), flush=True)
         return {"seconds": round(time.time() - start)}
 
-    def _port(self, key: str, logits: np.ndarray) -> np.ndarray:
+    def _port(self, key: str, logits: np.ndarray, ignore_identity: bool = False) -> np.ndarray:
         texts = self.texts[key]
         cache = key if key != "tune" else f"tune{len(texts)}"
+        if ignore_identity:  # the package reads the text without identity words
+            texts, cache = identity.mask(texts), cache + ":masked"
         p = np.clip(self.profanity(cache, texts), 1e-12, 1 - 1e-12)
         return logits + 0.5 * np.maximum(np.log(p / (1 - p)) + 2.0, 0.0)
 
@@ -339,6 +377,28 @@ class ToxicityHoldout:
             ),
             "threshold": round(t, 3),
             "threats": [round(float(x), 2) for x in p["threats"]],
+            **self._identity(p["jigsaw"], p["olid"]),
+            "identity_probes": [round(float(x), 2) for x in p["identity"]],
+        }
+
+    def _identity(self, jigsaw: np.ndarray, olid: np.ndarray) -> dict[str, float]:
+        """Bias metrics (Borkan et al. 2019) on the holdout rows that mention identity terms.
+
+        Subgroup AUC: toxic vs non-toxic among those rows; BPSN AUC: toxic rows without
+        a term vs non-toxic rows with one (low = the term alone reads as abuse); and the
+        share of the non-toxic rows with a term at or above 0.5 and 0.98.
+        """
+        texts = self.j_test.texts + self.o_test.texts
+        y = np.array(self.j_test.labels + self.o_test.labels)
+        p = np.concatenate([jigsaw, olid])
+        has = np.array([bool(t) for t in identity.mentions(texts)])
+        bpsn = (has & (y == 0)) | (~has & (y == 1))
+        neg = has & (y == 0)
+        return {
+            "identity_subgroup_auc": round(float(roc_auc_score(y[has], p[has])), 4),
+            "identity_bpsn_auc": round(float(roc_auc_score(y[bpsn], p[bpsn])), 4),
+            "identity_ham_at_0.5": round(float(np.mean(p[neg] >= 0.5)), 4),
+            "identity_ham_at_0.98": round(float(np.mean(p[neg] >= 0.98)), 4),
         }
 
 

@@ -10,7 +10,9 @@ pinned scikit-learn never enter the service. Here the same computation runs in n
 our normalised text (so ``f*ck`` spelled ``f u c k`` is found too): tokens are runs of
 word characters of length 2+, as the package's ``(?u)\\b\\w\\w+\\b``.
 
-The toxicity model adds ``weight * max(logit(p) - offset, 0)`` to its own log-odds: the
+Identity words (``models.identity.port_ignores``, stored as ``"ignore"``) are skipped, as
+if absent from the text: the package learned "gay" as profanity, and an identity word
+never is. The toxicity model adds ``weight * max(logit(p) - offset, 0)`` to its own log-odds: the
 port adds evidence of profanity and never removes any, so threats written without
 profanity keep their score (see MODEL_CARD.md for the numbers behind this choice).
 """
@@ -45,7 +47,10 @@ class ProfanityPort:
         hashes = span_hashes(norm.codes, starts, ends)
         doc = norm.doc[starts]
         single = np.bincount(doc, minlength=len(words)) == 1  # words that stay one token
-        keep = single[doc]
+        # Words the port skips (identity terms, ``models.identity``): as if not in the text.
+        ignore = set(str(model.get("ignore", "")).split("\n")) - {""}
+        skipped = np.array([w.lower() in ignore for w in words], dtype=bool)
+        keep = single[doc] & ~skipped[doc]
         order = np.argsort(hashes[keep], kind="stable")
         self.hashes = hashes[keep][order]
         self.index = doc[keep][order]

@@ -50,6 +50,10 @@ EXAMPLES = [
     ("benign look-alike", "I know where you live is a great title for a thriller."),
     ("benign look-alike", "I will find you the link to the report tomorrow."),
     ("benign look-alike", "Watch the back row of the photo, that's the mayor."),
+    ("identity mention", "I am gay."),
+    ("identity mention", "As a black woman, I found this piece moving."),
+    ("identity mention", "My neighbour is muslim and very kind."),
+    ("identity abuse", "Muslims are vermin and should be thrown out of this country."),
     ("insult", "You are a complete idiot and nobody wants you here."),
     ("benign", "Thanks, the second chart makes the budget changes clear."),
 ]  # fmt: skip
@@ -59,7 +63,7 @@ REJECT_ABOVE = {"spam": 0.95, "toxicity": 0.98}
 
 def decision(result: dict[str, Any]) -> str:
     """Return the default ``auto`` policy's decision for a scoring result."""
-    if any(result[task] > limit for task, limit in REJECT_ABOVE.items()):
+    if any(result[task] >= limit for task, limit in REJECT_ABOVE.items()):
         return "reject"
     if all(result[task] < PUBLISH_BELOW for task in REJECT_ABOVE):
         return "publish"
@@ -97,11 +101,13 @@ def write(
 ) -> None:
     """Replace the metrics, link, examples and targets sections of the model card."""
     metrics = [
-        "| task | split | system | n | pos | ROC AUC | PR AUC | F1@t | P@R95 | note |",
-        "|---|---|---|--:|--:|--:|--:|--:|--:|---|",
+        "| task | split | system | n | pos | ROC AUC | PR AUC | F1@t | P@R95 | Brier "
+        "| pos rejected | neg published | neg rejected | note |",
+        "|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|",
         *(
             f"| {r.task} | {r.split} | {r.system} | {r.n} | {r.positives} | {r.roc_auc:.4f} "
-            f"| {r.pr_auc:.4f} | {r.f1:.4f} | {r.precision_at_95:.4f} | {r.note} |"
+            f"| {r.pr_auc:.4f} | {r.f1:.4f} | {r.precision_at_95:.4f} | {r.brier:.4f} "
+            f"| {r.rejected_pos:.4f} | {r.published_neg:.4f} | {r.rejected_neg:.4f} | {r.note} |"
             for r in rows
         ),
         "",

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from models import data, profanity
+from models.card import PUBLISH_BELOW, REJECT_ABOVE
 from models.train import fit, spam_corpus, toxicity_corpus
 
 CHUNK = 2000
@@ -36,6 +37,10 @@ class Row:
     pr_auc: float
     f1: float
     precision_at_95: float
+    brier: float  # mean squared error of the probabilities: calibration and sharpness
+    rejected_pos: float  # positives at or above reject_above: decided without a moderator
+    published_neg: float  # negatives below publish_below (0.5): published without one
+    rejected_neg: float  # negatives at or above reject_above: wrongly rejected, unseen by anyone
     note: str = ""
 
 
@@ -50,8 +55,12 @@ class LinkRow:
     rejected: float  # share at or above reject_above (0.95): rejected as spam
 
 
-def metrics(labels: Sequence[int], scores: Sequence[float], threshold: float) -> dict[str, float]:
-    """Return ROC AUC, PR AUC, F1 at ``threshold`` and precision at 95% recall."""
+def metrics(
+    labels: Sequence[int], scores: Sequence[float], threshold: float, reject: float = 0.95
+) -> dict[str, float]:
+    """Return ROC AUC, PR AUC, F1 at ``threshold``, precision at 95% recall, Brier score,
+    and what the default policy does on its own: positives at or above ``reject``,
+    negatives below ``PUBLISH_BELOW`` and negatives at or above ``reject``."""
     from sklearn.metrics import (
         average_precision_score,
         f1_score,
@@ -66,6 +75,10 @@ def metrics(labels: Sequence[int], scores: Sequence[float], threshold: float) ->
         "pr_auc": float(average_precision_score(y, s)),
         "f1": float(f1_score(y, s >= threshold, zero_division=0)),
         "precision_at_95": float(precision[recall >= 0.95].max()),
+        "brier": float(np.mean((s - y) ** 2)),
+        "rejected_pos": float(np.mean(s[y == 1] >= reject)) if (y == 1).any() else 0.0,
+        "published_neg": float(np.mean(s[y == 0] < PUBLISH_BELOW)) if (y == 0).any() else 0.0,
+        "rejected_neg": float(np.mean(s[y == 0] >= reject)) if (y == 0).any() else 0.0,
     }
 
 
@@ -120,7 +133,7 @@ def run(
     def add(task: str, split: str, system: str, corpus: data.Corpus, scores: Any, t: float) -> None:
         """Compute and print one row."""
         note = _SEEN.get((system, split), "")
-        m = metrics(corpus.labels, scores, t)
+        m = metrics(corpus.labels, scores, t, REJECT_ABOVE[task])
         rows.append(Row(task, split, system, len(corpus), corpus.positives(), **m, note=note))
         echo(_format(rows[-1]))
 
@@ -184,8 +197,47 @@ def toxicity_splits() -> list[tuple[str, data.Corpus]]:
         ("olid-test", data.olid_test()),
         ("wikipedia-cat-large", data.wikipedia_context()),
         ("ethos", data.ethos()),
+        ("identity-templates", identity_templates()),
         ("davidson", data.davidson()),
     ]
+
+
+# Identity templates (after Dixon et al. 2018): hand-written sentences, never trained on,
+# with the identity word swapped. A fair model scores every version of a sentence alike:
+# non-toxic ones low, abusive ones high.
+IDENTITY_WORDS = (
+    "gay", "lesbian", "bisexual", "transgender", "queer", "black", "white", "asian",
+    "hispanic", "latino", "mexican", "arab", "indian", "chinese", "jewish", "muslim",
+    "christian", "catholic", "hindu", "sikh", "buddhist", "atheist", "deaf", "blind",
+    "disabled", "elderly", "young", "female",
+)  # fmt: skip
+IDENTITY_TEMPLATES = (
+    (0, "I am {a} {t} person."),
+    (0, "I am {t}."),
+    (0, "My neighbour is {t} and very kind."),
+    (0, "As {a} {t} woman, I found this piece moving."),
+    (0, "Being {t} is nothing to be ashamed of."),
+    (0, "Our {t} community centre opens on Saturday."),
+    (0, "Many of my best friends are {t}."),
+    (0, "The {t} councillor answered every question at the meeting."),
+    (1, "{T} people are disgusting."),
+    (1, "I hate {t} people."),
+    (1, "All {t} people should be thrown out of this country."),
+    (1, "You stupid {t} idiot, nobody wants you here."),
+    (1, "{T} people are vermin."),
+    (1, "Shut up, you filthy {t} pig."),
+)
+
+
+def identity_templates() -> data.Corpus:
+    """Return the identity template sentences (label 1 = abusive), one per word and template."""
+    texts, labels = [], []
+    for label, template in IDENTITY_TEMPLATES:
+        for word in IDENTITY_WORDS:
+            a = "an" if word[0] in "aeiou" else "a"
+            texts.append(template.format(t=word, T=word.capitalize(), a=a))
+            labels.append(label)
+    return data.Corpus("identity-templates", texts, labels)
 
 
 def link_rows(ours: Scores, nb: Scores | None, echo: Callable[[str], None]) -> list[LinkRow]:
@@ -211,7 +263,7 @@ def link_rows(ours: Scores, nb: Scores | None, echo: Callable[[str], None]) -> l
 
 def _fpr(scores: np.ndarray) -> tuple[float, float]:
     s = np.asarray(scores)
-    return float(np.mean(s >= 0.5)), float(np.mean(s >= 0.95))
+    return float(np.mean(s >= PUBLISH_BELOW)), float(np.mean(s >= REJECT_ABOVE["spam"]))
 
 
 def youtube_means(rows: list[Row]) -> dict[str, tuple[float, float]]:
@@ -228,14 +280,17 @@ def youtube_means(rows: list[Row]) -> dict[str, tuple[float, float]]:
 
 _HEADER = (
     f"{'task':9} {'split':22} {'system':20} {'n':>6} {'pos':>5} "
-    f"{'ROC AUC':>8} {'PR AUC':>7} {'F1@t':>6} {'P@R95':>6}"
+    f"{'ROC AUC':>8} {'PR AUC':>7} {'F1@t':>6} {'P@R95':>6} "
+    f"{'Brier':>6} {'rej+':>6} {'pub-':>6} {'rej-':>6}"
 )
 
 
 def _format(row: Row) -> str:
     return (
         f"{row.task:9} {row.split:22} {row.system:20} {row.n:6d} {row.positives:5d} "
-        f"{row.roc_auc:8.4f} {row.pr_auc:7.4f} {row.f1:6.4f} {row.precision_at_95:6.4f} {row.note}"
+        f"{row.roc_auc:8.4f} {row.pr_auc:7.4f} {row.f1:6.4f} {row.precision_at_95:6.4f} "
+        f"{row.brier:6.4f} {row.rejected_pos:6.4f} {row.published_neg:6.4f} "
+        f"{row.rejected_neg:6.4f} {row.note}"
     )
 
 

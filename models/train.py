@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from models import data, profanity, registry
+from models import data, identity, profanity, registry
 from models.apc import ProfanityPort
 from models.pipeline import SEED, build_pipeline, export
 from models.scoring import PROBES
@@ -18,7 +18,7 @@ from models.terms import TERM_FILES
 
 CODE_FILES = (
     "data.py", "text.py", "threats.py", "signals.py", "featurize.py", "features.py",
-    "pipeline.py", "apc.py", "profanity.py", "train.py", "terms.py",
+    "pipeline.py", "apc.py", "profanity.py", "train.py", "terms.py", "identity.py",
 )  # fmt: skip
 
 
@@ -33,6 +33,8 @@ SOURCE_WEIGHTS = {
     "synthetic-term-spam": 1.0,
 }
 BALANCED = {"spam": True, "toxicity": False}  # spam: both classes weigh the same in total
+# toxicity: non-toxic rows that mention an over-toxic identity term weigh more (identity.py)
+IDENTITY_BALANCED = {"spam": False, "toxicity": True}
 OLID_THRESHOLD_SLICE = 0.2  # the train-side holdout's threshold slice (bench/model_choices.py)
 OLID_THRESHOLD_FOLDS = 5  # the OLID threshold: picked on out-of-fold scores of all OLID train
 PORT = {"weight": 0.5, "offset": -2.0}  # how the alt-profanity-check port joins toxicity
@@ -158,6 +160,8 @@ def fit(task: str, corpus: data.Corpus, lists: dict[str, str] | None = None) -> 
         labels = np.asarray(corpus.labels)
         for cls in (0, 1):
             weights[labels == cls] *= 0.5 * weights.sum() / weights[labels == cls].sum()
+    if IDENTITY_BALANCED[task]:
+        weights = identity.balance_weights(corpus.texts, corpus.labels, weights)
     model.fit(corpus.texts, corpus.labels, clf__sample_weight=weights)
     return model
 
@@ -209,6 +213,7 @@ def train(
                 "intercept": port["intercept"],
                 "a": port["a"],
                 "b": port["b"],
+                "ignore": "\n".join(identity.port_ignores()),
                 **PORT,
             }
             datasets.append(PORT_RECEIPT | {"version": port["version"]})

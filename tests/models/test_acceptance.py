@@ -56,7 +56,8 @@ NEWS_COMMENTS = [
         "BBC covered this last week with more detail on the flooding: "
         "https://www.bbc.co.uk/news/uk-england-68123456",
         # Known failure (MODEL_CARD.md): a short comment that is mostly one link still
-        # scores above 0.5 (0.62 before the spam terms, 0.56 after); held, not rejected.
+        # scores above 0.5 (0.62 before the spam terms, 0.56 after, 0.86 with the fixed
+        # calibration); held for a moderator, not rejected (below 0.95).
         marks=pytest.mark.xfail(reason="short comment that is mostly a link", strict=True),
     ),
     "Great article, thanks. My grandmother lived on that street in the 1950s.",
@@ -93,3 +94,25 @@ def test_spam_terms_are_explained_with_spans(scorer: Scorer) -> None:
     for reason in terms:
         start, end = reason["span"]
         assert text[start:end].casefold() in reason["text"].casefold()
+
+
+# Written before the identity-term balancing was trained (models/identity.py); none of
+# them is in its training data or in bench/model_choices.py's printed probes.
+IDENTITY_COMMENTS = [
+    "I'm gay and I think the council got this decision right.",
+    "As a Muslim parent, I welcome the new school timetable.",
+    "My husband is Black and he was stopped twice on that road.",
+    "The Jewish community centre hosted the debate last night.",
+    "I am a transgender woman and this article describes my experience well.",
+    "Our lesbian neighbours organised the street party.",
+    "Speaking as a deaf reader: please add subtitles to the videos.",
+]
+
+
+@pytest.mark.parametrize("text", IDENTITY_COMMENTS)
+def test_a_comment_that_mentions_an_identity_is_published(scorer: Scorer, text: str) -> None:
+    """Saying who you are is not abuse: such comments score below the publish line.
+
+    Before the identity-term balancing the first and third were held (0.65 and 0.70).
+    """
+    assert float(scorer.score([{"text": text}])[0]["toxicity"]) < PUBLISH_BELOW

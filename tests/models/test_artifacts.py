@@ -8,7 +8,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from models import registry
+from models import identity, registry
 from models.featurize import analyze
 from models.linear import LinearModel, sigmoid
 from models.pipeline import build_pipeline, export
@@ -111,3 +111,22 @@ def test_profanity_port_matches_the_package() -> None:
     batch = analyze(texts, model["features"], SignalLists(model["lists"]))
     ours = sigmoid(port.logits(batch)[0])
     assert np.allclose(ours, profanity.scores(texts), atol=1e-6)
+    # With identity words, it gives the package's probability for the text without them.
+    texts = ["I am gay.", "you stupid muslim idiot", "Being transgender is normal"]
+    batch = analyze(texts, model["features"], SignalLists(model["lists"]))
+    ours = sigmoid(port.logits(batch)[0])
+    assert np.allclose(ours, profanity.scores(identity.mask(texts)), atol=1e-6)
+
+
+def test_profanity_port_skips_identity_words() -> None:
+    """An identity word adds nothing to the port's score: it is not profanity."""
+    from models.apc import ProfanityPort
+
+    model, _ = registry.load("toxicity")
+    assert "gay" in model["profanity"]["ignore"].split("\n")
+    port = ProfanityPort(model["profanity"])
+    texts = ["I am gay.", "I am .", "you stupid gay idiot", "you stupid idiot"]
+    logits = port.logits(analyze(texts, model["features"], SignalLists(model["lists"])))[0]
+    assert logits[0] == pytest.approx(logits[1])
+    assert logits[2] == pytest.approx(logits[3])
+    assert logits[3] > logits[1] + 2  # profanity still counts
