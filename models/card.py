@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from models.train import SUGGESTED
+
 CARD = Path(__file__).resolve().parent / "MODEL_CARD.md"
 UNSEEN_BY_PROFANITY = (
     "jigsaw-test", "jigsaw-test-threat", "olid-test", "wikipedia-cat-large", "ethos",
@@ -57,15 +59,16 @@ EXAMPLES = [
     ("insult", "You are a complete idiot and nobody wants you here."),
     ("benign", "Thanks, the second chart makes the budget changes clear."),
 ]  # fmt: skip
-PUBLISH_BELOW = 0.5  # the default policy of CONTRACTS.md
-REJECT_ABOVE = {"spam": 0.95, "toxicity": 0.98}
+# The default policy of CONTRACTS.md, as the receipts suggest it (train.SUGGESTED).
+PUBLISH_BELOW = {task: t["publish_below"] for task, t in SUGGESTED.items()}
+REJECT_ABOVE = {task: t["reject_above"] for task, t in SUGGESTED.items()}
 
 
 def decision(result: dict[str, Any]) -> str:
     """Return the default ``auto`` policy's decision for a scoring result."""
     if any(result[task] >= limit for task, limit in REJECT_ABOVE.items()):
         return "reject"
-    if all(result[task] < PUBLISH_BELOW for task in REJECT_ABOVE):
+    if all(result[task] < limit for task, limit in PUBLISH_BELOW.items()):
         return "publish"
     return "hold"
 

@@ -56,11 +56,15 @@ class LinkRow:
 
 
 def metrics(
-    labels: Sequence[int], scores: Sequence[float], threshold: float, reject: float = 0.95
+    labels: Sequence[int],
+    scores: Sequence[float],
+    threshold: float,
+    reject: float = REJECT_ABOVE["spam"],
+    publish: float = PUBLISH_BELOW["spam"],
 ) -> dict[str, float]:
     """Return ROC AUC, PR AUC, F1 at ``threshold``, precision at 95% recall, Brier score,
     and what the default policy does on its own: positives at or above ``reject``,
-    negatives below ``PUBLISH_BELOW`` and negatives at or above ``reject``."""
+    negatives below ``publish`` and negatives at or above ``reject``."""
     from sklearn.metrics import (
         average_precision_score,
         f1_score,
@@ -77,7 +81,7 @@ def metrics(
         "precision_at_95": float(precision[recall >= 0.95].max()),
         "brier": float(np.mean((s - y) ** 2)),
         "rejected_pos": float(np.mean(s[y == 1] >= reject)) if (y == 1).any() else 0.0,
-        "published_neg": float(np.mean(s[y == 0] < PUBLISH_BELOW)) if (y == 0).any() else 0.0,
+        "published_neg": float(np.mean(s[y == 0] < publish)) if (y == 0).any() else 0.0,
         "rejected_neg": float(np.mean(s[y == 0] >= reject)) if (y == 0).any() else 0.0,
     }
 
@@ -133,7 +137,7 @@ def run(
     def add(task: str, split: str, system: str, corpus: data.Corpus, scores: Any, t: float) -> None:
         """Compute and print one row."""
         note = _SEEN.get((system, split), "")
-        m = metrics(corpus.labels, scores, t, REJECT_ABOVE[task])
+        m = metrics(corpus.labels, scores, t, REJECT_ABOVE[task], PUBLISH_BELOW[task])
         rows.append(Row(task, split, system, len(corpus), corpus.positives(), **m, note=note))
         echo(_format(rows[-1]))
 
@@ -263,7 +267,7 @@ def link_rows(ours: Scores, nb: Scores | None, echo: Callable[[str], None]) -> l
 
 def _fpr(scores: np.ndarray) -> tuple[float, float]:
     s = np.asarray(scores)
-    return float(np.mean(s >= PUBLISH_BELOW)), float(np.mean(s >= REJECT_ABOVE["spam"]))
+    return float(np.mean(s >= PUBLISH_BELOW["spam"])), float(np.mean(s >= REJECT_ABOVE["spam"]))
 
 
 def youtube_means(rows: list[Row]) -> dict[str, tuple[float, float]]:

@@ -47,6 +47,9 @@ class StopFlag:
     def is_set(self) -> bool:
         return self.set_
 
+    def clear(self) -> None:
+        self.set_ = False
+
     def wait(self, seconds: float) -> None:
         """Sleep up to ``seconds``, waking early once the flag is set."""
         deadline = time.monotonic() + seconds

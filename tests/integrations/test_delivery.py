@@ -67,6 +67,17 @@ def run(app: Flask, db: Database, delivery_id: str, handler: Handler, **kw: Any)
         )
 
 
+def recording(status: int) -> tuple[Handler, list[httpx.Request]]:
+    """Return a handler that answers ``status`` and the list of requests it saw."""
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(status)
+
+    return handler, seen
+
+
 def row(db: Database, delivery_id: str) -> tuple[WebhookDelivery, WebhookEndpoint]:
     with db.session() as session:
         delivery = session.get(WebhookDelivery, delivery_id)
@@ -86,11 +97,7 @@ def test_2xx_marks_delivered_with_signed_body_without_email(
 ) -> None:
     """A 200 marks the delivery delivered; the body is signed and never holds the e-mail."""
     delivery_id = outbox()
-    seen: list[httpx.Request] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        return httpx.Response(204)
+    handler, seen = recording(204)
 
     assert run(app, db, delivery_id, handler) == "delivered"
     delivery, endpoint = row(db, delivery_id)
@@ -202,11 +209,7 @@ def test_delivery_time_ssrf_check_blocks_a_url_that_now_resolves_privately(
 ) -> None:
     """If DNS now points the endpoint at a private address, nothing is sent and it fails."""
     delivery_id = outbox()
-    calls: list[httpx.Request] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        calls.append(request)
-        return httpx.Response(200)
+    handler, calls = recording(200)
 
     outcome = run(app, db, delivery_id, handler, resolver=lambda h, p: ["10.0.0.5"])
     assert outcome == "failed"
@@ -220,11 +223,7 @@ def test_a_claimed_delivery_is_not_sent_twice(
 ) -> None:
     """A second job for a delivery another job holds (or already delivered) sends nothing."""
     delivery_id = outbox()
-    calls: list[httpx.Request] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        calls.append(request)
-        return httpx.Response(200)
+    handler, calls = recording(200)
 
     assert run(app, db, delivery_id, handler) == "delivered"
     assert run(app, db, delivery_id, handler) == "skipped"

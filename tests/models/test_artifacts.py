@@ -130,3 +130,12 @@ def test_profanity_port_skips_identity_words() -> None:
     assert logits[0] == pytest.approx(logits[1])
     assert logits[2] == pytest.approx(logits[3])
     assert logits[3] > logits[1] + 2  # profanity still counts
+
+
+def test_the_shipped_artifacts_were_trained_by_this_code() -> None:
+    """Each receipt's code hash is the hash of today's model code: edit it, retrain."""
+    from models.train import code_hash
+
+    for task in registry.TASKS:
+        _, receipt = registry.load(task)
+        assert receipt["code_sha256"] == code_hash(), f"{task}: run `python -m models train`"

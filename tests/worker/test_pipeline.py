@@ -124,6 +124,6 @@ def test_a_stop_signalled_before_rq_installs_its_handlers_ends_the_loop(redis_ur
         assert worked is False
         assert worker._stop_requested is True  # stopped on request, not by idling out
     finally:
-        stop_requested.set_ = False
+        stop_requested.clear()
         for sig, handler in saved.items():
             signal.signal(sig, handler)
