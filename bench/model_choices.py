@@ -18,7 +18,10 @@ comments, Jigsaw official test, OLID test, CAT-LARGE, ETHOS, Davidson, DataCamp)
   with ``oof``, on k-fold out-of-fold scores of the OLID training rows plus the slice), and
   the ``+ alt-profanity-check`` variants scored with the package in its own environment;
   and bias metrics (Borkan et al. 2019) on the holdout rows that mention an identity
-  term (``models/identity.py``): subgroup AUC, BPSN AUC, non-toxic share ≥ 0.5 / ≥ 0.98.
+  term (``models/identity.py``): subgroup AUC, BPSN AUC, non-toxic share ≥ 0.5 / ≥ 0.98;
+  the ROC AUC on the Stormfront sentences (a development set: not trained on by the
+  shipped recipe, not an evaluation split) and the scores of hand-written probes
+  (threats, identity mentions, dehumanising abuse and look-alikes).
 - ``copies`` (spam): per-source feature copies (Daumé 2007) for the named sources; only
   the shared block scores (``CompactLogisticRegression.domain_scale``).
 
@@ -117,6 +120,14 @@ SPAM_CONFIGS: dict[str, dict[str, Any]] = {
         "use": SPAM, "weights": {"yt": 3.0, "links": 3.0}, "balance": True,
         "members": [{"C": 20.0}, {"C": 20.0, "nb_alpha": 1.0}],
     },
+    # The self-promotion column (models/promotion.py): off, then on (shipped).
+    "shipped without the self-promotion column": {
+        **SHIPPED, "use": (*SPAM, "wp", "tg", "syn"), "members": MEMBERS["spam"],
+        "drop": ("promotion",),
+    },
+    "shipped (self-promotion column)": {
+        **SHIPPED, "use": (*SPAM, "wp", "tg", "syn"), "members": MEMBERS["spam"],
+    },
     "C=40 both members": {
         "use": SPAM, "weights": {"yt": 3.0, "links": 3.0}, "balance": True,
         "members": [{"C": 40.0}, {"C": 40.0, "nb_alpha": 1.0}],
@@ -138,6 +149,11 @@ TOXICITY_CONFIGS: dict[str, dict[str, Any]] = {
     "+ identity-term balancing, port skips identity words (shipped)": {
         **TOX, "identity_balance": True, "port_ignores_identity": True,
     },
+    # The dehumanising-phrase column (models/dehumanising.py): off, then on (shipped).
+    "shipped without the dehumanising column": {
+        **TOX, "identity_balance": True, "port_ignores_identity": True,
+        "drop": ("dehumanising",),
+    },
 }  # fmt: skip
 # Hand-written, printed for reading (not an evaluation split: models/evaluate.py has one).
 IDENTITY_PROBES = [
@@ -152,6 +168,20 @@ THREATS = [
     "Watch your back. I know where you live.",
     "I will find you and make you regret this.",
     "People like you should be dealt with, one way or another.",
+]
+DEHUMANISING = [  # hand-written before the column was built; the last four are not abuse
+    "Muslims are vermin and should be thrown out of this country.",
+    "These immigrants are nothing but parasites living off our taxes.",
+    "Refugees are a plague on this town. Send them all back.",
+    "Gypsies breed like rats, everyone knows it.",
+    "Those people are animals, not human beings.",
+    "Go back to your own country, nobody wants you here.",
+    "Jews are a cancer on society.",
+    "They are subhuman savages and they should be deported, every last one of them.",
+    "Rats are vermin and the council has to deal with the infestation.",
+    "The refugees were sent back to the border last week, the ministry said.",
+    "My grandparents were immigrants and they worked hard all their lives.",
+    "Deportation flights resumed on Monday, the Home Office said.",
 ]
 
 
@@ -242,7 +272,12 @@ def spam_cv(name: str, config: dict[str, Any], sources: dict[str, Any]) -> dict[
         if config.get("video_calibration"):  # calibration folds keep each video together
             folds = calibration_folds(labels, clusters)
         model = build_pipeline(
-            "spam", LISTS, members=members, terms=config.get("terms", True), folds=folds
+            "spam",
+            LISTS,
+            members=members,
+            terms=config.get("terms", True),
+            folds=folds,
+            drop=tuple(config.get("drop", ())),
         )
         model.fit(texts, labels, **fit_params)
         for key, (corpus, folds) in sources.items():
@@ -292,6 +327,8 @@ class ToxicityHoldout:
             "slice": self.slice.texts,
             "threats": THREATS,
             "identity": IDENTITY_PROBES,
+            "dehumanising": DEHUMANISING,
+            "stormfront": self.extra["stormfront"].texts,
         }
         self.tune_labels: list[int] = []
 
@@ -312,7 +349,9 @@ class ToxicityHoldout:
             w += [1.0] * len(self.extra[key])
         if config.get("identity_balance"):
             w = list(identity.balance_weights(texts, labels, np.array(w)))
-        model = build_pipeline("toxicity", LISTS, members=config["members"])
+        model = build_pipeline(
+            "toxicity", LISTS, members=config["members"], drop=tuple(config.get("drop", ()))
+        )
         return model.fit(texts, labels, clf__sample_weight=w)
 
     def run(self, name: str, config: dict[str, Any]) -> dict[str, Any]:
@@ -339,7 +378,15 @@ class ToxicityHoldout:
         self.texts["tune"] = tune.texts
         logits = {
             key: model.decision_function(self.texts[key])
-            for key in ("jigsaw", "olid", "slice", "threats", "identity")
+            for key in (
+                "jigsaw",
+                "olid",
+                "slice",
+                "threats",
+                "identity",
+                "dehumanising",
+                "stormfront",
+            )
         }
         if oof_logits is not None:
             logits["tune"] = oof_logits
@@ -377,6 +424,11 @@ class ToxicityHoldout:
             ),
             "threshold": round(t, 3),
             "threats": [round(float(x), 2) for x in p["threats"]],
+            "dehumanising": [round(float(x), 2) for x in p["dehumanising"]],
+            # a development set: never trained on by the shipped recipe, not an evaluation split
+            "stormfront_auc": round(
+                float(roc_auc_score(self.extra["stormfront"].labels, p["stormfront"])), 4
+            ),
             **self._identity(p["jigsaw"], p["olid"]),
             "identity_probes": [round(float(x), 2) for x in p["identity"]],
         }

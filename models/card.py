@@ -56,6 +56,14 @@ EXAMPLES = [
     ("identity mention", "As a black woman, I found this piece moving."),
     ("identity mention", "My neighbour is muslim and very kind."),
     ("identity abuse", "Muslims are vermin and should be thrown out of this country."),
+    ("identity abuse", "Those people are animals, not human beings."),
+    ("identity abuse", "Go back to your own country, nobody wants you here."),
+    ("benign look-alike", "Rats are vermin and the council has to deal with the infestation."),
+    ("benign look-alike", "The refugees were sent back to the border last week, the ministry "
+     "said."),
+    ("self-promotion", "Check me out! I'm a new rapper, sub to me and I'll sub back"),
+    ("self-promotion", "Great article. Please check out my blog, I write about the same topics."),
+    ("benign look-alike", "Check out the council's own figures, page 4 of the report."),
     ("insult", "You are a complete idiot and nobody wants you here."),
     ("benign", "Thanks, the second chart makes the budget changes clear."),
 ]  # fmt: skip

@@ -30,6 +30,8 @@ PATTERN_LABELS = {
     "long": "long text",
     "digits": "many digits",
     "threat": "threatening phrase",
+    "dehumanising": "dehumanising phrase",
+    "promotion": "self-promotion",
 }
 _LINK_COLS = np.array([name in LINK_FEATURES for name in NAMES])
 _TERM_COLS = frozenset(NAMES.index(kind) for kind in KINDS)

@@ -31,11 +31,13 @@ class CommentFeatures(TransformerMixin, BaseEstimator):
         sublinear_tf: bool = True,
         lists: dict[str, str] | None = None,
         terms: bool = True,
+        drop: tuple[str, ...] = (),
     ):
         """Set hashing and n-gram parameters; ``lists`` are the curated signal lists.
 
         ``terms=False`` zeroes the spam-term columns (the toxicity model does not use
         them); the columns are still computed, so both models share one featurisation.
+        ``drop`` zeroes the named structure columns (train-side experiments only).
         """
         self.n_bits = n_bits
         self.char_ngrams = char_ngrams
@@ -43,6 +45,7 @@ class CommentFeatures(TransformerMixin, BaseEstimator):
         self.sublinear_tf = sublinear_tf
         self.lists = lists
         self.terms = terms
+        self.drop = drop
 
     def fit(self, X: Sequence[Any], y: Any = None) -> CommentFeatures:
         """Nothing to learn: the columns are hashed; record the output width."""
@@ -78,6 +81,8 @@ class CommentFeatures(TransformerMixin, BaseEstimator):
         batch = self.analyze(X)
         if not self.terms:
             batch.dense[:, [NAMES.index(kind) for kind in KINDS]] = 0.0
+        if self.drop:
+            batch.dense[:, [NAMES.index(name) for name in self.drop]] = 0.0
         return matrix(batch)
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:

@@ -17,9 +17,9 @@ from typing import Any
 
 import numpy as np
 
+from models import dehumanising, promotion, threats
 from models.signals import NAMES, Hit, SignalLists, add_terms, analyze_signals
 from models.text import SEP, Normalized, normalize_batch
-from models.threats import STANDALONE, TARGETS, TRIGGERS
 
 _P = np.uint64(0x100000001B3)
 _P_INV = np.uint64(pow(0x100000001B3, -1, 2**64))
@@ -121,8 +121,9 @@ def analyze(
     values = tf / np.maximum(norms[block], 1e-12)
     p_start, p_end = plain_tokens(norm.codes)
     plain = (p_start, p_end, span_hashes(norm.codes, p_start, p_end))
-    threat_docs = _threat_candidates(norm.doc[p_start], plain[2])
-    dense, hits = analyze_signals(norm, lists, tok_doc, tok_hash, threat_docs)
+    dense, hits = analyze_signals(
+        norm, lists, tok_doc, tok_hash, _phrase_candidates(norm.doc[p_start], plain[2])
+    )
     add_terms(norm, lists, plain, dense, hits)
     return Batch(
         norm, n_bits, keys, counts, values, occ_key, occ_group, occ_start, tok_start, tok_end,
@@ -232,19 +233,32 @@ def _word_hashes(name: str, words: Sequence[str]) -> np.ndarray:
     return _HASHES[name]
 
 
-def _threat_candidates(tok_doc: np.ndarray, tok_hash: np.ndarray) -> np.ndarray:
-    """Return the documents that could match ``THREAT_RE`` (see ``models.threats``).
+def _phrase_candidates(tok_doc: np.ndarray, tok_hash: np.ndarray) -> dict[str, np.ndarray]:
+    """Return, per phrase column, the documents that could match its expression.
 
-    Tokens are runs of word characters without apostrophes, so ``you're`` has ``you``.
+    Threats (``models.threats``) need a trigger and a target word, or a standalone one;
+    dehumanising phrases (``models.dehumanising``) and self-promotion
+    (``models.promotion``) need a trigger word. Tokens are runs
+    of word characters without apostrophes, so ``you're`` has ``you``.
     """
     n = int(tok_doc.max(initial=-1)) + 1
     found = {}
-    for name, words in (("triggers", TRIGGERS), ("targets", TARGETS), ("alone", STANDALONE)):
+    for name, words in (
+        ("triggers", threats.TRIGGERS),
+        ("targets", threats.TARGETS),
+        ("alone", threats.STANDALONE),
+        ("dehumanising", dehumanising.TRIGGERS),
+        ("promotion", promotion.TRIGGERS),
+    ):
         hashes = _word_hashes(name, words)
         pos = np.minimum(np.searchsorted(hashes, tok_hash), len(hashes) - 1)
         found[name] = np.zeros(n, dtype=bool)
         found[name][tok_doc[hashes[pos] == tok_hash]] = True
-    return np.flatnonzero((found["triggers"] & found["targets"]) | found["alone"])
+    return {
+        "threat": np.flatnonzero((found["triggers"] & found["targets"]) | found["alone"]),
+        "dehumanising": np.flatnonzero(found["dehumanising"]),
+        "promotion": np.flatnonzero(found["promotion"]),
+    }
 
 
 def occurrence_values(batch: Batch, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from models.dehumanising import DEHUMANISING_RE
+from models.promotion import PROMOTION_RE
 from models.terms import KINDS, TermIndex, match_terms, read_terms
 from models.text import SEP, Normalized, shift
 from models.threats import THREAT_RE
@@ -43,8 +45,10 @@ NAMES = (
     "has_link", "many_links", "many_domains", "shortener", "listed_domain", "phone",
     "listed_phone", "email", "disposable_email", "caps", "shouting", "emoji", "emoji_run",
     "repetition", "handle", "long", "digits", "link_share", "link_few_words", "threat",
-    *KINDS,
+    "dehumanising", "promotion", *KINDS,
 )  # fmt: skip
+# Phrase columns: each expression runs on the normalised text of its candidate documents.
+PHRASES = {"threat": THREAT_RE, "dehumanising": DEHUMANISING_RE, "promotion": PROMOTION_RE}
 WORD_RE = re.compile(r"\w+")
 SEP_CODE = ord(SEP)
 _ALNUM = np.array([chr(i).isalnum() for i in range(128)])
@@ -126,12 +130,13 @@ def analyze_signals(
     lists: SignalLists,
     tok_doc: np.ndarray,
     tok_hash: np.ndarray,
-    threat_docs: np.ndarray,
+    phrase_docs: dict[str, np.ndarray],
 ) -> tuple[np.ndarray, dict[int, list[Hit]]]:
     """Return the structure feature matrix and the hits (with local spans) of a batch.
 
     Counts come from numpy over the joined original text; the regular expressions run
-    only on the documents a cheap character test marks as candidates.
+    only on the documents a cheap character test marks as candidates (``phrase_docs``:
+    the candidates of each ``PHRASES`` column, from a word test).
     """
     n = len(norm.texts)
     raw, joined = norm.raw, norm.joined
@@ -225,14 +230,15 @@ def analyze_signals(
     dense[:, col["digits"]] = digits / np.maximum(lengths, 1)
     dense[:, col["long"]] = np.minimum(lengths / 1000.0, 1.0)
     dense[:, col["repetition"]] = _repetition(tok_doc, tok_hash, n)
-    bounds = np.searchsorted(norm.doc, np.stack([threat_docs, threat_docs + 1]))
-    for doc, lo, hi in zip(threat_docs.tolist(), *bounds.tolist(), strict=True):
-        text = norm.codes[lo:hi].tobytes().decode("utf-32-le")
-        found = THREAT_RE.search(text)
-        if found:
-            a, b = norm.origin[lo + found.start()], norm.origin[lo + found.end() - 1] + 1
-            span = (int(a) - int(norm.starts[doc]), int(b) - int(norm.starts[doc]))
-            add(doc, Hit("threat", norm.texts[doc][span[0] : span[1]], span))
+    for name, docs in phrase_docs.items():
+        bounds = np.searchsorted(norm.doc, np.stack([docs, docs + 1]))
+        for doc, lo, hi in zip(docs.tolist(), *bounds.tolist(), strict=True):
+            text = norm.codes[lo:hi].tobytes().decode("utf-32-le")
+            found = PHRASES[name].search(text)
+            if found:
+                a, b = norm.origin[lo + found.start()], norm.origin[lo + found.end() - 1] + 1
+                span = (int(a) - int(norm.starts[doc]), int(b) - int(norm.starts[doc]))
+                add(doc, Hit(name, norm.texts[doc][span[0] : span[1]], span))
     return dense, hits
 
 

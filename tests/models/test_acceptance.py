@@ -45,6 +45,15 @@ NEWS_SITE_SPAM = [
     "any interesting article like yours. http://my-blog-site.example",
 ]
 
+# Self-promotion without a link (models/promotion.py): written before that column was
+# trained; not in bench/model_choices.py or the card's examples. (The previous version
+# already held all three: 0.998 / 1.0 / 0.968; now 1.0 / 1.0 / 0.996.)
+SELF_PROMOTION = [
+    "Loved this. I'm a new youtuber and I review local restaurants, please subscribe!",
+    "check out my channel for the full interview, sub to me and I will sub back",
+    "Nice piece. Go visit my page for daily crypto tips.",
+]
+
 NEWS_COMMENTS = [
     "The council should have published the budget figures before the vote, not after.",
     "I disagree with the author: the new bus lanes have made my commute much faster.",
@@ -78,6 +87,12 @@ def _spam(scorer: Scorer, text: str) -> float:
 
 @pytest.mark.parametrize("text", NEWS_SITE_SPAM)
 def test_obvious_news_site_spam_is_not_published(scorer: Scorer, text: str) -> None:
+    assert _spam(scorer, text) >= PUBLISH_BELOW
+
+
+@pytest.mark.parametrize("text", SELF_PROMOTION)
+def test_self_promotion_is_not_published(scorer: Scorer, text: str) -> None:
+    """An appeal to visit the poster's channel or page is held or rejected as spam."""
     assert _spam(scorer, text) >= PUBLISH_BELOW
 
 
@@ -115,4 +130,48 @@ def test_a_comment_that_mentions_an_identity_is_published(scorer: Scorer, text: 
 
     Before the identity-term balancing the first and third were held (0.65 and 0.70).
     """
+    assert float(scorer.score([{"text": text}])[0]["toxicity"]) < PUBLISH_BELOW
+
+
+# Written before the dehumanising-phrase column was trained (models/dehumanising.py);
+# none of them is in bench/model_choices.py's probes or in the training data.
+DEHUMANISING_COMMENTS = [
+    "Illegals are parasites bleeding this country dry.",
+    "These migrants breed like rabbits and they are infesting our cities.",
+    "Gays are a disease and should be wiped out.",
+    pytest.param(
+        "Roma are savages, every one of them.",
+        # Known failure (MODEL_CARD.md): the column fires (+1.45 log-odds), 0.16 -> 0.44,
+        # but neither "Roma" nor "savages" carries weight of its own in the training data.
+        marks=pytest.mark.xfail(
+            reason="dehumanising phrase about a rarely named group", strict=True
+        ),
+    ),
+    "People like that don't belong in this country. Deport them all.",
+]
+NOT_DEHUMANISING = [
+    "The article says migrants are sent to processing centres before any decision.",
+    "Pest control says the rats are back in the old market.",
+    pytest.param(
+        "My neighbour's kids kicked the ball back over the fence.",
+        # Known failure (MODEL_CARD.md), not from the column (it does not match): "kicked"
+        # reads as violence; 0.53 before this version too.
+        marks=pytest.mark.xfail(reason="'kicked' reads as violence", strict=True),
+    ),
+    "Deportation cases take two years on average, according to the report.",
+]
+
+
+@pytest.mark.parametrize("text", DEHUMANISING_COMMENTS)
+def test_dehumanising_abuse_without_profanity_is_not_published(scorer: Scorer, text: str) -> None:
+    """Calling a group vermin or a disease is abuse with no profane word in it: held or
+    rejected, with the phrase as a reason."""
+    (result,) = scorer.score([{"text": text}])
+    assert result["toxicity"] >= PUBLISH_BELOW
+    assert any(r["model"] == "toxicity" and r["kind"] == "pattern" for r in result["reasons"])
+
+
+@pytest.mark.parametrize("text", NOT_DEHUMANISING)
+def test_news_sentences_with_the_same_words_are_published(scorer: Scorer, text: str) -> None:
+    """The same words (migrants, rats, back, deportation) in ordinary sentences."""
     assert float(scorer.score([{"text": text}])[0]["toxicity"]) < PUBLISH_BELOW

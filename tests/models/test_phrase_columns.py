@@ -1,0 +1,110 @@
+"""Dehumanising and self-promotion phrasing become structure columns, found where typed.
+
+(The threat column has its own tests in ``test_threats.py``.)
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from models.dehumanising import DEHUMANISING_RE
+from models.featurize import analyze
+from models.promotion import PROMOTION_RE
+from models.signals import NAMES, SignalLists
+from models.text import normalize_text
+
+DEHUMANISING = [
+    "Immigrants are vermin.",
+    "those people are nothing but parasites",
+    "They're animals, all of them",
+    "Refugees are a plague on this country",
+    "they are sub-human",
+    "These foreigners are not even human",
+    "they breed like rats",
+    "migrants infesting our streets",
+    "Go back to your own country",
+    "go back where you came from",
+    "send them all back",
+    "kick them all out of the country",
+    "they should be deported",
+    "Muslims must be thrown out of this country",
+    "you don't belong in this country",
+    "deport them",
+]
+NOT_DEHUMANISING = [
+    "Rats are vermin and the council should act.",
+    "Most people are cancer survivors in this group",
+    "They are animal lovers.",
+    "I'll go back to the shop tomorrow",
+    "Send the form back by Friday",
+    "The evidence should be thrown out, the judge said.",
+    "The parcel should be sent back to the warehouse",
+    "That chair doesn't belong in the kitchen",
+]
+PROMOTION = [
+    "Check out my channel!",
+    "check out my new music video",
+    "Check me out, I rap",
+    "sub to me pls",
+    "Please subscribe",
+    "plz check out my page",
+    "follow 4 follow",
+    "like4like",
+    "search for my channel on youtube",
+    "I'm a new youtuber",
+    "im a 15 year old rapper",
+    "listen to my mixtape",
+]
+NOT_PROMOTION = [
+    "Check out the council's own figures on page 4.",
+    "I like this song",
+    "Please explain why the budget was cut",
+    "My channel of choice for news is the BBC",
+    "Watch the second half of the video",
+    "I'm a new reader of this paper",
+]
+CASES = {
+    "dehumanising": (DEHUMANISING_RE, DEHUMANISING, NOT_DEHUMANISING),
+    "promotion": (PROMOTION_RE, PROMOTION, NOT_PROMOTION),
+}
+
+
+def _column(name: str, texts: list[str]) -> np.ndarray:
+    batch = analyze(texts, {}, SignalLists({}))
+    return batch.dense[:, NAMES.index(name)]
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_constructions_set_the_column_and_ordinary_text_does_not(name: str) -> None:
+    """Each listed construction fires; ordinary sentences with the same words do not."""
+    _, matches, ordinary = CASES[name]
+    assert _column(name, matches).tolist() == [1.0] * len(matches)
+    assert _column(name, ordinary).tolist() == [0.0] * len(ordinary)
+
+
+@pytest.mark.parametrize(
+    ("name", "text"), [(name, t) for name, (_, a, b) in CASES.items() for t in a + b]
+)
+def test_word_prefilter_never_hides_a_match(name: str, text: str) -> None:
+    """The trigger-word test lets through every text the expression matches."""
+    pattern: re.Pattern[str] = CASES[name][0]
+    expected = pattern.search(normalize_text(text)) is not None
+    assert bool(_column(name, [text])[0]) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "typed"),
+    [
+        ("dehumanising", "honestly, m1gr4nts are v\u200berm1n. sad", "m1gr4nts are v\u200berm1n"),
+        ("promotion", "Hey!! ch3ck 0ut my ＣＨＡＮＮＥＬ :)", "ch3ck 0ut my ＣＨＡＮＮＥＬ"),
+    ],
+)
+def test_obfuscated_phrase_is_found_and_spanned_as_typed(name: str, text: str, typed: str) -> None:
+    """Leetspeak, zero-width and full-width characters are normalised first; the span
+    covers the original characters."""
+    batch = analyze([text], {}, SignalLists({}))
+    (hit,) = [h for h in batch.hits[0] if h.feature == name]
+    assert hit.span is not None and text[hit.span[0] : hit.span[1]] == typed
