@@ -128,6 +128,15 @@ SPAM_CONFIGS: dict[str, dict[str, Any]] = {
     "shipped (self-promotion column)": {
         **SHIPPED, "use": (*SPAM, "wp", "tg", "syn"), "members": MEMBERS["spam"],
     },
+    # n-gram ranges (shipped: word 1-2, char 2-5; the featuriser supports word 1-2, char 2+)
+    "shipped, char 2-6": {
+        **SHIPPED, "use": (*SPAM, "wp", "tg", "syn"), "members": MEMBERS["spam"],
+        "features": {"char_ngrams": (2, 6)},
+    },
+    "shipped, char 3-6": {
+        **SHIPPED, "use": (*SPAM, "wp", "tg", "syn"), "members": MEMBERS["spam"],
+        "features": {"char_ngrams": (3, 6)},
+    },
     "C=40 both members": {
         "use": SPAM, "weights": {"yt": 3.0, "links": 3.0}, "balance": True,
         "members": [{"C": 40.0}, {"C": 40.0, "nb_alpha": 1.0}],
@@ -278,6 +287,7 @@ def spam_cv(name: str, config: dict[str, Any], sources: dict[str, Any]) -> dict[
             terms=config.get("terms", True),
             folds=folds,
             drop=tuple(config.get("drop", ())),
+            **config.get("features", {}),
         )
         model.fit(texts, labels, **fit_params)
         for key, (corpus, folds) in sources.items():

@@ -48,7 +48,16 @@ class CommentFeatures(TransformerMixin, BaseEstimator):
         self.drop = drop
 
     def fit(self, X: Sequence[Any], y: Any = None) -> CommentFeatures:
-        """Nothing to learn: the columns are hashed; record the output width."""
+        """Nothing to learn: the columns are hashed; record the output width.
+
+        The numpy featuriser hashes word 1- and 2-grams and character n-grams of two or
+        more characters; other ranges would be silently narrowed, so they are refused.
+        """
+        lo, hi = self.word_ngrams
+        if not 1 <= lo <= hi <= 2:
+            raise ValueError(f"word_ngrams must lie within (1, 2), got {self.word_ngrams}")
+        if not 2 <= self.char_ngrams[0] <= self.char_ngrams[1]:
+            raise ValueError(f"char_ngrams must start at 2 or more, got {self.char_ngrams}")
         self.n_features_out_ = 2**self.n_bits + len(NAMES)
         return self
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import pytest
 
 from models.author import author_reasons
 from models.features import CommentFeatures, matrix
@@ -102,3 +105,12 @@ def test_link_context_tells_a_bare_link_from_a_cited_one() -> None:
     assert batch.dense[0, share] == 1.0 and batch.dense[0, few] == 1.0
     assert batch.dense[1, share] < 0.2 and batch.dense[1, few] == 0.0
     assert batch.dense[2, share] == 0.0 and batch.dense[2, few] == 0.0
+
+
+@pytest.mark.parametrize(
+    "params", [{"word_ngrams": (1, 3)}, {"char_ngrams": (1, 5)}, {"word_ngrams": (2, 1)}]
+)
+def test_unsupported_ngram_ranges_are_refused_not_narrowed(params: dict[str, Any]) -> None:
+    """Word 3-grams or character 1-grams would silently be left out: fitting refuses them."""
+    with pytest.raises(ValueError, match="ngrams"):
+        CommentFeatures(**params).fit(["a comment"])
