@@ -158,6 +158,13 @@ TOXICITY_CONFIGS: dict[str, dict[str, Any]] = {
     "+ identity-term balancing, port skips identity words (shipped)": {
         **TOX, "identity_balance": True, "port_ignores_identity": True,
     },
+    # Identity words masked in the training text (tried, not taken: MODEL_CARD.md).
+    "shipped, identity words masked in training": {
+        **TOX, "identity_balance": True, "port_ignores_identity": True, "mask_identity": "replace",
+    },
+    "shipped, masked copies of identity rows added": {
+        **TOX, "identity_balance": True, "port_ignores_identity": True, "mask_identity": "copies",
+    },
     # The dehumanising-phrase column (models/dehumanising.py): off, then on (shipped).
     "shipped without the dehumanising column": {
         **TOX, "identity_balance": True, "port_ignores_identity": True,
@@ -359,6 +366,13 @@ class ToxicityHoldout:
             w += [1.0] * len(self.extra[key])
         if config.get("identity_balance"):
             w = list(identity.balance_weights(texts, labels, np.array(w)))
+        if config.get("mask_identity") == "replace":  # identity words left out of training
+            texts = identity.mask(texts)
+        elif config.get("mask_identity") == "copies":  # plus masked copies of those rows
+            idx = [i for i, found in enumerate(identity.mentions(texts)) if found]
+            texts = texts + identity.mask([texts[i] for i in idx])
+            labels = labels + [labels[i] for i in idx]
+            w = list(w) + [w[i] for i in idx]
         model = build_pipeline(
             "toxicity", LISTS, members=config["members"], drop=tuple(config.get("drop", ()))
         )
