@@ -17,8 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from models import dehumanising, promotion, threats
-from models.signals import NAMES, Hit, SignalLists, add_terms, analyze_signals
+from models.signals import NAMES, PHRASES, Hit, SignalLists, add_terms, analyze_signals
 from models.text import SEP, Normalized, normalize_batch
 
 _P = np.uint64(0x100000001B3)
@@ -234,31 +233,29 @@ def _word_hashes(name: str, words: Sequence[str]) -> np.ndarray:
 
 
 def _phrase_candidates(tok_doc: np.ndarray, tok_hash: np.ndarray) -> dict[str, np.ndarray]:
-    """Return, per phrase column, the documents that could match its expression.
+    """Return, per phrase column (``models.signals.PHRASES``), the documents that pass
+    its word test and so could match its expression.
 
-    Threats (``models.threats``) need a trigger and a target word, or a standalone one;
-    dehumanising phrases (``models.dehumanising``) and self-promotion
-    (``models.promotion``) need a trigger word. Tokens are runs
-    of word characters without apostrophes, so ``you're`` has ``you``.
+    Tokens are runs of word characters without apostrophes, so ``you're`` has ``you``.
     """
     n = int(tok_doc.max(initial=-1)) + 1
-    found = {}
-    for name, words in (
-        ("triggers", threats.TRIGGERS),
-        ("targets", threats.TARGETS),
-        ("alone", threats.STANDALONE),
-        ("dehumanising", dehumanising.TRIGGERS),
-        ("promotion", promotion.TRIGGERS),
-    ):
-        hashes = _word_hashes(name, words)
+
+    def has(key: str, words: Sequence[str]) -> np.ndarray:
+        hashes = _word_hashes(key, words)
         pos = np.minimum(np.searchsorted(hashes, tok_hash), len(hashes) - 1)
-        found[name] = np.zeros(n, dtype=bool)
-        found[name][tok_doc[hashes[pos] == tok_hash]] = True
-    return {
-        "threat": np.flatnonzero((found["triggers"] & found["targets"]) | found["alone"]),
-        "dehumanising": np.flatnonzero(found["dehumanising"]),
-        "promotion": np.flatnonzero(found["promotion"]),
-    }
+        found = np.zeros(n, dtype=bool)
+        found[tok_doc[hashes[pos] == tok_hash]] = True
+        return found
+
+    out = {}
+    for name, phrase in PHRASES.items():
+        found = has(f"{name}:triggers", phrase.triggers)
+        if phrase.targets:
+            found &= has(f"{name}:targets", phrase.targets)
+        if phrase.standalone:
+            found |= has(f"{name}:standalone", phrase.standalone)
+        out[name] = np.flatnonzero(found)
+    return out
 
 
 def occurrence_values(batch: Batch, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

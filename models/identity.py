@@ -46,10 +46,12 @@ def port_ignores() -> list[str]:
     return sorted({word for term in IDENTITY_TERMS for word in term.split()})
 
 
+_WORDS_RE = re.compile(r"\b(" + "|".join(map(re.escape, port_ignores())) + r")\b", re.I)
+
+
 def mask(texts: Sequence[str]) -> list[str]:
     """Return the texts with identity-term words removed (what the port reads)."""
-    words = re.compile(r"\b(" + "|".join(map(re.escape, port_ignores())) + r")\b", re.I)
-    return [words.sub(" ", text) for text in texts]
+    return [_WORDS_RE.sub(" ", text) for text in texts]
 
 
 def mentions(texts: Sequence[str]) -> list[set[str]]:

@@ -14,11 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
-from models.dehumanising import DEHUMANISING_RE
-from models.promotion import PROMOTION_RE
+from models import dehumanising, promotion, threats
 from models.terms import KINDS, TermIndex, match_terms, read_terms
 from models.text import SEP, Normalized, shift
-from models.threats import THREAT_RE
 
 URL_RE = re.compile(
     r"(?i)\b(?:https?://|www\.)[^\s<>\"'()\[\]]+"
@@ -47,8 +45,28 @@ NAMES = (
     "repetition", "handle", "long", "digits", "link_share", "link_few_words", "threat",
     "dehumanising", "promotion", *KINDS,
 )  # fmt: skip
-# Phrase columns: each expression runs on the normalised text of its candidate documents.
-PHRASES = {"threat": THREAT_RE, "dehumanising": DEHUMANISING_RE, "promotion": PROMOTION_RE}
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A phrase column: its expression and the word test that picks its candidates.
+
+    A comment is a candidate when it has a ``triggers`` word and, if ``targets`` is
+    given, a ``targets`` word too; or any ``standalone`` word. The expression runs on the
+    normalised text of the candidates only.
+    """
+
+    pattern: re.Pattern[str]
+    triggers: tuple[str, ...]
+    targets: tuple[str, ...] = ()
+    standalone: tuple[str, ...] = ()
+
+
+PHRASES = {
+    "threat": Phrase(threats.THREAT_RE, threats.TRIGGERS, threats.TARGETS, threats.STANDALONE),
+    "dehumanising": Phrase(dehumanising.DEHUMANISING_RE, dehumanising.TRIGGERS),
+    "promotion": Phrase(promotion.PROMOTION_RE, promotion.TRIGGERS),
+}
 WORD_RE = re.compile(r"\w+")
 SEP_CODE = ord(SEP)
 _ALNUM = np.array([chr(i).isalnum() for i in range(128)])
@@ -234,7 +252,7 @@ def analyze_signals(
         bounds = np.searchsorted(norm.doc, np.stack([docs, docs + 1]))
         for doc, lo, hi in zip(docs.tolist(), *bounds.tolist(), strict=True):
             text = norm.codes[lo:hi].tobytes().decode("utf-32-le")
-            found = PHRASES[name].search(text)
+            found = PHRASES[name].pattern.search(text)
             if found:
                 a, b = norm.origin[lo + found.start()], norm.origin[lo + found.end() - 1] + 1
                 span = (int(a) - int(norm.starts[doc]), int(b) - int(norm.starts[doc]))

@@ -1,7 +1,5 @@
-"""Dehumanising and self-promotion phrasing become structure columns, found where typed.
-
-(The threat column has its own tests in ``test_threats.py``.)
-"""
+"""Threat, dehumanising and self-promotion phrasing become structure columns, found where
+typed (``models.signals.PHRASES``)."""
 
 from __future__ import annotations
 
@@ -15,7 +13,36 @@ from models.featurize import analyze
 from models.promotion import PROMOTION_RE
 from models.signals import NAMES, SignalLists
 from models.text import normalize_text
+from models.threats import THREAT_RE
 
+THREATS = [
+    "Watch your back.",
+    "I know where you live.",
+    "I will find you.",
+    "We're going to hunt you down",
+    "I'll make you pay for this",
+    "You will regret this",
+    "you're dead meat",
+    "Your days are numbered",
+    "Keep it up and see what happens to your car",
+    "Someone should teach you a lesson",
+    "I'll show up at your door",
+    "People like that should be dealt with",
+    "I'm coming for you",
+    "Sleep with one eye open",
+    "They'll put you in the hospital",
+    "I hope you die",
+    "kys",
+    "I will kill him",
+]
+NOT_THREATS = [
+    "I'll get back to you tomorrow",
+    "I will find you the link",
+    "Watch the back row",
+    "We know where the office is",
+    "You will enjoy this article",
+    "The report should be published soon",
+]
 DEHUMANISING = [
     "Immigrants are vermin.",
     "those people are nothing but parasites",
@@ -67,6 +94,7 @@ NOT_PROMOTION = [
     "I'm a new reader of this paper",
 ]
 CASES = {
+    "threat": (THREAT_RE, THREATS, NOT_THREATS),
     "dehumanising": (DEHUMANISING_RE, DEHUMANISING, NOT_DEHUMANISING),
     "promotion": (PROMOTION_RE, PROMOTION, NOT_PROMOTION),
 }
@@ -98,6 +126,7 @@ def test_word_prefilter_never_hides_a_match(name: str, text: str) -> None:
 @pytest.mark.parametrize(
     ("name", "text", "typed"),
     [
+        ("threat", "ok. w4tch y0ur b4ck, friend", "w4tch y0ur b4ck"),
         ("dehumanising", "honestly, m1gr4nts are v\u200berm1n. sad", "m1gr4nts are v\u200berm1n"),
         ("promotion", "Hey!! ch3ck 0ut my ＣＨＡＮＮＥＬ :)", "ch3ck 0ut my ＣＨＡＮＮＥＬ"),
     ],
