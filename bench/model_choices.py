@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -164,6 +165,10 @@ TOXICITY_CONFIGS: dict[str, dict[str, Any]] = {
     },
     "shipped, masked copies of identity rows added": {
         **TOX, "identity_balance": True, "port_ignores_identity": True, "mask_identity": "copies",
+    },
+    "shipped, over-toxic identity terms masked in training (2x corpus share, 10+ rows)": {
+        **TOX, "identity_balance": True, "port_ignores_identity": True,
+        "mask_identity": "over-toxic",
     },
     # The dehumanising-phrase column (models/dehumanising.py): off, then on (shipped).
     "shipped without the dehumanising column": {
@@ -326,6 +331,24 @@ def spam_cv(name: str, config: dict[str, Any], sources: dict[str, Any]) -> dict[
     return result
 
 
+def over_toxic_terms(
+    texts: list[str], labels: list[int], ratio: float = 2.0, min_rows: int = 10
+) -> list[str]:
+    """Return the identity terms whose rows are at least ``ratio`` times as toxic as the corpus.
+
+    Only terms mentioned in ``min_rows`` rows or more count. Fixed before the run: twice
+    the corpus share, 10 rows.
+    """
+    y = np.asarray(labels)
+    found = identity.mentions(texts)
+    out = []
+    for term in identity.IDENTITY_TERMS:
+        rows = np.array([term in f for f in found])
+        if rows.sum() >= min_rows and y[rows].mean() >= ratio * y.mean():
+            out.append(term)
+    return out
+
+
 class ToxicityHoldout:
     """The train-side toxicity holdout: Jigsaw train and OLID train, 25% each, seed 7."""
 
@@ -368,6 +391,11 @@ class ToxicityHoldout:
             w = list(identity.balance_weights(texts, labels, np.array(w)))
         if config.get("mask_identity") == "replace":  # identity words left out of training
             texts = identity.mask(texts)
+        elif config.get("mask_identity") == "over-toxic":  # only the most abused terms
+            terms = over_toxic_terms(texts, labels)
+            print(json.dumps({"masked_terms": terms}), flush=True)
+            pattern = re.compile(r"\b(" + "|".join(map(re.escape, terms)) + r")\b", re.I)
+            texts = [pattern.sub(" ", text) for text in texts]
         elif config.get("mask_identity") == "copies":  # plus masked copies of those rows
             idx = [i for i, found in enumerate(identity.mentions(texts)) if found]
             texts = texts + identity.mask([texts[i] for i in idx])

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from service import users
+from service.clock import utcnow
 from service.status import State
 from service.store import Database
 from service.store.tables import AuditEntry, Comment
@@ -110,6 +112,51 @@ def held(
             )
         )
     return comment.id
+
+
+def card_ids(html: str) -> list[str]:
+    """Return the ids of the cards on a page, in order."""
+    return re.findall(r'<li class="card[^"]*" id="c-([^"]+)"', html)
+
+
+def next_link(html: str) -> str | None:
+    """Return the page's Next link, if it has one."""
+    found = re.search(r'<a rel="next" href="([^"]+)"', html)
+    return found.group(1).replace("&amp;", "&") if found else None
+
+
+def prev_link(html: str) -> str | None:
+    """Return the page's Previous link, if it has one."""
+    found = re.search(r'<a rel="prev" href="([^"]+)"', html)
+    return found.group(1).replace("&amp;", "&") if found else None
+
+
+def held_with_ties(db: Database, n: int) -> list[str]:
+    """Store ``n`` held comments, half at one shared time, scores repeating; return their ids."""
+    same_time = utcnow() - timedelta(hours=1)
+    ids = []
+    for i in range(n):
+        comment_id = held(db, text=f"Comment {i}", spam=[0.9, 0.7, None][i % 3])
+        ids.append(comment_id)
+        if i % 2:
+            with db.session() as session:
+                row = session.get(Comment, comment_id)
+                assert row is not None
+                row.created_at = same_time
+    return ids
+
+
+def page_through(client: FlaskClient, sort: str) -> list[str]:
+    """Return the card ids of the held queue in ``sort``, following Next from the first page."""
+    seen: list[str] = []
+    link: str | None = f"/moderation/queue/held?sort={sort}"
+    while link:
+        resp = client.get(link, headers={"Accept": "text/html"})
+        assert resp.status_code == 200, resp.get_data(as_text=True)[:500]
+        html = resp.get_data(as_text=True)
+        seen += card_ids(html)
+        link = next_link(html)
+    return seen
 
 
 def state_of(db: Database, comment_id: str) -> tuple[str, str | None]:

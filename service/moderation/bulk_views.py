@@ -79,7 +79,7 @@ def bulk_filter(queue: str) -> Any:
     expected = QUEUE_STATE[f.queue]
     data = request.form.to_dict(flat=True) if request.method == "POST" else request.args.to_dict()
     action, note = _action_and_note(data, expected)
-    f = replace(f, page=1)
+    f = replace(f, after=None, before=None)
     as_of = bulk.parse_as_of(data.get("as_of")) if request.method == "POST" else None
     confirmed = int(data["count"]) if str(data.get("count", "")).isdigit() else -1
     with db().session() as dbs:

@@ -6,6 +6,8 @@ once, in the contract's field-error shape; a bad field is left out of the filter
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
@@ -49,7 +51,13 @@ class QueueFilter:
     date_from: date | None = None
     date_to: date | None = None
     sort: str = "newest"
-    page: int = 1
+    #: Keyset pagination: the page after (or before) this card's place in the sort order.
+    after: str | None = None
+    before: str | None = None
+
+    def unpaged(self) -> dict[str, str]:
+        """Return the query arguments of the filter itself, from its first page."""
+        return self.args(after=None, before=None)
 
     def args(self, **changes: Any) -> dict[str, str]:
         """Return the query arguments that reproduce this filter (without ``queue``)."""
@@ -57,11 +65,7 @@ class QueueFilter:
         values.pop("queue")
         out: dict[str, str] = {}
         for name, value in values.items():
-            if (
-                value is None
-                or (name == "sort" and value == "newest")
-                or (name == "page" and value == 1)
-            ):
+            if value is None or (name == "sort" and value == "newest"):
                 continue
             out[name] = value.isoformat() if isinstance(value, date) else _plain(value)
         return out
@@ -71,7 +75,7 @@ class QueueFilter:
         return any(
             getattr(self, f.name) is not None
             for f in fields(self)
-            if f.name not in ("queue", "sort", "page")
+            if f.name not in ("queue", "sort", "after", "before")
         )
 
     def created_range(self) -> tuple[datetime | None, datetime | None]:
@@ -79,6 +83,43 @@ class QueueFilter:
         start = _midnight(self.date_from) if self.date_from else None
         end = _midnight(self.date_to) + timedelta(days=1) if self.date_to else None
         return start, end
+
+
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    """A card's place in a sort order: its score (score sort only), creation time and id."""
+
+    created_at: datetime
+    id: str
+    score: float | None = None
+
+    def encode(self) -> str:
+        """Return the cursor as an opaque URL-safe token."""
+        parts: list[Any] = [self.created_at.isoformat(), self.id]
+        if self.score is not None:
+            parts.append(self.score)
+        raw = json.dumps(parts, separators=(",", ":")).encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, token: str, sort: str) -> Cursor:
+        """Return the cursor in ``token`` for ``sort``; ValueError if it is not one."""
+        try:
+            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+            parts = json.loads(raw)
+            created_at = datetime.fromisoformat(parts[0])
+            ident = parts[1]
+            score = parts[2] if len(parts) == 3 else None
+        except (ValueError, TypeError, IndexError, KeyError) as exc:
+            raise ValueError("not a cursor") from exc
+        if (
+            not isinstance(ident, str)
+            or created_at.tzinfo is None
+            or len(parts) != (3 if sort == "score" else 2)
+            or (score is not None and not isinstance(score, int | float))
+        ):
+            raise ValueError("not a cursor for this sort")
+        return cls(created_at, ident, None if score is None else float(score))
 
 
 def _plain(value: Any) -> str:
@@ -157,9 +198,21 @@ def parse(queue: str, args: Mapping[str, str]) -> tuple[QueueFilter, FieldErrors
         errors["sort"] = _error("invalid_choice", f"Choose one of: {', '.join(SORTS)}.")
     else:
         values["sort"] = sort
-    page = (args.get("page") or "1").strip()
-    if not page.isdigit() or not 1 <= int(page) <= 10_000:
-        errors["page"] = _error("invalid_page", "Enter a page number from 1.")
-    else:
-        values["page"] = int(page)
+    for name in ("after", "before"):
+        token = (args.get(name) or "").strip()
+        if not token:
+            continue
+        try:
+            if len(token) > MAX_TEXT:
+                raise ValueError("too long")
+            Cursor.decode(token, values.get("sort", "newest"))
+        except ValueError:
+            errors[name] = _error(
+                "invalid_cursor", "This page link is not valid any more; start from the first page."
+            )
+        else:
+            values[name] = token
+    if "after" in values and "before" in values:
+        errors["before"] = _error("invalid_cursor", "A page link has either after or before.")
+        values.pop("before")
     return QueueFilter(**values), errors

@@ -6,12 +6,24 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, false, func, literal, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Select,
+    and_,
+    case,
+    false,
+    func,
+    literal,
+    select,
+    true,
+    tuple_,
+)
 from sqlalchemy.orm import Session
 
-from service.moderation.filters import QUEUES, QueueFilter
+from service.moderation.filters import QUEUES, Cursor, QueueFilter
 from service.status import Rejection, State
-from service.store.tables import Comment
+from service.store.tables import Comment, UTCDateTime
 
 SPAM = Rejection.SPAM.value
 
@@ -88,39 +100,114 @@ def score_expr() -> ColumnElement[float]:
     return case((spam >= tox, spam), else_=tox)
 
 
+def score_of(comment: Comment) -> float:
+    """Return ``score_expr()`` for a loaded comment, computed the way SQL computes it."""
+    spam = -1.0 if comment.spam is None else comment.spam
+    tox = -1.0 if comment.toxicity is None else comment.toxicity
+    return spam if spam >= tox else tox
+
+
+def sort_key(sort: str) -> tuple[list[ColumnElement[Any]], bool]:
+    """Return the columns of ``sort``'s order (ties broken by id) and whether it descends."""
+    columns: list[ColumnElement[Any]] = [Comment.created_at.expression, Comment.id.expression]
+    if sort == "score":
+        columns.insert(0, score_expr())
+    return columns, sort != "oldest"
+
+
 def ordered(query: Select[Any], sort: str) -> Select[Any]:
     """Return ``query`` in the filter's order, ties broken by id for a stable page."""
-    if sort == "oldest":
-        return query.order_by(Comment.created_at.asc(), Comment.id.asc())
-    if sort == "score":
-        return query.order_by(score_expr().desc(), Comment.created_at.desc(), Comment.id.desc())
-    return query.order_by(Comment.created_at.desc(), Comment.id.desc())
+    columns, descending = sort_key(sort)
+    return query.order_by(*(c.desc() if descending else c.asc() for c in columns))
+
+
+def cursor_of(comment: Comment, sort: str) -> str:
+    """Return the pagination token of ``comment``'s place in ``sort``."""
+    score = score_of(comment) if sort == "score" else None
+    return Cursor(comment.created_at, comment.id, score).encode()
+
+
+def _past(sort: str, cursor: Cursor, *, later: bool) -> ColumnElement[bool]:
+    """Return the condition "after ``cursor`` in ``sort``" (or before it, ``later=False``)."""
+    columns, descending = sort_key(sort)
+    values: list[Any] = [
+        literal(cursor.created_at, UTCDateTime()),
+        literal(cursor.id),
+    ]
+    if cursor.score is not None:
+        values.insert(0, literal(cursor.score, Float()))
+    left, right = tuple_(*columns), tuple_(*values)
+    return left < right if descending == later else left > right
 
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """One page of a queue and how many comments match in all."""
+    """One page of a queue: its cards, where it starts, and how many match in all."""
 
     comments: list[Comment]
     total: int
-    page: int
-    size: int
+    start: int
+    more: bool
+    sort: str = "newest"
 
     @property
-    def more(self) -> bool:
-        """Tell whether later pages exist."""
-        return self.page * self.size < self.total
+    def less(self) -> bool:
+        """Tell whether earlier pages exist."""
+        return self.start > 0
+
+    @property
+    def first(self) -> str | None:
+        """Return the token of the page before this one."""
+        return cursor_of(self.comments[0], self.sort) if self.comments else None
+
+    @property
+    def last(self) -> str | None:
+        """Return the token of the page after this one."""
+        return cursor_of(self.comments[-1], self.sort) if self.comments else None
 
 
 def page(
     dbs: Session, f: QueueFilter, scope: list[int] | None, site_id: int | None, size: int
 ) -> Page:
-    """Return the filter's current page."""
+    """Return the filter's current page: the first, or the one after/before a card.
+
+    Pages are keyset pages: the next page starts right after the last card shown, so
+    cards acted on (and gone from the queue) never make the next page skip any.
+    """
     where = conditions(f, scope, site_id)
     total = int(dbs.scalar(select(func.count()).select_from(Comment).where(*where)) or 0)
-    query = ordered(select(Comment).where(*where), f.sort)
-    rows: list[Comment] = list(dbs.scalars(query.offset((f.page - 1) * size).limit(size)))
-    return Page(rows, total, f.page, size)
+    query = select(Comment).where(*where)
+    rows: list[Comment]
+    if f.before:
+        cursor = Cursor.decode(f.before, f.sort)
+        columns, descending = sort_key(f.sort)
+        back = query.where(_past(f.sort, cursor, later=False)).order_by(
+            *(c.asc() if descending else c.desc() for c in columns)
+        )
+        rows = list(reversed(list(dbs.scalars(back.limit(size)))))
+        if len(rows) < size:  # near the top again: show the first page
+            return _first(dbs, query, total, f.sort, size)
+        last = Cursor.decode(cursor_of(rows[-1], f.sort), f.sort)
+        after = query.where(_past(f.sort, last, later=True)).limit(1)
+        more = dbs.scalar(select(func.count()).select_from(after.subquery())) == 1
+    elif f.after:
+        query_after = query.where(_past(f.sort, Cursor.decode(f.after, f.sort), later=True))
+        rows = list(dbs.scalars(ordered(query_after, f.sort).limit(size + 1)))
+        if not rows:  # everything after it was handled meanwhile: start again
+            return _first(dbs, query, total, f.sort, size)
+        more, rows = len(rows) > size, rows[:size]
+    else:
+        return _first(dbs, query, total, f.sort, size)
+    first = Cursor.decode(cursor_of(rows[0], f.sort), f.sort)
+    earlier = (
+        select(func.count()).select_from(Comment).where(*where, _past(f.sort, first, later=False))
+    )
+    return Page(rows, total, int(dbs.scalar(earlier) or 0), more, f.sort)
+
+
+def _first(dbs: Session, query: Select[Any], total: int, sort: str, size: int) -> Page:
+    rows = list(dbs.scalars(ordered(query, sort).limit(size + 1)))
+    return Page(rows[:size], total, 0, len(rows) > size, sort)
 
 
 def counts(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from flask import current_app, jsonify, render_template, request
+from flask import current_app, jsonify, render_template, request, url_for
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -111,7 +111,7 @@ def parse_or_404(queue: str) -> tuple[QueueFilter, dict[str, dict[str, str]]]:
 @access.login_required
 def queue_home() -> BaseResponse:
     """Open the held queue."""
-    from flask import redirect, url_for
+    from flask import redirect
 
     args: dict[str, Any] = request.args.to_dict()
     return redirect(url_for("moderation.queue", queue="held", **args))
@@ -136,10 +136,13 @@ def poll(queue: str) -> BaseResponse:
     with db().session() as dbs:
         view = load(dbs, f, errors)
     fragment = render_template("moderation/_cards.html", cards=view.cards, f=view.filter)
+    pg, vf = view.page, view.filter
+    after: dict[str, Any] = vf.args(before=None, after=pg.last)
     return jsonify(
         {
             "counts": view.counts,
-            "total": view.page.total,
+            "total": pg.total,
+            "next": url_for("moderation.queue", queue=vf.queue, **after) if pg.more else None,
             "ids": [c.comment.id for c in view.cards],
             "html": fragment,
         }

@@ -240,6 +240,27 @@ def test_queue_updates_on_its_own(
     assert not problems, problems
 
 
+def test_later_page_refills_as_cards_are_handled(
+    db: Database, live_server: LiveServer, page: Page, problems: list[str]
+) -> None:
+    """On page 2, a handled card's place is taken by the next one, and Next skips nothing."""
+    ids = [held(db, text=f"Wave {n} http://w{n}.example") for n in range(60)]
+    newest = ids[::-1]
+    log_in(page, live_server, db)
+    page.get_by_role("link", name="Next →").click()
+    expect(page.locator(".pager")).to_contain_text("26–50 of 60 in all")
+    expect(page.locator("li.card").first).to_have_id(f"c-{newest[25]}")
+    expect(page.locator("li.card.current")).to_have_count(1)
+    page.keyboard.press("s")  # the current card (the first) is spam
+    expect(page.locator(f"#c-{newest[25]}")).to_have_count(0)
+    expect(page.locator(f"#c-{newest[50]}")).to_be_visible()  # moved up from page 3
+    expect(page.locator("li.card")).to_have_count(25)
+    page.get_by_role("link", name="Next →").click()
+    shown = page.locator("li.card").evaluate_all("cards => cards.map(c => c.id.slice(2))")
+    assert shown == newest[51:], shown
+    assert not problems, problems
+
+
 def test_works_without_javascript(browser: Browser, db: Database, live_server: LiveServer) -> None:
     """With JavaScript off, the card's buttons and the bulk form still act, through plain forms."""
     ids = [held(db, text=f"Plain form {n} http://p{n}.example") for n in range(3)]

@@ -16,6 +16,7 @@ from service.status import State
 from service.store import Database
 from service.store.migrate import upgrade
 from service.store.tables import AuditEntry, Site
+from tests.dashboard import held_with_ties, logged_in, page_through
 from tests.factories import post, stored
 from tests.helpers import wait_for
 from tests.postgres import TempPostgres, find_bindir
@@ -109,3 +110,11 @@ def test_a_real_worker_publishes_on_postgres(
         ),
         timeout=15,
     )
+
+
+def test_dashboard_pages_cover_every_card_on_postgres(client: FlaskClient, db: Database) -> None:
+    """The queue's keyset pages (row-value comparisons) list every card once on PostgreSQL."""
+    logged_in(client, db)
+    ids = held_with_ties(db, 31)
+    for sort in ("newest", "oldest", "score"):
+        assert sorted(page_through(client, sort)) == sorted(ids), sort

@@ -186,7 +186,8 @@
     event.preventDefault();
   });
 
-  /* Short polling: live counts, and new comments slotted into the list (first page only). */
+  /* Short polling: live counts, and comments slotted into the list: new ones on the first
+     page, and on any page the ones that move up as cards are acted on. */
   function poll() {
     if (!onQueuePage || document.visibilityState === "hidden") { return Promise.resolve(); }
     return m.get(list.getAttribute("data-poll")).then(function (res) {
@@ -198,7 +199,9 @@
       });
       var matching = document.getElementById("matching-count");
       if (matching) { matching.textContent = res.data.total; }
-      if (list.getAttribute("data-page") !== "1") { return; }
+      var nextLink = document.querySelector('.pager a[rel="next"]');
+      if (nextLink && res.data.next) { nextLink.setAttribute("href", res.data.next); }
+      var firstPage = list.getAttribute("data-first-page") === "true";
       var tpl = document.createElement("template");
       tpl.innerHTML = res.data.html;
       var added = 0;
@@ -215,7 +218,8 @@
         var empty = document.getElementById("empty");
         if (empty) { empty.remove(); }
         if (!current()) { setCurrent(cards()[0], false); }
-        m.announce(added + " new comment" + (added === 1 ? "" : "s") + " arrived.", "info");
+        m.announce(added + (firstPage ? " new comment" : " more comment") + (added === 1 ? "" : "s") +
+          (firstPage ? " arrived." : " moved onto this page."), "info");
       }
     }).catch(function () { /* offline for a moment: the next poll catches up */ });
   }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -26,12 +26,30 @@ def test_filter_parses_every_field() -> None:
         "date_from": "2026-01-01",
         "date_to": "2026-01-31",
         "sort": "score",
-        "page": "2",
+        "after": CURSOR_SCORE,
     }
     f, errors = filters.parse("held", args)
     assert errors == {}
-    assert f.email == "@spam.example" and f.date_to == date(2026, 1, 31) and f.page == 2
+    assert f.email == "@spam.example" and f.date_to == date(2026, 1, 31) and f.after == CURSOR_SCORE
     assert filters.parse("held", f.args())[0] == f
+    assert "after" not in f.unpaged() and f.unpaged()["sort"] == "score"
+
+
+CURSOR_SCORE = filters.Cursor(
+    datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC), "c_1", 0.1
+).encode()
+
+
+def test_cursor_round_trips_and_refuses_other_sorts() -> None:
+    """A page token decodes to the exact key it was made from, and only for its sort."""
+    when = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
+    cursor = filters.Cursor(when, "c_1", 0.1)
+    assert filters.Cursor.decode(cursor.encode(), "score") == cursor
+    plain = filters.Cursor(when, "c_1")
+    assert filters.Cursor.decode(plain.encode(), "oldest") == plain
+    for token, sort in ((cursor.encode(), "newest"), (plain.encode(), "score"), ("!!", "newest")):
+        with pytest.raises(ValueError):
+            filters.Cursor.decode(token, sort)
 
 
 def test_filter_reports_every_bad_field_at_once() -> None:
@@ -45,7 +63,7 @@ def test_filter_reports_every_bad_field_at_once() -> None:
         "ip": "1.2.3.4",
         "date_from": "yesterday",
         "sort": "random",
-        "page": "0",
+        "after": "not-a-cursor",
     }
     f, errors = filters.parse("nope", args)
     assert {k: v["code"] for k, v in errors.items()} == {
@@ -57,7 +75,7 @@ def test_filter_reports_every_bad_field_at_once() -> None:
         "ip": "invalid_ip_hash",
         "date_from": "invalid_date",
         "sort": "invalid_choice",
-        "page": "invalid_page",
+        "after": "invalid_cursor",
     }
     assert f.tox_min == 0.9 and f.tox_max is None
 

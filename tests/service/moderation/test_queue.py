@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from flask.testing import FlaskClient
@@ -11,14 +10,9 @@ from service.clock import utcnow
 from service.status import State
 from service.store import Database
 from service.store.tables import Comment
-from tests.dashboard import held
+from tests.dashboard import card_ids, held, held_with_ties, next_link, page_through, prev_link
 
 HTML = {"Accept": "text/html"}
-
-
-def card_ids(html: str) -> list[str]:
-    """Return the ids of the cards on a page, in order."""
-    return re.findall(r'<li class="card[^"]*" id="c-([^"]+)"', html)
 
 
 def page(client: FlaskClient, path: str) -> str:
@@ -96,12 +90,84 @@ def test_sort_orders(client: FlaskClient, db: Database, admin_csrf: str) -> None
 
 
 def test_queue_pages(app: object, client: FlaskClient, db: Database, admin_csrf: str) -> None:
-    """A long queue is split into pages with a link to the next one."""
+    """A long queue is split into pages with links to the next and previous ones."""
     ids = [held(db, text=f"Comment {n}") for n in range(27)]
     first = page(client, "/moderation/queue/held")
-    assert len(card_ids(first)) == 25 and "page=2" in first
-    second = page(client, "/moderation/queue/held?page=2")
-    assert set(card_ids(second)) == set(ids[:2])
+    assert len(card_ids(first)) == 25 and prev_link(first) is None
+    assert "1–25 of 27 in all" in first
+    link = next_link(first)
+    assert link is not None
+    second = page(client, link)
+    assert set(card_ids(second)) == set(ids[:2]) and next_link(second) is None
+    assert "26–27 of 27 in all" in second
+    back = prev_link(second)
+    assert back is not None
+    assert card_ids(page(client, back)) == card_ids(first)
+
+
+def test_next_page_skips_nothing_after_cards_are_handled(
+    app: object, client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """Handling cards of one page does not make the next page skip any (keyset pages).
+
+    With offset pages, rejecting 10 cards of page 1 moved 10 unseen cards up into it,
+    and "page 2" began 10 cards too late.
+    """
+    for n in range(60):
+        held(db, text=f"Comment {n}")
+    first = page(client, "/moderation/queue/held?sort=oldest")
+    shown = card_ids(first)
+    with db.session() as session:
+        for comment_id in shown[:10]:
+            row = session.get(Comment, comment_id)
+            assert row is not None
+            row.state = State.REJECTED.value
+    link = next_link(first)
+    assert link is not None
+    with db.session() as session:
+        oldest = [
+            c.id
+            for c in sorted(
+                session.query(Comment).filter(Comment.state == State.HELD.value),
+                key=lambda c: (c.created_at, c.id),
+            )
+        ]
+    after = oldest[oldest.index(shown[-1]) + 1 :]
+    assert card_ids(page(client, link)) == after[:25]
+
+
+def test_pages_cover_every_card_once_in_each_sort(
+    app: object, client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """Following Next from the first page lists every card exactly once, ties included."""
+    ids = held_with_ties(db, 31)
+    for sort in ("newest", "oldest", "score"):
+        assert sorted(page_through(client, sort)) == sorted(ids), sort
+
+
+def test_bad_page_link_is_a_clear_error(
+    app: object, client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """A mangled page token answers 422 with the first page and a field error."""
+    held(db)
+    resp = client.get("/moderation/queue/held?after=bogus", headers=HTML)
+    assert resp.status_code == 422
+    html = resp.get_data(as_text=True)
+    assert "not valid any more" in html and len(card_ids(html)) == 1
+
+
+def test_poll_on_a_later_page_returns_its_cards_and_next_link(
+    app: object, client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """Polling a later page returns that page's cards and a Next link past the last of them."""
+    for n in range(60):
+        held(db, text=f"Comment {n}")
+    link = next_link(page(client, "/moderation/queue/held"))
+    assert link is not None
+    after = link.split("?", 1)[1]
+    body = client.get(f"/moderation/queue/held/poll?{after}").get_json()
+    assert body["ids"] == card_ids(page(client, link))
+    assert body["next"] == next_link(page(client, link))
 
 
 def test_poll_returns_counts_and_new_cards(
