@@ -129,6 +129,18 @@ SPAM_CONFIGS: dict[str, dict[str, Any]] = {
     "shipped (self-promotion column)": {
         **SHIPPED, "use": (*SPAM, "wp", "tg", "syn"), "members": MEMBERS["spam"],
     },
+    # What each source costs or brings: the shipped recipe without one of them.
+    **{
+        f"shipped without {label}": {
+            **SHIPPED, "use": tuple(k for k in (*SPAM, "wp", "tg", "syn") if k not in keys),
+            "members": MEMBERS["spam"],
+        }
+        for label, keys in (
+            ("SMS", ("sms",)), ("Instagram", ("instagram",)), ("Janitr", ("janitr",)),
+            ("the link comments", ("links",)),
+            ("templates, tg-spam, synthetic", ("wp", "tg", "syn")),
+        )
+    },
     # n-gram ranges (shipped: word 1-2, char 2-5; the featuriser supports word 1-2, char 2+)
     "shipped, char 2-6": {
         **SHIPPED, "use": (*SPAM, "wp", "tg", "syn"), "members": MEMBERS["spam"],
