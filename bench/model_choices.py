@@ -44,6 +44,8 @@ from sklearn.metrics import f1_score, roc_auc_score
 
 from models import data, identity, profanity
 from models.evaluate import best_threshold
+from models.features import CommentFeatures
+from models.featurize import DOC_SHIFT, analyze
 from models.pipeline import MEMBERS, SEED, build_pipeline
 from models.signals import read_lists
 from models.train import olid_split
@@ -140,6 +142,9 @@ SPAM_CONFIGS: dict[str, dict[str, Any]] = {
             ("the link comments", ("links",)),
             ("templates, tg-spam, synthetic", ("wp", "tg", "syn")),
         )
+    },
+    "shipped + IDF on the n-gram columns": {
+        **SHIPPED, "use": (*SPAM, "wp", "tg", "syn"), "members": MEMBERS["spam"], "idf": True,
     },
     # n-gram ranges (shipped: word 1-2, char 2-5; the featuriser supports word 1-2, char 2+)
     "shipped, char 2-6": {
@@ -272,6 +277,26 @@ def spam_sources() -> dict[str, tuple[data.Corpus, np.ndarray]]:
     return out
 
 
+class IdfFeatures(CommentFeatures):
+    """The shipped features with smooth IDF on the hashed n-gram columns (tried, not taken).
+
+    Document frequencies are counted per hashed column on the training rows;
+    ``idf = ln((1 + n) / (1 + df)) + 1``, as scikit-learn's ``TfidfVectorizer`` does.
+    """
+
+    def fit(self, X: Any, y: Any = None) -> IdfFeatures:
+        """Record the output width and the IDF of every hashed column."""
+        super().fit(X, y)
+        batch = analyze(X, self.params(), self.signal_lists())
+        df = np.bincount(batch.keys & ((1 << DOC_SHIFT) - 1), minlength=2**self.n_bits)
+        self.idf_ = np.log((1 + len(X)) / (1 + df)) + 1.0
+        return self
+
+    def analyze(self, X: Any) -> Any:
+        """Return the featurised batch, n-gram values weighted by IDF."""
+        return analyze(X, self.params(), self.signal_lists(), getattr(self, "idf_", None))
+
+
 def spam_cv(name: str, config: dict[str, Any], sources: dict[str, Any]) -> dict[str, Any]:
     """Run the grouped 5-fold cross-validation of one spam configuration."""
     start = time.time()
@@ -313,6 +338,8 @@ def spam_cv(name: str, config: dict[str, Any], sources: dict[str, Any]) -> dict[
             drop=tuple(config.get("drop", ())),
             **config.get("features", {}),
         )
+        if config.get("idf"):
+            model.set_params(features=IdfFeatures(**model.named_steps["features"].get_params()))
         model.fit(texts, labels, **fit_params)
         for key, (corpus, folds) in sources.items():
             idx = np.flatnonzero(folds == k)
