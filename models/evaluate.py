@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from models import data, profanity
-from models.card import PUBLISH_BELOW, REJECT_ABOVE
+from models.card import PUBLISH_BELOW, REJECT_ABOVE, UNSEEN_BY_PROFANITY
 from models.train import fit, spam_corpus, toxicity_corpus
 
 CHUNK = 2000
@@ -86,6 +86,81 @@ def metrics(
     }
 
 
+BOOTSTRAP_REPS = 2000
+
+
+def _resamples(labels: np.ndarray, reps: int, rng: np.random.Generator) -> np.ndarray:
+    """Return ``reps`` stratified bootstrap index sets (positives and negatives apart)."""
+    pos, neg = np.flatnonzero(labels == 1), np.flatnonzero(labels == 0)
+    return np.concatenate(
+        (rng.choice(pos, (reps, len(pos))), rng.choice(neg, (reps, len(neg)))), axis=1
+    )
+
+
+def bootstrap_interval(
+    samples: Sequence[tuple[np.ndarray, ...]],
+    statistic: Callable[..., float],
+    reps: int = BOOTSTRAP_REPS,
+    seed: int = 0,
+) -> tuple[float, float]:
+    """Return the 95% percentile interval of the mean of ``statistic`` over ``samples``.
+
+    Each sample is ``(labels, *score_arrays)``; every replicate resamples each sample's
+    rows (stratified, seeded), the same rows for all its score arrays (a paired
+    bootstrap), applies ``statistic(labels, *scores)`` and averages over the samples
+    (the YouTube figure is a mean over five videos).
+    """
+    rng = np.random.default_rng(seed)
+    values = np.zeros(reps)
+    for labels, *scores in samples:
+        y = np.asarray(labels)
+        for r, idx in enumerate(_resamples(y, reps, rng)):
+            values[r] += statistic(y[idx], *(np.asarray(x)[idx] for x in scores))
+    values /= len(samples)
+    low, high = np.percentile(values, [2.5, 97.5])
+    return float(low), float(high)
+
+
+def intervals(
+    scored: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]],
+    spam_threshold: float,
+    olid_threshold: float,
+) -> dict[str, tuple[float, float]]:
+    """Return 95% bootstrap intervals of the figures the targets are judged on (ours)."""
+    from sklearn.metrics import f1_score, roc_auc_score
+
+    def auc(y: np.ndarray, s: np.ndarray) -> float:
+        return float(roc_auc_score(y, s))
+
+    out: dict[str, tuple[float, float]] = {}
+    videos = [
+        v
+        for (split, system), v in scored.items()
+        if system == "ours" and split.startswith("youtube-") and split != "youtube-pilot"
+    ]
+    if videos:
+        out["youtube_auc"] = bootstrap_interval(videos, auc)
+        out["youtube_f1"] = bootstrap_interval(
+            videos, lambda y, s: float(f1_score(y, s >= spam_threshold, zero_division=0))
+        )
+    for split in ("youtube-pilot", "sms-test", "jigsaw-test"):
+        if (split, "ours") in scored:
+            out[split] = bootstrap_interval([scored[split, "ours"]], auc)
+    for split in UNSEEN_BY_PROFANITY:  # ours minus alt-profanity-check, same rows
+        if (split, "ours") in scored and (split, "alt-profanity-check") in scored:
+            y, ours = scored[split, "ours"]
+            out[f"{split} - apc"] = bootstrap_interval(
+                [(y, ours, scored[split, "alt-profanity-check"][1])],
+                lambda y, a, b: auc(y, a) - auc(y, b),
+            )
+    if ("olid-test", "ours") in scored:
+        out["olid_macro_f1"] = bootstrap_interval(
+            [scored["olid-test", "ours"]],
+            lambda y, s: float(f1_score(y, s >= olid_threshold, average="macro")),
+        )
+    return out
+
+
 def naive_bayes(train: data.Corpus) -> Scores:
     """Fit the plain TF-IDF + multinomial naive Bayes baseline; return its scorer."""
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -128,6 +203,7 @@ def run(
     from models import card, registry
 
     rows: list[Row] = []
+    scored: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
     spam_model, spam_receipt = registry.load("spam", artifacts)
     tox_model, tox_receipt = registry.load("toxicity", artifacts)
     spam_t = float(spam_receipt["shipped_threshold"])
@@ -138,6 +214,7 @@ def run(
         """Compute and print one row."""
         note = _SEEN.get((system, split), "")
         m = metrics(corpus.labels, scores, t, REJECT_ABOVE[task], PUBLISH_BELOW[task])
+        scored[split, system] = (np.asarray(corpus.labels), np.asarray(scores, dtype=float))
         rows.append(Row(task, split, system, len(corpus), corpus.positives(), **m, note=note))
         echo(_format(rows[-1]))
 
@@ -176,9 +253,15 @@ def run(
     echo(f"olid-test macro-F1 (ours, threshold {threshold:.3f}, OLID train OOF): {macro:.4f}")
     for system, (auc, f1) in youtube_means(rows).items():
         echo(f"youtube cross-video mean ({system}): ROC AUC {auc:.4f}, F1 {f1:.4f}")
+    ci = intervals(scored, spam_t, tox_t)
+    for name, (low, high) in ci.items():
+        echo(f"95% bootstrap interval ({BOOTSTRAP_REPS} stratified resamples), {name}: "
+             f"{low:.4f} to {high:.4f}")  # fmt: skip
     from models.scoring import load_scorer
 
-    card.write(rows, links, macro, threshold, youtube_means(rows), load_scorer(artifacts))
+    card.write(
+        rows, links, macro, threshold, youtube_means(rows), load_scorer(artifacts), intervals=ci
+    )
     return rows
 
 
