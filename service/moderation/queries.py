@@ -121,10 +121,15 @@ def ordered(query: Select[Any], sort: str) -> Select[Any]:
     return query.order_by(*(c.desc() if descending else c.asc() for c in columns))
 
 
+def key_of(comment: Comment, sort: str) -> Cursor:
+    """Return ``comment``'s place in ``sort``: its sort key."""
+    score = score_of(comment) if sort == "score" else None
+    return Cursor(comment.created_at, comment.id, score)
+
+
 def cursor_of(comment: Comment, sort: str) -> str:
     """Return the pagination token of ``comment``'s place in ``sort``."""
-    score = score_of(comment) if sort == "score" else None
-    return Cursor(comment.created_at, comment.id, score).encode()
+    return key_of(comment, sort).encode()
 
 
 def _past(sort: str, cursor: Cursor, *, later: bool) -> ColumnElement[bool]:
@@ -187,8 +192,7 @@ def page(
         rows = list(reversed(list(dbs.scalars(back.limit(size)))))
         if len(rows) < size:  # near the top again: show the first page
             return _first(dbs, query, total, f.sort, size)
-        last = Cursor.decode(cursor_of(rows[-1], f.sort), f.sort)
-        after = query.where(_past(f.sort, last, later=True)).limit(1)
+        after = query.where(_past(f.sort, key_of(rows[-1], f.sort), later=True)).limit(1)
         more = dbs.scalar(select(func.count()).select_from(after.subquery())) == 1
     elif f.after:
         query_after = query.where(_past(f.sort, Cursor.decode(f.after, f.sort), later=True))
@@ -198,7 +202,7 @@ def page(
         more, rows = len(rows) > size, rows[:size]
     else:
         return _first(dbs, query, total, f.sort, size)
-    first = Cursor.decode(cursor_of(rows[0], f.sort), f.sort)
+    first = key_of(rows[0], f.sort)
     earlier = (
         select(func.count()).select_from(Comment).where(*where, _past(f.sort, first, later=False))
     )
