@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -168,8 +169,13 @@ def targets(
     yt_auc, yt_f1 = youtube.get("ours", (0.0, 0.0))
     beat = [(s, auc(s), auc(s, "alt-profanity-check")) for s in UNSEEN_BY_PROFANITY]
     rejected = max((r.rejected for r in links if r.system == "ours"), default=0.0)
+    held_out = next((r for r in links if r.split == "link-ham-test" and r.system == "ours"), None)
+    link_ci = "—"
+    if held_out is not None and held_out.n:
+        low, high = wilson(round(held_out.rejected * held_out.n), held_out.n)
+        link_ci = f"link-ham-test {low:.2%} to {high:.2%} (Wilson)"
     lines = [
-        "| target | result | 95% interval (bootstrap) | |",
+        "| target | result | 95% interval (bootstrap; Wilson for shares) | |",
         "|---|---|---|---|",
         f"| YouTube cross-video mean ROC AUC ≥ 0.99 and F1 ≥ 0.94 | {yt_auc:.4f} / {yt_f1:.4f} "
         f"| {span('youtube_auc', 'youtube_f1')} | {mark(yt_auc >= 0.99 and yt_f1 >= 0.94)} |",
@@ -189,9 +195,19 @@ def targets(
         + ", ".join(f"{s} {span(s + ' - apc')}" for s, _, _ in beat)
         + f" | {mark(all(a > b for _, a, b in beat))} |",
         f"| Legitimate comments with links are not rejected as spam (held out) "
-        f"| at most {rejected:.2%} ≥ 0.95 | — | {mark(rejected <= 0.01)} |",
+        f"| at most {rejected:.2%} ≥ 0.95 | {link_ci} | {mark(rejected <= 0.01)} |",
     ]
     return lines
+
+
+def wilson(k: int, n: int, z: float = 1.959964) -> tuple[float, float]:
+    """Return the Wilson score interval (95% by default) of the share ``k / n``."""
+    if n <= 0:
+        return 0.0, 1.0
+    share = k / n
+    centre = (share + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(share * (1 - share) / n + z * z / (4 * n * n))
+    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def _replace(text: str, name: str, lines: list[str]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.metrics import roc_auc_score
 
+from models.card import wilson
 from models.evaluate import bootstrap_interval, metrics
 
 
@@ -56,3 +57,10 @@ def test_metrics_on_a_known_ranking() -> None:
     assert m["roc_auc"] == 0.75
     assert m["f1"] == 0.5  # one true positive, one false positive, one false negative
     assert m["rejected_pos"] == 0.5 and m["published_neg"] == 0.5 and m["rejected_neg"] == 0.0
+
+
+def test_wilson_interval_of_a_share() -> None:
+    """3 of 409 (the held-out link comments rejected): about 0.25% to 2.1%; 0 of n starts at 0."""
+    low, high = wilson(3, 409)
+    assert round(low, 4) == 0.0025 and round(high, 4) == 0.0213
+    assert wilson(0, 100)[0] == 0.0 and 0.03 < wilson(0, 100)[1] < 0.04
