@@ -10,7 +10,7 @@ import base64
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -52,8 +52,8 @@ class QueueFilter:
     date_to: date | None = None
     sort: str = "newest"
     #: Keyset pagination: the page after (or before) this card's place in the sort order.
-    after: str | None = None
-    before: str | None = None
+    after: Cursor | None = None
+    before: Cursor | None = None
 
     def unpaged(self) -> dict[str, str]:
         """Return the query arguments of the filter itself, from its first page."""
@@ -61,7 +61,8 @@ class QueueFilter:
 
     def args(self, **changes: Any) -> dict[str, str]:
         """Return the query arguments that reproduce this filter (without ``queue``)."""
-        values = asdict(replace(self, **changes))
+        changed = replace(self, **changes)
+        values = {f.name: getattr(changed, f.name) for f in fields(changed)}  # cursors stay objects
         values.pop("queue")
         out: dict[str, str] = {}
         for name, value in values.items():
@@ -123,6 +124,8 @@ class Cursor:
 
 
 def _plain(value: Any) -> str:
+    if isinstance(value, Cursor):
+        return value.encode()
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
@@ -205,13 +208,11 @@ def parse(queue: str, args: Mapping[str, str]) -> tuple[QueueFilter, FieldErrors
         try:
             if len(token) > MAX_TEXT:
                 raise ValueError("too long")
-            Cursor.decode(token, values.get("sort", "newest"))
+            values[name] = Cursor.decode(token, values.get("sort", "newest"))
         except ValueError:
             errors[name] = _error(
                 "invalid_cursor", "This page link is not valid any more; start from the first page."
             )
-        else:
-            values[name] = token
     if "after" in values and "before" in values:
         errors["before"] = _error("invalid_cursor", "A page link has either after or before.")
         values.pop("before")

@@ -115,21 +115,16 @@ def sort_key(sort: str) -> tuple[list[ColumnElement[Any]], bool]:
     return columns, sort != "oldest"
 
 
-def ordered(query: Select[Any], sort: str) -> Select[Any]:
-    """Return ``query`` in the filter's order, ties broken by id for a stable page."""
+def ordered(query: Select[Any], sort: str, reverse: bool = False) -> Select[Any]:
+    """Return ``query`` in the filter's order (or its reverse), ties broken by id."""
     columns, descending = sort_key(sort)
-    return query.order_by(*(c.desc() if descending else c.asc() for c in columns))
+    return query.order_by(*(c.desc() if descending != reverse else c.asc() for c in columns))
 
 
 def key_of(comment: Comment, sort: str) -> Cursor:
     """Return ``comment``'s place in ``sort``: its sort key."""
     score = score_of(comment) if sort == "score" else None
     return Cursor(comment.created_at, comment.id, score)
-
-
-def cursor_of(comment: Comment, sort: str) -> str:
-    """Return the pagination token of ``comment``'s place in ``sort``."""
-    return key_of(comment, sort).encode()
 
 
 def _past(sort: str, cursor: Cursor, *, later: bool) -> ColumnElement[bool]:
@@ -161,14 +156,14 @@ class Page:
         return self.start > 0
 
     @property
-    def first(self) -> str | None:
-        """Return the token of the page before this one."""
-        return cursor_of(self.comments[0], self.sort) if self.comments else None
+    def first(self) -> Cursor | None:
+        """Return the place of the first card (the page before this one ends there)."""
+        return key_of(self.comments[0], self.sort) if self.comments else None
 
     @property
-    def last(self) -> str | None:
-        """Return the token of the page after this one."""
-        return cursor_of(self.comments[-1], self.sort) if self.comments else None
+    def last(self) -> Cursor | None:
+        """Return the place of the last card (the page after this one starts there)."""
+        return key_of(self.comments[-1], self.sort) if self.comments else None
 
 
 def page(
@@ -184,18 +179,14 @@ def page(
     query = select(Comment).where(*where)
     rows: list[Comment]
     if f.before:
-        cursor = Cursor.decode(f.before, f.sort)
-        columns, descending = sort_key(f.sort)
-        back = query.where(_past(f.sort, cursor, later=False)).order_by(
-            *(c.asc() if descending else c.desc() for c in columns)
-        )
+        back = ordered(query.where(_past(f.sort, f.before, later=False)), f.sort, reverse=True)
         rows = list(reversed(list(dbs.scalars(back.limit(size)))))
         if len(rows) < size:  # near the top again: show the first page
             return _first(dbs, query, total, f.sort, size)
         after = query.where(_past(f.sort, key_of(rows[-1], f.sort), later=True)).limit(1)
         more = dbs.scalar(select(func.count()).select_from(after.subquery())) == 1
     elif f.after:
-        query_after = query.where(_past(f.sort, Cursor.decode(f.after, f.sort), later=True))
+        query_after = query.where(_past(f.sort, f.after, later=True))
         rows = list(dbs.scalars(ordered(query_after, f.sort).limit(size + 1)))
         if not rows:  # everything after it was handled meanwhile: start again
             return _first(dbs, query, total, f.sort, size)

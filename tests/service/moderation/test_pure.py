@@ -30,7 +30,9 @@ def test_filter_parses_every_field() -> None:
     }
     f, errors = filters.parse("held", args)
     assert errors == {}
-    assert f.email == "@spam.example" and f.date_to == date(2026, 1, 31) and f.after == CURSOR_SCORE
+    assert f.email == "@spam.example" and f.date_to == date(2026, 1, 31)
+    assert f.after == filters.Cursor.decode(CURSOR_SCORE, "score")
+    assert f.args()["after"] == CURSOR_SCORE
     assert filters.parse("held", f.args())[0] == f
     assert "after" not in f.unpaged() and f.unpaged()["sort"] == "score"
 
