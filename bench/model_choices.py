@@ -45,7 +45,7 @@ from sklearn.metrics import f1_score, roc_auc_score
 from models import data, identity, profanity
 from models.evaluate import best_threshold
 from models.features import CommentFeatures
-from models.featurize import DOC_SHIFT, analyze
+from models.featurize import analyze
 from models.pipeline import MEMBERS, SEED, build_pipeline
 from models.signals import read_lists
 from models.train import olid_split
@@ -288,7 +288,7 @@ class IdfFeatures(CommentFeatures):
         """Record the output width and the IDF of every hashed column."""
         super().fit(X, y)
         batch = analyze(X, self.params(), self.signal_lists())
-        df = np.bincount(batch.keys & ((1 << DOC_SHIFT) - 1), minlength=2**self.n_bits)
+        df = np.bincount(batch.col, minlength=2**self.n_bits)
         self.idf_ = np.log((1 + len(X)) / (1 + df)) + 1.0
         return self
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Any
 
@@ -169,10 +168,9 @@ def targets(
     yt_auc, yt_f1 = youtube.get("ours", (0.0, 0.0))
     beat = [(s, auc(s), auc(s, "alt-profanity-check")) for s in UNSEEN_BY_PROFANITY]
     rejected = max((r.rejected for r in links if r.system == "ours"), default=0.0)
-    held_out = next((r for r in links if r.split == "link-ham-test" and r.system == "ours"), None)
     link_ci = "—"
-    if held_out is not None and held_out.n:
-        low, high = wilson(round(held_out.rejected * held_out.n), held_out.n)
+    if "link-ham-test rejected" in ci:
+        low, high = ci["link-ham-test rejected"]
         link_ci = f"link-ham-test {low:.2%} to {high:.2%} (Wilson)"
     lines = [
         "| target | result | 95% interval (bootstrap; Wilson for shares) | |",
@@ -198,16 +196,6 @@ def targets(
         f"| at most {rejected:.2%} ≥ 0.95 | {link_ci} | {mark(rejected <= 0.01)} |",
     ]
     return lines
-
-
-def wilson(k: int, n: int, z: float = 1.959964) -> tuple[float, float]:
-    """Return the Wilson score interval (95% by default) of the share ``k / n``."""
-    if n <= 0:
-        return 0.0, 1.0
-    share = k / n
-    centre = (share + z * z / (2 * n)) / (1 + z * z / n)
-    half = z / (1 + z * z / n) * math.sqrt(share * (1 - share) / n + z * z / (4 * n * n))
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def _replace(text: str, name: str, lines: list[str]) -> str:

@@ -9,6 +9,7 @@ printed and written into ``models/MODEL_CARD.md`` between markers (``models/card
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -121,12 +122,24 @@ def bootstrap_interval(
     return float(low), float(high)
 
 
+def wilson(k: int, n: int, z: float = 1.959964) -> tuple[float, float]:
+    """Return the Wilson score interval (95% by default) of the share ``k / n``."""
+    if n <= 0:
+        return 0.0, 1.0
+    share = k / n
+    centre = (share + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(share * (1 - share) / n + z * z / (4 * n * n))
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
 def intervals(
     scored: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]],
     spam_threshold: float,
     olid_threshold: float,
+    links: Sequence[LinkRow] = (),
 ) -> dict[str, tuple[float, float]]:
-    """Return 95% bootstrap intervals of the figures the targets are judged on (ours)."""
+    """Return 95% intervals of the figures the targets are judged on (ours): bootstrap
+    for AUC and F1, Wilson for the share of held-out legitimate link comments rejected."""
     from sklearn.metrics import f1_score, roc_auc_score
 
     def auc(y: np.ndarray, s: np.ndarray) -> float:
@@ -153,6 +166,9 @@ def intervals(
                 [(y, ours, scored[split, "alt-profanity-check"][1])],
                 lambda y, a, b: auc(y, a) - auc(y, b),
             )
+    for row in links:
+        if row.split == "link-ham-test" and row.system == "ours" and row.n:
+            out["link-ham-test rejected"] = wilson(round(row.rejected * row.n), row.n)
     if ("olid-test", "ours") in scored:
         out["olid_macro_f1"] = bootstrap_interval(
             [scored["olid-test", "ours"]],
@@ -253,7 +269,7 @@ def run(
     echo(f"olid-test macro-F1 (ours, threshold {threshold:.3f}, OLID train OOF): {macro:.4f}")
     for system, (auc, f1) in youtube_means(rows).items():
         echo(f"youtube cross-video mean ({system}): ROC AUC {auc:.4f}, F1 {f1:.4f}")
-    ci = intervals(scored, spam_t, tox_t)
+    ci = intervals(scored, spam_t, tox_t, links)
     for name, (low, high) in ci.items():
         echo(f"95% bootstrap interval ({BOOTSTRAP_REPS} stratified resamples), {name}: "
              f"{low:.4f} to {high:.4f}")  # fmt: skip

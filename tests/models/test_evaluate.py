@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.metrics import roc_auc_score
 
-from models.card import wilson
-from models.evaluate import bootstrap_interval, metrics
+from models.evaluate import bootstrap_interval, metrics, wilson
 
 
 def _auc(y: np.ndarray, s: np.ndarray) -> float:
