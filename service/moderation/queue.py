@@ -9,7 +9,7 @@ from flask import current_app, jsonify, render_template, request, url_for
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
 
-from service.errors import NotFound
+from service.errors import NotFound, ValidationFailed
 from service.extensions import db
 from service.moderation import access, bp, cards, filters, queries
 from service.moderation.actions import ACTIONS
@@ -131,8 +131,14 @@ def queue(queue: str) -> Any:
 @bp.get("/queue/<queue>/poll")
 @access.login_required
 def poll(queue: str) -> BaseResponse:
-    """Return the live counts and the current page's cards, for the page's short polling."""
+    """Return the live counts and the current page's cards, for the page's short polling.
+
+    A bad field (a mangled page cursor, a score out of range) is a 422 with the contract's
+    field errors: the page itself only ever polls with the fields it parsed.
+    """
     f, errors = parse_or_404(queue)
+    if errors:
+        raise ValidationFailed(fields=errors)
     with db().session() as dbs:
         view = load(dbs, f, errors)
     fragment = render_template("moderation/_cards.html", cards=view.cards, f=view.filter)

@@ -160,6 +160,21 @@ def test_bad_page_link_is_a_clear_error(
     assert "not valid any more" in html and len(card_ids(html)) == 1
 
 
+def test_poll_answers_a_bad_cursor_with_a_field_error(
+    app: object, client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """The JSON polling endpoint answers a mangled page cursor with 422 and the field's error."""
+    held(db)
+    resp = client.get("/moderation/queue/held/poll?after=bogus&before=x")
+    assert resp.status_code == 422
+    body = resp.get_json()
+    fields = body["error"]["fields"]
+    assert (
+        fields["after"]["code"] == "invalid_cursor" and "first page" in fields["after"]["message"]
+    )
+    assert fields["before"]["code"] == "invalid_cursor"
+
+
 def test_poll_on_a_later_page_returns_its_cards_and_next_link(
     app: object, client: FlaskClient, db: Database, admin_csrf: str
 ) -> None:
