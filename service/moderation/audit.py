@@ -1,7 +1,10 @@
 """The audit log for admins: filterable, paginated, and exportable as CSV.
 
 The log is append-only: the dashboard only ever inserts rows (through
-``transition()`` for comment changes, directly for bans and accounts).
+``transition()`` for comment changes, directly for bans and accounts). It is listed
+newest first in insertion order (id), and paged by id (``older=`` / ``newer=`` the
+last / first id shown), so entries written while an admin reads never shift a page:
+"Older" continues exactly after the last row shown.
 """
 
 from __future__ import annotations
@@ -46,7 +49,8 @@ class AuditFilter:
     comment: str | None = None
     date_from: date | None = None
     date_to: date | None = None
-    page: int = 1
+    older: int | None = None  # show entries before this id
+    newer: int | None = None  # show entries after this id (the page before)
 
     def args(self, **changes: Any) -> dict[str, str]:
         """Return the query arguments reproducing this filter."""
@@ -57,7 +61,8 @@ class AuditFilter:
             "comment": self.comment,
             "date_from": self.date_from.isoformat() if self.date_from else None,
             "date_to": self.date_to.isoformat() if self.date_to else None,
-            "page": str(self.page) if self.page != 1 else None,
+            "older": str(self.older) if self.older is not None else None,
+            "newer": str(self.newer) if self.newer is not None else None,
         }
         values.update(changes)
         return {k: v for k, v in values.items() if v}
@@ -80,11 +85,17 @@ def parse(args: Mapping[str, str]) -> tuple[AuditFilter, dict[str, dict[str, str
                 values[name] = date.fromisoformat(raw)
             except ValueError:
                 errors[name] = {"code": "invalid_date", "message": "Enter a date as YYYY-MM-DD."}
-    raw_page = (args.get("page") or "1").strip()
-    if raw_page.isdigit() and int(raw_page) >= 1:
-        values["page"] = int(raw_page)
-    else:
-        errors["page"] = {"code": "invalid_page", "message": "Enter a page number from 1."}
+    for name in ("older", "newer"):
+        raw = (args.get(name) or "").strip()
+        if raw.isdigit() and len(raw) <= 18:
+            values[name] = int(raw)
+        elif raw:
+            errors[name] = {
+                "code": "invalid_cursor",
+                "message": "This page link is not valid; start from the newest entries.",
+            }
+    if "older" in values and "newer" in values:
+        del values["newer"]
     return AuditFilter(**values), errors
 
 
@@ -115,41 +126,74 @@ def _midnight(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
+@dataclass(frozen=True, slots=True)
+class AuditPage:
+    """One page of the log: its entries (newest first), its place, and its neighbours."""
+
+    rows: list[AuditEntry]
+    total: int
+    start: int  # entries before this page (newer ones)
+    more: bool  # older entries follow
+
+    @property
+    def newer(self) -> bool:
+        """Whether newer entries precede this page."""
+        return self.start > 0
+
+
+def page_of(dbs: Session, f: AuditFilter) -> AuditPage:
+    """Return the page of ``f``: after ``older``, before ``newer``, or the newest."""
+    where = conditions(dbs, f)
+
+    def count(*extra: ColumnElement[bool]) -> int:
+        query = select(func.count()).select_from(AuditEntry).where(*where, *extra)
+        return int(dbs.scalar(query) or 0)
+
+    query = select(AuditEntry).where(*where)
+    rows: list[AuditEntry] = []
+    if f.newer is not None:  # the page just before: the PAGE entries after ``newer``, oldest first
+        rows = list(
+            dbs.scalars(
+                query.where(AuditEntry.id > f.newer).order_by(AuditEntry.id.asc()).limit(PAGE)
+            )
+        )[::-1]
+        if len(rows) < PAGE:  # near the top: show the newest page instead
+            rows = []
+    if not rows:
+        if f.older is not None:
+            query = query.where(AuditEntry.id < f.older)
+        rows = list(dbs.scalars(query.order_by(AuditEntry.id.desc()).limit(PAGE)))
+    total = count()
+    if not rows:
+        return AuditPage(rows, total, total if f.older is not None else 0, False)
+    start = count(AuditEntry.id > rows[0].id)
+    return AuditPage(rows, total, start, start + len(rows) < total)
+
+
 @bp.get("/audit")
 @access.admin_required
 def audit() -> Any:
     """Show the audit log, newest first, filtered by actor, action, site, comment and date."""
     f, errors = parse(request.args)
     with db().session() as dbs:
-        where = conditions(dbs, f)
-        total = int(dbs.scalar(select(func.count()).select_from(AuditEntry).where(*where)) or 0)
-        rows = list(
-            dbs.scalars(
-                select(AuditEntry)
-                .where(*where)
-                .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
-                .offset((f.page - 1) * PAGE)
-                .limit(PAGE)
-            )
-        )
+        page = page_of(dbs, f)
+        rows = page.rows
         names = actor_names(dbs, [r.actor for r in rows])
         sites = {s.id: s.slug for s in dbs.scalars(select(Site))}
         actions = list(
             dbs.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action))
         )
-    page = render_template(
+    html = render_template(
         "moderation/audit.html",
         f=f,
         errors=errors,
-        rows=rows,
-        total=total,
-        more=f.page * PAGE < total,
+        page=page,
         names=names,
         sites=sites,
         actions=actions,
         json=json,
     )
-    return page, 422 if errors else 200
+    return html, 422 if errors else 200
 
 
 def csv_safe(value: Any) -> str:
@@ -177,7 +221,7 @@ def audit_csv() -> Response:
             query = (
                 select(AuditEntry)
                 .where(*where)
-                .order_by(AuditEntry.created_at.asc(), AuditEntry.id.asc())
+                .order_by(AuditEntry.id.asc())
                 .execution_options(yield_per=500)
             )
             for row in dbs.scalars(query):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -96,3 +97,62 @@ def test_logins_and_account_changes_are_audited(
         )
         assert session.scalar(select(func.count()).select_from(AuditEntry)) == len(actions)
     assert actions == ["login", "user_created"]
+
+
+def _log(db: Database, n: int, action: str = "note") -> None:
+    with db.session() as session, session.begin():
+        session.add_all(AuditEntry(actor="system:test", action=action) for _ in range(n))
+
+
+def _ids(html: str) -> list[int]:
+    return [int(i) for i in re.findall(r'data-entry="(\d+)"', html)]
+
+
+def _link(html: str, rel: str) -> str | None:
+    found = re.search(rf'<a rel="{rel}" href="([^"]+)"', html)
+    return found.group(1).replace("&amp;", "&") if found else None
+
+
+def test_older_pages_continue_after_the_last_row_even_as_entries_arrive(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """Paging by id: "Older" follows the last row shown exactly, although new entries were
+    written meanwhile (an offset page would repeat them); "Newer" comes back; every entry
+    is listed once."""
+    _log(db, 230)
+    with db.session() as session:
+        every = sorted(session.scalars(select(AuditEntry.id)), reverse=True)
+    first = client.get("/moderation/audit", headers=HTML).get_data(as_text=True)
+    assert _ids(first) == every[:100] and f"1–100 of {len(every)} in all" in first
+    assert _link(first, "prev") is None
+    _log(db, 7)  # written while the admin reads page 1
+    older = _link(first, "next")
+    assert older is not None
+    second = client.get(older, headers=HTML).get_data(as_text=True)
+    assert _ids(second) == every[100:200]
+    assert f"108–207 of {len(every) + 7} in all" in second
+    back = client.get(_link(second, "prev"), headers=HTML).get_data(as_text=True)
+    assert _ids(back) == every[:100]
+    seen = _ids(second)
+    page = second
+    while (older := _link(page, "next")) is not None:
+        page = client.get(older, headers=HTML).get_data(as_text=True)
+        seen += _ids(page)
+    assert seen == every[100:]
+
+
+def test_filtered_pages_and_bad_page_links(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """Paging keeps the filter; a mangled page link is a 422 field error on the newest page."""
+    _log(db, 120, action="alpha")
+    _log(db, 5, action="beta")
+    page = client.get("/moderation/audit?action=alpha", headers=HTML).get_data(as_text=True)
+    older = _link(page, "next")
+    assert older is not None and "action=alpha" in older
+    rest = client.get(older, headers=HTML).get_data(as_text=True)
+    assert len(_ids(rest)) == 20 and _link(rest, "next") is None
+    resp = client.get("/moderation/audit?older=12abc", headers=HTML)
+    assert resp.status_code == 422
+    html = resp.get_data(as_text=True)
+    assert "older" in html and "not valid" in html and len(_ids(html)) == 100
