@@ -47,7 +47,7 @@ from models.evaluate import best_threshold
 from models.features import CommentFeatures
 from models.featurize import analyze
 from models.pipeline import MEMBERS, SEED, build_pipeline
-from models.signals import read_lists
+from models.signals import NAMES, read_lists
 from models.train import olid_split
 
 LISTS = read_lists(data.data_dir())
@@ -145,6 +145,22 @@ SPAM_CONFIGS: dict[str, dict[str, Any]] = {
     },
     "shipped + IDF on the n-gram columns": {
         **SHIPPED, "use": (*SPAM, "wp", "tg", "syn"), "members": MEMBERS["spam"], "idf": True,
+    },
+    # The link-conditional n-gram copy (CommentFeatures.link_cross; shipped at 1.0).
+    "shipped without the link-conditional n-gram copy": {
+        **SHIPPED, "use": (*SPAM, "wp", "tg", "syn"), "members": MEMBERS["spam"],
+        "features": {"link_cross": 0.0},
+    },
+    **{
+        f"shipped, link-conditional n-gram copy at scale {scale:g}": {
+            **SHIPPED, "use": (*SPAM, "wp", "tg", "syn"), "members": MEMBERS["spam"],
+            "features": {"link_cross": scale},
+        }
+        for scale in (0.5, 1.0, 2.0)
+    },
+    "shipped, n-gram copy for comments with a link, phone or e-mail": {
+        **SHIPPED, "use": (*SPAM, "wp", "tg", "syn"), "members": MEMBERS["spam"],
+        "contact_cross": True,
     },
     # n-gram ranges (shipped: word 1-2, char 2-5; the featuriser supports word 1-2, char 2+)
     "shipped, char 2-6": {
@@ -297,6 +313,18 @@ class IdfFeatures(CommentFeatures):
         return analyze(X, self.params(), self.signal_lists(), getattr(self, "idf_", None))
 
 
+class ContactCrossFeatures(CommentFeatures):
+    """The shipped features with the n-gram copy turned on by a link, a phone number or an
+    e-mail address instead of a link only (tried, not taken)."""
+
+    def analyze(self, X: Any) -> Any:
+        """Return the featurised batch, its ``linked`` flag widened to contact details."""
+        batch = super().analyze(X)
+        on = [NAMES.index(name) for name in ("has_link", "phone", "email")]
+        batch.__dict__["_linked"] = batch.dense[:, on].max(axis=1) > 0  # Batch.linked's cache
+        return batch
+
+
 def spam_cv(name: str, config: dict[str, Any], sources: dict[str, Any]) -> dict[str, Any]:
     """Run the grouped 5-fold cross-validation of one spam configuration."""
     start = time.time()
@@ -340,6 +368,9 @@ def spam_cv(name: str, config: dict[str, Any], sources: dict[str, Any]) -> dict[
         )
         if config.get("idf"):
             model.set_params(features=IdfFeatures(**model.named_steps["features"].get_params()))
+        if config.get("contact_cross"):
+            params = model.named_steps["features"].get_params()
+            model.set_params(features=ContactCrossFeatures(**params))
         model.fit(texts, labels, **fit_params)
         for key, (corpus, folds) in sources.items():
             idx = np.flatnonzero(folds == k)

@@ -167,11 +167,18 @@ def targets(
 
     yt_auc, yt_f1 = youtube.get("ours", (0.0, 0.0))
     beat = [(s, auc(s), auc(s, "alt-profanity-check")) for s in UNSEEN_BY_PROFANITY]
-    rejected = max((r.rejected for r in links if r.system == "ours"), default=0.0)
-    link_ci = "—"
-    if "link-ham-test rejected" in ci:
-        low, high = ci["link-ham-test rejected"]
-        link_ci = f"link-ham-test {low:.2%} to {high:.2%} (Wilson)"
+    ours = [r for r in links if r.system == "ours"]
+    rejected = max((r.rejected for r in ours), default=0.0)
+    link_result = ", ".join(
+        f"{r.split} {r.rejected:.2%} ({round(r.rejected * r.n)} of {r.n})" for r in ours
+    )
+    link_ci = ", ".join(
+        f"{r.split} {low:.2%} to {high:.2%}"
+        for r in ours
+        for low, high in [ci[f"{r.split} rejected"]]
+        if f"{r.split} rejected" in ci
+    )
+    link_ci = f"{link_ci} (Wilson)" if link_ci else "—"
     lines = [
         "| target | result | 95% interval (bootstrap; Wilson for shares) | |",
         "|---|---|---|---|",
@@ -193,7 +200,7 @@ def targets(
         + ", ".join(f"{s} {span(s + ' - apc')}" for s, _, _ in beat)
         + f" | {mark(all(a > b for _, a, b in beat))} |",
         f"| Legitimate comments with links are not rejected as spam (held out) "
-        f"| at most {rejected:.2%} ≥ 0.95 | {link_ci} | {mark(rejected <= 0.01)} |",
+        f"| at most 1% at ≥ 0.95: {link_result} | {link_ci} | {mark(rejected <= 0.01)} |",
     ]
     return lines
 

@@ -167,8 +167,8 @@ def intervals(
                 lambda y, a, b: auc(y, a) - auc(y, b),
             )
     for row in links:
-        if row.split == "link-ham-test" and row.system == "ours" and row.n:
-            out["link-ham-test rejected"] = wilson(round(row.rejected * row.n), row.n)
+        if row.system == "ours" and row.n:
+            out[f"{row.split} rejected"] = wilson(round(row.rejected * row.n), row.n)
     if ("olid-test", "ours") in scored:
         out["olid_macro_f1"] = bootstrap_interval(
             [scored["olid-test", "ours"]],

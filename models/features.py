@@ -32,12 +32,16 @@ class CommentFeatures(TransformerMixin, BaseEstimator):
         lists: dict[str, str] | None = None,
         terms: bool = True,
         drop: tuple[str, ...] = (),
+        link_cross: float = 0.0,
     ):
         """Set hashing and n-gram parameters; ``lists`` are the curated signal lists.
 
         ``terms=False`` zeroes the spam-term columns (the toxicity model does not use
         them); the columns are still computed, so both models share one featurisation.
         ``drop`` zeroes the named structure columns (train-side experiments only).
+        ``link_cross`` > 0 appends a second copy of the hashed n-gram block, scaled by it,
+        for comments that contain a link (zero for the others): the model can weigh a
+        word differently beside a link ("check out … http://" against "see … http://").
         """
         self.n_bits = n_bits
         self.char_ngrams = char_ngrams
@@ -46,6 +50,7 @@ class CommentFeatures(TransformerMixin, BaseEstimator):
         self.lists = lists
         self.terms = terms
         self.drop = drop
+        self.link_cross = link_cross
 
     def fit(self, X: Sequence[Any], y: Any = None) -> CommentFeatures:
         """Nothing to learn: the columns are hashed; record the output width.
@@ -58,7 +63,7 @@ class CommentFeatures(TransformerMixin, BaseEstimator):
             raise ValueError(f"word_ngrams must lie within (1, 2), got {self.word_ngrams}")
         if not 2 <= self.char_ngrams[0] <= self.char_ngrams[1]:
             raise ValueError(f"char_ngrams must start at 2 or more, got {self.char_ngrams}")
-        self.n_features_out_ = 2**self.n_bits + len(NAMES)
+        self.n_features_out_ = 2**self.n_bits * (2 if self.link_cross else 1) + len(NAMES)
         return self
 
     def params(self) -> dict[str, Any]:
@@ -88,15 +93,22 @@ class CommentFeatures(TransformerMixin, BaseEstimator):
     def transform(self, X: Sequence[Any]) -> sp.csr_matrix:
         """Return the feature matrix of a batch of texts or scoring items."""
         batch = self.analyze(X)
+        linked = batch.linked * 1.0  # before ``drop`` could zero the column
         if not self.terms:
             batch.dense[:, [NAMES.index(kind) for kind in KINDS]] = 0.0
         if self.drop:
             batch.dense[:, [NAMES.index(name) for name in self.drop]] = 0.0
-        return matrix(batch)
+        out = matrix(batch)
+        if not self.link_cross:
+            return out
+        copy = sp.diags(linked * self.link_cross) @ out[:, : 2**self.n_bits]
+        return sp.hstack([out, copy], "csr")
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        """Return hashed column names followed by the structure feature names."""
-        return np.array([f"hash{i}" for i in range(2**self.n_bits)] + [f"s:{n}" for n in NAMES])
+        """Return hashed column names, the structure feature names, then the link copy."""
+        width = 2**self.n_bits
+        copy = [f"link:hash{i}" for i in range(width)] if self.link_cross else []
+        return np.array([f"hash{i}" for i in range(width)] + [f"s:{n}" for n in NAMES] + copy)
 
 
 def matrix(batch: Batch) -> sp.csr_matrix:

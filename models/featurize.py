@@ -26,6 +26,7 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)
 _WORD_ASCII = np.array([chr(i).isalnum() or chr(i) in "_'" for i in range(128)], dtype=bool)
 _WORD_CACHE: dict[int, bool] = {}
 DOC_SHIFT = 24  # feature keys are (document << DOC_SHIFT) | column
+_HAS_LINK = NAMES.index("has_link")
 _LOG1P = np.log1p(np.arange(256, dtype=np.float64))
 
 DEFAULTS: dict[str, Any] = {
@@ -78,6 +79,14 @@ class Batch:
         cached = self.__dict__.get("_doc")
         if cached is None:
             cached = self.__dict__["_doc"] = self.keys >> DOC_SHIFT
+        return cached
+
+    @property
+    def linked(self) -> np.ndarray:
+        """Return whether each document contains a link (computed once)."""
+        cached = self.__dict__.get("_linked")
+        if cached is None:
+            cached = self.__dict__["_linked"] = self.dense[:, _HAS_LINK] > 0
         return cached
 
     @property

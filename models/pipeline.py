@@ -24,6 +24,9 @@ MEMBERS: dict[str, list[dict[str, Any]]] = {
     "spam": [{"C": 20.0}, {"C": 20.0, "nb_alpha": 1.0}],
     "toxicity": [{"C": 4.0, "nb_alpha": 1.0}],
 }
+# Spam also learns its n-gram weights a second time for comments with a link
+# (``CommentFeatures.link_cross``; chosen on the training side, see MODEL_CARD.md).
+LINK_CROSS = {"spam": 1.0, "toxicity": 0.0}
 
 
 class CompactLogisticRegression(ClassifierMixin, BaseEstimator):
@@ -175,7 +178,13 @@ def build_pipeline(
     ]
     return Pipeline(
         [
-            ("features", CommentFeatures(lists=lists, **{"terms": task == "spam", **params})),
+            (
+                "features",
+                CommentFeatures(
+                    lists=lists,
+                    **{"terms": task == "spam", "link_cross": LINK_CROSS[task], **params},
+                ),
+            ),
             ("clf", LogitAverage(estimators)),
         ]
     )
@@ -199,15 +208,18 @@ def export(task: str, pipeline: Pipeline) -> dict[str, Any]:
         weights.append(-a * np.asarray(linear.coef_, dtype=np.float64).ravel())
         intercept += -a * float(np.ravel(linear.intercept_)[0]) - b
     coef = (np.sum(weights, axis=0) / len(members)).astype(np.float32)
-    width = 2**features.n_bits
-    return {
+    width, end = 2**features.n_bits, 2**features.n_bits + len(NAMES)
+    out = {
         "format": FORMAT,
         "task": task,
         "features": features.params(),
         "names": list(NAMES),
         "lists": dict(features.lists or {}),
         "hashed": coef[:width],
-        "dense": coef[width:],
+        "dense": coef[width:end],
         "intercept": intercept / len(members),
         "calibration": [-1.0, 0.0],
     }
+    if features.link_cross:  # the copy's weights, scaled as its values were
+        out["linked"] = (coef[end:] * np.float32(features.link_cross)).astype(np.float32)
+    return out

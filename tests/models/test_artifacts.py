@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from models import identity, registry
-from models.featurize import analyze
+from models.featurize import DOC_SHIFT, analyze
 from models.linear import LinearModel, sigmoid
 from models.pipeline import build_pipeline, export
 from models.signals import SignalLists
@@ -45,6 +45,25 @@ def test_fast_path_equals_the_pipeline(fitted) -> None:
     linear = LinearModel(model)
     fast = sigmoid(linear.logits(analyze(probes, linear.features, SignalLists(LISTS))))
     assert np.allclose(fast, pipeline.predict_proba(probes)[:, 1], atol=1e-6)
+
+
+def test_link_weights_apply_to_linked_comments_and_their_reasons(fitted) -> None:
+    """The spam export carries the link-conditional weights; per-occurrence contributions
+    (what the reasons sum) add up to the n-gram part of the log-odds, link or not."""
+    _, model = fitted
+    linear = LinearModel(model)
+    assert linear.linked is not None and np.abs(linear.linked).sum() > 0
+    texts = ["free money at http://bit.ly/x call now!!!", "great song, I love the chorus"]
+    batch = analyze(texts, linear.features, SignalLists(LISTS))
+    assert batch.linked.tolist() == [True, False]
+    structure = batch.dense @ linear.dense + linear.intercept
+    ngrams = linear.logits(batch) + (linear.a * structure + linear.b)
+    occ, contrib = linear.contributions(batch, np.arange(len(texts)))
+    per_doc = np.bincount(batch.occ_key[occ] >> DOC_SHIFT, contrib, minlength=len(texts))
+    assert np.allclose(per_doc, ngrams, atol=1e-5)
+    without = LinearModel({k: v for k, v in model.items() if k != "linked"})
+    assert not np.isclose(without.logits(batch)[0], linear.logits(batch)[0])
+    assert np.isclose(without.logits(batch)[1], linear.logits(batch)[1])
 
 
 def test_save_is_deterministic_and_readable_by_skops(fitted, tmp_path) -> None:

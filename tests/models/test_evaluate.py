@@ -63,3 +63,21 @@ def test_wilson_interval_of_a_share() -> None:
     low, high = wilson(3, 409)
     assert round(low, 4) == 0.0025 and round(high, 4) == 0.0213
     assert wilson(0, 100)[0] == 0.0 and 0.03 < wilson(0, 100)[1] < 0.04
+
+
+def test_link_target_names_every_held_out_link_split() -> None:
+    """The legitimate-link target lists each split with its count and Wilson interval, and
+    fails on the worst one (1 of 18 is 5.6%, above the 1% line)."""
+    from models.card import targets
+    from models.evaluate import LinkRow
+
+    links = [
+        LinkRow("link-ham-test", "ours", 409, 0.06, 3 / 409),
+        LinkRow("datacamp-ham-links", "ours", 18, 0.22, 1 / 18),
+        LinkRow("link-ham-test", "tfidf-nb", 409, 0.01, 0.0),
+    ]
+    ci = {"link-ham-test rejected": wilson(3, 409), "datacamp-ham-links rejected": wilson(1, 18)}
+    row = targets([], links, 0.8, {}, ci)[-1]
+    assert "link-ham-test 0.73% (3 of 409)" in row and "datacamp-ham-links 5.56% (1 of 18)" in row
+    assert "link-ham-test 0.25% to 2.13%" in row and "datacamp-ham-links 0.99% to" in row
+    assert row.endswith("| not met |")

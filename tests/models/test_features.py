@@ -114,3 +114,17 @@ def test_unsupported_ngram_ranges_are_refused_not_narrowed(params: dict[str, Any
     """Word 3-grams or character 1-grams would silently be left out: fitting refuses them."""
     with pytest.raises(ValueError, match="ngrams"):
         CommentFeatures(**params).fit(["a comment"])
+
+
+def test_link_cross_copies_the_ngrams_of_comments_with_a_link_only() -> None:
+    """With ``link_cross`` the hashed block is repeated, scaled, for linked comments only."""
+    features = CommentFeatures(n_bits=12, lists=LISTS, link_cross=0.5).fit([])
+    width = 2**12
+    X = features.transform(["check out my channel http://bit.ly/x", "check out my channel"])
+    assert X.shape[1] == features.n_features_out_ == 2 * width + len(NAMES)
+    assert features.get_feature_names_out().shape == (X.shape[1],)
+    hashed, copy = X[:, :width].toarray(), X[:, width + len(NAMES) :].toarray()
+    assert np.allclose(copy[0], 0.5 * hashed[0]) and copy[0].any()
+    assert not copy[1].any()
+    plain = CommentFeatures(n_bits=12, lists=LISTS).fit([]).transform(["http://bit.ly/x"])
+    assert plain.shape[1] == width + len(NAMES)
