@@ -87,6 +87,7 @@ def app(settings: dict[str, Any]) -> Iterator[Flask]:
     application = create_app({**settings, "TESTING": True})
     yield application
     application.extensions["moderato.db"].dispose()
+    application.extensions["moderato.redis"].close()
 
 
 @pytest.fixture

@@ -118,12 +118,14 @@ def test_a_stop_signalled_before_rq_installs_its_handlers_ends_the_loop(redis_ur
 
     saved = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
     stop_requested.set()
+    conn = redis_lib.from_url(redis_url)
     try:
-        worker = Worker(["sigterm-gap"], connection=redis_lib.from_url(redis_url))
+        worker = Worker(["sigterm-gap"], connection=conn)
         worked = worker.work(max_idle_time=5, logging_level="WARNING")
         assert worked is False
         assert worker._stop_requested is True  # stopped on request, not by idling out
     finally:
+        conn.close()
         stop_requested.clear()
         for sig, handler in saved.items():
             signal.signal(sig, handler)
