@@ -158,6 +158,13 @@ SPAM_CONFIGS: dict[str, dict[str, Any]] = {
         }
         for scale in (0.5, 1.0, 2.0)
     },
+    **{
+        f"shipped (link-conditional copy), C={c:g} both members": {
+            **SHIPPED, "use": (*SPAM, "wp", "tg", "syn"),
+            "members": [{"C": c}, {"C": c, "nb_alpha": 1.0}],
+        }
+        for c in (10.0, 40.0)
+    },
     "shipped, n-gram copy for comments with a link, phone or e-mail": {
         **SHIPPED, "use": (*SPAM, "wp", "tg", "syn"), "members": MEMBERS["spam"],
         "contact_cross": True,
