@@ -22,6 +22,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from service.clock import rfc3339
+from service.errors import ValidationFailed, wants_html
 from service.extensions import db
 from service.moderation import access, bp
 from service.moderation.act import actor_names
@@ -175,6 +176,8 @@ def page_of(dbs: Session, f: AuditFilter) -> AuditPage:
 def audit() -> Any:
     """Show the audit log, newest first, filtered by actor, action, site, comment and date."""
     f, errors = parse(request.args)
+    if errors and not wants_html():
+        raise ValidationFailed(fields=errors)
     with db().session() as dbs:
         page = page_of(dbs, f)
         rows = page.rows
@@ -205,8 +208,11 @@ def csv_safe(value: Any) -> str:
 @bp.get("/audit.csv")
 @access.admin_required
 def audit_csv() -> Response:
-    """Export the filtered audit log as CSV (oldest first, streamed)."""
-    f, _errors = parse(request.args)
+    """Export the filtered audit log as CSV (oldest first, streamed); a bad filter is a 422
+    JSON field error, never an export of something else."""
+    f, errors = parse(request.args)
+    if errors:
+        raise ValidationFailed(fields=errors)
 
     def generate() -> Iterator[str]:
         buffer = io.StringIO()

@@ -156,3 +156,20 @@ def test_filtered_pages_and_bad_page_links(
     assert resp.status_code == 422
     html = resp.get_data(as_text=True)
     assert "older" in html and "not valid" in html and len(_ids(html)) == 100
+
+
+def test_bad_filters_are_json_field_errors_for_api_clients_and_the_csv(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """An API client (and the CSV export) gets the contract's 422 with every bad field."""
+    resp = client.get(
+        "/moderation/audit?older=12abc&date_from=soon", headers={"Accept": "application/json"}
+    )
+    assert resp.status_code == 422
+    body = resp.get_json()
+    assert body["error"]["code"] == "validation_failed"
+    assert set(body["error"]["fields"]) == {"older", "date_from"}
+    assert body["error"]["fields"]["older"]["code"] == "invalid_cursor"
+    export = client.get("/moderation/audit.csv?date_to=2026-13-40")
+    assert export.status_code == 422 and export.mimetype == "application/json"
+    assert export.get_json()["error"]["fields"]["date_to"]["code"] == "invalid_date"
