@@ -31,6 +31,7 @@ configuration takes one to three minutes on two cores).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 import re
@@ -42,7 +43,7 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import f1_score, roc_auc_score
 
-from models import data, identity, profanity
+from models import data, identity, profanity, signals
 from models.evaluate import best_threshold
 from models.features import CommentFeatures
 from models.featurize import analyze
@@ -142,6 +143,18 @@ SPAM_CONFIGS: dict[str, dict[str, Any]] = {
             ("the link comments", ("links",)),
             ("templates, tg-spam, synthetic", ("wp", "tg", "syn")),
         )
+    },
+    # The disguised-link column (models/disguised.py): off, then on (shipped).
+    "shipped without the disguised-link column": {
+        **SHIPPED, "use": (*SPAM, "wp", "tg", "syn"), "members": MEMBERS["spam"],
+        "drop": ("disguised_link",),
+    },
+    "shipped (disguised-link column)": {
+        **SHIPPED, "use": (*SPAM, "wp", "tg", "syn"), "members": MEMBERS["spam"],
+    },
+    "shipped, disguised-link column at value 1": {
+        **SHIPPED, "use": (*SPAM, "wp", "tg", "syn"), "members": MEMBERS["spam"],
+        "disguised_value": 1.0,
     },
     "shipped + IDF on the n-gram columns": {
         **SHIPPED, "use": (*SPAM, "wp", "tg", "syn"), "members": MEMBERS["spam"], "idf": True,
@@ -334,6 +347,17 @@ class ContactCrossFeatures(CommentFeatures):
 
 def spam_cv(name: str, config: dict[str, Any], sources: dict[str, Any]) -> dict[str, Any]:
     """Run the grouped 5-fold cross-validation of one spam configuration."""
+    shipped = signals.PHRASES["disguised_link"]
+    if "disguised_value" in config:  # the column's value (models/disguised.py VALUE)
+        value = config["disguised_value"]
+        signals.PHRASES["disguised_link"] = dataclasses.replace(shipped, value=value)
+    try:
+        return _spam_cv(name, config, sources)
+    finally:
+        signals.PHRASES["disguised_link"] = shipped
+
+
+def _spam_cv(name: str, config: dict[str, Any], sources: dict[str, Any]) -> dict[str, Any]:
     start = time.time()
     weights_of = config.get("weights", {})
     oof = {key: np.full(len(c), np.nan) for key, (c, _) in sources.items()}

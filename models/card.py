@@ -64,6 +64,10 @@ EXAMPLES = [
     ("self-promotion", "Check me out! I'm a new rapper, sub to me and I'll sub back"),
     ("self-promotion", "Great article. Please check out my blog, I write about the same topics."),
     ("benign look-alike", "Check out the council's own figures, page 4 of the report."),
+    ("spam (disguised link)", "Earn $400 a day working from home, all the details at "
+     "quick-income(dot)com"),
+    ("spam (disguised link)", "Lose 10 kg in two weeks with this one trick: slimfast-secret*com"),
+    ("benign look-alike", "I read about it on bbc. com yesterday"),
     ("insult", "You are a complete idiot and nobody wants you here."),
     ("benign", "Thanks, the second chart makes the budget changes clear."),
 ]  # fmt: skip

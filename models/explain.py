@@ -32,7 +32,10 @@ PATTERN_LABELS = {
     "threat": "threatening phrase",
     "dehumanising": "dehumanising phrase",
     "promotion": "self-promotion",
+    "disguised_link": "disguised link",
 }
+# Phrase columns whose matched text alone does not say what was found ("bit.ly\\G").
+NAMED_SPANS = frozenset({"disguised_link"})
 _LINK_COLS = np.array([name in LINK_FEATURES for name in NAMES])
 _TERM_COLS = frozenset(NAMES.index(kind) for kind in KINDS)
 MAX_TERMS = 3  # a term column's weight is shared by at most this many distinct terms
@@ -76,6 +79,8 @@ def reasons(
                 continue
             hit = next((h for h in hits if h.feature == NAMES[j]), None)
             label = hit.label if hit else PATTERN_LABELS.get(NAMES[j], NAMES[j])
+            if hit and NAMES[j] in NAMED_SPANS:
+                label = f"{PATTERN_LABELS[NAMES[j]]}: {hit.label}"
             found[f"p:{NAMES[j]}"] = _reason(
                 task, "pattern", label, float(pattern[r, j]), hit.span if hit else None
             )

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from models import dehumanising, promotion, threats
+from models import dehumanising, disguised, promotion, threats
 from models.terms import KINDS, TermIndex, match_terms, read_terms
 from models.text import SEP, Normalized, shift
 
@@ -43,7 +43,7 @@ NAMES = (
     "has_link", "many_links", "many_domains", "shortener", "listed_domain", "phone",
     "listed_phone", "email", "disposable_email", "caps", "shouting", "emoji", "emoji_run",
     "repetition", "handle", "long", "digits", "link_share", "link_few_words", "threat",
-    "dehumanising", "promotion", *KINDS,
+    "dehumanising", "promotion", "disguised_link", *KINDS,
 )  # fmt: skip
 
 
@@ -53,19 +53,25 @@ class Phrase:
 
     A comment is a candidate when it has a ``triggers`` word and, if ``targets`` is
     given, a ``targets`` word too; or any ``standalone`` word. The expression runs on the
-    normalised text of the candidates only.
+    normalised text of the candidates only. ``value`` is the column's value when the
+    expression matches: below 1 it is a stronger prior against a large weight (an l2
+    penalty on a column scaled by ``value`` is one on its log-odds divided by ``value``²).
     """
 
     pattern: re.Pattern[str]
     triggers: tuple[str, ...]
     targets: tuple[str, ...] = ()
     standalone: tuple[str, ...] = ()
+    value: float = 1.0
 
 
 PHRASES = {
     "threat": Phrase(threats.THREAT_RE, threats.TRIGGERS, threats.TARGETS, threats.STANDALONE),
     "dehumanising": Phrase(dehumanising.DEHUMANISING_RE, dehumanising.TRIGGERS),
     "promotion": Phrase(promotion.PROMOTION_RE, promotion.TRIGGERS),
+    "disguised_link": Phrase(
+        disguised.DISGUISED_LINK_RE, disguised.TRIGGERS, value=disguised.VALUE
+    ),
 }
 WORD_RE = re.compile(r"\w+")
 SEP_CODE = ord(SEP)
@@ -257,6 +263,7 @@ def analyze_signals(
                 a, b = norm.origin[lo + found.start()], norm.origin[lo + found.end() - 1] + 1
                 span = (int(a) - int(norm.starts[doc]), int(b) - int(norm.starts[doc]))
                 add(doc, Hit(name, norm.texts[doc][span[0] : span[1]], span))
+                dense[doc, col[name]] = PHRASES[name].value
     return dense, hits
 
 

@@ -19,7 +19,7 @@ from models.terms import TERM_FILES
 CODE_FILES = (
     "data.py", "text.py", "threats.py", "signals.py", "featurize.py", "features.py",
     "pipeline.py", "apc.py", "profanity.py", "train.py", "terms.py", "identity.py",
-    "dehumanising.py", "promotion.py",
+    "dehumanising.py", "promotion.py", "disguised.py",
 )  # fmt: skip
 
 

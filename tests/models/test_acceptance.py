@@ -175,3 +175,34 @@ def test_dehumanising_abuse_without_profanity_is_not_published(scorer: Scorer, t
 def test_news_sentences_with_the_same_words_are_published(scorer: Scorer, text: str) -> None:
     """The same words (migrants, rats, back, deportation) in ordinary sentences."""
     assert float(scorer.score([{"text": text}])[0]["toxicity"]) < PUBLISH_BELOW
+
+
+# Written before the disguised-link column was trained (models/disguised.py); none of them
+# is in its training data or in bench/model_choices.py.
+DISGUISED_LINK_SPAM = [
+    "Earn $400 a day working from home, all the details at quick-income(dot)com",
+    "Great article! For cheap pills without prescription visit pharmadeals . biz",
+    "I made $7,000 last month from my laptop, read my story at bit.ly\\Gh72kQ",
+    "Lose 10 kg in two weeks with this one trick: slimfast-secret*com",
+]
+NOT_DISGUISED = [
+    "My uncle lost his savings in the dot com bubble, and he still talks about it.",
+    "The ball hit the net. Net result: a goal in the final minute and a happy crowd.",
+]
+
+
+@pytest.mark.parametrize("text", DISGUISED_LINK_SPAM)
+def test_spam_with_a_disguised_link_is_not_published(scorer: Scorer, text: str) -> None:
+    """A web address written so a link filter misses it is held or rejected, and the
+    disguise is a reason that points at it."""
+    (result,) = scorer.score([{"text": text}])
+    assert result["spam"] >= PUBLISH_BELOW
+    hits = [r for r in result["reasons"] if r["text"].startswith("disguised link: ")]
+    assert hits and hits[0]["model"] == "spam" and hits[0]["kind"] == "pattern", result
+    start, end = hits[0]["span"]
+    assert hits[0]["text"] == f"disguised link: {text[start:end]}"
+
+
+@pytest.mark.parametrize("text", NOT_DISGUISED)
+def test_prose_that_looks_like_a_disguised_link_is_published(scorer: Scorer, text: str) -> None:
+    assert _spam(scorer, text) < PUBLISH_BELOW

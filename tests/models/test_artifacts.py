@@ -158,3 +158,25 @@ def test_the_shipped_artifacts_were_trained_by_this_code() -> None:
     for task in registry.TASKS:
         _, receipt = registry.load(task)
         assert receipt["code_sha256"] == code_hash(), f"{task}: run `python -m models train`"
+
+
+def test_the_code_hash_covers_every_model_module_the_features_import() -> None:
+    """A module the featurisation imports (a phrase column, the term lists) changes the
+    model when edited, so it must be part of the receipt's code hash."""
+    import ast
+    from pathlib import Path
+
+    from models.train import CODE_FILES
+
+    root = Path(registry.__file__).resolve().parent
+    for name in ("signals.py", "featurize.py", "features.py"):
+        tree = ast.parse((root / name).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "models":
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("models."):
+                modules = [node.module.split(".", 1)[1]]
+            else:
+                continue
+            for module in modules:
+                assert f"{module}.py" in CODE_FILES, f"{name} imports models.{module}"

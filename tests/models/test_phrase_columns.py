@@ -1,5 +1,5 @@
-"""Threat, dehumanising and self-promotion phrasing become structure columns, found where
-typed (``models.signals.PHRASES``)."""
+"""Threat, dehumanising and self-promotion phrasing, and disguised links, become structure
+columns, found where typed (``models.signals.PHRASES``)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 
 from models.dehumanising import DEHUMANISING_RE
+from models.disguised import DISGUISED_LINK_RE
 from models.featurize import analyze
 from models.promotion import PROMOTION_RE
-from models.signals import NAMES, SignalLists
+from models.signals import NAMES, PHRASES, SignalLists
 from models.text import normalize_text
 from models.threats import THREAT_RE
 
@@ -93,10 +94,35 @@ NOT_PROMOTION = [
     "Watch the second half of the video",
     "I'm a new reader of this paper",
 ]
+DISGUISED = [
+    "watch it free at freemovies(dot)com",
+    "go to tinyurl(dot)com(slash)abc123",
+    "visit example [dot] net today",
+    "join the fight at rand paul dot com",
+    "my page is mybeats.weebly . com",
+    "only at pimpmyviews. com",
+    "check out authenticviews*com",
+    "free iPad here bit.ly\\Kw769F",
+    "hxxp://bad.example/x",
+]
+NOT_DISGUISED = [
+    "Read the report at https://www.bbc.co.uk/news/12345",
+    "I like it. Com on, you know it's true.",
+    "He lost it all in the dot com bubble.",
+    "She worked at a dot-com company in 1999",
+    "I went to the club. Top of the list was the DJ.",
+    "The ball hit the net. Net result: a goal",
+    "Connect the dots, com'on",
+    "e-mail me at jane@example.org",
+    "write to me: jane (at) mailbox (dot) org",
+    "my address is john dot smith at gmail dot com",
+    "it's normally hot mail. com",
+]
 CASES = {
     "threat": (THREAT_RE, THREATS, NOT_THREATS),
     "dehumanising": (DEHUMANISING_RE, DEHUMANISING, NOT_DEHUMANISING),
     "promotion": (PROMOTION_RE, PROMOTION, NOT_PROMOTION),
+    "disguised_link": (DISGUISED_LINK_RE, DISGUISED, NOT_DISGUISED),
 }
 
 
@@ -109,7 +135,8 @@ def _column(name: str, texts: list[str]) -> np.ndarray:
 def test_constructions_set_the_column_and_ordinary_text_does_not(name: str) -> None:
     """Each listed construction fires; ordinary sentences with the same words do not."""
     _, matches, ordinary = CASES[name]
-    assert _column(name, matches).tolist() == [1.0] * len(matches)
+    value = PHRASES[name].value
+    assert _column(name, matches).tolist() == [value] * len(matches)
     assert _column(name, ordinary).tolist() == [0.0] * len(ordinary)
 
 
@@ -129,6 +156,11 @@ def test_word_prefilter_never_hides_a_match(name: str, text: str) -> None:
         ("threat", "ok. w4tch y0ur b4ck, friend", "w4tch y0ur b4ck"),
         ("dehumanising", "honestly, m1gr4nts are v\u200berm1n. sad", "m1gr4nts are v\u200berm1n"),
         ("promotion", "Hey!! ch3ck 0ut my ＣＨＡＮＮＥＬ :)", "ch3ck 0ut my ＣＨＡＮＮＥＬ"),
+        (
+            "disguised_link",
+            "free HD at ｍｏｖｉｅｓ (ｄｏｔ) ｃｏｍ!",
+            "ｍｏｖｉｅｓ (ｄｏｔ) ｃｏｍ",
+        ),
     ],
 )
 def test_obfuscated_phrase_is_found_and_spanned_as_typed(name: str, text: str, typed: str) -> None:
