@@ -128,3 +128,17 @@ def test_link_cross_copies_the_ngrams_of_comments_with_a_link_only() -> None:
     assert not copy[1].any()
     plain = CommentFeatures(n_bits=12, lists=LISTS).fit([]).transform(["http://bit.ly/x"])
     assert plain.shape[1] == width + len(NAMES)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gap: structure columns read the characters as typed, so a full-width "
+    "link is not a link (its n-grams are normalised); a fix was tried and not shipped, "
+    "see the model card, 'Contacts as a reader sees them'",
+)
+def test_a_full_width_link_is_seen_as_a_link() -> None:
+    """'ｂｉｔ.ｌｙ/３ｘＱ９' reads as a shortened link to anyone who sees it."""
+    features = CommentFeatures(n_bits=12, lists=LISTS).fit([])
+    batch = features.analyze(["Free prizes at ｈｔｔｐ://ｂｉｔ.ｌｙ/３ｘＱ９ today"])
+    on = {NAMES[j] for j in np.flatnonzero(batch.dense[0])}
+    assert {"has_link", "shortener"} <= on
