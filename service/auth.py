@@ -32,12 +32,30 @@ class KeyIdentity:
         return f"key:{self.prefix}"
 
 
+#: How to send a key, in every 401 about the form of the header.
+KEY_HINT = "Send the API key as 'Authorization: Bearer <key>'."
+
+
 def bearer_token() -> str | None:
-    """Return the bearer token of the request, if any."""
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    """Return the bearer token of the request, or None when it sends no key.
+
+    A key sent any other way (another scheme, ``X-Api-Key``) is a 401, not "no key": the
+    request would otherwise go through as an anonymous browser post to the default site,
+    and the integrator would never learn why its site saw nothing. ``Basic`` is left to a
+    reverse proxy that guards the service with a password.
+    """
+    header = request.headers.get("Authorization")
+    if header is None:
+        if request.headers.get("X-Api-Key"):
+            raise Unauthorized(f"X-Api-Key is not read. {KEY_HINT}", code="invalid_api_key")
         return None
+    scheme, _, token = header.strip().partition(" ")
+    if scheme.lower() == "basic":
+        return None
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized(
+            f"The Authorization header has no bearer key. {KEY_HINT}", code="invalid_api_key"
+        )
     return token.strip()
 
 

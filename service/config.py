@@ -55,6 +55,10 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+#: Where `moderato run` leaves its embedded Redis's URL, in the instance folder, while it runs.
+REDIS_URL_FILE = "redis.url"
+
+
 def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Return the settings: defaults, then the environment, then ``overrides``."""
     from flask import Config
@@ -65,6 +69,10 @@ def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[st
     for name in ("DATABASE_URL", "REDIS_URL"):
         if os.environ.get(name):
             cfg[name] = os.environ[name]
+    running = Path(instance_path) / REDIS_URL_FILE
+    if not os.environ.get("REDIS_URL") and running.is_file():
+        # The embedded server of a `moderato run` on this instance folder.
+        cfg["REDIS_URL"] = running.read_text().strip() or cfg["REDIS_URL"]
     cfg.update(overrides or {})
     if not cfg["DATABASE_URL"]:
         cfg["DATABASE_URL"] = f"sqlite:///{Path(instance_path) / 'moderato.db'}"

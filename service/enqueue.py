@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 import redis
@@ -88,10 +88,18 @@ class RQJobQueue:
         return True
 
     def enqueue_delivery_at(self, delivery_id: str, attempt: int, when: datetime) -> bool:
-        """Schedule a delivery's next attempt; False if Redis is away (the sweep will)."""
+        """Schedule a delivery's next attempt; False if Redis is away (the sweep will).
+
+        RQ keeps whole seconds and drops the fraction, which would run the attempt up to a
+        second before its ``next_attempt_at`` (and before a receiver's Retry-After); the
+        time is rounded up instead.
+        """
+        whole = when.replace(microsecond=0)
+        if whole < when:
+            whole += timedelta(seconds=1)
         try:
             self.queue.enqueue_at(
-                when,
+                whole,
                 DELIVER,
                 delivery_id,
                 job_id=delivery_job_id(delivery_id, attempt),

@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from service.config import REDIS_URL_FILE
 from service.embedded_redis import EmbeddedRedis, _die_with_parent
 
 
@@ -68,6 +69,8 @@ def run_all(port: int = 8000, web_workers: int = 2) -> int:
     if not os.environ.get("REDIS_URL"):
         embedded = EmbeddedRedis(instance / "redis").start()
         os.environ["REDIS_URL"] = embedded.url
+        # `moderato` commands run beside this one (webhooks redeliver, …) read it there.
+        (instance / REDIS_URL_FILE).write_text(embedded.url + "\n")
     children: dict[str, subprocess.Popen[bytes]] = {}
     stopping = False
 
@@ -124,5 +127,6 @@ def run_all(port: int = 8000, web_workers: int = 2) -> int:
             except subprocess.TimeoutExpired:
                 proc.kill()
         if embedded is not None:
+            (instance / REDIS_URL_FILE).unlink(missing_ok=True)
             embedded.stop()
         print("moderato stopped.", flush=True)

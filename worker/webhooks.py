@@ -176,7 +176,7 @@ def claim(db: Database, delivery_id: str, now: datetime) -> bool:
                 WebhookDelivery.status == "pending",
                 or_(
                     WebhookDelivery.next_attempt_at.is_(None),
-                    WebhookDelivery.next_attempt_at <= now + timedelta(seconds=1),
+                    WebhookDelivery.next_attempt_at <= now,
                 ),
             )
             .values(next_attempt_at=now + LEASE)
@@ -258,7 +258,10 @@ def record(
             endpoint.failing_since = None
             return None, delivery.attempts
         if attempt.outcome == "retry" and delivery.attempts < policy.max_attempts:
-            retry_at = now + timedelta(
+            # Counted from the answer, not from the start of the POST: a receiver that
+            # took 5 s to say "Retry-After: 7" gets its 7 s.
+            answered = now + timedelta(milliseconds=attempt.latency_ms or 0.0)
+            retry_at = answered + timedelta(
                 seconds=policy.delay(delivery.attempts, attempt.retry_after, rand)
             )
             delivery.next_attempt_at = retry_at

@@ -33,10 +33,9 @@ from service.errors import Conflict, NotFound, Unauthorized, ValidationFailed
 from service.extensions import db, queue
 from service.ids import looks_like_id
 from service.lifecycle import Change, transition
+from service.moderation.actions import MAX_NOTE  # one limit for the dashboard and the API
 from service.status import Label, Rejection, State, can_move
 from service.store.tables import Comment
-
-MAX_NOTE = 2000
 
 #: action → (new state, rejection reason, label)
 ACTIONS: dict[str, tuple[State, Rejection | None, Label]] = {

@@ -60,9 +60,11 @@ def get_comment(comment_id: str) -> Response:
 
 
 def _may_see_scores(session: Any, comment: Comment) -> bool:
-    key = request_key(session, scope="read")
+    # Any valid key sees the public view (a submit-only key may follow its own
+    # status_url); scores need the site's own key with the read scope.
+    key = request_key(session)
     if key is not None:
-        return key.site_id == comment.site_id
+        return key.site_id == comment.site_id and "read" in key.scopes
     user = session_user(session)
     return user is not None and user_can_moderate(session, user, comment.site_id)
 

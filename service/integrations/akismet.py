@@ -201,6 +201,13 @@ def comment_check() -> Response:
     return plain("false" if check.verdict == "ham" else "true", headers=headers)
 
 
+#: Why feedback without a known check or any text was not recorded.
+NOTHING_TO_LEARN = (
+    "Not recorded: the guid is unknown or expired and there is no comment_content. Send the "
+    "comment's fields (as for comment-check) or the guid of a recent comment-check."
+)
+
+
 def feedback(label: str) -> Response:
     """Turn a submit-spam/submit-ham call into a label on its check (made now if none is kept)."""
     fields = form()
@@ -209,6 +216,11 @@ def feedback(label: str) -> Response:
         client = required(fields)
         check = checks.find(session, site.id, fields.get("guid"), submitted(fields))
         if check is None:
+            if not fields.get("comment_content", "").strip():
+                # Nothing to learn from: an empty labelled row would only pollute the
+                # labels. Akismet answers feedback with thanks whatever it does with it
+                # (and its clients read "invalid" as a bad key), so say why in the header.
+                return plain(THANKS, headers={"X-akismet-debug-help": NOTHING_TO_LEARN})
             check = new_check(site, fields, client, utcnow(), None)
             session.add(check)
         testing = check.is_test or fields.get("is_test", "").lower() in TRUE_VALUES

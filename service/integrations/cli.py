@@ -141,7 +141,8 @@ def webhooks() -> None:
 @click.option("--event", "events", multiple=True, help="repeat; default: every event")
 @click.option("--json", "as_json", is_flag=True)
 def webhooks_add(slug: str, url: str, events: tuple[str, ...], as_json: bool) -> None:
-    """Subscribe a URL (public addresses only, unless WEBHOOKS_ALLOW_PRIVATE); print its secret."""
+    """Subscribe a URL and print its secret (public addresses only, unless
+    MODERATO_WEBHOOKS_ALLOW_PRIVATE=true)."""
     from flask import current_app
 
     from service.events import EVENT_TYPES
@@ -246,12 +247,22 @@ def webhooks_redeliver(delivery_id: str) -> None:
     from service.extensions import db, queue
     from service.integrations.webhooks import redeliver
 
-    with create_app().app_context():
+    app = create_app()
+    with app.app_context():
         with db().session() as session:
             if redeliver(session, delivery_id) is None:
                 raise click.ClickException(f"there is no delivery {delivery_id!r}")
-        queue().enqueue_deliveries([delivery_id])
-    click.echo(f"delivery {delivery_id} queued")
+        queued = queue().enqueue_deliveries([delivery_id])
+    if queued:
+        click.echo(f"delivery {delivery_id} queued")
+    else:
+        # It is marked due in the database, so it is not lost: the sweep sends it.
+        wait = int(app.config["SWEEP_AGE"]) + int(app.config["SWEEP_INTERVAL"])
+        click.echo(
+            f"delivery {delivery_id} marked for redelivery, but Redis at "
+            f"{app.config['REDIS_URL']} did not answer: a running worker's sweep sends it "
+            f"within about {wait} s (set REDIS_URL to queue it at once)"
+        )
 
 
 def register(main: click.Group) -> None:

@@ -241,3 +241,18 @@ def test_checks_are_kept_for_a_limited_time(
     assert purge_checks(db) == 1
     with db.session() as session:
         assert [c.text for c in session.scalars(select(Check))] == ["second"]
+
+
+def test_feedback_with_nothing_to_learn_from_records_nothing(
+    site: SiteKeys, live_server: LiveServer, db: Database
+) -> None:
+    """submit-spam with an unknown guid and no text thanks (as Akismet does) but stores no
+    empty labelled row, and says why in X-akismet-debug-help."""
+    base = {"api_key": site.tokens["wp"], "blog": BLOG, **USER}
+    for extra in ({}, {"guid": "chk_unknown"}, {"comment_content": "   "}):
+        rv = httpx.post(f"{live_server.url}/1.1/submit-spam", data={**base, **extra})
+        assert rv.text == "Thanks for making the web a better place."
+        assert "Not recorded" in rv.headers["X-akismet-debug-help"]
+    with db.session() as session:
+        assert session.scalars(select(Label)).all() == []
+        assert session.scalars(select(Check)).all() == []

@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from click.testing import CliRunner
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
+from service import config
+from service import sites as site_ops
 from service.cli import main
+from service.config import REDIS_URL_FILE
+from service.embedded_redis import free_port
+from service.integrations.webhooks import create_endpoint
+from service.store import Database
+from service.store.tables import WebhookDelivery
 from tests.conftest import worker_env
-from tests.factories import payload
+from tests.factories import payload, stored
 from tests.integrations.conftest import bearer
 
 
@@ -78,3 +89,41 @@ def test_webhooks_add_refuses_private_targets_by_default(settings: dict[str, Any
     )
     assert result.exit_code != 0
     assert "url: 127.0.0.1 resolves to 127.0.0.1, which is not a public address" in result.output
+
+
+def test_redeliver_says_when_redis_is_away_and_the_sweep_will_send_it(
+    settings: dict[str, Any], db: Database
+) -> None:
+    """With Redis away, `webhooks redeliver` says the sweep will send it, not "queued"."""
+    with db.session() as session:
+        site = site_ops.by_slug(session, "default")
+        assert site is not None
+        create_endpoint(
+            session, site, "https://hooks.example/in", ["comment.received"], allow_private=False,
+            resolver=lambda h, p: ["93.184.215.14"],
+        )  # fmt: skip
+    stored(db)
+    with db.session() as session:
+        delivery = session.scalars(select(WebhookDelivery)).first()
+        assert delivery is not None
+        delivery_id = delivery.id
+    env = worker_env({**settings, "REDIS_URL": f"redis://127.0.0.1:{free_port()}/0"})
+    result = CliRunner().invoke(main, ["webhooks", "redeliver", delivery_id], env=env)
+    assert result.exit_code == 0, result.output
+    assert "queued" not in result.output
+    assert "did not answer" in result.output and "sweep sends it" in result.output
+    with db.session() as session:
+        again = session.get(WebhookDelivery, delivery_id)
+        assert again is not None and again.status == "pending"
+        assert again.next_attempt_at is not None
+
+
+def test_commands_find_the_embedded_redis_of_a_running_instance(tmp_path: Path) -> None:
+    """`moderato run` leaves its embedded Redis's URL in the instance folder; other
+    commands on that folder use it unless REDIS_URL is set."""
+    (tmp_path / REDIS_URL_FILE).write_text("redis://127.0.0.1:45678/0\n")
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    with patch.dict(os.environ, env, clear=True):
+        assert config.load(str(tmp_path))["REDIS_URL"] == "redis://127.0.0.1:45678/0"
+    with patch.dict(os.environ, {**env, "REDIS_URL": "redis://elsewhere:6379/0"}, clear=True):
+        assert config.load(str(tmp_path))["REDIS_URL"] == "redis://elsewhere:6379/0"

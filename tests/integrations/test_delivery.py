@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -124,7 +125,8 @@ def test_5xx_and_429_schedule_a_retry(
     assert delivery.status == "pending"
     assert delivery.attempts == 1
     assert delivery.next_attempt_at is not None and delivery.last_attempt_at is not None
-    assert delivery.next_attempt_at - delivery.last_attempt_at == timedelta(seconds=7.5)
+    waited = delivery.next_attempt_at - delivery.last_attempt_at  # from the answer, not the POST
+    assert timedelta(seconds=7.5) <= waited < timedelta(seconds=8.5)
     assert delivery_job_id(delivery_id, 1) in scheduled(app)
     assert endpoint.failing_since is not None
 
@@ -149,6 +151,28 @@ def test_retry_after_is_honoured(app: Flask, db: Database, outbox: Callable[...,
     delivery, _ = row(db, delivery_id)
     assert delivery.next_attempt_at is not None and delivery.last_attempt_at is not None
     assert delivery.next_attempt_at - delivery.last_attempt_at >= timedelta(seconds=120)
+
+
+def test_retry_after_counts_from_the_answer_and_is_never_run_early(
+    app: Flask, db: Database, outbox: Callable[..., str]
+) -> None:
+    """A receiver that takes 1.5 s to answer "Retry-After: 9" is not tried again before
+    10.5 s after the POST began, and the RQ job is not scheduled before that either (RQ
+    keeps whole seconds: the time is rounded up, not down)."""
+    delivery_id = outbox()
+
+    def slow(request: httpx.Request) -> httpx.Response:
+        time.sleep(1.5)
+        return httpx.Response(503, headers={"Retry-After": "9"})
+
+    assert run(app, db, delivery_id, slow) == "retry"
+    delivery, _ = row(db, delivery_id)
+    assert delivery.next_attempt_at is not None and delivery.last_attempt_at is not None
+    assert delivery.next_attempt_at - delivery.last_attempt_at >= timedelta(seconds=10.5)
+    q: RQJobQueue = app.extensions["moderato.queue"]
+    registry = ScheduledJobRegistry(queue=q.queue)
+    when = registry.get_scheduled_time(delivery_job_id(delivery_id, 1))
+    assert when >= delivery.next_attempt_at.replace(tzinfo=UTC)
 
 
 @pytest.mark.parametrize("status", [400, 401, 404, 301])

@@ -6,11 +6,11 @@ from collections.abc import Callable
 from typing import Any
 
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from service import sites as site_ops
 from service.store import Database
-from service.store.tables import ApiKey, Site
+from service.store.tables import ApiKey, Comment, Site
 from tests.factories import payload
 from tests.integrations.conftest import SiteKeys, bearer
 
@@ -44,6 +44,45 @@ def test_unknown_and_malformed_keys_get_401(client: FlaskClient) -> None:
         rv = client.post("/api/v1/comments", json=payload(), headers=bearer(token))
         assert rv.status_code == 401
         assert rv.get_json()["error"]["code"] == "invalid_api_key"
+
+
+def test_a_key_sent_any_other_way_gets_401_and_nothing_is_stored(
+    client: FlaskClient, make_site: Callable[..., SiteKeys], db: Database
+) -> None:
+    """A valid key without the Bearer scheme is refused with a hint, not taken as a browser post.
+
+    Before, such a request went through anonymously to the default site: 202, and the
+    integrator's own site never saw the comment.
+    """
+    token = make_site().tokens["first"]
+    with db.session() as session:
+        before = session.scalar(select(func.count()).select_from(Comment))
+    for headers in (
+        {"Authorization": token},
+        {"Authorization": f"Token {token}"},
+        {"Authorization": "Bearer "},
+        {"X-Api-Key": token},
+    ):
+        rv = client.post("/api/v1/comments", json=payload(), headers=headers)
+        assert rv.status_code == 401, headers
+        error = rv.get_json()["error"]
+        assert error["code"] == "invalid_api_key"
+        assert "Authorization: Bearer <key>" in error["message"]
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Comment)) == before
+
+
+def test_a_submit_only_key_can_follow_its_status_url(
+    client: FlaskClient, make_site: Callable[..., SiteKeys]
+) -> None:
+    """The status URL answers a submit-only key with the public view (no scores), not 403."""
+    site = make_site()
+    created = client.post("/api/v1/comments", json=payload(), headers=bearer(site.tokens["first"]))
+    rv = client.get(created.headers["Location"], headers=bearer(site.tokens["first"]))
+    assert rv.status_code == 200
+    body = rv.get_json()
+    assert body["id"] == created.get_json()["id"]
+    assert "scores" not in body
 
 
 def test_revoked_key_stops_working(
