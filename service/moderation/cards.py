@@ -39,6 +39,8 @@ class Card:
     runs: list[Run]
     reasons: list[Reason]
     summary: list[str]
+    #: The state the worker put the comment in ("held", …), which the summary explains.
+    decided: str | None
     error: str | None
     actions: list[tuple[Action, str]]
     thread_url: str | None
@@ -101,6 +103,10 @@ def age(when: datetime, now: datetime | None = None) -> str:
     return "just now"
 
 
+#: The worker's decision action → the state it put the comment in.
+DECIDED = {"publish": "published", "hold": "held", "reject": "rejected"}
+
+
 def build(comment: Comment, site: str) -> Card:
     """Return the card of ``comment`` (of site ``site``)."""
     decision: dict[str, Any] = dict(comment.decision or {})
@@ -112,6 +118,7 @@ def build(comment: Comment, site: str) -> Card:
         runs=runs(comment.text, raw),
         reasons=_reasons(raw, len(comment.text)),
         summary=[str(s) for s in decision.get("summary") or []],
+        decided=DECIDED.get(str(decision.get("action"))),
         error=decision.get("error"),
         actions=available(comment.state, comment.rejection),
         thread_url=thread_url(comment, site),

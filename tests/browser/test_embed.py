@@ -160,10 +160,15 @@ def test_a_long_thread_counts_every_comment_and_loads_the_rest(
     w = open_widget(page, f"{live_server.url}/demo")
     expect(w.locator("h2")).to_have_text("Comments (3)")
     expect(w.locator("article.card")).to_have_count(2)
-    w.get_by_role("button", name="Load more comments").click()
+    w.get_by_role("button", name="Load more comments").focus()
+    page.keyboard.press("Enter")
     expect(w.locator("article.card")).to_have_count(3)
     expect(w.get_by_role("button", name="Load more comments")).to_be_hidden()
     expect(w.locator("h2")).to_have_text("Comments (3)")
+    # The button went away under the keyboard: focus moves to the comment it brought, and
+    # the list's status region says what happened.
+    expect(w.locator("article.card", has_text="Comment number 2.")).to_be_focused()
+    expect(w.locator(".status[role=status]").first).to_have_text("More comments loaded: 1.")
 
 
 def test_spam_stays_awaiting_moderation(

@@ -279,3 +279,60 @@ def test_works_without_javascript(browser: Browser, db: Database, live_server: L
         assert state_of(db, ids[1]) == state_of(db, ids[2]) == ("rejected", "spam")
     finally:
         context.close()
+
+
+def test_a_poll_answered_before_an_action_does_not_bring_the_card_back(
+    db: Database, live_server: LiveServer, page: Page, problems: list[str]
+) -> None:
+    """A slow poll that the server answered before an approval lands after it: the approved
+    card stays gone (review finding: cards came back marked new, then 409 on acting)."""
+    ids = [held(db, text=f"Slow poll {n} http://s{n}.example") for n in range(2)]
+    log_in(page, live_server, db)
+    first = page.locator("li.card.current")
+    expect(first).to_have_count(1)
+    gone = first.get_attribute("id")
+    release: list[Any] = []
+
+    def hold_poll(route: Any) -> None:
+        release.append(route.fetch())  # answered now (the card still held) …
+        release.append(route)
+
+    page.route("**/queue/*/poll*", hold_poll)
+    page.evaluate("() => { window.moderatoQueue.poll(); }")  # not awaited: it is held
+    for _ in range(100):  # route handlers run while Playwright waits, not in time.sleep
+        if len(release) == 2:
+            break
+        page.wait_for_timeout(100)
+    assert len(release) == 2
+    page.keyboard.press("j")
+    page.keyboard.press("a")
+    expect(page.locator(f"#{gone}")).to_have_count(0)
+    for n in range(0, len(release), 2):  # the held poll first: delivered after the approval
+        release[n + 1].fulfill(response=release[n])
+    page.unroute("**/queue/*/poll*")
+    page.evaluate("window.moderatoQueue.poll()")
+    page.wait_for_timeout(300)
+    expect(page.locator(f"#{gone}")).to_have_count(0)
+    expect(page.locator("li.card")).to_have_count(1)
+    assert {state_of(db, i)[0] for i in ids} == {"published", "held"}
+    assert not problems, problems
+
+
+def test_shortcuts_work_from_a_checkbox_and_the_last_card_leaves_a_message(
+    db: Database, live_server: LiveServer, page: Page, problems: list[str]
+) -> None:
+    """Tab onto a card's checkbox, and j/a still act (only text fields swallow keys); when the
+    last card goes, the page says so, keeps focus, and the title and total follow."""
+    cid = held(db, text="Only one http://one.example")
+    log_in(page, live_server, db)
+    expect(page).to_have_title(re.compile(r"\(1\)"))
+    page.locator(f"#c-{cid} input.select").focus()
+    page.keyboard.press("a")
+    expect(page.locator(f"#c-{cid}")).to_have_count(0)
+    assert state_of(db, cid) == ("published", None)
+    empty = page.locator("#empty")
+    expect(empty).to_be_visible()
+    expect(empty).to_be_focused()
+    expect(page).to_have_title(re.compile(r"\(0\)"))
+    expect(page.locator("#page-total")).to_have_text("0")
+    assert not problems, problems

@@ -181,7 +181,7 @@ function mount(host, cfg) {
     var art = h("article", { class: "card" + (c.own ? " own" : "") + (c.id === S.fresh ? " new" : ""), "aria-labelledby": byId }, [
       h("div", { class: "meta" }, [
         avatar(c),
-        h("span", { class: "by", id: byId }, [name]),
+        h("span", { class: "by", id: byId, dir: "auto" }, [name]),
         h("time", { datetime: c.created_at, text: isNaN(stamp) ? "" : when.format(stamp) }),
       ]),
       c.own
@@ -197,8 +197,24 @@ function mount(host, cfg) {
     return li;
   }
 
+  /* Focus inside the list survives a re-render: the same control of the same comment. */
+  function focusSpot(active) {
+    if (!active || !list.contains(active)) return null;
+    var li = active.closest("li[id]");
+    return li && { id: li.id, cls: (active.getAttribute("class") || "").split(" ")[0] };
+  }
+  function focusComment(id, cls) {
+    var li = root.getElementById(id);
+    var target = li && ((cls && li.querySelector(":scope > article ." + cls)) || li.querySelector(":scope > article"));
+    if (!target) return false;
+    if (target.tagName === "ARTICLE") target.setAttribute("tabindex", "-1");
+    target.focus();
+    return true;
+  }
+
   function render() {
     var active = root.activeElement;
+    var spot = focusSpot(active);
     var sel = active && active.tagName === "TEXTAREA" ? [active.selectionStart, active.selectionEnd] : null;
     var all = S.items.concat(S.own);
     var byId = {};
@@ -223,6 +239,8 @@ function mount(host, cfg) {
     if (active && root.activeElement !== active && wrap.contains(active)) {
       active.focus();
       if (sel) active.setSelectionRange(sel[0], sel[1]);
+    } else if (spot && !active.isConnected) {
+      focusComment(spot.id, spot.cls);
     }
   }
 
@@ -232,11 +250,17 @@ function mount(host, cfg) {
     if (!append) listStatus.replaceChildren(t("loading"));
     return getJSON(api("api/v1/comments", params)).then(
       function (body) {
+        var fromMore = append && root.activeElement === more;
         S.items = append ? S.items.concat(body.items) : body.items;
         S.cursor = body.next_cursor;
         S.total = body.total;
         S.loaded = true;
         render();
+        if (append) {
+          listStatus.textContent = t("more_loaded", { count: body.items.length });
+          // The last page hides the button: focus goes to the first comment it brought.
+          if (fromMore && more.hidden && body.items.length) focusComment("m-c-" + body.items[0].id, null);
+        }
       },
       function () {
         listStatus.replaceChildren(t("load_error") + " ",

@@ -8,6 +8,11 @@
   var onQueuePage = list.hasAttribute("data-poll");
   var KEYS = { a: "approve", r: "toxic", o: "offtopic", s: "spam", n: "ham" };
   var POLL_MS = 10000;
+  /* Cards acted on here never come back through a poll, and a poll that was sent before an
+     action finished is dropped: its answer predates the action. */
+  var handled = {};
+  var generation = 0;
+  var TEXT_INPUTS = /^(text|search|email|url|tel|password|number|date|datetime-local|month|week|time)$/;
 
   function cards() {
     return Array.prototype.filter.call(list.children, function (el) {
@@ -72,9 +77,26 @@
     var i = all.indexOf(card);
     var next = all[i + 1] || all[i - 1] || null;
     var wasCurrent = card.classList.contains("current");
+    handled[card.id] = true;
+    generation += 1;
     card.remove();
     if (wasCurrent || !current()) { setCurrent(next, wasCurrent); }
+    if (!next) { showEmpty(wasCurrent); }
     updateSelected();
+  }
+
+  /* The last card is gone: say so where the list was, and keep focus on the page. */
+  function showEmpty(focus) {
+    var empty = document.getElementById("empty");
+    if (!empty) {
+      empty = document.createElement("p");
+      empty.id = "empty";
+      empty.className = "empty muted";
+      empty.tabIndex = -1;
+      empty.textContent = "Nothing left on this page. New comments appear on their own.";
+      list.after(empty);
+    }
+    if (focus) { empty.focus(); }
   }
 
   function act(card, actionName) {
@@ -159,7 +181,8 @@
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey) { return; }
     var t = event.target;
-    var typing = t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
+    var typing = t && (t.isContentEditable || /^(TEXTAREA|SELECT)$/.test(t.tagName) ||
+      (t.tagName === "INPUT" && TEXT_INPUTS.test(t.type)));
     if (typing) {
       if (event.key === "Escape") { t.blur(); var c = current(); if (c) { c.focus(); } }
       return;
@@ -190,13 +213,21 @@
      page, and on any page the ones that move up as cards are acted on. */
   function poll() {
     if (!onQueuePage || document.visibilityState === "hidden") { return Promise.resolve(); }
+    var sentAt = generation;
     return m.get(list.getAttribute("data-poll")).then(function (res) {
       if (!res.ok || !res.data || !res.data.counts) { return; }
+      if (sentAt !== generation) { return; } /* stale: the poll after the action catches up */
       Object.keys(res.data.counts).forEach(function (q) {
         Array.prototype.forEach.call(document.querySelectorAll('.count[data-queue="' + q + '"]'), function (el) {
           el.textContent = res.data.counts[q];
         });
       });
+      var queueName = list.getAttribute("data-queue");
+      if (queueName && res.data.counts[queueName] != null) {
+        document.title = document.title.replace(/\(\d+\)/, "(" + res.data.counts[queueName] + ")");
+      }
+      var total = document.getElementById("page-total");
+      if (total) { total.textContent = res.data.total; }
       var matching = document.getElementById("matching-count");
       if (matching) { matching.textContent = res.data.total; }
       var nextLink = document.querySelector('.pager a[rel="next"]');
@@ -209,6 +240,7 @@
       Array.prototype.forEach.call(tpl.content.querySelectorAll("li.card"), function (fresh) {
         var existing = document.getElementById(fresh.id);
         if (existing) { anchor = existing; return; }
+        if (handled[fresh.id]) { return; }
         fresh.classList.add("new");
         if (anchor) { anchor.after(fresh); } else { list.prepend(fresh); }
         anchor = fresh;
@@ -218,6 +250,7 @@
         var empty = document.getElementById("empty");
         if (empty) { empty.remove(); }
         if (!current()) { setCurrent(cards()[0], false); }
+        if (selectAll) { selectAll.checked = false; } /* the new cards are not selected */
         m.announce(added + (firstPage ? " new comment" : " more comment") + (added === 1 ? "" : "s") +
           (firstPage ? " arrived." : " moved onto this page."), "info");
       }

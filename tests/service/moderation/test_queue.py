@@ -289,3 +289,19 @@ def test_keyset_pages_match_the_full_order_forwards_and_backwards(db: Database) 
                 )
                 assert [c.id for c in back.comments] == [c.id for c in pages[k - 1].comments]
                 assert back.start == pages[k - 1].start and back.more
+
+
+def test_a_card_moved_by_a_moderator_explains_the_first_decision_as_such(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """The classifier's summary is "why it was held on arrival" once a moderator moved the
+    comment on, never "why rejected" (it did not reject it); unmoved, it is "why held"."""
+    cid = held(db, summary=["the site reviews every comment before publishing"])
+    assert "Why held:" in page(client, f"/moderation/comments/{cid}")
+    with db.session() as session:
+        row = session.get(Comment, cid)
+        assert row is not None
+        row.state, row.rejection = State.REJECTED.value, "moderator"
+    html = page(client, f"/moderation/comments/{cid}")
+    assert "Why it was held on arrival:" in html and "Why rejected" not in html
+    assert "the site reviews every comment before publishing" in html
