@@ -116,15 +116,20 @@ def main(argv: list[str] | None = None) -> int:
     try:
         while not stop_requested.is_set():
             runs += 1
-            worker = Worker(
-                [cfg["QUEUE_NAME"]],
-                connection=redis.from_url(cfg["REDIS_URL"]),
-                name=name if runs == 1 else f"{name}.{runs}",
-            )
-            worker.max_connection_wait_time = 5.0
+            started = time.monotonic()
             try:
+                # Inside the try: RQ's constructor talks to Redis (CLIENT SETNAME), and a
+                # worker started, or restarted, while Redis is away must wait, not exit.
+                worker = Worker(
+                    [cfg["QUEUE_NAME"]],
+                    connection=redis.from_url(cfg["REDIS_URL"]),
+                    name=name if runs == 1 else f"{name}.{runs}",
+                )
+                worker.max_connection_wait_time = 5.0
                 worker.work(burst=args.burst, logging_level="INFO")
             except redis.RedisError as exc:
+                if time.monotonic() - started > 60:
+                    pause = 1.0  # it had been working: a new outage starts the backoff again
                 log.warning("worker lost Redis (%s); restarting in %.0fs", exc, pause)
             except StopRequested:
                 # RQ's handler raises this when the signal lands outside its loop
@@ -135,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.burst:
                 return 0
             stop_requested.wait(pause)
-            pause = min(pause * 2, 10.0)
+            pause = min(pause * 2, 5.0)
         return 0
     finally:
         if sweeper is not None:

@@ -28,16 +28,23 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar, cast
 
 import httpcore
 import httpx
-from sqlalchemy import or_, update
+from sqlalchemy import func, or_, select, update
 
 from service.clock import utcnow
 from service.integrations import webhooks as endpoints
 from service.integrations.signing import headers as signature_headers
-from service.integrations.ssrf import PublicOnlyBackend, Resolver, UnsafeURL, check_url, resolve
+from service.integrations.ssrf import (
+    PublicOnlyBackend,
+    Resolver,
+    Unresolvable,
+    UnsafeURL,
+    check_url,
+    resolve,
+)
 from service.store import Database
 from service.store.tables import WebhookDelivery, WebhookEndpoint
 from worker import runtime
@@ -45,6 +52,8 @@ from worker import runtime
 log = logging.getLogger(__name__)
 
 USER_AGENT = "moderato-webhooks/1"
+T = TypeVar("T")
+STREAK_SLACK = timedelta(hours=1)  # beyond the longest retry delay, a gap ends a streak
 LEASE = timedelta(seconds=90)  # longer than the delivery job's 60 s timeout
 
 
@@ -124,6 +133,42 @@ def outcome_of(status: int) -> str:
     return "failed"
 
 
+#: An attempt's hard limit, whatever ``WEBHOOK_TIMEOUT`` says: well inside the delivery
+#: job's 60 s, so the job always lives to record the attempt (a job killed mid-send would
+#: record nothing and be re-queued by the sweep for ever).
+MAX_ATTEMPT_SECONDS = 40.0
+
+
+class DeadlineExceeded(Exception):
+    """The whole attempt took longer than its limit."""
+
+
+def within(seconds: float, fn: Callable[[], T]) -> T:
+    """Return ``fn()``, or raise ``DeadlineExceeded`` if it has not returned in ``seconds``.
+
+    httpx's timeout is per network operation, so a receiver that trickles its answer a
+    byte at a time is never cut off by it. The call runs in a daemon thread; one that
+    overruns is left to its own socket timeout and only logged.
+    """
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["value"] = fn()
+        except BaseException as exc:  # handed to the caller below
+            box["error"] = exc
+
+    thread = threading.Thread(target=run, name="webhook-attempt", daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if thread.is_alive():
+        log.warning("a webhook attempt overran its %g s limit; left to its socket timeout", seconds)
+        raise DeadlineExceeded
+    if "error" in box:
+        raise box["error"]
+    return cast(T, box["value"])
+
+
 def post(
     client: httpx.Client,
     url: str,
@@ -140,12 +185,21 @@ def post(
         **signature_headers(secrets, msg_id, int(now.timestamp()), body),
     }
     started = time.perf_counter()
-    try:
+    deadline = min(timeout, MAX_ATTEMPT_SECONDS)
+
+    def send() -> tuple[int, str | None]:
         with client.stream(
-            "POST", url, content=body.encode(), headers=sent_headers, timeout=timeout
+            "POST", url, content=body.encode(), headers=sent_headers, timeout=deadline
         ) as resp:
-            status = resp.status_code
-            retry_after = parse_retry_after(resp.headers.get("retry-after"), utcnow())
+            return resp.status_code, resp.headers.get("retry-after")
+
+    try:
+        status, retry_header = within(deadline, send)
+        retry_after = parse_retry_after(retry_header, utcnow())
+    except DeadlineExceeded:
+        return Attempt(
+            "retry", error=f"timeout: no answer within {deadline:g} s", latency_ms=_ms(started)
+        )
     except httpx.TimeoutException as exc:
         return Attempt("retry", error=f"timeout: {exc}", latency_ms=_ms(started))
     except httpx.HTTPError as exc:
@@ -213,6 +267,8 @@ def attempt_delivery(
     else:
         try:
             check_url(url, allow_private=bool(config["WEBHOOKS_ALLOW_PRIVATE"]), resolver=resolver)
+        except Unresolvable as exc:  # DNS may be back in a minute; a refused address is not
+            attempt = Attempt("retry", error=f"DNS: {exc}")
         except UnsafeURL as exc:
             attempt = Attempt("failed", error=f"blocked: {exc}")
         else:
@@ -244,6 +300,7 @@ def record(
         assert delivery is not None
         endpoint = session.get(WebhookEndpoint, delivery.endpoint_id)
         assert endpoint is not None
+        previous_attempt = delivery.last_attempt_at
         if counts:
             delivery.attempts += 1
             delivery.last_attempt_at = now
@@ -272,6 +329,10 @@ def record(
                 delivery.last_error = f"gave up after {delivery.attempts} attempts: {attempt.error}"
         if not counts:
             return None, delivery.attempts
+        if endpoint.failing_since is not None and not _failed_lately(
+            session, endpoint.id, delivery.id, previous_attempt, now, policy
+        ):
+            endpoint.failing_since = None  # an old failure, then silence: a new streak
         endpoint.failing_since = endpoint.failing_since or now
         if attempt.outcome == "gone":
             endpoints.disable(endpoint, "the receiver answered 410 Gone")
@@ -281,6 +342,26 @@ def record(
             since = endpoint.failing_since.strftime("%Y-%m-%d %H:%M UTC")
             endpoints.disable(endpoint, f"failing since {since} (last: {attempt.error})")
         return retry_at, delivery.attempts
+
+
+def _failed_lately(
+    session: Any,
+    endpoint_id: int,
+    delivery_id: str,
+    previous_attempt: datetime | None,
+    now: datetime,
+    policy: RetryPolicy,
+) -> bool:
+    """Tell whether the endpoint's failure streak is still running: some attempt (they all
+    failed, or the streak would have been cleared) within the longest retry delay."""
+    window = timedelta(seconds=policy.cap) + STREAK_SLACK
+    others = session.scalar(
+        select(func.max(WebhookDelivery.last_attempt_at)).where(
+            WebhookDelivery.endpoint_id == endpoint_id, WebhookDelivery.id != delivery_id
+        )
+    )
+    latest = max((t for t in (previous_attempt, others) if t is not None), default=None)
+    return latest is not None and now - latest <= window
 
 
 _client: httpx.Client | None = None

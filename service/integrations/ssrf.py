@@ -25,12 +25,17 @@ class UnsafeURL(ValueError):
     """A webhook URL we refuse to call: not http(s), or not a public address."""
 
 
+class Unresolvable(UnsafeURL):
+    """The host did not resolve: refused when an endpoint is added, but for a delivery it
+    may be a resolver's bad moment (EAI_AGAIN), so the attempt is retried."""
+
+
 def resolve(host: str, port: int) -> list[str]:
     """Return every address ``host`` resolves to (the system resolver)."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise UnsafeURL(f"{host} does not resolve: {exc}") from exc
+        raise Unresolvable(f"{host} does not resolve: {exc}") from exc
     return [str(info[4][0]) for info in infos]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -15,8 +16,10 @@ from rq.registry import ScheduledJobRegistry
 from sqlalchemy import select
 
 from service import sites as site_ops
+from service.clock import utcnow
 from service.enqueue import RQJobQueue, delivery_job_id
 from service.extensions import queue
+from service.integrations import ssrf
 from service.integrations.webhooks import create_endpoint
 from service.store import Database
 from service.store.tables import WebhookDelivery, WebhookEndpoint
@@ -45,6 +48,15 @@ def outbox(app: Flask, db: Database) -> Callable[..., str]:
             ).first()  # type: ignore[return-value]
 
     return make
+
+
+def another_delivery(db: Database) -> str:
+    """Store one more comment, so the same endpoint gets one more delivery; return its id."""
+    stored(db)
+    with db.session() as session:
+        return session.scalars(
+            select(WebhookDelivery.id).order_by(WebhookDelivery.created_at.desc())
+        ).first()  # type: ignore[return-value]
 
 
 def run(app: Flask, db: Database, delivery_id: str, handler: Handler, **kw: Any) -> str:
@@ -175,6 +187,43 @@ def test_retry_after_counts_from_the_answer_and_is_never_run_early(
     assert when >= delivery.next_attempt_at.replace(tzinfo=UTC)
 
 
+def test_an_attempt_that_overruns_its_limit_is_recorded_and_retried(
+    app: Flask, db: Database, outbox: Callable[..., str]
+) -> None:
+    """A receiver that takes longer than WEBHOOK_TIMEOUT in all (httpx's timeout is per read,
+    so a trickled answer never trips it) is cut off and the attempt recorded as a retry:
+    the job lives to record it instead of being killed by its own time limit and resent."""
+    delivery_id = outbox()
+
+    def trickle(request: httpx.Request) -> httpx.Response:
+        time.sleep(2.5)
+        return httpx.Response(204)
+
+    assert run(app, db, delivery_id, trickle, config={"WEBHOOK_TIMEOUT": 0.5}) == "retry"
+    delivery, _ = row(db, delivery_id)
+    assert (delivery.status, delivery.attempts) == ("pending", 1)
+    assert delivery.last_error == "timeout: no answer within 0.5 s"
+
+
+def test_a_dns_failure_is_retried_not_failed(
+    app: Flask, db: Database, outbox: Callable[..., str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A resolver's temporary failure (EAI_AGAIN) leaves the delivery pending for a retry;
+    only an address the guard refuses fails it at once."""
+    delivery_id = outbox()
+
+    def down(*args: Any, **kwargs: Any) -> Any:
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    monkeypatch.setattr(socket, "getaddrinfo", down)
+    handler, seen = recording(204)
+    assert run(app, db, delivery_id, handler, resolver=ssrf.resolve) == "retry"
+    delivery, _ = row(db, delivery_id)
+    assert (delivery.status, delivery.attempts) == ("pending", 1)
+    assert delivery.last_error is not None and delivery.last_error.startswith("DNS: ")
+    assert seen == []
+
+
 @pytest.mark.parametrize("status", [400, 401, 404, 301])
 def test_other_statuses_fail_without_retry(
     app: Flask, db: Database, outbox: Callable[..., str], status: int
@@ -216,16 +265,37 @@ def test_the_last_attempt_gives_up(app: Flask, db: Database, outbox: Callable[..
 def test_an_endpoint_failing_for_a_long_stretch_is_disabled(
     app: Flask, db: Database, outbox: Callable[..., str]
 ) -> None:
-    """An endpoint failing since longer than WEBHOOK_DISABLE_AFTER is disabled, saying since when."""
+    """An endpoint failing since longer than WEBHOOK_DISABLE_AFTER, without a pause longer
+    than the retry cap, is disabled, saying since when."""
     delivery_id = outbox()
+    earlier = another_delivery(db)
     with db.session() as session:
         endpoint = session.scalars(select(WebhookEndpoint)).one()
         endpoint.failing_since = datetime(2026, 1, 1, tzinfo=UTC)
+        session.get(WebhookDelivery, earlier).last_attempt_at = utcnow() - timedelta(hours=2)  # type: ignore[union-attr]
     run(app, db, delivery_id, lambda r: httpx.Response(503))
     _, endpoint = row(db, delivery_id)
     assert not endpoint.enabled
     assert endpoint.disabled_reason is not None
     assert endpoint.disabled_reason.startswith("failing since 2026-01-01")
+
+
+def test_an_old_failure_then_silence_starts_a_new_streak(
+    app: Flask, db: Database, outbox: Callable[..., str]
+) -> None:
+    """One failure days ago, no attempt since, then one 503: a new streak starts now; the
+    endpoint is not disabled for the old failure (review finding)."""
+    delivery_id = outbox()
+    earlier = another_delivery(db)
+    with db.session() as session:
+        endpoint = session.scalars(select(WebhookEndpoint)).one()
+        endpoint.failing_since = utcnow() - timedelta(days=6)
+        session.get(WebhookDelivery, earlier).last_attempt_at = utcnow() - timedelta(days=6)  # type: ignore[union-attr]
+    run(app, db, delivery_id, lambda r: httpx.Response(503))
+    _, endpoint = row(db, delivery_id)
+    assert endpoint.enabled
+    assert endpoint.failing_since is not None
+    assert utcnow() - endpoint.failing_since < timedelta(minutes=1)
 
 
 def test_delivery_time_ssrf_check_blocks_a_url_that_now_resolves_privately(

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import signal
+import subprocess
+import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +18,7 @@ from service import create_app
 from service.embedded_redis import EmbeddedRedis
 from service.store import Database
 from service.store.tables import AuditEntry, Comment
+from tests.conftest import ROOT, worker_env
 from tests.factories import post
 from tests.helpers import wait_for
 
@@ -100,3 +104,34 @@ def test_a_comment_posted_while_redis_is_down_is_classified_once_redis_is_back(
     wait_for(lambda: _decided(db) == 2, timeout=60, interval=0.2)
     per_comment = _classifications_per_comment(db)
     assert per_comment == {before: 1, during: 1}
+
+
+def test_a_worker_started_while_redis_is_down_waits_for_it(
+    settings: dict[str, Any], db: Database, own_redis: EmbeddedRedis, tmp_path: Path
+) -> None:
+    """A worker (re)started during an outage keeps retrying instead of exiting (RQ's Worker
+    constructor talks to Redis), and decides what was posted meanwhile once Redis is back."""
+    settings["REDIS_URL"] = own_redis.url
+    client = create_app(settings).test_client()
+    own_redis.stop()
+    assert post(client, thread="late-redis").status_code == 202
+    log = tmp_path / "worker.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "worker"],
+            env=worker_env(settings),
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            # Long enough for several reconnection attempts; before the fix the process
+            # had exited with a ConnectionError within the first second.
+            wait_for(lambda: b"restarting in" in log.read_bytes(), timeout=30)
+            time.sleep(3)
+            assert proc.poll() is None, log.read_text()
+            own_redis.start()
+            wait_for(lambda: _decided(db) == 1, timeout=90, interval=0.2)
+        finally:
+            proc.terminate()
+            proc.wait(15)
