@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import replace
 from datetime import timedelta
 
@@ -98,12 +99,12 @@ def test_queue_pages(app: object, client: FlaskClient, db: Database, admin_csrf:
     ids = [held(db, text=f"Comment {n}") for n in range(27)]
     first = page(client, "/moderation/queue/held")
     assert len(card_ids(first)) == 25 and prev_link(first) is None
-    assert "1–25 of 27 in all" in first
+    assert "1–25 of 27 in all" in re.sub("<[^>]+>", "", first)
     link = next_link(first)
     assert link is not None
     second = page(client, link)
     assert set(card_ids(second)) == set(ids[:2]) and next_link(second) is None
-    assert "26–27 of 27 in all" in second
+    assert "26–27 of 27 in all" in re.sub("<[^>]+>", "", second)
     back = prev_link(second)
     assert back is not None
     assert card_ids(page(client, back)) == card_ids(first)
