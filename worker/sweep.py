@@ -10,6 +10,8 @@ it). Each
 re-queue of a job that had started and vanished counts as an attempt; after
 ``CLASSIFY_MAX_ATTEMPTS`` the comment is held with ``classifier_error``, so a
 comment that crashes workers cannot loop for ever, and is never published unseen.
+A job started moments ago (a classification within ``CLASSIFY_RUNS_FOR`` seconds, a
+delivery within its time limit) is being run, not lost, and is left alone.
 
 Webhook deliveries get the same care: a pending delivery overdue by
 ``SWEEP_AGE`` seconds whose job is neither waiting nor scheduled is queued
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import redis
 from redis import Redis
@@ -43,17 +45,45 @@ from worker.runtime import Runtime
 log = logging.getLogger(__name__)
 
 LOCK_KEY = "moderato:sweep:lock"
-WAITING = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
+#: Not an RQ status: a started job still inside its time limit (see ``job_status``).
+RUNNING = "running"
+RUNNING_GRACE = 30  # seconds past a job's timeout before its worker is presumed dead
+DEFAULT_TIMEOUT = 180  # RQ's default job timeout
+#: A classification takes milliseconds: one started longer ago than this lost its worker.
+CLASSIFY_RUNS_FOR = 15.0
+WAITING = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED, RUNNING}
 ABANDONED = {JobStatus.STARTED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED}
 BATCH = 500
 
 
-def job_status(connection: Redis, job_id: str) -> JobStatus | None:
-    """Return the status of an RQ job, or None if Redis does not know it."""
+def job_status(
+    connection: Redis, job_id: str, runs_for: float | None = None
+) -> JobStatus | str | None:
+    """Return the status of an RQ job, or None if Redis does not know it.
+
+    A job started less than ``runs_for`` seconds ago (default: its time limit plus a
+    grace) is reported as ``RUNNING``, not started: under a backlog longer than
+    ``SWEEP_AGE`` the job a worker is running right now is not abandoned, and re-queueing
+    it would count a false attempt. A worker killed mid-job cannot say so (RQ's worker
+    key outlives it by minutes), so the window is all there is to tell them apart.
+    """
     try:
-        return Job.fetch(job_id, connection=connection).get_status(refresh=False)
+        job = Job.fetch(job_id, connection=connection)
     except NoSuchJobError:
         return None
+    status = job.get_status(refresh=False)
+    if status == JobStatus.STARTED and job.started_at is not None:
+        started = job.started_at
+        if started.tzinfo is None:
+            started = started.replace(tzinfo=UTC)
+        limit = timedelta(
+            seconds=runs_for
+            if runs_for is not None
+            else (job.timeout or DEFAULT_TIMEOUT) + RUNNING_GRACE
+        )
+        if utcnow() - started < limit:
+            return RUNNING
+    return status
 
 
 def sweep_pending(rt: Runtime, connection: Redis) -> int:
@@ -72,10 +102,10 @@ def sweep_pending(rt: Runtime, connection: Redis) -> int:
     waiting: set[str] | None = None
     for comment_id, attempts in rows:
         job_id = classify_job_id(comment_id)
-        status = job_status(connection, job_id)
+        status = job_status(connection, job_id, CLASSIFY_RUNS_FOR)
         if status in WAITING:
             if status != JobStatus.QUEUED:
-                continue
+                continue  # scheduled, deferred, or running now
             if waiting is None:  # one read of the queue, only when there is something to check
                 queue = Queue(cfg["QUEUE_NAME"], connection=connection)
                 waiting = set(queue.get_job_ids())
@@ -115,7 +145,7 @@ def sweep_deliveries(rt: Runtime, connection: Redis) -> int:
     for delivery_id, attempts in rows:
         job_id = delivery_job_id(delivery_id, attempts)
         status = job_status(connection, job_id)
-        if status in (JobStatus.SCHEDULED, JobStatus.DEFERRED):
+        if status in (JobStatus.SCHEDULED, JobStatus.DEFERRED, RUNNING):
             continue
         if status == JobStatus.QUEUED:
             if waiting is None:

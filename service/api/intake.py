@@ -131,8 +131,9 @@ def _create_comment() -> BaseResponse:
     )
     with db().session() as session:
         key = request_key(session, scope="submit")
-        # A site's backend sends the end user's details in the body; a browser's own count.
-        client, client_errors = validate_client(payload)
+        # A site's backend sends the end user's details in the body; a browser's own count,
+        # and the body's are ignored (not even checked: a page may post what it likes there).
+        client, client_errors = validate_client(payload if key is not None else {})
         errors = {**errors, **client_errors}
         if errors or data is None:
             raise ValidationFailed(fields=errors)

@@ -336,3 +336,28 @@ def test_shortcuts_work_from_a_checkbox_and_the_last_card_leaves_a_message(
     expect(page).to_have_title(re.compile(r"\(0\)"))
     expect(page.locator("#page-total")).to_have_text("0")
     assert not problems, problems
+
+
+def test_a_shortcut_never_acts_on_a_card_scrolled_out_of_sight(
+    db: Database, live_server: LiveServer, page: Page, problems: list[str]
+) -> None:
+    """Scrolled away from the current card, the first 'a' brings it into view and says so;
+    only the second approves it (review finding: 'a' approved an off-screen card)."""
+    ids = [
+        held(db, text=f"Comment {n} " + "long line " * 60 + f"http://c{n}.example")
+        for n in range(12)
+    ]
+    log_in(page, live_server, db)
+    current = page.locator("li.card.current")
+    expect(current).to_have_count(1)
+    cid = current.get_attribute("data-id")
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    expect(current).not_to_be_in_viewport()
+    page.keyboard.press("a")
+    expect(page.locator("#live")).to_contain_text("press it again to act")
+    expect(page.locator(f"#c-{cid}")).to_be_in_viewport()
+    assert state_of(db, cid) == ("held", None)  # type: ignore[arg-type]
+    page.keyboard.press("a")
+    expect(page.locator(f"#c-{cid}")).to_have_count(0)
+    assert state_of(db, cid) == ("published", None)  # type: ignore[arg-type]
+    assert len(ids) == 12 and not problems, problems

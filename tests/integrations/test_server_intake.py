@@ -85,3 +85,11 @@ def test_browser_intake_ignores_user_ip_in_the_body(client: FlaskClient, db: Dat
         comment = session.get(Comment, rv.get_json()["id"])
         assert comment is not None
         assert comment.ip_hash == ip_hash(SECRET, "127.0.0.1")
+
+
+def test_browser_intake_does_not_even_check_the_end_user_fields(client: FlaskClient) -> None:
+    """The browser path ignores user_ip and friends, so a bad one is no reason to refuse."""
+    rv = client.post(
+        "/api/v1/comments", json=payload(user_ip="nope", permalink="javascript:alert(1)")
+    )
+    assert rv.status_code == 202, rv.get_json()

@@ -29,6 +29,10 @@
       card.scrollIntoView({ block: "nearest" });
     }
   }
+  function inView(card) {
+    var box = card.getBoundingClientRect();
+    return box.bottom > 0 && box.top < (window.innerHeight || document.documentElement.clientHeight);
+  }
   function move(delta) {
     var all = cards();
     if (!all.length) { return; }
@@ -192,7 +196,14 @@
     var key = event.key;
     if (key === "j") { move(1); }
     else if (key === "k") { move(-1); }
-    else if (KEYS[key]) { if (card) { act(card, KEYS[key]); } else { m.announce("Move to a comment first (j).", "info"); } }
+    else if (KEYS[key]) {
+      if (!card) { m.announce("Move to a comment first (j).", "info"); }
+      else if (!inView(card)) {
+        /* Never act on a card the moderator cannot see (scrolled away from it). */
+        setCurrent(card, true);
+        m.announce("This is the comment that key acts on: press it again to act.", "info");
+      } else { act(card, KEYS[key]); }
+    }
     else if (key === "x") {
       if (card) {
         var box = card.querySelector("input.select");

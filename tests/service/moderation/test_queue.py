@@ -306,3 +306,14 @@ def test_a_card_moved_by_a_moderator_explains_the_first_decision_as_such(
     html = page(client, f"/moderation/comments/{cid}")
     assert "Why it was held on arrival:" in html and "Why rejected" not in html
     assert "the site reviews every comment before publishing" in html
+
+
+def test_the_published_queue_calls_rejecting_taking_down_in_buttons_and_menu(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """The bulk buttons and the "all matching" menu name the same actions."""
+    held(db, state=State.PUBLISHED)
+    html = page(client, "/moderation/queue/published")
+    assert '<option value="spam">Take down: spam</option>' in html
+    assert '<option value="offtopic">Take down: off-topic</option>' in html
+    assert 'value="spam" class="bad" data-bulk>Take down: spam</button>' in html

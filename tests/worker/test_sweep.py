@@ -1,0 +1,64 @@
+"""The sweep against a real Redis: a job a worker is running is not abandoned, a dead one is."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from types import SimpleNamespace
+
+import redis as redis_lib
+from flask import Flask
+from rq.job import Job, JobStatus
+
+from service.clock import utcnow
+from service.enqueue import CLASSIFY, classify_job_id
+from service.extensions import queue
+from service.store import Database
+from service.store.tables import Comment
+from tests.factories import stored
+from worker.sweep import sweep_pending
+
+
+def _pending_with_started_job(app: Flask, db: Database, started_ago: timedelta) -> str:
+    """A pending comment queued long ago whose job a worker took ``started_ago``."""
+    comment = stored(db)
+    with db.session() as session:
+        row = session.get(Comment, comment.id)
+        assert row is not None
+        row.enqueued_at = utcnow() - timedelta(minutes=10)
+    conn = redis_lib.from_url(app.config["REDIS_URL"])
+    job = Job.create(CLASSIFY, args=(comment.id,), id=classify_job_id(comment.id), connection=conn,
+                     timeout=30)  # fmt: skip
+    job.started_at = utcnow() - started_ago
+    job.save()
+    job.set_status(JobStatus.STARTED)
+    return comment.id
+
+
+def _sweep(app: Flask, db: Database) -> int:
+    with app.app_context():
+        rt = SimpleNamespace(app=app, db=db, queue=queue())
+        return sweep_pending(rt, redis_lib.from_url(app.config["REDIS_URL"]))  # type: ignore[arg-type]
+
+
+def _attempts(db: Database, comment_id: str) -> int:
+    with db.session() as session:
+        row = session.get(Comment, comment_id)
+        assert row is not None
+        return row.attempts
+
+
+def test_a_job_running_now_is_not_taken_for_abandoned(app: Flask, db: Database) -> None:
+    """Under a backlog longer than SWEEP_AGE, the job being run is left alone: no re-queue,
+    no false attempt (which would bring the classifier_error hold closer)."""
+    running = _pending_with_started_job(app, db, timedelta(seconds=2))
+    assert _sweep(app, db) == 0
+    assert _attempts(db, running) == 0
+
+
+def test_a_started_job_past_its_time_limit_is_requeued_as_an_attempt(
+    app: Flask, db: Database
+) -> None:
+    """A classification started 20 s ago (they take milliseconds) belonged to a dead worker."""
+    dead = _pending_with_started_job(app, db, timedelta(seconds=20))
+    assert _sweep(app, db) == 1
+    assert _attempts(db, dead) == 1
