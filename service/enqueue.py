@@ -41,8 +41,15 @@ def connect(url: str, socket_timeout: float = 2.0) -> Redis:
     )
 
 
+def webhooks_queue_name(name: str) -> str:
+    """Return the name of the deliveries' queue beside the classifications' ``name``."""
+    return f"{name}-webhooks"
+
+
 class RQJobQueue:
-    """Enqueue moderato's jobs on an RQ queue."""
+    """Enqueue moderato's jobs: classifications on ``name``, webhook deliveries on
+    ``name-webhooks``. A worker listens to both in that order, and RQ takes from the first
+    queue that has a job, so a comment never waits behind a line of slow deliveries."""
 
     def __init__(
         self,
@@ -53,6 +60,7 @@ class RQJobQueue:
     ) -> None:
         self.connection = connection
         self.queue = Queue(name, connection=connection)
+        self.deliveries = Queue(webhooks_queue_name(name), connection=connection)
         self.retry_intervals = list(retry_intervals)
         self.job_timeout = job_timeout
 
@@ -79,7 +87,7 @@ class RQJobQueue:
         ids = list(delivery_ids)
         try:
             for delivery_id in ids:
-                self.queue.enqueue(
+                self.deliveries.enqueue(
                     DELIVER, delivery_id, job_id=delivery_job_id(delivery_id), job_timeout=60
                 )
         except redis.RedisError as exc:
@@ -98,7 +106,7 @@ class RQJobQueue:
         if whole < when:
             whole += timedelta(seconds=1)
         try:
-            self.queue.enqueue_at(
+            self.deliveries.enqueue_at(
                 whole,
                 DELIVER,
                 delivery_id,

@@ -34,7 +34,7 @@ from rq.scheduler import RQScheduler
 from sqlalchemy import delete, select, update
 
 from service.clock import utcnow
-from service.enqueue import classify_job_id, delivery_job_id
+from service.enqueue import classify_job_id, delivery_job_id, webhooks_queue_name
 from service.status import State
 from service.store import Database
 from service.store.tables import Comment, WebhookDelivery
@@ -149,7 +149,9 @@ def sweep_deliveries(rt: Runtime, connection: Redis) -> int:
             continue
         if status == JobStatus.QUEUED:
             if waiting is None:
-                queue = Queue(rt.app.config["QUEUE_NAME"], connection=connection)
+                queue = Queue(
+                    webhooks_queue_name(rt.app.config["QUEUE_NAME"]), connection=connection
+                )
                 waiting = set(queue.get_job_ids())
             if job_id in waiting:
                 continue
@@ -190,7 +192,8 @@ class Sweeper(threading.Thread):
         self.connection = connection
         self.owner = owner
         self.stopped = threading.Event()
-        self.scheduler = RQScheduler([rt.app.config["QUEUE_NAME"]], connection=connection)
+        name = rt.app.config["QUEUE_NAME"]
+        self.scheduler = RQScheduler([name, webhooks_queue_name(name)], connection=connection)
 
     def run(self) -> None:
         interval = float(self.rt.app.config["SWEEP_INTERVAL"])

@@ -246,7 +246,7 @@ def test_delivery_log_and_redelivery(app: Flask, client: FlaskClient, db: Databa
     with db.session() as session:
         again = session.get(WebhookDelivery, delivery_id)
         assert again is not None and (again.status, again.attempts) == ("pending", 0)
-    queue: Queue = app.extensions["moderato.queue"].queue
+    queue: Queue = app.extensions["moderato.queue"].deliveries
     assert f"deliver-{delivery_id}" in queue.get_job_ids()
 
 

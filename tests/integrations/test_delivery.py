@@ -102,7 +102,7 @@ def row(db: Database, delivery_id: str) -> tuple[WebhookDelivery, WebhookEndpoin
 
 def scheduled(app: Flask) -> list[str]:
     q: RQJobQueue = app.extensions["moderato.queue"]
-    return list(ScheduledJobRegistry(queue=q.queue).get_job_ids())
+    return list(ScheduledJobRegistry(queue=q.deliveries).get_job_ids())
 
 
 def test_2xx_marks_delivered_with_signed_body_without_email(
@@ -182,7 +182,7 @@ def test_retry_after_counts_from_the_answer_and_is_never_run_early(
     assert delivery.next_attempt_at is not None and delivery.last_attempt_at is not None
     assert delivery.next_attempt_at - delivery.last_attempt_at >= timedelta(seconds=10.5)
     q: RQJobQueue = app.extensions["moderato.queue"]
-    registry = ScheduledJobRegistry(queue=q.queue)
+    registry = ScheduledJobRegistry(queue=q.deliveries)
     when = registry.get_scheduled_time(delivery_job_id(delivery_id, 1))
     assert when >= delivery.next_attempt_at.replace(tzinfo=UTC)
 

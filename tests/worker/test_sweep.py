@@ -1,4 +1,5 @@
-"""The sweep against a real Redis: a job a worker is running is not abandoned, a dead one is."""
+"""The sweep and the queues against a real Redis: a running job is not abandoned, a dead one
+is; comments are served before webhook deliveries."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from types import SimpleNamespace
 
 import redis as redis_lib
 from flask import Flask
+from rq import Queue
 from rq.job import Job, JobStatus
 
 from service.clock import utcnow
@@ -15,6 +17,7 @@ from service.extensions import queue
 from service.store import Database
 from service.store.tables import Comment
 from tests.factories import stored
+from worker.__main__ import queue_names
 from worker.sweep import sweep_pending
 
 
@@ -62,3 +65,19 @@ def test_a_started_job_past_its_time_limit_is_requeued_as_an_attempt(
     dead = _pending_with_started_job(app, db, timedelta(seconds=20))
     assert _sweep(app, db) == 1
     assert _attempts(db, dead) == 1
+
+
+def test_a_comment_is_taken_before_waiting_webhook_deliveries(app: Flask) -> None:
+    """Deliveries have a queue of their own, after the classifications' in the worker's
+    order: RQ serves the first queue with a job, so comments never wait behind them."""
+    with app.app_context():
+        q = queue()
+        assert q.enqueue_deliveries(["msg_first", "msg_second"])
+        assert q.enqueue_classify("a-comment-id")
+    names = queue_names(app.config)
+    assert names == [q.queue.name, q.deliveries.name]
+    conn = redis_lib.from_url(app.config["REDIS_URL"])
+    taken = Queue.dequeue_any([Queue(n, connection=conn) for n in names], None, connection=conn)
+    assert taken is not None
+    assert taken[0].id == classify_job_id("a-comment-id")
+    assert set(q.deliveries.get_job_ids()) == {"deliver-msg_first", "deliver-msg_second"}
