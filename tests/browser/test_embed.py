@@ -429,3 +429,21 @@ def test_reply_with_the_keyboard_alone(page: Page, live_server: LiveServer, db: 
     with db.session() as session:
         row = session.scalars(select(Comment).where(Comment.author_name == "Bo")).one()
         assert row.parent_id is not None
+
+
+def test_focus_stays_on_its_reply_button_when_the_readers_comment_is_published(
+    page: Page, live_server: LiveServer, start_worker: Callable[..., Any], db: Database
+) -> None:
+    """The thread re-renders when the reader's own comment is published; a keyboard user
+    sitting on another comment's Reply button stays there (review finding: focus fell to
+    the page body)."""
+    stored(db, state=State.PUBLISHED, thread="demo", name="Grace", text="An earlier comment.")
+    start_worker()
+    w = open_widget(page, f"{live_server.url}/demo")
+    fill(w)
+    w.get_by_role("button", name="Post Comment").click()
+    expect(w.locator("article.card.own")).to_be_visible()
+    reply = w.get_by_role("button", name="Reply to Grace")
+    reply.focus()
+    expect(w.locator("article.card:not(.own)", has_text=BENIGN)).to_be_visible(timeout=WAIT_MS)
+    expect(reply).to_be_focused()
