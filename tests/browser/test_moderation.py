@@ -361,3 +361,24 @@ def test_a_shortcut_never_acts_on_a_card_scrolled_out_of_sight(
     expect(page.locator(f"#c-{cid}")).to_have_count(0)
     assert state_of(db, cid) == ("published", None)  # type: ignore[arg-type]
     assert len(ids) == 12 and not problems, problems
+
+
+def test_the_comment_page_history_follows_an_action(
+    db: Database, live_server: LiveServer, page: Page, problems: list[str]
+) -> None:
+    """On a comment's own page, acting adds the action to the History table in place."""
+    cid = held(db)
+    log_in(page, live_server, db)
+    page.goto(f"{live_server.url}/moderation/comments/{cid}")
+    rows = page.locator("#details table tbody tr")
+    expect(rows.first).to_be_visible()
+    before = rows.count()
+    expect(page.locator("#details")).not_to_contain_text("held → published")
+    expect(page.locator(f"#c-{cid}")).to_have_class(re.compile("current"))
+    page.keyboard.press("j")
+    page.keyboard.press("a")
+    expect(page.locator(f"#c-{cid}")).to_have_attribute("data-state", "published")
+    expect(rows).to_have_count(before + 1)
+    expect(page.locator("#details table")).to_contain_text("held → published")
+    expect(page.locator("#details")).to_contain_text("ok by")
+    assert not problems, problems

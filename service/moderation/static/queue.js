@@ -76,6 +76,19 @@
     });
   }
 
+  /* The comment's own page: its history and labels follow the action just taken. */
+  function refreshDetails() {
+    var box = document.getElementById("details");
+    if (!box) { return; }
+    fetch(window.location.pathname, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (resp) { return resp.ok ? resp.text() : null; })
+      .then(function (html) {
+        var fresh = html && new DOMParser().parseFromString(html, "text/html").getElementById("details");
+        if (fresh) { box.replaceWith(document.importNode(fresh, true)); }
+      })
+      .catch(function () { /* the history shows on the next visit */ });
+  }
+
   function removeCard(card) {
     var all = cards();
     var i = all.indexOf(card);
@@ -117,7 +130,7 @@
       .then(function (res) {
         if (res.ok) {
           m.announce(res.data.message, "success");
-          if (onQueuePage) { removeCard(card); poll(); } else { replaceCard(card, res.data.card); }
+          if (onQueuePage) { removeCard(card); poll(); } else { replaceCard(card, res.data.card); refreshDetails(); }
         } else if (res.status === 409) {
           m.announce(errorText(res) + " The card shows its current state.", "conflict");
           refresh(card);
