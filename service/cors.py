@@ -50,6 +50,12 @@ def remember(site: Site) -> None:
     g.moderato_cors_origins = list(site.origins or [])
 
 
+def refused() -> str | None:
+    """Return the origin this request was refused for, if it was."""
+    origin: str | None = g.get("moderato_cors_refused")
+    return origin
+
+
 def remembered() -> list[str] | None:
     """Return the allowed origins a view noted for this request, if any."""
     origins: list[str] | None = g.get("moderato_cors_origins")
@@ -69,6 +75,9 @@ def refuse_foreign_origin(site: Site) -> None:
     remember(site)
     origin = request_origin()
     if origin is not None and not trusted(site, origin):
+        # The refusal itself is readable by that page (see ``refused``): the widget can say
+        # "this page is not allowed" instead of a network error the publisher cannot place.
+        g.moderato_cors_refused = origin
         raise Forbidden(
             f"This site does not accept comments from {origin}.", code="origin_not_allowed"
         )

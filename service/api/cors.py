@@ -66,7 +66,10 @@ def add_cors_headers(resp: BaseResponse) -> BaseResponse:
     """Let an allowed origin read the answer (errors included, so the widget can show them)."""
     if request.endpoint in BROWSER_ENDPOINTS and request.method != "OPTIONS":
         resp.vary.add("Origin")
-        if cors.request_origin() is not None:
+        refused = cors.refused()
+        if refused is not None:  # only the 403 saying so; nothing else is shared with it
+            resp.headers["Access-Control-Allow-Origin"] = refused
+        elif cors.request_origin() is not None:
             try:
                 origins = request_origins()
             except SQLAlchemyError:  # the database is down: the answer is already an error

@@ -17,7 +17,7 @@ from service.auth import KeyIdentity, request_key
 from service.client_fields import ClientInfo, validate_client
 from service.clock import utcnow
 from service.comments import Accepted, IntakeMeta, parent_in_thread, store_new
-from service.embed.nojs import validation_page
+from service.embed.nojs import refusal_page, validation_page
 from service.errors import (
     BadRequest,
     Forbidden,
@@ -121,6 +121,10 @@ def create_comment() -> BaseResponse:
     except ValidationFailed as err:
         if _wants_redirect():
             return validation_page(err)
+        raise
+    except Forbidden as err:
+        if err.code == "origin_not_allowed" and _wants_redirect():
+            return refusal_page("err_origin_not_allowed", err.status)
         raise
 
 

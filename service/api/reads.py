@@ -24,7 +24,7 @@ from service.errors import NotFound, ValidationFailed
 from service.extensions import db
 from service.ids import looks_like_id
 from service.status import State
-from service.store.tables import Comment
+from service.store.tables import Comment, Site
 from service.validation import MAX_THREAD, field_error
 
 
@@ -45,6 +45,10 @@ def get_comment(comment_id: str) -> Response:
         comment = session.get(Comment, comment_id)
         if comment is None:
             raise NotFound("There is no such comment.", code="comment_not_found")
+        if cors.request_origin() is not None:  # a browser page: one of the site's, or ours
+            site = session.get(Site, comment.site_id)
+            if site is not None:
+                cors.refuse_foreign_origin(site)
         body: dict[str, Any] = {
             "id": comment.id,
             "status": comment.state,
@@ -108,7 +112,7 @@ def list_comments() -> BaseResponse:
         site = sites.by_slug(session, slug)
         if site is None:
             raise NotFound(f"There is no site {slug!r}.", code="site_not_found")
-        cors.remember(site)
+        cors.refuse_foreign_origin(site)
         rows, more = published_page(
             session, site, thread, newest_first=order == "newest", after=after, limit=limit
         )

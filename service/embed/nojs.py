@@ -140,6 +140,23 @@ def render_thread(req: ThreadRequest) -> Markup:
     return Markup(html)
 
 
+def refusal_page(key: str, status: int) -> BaseResponse:
+    """Answer a no-JS form's post refused as a whole (not field by field) as a translated page."""
+    lang = i18n.pick(request.form.get("lang"))
+    t = i18n.translator(lang)
+    html = render_template(
+        "embed/not_sent.html",
+        t=t,
+        lang=lang,
+        dir=i18n.direction(lang),
+        errors=[],
+        message=t(key),
+        back=None,
+        css_url=url_for("embed.asset", filename=assets.asset("fallback.css").filename),
+    )
+    return current_app.response_class(html, status=status, mimetype="text/html")
+
+
 def validation_page(err: ValidationFailed) -> BaseResponse:
     """Answer a no-JS form's field errors as a translated page (422) linking back to the form."""
     form = request.form

@@ -384,12 +384,15 @@ def test_a_foreign_origin_cannot_read_or_post(
     posts: list[Request] = []
     page.on("request", lambda r: posts.append(r) if r.method == "POST" else None)
     w = open_widget(page, publisher.article(live_server))
-    expect(w.locator("div.status")).to_contain_text("The comments could not be loaded.")
+    # The refusal is readable by the page, so the widget names the setup mistake.
+    expect(w.locator("div.status")).to_contain_text(
+        "This page is not allowed to post comments to this thread."
+    )
     fill(w)
     with caplog.at_level(logging.INFO, logger="werkzeug"):
         w.get_by_role("button", name="Post Comment").click()
         expect(w.get_by_role("alert")).to_have_text(
-            "Your comment could not be sent. Check your connection and try again."
+            "This page is not allowed to post comments to this thread."
         )
     assert len(posts) == 1  # sent, and refused by the server (no Origin would have been 202)
     assert '"POST /api/v1/comments HTTP/1.1" 403' in caplog.text

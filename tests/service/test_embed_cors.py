@@ -77,16 +77,20 @@ def test_requests_without_origin_and_from_our_own_origin_are_not_refused(
 def test_thread_reads_answer_cors_only_to_the_sites_origins(
     client: FlaskClient, db: Database
 ) -> None:
-    """GET list and GET one comment carry ACAO for the comment's site's origins only."""
+    """GET list and GET one comment carry ACAO for the comment's site's origins; another
+    origin gets a 403 it can read (the reason), and nothing else."""
     comment = stored(db, state=State.PUBLISHED, thread="cors")
     for url in ("/api/v1/comments?site=default&thread=cors", f"/api/v1/comments/{comment.id}"):
         ok = client.get(url, headers={"Origin": ALLOWED})
         assert ok.status_code == 200
         assert ok.headers["Access-Control-Allow-Origin"] == ALLOWED
         foreign = client.get(url, headers={"Origin": FOREIGN})
-        assert foreign.status_code == 200
-        assert "Access-Control-Allow-Origin" not in foreign.headers
+        # Refused, and only the refusal is readable there: the widget can say why.
+        assert foreign.status_code == 403
+        assert foreign.get_json()["error"]["code"] == "origin_not_allowed"
+        assert foreign.headers["Access-Control-Allow-Origin"] == FOREIGN
         assert "Origin" in foreign.headers["Vary"]
+        assert "items" not in foreign.get_json() and "status" not in foreign.get_json()
 
 
 def test_each_site_has_its_own_origins(client: FlaskClient, db: Database) -> None:
@@ -100,3 +104,20 @@ def test_each_site_has_its_own_origins(client: FlaskClient, db: Database) -> Non
     rv = client.post("/api/v1/comments", json=body, headers={"Origin": "https://paper.example"})
     assert rv.status_code == 202
     assert rv.headers["Access-Control-Allow-Origin"] == "https://paper.example"
+
+
+def test_a_no_js_form_from_a_foreign_origin_gets_a_page_saying_so(
+    client: FlaskClient, db: Database
+) -> None:
+    """A browser form post (no JavaScript) from an origin the site lacks is answered with a
+    translated page, not raw JSON, and stores nothing."""
+    rv = client.post(
+        "/api/v1/comments",
+        data={**payload(), "lang": "fr"},
+        headers={"Origin": FOREIGN, "Accept": "text/html"},
+    )
+    assert rv.status_code == 403
+    assert rv.mimetype == "text/html"
+    html = rv.get_data(as_text=True)
+    assert "Cette page n’est pas autorisée à publier des commentaires dans ce fil." in html
+    assert count_comments(db) == 0

@@ -149,8 +149,12 @@ function mount(host, cfg) {
   }
   function getJSON(url) {
     return fetch(url, { credentials: "omit", cache: "no-store" }).then(function (r) {
-      if (!r.ok) throw new Error(r.status);
-      return r.json();
+      if (r.ok) return r.json();
+      return r.json().catch(function () { return {}; }).then(function (b) {
+        var e = new Error(r.status);
+        e.code = b && b.error && b.error.code;
+        throw e;
+      });
     });
   }
 
@@ -262,7 +266,11 @@ function mount(host, cfg) {
           if (fromMore && more.hidden && body.items.length) focusComment("m-c-" + body.items[0].id, null);
         }
       },
-      function () {
+      function (e) {
+        if (e && e.code === "origin_not_allowed") {  // a setup mistake: retrying will not help
+          listStatus.replaceChildren(t("err_origin_not_allowed"));
+          return;
+        }
         listStatus.replaceChildren(t("load_error") + " ",
           h("button", { type: "button", class: "link", onclick: function () { load(append); }, text: t("retry") }));
       }
