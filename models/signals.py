@@ -18,12 +18,17 @@ from models import dehumanising, disguised, promotion, threats
 from models.terms import KINDS, TermIndex, match_terms, read_terms
 from models.text import SEP, Normalized, shift
 
+#: The bounded repetitions (a DNS label is at most 63 characters; 10 labels is more than
+#: any real host) keep each start's scan short: ``(?:[a-z0-9-]+\.)+`` scanned to the end
+#: of a dotted run from every word start, so "a.a.a.…" took 0.8 s for 5,000 characters
+#: (quadratic; found in review). Same matches on every text of every dataset and 300,000
+#: random strings (``tests/models/test_signals_redos.py``), about 10 ms at worst.
 URL_RE = re.compile(
     r"(?i)\b(?:https?://|www\.)[^\s<>\"'()\[\]]+"
-    r"|\b(?:[a-z0-9-]+\.)+(?:com|net|org|info|biz|ru|co|ly|io|me|us|uk|xyz|top|site|online"
+    r"|\b(?:[a-z0-9-]{1,63}\.){1,10}(?:com|net|org|info|biz|ru|co|ly|io|me|us|uk|xyz|top|site|online"
     r"|club|tk|gl|be|in|de|fr|ws|cc|link|live|shop|store|app|gg)\b(?:/[^\s<>\"'()\[\]]*)?"
 )
-EMAIL_RE = re.compile(r"(?i)\b[\w.+-]+@([a-z0-9-]+(?:\.[a-z0-9-]+)+)\b")
+EMAIL_RE = re.compile(r"(?i)\b[\w.+-]{1,64}@([a-z0-9-]+(?:\.[a-z0-9-]+)+)\b")  # local part ≤ 64
 PHONE_RE = re.compile(r"(?<![\w+])\+?\d[\d ().-]{7,16}\d(?!\w)")
 HANDLE_RE = re.compile(r"(?<!\w)[@#][A-Za-z_][\w.]{2,}")
 EMOJI_RE = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff]")
