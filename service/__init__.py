@@ -15,7 +15,8 @@ from service import config, errors, extensions
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the app: settings, connections, error handlers, blueprints."""
-    instance = os.environ.get("MODERATO_INSTANCE_PATH") or str(Path.cwd() / "instance")
+    # Relative paths (``./instance`` in .env.example) are taken from the working directory.
+    instance = str(Path(os.environ.get("MODERATO_INSTANCE_PATH") or "instance").resolve())
     app = Flask(__name__, instance_path=(overrides or {}).get("INSTANCE_PATH", instance))
     app.config.update(config.load(app.instance_path, overrides))
     configure_logging(app)

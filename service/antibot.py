@@ -18,6 +18,7 @@ Verdicts of the token (``signals["form_token"]``):
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 from collections.abc import Mapping
 from typing import Any
@@ -53,9 +54,16 @@ def issue_token(secret_key: str, site: str, thread: str, now: float) -> str:
     return _serializer(secret_key).dumps(claims)
 
 
-def claim_key(token: str) -> str:
-    """Return the Redis key that marks ``token`` as used by an accepted comment."""
-    return "moderato:form-token:" + hashlib.sha256(token.encode()).hexdigest()[:32]
+def claim_key(secret_key: str, token: str) -> str:
+    """Return the Redis key that marks a (valid) ``token`` as used by an accepted comment.
+
+    The key comes from the signed claims, not from the token's text: the base64 decoder
+    skips characters outside its alphabet, so ``token + "!!!"`` still verifies, and a key
+    made from the text let a used token pass again with junk appended (found in review).
+    """
+    claims = _serializer(secret_key).loads(token)
+    canonical = json.dumps(claims, sort_keys=True, separators=(",", ":"))
+    return "moderato:form-token:" + hashlib.sha256(canonical.encode()).hexdigest()[:32]
 
 
 def check_token(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -119,8 +121,12 @@ DEFAULT_SESSION_HOURS = 12
 
 
 def password_tag(user: User) -> str:
-    """Return a short fingerprint of the user's password hash; a new password ends old sessions."""
-    return user.password_hash[-12:]
+    """Return a keyed fingerprint of the user's password hash and session epoch: a new
+    password or a logout ends every older session. Keyed, so the (signed, readable)
+    cookie carries nothing of the hash itself (it carried the hash's last 12 characters)."""
+    message = f"{user.password_hash}|{user.session_epoch or 0}".encode()
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:24]
 
 
 def session_valid(user: User) -> bool:

@@ -156,6 +156,55 @@ def sites_create(
             click.echo("Keep the key now: only its hash is stored, it cannot be shown again.")
 
 
+@sites.command("list")
+def sites_list() -> None:
+    """List the sites: slug, name, moderation mode and allowed origins."""
+    from sqlalchemy import select
+
+    from service import create_app
+    from service.extensions import db as database
+    from service.store.tables import Site
+
+    with create_app().app_context(), database().session() as session:
+        for site in session.scalars(select(Site).order_by(Site.slug)):
+            mode = (site.policy or {}).get("mode", "auto")
+            origins = " ".join(site.origins or []) or "(no origins: the embed cannot post)"
+            click.echo(f"{site.slug}  {site.name!r}  mode={mode}  {origins}")
+
+
+@sites.command("update")
+@click.option("--site", "slug", required=True, help="the site's slug")
+@click.option("--add-origin", "added", multiple=True, help="allow another origin (repeat)")
+@click.option("--remove-origin", "removed", multiple=True, help="stop allowing an origin")
+@click.option("--mode", type=click.Choice(["auto", "pre", "post"]), default=None)
+def sites_update(
+    slug: str, added: tuple[str, ...], removed: tuple[str, ...], mode: str | None
+) -> None:
+    """Change a site's allowed origins or moderation mode (the embed keeps working)."""
+    from service import create_app
+    from service import sites as site_ops
+    from service.extensions import db as database
+
+    with create_app().app_context(), database().session() as session:
+        site = site_ops.by_slug(session, slug)
+        if site is None:
+            raise click.ClickException(f"there is no site {slug!r}")
+        try:
+            add = [site_ops.normalise_origin(o) for o in added]
+            drop = {site_ops.normalise_origin(o) for o in removed}
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+        missing = drop - set(site.origins or [])
+        if missing:
+            raise click.ClickException(f"not an origin of {slug}: {', '.join(sorted(missing))}")
+        origins = [o for o in site.origins or [] if o not in drop]
+        site.origins = origins + [o for o in add if o not in origins]
+        if mode is not None:
+            site.policy = {**(site.policy or {}), "mode": mode}
+        click.echo(f"{site.slug}: mode={(site.policy or {}).get('mode', 'auto')} "
+                   f"origins={' '.join(site.origins) or '(none)'}")  # fmt: skip
+
+
 def _register_integrations() -> None:
     """Attach ``keys`` and ``webhooks`` (service/integrations/cli.py)."""
     from service.integrations.cli import register

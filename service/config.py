@@ -38,6 +38,10 @@ DEFAULTS: dict[str, Any] = {
     # Integrations: per-key rate limit (a token bucket: refill per minute, burst size).
     "KEY_RATE_PER_MINUTE": 600,
     "KEY_RATE_BURST": 100,
+    # Browser posts without a key, per client IP (hashed): generous enough for a newsroom
+    # behind one NAT, low enough that one client cannot keep the workers busy.
+    "ANON_RATE_PER_MINUTE": 20,
+    "ANON_RATE_BURST": 10,
     # Webhooks: private/loopback targets (development, tests), timeout, retries, disabling.
     "WEBHOOKS_ALLOW_PRIVATE": False,
     "WEBHOOK_TIMEOUT": 15.0,
@@ -66,6 +70,11 @@ def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[st
     cfg = Config(instance_path)
     cfg.update(DEFAULTS)
     cfg.from_prefixed_env("MODERATO")
+    for name, default in DEFAULTS.items():  # `MODERATO_MODEL_DIR=` in an env file means unset
+        if cfg.get(name) == "" and default not in ("", None):
+            cfg[name] = default
+        elif cfg.get(name) == "" and default is None:
+            cfg[name] = None
     for name in ("DATABASE_URL", "REDIS_URL"):
         if os.environ.get(name):
             cfg[name] = os.environ[name]
@@ -76,6 +85,9 @@ def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[st
     cfg.update(overrides or {})
     if not cfg["DATABASE_URL"]:
         cfg["DATABASE_URL"] = f"sqlite:///{Path(instance_path) / 'moderato.db'}"
+    elif str(cfg["DATABASE_URL"]).startswith("postgres://"):
+        # The form hosted PostgreSQL services hand out; SQLAlchemy knows only postgresql://.
+        cfg["DATABASE_URL"] = "postgresql://" + str(cfg["DATABASE_URL"])[len("postgres://") :]
     if not cfg["SECRET_KEY"]:
         if cfg["ENV"] != "development":
             raise RuntimeError(

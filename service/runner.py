@@ -38,6 +38,11 @@ def prepare_database() -> str:
     return str(url)
 
 
+#: gunicorn's default access log line without the query string: Perspective clients send
+#: their API key as ``?key=``, Akismet's usage call as ``?api_key=`` (found in review).
+ACCESS_LOG_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(f)s" "%(a)s"'
+
+
 def gunicorn_argv(bind: str, workers: int) -> list[str]:
     """Return the gunicorn command line for the web app."""
     return [
@@ -47,6 +52,7 @@ def gunicorn_argv(bind: str, workers: int) -> list[str]:
         "--threads", "4",
         "--worker-class", "gthread",
         "--access-logfile", "-",
+        "--access-logformat", ACCESS_LOG_FORMAT,
         "--graceful-timeout", "10",
         "service.wsgi:app",
     ]  # fmt: skip
@@ -62,7 +68,7 @@ def _first_admin_hint(base_url: str) -> str | None:
 
 def run_all(port: int = 8000, web_workers: int = 2) -> int:
     """Start Redis (embedded if ``REDIS_URL`` is unset), a worker and the web server."""
-    instance = Path(os.environ.get("MODERATO_INSTANCE_PATH") or Path.cwd() / "instance")
+    instance = Path(os.environ.get("MODERATO_INSTANCE_PATH") or "instance").resolve()
     os.environ.setdefault("MODERATO_INSTANCE_PATH", str(instance))
     url = prepare_database()
     embedded = None

@@ -42,7 +42,9 @@ def normalise_origin(origin: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"not an http(s) origin: {origin!r}")
     host = parts.hostname
-    port = f":{parts.port}" if parts.port else ""
+    default = {"http": 80, "https": 443}[parts.scheme]
+    # A browser's Origin never names the scheme's default port: https://x:443 is https://x.
+    port = f":{parts.port}" if parts.port and parts.port != default else ""
     return f"{parts.scheme}://{host}{port}"
 
 

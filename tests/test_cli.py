@@ -112,3 +112,32 @@ def test_score_round_trips_json_lines_in_order(env: dict[str, str]) -> None:
     assert set(out[0]) == {"spam", "toxicity", "reasons", "model_version"}
     assert "error" in out[1] and out[1]["error"]["code"]
     assert out[2]["spam"] > out[0]["spam"]
+
+
+def test_sites_list_and_update_change_origins_and_mode(env: dict[str, str], client: Any) -> None:
+    """An operator adds the www origin and removes the bare one of a live site, and sets its
+    mode; the default port in an origin is dropped (a browser never sends :443). Review
+    finding: origins could not be changed after creation."""
+    created = run(
+        ["sites", "create", "--name", "Town Paper", "--origin", "https://town.example:443",
+         "--json"], env,
+    )  # fmt: skip
+    assert created.returncode == 0, created.stderr
+    assert json.loads(created.stdout)["origins"] == ["https://town.example"]
+    updated = run(
+        ["sites", "update", "--site", "town-paper", "--add-origin", "https://www.town.example/",
+         "--remove-origin", "https://town.example", "--mode", "pre"], env,
+    )  # fmt: skip
+    assert updated.returncode == 0, updated.stderr
+    listed = run(["sites", "list"], env)
+    assert "town-paper  'Town Paper'  mode=pre  https://www.town.example" in listed.stdout
+    body = {"site": "town-paper", "thread": "t", "name": "Ada", "email": "ada@example.org",
+            "text": "A fine comment."}  # fmt: skip
+    www = client.post("/api/v1/comments", json=body, headers={"Origin": "https://www.town.example"})
+    assert www.status_code == 202
+    bare = client.post("/api/v1/comments", json=body, headers={"Origin": "https://town.example"})
+    assert bare.status_code == 403
+    missing = run(
+        ["sites", "update", "--site", "town-paper", "--remove-origin", "https://x.example"], env
+    )
+    assert missing.returncode != 0 and "not an origin of town-paper" in missing.stderr

@@ -64,3 +64,16 @@ def test_dockerfile_builds_one_image_for_web_and_worker() -> None:
     text = (ROOT / "Dockerfile").read_text()
     assert "'.[postgres]'" in text
     assert "USER moderato" in text
+
+
+def test_the_access_log_never_carries_a_query_string(compose: dict[str, Any]) -> None:
+    """API keys travel in query strings (Perspective ?key=, Akismet ?api_key=): the web
+    server's access log line, in `moderato run` and in Compose, leaves the query out."""
+    from service.runner import ACCESS_LOG_FORMAT, gunicorn_argv
+
+    argv = gunicorn_argv("127.0.0.1:1", 1)
+    assert argv[argv.index("--access-logformat") + 1] == ACCESS_LOG_FORMAT
+    command = compose["services"]["web"]["command"]
+    assert command[command.index("--access-logformat") + 1] == ACCESS_LOG_FORMAT
+    assert "%(r)s" not in ACCESS_LOG_FORMAT and "%(q)s" not in ACCESS_LOG_FORMAT
+    assert "%(U)s" in ACCESS_LOG_FORMAT  # the path, without the query

@@ -23,10 +23,12 @@ from service.errors import (
     Forbidden,
     NotFound,
     PayloadTooLarge,
+    RateLimited,
     UnsupportedMedia,
     ValidationFailed,
 )
 from service.extensions import db, queue, redis_conn
+from service.ratelimit import Limit, limiter
 from service.security import ip_hash
 from service.store.tables import Site
 from service.validation import CommentInput, field_error, validate
@@ -81,7 +83,8 @@ def _meta(
         min_seconds=cfg["FORM_TOKEN_MIN_SECONDS"],
         max_age=cfg["FORM_TOKEN_MAX_AGE"],
     )
-    if traps["form_token"] == "valid" and not _claim(payload[antibot.TOKEN_FIELD]):
+    token = str(payload.get(antibot.TOKEN_FIELD))  # "valid" below means it is a str
+    if traps["form_token"] == "valid" and not _claim(antibot.claim_key(secret, token)):
         traps["form_token"] = "reused"
     return IntakeMeta(
         ip_hash=ip_hash(secret, request.remote_addr),
@@ -92,7 +95,7 @@ def _meta(
     )
 
 
-def _claim(token: str) -> bool:
+def _claim(key: str) -> bool:
     """Mark a valid form token used; False if an accepted comment already used it.
 
     Runs only for input that passed validation, so a form sent back with a 422 keeps its
@@ -102,7 +105,7 @@ def _claim(token: str) -> bool:
     try:
         return bool(
             redis_conn().set(
-                antibot.claim_key(token),
+                key,
                 1,
                 nx=True,
                 ex=int(current_app.config["FORM_TOKEN_MAX_AGE"]),
@@ -126,6 +129,29 @@ def create_comment() -> BaseResponse:
         if err.code == "origin_not_allowed" and _wants_redirect():
             return refusal_page("err_origin_not_allowed", err.status)
         raise
+    except RateLimited as err:
+        if _wants_redirect():
+            page = refusal_page("err_rate_limited", err.status)
+            page.headers.update(err.headers)
+            return page
+        raise
+
+
+def _limit_browser_posts() -> None:
+    """429 when one client (by IP hash) posts faster than ``ANON_RATE_*`` without a key.
+
+    Keys have their own limit; this one keeps a single client from filling the queue (a
+    flood of long comments kept the worker busy for half a minute, found in review).
+    """
+    cfg = current_app.config
+    limit = Limit(per_minute=float(cfg["ANON_RATE_PER_MINUTE"]), burst=int(cfg["ANON_RATE_BURST"]))
+    client = ip_hash(cfg["SECRET_KEY"], request.remote_addr) or "unknown"
+    wait = limiter().wait_seconds(f"anon:{client}", limit)
+    if wait:
+        raise RateLimited(
+            "You are commenting too quickly. Please wait a moment and try again.",
+            headers={"Retry-After": str(wait)},
+        )
 
 
 def _create_comment() -> BaseResponse:
@@ -135,6 +161,8 @@ def _create_comment() -> BaseResponse:
     )
     with db().session() as session:
         key = request_key(session, scope="submit")
+        if key is None:
+            _limit_browser_posts()
         # A site's backend sends the end user's details in the body; a browser's own count,
         # and the body's are ignored (not even checked: a page may post what it likes there).
         client, client_errors = validate_client(payload if key is not None else {})

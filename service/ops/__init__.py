@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, render_template, request
 
 from service.extensions import db, redis_conn
+from service.store import migrate
 
 bp = Blueprint("ops", __name__, template_folder="templates")
 
@@ -20,7 +21,12 @@ def readyz() -> tuple[Response, int] | Response:
     """Answer 200 when the database and Redis answer, else 503 naming what failed."""
     checks = {"database": "ok", "redis": "ok"}
     try:
-        db().ping()
+        version = db().schema_version()
+        if version != migrate.head():
+            # Answers 200 to a ping, 500 to every request: say what to run.
+            checks["database"] = (
+                f"error: schema at {version or 'nothing'}, run `moderato db upgrade`"
+            )
     except Exception as exc:
         checks["database"] = f"error: {type(exc).__name__}"
     try:

@@ -49,6 +49,14 @@ class Database:
         with self.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
 
+    def schema_version(self) -> str | None:
+        """Return the database's migration revision, or None before ``db upgrade``."""
+        with self.engine.connect() as conn:
+            try:
+                return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            except Exception:  # no alembic_version table: the schema was never created
+                return None
+
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()

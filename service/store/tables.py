@@ -168,6 +168,8 @@ class User(Base):
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    #: Bumped at logout: every session cookie issued before stops working.
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class UserSite(Base):

@@ -81,5 +81,15 @@ def test_tokens_are_unique_even_within_one_second() -> None:
     first = antibot.issue_token(SECRET, "s", "t", T0)
     second = antibot.issue_token(SECRET, "s", "t", T0)
     assert first != second
-    assert antibot.claim_key(first) != antibot.claim_key(second)
+    assert antibot.claim_key(SECRET, first) != antibot.claim_key(SECRET, second)
     assert verdict(first) == verdict(second) == "valid"
+
+
+@pytest.mark.parametrize("junk", ["!!!!", "====", "~~~~"])
+def test_junk_appended_to_a_token_does_not_make_it_a_new_one(junk: str) -> None:
+    """The decoder skips characters outside base64, so the edited token still verifies; it
+    must still count as the same token (review finding: a used token passed again)."""
+    token = antibot.issue_token(SECRET, "s", "t", T0)
+    edited = token + junk
+    assert verdict(edited) == "valid"
+    assert antibot.claim_key(SECRET, edited) == antibot.claim_key(SECRET, token)

@@ -226,3 +226,33 @@ def test_intake_answers_503_with_retry_after_when_the_database_is_down(
     assert rv.status_code == 503
     assert rv.get_json()["error"]["code"] == "service_unavailable"
     assert rv.headers["Retry-After"] == "5"
+
+
+def test_one_browser_client_is_rate_limited_at_the_default_and_keys_are_not(
+    settings: dict[str, Any], db: Database
+) -> None:
+    """Without a key, one client (IP) may post a burst of 10, then gets 429 with Retry-After
+    in the contract's error shape, and nothing more is stored; a no-JS form gets a page
+    saying so. Another address is not affected (review finding: no limit at all)."""
+    from service.config import DEFAULTS
+
+    app = create_app({**settings, "ANON_RATE_PER_MINUTE": DEFAULTS["ANON_RATE_PER_MINUTE"],
+                      "ANON_RATE_BURST": DEFAULTS["ANON_RATE_BURST"]})  # fmt: skip
+    client = app.test_client()
+    here = {"REMOTE_ADDR": "198.51.100.20"}
+    codes = [
+        client.post("/api/v1/comments", json=payload(), environ_base=here).status_code
+        for _ in range(DEFAULTS["ANON_RATE_BURST"] + 1)
+    ]
+    assert codes[:-1] == [202] * DEFAULTS["ANON_RATE_BURST"] and codes[-1] == 429
+    refused = client.post("/api/v1/comments", json=payload(), environ_base=here)
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
+    assert refused.get_json()["error"]["code"] == "rate_limited"
+    form = client.post("/api/v1/comments", data=payload(), environ_base=here,
+                       headers={"Accept": "text/html"})  # fmt: skip
+    assert form.status_code == 429 and form.mimetype == "text/html"
+    assert "commenting too quickly" in form.get_data(as_text=True)
+    other = {"REMOTE_ADDR": "198.51.100.21"}
+    assert client.post("/api/v1/comments", json=payload(), environ_base=other).status_code == 202
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Comment)) == 11

@@ -47,3 +47,16 @@ def test_web_fsyncs_every_commit_and_the_worker_role_uses_normal(settings: dict[
             levels.append(conn.exec_driver_sql("PRAGMA synchronous").scalar())
         app.extensions["moderato.db"].dispose()
     assert levels == [2, 1]  # FULL, NORMAL
+
+
+def test_readyz_is_not_ready_before_the_schema_is_migrated(
+    settings: dict[str, Any], tmp_path: Any
+) -> None:
+    """A reachable but empty database is not ready: every request would be a 500 (review
+    finding: /readyz said ok). The answer says what to run."""
+    app = create_app({**settings, "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}"})
+    rv = app.test_client().get("/readyz")
+    assert rv.status_code == 503
+    assert rv.get_json()["checks"]["database"] == (
+        "error: schema at nothing, run `moderato db upgrade`"
+    )

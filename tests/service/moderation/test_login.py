@@ -58,6 +58,42 @@ def test_logout_ends_the_session(client: FlaskClient, db: Database) -> None:
     assert client.get("/moderation/account").status_code == 401
 
 
+def test_a_copy_of_the_session_cookie_dies_with_the_logout(
+    app: Flask, client: FlaskClient, db: Database
+) -> None:
+    """Sessions live in a signed cookie; a copy taken before logout (a stolen cookie) must
+    not keep working after it (review finding: it did, for the session's 12 hours)."""
+    token = logged_in(client, db)
+    cookie = client.get_cookie("moderato_session")
+    assert cookie is not None
+    copy = app.test_client()
+    copy.set_cookie("moderato_session", cookie.value)
+    assert copy.get("/moderation/account", headers=HTML).status_code == 200
+    assert client.post("/moderation/logout", data={"csrf_token": token}).status_code == 303
+    assert copy.get("/moderation/account").status_code == 401
+
+
+def test_the_session_cookie_carries_nothing_of_the_password_hash(
+    client: FlaskClient, db: Database
+) -> None:
+    """The cookie is signed, not encrypted: its password fingerprint is keyed, not a slice
+    of the Argon2 hash (review finding)."""
+    from itsdangerous import URLSafeTimedSerializer
+
+    from service.store.tables import User
+
+    user_id = make_user(db)
+    login(client)
+    cookie = client.get_cookie("moderato_session")
+    assert cookie is not None
+    payload = URLSafeTimedSerializer("unused").loads_unsafe(cookie.value)[1]
+    with db.session() as session:
+        row = session.get(User, user_id)
+        assert row is not None
+        hashed = row.password_hash
+    assert payload["pw"] and payload["pw"] not in hashed
+
+
 def test_logout_needs_the_csrf_token(client: FlaskClient, db: Database) -> None:
     """Another site cannot log a moderator out: logout without the token is refused."""
     logged_in(client, db)
