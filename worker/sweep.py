@@ -200,6 +200,7 @@ class Sweeper(threading.Thread):
         tick = min(1.0, interval)
         next_sweep = 0.0
         elapsed = 0.0
+        redis_down = False
         while not self.stopped.wait(tick):
             elapsed += tick
             try:
@@ -208,8 +209,14 @@ class Sweeper(threading.Thread):
                 if elapsed >= next_sweep:
                     next_sweep = elapsed + interval
                     sweep_once(self.rt, self.connection, self.owner)
+                if redis_down:
+                    log.info("sweep: Redis is back")
+                    redis_down = False
             except redis.RedisError as exc:
-                log.warning("sweep skipped, Redis unavailable: %s", exc)
+                # Once per outage, not once a second (3,600 lines an hour; found in review).
+                if not redis_down:
+                    log.warning("sweep skipped while Redis is unavailable: %s", exc)
+                redis_down = True
             except Exception:
                 log.exception("sweep failed; trying again next interval")
 

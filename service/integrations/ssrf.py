@@ -62,11 +62,34 @@ def public_addresses(host: str, port: int, resolver: Resolver = resolve) -> list
         raise UnsafeURL(f"{host} does not resolve")
     for address in addresses:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
-        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-            ip = ip.ipv4_mapped
-        if not ip.is_global:
-            raise UnsafeURL(f"{host} resolves to {ip}, which is not a public address")
+        for inner in (ip, *_embedded_ipv4(ip)):
+            if not inner.is_global:
+                raise UnsafeURL(f"{host} resolves to {ip}, which is not a public address")
     return addresses
+
+
+#: IPv6 prefixes that carry an IPv4 address a gateway may forward to (found in review):
+#: NAT64 (RFC 6052 well-known and RFC 8215 local-use) in the last 32 bits, 6to4 in bits
+#: 16–48, and the deprecated IPv4-compatible ::a.b.c.d.
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+_6TO4 = ipaddress.ip_network("2002::/16")
+_COMPAT = ipaddress.ip_network("::/96")
+
+
+def _embedded_ipv4(
+    ip: ipaddress.IPv4Address | ipaddress.IPv6Address,
+) -> list[ipaddress.IPv4Address]:
+    """Return the IPv4 addresses an IPv6 address stands for (mapped, NAT64, 6to4, compat)."""
+    if not isinstance(ip, ipaddress.IPv6Address):
+        return []
+    found = []
+    if ip.ipv4_mapped:
+        found.append(ip.ipv4_mapped)
+    if ip.sixtofour:
+        found.append(ip.sixtofour)
+    if any(ip in net for net in _NAT64) or (ip in _COMPAT and int(ip) > 1):
+        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    return found
 
 
 class PublicOnlyBackend(httpcore.NetworkBackend):

@@ -59,7 +59,7 @@ def login() -> Any:
             email, ip_hash(current_app.config["SECRET_KEY"], request.remote_addr)
         )
         try:
-            throttle.check(keys)
+            throttle.attempt(keys)
         except RateLimited as exc:
             return (
                 render_template(
@@ -75,8 +75,7 @@ def login() -> Any:
             csrf.rotate()
             audit("login", access.actor(account), ip=keys.ip.rpartition(":")[2])
             return redirect(safe_next(request.form.get("next")), code=303)
-        throttle.failed(keys)
-        error = "The e-mail address or the password is wrong."
+        error = "The e-mail address or the password is wrong."  # counted by attempt()
         status = 401
     page = render_template(
         "moderation/login.html",

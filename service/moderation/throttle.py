@@ -3,9 +3,11 @@
 Fixed windows: after ``LOGIN_MAX_FAILURES_ACCOUNT`` failures for one e-mail
 address (known or not, so the answer reveals nothing) or
 ``LOGIN_MAX_FAILURES_IP`` failures from one IP within ``LOGIN_WINDOW`` seconds,
-logins are refused with 429 and ``Retry-After`` until the window ends. A
-successful login clears its account's counter, never the IP's. IPs are kept
-only as keyed hashes.
+logins are refused with 429 and ``Retry-After`` until the window ends. Every
+attempt is counted before its password is checked (atomically, so parallel
+guesses cannot slip past the limit); a successful login clears its account's
+counter and gives back its own count on the IP's. IPs are kept only as keyed
+hashes.
 
 Failure mode: when Redis is unreachable we cannot count, so we do not accept
 password guesses either: login answers 503 with ``Retry-After``.
@@ -46,17 +48,27 @@ def _setting(name: str) -> int:
     return int(current_app.config.get(name, DEFAULTS[name]))
 
 
-def check(keys: Keys) -> None:
-    """Raise 429 while either counter is at its limit (503 when Redis is down)."""
+def attempt(keys: Keys) -> None:
+    """Count one attempt before the password is checked; raise 429 past either limit.
+
+    Counting first, in one atomic step, closes the race of check-then-count: 30 parallel
+    guesses used to get 7 password checks against a limit of 5 (found in review). A
+    success gives its count back (``succeeded``), so only failures stay counted.
+    """
+    window = _setting("LOGIN_WINDOW")
     limits = (
         (keys.account, _setting("LOGIN_MAX_FAILURES_ACCOUNT"), "account"),
         (keys.ip, _setting("LOGIN_MAX_FAILURES_IP"), "address"),
     )
     try:
         conn = redis_conn()
-        for key, limit, what in limits:
-            failures = int(conn.get(key) or 0)
-            if failures >= limit:
+        pipe = conn.pipeline(transaction=True)
+        for key, _, _ in limits:
+            pipe.set(key, 0, ex=window, nx=True)
+            pipe.incr(key)
+        counts = pipe.execute()[1::2]
+        for (key, limit, what), count in zip(limits, counts, strict=True):
+            if int(count) > limit:
                 wait = max(int(conn.ttl(key)), 1)
                 raise RateLimited(
                     f"Too many failed logins for this {what}; try again in {_minutes(wait)}.",
@@ -67,23 +79,14 @@ def check(keys: Keys) -> None:
         raise _unavailable() from exc
 
 
-def failed(keys: Keys) -> None:
-    """Count one failed attempt against the account and the IP."""
-    window = _setting("LOGIN_WINDOW")
+def succeeded(keys: Keys) -> None:
+    """Forget the account's failures after a successful login, and give back the address's
+    count of this attempt (``attempt`` counted it before the password was known)."""
     try:
         pipe = redis_conn().pipeline()
-        for key in (keys.account, keys.ip):
-            pipe.set(key, 0, ex=window, nx=True)
-            pipe.incr(key)
+        pipe.delete(keys.account)
+        pipe.decr(keys.ip)
         pipe.execute()
-    except redis.RedisError as exc:
-        raise _unavailable() from exc
-
-
-def succeeded(keys: Keys) -> None:
-    """Forget the account's failures after a successful login."""
-    try:
-        redis_conn().delete(keys.account)
     except redis.RedisError as exc:
         raise _unavailable() from exc
 

@@ -62,6 +62,22 @@ def test_ssrf_guard_refuses_private_addresses(address: str) -> None:
         )
 
 
+@pytest.mark.parametrize(
+    "address",
+    ["64:ff9b::a9fe:a9fe", "64:ff9b:1::7f00:1", "2002:7f00:1::", "::127.0.0.1", "::ffff:10.0.0.1"],
+)
+def test_ssrf_guard_refuses_ipv6_that_stands_for_a_private_ipv4(address: str) -> None:
+    """NAT64, 6to4, IPv4-compatible and IPv4-mapped forms of a private IPv4 address are
+    refused: a NAT64 gateway would forward 64:ff9b::a9fe:a9fe to 169.254.169.254 (review
+    finding); the same forms of a public address pass."""
+    with pytest.raises(UnsafeURL):
+        check_url(
+            "https://hooks.example/x", allow_private=False, resolver=lambda host, port: [address]
+        )
+    check_url("https://hooks.example/x", allow_private=False,
+              resolver=lambda host, port: ["64:ff9b::5db8:d70e"])  # fmt: skip
+
+
 def test_ssrf_guard_refuses_if_any_address_is_private() -> None:
     """One private address among public ones is enough to refuse (DNS round-robin tricks)."""
     with pytest.raises(UnsafeURL):

@@ -130,6 +130,8 @@ def test_a_worker_started_while_redis_is_down_waits_for_it(
             wait_for(lambda: b"restarting in" in log.read_bytes(), timeout=30)
             time.sleep(3)
             assert proc.poll() is None, log.read_text()
+            # The sweep says so once per outage, not once a second.
+            assert log.read_text().count("sweep skipped") == 1, log.read_text()
             own_redis.start()
             wait_for(lambda: _decided(db) == 1, timeout=90, interval=0.2)
         finally:

@@ -115,6 +115,43 @@ def test_login_is_throttled_per_account(app: Flask, client: FlaskClient, db: Dat
     assert client.get("/moderation/account").status_code == 401
 
 
+def test_parallel_guesses_get_no_more_password_checks_than_the_limit(
+    app: Flask, db: Database
+) -> None:
+    """30 wrong passwords at once for one account: exactly 5 are checked (401), the rest
+    refused (429). Review finding: checking the count before the password and counting
+    after let 7 through."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    make_user(db)
+    clients = [app.test_client() for _ in range(30)]
+    tokens = [csrf_token(c) for c in clients]
+
+    def guess(n: int) -> int:
+        data = {
+            "email": "admin@example.org",
+            "password": "wrong password!",
+            "csrf_token": tokens[n],
+        }
+        return clients[n].post("/moderation/login", data=data, headers=HTML).status_code
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        codes = list(pool.map(guess, range(30)))
+    assert codes.count(401) == 5 and codes.count(429) == 25, codes
+
+
+def test_successful_logins_do_not_use_up_the_address_limit(
+    client: FlaskClient, db: Database
+) -> None:
+    """Attempts are counted before the password is known; a success gives its count back,
+    so a moderator who logs in again and again is never throttled."""
+    make_user(db)
+    for _ in range(25):  # more than LOGIN_MAX_FAILURES_IP (20)
+        assert login(client).status_code == 303
+        token = csrf_token(client, "/moderation/account")
+        assert client.post("/moderation/logout", data={"csrf_token": token}).status_code == 303
+
+
 def test_login_is_throttled_per_ip(app: Flask, client: FlaskClient, db: Database) -> None:
     """Guessing across many accounts from one IP is stopped after 20 failures."""
     make_user(db, "real@example.org")
