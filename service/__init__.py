@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -15,8 +13,7 @@ from service import config, errors, extensions
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the app: settings, connections, error handlers, blueprints."""
-    # Relative paths (``./instance`` in .env.example) are taken from the working directory.
-    instance = str(Path(os.environ.get("MODERATO_INSTANCE_PATH") or "instance").resolve())
+    instance = str(config.instance_dir())
     app = Flask(__name__, instance_path=(overrides or {}).get("INSTANCE_PATH", instance))
     app.config.update(config.load(app.instance_path, overrides))
     configure_logging(app)

@@ -59,6 +59,12 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+def instance_dir() -> Path:
+    """Return the instance folder: ``MODERATO_INSTANCE_PATH`` (a relative one, such as
+    ``./instance`` in .env.example, from the working directory), else ``./instance``."""
+    return Path(os.environ.get("MODERATO_INSTANCE_PATH") or "instance").resolve()
+
+
 #: Where `moderato run` leaves its embedded Redis's URL, in the instance folder, while it runs.
 REDIS_URL_FILE = "redis.url"
 
@@ -71,10 +77,8 @@ def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[st
     cfg.update(DEFAULTS)
     cfg.from_prefixed_env("MODERATO")
     for name, default in DEFAULTS.items():  # `MODERATO_MODEL_DIR=` in an env file means unset
-        if cfg.get(name) == "" and default not in ("", None):
+        if cfg.get(name) == "":
             cfg[name] = default
-        elif cfg.get(name) == "" and default is None:
-            cfg[name] = None
     for name in ("DATABASE_URL", "REDIS_URL"):
         if os.environ.get(name):
             cfg[name] = os.environ[name]

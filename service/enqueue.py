@@ -46,6 +46,12 @@ def webhooks_queue_name(name: str) -> str:
     return f"{name}-webhooks"
 
 
+def queue_names(name: str) -> list[str]:
+    """Return the queues a worker serves, first served first: classifications, then
+    webhook deliveries (a comment never waits behind a line of slow receivers)."""
+    return [name, webhooks_queue_name(name)]
+
+
 class RQJobQueue:
     """Enqueue moderato's jobs: classifications on ``name``, webhook deliveries on
     ``name-webhooks``. A worker listens to both in that order, and RQ takes from the first

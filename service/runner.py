@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from service.config import REDIS_URL_FILE
+from service.config import REDIS_URL_FILE, instance_dir
 from service.embedded_redis import EmbeddedRedis, _die_with_parent
 
 
@@ -68,7 +68,7 @@ def _first_admin_hint(base_url: str) -> str | None:
 
 def run_all(port: int = 8000, web_workers: int = 2) -> int:
     """Start Redis (embedded if ``REDIS_URL`` is unset), a worker and the web server."""
-    instance = Path(os.environ.get("MODERATO_INSTANCE_PATH") or "instance").resolve()
+    instance = instance_dir()
     os.environ.setdefault("MODERATO_INSTANCE_PATH", str(instance))
     url = prepare_database()
     embedded = None

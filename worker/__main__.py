@@ -18,15 +18,13 @@ import os
 import signal
 import socket
 import time
-from collections.abc import Mapping
 from types import FrameType
-from typing import Any
 
 import redis
 from rq import SimpleWorker
 from rq.exceptions import StopRequested
 
-from service.enqueue import connect, webhooks_queue_name
+from service.enqueue import connect, queue_names
 from worker import runtime
 from worker.sweep import Sweeper
 
@@ -90,12 +88,6 @@ class Worker(SimpleWorker):
         super().request_stop(signum, frame)
 
 
-def queue_names(cfg: Mapping[str, Any]) -> list[str]:
-    """Return the queues a worker listens to, first served first: classifications, then
-    webhook deliveries (a comment never waits behind a line of slow receivers)."""
-    return [cfg["QUEUE_NAME"], webhooks_queue_name(cfg["QUEUE_NAME"])]
-
-
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="moderato worker", description=__doc__.splitlines()[0])
     parser.add_argument("--burst", action="store_true", help="quit when the queue is empty")
@@ -129,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
                 # Inside the try: RQ's constructor talks to Redis (CLIENT SETNAME), and a
                 # worker started, or restarted, while Redis is away must wait, not exit.
                 worker = Worker(
-                    queue_names(cfg),
+                    queue_names(cfg["QUEUE_NAME"]),
                     connection=redis.from_url(cfg["REDIS_URL"]),
                     name=name if runs == 1 else f"{name}.{runs}",
                 )

@@ -34,7 +34,7 @@ from rq.scheduler import RQScheduler
 from sqlalchemy import delete, select, update
 
 from service.clock import utcnow
-from service.enqueue import classify_job_id, delivery_job_id, webhooks_queue_name
+from service.enqueue import classify_job_id, delivery_job_id, queue_names, webhooks_queue_name
 from service.status import State
 from service.store import Database
 from service.store.tables import Comment, WebhookDelivery
@@ -192,8 +192,9 @@ class Sweeper(threading.Thread):
         self.connection = connection
         self.owner = owner
         self.stopped = threading.Event()
-        name = rt.app.config["QUEUE_NAME"]
-        self.scheduler = RQScheduler([name, webhooks_queue_name(name)], connection=connection)
+        self.scheduler = RQScheduler(
+            queue_names(rt.app.config["QUEUE_NAME"]), connection=connection
+        )
 
     def run(self) -> None:
         interval = float(self.rt.app.config["SWEEP_INTERVAL"])

@@ -329,8 +329,12 @@ def record(
                 delivery.last_error = f"gave up after {delivery.attempts} attempts: {attempt.error}"
         if not counts:
             return None, delivery.attempts
-        if endpoint.failing_since is not None and not _failed_lately(
-            session, endpoint.id, delivery.id, previous_attempt, now, policy
+        streak = endpoint.failing_since
+        # Only a streak older than the window can hide a gap that long: look for one then.
+        if (
+            streak is not None
+            and now - streak > _streak_window(policy)
+            and not _failed_lately(session, endpoint.id, delivery.id, previous_attempt, now, policy)
         ):
             endpoint.failing_since = None  # an old failure, then silence: a new streak
         endpoint.failing_since = endpoint.failing_since or now
@@ -344,6 +348,11 @@ def record(
         return retry_at, delivery.attempts
 
 
+def _streak_window(policy: RetryPolicy) -> timedelta:
+    """Return the longest gap between two failures of one streak: the retry cap, plus slack."""
+    return timedelta(seconds=policy.cap) + STREAK_SLACK
+
+
 def _failed_lately(
     session: Any,
     endpoint_id: int,
@@ -354,7 +363,7 @@ def _failed_lately(
 ) -> bool:
     """Tell whether the endpoint's failure streak is still running: some attempt (they all
     failed, or the streak would have been cleared) within the longest retry delay."""
-    window = timedelta(seconds=policy.cap) + STREAK_SLACK
+    window = _streak_window(policy)
     others = session.scalar(
         select(func.max(WebhookDelivery.last_attempt_at)).where(
             WebhookDelivery.endpoint_id == endpoint_id, WebhookDelivery.id != delivery_id

@@ -17,8 +17,9 @@ from service.auth import KeyIdentity, request_key
 from service.client_fields import ClientInfo, validate_client
 from service.clock import utcnow
 from service.comments import Accepted, IntakeMeta, parent_in_thread, store_new
-from service.embed.nojs import refusal_page, validation_page
+from service.embed.nojs import has_message, refusal_page, validation_page
 from service.errors import (
+    ApiError,
     BadRequest,
     Forbidden,
     NotFound,
@@ -125,13 +126,11 @@ def create_comment() -> BaseResponse:
         if _wants_redirect():
             return validation_page(err)
         raise
-    except Forbidden as err:
-        if err.code == "origin_not_allowed" and _wants_redirect():
-            return refusal_page("err_origin_not_allowed", err.status)
-        raise
-    except RateLimited as err:
-        if _wants_redirect():
-            page = refusal_page("err_rate_limited", err.status)
+    except ApiError as err:
+        # A whole-post refusal the form's reader can act on (origin_not_allowed,
+        # rate_limited): a translated page; anything else keeps the contract's JSON.
+        if _wants_redirect() and has_message(err.code):
+            page = refusal_page(err.code, err.status)
             page.headers.update(err.headers)
             return page
         raise

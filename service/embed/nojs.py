@@ -140,21 +140,29 @@ def render_thread(req: ThreadRequest) -> Markup:
     return Markup(html)
 
 
-def refusal_page(key: str, status: int) -> BaseResponse:
-    """Answer a no-JS form's post refused as a whole (not field by field) as a translated page."""
-    lang = i18n.pick(request.form.get("lang"))
-    t = i18n.translator(lang)
+def _not_sent(lang: str, status: int, **page: Any) -> BaseResponse:
+    """Render the "comment not sent" page in ``lang`` (``errors``, ``message``, ``back``)."""
     html = render_template(
         "embed/not_sent.html",
-        t=t,
+        t=i18n.translator(lang),
         lang=lang,
         dir=i18n.direction(lang),
-        errors=[],
-        message=t(key),
-        back=None,
         css_url=url_for("embed.asset", filename=assets.asset("fallback.css").filename),
+        **page,
     )
     return current_app.response_class(html, status=status, mimetype="text/html")
+
+
+def has_message(code: str) -> bool:
+    """Tell whether the embed's catalogue words the error ``code`` (as ``err_<code>``)."""
+    return f"err_{code}" in i18n.catalogue()[i18n.DEFAULT]
+
+
+def refusal_page(code: str, status: int) -> BaseResponse:
+    """Answer a no-JS form's post refused as a whole (not field by field) as a translated page."""
+    lang = i18n.pick(request.form.get("lang"))
+    message = i18n.translator(lang)(f"err_{code}")
+    return _not_sent(lang, status, errors=[], message=message, back=None)
 
 
 def validation_page(err: ValidationFailed) -> BaseResponse:
@@ -169,16 +177,7 @@ def validation_page(err: ValidationFailed) -> BaseResponse:
     errors: list[dict[str, Any]] = []
     for name, error in (err.fields or {}).items():
         key = f"err_{error.get('code')}"
-        known = key in i18n.catalogue()[i18n.DEFAULT]
+        known = has_message(str(error.get("code")))
         message = t(key, limit=assets.FIELD_LIMITS.get(name, "")) if known else error["message"]
         errors.append({"label": t(labels[name]) if name in labels else name, "message": message})
-    html = render_template(
-        "embed/not_sent.html",
-        t=t,
-        lang=lang,
-        dir=i18n.direction(lang),
-        errors=errors,
-        back=back,
-        css_url=url_for("embed.asset", filename=assets.asset("fallback.css").filename),
-    )
-    return current_app.response_class(html, status=422, mimetype="text/html")
+    return _not_sent(lang, 422, errors=errors, message=None, back=back)

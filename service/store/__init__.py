@@ -44,11 +44,6 @@ class Database:
                 session.rollback()
                 raise
 
-    def ping(self) -> None:
-        """Raise if the database cannot answer a trivial query."""
-        with self.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-
     def schema_version(self) -> str | None:
         """Return the database's migration revision, or None before ``db upgrade``."""
         with self.engine.connect() as conn:

@@ -12,12 +12,11 @@ from rq import Queue
 from rq.job import Job, JobStatus
 
 from service.clock import utcnow
-from service.enqueue import CLASSIFY, classify_job_id
+from service.enqueue import CLASSIFY, classify_job_id, queue_names
 from service.extensions import queue
 from service.store import Database
 from service.store.tables import Comment
 from tests.factories import stored
-from worker.__main__ import queue_names
 from worker.sweep import sweep_pending
 
 
@@ -74,7 +73,7 @@ def test_a_comment_is_taken_before_waiting_webhook_deliveries(app: Flask) -> Non
         q = queue()
         assert q.enqueue_deliveries(["msg_first", "msg_second"])
         assert q.enqueue_classify("a-comment-id")
-    names = queue_names(app.config)
+    names = queue_names(app.config["QUEUE_NAME"])
     assert names == [q.queue.name, q.deliveries.name]
     conn = redis_lib.from_url(app.config["REDIS_URL"])
     taken = Queue.dequeue_any([Queue(n, connection=conn) for n in names], None, connection=conn)
