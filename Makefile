@@ -53,5 +53,6 @@ evaluate: $(VENV)/.installed ## Evaluate our models and the baselines; rewrite m
 bench: $(VENV)/.installed ## Run the benchmarks under bench/
 	@for b in bench/bench_*.py; do m=$$(basename $$b .py); echo "== bench.$$m"; $(PY) -m bench.$$m || exit 1; done
 
-clean: ## Remove the virtual environment and local state
-	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
+clean: ## Remove the virtual environment and caches (never instance/: it holds the database)
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	@test ! -d instance || echo "instance/ (database, secret key, embedded Redis data) is kept; remove it by hand to start over"

@@ -8,7 +8,37 @@ import sys
 import click
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """The command group; an operator's mistake (a setting, an unreachable or unparsable
+    database URL) is one line on stderr and exit status 1, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            message = _operator_error(exc)
+            if message is None:
+                raise
+            raise click.ClickException(message) from None
+
+
+def _operator_error(exc: BaseException) -> str | None:
+    """Return the one-line message for an error the operator must fix, else None."""
+    from sqlalchemy.exc import ArgumentError, OperationalError
+
+    from service.config import ConfigError
+
+    if isinstance(exc, ConfigError):
+        return str(exc)
+    if isinstance(exc, ArgumentError):
+        return f"DATABASE_URL is not a database URL SQLAlchemy can read ({exc})"
+    if isinstance(exc, OperationalError):
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        return f"cannot use the database: {reason}"
+    return None
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """moderato: self-hosted comment moderation."""
 

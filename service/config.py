@@ -56,7 +56,18 @@ DEFAULTS: dict[str, Any] = {
     # Embed form token: minimum fill time and lifetime, in seconds.
     "FORM_TOKEN_MIN_SECONDS": 3,
     "FORM_TOKEN_MAX_AGE": 86400,
+    # The demo article at /demo: on in development and testing, off in production unless
+    # turned on (it is a public thread anyone can post to).
+    "DEMO_PAGE": None,
 }
+
+
+class ConfigError(RuntimeError):
+    """A setting an operator must fix; the ``moderato`` command prints it without a traceback."""
+
+
+#: The values MODERATO_ENV takes; a typo is refused rather than read as production.
+ENVIRONMENTS = ("development", "testing", "production")
 
 
 def instance_dir() -> Path:
@@ -92,9 +103,13 @@ def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[st
     elif str(cfg["DATABASE_URL"]).startswith("postgres://"):
         # The form hosted PostgreSQL services hand out; SQLAlchemy knows only postgresql://.
         cfg["DATABASE_URL"] = "postgresql://" + str(cfg["DATABASE_URL"])[len("postgres://") :]
+    if cfg["ENV"] not in ENVIRONMENTS:
+        raise ConfigError(f"MODERATO_ENV={cfg['ENV']!r} is not one of {', '.join(ENVIRONMENTS)}")
+    if cfg["DEMO_PAGE"] is None:
+        cfg["DEMO_PAGE"] = cfg["ENV"] != "production"
     if not cfg["SECRET_KEY"]:
         if cfg["ENV"] != "development":
-            raise RuntimeError(
+            raise ConfigError(
                 "MODERATO_SECRET_KEY is required when MODERATO_ENV is not development"
             )
         cfg["SECRET_KEY"] = _instance_secret(Path(instance_path))

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import IO
 
-from service.config import REDIS_URL_FILE, instance_dir
+from service.config import REDIS_URL_FILE, ConfigError, instance_dir
 from service.embedded_redis import EmbeddedRedis, _die_with_parent
 
 
@@ -58,6 +61,12 @@ def gunicorn_argv(bind: str, workers: int) -> list[str]:
     ]  # fmt: skip
 
 
+def _demo_page(instance: Path) -> bool:
+    from service.config import load
+
+    return bool(load(str(instance))["DEMO_PAGE"])
+
+
 def _first_admin_hint(base_url: str) -> str | None:
     """Return how to become the first admin (a one-time setup link), or None if accounts exist."""
     from service import create_app
@@ -66,10 +75,42 @@ def _first_admin_hint(base_url: str) -> str | None:
     return hint(create_app(), base_url)
 
 
+def claim(instance: Path, port: int) -> IO[str]:
+    """Make sure nothing else runs on this instance folder or port, before anything starts.
+
+    Returns the open lock file; the lock lasts as long as it stays open (the process).
+    Before this, a second `make run` on the same folder started a second embedded Redis
+    and overwrote ``redis.url``, and a port in use was reported by gunicorn only after the
+    database, Redis and the worker had started (found in review).
+    """
+    instance.mkdir(parents=True, exist_ok=True)
+    lock = open(instance / "run.lock", "w")  # noqa: SIM115 (held until the process ends)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.close()
+        raise ConfigError(
+            f"moderato is already running on {instance}: stop it first "
+            "(or give this one its own MODERATO_INSTANCE_PATH)"
+        ) from None
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError as exc:
+            lock.close()
+            raise ConfigError(
+                f"port {port} is in use ({exc.strerror}): stop what uses it or choose another "
+                "with PORT=…"
+            ) from None
+    return lock
+
+
 def run_all(port: int = 8000, web_workers: int = 2) -> int:
     """Start Redis (embedded if ``REDIS_URL`` is unset), a worker and the web server."""
     instance = instance_dir()
     os.environ.setdefault("MODERATO_INSTANCE_PATH", str(instance))
+    lock = claim(instance, port)
     url = prepare_database()
     embedded = None
     if not os.environ.get("REDIS_URL"):
@@ -98,10 +139,11 @@ def run_all(port: int = 8000, web_workers: int = 2) -> int:
         spawn("worker")
         spawn("web")
         base = f"http://127.0.0.1:{port}"
+        demo = f"  demo article   {base}/demo\n" if _demo_page(instance) else ""
         print(
             f"\nmoderato is running (database {url.split('@')[-1]}, "
             f"redis {os.environ['REDIS_URL']})\n"
-            f"  demo article   {base}/demo\n"
+            f"{demo}"
             f"  moderation     {base}/moderation/\n"
             f"  API            {base}/api/v1/comments?thread=demo\n"
             f"  health         {base}/readyz\n",
@@ -135,4 +177,5 @@ def run_all(port: int = 8000, web_workers: int = 2) -> int:
         if embedded is not None:
             (instance / REDIS_URL_FILE).unlink(missing_ok=True)
             embedded.stop()
+        lock.close()
         print("moderato stopped.", flush=True)

@@ -141,3 +141,30 @@ def test_sites_list_and_update_change_origins_and_mode(env: dict[str, str], clie
         ["sites", "update", "--site", "town-paper", "--remove-origin", "https://x.example"], env
     )
     assert missing.returncode != 0 and "not an origin of town-paper" in missing.stderr
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"MODERATO_ENV": "prodution"}, "MODERATO_ENV='prodution' is not one of"),
+        (
+            {"MODERATO_ENV": "production", "MODERATO_SECRET_KEY": ""},
+            "MODERATO_SECRET_KEY is required",
+        ),
+        ({"DATABASE_URL": "not a url"}, "DATABASE_URL is not a database URL"),
+        (
+            {"DATABASE_URL": "postgresql://moderato:x@127.0.0.1:9/moderato"},
+            "cannot use the database: ",
+        ),
+    ],
+)
+def test_an_operator_mistake_is_one_line_not_a_traceback(
+    env: dict[str, str], overrides: dict[str, str], message: str
+) -> None:
+    """A misspelt environment, a missing secret, a bad or unreachable database: one line
+    saying what to fix, exit status 1. Review finding: each printed a long traceback, and
+    a typo in MODERATO_ENV was silently read as production."""
+    result = run(["db", "upgrade"], {**env, **overrides})
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: " + message), result.stderr
+    assert "Traceback" not in result.stderr

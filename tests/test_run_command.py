@@ -84,6 +84,25 @@ def test_run_starts_web_worker_and_embedded_redis_then_stops_them_all(tmp_path: 
             interval=0.3,
         )
 
+        # A second run on the same instance folder, or on the same port, stops at once with
+        # one line saying why, before it starts anything (review finding: it started a second
+        # embedded Redis, and a busy port was reported only after everything had started).
+        for overrides, message in (
+            ({"PORT": str(free_port())}, "moderato is already running on"),
+            ({"MODERATO_INSTANCE_PATH": str(tmp_path / "other")}, f"port {port} is in use"),
+        ):
+            second = subprocess.run(
+                [sys.executable, "-m", "service.cli", "run"],
+                env={**env, **overrides},
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+            assert second.returncode == 1
+            assert second.stderr.startswith("Error: " + message), second.stderr
+        assert not (tmp_path / "other" / "redis").exists()
+        assert _get(f"{base}/readyz")[0] == 200
+
         proc.send_signal(signal.SIGINT)
         assert proc.wait(30) == 0
         time.sleep(0.5)

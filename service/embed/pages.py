@@ -41,6 +41,11 @@ def page_response(template: str, *, csp: str | None = None, **context: Any) -> B
 @bp.get("/demo")
 def demo() -> BaseResponse:
     """Show a news article with the comment thread under it: the embed, working end to end."""
+    if not current_app.config.get("DEMO_PAGE"):
+        raise NotFound(
+            "The demo page is off in production; MODERATO_DEMO_PAGE=true turns it on.",
+            code="demo_off",
+        )
     args = request.args
     lang = i18n.pick(args.get("lang"))
     theme = theme_of(args.get("theme"))

@@ -180,7 +180,21 @@ def account() -> Any:
     if request.method == "POST":
         current = request.form.get("current", "")
         new = request.form.get("password", "")
-        if not verify_password(me.password_hash, current):
+        # The current-password check is a password guess like a login (a stolen session
+        # must not try passwords without limit), so it shares the login counters.
+        keys = throttle.keys_for(
+            me.email, ip_hash(current_app.config["SECRET_KEY"], request.remote_addr)
+        )
+        try:
+            throttle.attempt(keys)
+        except RateLimited as exc:
+            errors["current"] = exc.message
+            page = render_template("moderation/account.html", errors=errors)
+            return page, 429, exc.headers
+        right = verify_password(me.password_hash, current)
+        if right:
+            throttle.succeeded(keys)
+        if not right:
             errors["current"] = "Your current password is wrong."
         elif len(new) < MIN_LENGTH:
             errors["password"] = f"Use at least {MIN_LENGTH} characters."

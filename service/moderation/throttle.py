@@ -1,13 +1,20 @@
 """Login throttling in Redis: failed attempts counted per account and per client IP.
 
-Fixed windows: after ``LOGIN_MAX_FAILURES_ACCOUNT`` failures for one e-mail
-address (known or not, so the answer reveals nothing) or
-``LOGIN_MAX_FAILURES_IP`` failures from one IP within ``LOGIN_WINDOW`` seconds,
-logins are refused with 429 and ``Retry-After`` until the window ends. Every
-attempt is counted before its password is checked (atomically, so parallel
-guesses cannot slip past the limit); a successful login clears its account's
-counter and gives back its own count on the IP's. IPs are kept only as keyed
-hashes.
+Fixed windows of ``LOGIN_WINDOW`` seconds. Logins are refused with 429 and
+``Retry-After`` until the window ends after
+
+- ``LOGIN_MAX_FAILURES_ACCOUNT`` failures for one e-mail address (known or not, so
+  the answer reveals nothing) *from one IP*: a guesser at one address cannot lock the
+  real moderator out from theirs (a per-account limit of 5 let anyone do that with
+  five requests; found in review);
+- ``LOGIN_MAX_FAILURES_ACCOUNT_TOTAL`` failures for one e-mail address from all
+  addresses together: the ceiling on guessing spread over many addresses;
+- ``LOGIN_MAX_FAILURES_IP`` failures from one IP, across accounts.
+
+Every attempt is counted before its password is checked (atomically, so parallel
+guesses cannot slip past the limit); a successful login clears its account-and-IP
+counter and gives back its own count on the others. The same counters guard the
+current-password check of the account page. IPs are kept only as keyed hashes.
 
 Failure mode: when Redis is unreachable we cannot count, so we do not accept
 password guesses either: login answers 503 with ``Retry-After``.
@@ -25,6 +32,7 @@ from service.extensions import redis_conn
 
 DEFAULTS = {
     "LOGIN_MAX_FAILURES_ACCOUNT": 5,
+    "LOGIN_MAX_FAILURES_ACCOUNT_TOTAL": 100,
     "LOGIN_MAX_FAILURES_IP": 20,
     "LOGIN_WINDOW": 900,
 }
@@ -33,15 +41,17 @@ PREFIX = "moderato:login:"
 
 @dataclass(frozen=True, slots=True)
 class Keys:
-    """The two counters one login attempt touches."""
+    """The three counters one login attempt touches."""
 
-    account: str
-    ip: str
+    account: str  # this account from this IP
+    account_total: str  # this account from any IP
+    ip: str  # this IP, any account
 
 
 def keys_for(email: str, ip_hash: str | None) -> Keys:
     """Return the Redis keys counting failures for ``email`` and the client's IP hash."""
-    return Keys(f"{PREFIX}acct:{email.strip().lower()}", f"{PREFIX}ip:{ip_hash or 'unknown'}")
+    account, ip = email.strip().lower(), ip_hash or "unknown"
+    return Keys(f"{PREFIX}acct-ip:{ip}:{account}", f"{PREFIX}acct:{account}", f"{PREFIX}ip:{ip}")
 
 
 def _setting(name: str) -> int:
@@ -58,6 +68,7 @@ def attempt(keys: Keys) -> None:
     window = _setting("LOGIN_WINDOW")
     limits = (
         (keys.account, _setting("LOGIN_MAX_FAILURES_ACCOUNT"), "account"),
+        (keys.account_total, _setting("LOGIN_MAX_FAILURES_ACCOUNT_TOTAL"), "account"),
         (keys.ip, _setting("LOGIN_MAX_FAILURES_IP"), "address"),
     )
     try:
@@ -80,11 +91,13 @@ def attempt(keys: Keys) -> None:
 
 
 def succeeded(keys: Keys) -> None:
-    """Forget the account's failures after a successful login, and give back the address's
-    count of this attempt (``attempt`` counted it before the password was known)."""
+    """Forget the account's failures from this address after a successful login, and give
+    back this attempt's count on the others (``attempt`` counted it before the password was
+    known). Failures from other addresses stay counted: they were not the moderator's."""
     try:
         pipe = redis_conn().pipeline()
         pipe.delete(keys.account)
+        pipe.decr(keys.account_total)
         pipe.decr(keys.ip)
         pipe.execute()
     except redis.RedisError as exc:

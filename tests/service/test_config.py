@@ -42,3 +42,13 @@ def test_a_postgres_scheme_url_is_read_as_postgresql(tmp_path: Path) -> None:
     with patch.dict(os.environ, {"DATABASE_URL": "postgres://u:p@db.example:5432/moderato"}):
         cfg = config.load(str(tmp_path), {"SECRET_KEY": SECRET})
     assert cfg["DATABASE_URL"] == "postgresql://u:p@db.example:5432/moderato"
+
+
+def test_the_demo_page_is_off_in_production_unless_turned_on(tmp_path: Path) -> None:
+    """/demo is a public thread anyone can post to: on in development and testing, off in
+    production unless MODERATO_DEMO_PAGE turns it on (review finding: it was always on)."""
+    base = {"SECRET_KEY": SECRET}
+    assert config.load(str(tmp_path), {**base, "ENV": "development"})["DEMO_PAGE"] is True
+    assert config.load(str(tmp_path), {**base, "ENV": "production"})["DEMO_PAGE"] is False
+    with patch.dict(os.environ, {"MODERATO_ENV": "production", "MODERATO_DEMO_PAGE": "true"}):
+        assert config.load(str(tmp_path), base)["DEMO_PAGE"] is True

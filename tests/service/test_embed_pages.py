@@ -96,3 +96,12 @@ def test_demo_page_shows_an_article_the_embed_tag_and_the_fallback(client: Flask
     assert "connect-src 'self'" in rv.headers["Content-Security-Policy"]
     arabic = client.get("/demo?lang=ar&theme=dark").get_data(as_text=True)
     assert '<html lang="ar" dir="rtl" class="theme-dark">' in arabic
+
+
+def test_demo_page_answers_404_with_the_setting_when_off(app: Flask, client: FlaskClient) -> None:
+    """With DEMO_PAGE off (production's default) /demo is a 404 that names the setting."""
+    app.config["DEMO_PAGE"] = False
+    rv = client.get("/demo", headers={"Accept": "application/json"})
+    assert rv.status_code == 404
+    error = rv.get_json()["error"]
+    assert error["code"] == "demo_off" and "MODERATO_DEMO_PAGE" in error["message"]

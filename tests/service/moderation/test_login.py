@@ -115,6 +115,72 @@ def test_login_is_throttled_per_account(app: Flask, client: FlaskClient, db: Dat
     assert client.get("/moderation/account").status_code == 401
 
 
+def _from(app: Flask, address: str) -> FlaskClient:
+    """Return a test client whose requests come from ``address``."""
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def test_a_guesser_elsewhere_cannot_lock_the_moderator_out(app: Flask, db: Database) -> None:
+    """Failures count per account *and address*: five wrong passwords from one address
+    stop that address, not the moderator at theirs. Review finding: the per-account limit
+    alone let anyone lock an admin out with five requests."""
+    make_user(db)
+    guesser, moderator = _from(app, "198.51.100.7"), _from(app, "203.0.113.20")
+    for _ in range(5):
+        assert login(guesser, password="wrong password!").status_code == 401
+    assert login(guesser).status_code == 429
+    assert login(moderator).status_code == 303
+
+
+def test_guessing_one_account_from_many_addresses_hits_a_ceiling(app: Flask, db: Database) -> None:
+    """Past LOGIN_MAX_FAILURES_ACCOUNT_TOTAL failures from all addresses together, the
+    account is refused everywhere until the window ends, the right password included."""
+    app.config["LOGIN_MAX_FAILURES_ACCOUNT_TOTAL"] = 6
+    make_user(db)
+    for n in range(3):
+        guesser = _from(app, f"198.51.100.{n + 1}")
+        for _ in range(2):
+            assert login(guesser, password="wrong password!").status_code == 401
+    resp = login(_from(app, "203.0.113.20"))
+    assert resp.status_code == 429
+    assert "Too many failed logins for this account" in resp.get_data(as_text=True)
+
+
+def test_a_success_leaves_other_addresses_failures_counted(app: Flask, db: Database) -> None:
+    """The moderator's login clears their own address's failures only: a guesser's
+    failures elsewhere still count towards the account's ceiling."""
+    app.config["LOGIN_MAX_FAILURES_ACCOUNT_TOTAL"] = 4
+    make_user(db)
+    guesser, moderator = _from(app, "198.51.100.7"), _from(app, "203.0.113.20")
+    for _ in range(3):
+        assert login(guesser, password="wrong password!").status_code == 401
+    assert login(moderator).status_code == 303  # 4th attempt, given back on success
+    other = _from(app, "192.0.2.99")
+    assert login(other, password="wrong password!").status_code == 401  # 4th failure
+    assert login(other).status_code == 429
+
+
+def test_the_account_page_password_check_is_throttled(
+    app: Flask, client: FlaskClient, db: Database
+) -> None:
+    """The current-password check is a password guess too: a stolen session gets the
+    login's limits, not unlimited tries. Review finding: /account had no throttle."""
+    token = logged_in(client, db)
+    new = "an even better passphrase"
+    form = {"csrf_token": token, "password": new, "confirm": new}
+    for _ in range(5):
+        resp = client.post("/moderation/account", data={**form, "current": "wrong password!"})
+        assert resp.status_code == 422
+        assert "current password is wrong" in resp.get_data(as_text=True)
+    resp = client.post("/moderation/account", data={**form, "current": PASSWORD})
+    assert resp.status_code == 429
+    assert int(resp.headers["Retry-After"]) > 0
+    assert "Too many failed logins for this account" in resp.get_data(as_text=True)
+    assert login(_from(app, "192.0.2.1"), password=new).status_code == 401  # not changed
+
+
 def test_parallel_guesses_get_no_more_password_checks_than_the_limit(
     app: Flask, db: Database
 ) -> None:
