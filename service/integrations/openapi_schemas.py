@@ -6,7 +6,8 @@ from typing import Any
 
 from service.events import EVENT_TYPES
 from service.integrations.perspective import ATTRIBUTES
-from service.status import State
+from service.moderation.actions import MAX_NOTE
+from service.status import Rejection, State
 
 Schema = dict[str, Any]
 
@@ -223,7 +224,7 @@ SCHEMAS: dict[str, Schema] = {
                 "enum": [s.value for s in State],
                 "description": "The state the caller saw; 409 when it no longer holds.",
             },
-            "note": optional(string(2000)),
+            "note": optional(string(MAX_NOTE)),
             "reason": optional(
                 {
                     "enum": ["", "other", "toxic"],
@@ -404,12 +405,72 @@ SCHEMAS: dict[str, Schema] = {
     },
     "WebhookEvent": {
         "type": "object",
-        "description": "The body of every webhook POST (Standard Webhooks signed).",
+        "description": "The body of every webhook POST (Standard Webhooks signed). Events "
+        "arrive in no guaranteed order and may arrive twice: order by `timestamp`, "
+        "de-duplicate by the `webhook-id` header.",
         "required": ["type", "timestamp", "data"],
         "properties": {
             "type": {"enum": list(EVENT_TYPES)},
             "timestamp": {"type": "string", "format": "date-time"},
-            "data": {"type": "object"},
+            "data": ref("WebhookComment"),
+        },
+    },
+    "WebhookComment": {
+        "type": "object",
+        "description": "The comment as the event left it. Never the e-mail address. New "
+        "fields may be added; ignore the ones you do not know.",
+        "required": [
+            "id",
+            "site",
+            "thread",
+            "parent",
+            "status",
+            "rejection",
+            "author_name",
+            "author_url",
+            "avatar",
+            "text",
+            "html",
+            "created_at",
+            "scores",
+            "model_version",
+        ],
+        "properties": {
+            "id": {"type": "string"},
+            "site": {"type": "string", "description": "The site's slug."},
+            "thread": {"type": "string"},
+            "parent": {"type": ["string", "null"], "description": "The comment replied to."},
+            "status": {"enum": [s.value for s in State]},
+            "rejection": {
+                "enum": [None, *(r.value for r in Rejection)],
+                "description": "Why a rejected comment was rejected; null otherwise.",
+            },
+            "author_name": {"type": "string"},
+            "author_url": {"type": ["string", "null"]},
+            "avatar": {"type": "string", "description": "SHA-256 of the e-mail (Gravatar)."},
+            "text": {"type": "string", "description": "As the author typed it."},
+            "html": {"type": "string", "description": "Escaped, linkified; safe to insert."},
+            "created_at": {"type": "string", "format": "date-time"},
+            "scores": {
+                "type": ["object", "null"],
+                "description": "The classifier's probabilities; null before classification "
+                "(`comment.received`).",
+                "required": ["spam", "toxicity"],
+                "properties": {
+                    "spam": {"type": "number", "minimum": 0, "maximum": 1},
+                    "toxicity": {"type": "number", "minimum": 0, "maximum": 1},
+                },
+            },
+            "model_version": {"type": ["string", "null"]},
+            "action": {
+                "type": "string",
+                "description": "`comment.moderated` only: what the moderator did (`approve`, "
+                "`ham`, `spam`, `reject`, `takedown`, `reject_toxic`, `reject_offtopic`).",
+            },
+            "note": {
+                "type": ["string", "null"],
+                "description": "`comment.moderated` only: the moderator's note.",
+            },
         },
     },
 }
