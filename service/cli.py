@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from service.store.tables import Site
 
 
 class _Main(click.Group):
@@ -137,6 +143,78 @@ def users_setup_link(base_url: str | None) -> None:
             raise click.ClickException("accounts exist already: log in, or ask an admin")
     base = base_url or f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
     click.echo(setup_url(base, app.config["SECRET_KEY"]))
+
+
+@main.group()
+def comments() -> None:
+    """Commenters' data: export or erase everything kept about an e-mail address."""
+
+
+def _site_or_all(session: Session, slug: str | None) -> Site | None:
+    from service import sites as site_ops
+
+    if slug is None:
+        return None
+    site = site_ops.by_slug(session, slug)
+    if site is None:
+        raise click.ClickException(f"there is no site {slug!r}")
+    return site
+
+
+@comments.command("export")
+@click.option("--email", required=True, help="the address the commenter typed")
+@click.option("--site", "slug", default=None, help="one site only (default: every site)")
+def comments_export(email: str, slug: str | None) -> None:
+    """Print, as JSON, every comment and check record sent with this e-mail address."""
+    from service import create_app, privacy
+    from service.extensions import db as database
+
+    with create_app().app_context(), database().session() as session:
+        try:
+            found = privacy.export(session, email, _site_or_all(session, slug))
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(json.dumps(found, indent=2, ensure_ascii=False))
+
+
+@comments.command("erase")
+@click.option("--email", required=True, help="the address the commenter typed")
+@click.option("--site", "slug", default=None, help="one site only (default: every site)")
+@click.option("--yes", is_flag=True, help="do not ask for confirmation")
+def comments_erase(email: str, slug: str | None, yes: bool) -> None:
+    """Take down every comment sent with this address and erase its author and text."""
+    from service import create_app, privacy
+    from service.extensions import db as database
+    from service.extensions import queue
+
+    app = create_app()
+    with app.app_context():
+        with database().session() as session:
+            site = _site_or_all(session, slug)
+            try:
+                found = privacy.export(session, email, site)
+            except ValueError as exc:
+                raise click.ClickException(str(exc)) from exc
+        count, checks = len(found["comments"]), len(found["checks"])
+        if not count and not checks:
+            click.echo(f"nothing is kept about {found['email']}")
+            return
+        where = f"on site {slug}" if slug else "on every site"
+        if not yes:
+            click.confirm(
+                f"Erase {count} comment(s) and {checks} check record(s) of "
+                f"{found['email']} {where}? This cannot be undone",
+                abort=True,
+            )
+        with database().session() as session:
+            done = privacy.erase(session, email, "cli", _site_or_all(session, slug))
+        queued = queue().enqueue_deliveries(done.deliveries) if done.deliveries else True
+    click.echo(
+        f"erased {done.comments} comment(s) ({done.taken_down} taken down) and "
+        f"{done.checks} check record(s) of {found['email']}"
+    )
+    if not queued:
+        click.echo("Redis did not answer: a running worker's sweep sends the take-down webhooks")
 
 
 @main.group()

@@ -168,3 +168,35 @@ def test_an_operator_mistake_is_one_line_not_a_traceback(
     assert result.returncode == 1
     assert result.stderr.startswith("Error: " + message), result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_comments_export_then_erase_an_address(env: dict[str, str], db: Any) -> None:
+    """A commenter's request: export prints their comments as JSON; erase asks first, then
+    takes them down and erases them; a bad address or site is one clear line."""
+    from tests.factories import stored
+
+    comment_id = stored(db, email="Ada@Example.org", text="Ada's own words.").id
+    exported = run(["comments", "export", "--email", "ada@example.org"], env)
+    assert exported.returncode == 0, exported.stderr
+    found = json.loads(exported.stdout)
+    assert [(c["id"], c["text"]) for c in found["comments"]] == [(comment_id, "Ada's own words.")]
+
+    declined = run(["comments", "erase", "--email", "ada@example.org"], env, stdin="n\n")
+    assert declined.returncode == 1 and "Erase 1 comment(s)" in declined.stdout
+    assert json.loads(run(["comments", "export", "--email", "ada@example.org"], env).stdout)[
+        "comments"
+    ], "declining must erase nothing"
+
+    erased = run(["comments", "erase", "--email", "ada@example.org", "--yes"], env)
+    assert erased.returncode == 0, erased.stderr
+    assert "erased 1 comment(s) (1 taken down)" in erased.stdout
+    assert json.loads(run(["comments", "export", "--email", "ada@example.org"], env).stdout) == {
+        "email": "ada@example.org", "comments": [], "checks": []
+    }  # fmt: skip
+    again = run(["comments", "erase", "--email", "ada@example.org", "--yes"], env)
+    assert again.stdout.strip() == "nothing is kept about ada@example.org"
+
+    bad = run(["comments", "erase", "--email", "not an address"], env)
+    assert bad.returncode == 1 and "is not an e-mail address" in bad.stderr
+    nosite = run(["comments", "export", "--email", "ada@example.org", "--site", "nope"], env)
+    assert nosite.returncode == 1 and "there is no site 'nope'" in nosite.stderr

@@ -118,3 +118,18 @@ def test_dashboard_pages_cover_every_card_on_postgres(client: FlaskClient, db: D
     ids = held_with_ties(db, 31)
     for sort in ("newest", "oldest", "score"):
         assert sorted(page_through(client, sort)) == sorted(ids), sort
+
+
+def test_an_erasure_leaves_nothing_of_the_author_on_postgres(db: Database) -> None:
+    """The privacy erasure's queries (trimmed, case-folded match; escaped LIKE on the
+    outbox) work on PostgreSQL too: no table keeps the address or the text."""
+    from service import privacy
+    from tests.service.test_privacy import ADA, _every_stored_value, _life_of_ada
+
+    _life_of_ada(db)
+    assert ADA in _every_stored_value(db)
+    with db.session() as session:
+        done = privacy.erase(session, ADA.upper(), "cli")
+    assert (done.comments, done.taken_down, done.checks) == (3, 2, 1)
+    after = _every_stored_value(db)
+    assert ADA not in after and "lovelace" not in after

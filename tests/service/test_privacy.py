@@ -1,0 +1,145 @@
+"""A commenter's data requests: export everything kept about an address, then erase it."""
+
+from __future__ import annotations
+
+import json
+
+from flask.testing import FlaskClient
+from sqlalchemy import inspect, select, text
+
+from service import privacy
+from service.clock import utcnow
+from service.integrations.webhooks import create_endpoint
+from service.lifecycle import Change, transition
+from service.status import State
+from service.store import Database
+from service.store.tables import AuditEntry, Comment, Label, Site, WebhookDelivery
+from service.store.tables_integrations import Check
+from tests.factories import stored
+
+ADA = "ada@example.org"
+SECRET_TEXT = "My neighbour Ada Lovelace at 12 Byron Road says the plan is wrong"
+
+
+def _life_of_ada(db: Database) -> dict[str, str]:
+    """Store Ada's comments in every state, a reply by Bob, a classifier decision that
+    quotes her and a ban hit naming her address, an outbox, and an Akismet check."""
+    with db.session() as session:
+        site = session.scalars(select(Site).where(Site.slug == "default")).one()
+        create_endpoint(session, site, "http://127.0.0.1:9/in", ["comment.rejected",
+                        "comment.published", "comment.received"], allow_private=True)  # fmt: skip
+    published = stored(db, email="Ada@Example.org", text=SECRET_TEXT + " (1)").id
+    with db.session() as session:  # classified and published: its events are in the outbox
+        decision = {
+            "action": "publish",
+            "summary": [f"banned email: {ADA} (expired)"],
+            "reasons": [{"model": "spam", "kind": "token", "text": "Lovelace", "weight": 0.4,
+                         "span": [16, 24]}],
+        }  # fmt: skip
+        change = Change(expected=State.PENDING, new=State.PUBLISHED, actor="system:worker",
+                        action="classify", values={"spam": 0.1, "toxicity": 0.0,
+                        "decision": decision}, details={"summary": decision["summary"]})  # fmt: skip
+        assert transition(session, published, change) is not None
+    held = stored(db, state=State.HELD, email=ADA, text=SECRET_TEXT + " (2)").id
+    rejected = stored(db, state=State.REJECTED, email=ADA, text=SECRET_TEXT + " (3)").id
+    with db.session() as session:
+        session.get(Comment, rejected).rejection = "spam"  # type: ignore[union-attr]
+    reply = stored(db, state=State.PUBLISHED, name="Bob", email="bob@example.org",
+                   text="I disagree with Ada.", parent=published).id  # fmt: skip
+    with db.session() as session:
+        site = session.scalars(select(Site).where(Site.slug == "default")).one()
+        session.add(Check(id="chk_ada", site_id=site.id, source="akismet", fingerprint="f",
+                          text=SECRET_TEXT + " (check)", author_email=ADA, spam=0.2,
+                          toxicity=0.0, verdict="ham", created_at=utcnow()))  # fmt: skip
+        session.add(Label(check_id="chk_ada", site_id=site.id, label="ham", source="akismet",
+                          actor="akismet", created_at=utcnow()))  # fmt: skip
+    return {"published": published, "held": held, "rejected": rejected, "reply": reply}
+
+
+def _every_stored_value(db: Database) -> str:
+    """Return every row of every table as one lower-cased string."""
+    rows = []
+    with db.engine.connect() as conn:
+        for table in inspect(conn).get_table_names():
+            rows += [repr(tuple(r)) for r in conn.execute(text(f'SELECT * FROM "{table}"'))]
+    return "\n".join(rows).lower()
+
+
+def test_export_lists_every_comment_and_check_of_the_address(db: Database) -> None:
+    """The export finds the address however it was typed, with text, metadata and status."""
+    ids = _life_of_ada(db)
+    with db.session() as session:
+        found = privacy.export(session, "  ADA@example.ORG ")
+    assert found["email"] == ADA
+    assert [c["id"] for c in found["comments"]] == [ids["published"], ids["held"], ids["rejected"]]
+    assert [c["status"] for c in found["comments"]] == ["published", "held", "rejected"]
+    assert all(c["text"].startswith(SECRET_TEXT) for c in found["comments"])
+    assert found["comments"][0]["site"] == "default"
+    assert [k["id"] for k in found["checks"]] == ["chk_ada"]
+    json.dumps(found)  # JSON as it stands
+
+
+def test_erase_leaves_nothing_of_the_author_and_keeps_the_thread(
+    client: FlaskClient, db: Database
+) -> None:
+    """After an erasure no table holds the address or the text; her visible comments are
+    taken down through the lifecycle (subscribers get comment.rejected, with the erased
+    body); Bob's reply stays published under its parent; the check record is gone."""
+    ids = _life_of_ada(db)
+    before = _every_stored_value(db)
+    assert ADA in before and SECRET_TEXT.lower() in before and "lovelace" in before
+
+    with db.session() as session:
+        done = privacy.erase(session, ADA, "admin@example.org")
+    assert (done.comments, done.taken_down, done.checks) == (3, 2, 1)
+    assert len(done.deliveries) == 2  # comment.rejected for the published and the held one
+
+    after = _every_stored_value(db)
+    assert ADA not in after
+    assert "lovelace" not in after and "byron" not in after
+    with db.session() as session:
+        rows = {c.id: c for c in session.scalars(select(Comment))}
+        assert [rows[ids[k]].state for k in ("published", "held", "rejected")] == ["rejected"] * 3
+        assert rows[ids["published"]].rejection == "moderator"
+        assert rows[ids["rejected"]].rejection == "spam"  # its reason stays
+        assert rows[ids["reply"]].state == "published"
+        assert rows[ids["reply"]].parent_id == ids["published"]
+        assert rows[ids["published"]].spam == 0.1  # scores stay: they say nothing of her
+        erase_entries = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "erase")
+        ).all()
+        assert sorted(e.comment_id for e in erase_entries) == sorted(
+            ids[k] for k in ("published", "held", "rejected")
+        )
+        outbox = {d.id: json.loads(d.payload) for d in session.scalars(select(WebhookDelivery))}
+    for delivery_id in done.deliveries:
+        assert outbox[delivery_id]["type"] == "comment.rejected"
+        assert outbox[delivery_id]["data"]["author_name"] == privacy.ERASED
+    sent_before = [b for i, b in outbox.items() if i not in done.deliveries]
+    assert {b["type"] for b in sent_before} >= {"comment.received", "comment.published"}
+    published_event = next(b for b in sent_before if b["type"] == "comment.published")
+    assert published_event["data"]["status"] == "published"  # the event's own state stays
+
+    thread = client.get("/api/v1/comments?site=default&thread=article-1").get_json()
+    assert [c["id"] for c in thread["items"]] == [ids["reply"]]
+    assert client.get(f"/api/v1/comments/{ids['published']}").get_json()["status"] == "rejected"
+
+    with db.session() as session:  # nothing left to find
+        assert privacy.export(session, ADA) == {"email": ADA, "comments": [], "checks": []}
+
+
+def test_erase_of_one_site_leaves_the_others(db: Database) -> None:
+    """``site`` limits an erasure to one site's comments."""
+    with db.session() as session:
+        from service import sites as site_ops
+
+        other = site_ops.create(session, "Other Paper", ["https://other.example"]).site.slug
+    here = stored(db, email=ADA, text="on the default site").id
+    there = stored(db, site=other, email=ADA, text="on the other site").id
+    with db.session() as session:
+        site = session.scalars(select(Site).where(Site.slug == other)).one()
+        done = privacy.erase(session, ADA, "cli", site)
+    assert done.comments == 1
+    with db.session() as session:
+        assert session.get(Comment, there).text == ""  # type: ignore[union-attr]
+        assert session.get(Comment, here).text == "on the default site"  # type: ignore[union-attr]
