@@ -143,3 +143,19 @@ def test_erase_of_one_site_leaves_the_others(db: Database) -> None:
     with db.session() as session:
         assert session.get(Comment, there).text == ""  # type: ignore[union-attr]
         assert session.get(Comment, here).text == "on the default site"  # type: ignore[union-attr]
+
+
+def test_erased_comments_still_render_in_the_dashboard(client: FlaskClient, db: Database) -> None:
+    """The Rejected queue and a comment's page show an erased comment as erased, with its
+    history (review of the erasure: no page may break on the emptied fields)."""
+    from tests.dashboard import logged_in
+
+    ids = _life_of_ada(db)
+    with db.session() as session:
+        privacy.erase(session, ADA, "admin@example.org")
+    logged_in(client, db, "mod@example.org")
+    for path in ("/moderation/queue/rejected", f"/moderation/comments/{ids['published']}"):
+        page = client.get(path, headers={"Accept": "text/html"})
+        assert page.status_code == 200, path
+        html = page.get_data(as_text=True)
+        assert privacy.ERASED in html and "Lovelace" not in html and ADA not in html
