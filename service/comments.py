@@ -170,6 +170,20 @@ def published_page(
     return rows[:limit], len(rows) > limit
 
 
+def published_counts(session: Session, site: Site, threads: list[str]) -> dict[str, int]:
+    """Return the published comments of each of ``threads`` that has any (one grouped query)."""
+    query = (
+        select(Comment.thread, func.count())
+        .where(
+            Comment.site_id == site.id,
+            Comment.thread.in_(threads),
+            Comment.state == State.PUBLISHED.value,
+        )
+        .group_by(Comment.thread)
+    )
+    return {thread: int(n) for thread, n in session.execute(query)}
+
+
 def thread_total(
     session: Session, site: Site, thread: str, page: list[Comment], complete: bool
 ) -> int:

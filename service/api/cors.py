@@ -17,7 +17,9 @@ from service.ids import looks_like_id
 from service.store.tables import Comment, Site
 
 #: The endpoints a publisher's page calls from the browser.
-BROWSER_ENDPOINTS = frozenset({"api.create_comment", "api.list_comments", "api.get_comment"})
+BROWSER_ENDPOINTS = frozenset(
+    {"api.create_comment", "api.list_comments", "api.get_comment", "api.count_comments"}
+)
 
 
 def _slug_from_request() -> str:

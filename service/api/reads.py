@@ -17,6 +17,7 @@ from service.comments import (
     decode_cursor,
     encode_cursor,
     public_item,
+    published_counts,
     published_page,
     thread_total,
 )
@@ -128,6 +129,44 @@ def list_comments() -> BaseResponse:
     resp = _json(body)
     resp.set_etag(hashlib.sha256(resp.get_data()).hexdigest()[:32])
     resp.headers["Cache-Control"] = "no-cache"
+    resp.headers["Vary"] = "Origin"
+    return resp.make_conditional(request)
+
+
+#: Threads one counts request may name (an index page's worth).
+MAX_COUNT_THREADS = 100
+
+
+@bp.get("/counts")
+def count_comments() -> BaseResponse:
+    """Return how many comments are published in each named thread (an index page's links).
+
+    ``?site=S&thread=A&thread=B…`` → ``{"site": S, "counts": {"A": 3, "B": 0}}``: one
+    grouped query on the thread index, cached by browsers and proxies for 30 seconds.
+    """
+    names = list(dict.fromkeys(t.strip() for t in request.args.getlist("thread")))
+    errors: dict[str, dict[str, str]] = {}
+    if not names or not all(names):
+        errors["thread"] = field_error("required")
+    elif len(names) > MAX_COUNT_THREADS:
+        errors["thread"] = {
+            "code": "too_many",
+            "message": f"Name at most {MAX_COUNT_THREADS} threads per request.",
+        }
+    elif any(len(t) > MAX_THREAD for t in names):
+        errors["thread"] = field_error("too_long", limit=MAX_THREAD)
+    if errors:
+        raise ValidationFailed(fields=errors)
+    slug = request.args.get("site", sites.DEFAULT_SLUG)
+    with db().session() as session:
+        site = sites.by_slug(session, slug)
+        if site is None:
+            raise NotFound(f"There is no site {slug!r}.", code="site_not_found")
+        cors.refuse_foreign_origin(site)
+        counts = published_counts(session, site, names)
+    resp = _json({"site": site.slug, "counts": {t: counts.get(t, 0) for t in names}})
+    resp.set_etag(hashlib.sha256(resp.get_data()).hexdigest()[:32])
+    resp.headers["Cache-Control"] = "public, max-age=30"
     resp.headers["Vary"] = "Origin"
     return resp.make_conditional(request)
 

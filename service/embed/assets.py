@@ -115,6 +115,17 @@ def asset(key: str) -> Asset:
 
 
 @cache
+def counter() -> Asset:
+    """Build ``/embed/count.js``: comment counts for an index page, with the count strings
+    of every language (and nothing else of the catalogue)."""
+    strings = {
+        lang: {k: v for k, v in table.items() if k.startswith("count_")}
+        for lang, table in i18n.catalogue().items()
+    }
+    return _asset("count", "js", _wrap(_source("count.js"), STRINGS=strings))
+
+
+@cache
 def loader() -> Asset:
     """Build ``/embed.js``: the loader, pointing at the current widget bundle's hashed path."""
     widget_path = ASSET_PATH + asset("widget.js").filename

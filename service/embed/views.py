@@ -44,6 +44,12 @@ def loader() -> BaseResponse:
     return send_asset(assets.loader(), LOADER_CACHE)
 
 
+@bp.get("/embed/count.js")
+def counter() -> BaseResponse:
+    """Serve the comment-count script for index pages (a stable URL, like the loader)."""
+    return send_asset(assets.counter(), LOADER_CACHE)
+
+
 @bp.get("/embed/assets/<filename>")
 def asset(filename: str) -> BaseResponse:
     """Serve a hashed asset for a year; an outdated hash redirects to the current file."""

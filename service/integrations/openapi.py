@@ -139,6 +139,39 @@ def paths() -> dict[str, Any]:
                 },
             },
         },
+        "/api/v1/counts": {
+            "get": {
+                "tags": ["Comments"],
+                "operationId": "countComments",
+                "summary": "Published comments per thread (for an index page's links)",
+                "description": "Public, like the thread list; cached for 30 seconds. "
+                "`/embed/count.js` calls it for every `data-moderato-count` element of a page.",
+                "parameters": [
+                    {"name": "site", "in": "query", "schema": string(64)},
+                    {
+                        "name": "thread",
+                        "in": "query",
+                        "required": True,
+                        "description": "Repeat for each thread, at most 100; each up to 512 "
+                        "characters once trimmed.",
+                        "schema": {"type": "array", "items": {"type": "string"}},
+                        "style": "form",
+                        "explode": True,
+                    },
+                ],
+                "responses": {
+                    "200": {
+                        "description": "Each thread named, with 0 for one without comments.",
+                        "headers": {"ETag": {"schema": {"type": "string"}}},
+                        "content": json_body(ref("Counts")),
+                    },
+                    "304": {"description": "Not modified since the ETag sent."},
+                    "404": error("No such site (`site_not_found`)."),
+                    "422": error("Bad parameters (`validation_failed`)."),
+                    "503": COMMON_ERRORS["503"],
+                },
+            },
+        },
         "/api/v1/comments/{id}": {
             "get": {
                 "tags": ["Comments"],

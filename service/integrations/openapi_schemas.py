@@ -215,6 +215,18 @@ SCHEMAS: dict[str, Schema] = {
             },
         },
     },
+    "Counts": {
+        "type": "object",
+        "required": ["site", "counts"],
+        "properties": {
+            "site": {"type": "string"},
+            "counts": {
+                "type": "object",
+                "additionalProperties": {"type": "integer", "minimum": 0},
+                "description": "Thread → published comments, replies included.",
+            },
+        },
+    },
     "ModerationInput": {
         "type": "object",
         "required": ["action", "expected_status"],

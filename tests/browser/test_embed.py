@@ -450,3 +450,52 @@ def test_focus_stays_on_its_reply_button_when_the_readers_comment_is_published(
     reply.focus()
     expect(w.locator("article.card:not(.own)", has_text=BENIGN)).to_be_visible(timeout=WAIT_MS)
     expect(reply).to_be_focused()
+
+
+def test_an_index_page_shows_each_articles_comment_count(
+    page: Page, live_server: LiveServer, publisher: Publisher, db: Database
+) -> None:
+    """One count.js tag on a publisher's index page fills each marked link with its
+    thread's published comments, in the page's language with its plural rules; a link
+    with no thread named counts the article it points to; a page that adds links later
+    calls Moderato.counts(). Held comments do not count."""
+    allow_origin(db, publisher.origin)
+    article = f"{publisher.origin}/news/river-path"
+    for _ in range(3):
+        stored(db, state=State.PUBLISHED, thread="river")
+    stored(db, state=State.HELD, thread="river")
+    stored(db, state=State.PUBLISHED, thread=article)
+    stored(db, state=State.PUBLISHED, thread="late")
+    stored(db, state=State.PUBLISHED, thread="late")
+
+    def index(lang: str) -> str:
+        publisher.pages[f"/{lang}"] = (
+            f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>News</title>'
+            "</head><body><ul>"
+            '<li><a id="river" href="/news/river" data-moderato-count="river">Comments</a></li>'
+            '<li><a id="quiet" href="/news/quiet" data-moderato-count="quiet">Comments</a></li>'
+            '<li><a id="path" href="/news/river-path#comments" data-moderato-count>Comments</a>'
+            f'</li></ul><script src="{live_server.url}/embed/count.js" async></script>'
+            "</body></html>"
+        )
+        return f"{publisher.origin}/{lang}"
+
+    page.goto(index("en"))
+    expect(page.locator("#river")).to_have_text("3 comments", timeout=WAIT_MS)
+    expect(page.locator("#quiet")).to_have_text("No comments")
+    expect(page.locator("#path")).to_have_text("1 comment")
+    assert page.locator("#river").get_attribute("data-moderato-count-value") == "3"
+
+    page.evaluate(
+        """() => { const a = document.createElement("a");
+                   a.id = "late"; a.dataset.moderatoCount = "late"; a.textContent = "Comments";
+                   document.body.append(a); window.Moderato.counts(); }"""
+    )
+    expect(page.locator("#late")).to_have_text("2 comments", timeout=WAIT_MS)
+
+    page.goto(index("fr"))
+    expect(page.locator("#river")).to_have_text("3 commentaires", timeout=WAIT_MS)
+    expect(page.locator("#quiet")).to_have_text("Aucun commentaire")
+    page.goto(index("ar"))
+    expect(page.locator("#river")).to_have_text("3 تعليقات", timeout=WAIT_MS)
+    expect(page.locator("#path")).to_have_text("1 تعليق")

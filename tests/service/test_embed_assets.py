@@ -74,3 +74,20 @@ def test_loader_and_widget_fit_the_15_kb_gzip_budget() -> None:
     """embed.js + the widget bundle (JS, CSS and strings) weigh under 15 KB gzipped."""
     total = len(assets.loader().gzipped) + len(assets.asset("widget.js").gzipped)
     assert total < GZIP_BUDGET, total
+
+
+def test_count_script_is_cached_like_the_loader_and_carries_only_count_strings(
+    client: FlaskClient,
+) -> None:
+    """/embed/count.js is JavaScript cached for a day with an ETag, gzipped when accepted,
+    and carries the count strings of every language but no other part of the catalogue."""
+    rv = client.get("/embed/count.js")
+    assert rv.status_code == 200 and rv.mimetype == "text/javascript"
+    assert "max-age=86400" in rv.headers["Cache-Control"]
+    assert (
+        client.get("/embed/count.js", headers={"If-None-Match": rv.headers["ETag"]}).status_code
+        == 304
+    )
+    body = rv.get_data(as_text=True)
+    assert '"count_other":"{count} commentaires"' in body and "err_generic" not in body
+    assert len(assets.counter().gzipped) < 2 * 1024

@@ -121,3 +121,12 @@ def test_a_no_js_form_from_a_foreign_origin_gets_a_page_saying_so(
     html = rv.get_data(as_text=True)
     assert "Cette page n’est pas autorisée à publier des commentaires dans ce fil." in html
     assert count_comments(db) == 0
+
+
+def test_counts_answer_the_sites_origins_and_refuse_others(client: FlaskClient) -> None:
+    """An index page on one of the site's origins reads counts; a foreign page gets 403."""
+    ok = client.get("/api/v1/counts?thread=a", headers={"Origin": ALLOWED})
+    assert ok.status_code == 200
+    assert ok.headers["Access-Control-Allow-Origin"] == ALLOWED
+    refused = client.get("/api/v1/counts?thread=a", headers={"Origin": FOREIGN})
+    assert refused.status_code == 403

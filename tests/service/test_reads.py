@@ -212,3 +212,43 @@ def test_a_moderator_session_sees_scores_until_the_session_is_no_longer_valid(
             .values(password_hash=hash_password("another long pass"))
         )
     assert "scores" not in client.get(url).get_json()
+
+
+def test_counts_give_each_named_threads_published_comments(
+    client: FlaskClient, db: Database
+) -> None:
+    """/api/v1/counts counts published comments (replies included) per thread, 0 for a
+    thread without any, each name once; held and rejected ones do not count."""
+    parent = stored(db, state=State.PUBLISHED, thread="river").id
+    stored(db, state=State.PUBLISHED, thread="river", parent=parent)
+    stored(db, state=State.HELD, thread="river")
+    stored(db, state=State.REJECTED, thread="river")
+    stored(db, state=State.PUBLISHED, thread="https://news.example/a?b=1")
+    rv = client.get(
+        "/api/v1/counts?thread=river&thread=https%3A%2F%2Fnews.example%2Fa%3Fb%3D1"
+        "&thread=quiet&thread=river"
+    )
+    assert rv.status_code == 200
+    assert rv.get_json() == {
+        "site": "default",
+        "counts": {"river": 2, "https://news.example/a?b=1": 1, "quiet": 0},
+    }
+    assert rv.headers["Cache-Control"] == "public, max-age=30"
+    again = client.get(rv.request.full_path, headers={"If-None-Match": rv.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_counts_report_bad_parameters(client: FlaskClient) -> None:
+    """No thread, too many, a too long one, or an unknown site: the usual error shape."""
+    for query, code in (
+        ("", "required"),
+        ("thread=", "required"),
+        ("&".join(f"thread=t{n}" for n in range(101)), "too_many"),
+        ("thread=" + "x" * 513, "too_long"),
+    ):
+        rv = client.get(f"/api/v1/counts?{query}")
+        assert rv.status_code == 422, query
+        assert rv.get_json()["error"]["fields"]["thread"]["code"] == code
+    rv = client.get("/api/v1/counts?site=nope&thread=a")
+    assert rv.status_code == 404
+    assert rv.get_json()["error"]["code"] == "site_not_found"
