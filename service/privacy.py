@@ -166,7 +166,17 @@ def erase(session: Session, email: str, actor: str, site: Site | None = None) ->
         check_ids = [k.id for k in checks]
         session.execute(delete(Label).where(Label.check_id.in_(check_ids)))
         session.execute(delete(Check).where(Check.id.in_(check_ids)))
-    return Erasure(len(found), taken_down, len(checks), deliveries)
+    done = Erasure(len(found), taken_down, len(checks), deliveries)
+    # The record that an erasure happened, by whom: counts only, never the address.
+    session.add(
+        AuditEntry(
+            site_id=site.id if site is not None else None,
+            actor=actor,
+            action="privacy_erase",
+            details={"comments": done.comments, "taken_down": taken_down, "checks": done.checks},
+        )
+    )
+    return done
 
 
 def _scrubber(email: str) -> Any:

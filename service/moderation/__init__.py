@@ -32,6 +32,7 @@ from service.moderation import (  # noqa: E402, F401
     bans,
     bulk_views,
     login,
+    privacy_views,
     queue,
     stats_views,
 )

@@ -22,6 +22,7 @@ PAGES = [
     "/moderation/bans",
     "/moderation/users",
     "/moderation/integrations/",
+    "/moderation/privacy?email=ada%40example.org",
 ]
 
 
@@ -44,7 +45,8 @@ def test_login_page_has_no_serious_accessibility_violations(
 def test_dashboard_pages_have_no_serious_accessibility_violations(
     axe_page: Page, live_server: LiveServer, db: Database
 ) -> None:
-    """Queue (with a held card and its highlighted reasons), stats, audit, bans, users, integrations pass axe-core."""
+    """Queue (with a held card and its highlighted reasons), stats, audit, bans, users,
+    integrations and a privacy lookup that found a comment pass axe-core."""
     make_user(db, "admin@example.org")
     held(db, name="Sam", text="Interesting read. Visit my blog for more: http://myblog.example")
     axe_page.goto(f"{live_server.url}/moderation/login")

@@ -13,11 +13,12 @@ from service.integrations.webhooks import create_endpoint
 from service.lifecycle import Change, transition
 from service.status import State
 from service.store import Database
-from service.store.tables import AuditEntry, Comment, Label, Site, WebhookDelivery
+from service.store.tables import AuditEntry, Comment, Label, Site, User, WebhookDelivery
 from service.store.tables_integrations import Check
 from tests.factories import stored
 
 ADA = "ada@example.org"
+HTML = {"Accept": "text/html"}
 SECRET_TEXT = "My neighbour Ada Lovelace at 12 Byron Road says the plan is wrong"
 
 
@@ -159,3 +160,59 @@ def test_erased_comments_still_render_in_the_dashboard(client: FlaskClient, db: 
         assert page.status_code == 200, path
         html = page.get_data(as_text=True)
         assert privacy.ERASED in html and "Lovelace" not in html and ADA not in html
+
+
+def test_an_admin_finds_downloads_and_erases_an_address_in_the_dashboard(
+    client: FlaskClient, db: Database
+) -> None:
+    """/moderation/privacy: find lists the address's comments, the download is the export
+    as a JSON attachment, the erasure needs the confirmation box; both leave an audit
+    entry with counts and never the address. Moderators get 403."""
+    from tests.dashboard import csrf_token, logged_in, login, make_user
+
+    ids = _life_of_ada(db)
+    make_user(db, "mod@example.org", role="moderator", sites=["default"])
+    moderator = client.application.test_client()
+    assert login(moderator, "mod@example.org").status_code == 303
+    assert moderator.get("/moderation/privacy", headers=HTML).status_code == 403
+
+    token = logged_in(client, db)
+    page = client.get("/moderation/privacy?email=ADA%40example.org", headers=HTML)
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "3 comment(s) and 1 check record(s)" in html and SECRET_TEXT[:40] in html
+    assert client.get("/moderation/privacy?email=nope", headers=HTML).status_code == 422
+
+    download = client.get(f"/moderation/privacy/export?email={ADA}")
+    assert download.headers["Content-Disposition"].startswith("attachment")
+    assert [c["id"] for c in download.get_json()["comments"]] == [
+        ids["published"], ids["held"], ids["rejected"]
+    ]  # fmt: skip
+
+    unconfirmed = client.post(
+        "/moderation/privacy/erase", data={"csrf_token": token, "email": ADA}, headers=HTML
+    )
+    assert unconfirmed.status_code == 303
+    with db.session() as session:
+        assert privacy.export(session, ADA)["comments"], "nothing is erased unconfirmed"
+    done = client.post(
+        "/moderation/privacy/erase",
+        data={"csrf_token": csrf_token(client, "/moderation/privacy"), "email": ADA,
+              "confirm": "yes"},
+        headers=HTML,
+        follow_redirects=True,
+    )  # fmt: skip
+    assert "Erased 3 comment(s) (2 taken down) and 1 check record(s)." in done.get_data(
+        as_text=True
+    )
+    with db.session() as session:
+        assert privacy.export(session, ADA) == {"email": ADA, "comments": [], "checks": []}
+        entries = session.scalars(
+            select(AuditEntry).where(AuditEntry.action.in_(["privacy_export", "privacy_erase"]))
+        ).all()
+        admin = session.scalars(select(User).where(User.email == "admin@example.org")).one()
+    assert [(e.action, e.actor) for e in entries] == [
+        ("privacy_export", f"user:{admin.id}"), ("privacy_erase", f"user:{admin.id}")
+    ]  # fmt: skip
+    assert entries[1].details == {"comments": 3, "taken_down": 2, "checks": 1}
+    assert ADA not in _every_stored_value(db)
