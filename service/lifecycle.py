@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from service import events
+from service import events, reports
 from service.clock import utcnow
 from service.status import Label, Rejection, State, can_move
 from service.store.tables import AuditEntry, Comment
@@ -104,6 +104,8 @@ def transition(session: Session, comment_id: str, change: Change) -> Outcome | N
                 created_at=now,
             )
         )
+    if change.expected is State.PUBLISHED:  # taken down: readers' reports are answered
+        reports.resolve(session, comment_id, "taken_down", change.actor)
     deliveries = events.record(session, EVENT_FOR_STATE[change.new], comment)
     if not change.actor.startswith("system:"):
         deliveries += events.record(

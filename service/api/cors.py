@@ -18,7 +18,13 @@ from service.store.tables import Comment, Site
 
 #: The endpoints a publisher's page calls from the browser.
 BROWSER_ENDPOINTS = frozenset(
-    {"api.create_comment", "api.list_comments", "api.get_comment", "api.count_comments"}
+    {
+        "api.create_comment",
+        "api.list_comments",
+        "api.get_comment",
+        "api.count_comments",
+        "api.report_comment",
+    }
 )
 
 

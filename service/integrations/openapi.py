@@ -216,6 +216,42 @@ def paths() -> dict[str, Any]:
                 },
             }
         },
+        "/api/v1/comments/{id}/reports": {
+            "post": {
+                "tags": ["Comments"],
+                "operationId": "reportComment",
+                "summary": "Report a published comment to the moderators (readers)",
+                "description": "Public, like the comment form (browsers on the site's "
+                "origins, or the site's server with any of its keys). One report per comment "
+                "and reader counts; a repeat gets the same answer and changes nothing. The "
+                "comment stays published and appears in the dashboard's Reported queue.",
+                "security": [{}, {"bearerAuth": []}],
+                "parameters": [COMMENT_ID],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {"schema": ref("ReportInput")},
+                        "application/x-www-form-urlencoded": {"schema": ref("ReportInput")},
+                    },
+                },
+                "responses": {
+                    "202": {"description": "Recorded.", "content": json_body(ref("Reported"))},
+                    **COMMON_ERRORS,
+                    **KEY_ERRORS,
+                    "403": error(
+                        "A page on an origin the site does not allow "
+                        "(`origin_not_allowed`), or a key's missing scope."
+                    ),
+                    "404": error("No such published comment (`comment_not_found`)."),
+                    "422": error("Field errors (`validation_failed`)."),
+                    "429": error(
+                        "Too many reports or comments from this client, or the key "
+                        "is over its limit (`rate_limited`).",
+                        RETRY_AFTER,
+                    ),
+                },
+            }
+        },
         "/healthz": {
             "get": {
                 "tags": ["Operations"],

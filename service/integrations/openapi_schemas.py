@@ -7,6 +7,8 @@ from typing import Any
 from service.events import EVENT_TYPES
 from service.integrations.perspective import ATTRIBUTES
 from service.moderation.actions import MAX_NOTE
+from service.reports import MAX_NOTE as REPORT_NOTE
+from service.reports import REASONS as REPORT_REASONS
 from service.status import Rejection, State
 
 Schema = dict[str, Any]
@@ -226,6 +228,19 @@ SCHEMAS: dict[str, Schema] = {
                 "description": "Thread → published comments, replies included.",
             },
         },
+    },
+    "ReportInput": {
+        "type": "object",
+        "required": ["reason"],
+        "properties": {
+            "reason": {"enum": list(REPORT_REASONS)},
+            "note": optional(string(REPORT_NOTE, description="What the moderator should know.")),
+        },
+    },
+    "Reported": {
+        "type": "object",
+        "required": ["id", "reported"],
+        "properties": {"id": {"type": "string"}, "reported": {"const": True}},
     },
     "ModerationInput": {
         "type": "object",

@@ -185,6 +185,27 @@ class UserSite(Base):
     )
 
 
+class Report(Base):
+    """A reader's report that a published comment needs a moderator's look, and its outcome."""
+
+    __tablename__ = "reports"
+    __table_args__ = (UniqueConstraint("comment_id", "ip_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[str] = mapped_column(
+        String(40), ForeignKey("comments.id", ondelete="CASCADE"), index=True
+    )
+    site_id: Mapped[int] = mapped_column(index=True)
+    reason: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    ip_hash: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Set when a moderator took the comment down ("taken_down") or kept it ("kept").
+    resolved_at: Mapped[datetime | None]
+    resolution: Mapped[str | None] = mapped_column(String(16))
+    resolved_by: Mapped[str | None] = mapped_column(String(200))
+
+
 class Ban(Base):
     """An author banned from commenting: by e-mail, IP hash or domain."""
 

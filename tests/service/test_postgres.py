@@ -133,3 +133,10 @@ def test_an_erasure_leaves_nothing_of_the_author_on_postgres(db: Database) -> No
     assert (done.comments, done.taken_down, done.checks) == (3, 2, 1)
     after = _every_stored_value(db)
     assert ADA not in after and "lovelace" not in after
+
+
+def test_the_migrated_schema_matches_the_models_on_postgres(db: Database) -> None:
+    """No drift between Alembic's migrations and the models on PostgreSQL either."""
+    from tests.service.test_migrations import schema_drift
+
+    assert schema_drift(db) == []
