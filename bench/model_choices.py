@@ -191,6 +191,15 @@ SPAM_CONFIGS: dict[str, dict[str, Any]] = {
         **SHIPPED, "use": (*SPAM, "wp", "tg", "syn"), "members": MEMBERS["spam"],
         "features": {"char_ngrams": (3, 6)},
     },
+    # Source weights again, with the link-conditional copy (the weights were chosen before it).
+    "shipped, link comments weight 1.5": {
+        **SHIPPED, "use": (*SPAM, "wp", "tg", "syn"), "members": MEMBERS["spam"],
+        "weights": {"yt": 3.0, "links": 1.5},
+    },
+    "shipped, YouTube weight 5": {
+        **SHIPPED, "use": (*SPAM, "wp", "tg", "syn"), "members": MEMBERS["spam"],
+        "weights": {"yt": 5.0, "links": 3.0},
+    },
     "C=40 both members": {
         "use": SPAM, "weights": {"yt": 3.0, "links": 3.0}, "balance": True,
         "members": [{"C": 40.0}, {"C": 40.0, "nb_alpha": 1.0}],
