@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
 
+from service import reports
 from service.errors import Conflict, NotFound, ValidationFailed, wants_html
 from service.extensions import db, queue
 from service.ids import looks_like_id
@@ -61,6 +62,8 @@ def _conflict(comment: Comment) -> Conflict:
 def act(comment_id: str) -> Any:
     """Apply one action to a comment, if it is still in the state the moderator saw."""
     data = request_data()
+    if data.get("action") == DISMISS:
+        return _dismiss(comment_id, data)
     errors: dict[str, dict[str, str]] = {}
     try:
         action, expected = actions.parse(data.get("action"), data.get("expected"))
@@ -81,7 +84,7 @@ def act(comment_id: str) -> Any:
         if outcome is None:
             conflict = _conflict(comment)
         else:
-            card = cards.build(outcome.comment, site)
+            card = cards.build_one(dbs, outcome.comment, site)
     if outcome is None:
         return _answer_conflict(conflict, data)
     if outcome.deliveries:
@@ -103,6 +106,47 @@ def act(comment_id: str) -> Any:
     return redirect(safe_next(data.get("next")), code=303)
 
 
+#: Not a change of state: keep a reported comment published and close its reports.
+DISMISS = "dismiss"
+
+
+def _dismiss(comment_id: str, data: dict[str, Any]) -> Any:
+    """Keep a reported comment; 409 when it is no longer published or has no open report."""
+    try:
+        note = actions.clean_note(data.get("note"))
+    except actions.InvalidAction as exc:
+        raise ValidationFailed(fields=exc.fields) from exc
+    with db().session() as dbs:
+        comment, site = load_comment(dbs, comment_id)
+        closed = 0
+        if comment.state == "published" and data.get("expected") in (None, "", "published"):
+            closed = reports.dismiss(dbs, comment, access.actor(), note)
+        if not closed:
+            conflict = Conflict(
+                "This comment has no open report any more: someone else acted on it.",
+                code="conflict",
+            )
+        else:
+            card = cards.build_one(dbs, comment, site)
+    if not closed:
+        return _answer_conflict(conflict, data)
+    message = f"Kept, {closed} report(s) dismissed ({card.comment.author_name})."
+    if request.is_json:
+        return jsonify(
+            {
+                "id": comment_id,
+                "status": card.comment.state,
+                "rejection": None,
+                "action": "reports_dismissed",
+                "label": None,
+                "message": message,
+                "card": render_template("moderation/_card.html", card=card),
+            }
+        )
+    flash(message, "success")
+    return redirect(safe_next(data.get("next")), code=303)
+
+
 def _answer_conflict(conflict: Conflict, data: dict[str, Any]) -> BaseResponse:
     if request.is_json or not wants_html():
         raise conflict
@@ -116,7 +160,7 @@ def card(comment_id: str) -> str:
     """Return one comment's card as an HTML fragment (the queue refreshes a card with it)."""
     with db().session() as dbs:
         comment, site = load_comment(dbs, comment_id)
-        built = cards.build(comment, site)
+        built = cards.build_one(dbs, comment, site)
     return render_template("moderation/_card.html", card=built)
 
 
@@ -126,7 +170,7 @@ def comment(comment_id: str) -> str:
     """Show one comment with its full history: every audit entry and label."""
     with db().session() as dbs:
         found, site = load_comment(dbs, comment_id)
-        built = cards.build(found, site)
+        built = cards.build_one(dbs, found, site)
         history = list(
             dbs.scalars(
                 select(AuditEntry)

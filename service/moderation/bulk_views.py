@@ -94,7 +94,7 @@ def bulk_filter(queue: str) -> Any:
         ids = queries.matching_ids(dbs, f, scope, site_id, moment, bulk.bulk_max() + 1)
         sample_page = queries.page(dbs, f, scope, site_id, SAMPLE)
         slugs = {s.id: s.slug for s in sites}
-        sample = [cards.build(c, slugs.get(c.site_id, "?")) for c in sample_page.comments]
+        sample = cards.build_all(dbs, sample_page.comments, slugs)
     capped = len(ids) > bulk.bulk_max()
     ids = ids[: bulk.bulk_max()]
     args: dict[str, Any] = f.args()

@@ -9,11 +9,14 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from flask import url_for
+from sqlalchemy.orm import Session
 
 from service.clock import rfc3339, utcnow
 from service.moderation.actions import Action, available
 from service.moderation.highlight import Run, runs
 from service.moderation.queries import queue_of
+from service.reports import Summary, open_summaries
+from service.status import State
 from service.store.tables import Comment
 
 
@@ -47,7 +50,16 @@ class Card:
     age: str
     created: str
     domain: str
+    #: Readers' open reports (a published comment in the Reported queue), else None.
+    reports: Summary | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def reason_labels(self) -> list[tuple[str, int]]:
+        """Return the reports' reasons in words, most frequent first."""
+        if self.reports is None:
+            return []
+        return [(REPORT_REASONS.get(r, r), n) for r, n in self.reports.reasons]
 
     def run_class(self, run: Run) -> str:
         """Return the CSS class of a highlighted run: by the model(s) behind it."""
@@ -107,14 +119,26 @@ def age(when: datetime, now: datetime | None = None) -> str:
 DECIDED = {"publish": "published", "hold": "held", "reject": "rejected"}
 
 
-def build(comment: Comment, site: str) -> Card:
-    """Return the card of ``comment`` (of site ``site``)."""
+#: A reader's reason to report, as the card says it.
+REPORT_REASONS = {
+    "spam": "spam",
+    "abusive": "abusive or harassing",
+    "off_topic": "off-topic",
+    "other": "other",
+}
+
+
+def build(comment: Comment, site: str, reported: Summary | None = None) -> Card:
+    """Return the card of ``comment`` (of site ``site``), with its open reports if any."""
     decision: dict[str, Any] = dict(comment.decision or {})
     raw = [r for r in decision.get("reasons") or [] if isinstance(r, Mapping)]
+    published = comment.state == State.PUBLISHED.value
+    reported = reported if published else None
     return Card(
         comment=comment,
         site=site,
-        queue=queue_of(comment.state, comment.rejection),
+        queue="reported" if reported else queue_of(comment.state, comment.rejection),
+        reports=reported,
         runs=runs(comment.text, raw),
         reasons=_reasons(raw, len(comment.text)),
         summary=[str(s) for s in decision.get("summary") or []],
@@ -126,6 +150,17 @@ def build(comment: Comment, site: str) -> Card:
         created=rfc3339(comment.created_at) or "",
         domain="@" + comment.author_email.rpartition("@")[2].lower(),
     )
+
+
+def build_all(dbs: Session, comments: list[Comment], slugs: dict[int, str]) -> list[Card]:
+    """Return the cards of ``comments``, with their open reports (one query for all)."""
+    found = open_summaries(dbs, [c.id for c in comments])
+    return [build(c, slugs.get(c.site_id, "?"), found.get(c.id)) for c in comments]
+
+
+def build_one(dbs: Session, comment: Comment, site: str) -> Card:
+    """Return one comment's card, with its open reports."""
+    return build(comment, site, open_summaries(dbs, [comment.id]).get(comment.id))
 
 
 def queue_link(queue: str, **args: Any) -> str:

@@ -16,9 +16,10 @@ from typing import Any
 
 from service.status import Rejection
 
-QUEUES = ("held", "pending", "published", "rejected", "spam")
+QUEUES = ("held", "reported", "pending", "published", "rejected", "spam")
 QUEUE_TITLES = {
     "held": "Held",
+    "reported": "Reported",
     "pending": "Pending",
     "published": "Published",
     "rejected": "Rejected",

@@ -23,13 +23,26 @@ from sqlalchemy.orm import Session
 
 from service.moderation.filters import QUEUES, Cursor, QueueFilter
 from service.status import Rejection, State
-from service.store.tables import Comment, UTCDateTime
+from service.store.tables import Comment, Report, UTCDateTime
 
 SPAM = Rejection.SPAM.value
 
 
+def reported() -> ColumnElement[bool]:
+    """Return the condition: published, with a reader's report no moderator has answered."""
+    open_report = (
+        select(Report.id)
+        .where(Report.comment_id == Comment.id, Report.resolved_at.is_(None))
+        .exists()
+    )
+    return and_(Comment.state == State.PUBLISHED.value, open_report)
+
+
 def queue_condition(queue: str) -> ColumnElement[bool]:
-    """Return the condition that puts a comment in ``queue``; Rejected and Spam do not overlap."""
+    """Return the condition that puts a comment in ``queue``; Rejected and Spam do not overlap.
+    Reported is a view of Published (comments readers reported), not a state of its own."""
+    if queue == "reported":
+        return reported()
     if queue == "spam":
         return and_(Comment.state == State.REJECTED.value, Comment.rejection == SPAM)
     if queue == "rejected":
@@ -216,6 +229,9 @@ def counts(
     where = conditions(f, scope, site_id, queue=False)
     rows = dbs.execute(select(bucket, func.count()).where(*where).group_by(bucket)).all()
     found = {str(name): int(n) for name, n in rows}
+    if found.get(State.PUBLISHED.value):
+        query = select(func.count()).select_from(Comment).where(*where, reported())
+        found["reported"] = int(dbs.scalar(query) or 0)
     return {q: found.get(q, 0) for q in QUEUES}
 
 

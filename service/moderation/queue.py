@@ -21,6 +21,7 @@ DEFAULT_PAGE_SIZE = 25
 #: The state a comment is in while it is listed in each queue (what a bulk action expects).
 QUEUE_STATE = {
     "held": "held",
+    "reported": "published",
     "pending": "pending",
     "published": "published",
     "rejected": "rejected",
@@ -95,7 +96,7 @@ def load(dbs: Session, f: QueueFilter, errors: dict[str, dict[str, str]]) -> Vie
     site_id = site.id if site else None
     pg = queries.page(dbs, f, scope, site_id, page_size())
     slugs = {s.id: s.slug for s in sites}
-    built = [cards.build(c, slugs.get(c.site_id, "?")) for c in pg.comments]
+    built = cards.build_all(dbs, pg.comments, slugs)
     return View(f, errors, sites, site, pg, queries.counts(dbs, f, scope, site_id), built)
 
 

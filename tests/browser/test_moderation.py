@@ -382,3 +382,43 @@ def test_the_comment_page_history_follows_an_action(
     expect(page.locator("#details table")).to_contain_text("held → published")
     expect(page.locator("#details")).to_contain_text("ok by")
     assert not problems, problems
+
+
+def test_clear_the_reported_queue_by_keyboard(
+    db: Database, live_server: LiveServer, page: Page, problems: list[str]
+) -> None:
+    """The Reported tab counts reported comments; a card says why readers reported it; d
+    keeps one (its reports dismissed), r takes the other down."""
+    from service import reports
+    from service.status import State
+    from tests.factories import stored
+
+    ids = []
+    for n, text in enumerate(("A sharp but fair comment.", "You are all idiots.")):
+        comment_id = stored(db, state=State.PUBLISHED, text=text).id
+        with db.session() as session:
+            comment = session.get(Comment, comment_id)
+            assert comment is not None
+            reports.add(session, comment, "abusive", "Rude to others" if n else None, f"{n:064x}")
+        ids.append(comment_id)
+    log_in(page, live_server, db)
+    tab = page.get_by_role("link", name=re.compile(r"^Reported"))
+    expect(tab).to_contain_text("2")
+    tab.click()
+    expect(page.locator("li.card")).to_have_count(2)
+    expect(page.locator(f"#c-{ids[1]} .reports")).to_contain_text("“Rude to others”")
+    page.keyboard.press("j")
+    focused = page.locator("li.card.current")
+    first = focused.get_attribute("data-id")
+    page.keyboard.press("d")
+    expect(page.locator(f"#c-{first}")).to_have_count(0)
+    page.keyboard.press("j")
+    second = page.locator("li.card.current").get_attribute("data-id")
+    page.keyboard.press("r")
+    expect(page.locator(f"#c-{second}")).to_have_count(0)
+    expect(page.locator("#empty")).to_contain_text("Nothing left on this page")
+    assert {state_of(db, first), state_of(db, second)} == {
+        ("published", None),
+        ("rejected", "toxic"),
+    }
+    assert not problems, problems

@@ -7,15 +7,20 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from service import reports
+from service.status import State
 from service.store import Database
+from service.store.tables import Comment
 from tests.browser.conftest import LiveServer
 from tests.browser.test_embed_a11y import axe_violations, blocking
 from tests.dashboard import PASSWORD, held, make_user
+from tests.factories import stored
 
 pytestmark = pytest.mark.browser
 
 PAGES = [
     "/moderation/queue/held",
+    "/moderation/queue/reported",
     "/moderation/queue/published",
     "/moderation/stats",
     "/moderation/audit",
@@ -49,6 +54,10 @@ def test_dashboard_pages_have_no_serious_accessibility_violations(
     integrations and a privacy lookup that found a comment pass axe-core."""
     make_user(db, "admin@example.org")
     held(db, name="Sam", text="Interesting read. Visit my blog for more: http://myblog.example")
+    reported = stored(db, state=State.PUBLISHED, text="You are all idiots.")
+    with db.session() as session:
+        comment = session.get(Comment, reported.id)
+        reports.add(session, comment, "abusive", "Rude to other readers", "0" * 64)  # type: ignore[arg-type]
     axe_page.goto(f"{live_server.url}/moderation/login")
     axe_page.get_by_label("E-mail").fill("admin@example.org")
     axe_page.get_by_label("Password").fill(PASSWORD)

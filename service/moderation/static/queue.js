@@ -6,7 +6,7 @@
   var list = document.getElementById("cards");
   if (!list || !m) { return; }
   var onQueuePage = list.hasAttribute("data-poll");
-  var KEYS = { a: "approve", r: "toxic", o: "offtopic", s: "spam", n: "ham" };
+  var KEYS = { a: "approve", r: "toxic", o: "offtopic", s: "spam", n: "ham", d: "dismiss" };
   var POLL_MS = 10000;
   /* Cards acted on here never come back through a poll, and a poll that was sent before an
      action finished is dropped: its answer predates the action. */

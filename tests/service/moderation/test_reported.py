@@ -1,0 +1,108 @@
+"""The Reported queue: published comments readers reported, why, and the moderator's answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from service import reports
+from service.status import State
+from service.store import Database
+from service.store.tables import Comment, Report
+from tests.dashboard import audit_of, card_ids, labels_of, state_of
+from tests.factories import stored
+from tests.service.moderation.test_actions import act
+
+HTML = {"Accept": "text/html"}
+
+
+def _reported(db: Database, text: str, *found: tuple[str, str | None]) -> str:
+    """Store a published comment with one report per (reason, note) from distinct readers."""
+    comment_id = stored(db, state=State.PUBLISHED, text=text).id
+    with db.session() as session:
+        comment = session.get(Comment, comment_id)
+        assert comment is not None
+        for n, (reason, note) in enumerate(found):
+            reports.add(session, comment, reason, note, f"{n:064x}")
+    return comment_id
+
+
+def _open(db: Database, comment_id: str) -> list[Report]:
+    with db.session() as session:
+        query = select(Report).where(Report.comment_id == comment_id)
+        return [r for r in session.scalars(query) if r.resolved_at is None]
+
+
+def test_the_reported_queue_lists_reported_published_comments_and_why(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """Only published comments with an open report are listed; the card says how many
+    readers reported it, for what, and their notes; the count shows in the tabs."""
+    hot = _reported(
+        db,
+        "You are all idiots.",
+        ("abusive", "Insults everyone"),
+        ("abusive", None),
+        ("spam", None),
+    )
+    stored(db, state=State.PUBLISHED, text="Nobody minds this one.")
+    held_one = stored(db, state=State.HELD, text="Held, never reported.").id
+    page = client.get("/moderation/queue/reported", headers=HTML)
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert card_ids(html) == [hot]
+    assert "Reported 3 times by readers:" in html
+    assert "abusive or harassing ×2, spam" in html and "“Insults everyone”" in html
+    assert 'value="dismiss"' in html and 'data-key="d"' in html
+    poll = client.get("/moderation/queue/reported/poll", headers={"Accept": "application/json"})
+    assert poll.get_json()["counts"]["reported"] == 1
+    assert held_one not in card_ids(client.get("/moderation/queue/published").get_data(True))
+
+
+def test_keeping_a_reported_comment_dismisses_its_reports(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """ "Keep" leaves the comment published, closes its reports (kept, by whom), records an
+    audit entry and no label; done twice, the second is a conflict."""
+    comment_id = _reported(db, "A sharp but fair comment.", ("abusive", None), ("other", None))
+    rv = act(client, admin_csrf, comment_id, action="dismiss", expected="published", note="fair")
+    assert rv.status_code == 200, rv.get_json()
+    body: dict[str, Any] = rv.get_json()
+    assert body["status"] == "published" and body["action"] == "reports_dismissed"
+    assert "2 report(s) dismissed" in body["message"] and "Reported" not in body["card"]
+    assert state_of(db, comment_id) == ("published", None)
+    assert _open(db, comment_id) == []
+    with db.session() as session:
+        closed = session.scalars(select(Report).where(Report.comment_id == comment_id)).all()
+    assert {(r.resolution, r.resolved_by.startswith("user:")) for r in closed} == {("kept", True)}
+    (entry,) = [e for e in audit_of(db, comment_id) if e.action == "reports_dismissed"]
+    assert entry.note == "fair" and entry.details == {"reports": 2}
+    assert labels_of(db, comment_id) == []
+    again = act(client, admin_csrf, comment_id, action="dismiss", expected="published")
+    assert again.status_code == 409
+    assert card_ids(client.get("/moderation/queue/reported").get_data(True)) == []
+
+
+def test_taking_a_reported_comment_down_answers_its_reports(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """A take-down from the Reported queue rejects the comment and closes its reports."""
+    comment_id = _reported(db, "You are all idiots.", ("abusive", None))
+    rv = act(client, admin_csrf, comment_id, action="toxic", expected="published")
+    assert rv.status_code == 200, rv.get_json()
+    assert state_of(db, comment_id) == ("rejected", "toxic")
+    assert _open(db, comment_id) == []
+    assert card_ids(client.get("/moderation/queue/reported").get_data(True)) == []
+
+
+def test_the_keep_shortcut_is_offered_only_on_reported_cards(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """A published comment nobody reported has no Keep button, and "dismiss" on it is a
+    conflict (there is nothing to dismiss)."""
+    plain = stored(db, state=State.PUBLISHED, text="Nobody minds this one.").id
+    html = client.get("/moderation/queue/published").get_data(True)
+    assert plain in card_ids(html) and 'value="dismiss"' not in html
+    assert act(client, admin_csrf, plain, action="dismiss", expected="published").status_code == 409
