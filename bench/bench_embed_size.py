@@ -1,4 +1,5 @@
-"""Measure what a reader downloads for the embed: embed.js + the widget bundle, raw and gzipped.
+"""Measure what a reader downloads for the embed: embed.js + the widget bundle, raw and gzipped
+(and count.js, which index pages load instead).
 
 Run: ``.venv/bin/python bench/bench_embed_size.py`` (no app, database or network needed).
 """
@@ -18,6 +19,10 @@ def main() -> None:
     total = sum(len(item.gzipped) for _, item in files)
     verdict = "within" if total < BUDGET else "OVER"
     print(f"{'total':<20} {'':>13}  {total:>6,} B gzipped ({verdict} the {BUDGET:,} B budget)")
+    count = assets.counter()  # index pages load this instead, not beside the thread
+    print(
+        f"{'count.js (index)':<20} {len(count.body):>7,} B raw  {len(count.gzipped):>6,} B gzipped"
+    )
 
 
 if __name__ == "__main__":

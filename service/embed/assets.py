@@ -98,7 +98,10 @@ def built() -> dict[str, Asset]:
     widget = _wrap(
         _source("widget.js"),
         CSS=_source("widget.css"),
-        STRINGS=i18n.catalogue(),
+        STRINGS={  # the index-page counts' strings go to count.js only
+            lang: {k: v for k, v in table.items() if not k.startswith("count_")}
+            for lang, table in i18n.catalogue().items()
+        },
         CONFIG=widget_constants(),
     )
     found = [

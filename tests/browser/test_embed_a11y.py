@@ -135,6 +135,19 @@ def test_form_with_errors_passes_axe(axe_page: Page, live_server: LiveServer, db
     assert blocking(axe_violations(axe_page)) == []
 
 
+def test_open_report_form_passes_axe(axe_page: Page, live_server: LiveServer, db: Database) -> None:
+    """With a report form open in a comment (and its "choose a reason" message), in light,
+    dark and right-to-left, axe finds nothing serious."""
+    seed_thread(db)
+    for url in VARIANTS.values():
+        open_demo(axe_page, live_server.url + url)
+        w = axe_page.locator("#moderato-thread section.m")
+        w.locator("button.report").first.click()
+        w.locator("form.reportf button[type=submit]").click()
+        expect(w.locator("form.reportf .status")).not_to_be_empty()
+        assert blocking(axe_violations(axe_page)) == [], url
+
+
 def test_no_js_thread_page_passes_axe(
     axe_page: Page, live_server: LiveServer, db: Database
 ) -> None:

@@ -140,7 +140,7 @@ function mount(host, cfg) {
   } catch (x) {
     when = { format: function (dt) { return dt.toISOString(); } };
   }
-  var S = { items: [], own: [], cursor: null, order: cfg.order, parent: null, fresh: null, busy: false, loaded: false, total: null };
+  var S = { reports: {}, reported: {}, items: [], own: [], cursor: null, order: cfg.order, parent: null, fresh: null, busy: false, loaded: false, total: null };
   var tok = { p: null, value: null, at: 0, ttl: 0 };
   var F = {};
 
@@ -193,12 +193,77 @@ function mount(host, cfg) {
         : h("div", { class: "body", dir: "auto" }, [sanitize(c.html)]),
       c.own
         ? h("p", { class: "badge", text: t("awaiting") })
-        : h("button", { type: "button", class: "link reply", "aria-label": t("reply_to_name", { name: c.author_name }),
-            onclick: function () { startReply(c); }, text: t("reply") }),
+        : h("div", { class: "acts" }, [
+            h("button", { type: "button", class: "link reply", "aria-label": t("reply_to_name", { name: c.author_name }),
+              onclick: function () { startReply(c); }, text: t("reply") }),
+            S.reported[c.id]
+              ? h("span", { class: "badge", text: t("report_done") })
+              : h("button", { type: "button", class: "link report", "aria-expanded": S.reports[c.id] ? "true" : "false",
+                  "aria-label": t("report_name", { name: c.author_name }), onclick: function () { toggleReport(c); }, text: t("report") }),
+          ]),
     ]);
+    if (S.reports[c.id]) art.appendChild(S.reports[c.id]);
     var li = h("li", { id: "m-c-" + c.id }, [art]);
     if (node.kids.length) li.appendChild(h("ol", { class: "replies" }, node.kids.map(item)));
     return li;
+  }
+
+  /* ---- reporting a comment to the moderators ---- */
+  var REASONS = ["spam", "abusive", "off_topic", "other"];
+  function toggleReport(c) {
+    if (S.reports[c.id]) return closeReport(c.id);
+    var group = "m-r-" + c.id;
+    var note = h("textarea", { id: group + "-note", maxlength: "500", rows: "2" });
+    var status = h("p", { class: "status", role: "status", tabindex: "-1" });
+    var send = h("button", { type: "submit", class: "btn2", text: t("report_send") });
+    var form = h("form", { class: "reportf", novalidate: true }, [
+      h("fieldset", {}, [h("legend", { text: t("report_why") })].concat(REASONS.map(function (r) {
+        return h("label", { class: "opt1" }, [h("input", { type: "radio", name: group, value: r }), " " + t("report_" + r)]);
+      }))),
+      h("label", { for: group + "-note", text: t("report_note") }),
+      note,
+      h("div", { class: "replying" }, [send, h("button", { type: "button", class: "link", onclick: function () { closeReport(c.id); }, text: t("report_cancel") })]),
+      status,
+    ]);
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var chosen = form.querySelector("input:checked");
+      if (!chosen) { status.textContent = t("report_pick"); form.querySelector("input").focus(); return; }
+      if (send.getAttribute("aria-disabled") === "true") return;
+      send.setAttribute("aria-disabled", "true");
+      var body = new URLSearchParams({ reason: chosen.value, note: note.value });
+      fetch(api("api/v1/comments/" + encodeURIComponent(c.id) + "/reports"), { method: "POST", body: body, credentials: "omit", headers: { Accept: "application/json" } })
+        .then(function (r) {
+          if (r.status === 202) {
+            S.reported[c.id] = true;
+            delete S.reports[c.id];
+            render();
+            var li = root.getElementById("m-c-" + c.id);
+            var done = li && li.querySelector(":scope > article .badge");
+            listStatus.textContent = t("report_thanks");
+            if (done) { done.setAttribute("tabindex", "-1"); done.focus(); }
+            return;
+          }
+          return r.json().catch(function () { return {}; }).then(function (b) {
+            var code = b && b.error && b.error.code;
+            var said = code ? message("", code) : "";
+            status.textContent = code === "comment_not_found" ? t("report_gone")
+              : said && said !== "err_" + code ? said : t("err_generic");
+          });
+        })
+        .catch(function () { status.textContent = t("err_network"); })
+        .then(function () { send.setAttribute("aria-disabled", "false"); });
+    });
+    S.reports[c.id] = form;
+    render();
+    form.querySelector("input").focus();
+  }
+  function closeReport(id) {
+    delete S.reports[id];
+    render();
+    var li = root.getElementById("m-c-" + id);
+    var again = li && li.querySelector(":scope > article .report");
+    if (again) again.focus();
   }
 
   /* Focus inside the list survives a re-render: the same control of the same comment. */
