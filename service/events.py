@@ -18,6 +18,7 @@ EVENT_TYPES = (
     "comment.held",
     "comment.rejected",
     "comment.moderated",
+    "comment.reported",
 )
 
 

@@ -237,7 +237,9 @@ def _scrub_outbox(session: Session, comments: list[Comment], fresh: list[str], s
             continue
         sent = body["data"]
         # The state at the time of the event, and a moderation's action and note, stay.
-        kept = {k: sent[k] for k in ("status", "rejection", "action", "note") if k in sent}
+        kept = {
+            k: sent[k] for k in ("status", "rejection", "action", "note", "report") if k in sent
+        }
         fresh_data = events.comment_data(comment, slugs.get(comment.site_id, ""))
         body["data"] = scrub({**fresh_data, **kept})
         row.payload = json.dumps(body)

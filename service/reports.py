@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -50,6 +50,14 @@ def add(session: Session, comment: Comment, reason: str, note: str | None, ip: s
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     statement = insert(Report).values(**values).on_conflict_do_nothing()
     return bool(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+
+
+def open_count(session: Session, comment_id: str) -> int:
+    """Return how many of a comment's reports no moderator has answered yet."""
+    query = select(func.count()).where(
+        Report.comment_id == comment_id, Report.resolved_at.is_(None)
+    )
+    return int(session.scalar(query) or 0)
 
 
 def resolve(session: Session, comment_id: str, resolution: str, actor: str) -> int:

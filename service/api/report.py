@@ -11,12 +11,12 @@ from typing import Any
 
 from flask import Response, current_app, jsonify, request
 
-from service import cors, reports
+from service import cors, events, reports
 from service.api import bp
 from service.api.intake import read_payload
 from service.auth import request_key
 from service.errors import NotFound, RateLimited, ValidationFailed
-from service.extensions import db
+from service.extensions import db, queue
 from service.ids import looks_like_id
 from service.ratelimit import Limit, limiter
 from service.security import ip_hash
@@ -73,7 +73,12 @@ def report_comment(comment_id: str) -> Response:
             site = session.get(Site, comment.site_id)
             if site is not None:
                 cors.refuse_foreign_origin(site)
-        reports.add(session, comment, reason, note, client)
+        deliveries: list[str] = []
+        if reports.add(session, comment, reason, note, client):
+            report = {"reason": reason, "open_reports": reports.open_count(session, comment.id)}
+            deliveries = events.record(session, "comment.reported", comment, {"report": report})
+    if deliveries:
+        queue().enqueue_deliveries(deliveries)
     resp = jsonify({"id": comment_id, "reported": True})
     resp.status_code = 202
     resp.headers["Cache-Control"] = "no-store"

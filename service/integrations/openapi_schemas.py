@@ -498,6 +498,16 @@ SCHEMAS: dict[str, Schema] = {
                 "type": ["string", "null"],
                 "description": "`comment.moderated` only: the moderator's note.",
             },
+            "report": {
+                "type": "object",
+                "description": "`comment.reported` only: the new report's reason, and how "
+                "many reports of the comment no moderator has answered yet.",
+                "required": ["reason", "open_reports"],
+                "properties": {
+                    "reason": {"enum": list(REPORT_REASONS)},
+                    "open_reports": {"type": "integer", "minimum": 1},
+                },
+            },
         },
     },
 }

@@ -121,3 +121,32 @@ def test_taking_a_comment_down_answers_its_reports(db: Database) -> None:
         assert transition(session, comment_id, change) is not None
     (row,) = _rows(db)
     assert (row.resolution, row.resolved_by) == ("taken_down", "user:1") and row.resolved_at
+
+
+def test_a_new_report_is_a_signed_webhook_event(client: FlaskClient, db: Database) -> None:
+    """comment.reported goes to subscribers with the reason and the open count, in the
+    documented shape; a repeat by the same reader sends nothing."""
+    import json
+
+    import jsonschema
+
+    from service.integrations.webhooks import create_endpoint
+    from service.store.tables import Site, WebhookDelivery
+
+    with db.session() as session:
+        site = session.scalars(select(Site).where(Site.slug == "default")).one()
+        create_endpoint(
+            session, site, "http://127.0.0.1:9/in", ["comment.reported"], allow_private=True
+        )
+    comment_id = stored(db, state=State.PUBLISHED).id
+    assert _report(client, comment_id, reason="abusive", note="rude").status_code == 202
+    assert _report(client, comment_id, reason="spam").status_code == 202  # same reader
+    with db.session() as session:
+        bodies = [json.loads(d.payload) for d in session.scalars(select(WebhookDelivery))]
+    (event,) = bodies
+    assert event["type"] == "comment.reported" and event["data"]["id"] == comment_id
+    assert event["data"]["report"] == {"reason": "abusive", "open_reports": 1}
+    assert "rude" not in json.dumps(event)  # the reader's note stays with the moderators
+    doc = client.get("/openapi.json").get_json()
+    schema = {"$ref": "#/components/schemas/WebhookEvent", "components": doc["components"]}
+    jsonschema.validate(event, schema, cls=jsonschema.Draft202012Validator)
