@@ -8,7 +8,9 @@ Fixed windows of ``LOGIN_WINDOW`` seconds. Logins are refused with 429 and
   real moderator out from theirs (a per-account limit of 5 let anyone do that with
   five requests; found in review);
 - ``LOGIN_MAX_FAILURES_ACCOUNT_TOTAL`` failures for one e-mail address from all
-  addresses together: the ceiling on guessing spread over many addresses;
+  addresses together: the ceiling on guessing spread over many addresses. Past it, an
+  address that has already failed on the account is refused and one that has not gets
+  a single try, so the moderator at their own address still gets in;
 - ``LOGIN_MAX_FAILURES_IP`` failures from one IP, across accounts.
 
 Every attempt is counted before its password is checked (atomically, so parallel
@@ -58,36 +60,67 @@ def _setting(name: str) -> int:
     return int(current_app.config.get(name, DEFAULTS[name]))
 
 
-def attempt(keys: Keys) -> None:
-    """Count one attempt before the password is checked; raise 429 past either limit.
+#: Check every limit, then count the attempt on every counter, in one atomic step. A
+#: refused attempt counts nowhere: refused guesses from one address used to fill the
+#: account's total and lock it out everywhere (found in review). Past the account's total,
+#: an address that has failed on the account gets no more tries and one that has not gets
+#: one: a botnet is slowed to one guess per address, the moderator still gets in.
+#: Returns {0, 0} when counted, else {which limit (1 account+IP, 2 total, 3 IP), ttl}.
+_ATTEMPT = """
+local window = tonumber(ARGV[1])
+local function count(key) return tonumber(redis.call('GET', key) or '0') end
+local mine, total, ip = count(KEYS[1]), count(KEYS[2]), count(KEYS[3])
+local refused = 0
+if mine >= tonumber(ARGV[2]) then refused = 1
+elseif ip >= tonumber(ARGV[4]) then refused = 3
+elseif total >= tonumber(ARGV[3]) and mine >= 1 then refused = 2 end
+if refused > 0 then return {refused, redis.call('TTL', KEYS[refused])} end
+for _, key in ipairs(KEYS) do
+  redis.call('INCR', key)
+  if redis.call('TTL', key) < 0 then redis.call('EXPIRE', key, window) end
+end
+return {0, 0}
+"""
 
-    Counting first, in one atomic step, closes the race of check-then-count: 30 parallel
-    guesses used to get 7 password checks against a limit of 5 (found in review). A
-    success gives its count back (``succeeded``), so only failures stay counted.
+#: Give back a successful attempt: forget the account-and-address failures, take one off
+#: the others only where they still exist (a DECR on an expired key made a -1 with no
+#: expiry, which then counted for ever; found in review).
+_SUCCEEDED = """
+redis.call('DEL', KEYS[1])
+for i = 2, #KEYS do
+  if tonumber(redis.call('GET', KEYS[i]) or '0') > 0 then redis.call('DECR', KEYS[i]) end
+end
+return 1
+"""
+
+
+def attempt(keys: Keys) -> None:
+    """Count one attempt before the password is checked; raise 429 past a limit.
+
+    Checking and counting are one atomic step: 30 parallel guesses used to get 7 password
+    checks against a limit of 5 (found in review). A success gives its count back
+    (``succeeded``), so only failures stay counted.
     """
-    window = _setting("LOGIN_WINDOW")
-    limits = (
-        (keys.account, _setting("LOGIN_MAX_FAILURES_ACCOUNT"), "account"),
-        (keys.account_total, _setting("LOGIN_MAX_FAILURES_ACCOUNT_TOTAL"), "account"),
-        (keys.ip, _setting("LOGIN_MAX_FAILURES_IP"), "address"),
-    )
+    args = [
+        _setting("LOGIN_WINDOW"),
+        _setting("LOGIN_MAX_FAILURES_ACCOUNT"),
+        _setting("LOGIN_MAX_FAILURES_ACCOUNT_TOTAL"),
+        _setting("LOGIN_MAX_FAILURES_IP"),
+    ]
     try:
-        conn = redis_conn()
-        pipe = conn.pipeline(transaction=True)
-        for key, _, _ in limits:
-            pipe.set(key, 0, ex=window, nx=True)
-            pipe.incr(key)
-        counts = pipe.execute()[1::2]
-        for (key, limit, what), count in zip(limits, counts, strict=True):
-            if int(count) > limit:
-                wait = max(int(conn.ttl(key)), 1)
-                raise RateLimited(
-                    f"Too many failed logins for this {what}; try again in {_minutes(wait)}.",
-                    code="login_throttled",
-                    headers={"Retry-After": str(wait)},
-                )
+        which, ttl = redis_conn().eval(
+            _ATTEMPT, 3, keys.account, keys.account_total, keys.ip, *args
+        )
     except redis.RedisError as exc:
         raise _unavailable() from exc
+    if int(which):
+        what = "address" if int(which) == 3 else "account"
+        wait = max(int(ttl), 1)
+        raise RateLimited(
+            f"Too many failed logins for this {what}; try again in {_minutes(wait)}.",
+            code="login_throttled",
+            headers={"Retry-After": str(wait)},
+        )
 
 
 def succeeded(keys: Keys) -> None:
@@ -95,11 +128,7 @@ def succeeded(keys: Keys) -> None:
     back this attempt's count on the others (``attempt`` counted it before the password was
     known). Failures from other addresses stay counted: they were not the moderator's."""
     try:
-        pipe = redis_conn().pipeline()
-        pipe.delete(keys.account)
-        pipe.decr(keys.account_total)
-        pipe.decr(keys.ip)
-        pipe.execute()
+        redis_conn().eval(_SUCCEEDED, 3, keys.account, keys.account_total, keys.ip)
     except redis.RedisError as exc:
         raise _unavailable() from exc
 
