@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import traceback
 from typing import TYPE_CHECKING
 
 import click
@@ -30,12 +31,20 @@ class _Main(click.Group):
 
 def _operator_error(exc: BaseException) -> str | None:
     """Return the one-line message for an error the operator must fix, else None."""
-    from sqlalchemy.exc import ArgumentError, OperationalError
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
     from service.config import ConfigError
 
     if isinstance(exc, ConfigError):
         return str(exc)
+    if isinstance(exc, NoSuchModuleError) or (
+        isinstance(exc, ModuleNotFoundError)
+        and "sqlalchemy/dialects" in "".join(traceback.format_tb(exc.__traceback__))
+    ):
+        return (
+            f"DATABASE_URL needs a database driver moderato does not ship ({exc}); use "
+            "sqlite:///… or postgresql+psycopg://…"
+        )
     if isinstance(exc, ArgumentError):
         return f"DATABASE_URL is not a database URL SQLAlchemy can read ({exc})"
     if isinstance(exc, OperationalError):
@@ -174,6 +183,7 @@ def comments_export(email: str, slug: str | None) -> None:
             found = privacy.export(session, email, _site_or_all(session, slug))
         except ValueError as exc:
             raise click.ClickException(str(exc)) from exc
+        privacy.audit_export(session, found, "cli")
     click.echo(json.dumps(found, indent=2, ensure_ascii=False))
 
 
@@ -197,7 +207,7 @@ def comments_erase(email: str, slug: str | None, yes: bool) -> None:
                 raise click.ClickException(str(exc)) from exc
         count, checks = len(found["comments"]), len(found["checks"])
         if not count and not checks:
-            click.echo(f"nothing is kept about {found['email']}")
+            click.echo(f"no comments or check records of {found['email']} to erase")
             return
         where = f"on site {slug}" if slug else "on every site"
         if not yes:
@@ -208,6 +218,7 @@ def comments_erase(email: str, slug: str | None, yes: bool) -> None:
             )
         with database().session() as session:
             done = privacy.erase(session, email, "cli", _site_or_all(session, slug))
+        privacy.checkpoint(database())
         queued = queue().enqueue_deliveries(done.deliveries) if done.deliveries else True
     click.echo(
         f"erased {done.comments} comment(s) ({done.taken_down} taken down) and "

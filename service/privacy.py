@@ -8,7 +8,9 @@ says who wrote it or what they wrote:
 
 - name, e-mail, website, avatar hash, IP hash, user agent, referrer, text and its HTML,
   the intake signals, and the classifier's reasons (they quote the text);
-- the address wherever the audit log or a decision summary repeats it (a ban hit);
+- the address and the comments' IP hashes wherever the audit log or a decision summary
+  repeats them (a ban hit); moderators' notes on those comments and readers' report
+  notes (they may quote the author);
 - the text in webhook outbox rows about the comment (a pending delivery goes out with
   the erased body);
 - Akismet-compatible check records sent with that address, and their feedback labels.
@@ -27,17 +29,27 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from service import events
 from service.clock import rfc3339
-from service.lifecycle import Change, transition
+from service.lifecycle import Change, Outcome, transition
 from service.status import Rejection, State
-from service.store.tables import AuditEntry, Comment, Label, Site, WebhookDelivery
+from service.store import Database
+from service.store.tables import (
+    AuditEntry,
+    Ban,
+    Comment,
+    Label,
+    Report,
+    Site,
+    WebhookDelivery,
+)
 from service.store.tables_integrations import Check
 
 ERASED = "[erased]"
+ERASE_NOTE = "erased at the author's request"
 CHUNK = 200  # comments per query (SQLite limits an expression's depth and its parameters)
 
 
@@ -59,22 +71,37 @@ def normalise(email: str) -> str:
     return value
 
 
-def _comments(session: Session, email: str, site: Site | None) -> list[Comment]:
-    query = select(Comment).where(func.lower(func.trim(Comment.author_email)) == email)
+def _like_pattern(email: str) -> str:
+    """Return a LIKE pattern that finds ``email`` however its case was typed: ASCII letters
+    as themselves under ``lower()``, every other character as ``_`` (SQLite's ``lower()``
+    folds ASCII only, so ``Ädä@exämple.org`` was not found; found in review)."""
+    return "".join("_" if not c.isascii() else "\\" + c if c in "%_\\" else c for c in email)
+
+
+def _matching(session: Session, model: type[Any], email: str, site: Site | None) -> list[Any]:
+    """Return the rows of ``model`` (comments or checks) sent with ``email``."""
+    column = model.author_email
+    query = select(model).where(
+        func.lower(func.trim(column)).like(_like_pattern(email), escape="\\")
+    )
     if site is not None:
-        query = query.where(Comment.site_id == site.id)
-    return list(session.scalars(query.order_by(Comment.created_at)))
+        query = query.where(model.site_id == site.id)
+    rows = session.scalars(query.order_by(model.created_at, model.id))
+    return [r for r in rows if (r.author_email or "").strip().lower() == email]
+
+
+def _comments(session: Session, email: str, site: Site | None) -> list[Comment]:
+    return _matching(session, Comment, email, site)
 
 
 def _checks(session: Session, email: str, site: Site | None) -> list[Check]:
-    query = select(Check).where(func.lower(func.trim(Check.author_email)) == email)
-    if site is not None:
-        query = query.where(Check.site_id == site.id)
-    return list(session.scalars(query.order_by(Check.created_at)))
+    return _matching(session, Check, email, site)
 
 
 def export(session: Session, email: str, site: Site | None = None) -> dict[str, Any]:
-    """Return everything kept about ``email``: its comments and check records, as JSON data."""
+    """Return everything kept about ``email``, as JSON data: its comments (every field,
+    the classifier's decision included), its Akismet-compatible check records and the
+    bans on the address."""
     email = normalise(email)
     slugs = {s.id: s.slug for s in session.scalars(select(Site))}
     return {
@@ -90,13 +117,19 @@ def export(session: Session, email: str, site: Site | None = None) -> dict[str, 
                 "author_name": c.author_name,
                 "author_email": c.author_email,
                 "author_url": c.author_url,
+                "avatar": c.avatar,
                 "text": c.text,
+                "html": c.html,
                 "created_at": rfc3339(c.created_at),
+                "updated_at": rfc3339(c.updated_at),
+                "published_at": rfc3339(c.published_at) if c.published_at else None,
                 "permalink": c.permalink,
                 "referrer": c.referrer,
                 "user_agent": c.user_agent,
                 "ip_hash": c.ip_hash,
+                "signals": c.signals or {},
                 "scores": None if c.spam is None else {"spam": c.spam, "toxicity": c.toxicity},
+                "decision": c.decision,
             }
             for c in _comments(session, email, site)
         ],
@@ -109,54 +142,61 @@ def export(session: Session, email: str, site: Site | None = None) -> dict[str, 
                 "author_email": k.author_email,
                 "author_url": k.author_url,
                 "text": k.text,
+                "permalink": k.permalink,
+                "user_agent": k.user_agent,
+                "ip_hash": k.ip_hash,
+                "comment_type": k.comment_type,
                 "created_at": rfc3339(k.created_at),
                 "verdict": k.verdict,
+                "scores": {"spam": k.spam, "toxicity": k.toxicity},
             }
             for k in _checks(session, email, site)
         ],
+        "bans": [
+            {
+                "site": slugs.get(b.site_id, "") if b.site_id else "every site",
+                "kind": b.kind,
+                "value": b.value,
+                "note": b.note,
+                "created_at": rfc3339(b.created_at),
+            }
+            for b in session.scalars(
+                select(Ban).where(Ban.kind == "email", Ban.value == email).order_by(Ban.id)
+            )
+            if site is None or b.site_id in (None, site.id)
+        ],
     }
+
+
+def audit_export(session: Session, found: dict[str, Any], actor: str) -> None:
+    """Record that an export was made, by whom: counts only, never the address."""
+    counts = {k: len(found[k]) for k in ("comments", "checks", "bans")}
+    session.add(AuditEntry(actor=actor, action="privacy_export", details=counts))
+
+
+def checkpoint(database: Database) -> None:
+    """On SQLite, fold the write-ahead log into the database file and truncate it, so the
+    erased text does not linger in ``moderato.db-wal`` until the next shutdown (found in
+    review). Nothing to do on PostgreSQL."""
+    if database.engine.dialect.name == "sqlite":
+        with database.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def erase(session: Session, email: str, actor: str, site: Site | None = None) -> Erasure:
     """Take down and scrub every comment sent with ``email``; delete its check records."""
     email = normalise(email)
     found = _comments(session, email, site)
-    scrub = _scrubber(email)
+    # What the audit log, decision summaries and outbox may repeat: the address and the
+    # comments' IP hashes ("banned ip: …"; found in review).
+    scrub = _scrubber([email, *{c.ip_hash for c in found if c.ip_hash}])
     deliveries: list[str] = []
     taken_down = 0
     for comment in found:
-        _scrub_comment(comment, scrub)
-        session.flush()  # the take-down's event carries the erased fields
-        state = State(comment.state)
-        if state is not State.REJECTED:
-            outcome = transition(
-                session,
-                comment.id,
-                Change(
-                    expected=state,
-                    new=State.REJECTED,
-                    actor=actor,
-                    action="erase",
-                    rejection=Rejection.MODERATOR,
-                    note="erased at the author's request",
-                ),
-            )
-            if outcome is not None:
-                taken_down += 1
-                deliveries += outcome.deliveries
-        else:
-            session.add(
-                AuditEntry(
-                    comment_id=comment.id,
-                    site_id=comment.site_id,
-                    actor=actor,
-                    action="erase",
-                    from_state=state.value,
-                    to_state=state.value,
-                    note="erased at the author's request",
-                    details={},
-                )
-            )
+        outcome = _take_down(session, comment, actor, scrub)
+        if outcome is not None:
+            taken_down += 1
+            deliveries += outcome.deliveries
     for start in range(0, len(found), CHUNK):
         chunk = found[start : start + CHUNK]
         _scrub_audit(session, [c.id for c in chunk], scrub)
@@ -179,8 +219,51 @@ def erase(session: Session, email: str, actor: str, site: Site | None = None) ->
     return done
 
 
-def _scrubber(email: str) -> Any:
-    pattern = re.compile(re.escape(email), re.IGNORECASE)
+#: Times an erasure re-reads a comment whose state changed under it (the worker deciding
+#: a pending comment meanwhile) before giving up on taking it down.
+RETRIES = 5
+
+
+def _take_down(session: Session, comment: Comment, actor: str, scrub: Any) -> Outcome | None:
+    """Scrub ``comment`` and move it to rejected; re-read and retry when the worker (or a
+    moderator) changed it meanwhile, so an erased comment never stays published with the
+    worker's freshly quoted reasons (found in review). Returns the take-down, or None for a
+    comment that was rejected already."""
+    for _ in range(RETRIES):
+        session.refresh(comment)
+        _scrub_comment(comment, scrub)
+        session.flush()  # the take-down's event carries the erased fields
+        state = State(comment.state)
+        if state is State.REJECTED:
+            session.add(
+                AuditEntry(
+                    comment_id=comment.id,
+                    site_id=comment.site_id,
+                    actor=actor,
+                    action="erase",
+                    from_state=state.value,
+                    to_state=state.value,
+                    note=ERASE_NOTE,
+                    details={},
+                )
+            )
+            return None
+        change = Change(
+            expected=state,
+            new=State.REJECTED,
+            actor=actor,
+            action="erase",
+            rejection=Rejection.MODERATOR,
+            note=ERASE_NOTE,
+        )
+        outcome = transition(session, comment.id, change)
+        if outcome is not None:
+            return outcome
+    raise RuntimeError(f"comment {comment.id} kept changing during its erasure; run it again")
+
+
+def _scrubber(needles: list[str]) -> Any:
+    pattern = re.compile("|".join(re.escape(n) for n in needles), re.IGNORECASE)
 
     def scrub(value: Any) -> Any:
         if isinstance(value, str):
@@ -216,10 +299,17 @@ def _scrub_comment(comment: Comment, scrub: Any) -> None:
 
 
 def _scrub_audit(session: Session, ids: list[str], scrub: Any) -> None:
+    """Scrub the address and IP hashes from the comments' audit entries, and replace the
+    moderators' notes on them (a note may quote the author's name or words; found in
+    review). Readers' report notes on them go too."""
     for entry in session.scalars(select(AuditEntry).where(AuditEntry.comment_id.in_(ids))):
-        details, note = scrub(entry.details or {}), scrub(entry.note)
+        details = scrub(entry.details or {})
+        note = entry.note if entry.note in (None, "", ERASE_NOTE) else ERASED
         if details != (entry.details or {}) or note != entry.note:
             entry.details, entry.note = details, note
+    session.execute(
+        update(Report).where(Report.comment_id.in_(ids), Report.note.is_not(None)).values(note=None)
+    )
 
 
 def _scrub_outbox(session: Session, comments: list[Comment], fresh: list[str], scrub: Any) -> None:
@@ -237,9 +327,9 @@ def _scrub_outbox(session: Session, comments: list[Comment], fresh: list[str], s
             continue
         sent = body["data"]
         # The state at the time of the event, and a moderation's action and note, stay.
-        kept = {
-            k: sent[k] for k in ("status", "rejection", "action", "note", "report") if k in sent
-        }
+        kept = {k: sent[k] for k in ("status", "rejection", "action", "report") if k in sent}
+        if "note" in sent:  # a moderator's note may quote the author
+            kept["note"] = sent["note"] if sent["note"] in (None, "", ERASE_NOTE) else ERASED
         fresh_data = events.comment_data(comment, slugs.get(comment.site_id, ""))
         body["data"] = scrub({**fresh_data, **kept})
         row.payload = json.dumps(body)

@@ -152,6 +152,8 @@ def test_sites_list_and_update_change_origins_and_mode(env: dict[str, str], clie
             "MODERATO_SECRET_KEY is required",
         ),
         ({"DATABASE_URL": "not a url"}, "DATABASE_URL is not a database URL"),
+        ({"DATABASE_URL": "mysql://u:p@127.0.0.1/x"}, "DATABASE_URL needs a database driver"),
+        ({"DATABASE_URL": "oracle+nope://u:p@h/x"}, "DATABASE_URL needs a database driver"),
         (
             {"DATABASE_URL": "postgresql://moderato:x@127.0.0.1:9/moderato"},
             "cannot use the database: ",
@@ -191,10 +193,10 @@ def test_comments_export_then_erase_an_address(env: dict[str, str], db: Any) -> 
     assert erased.returncode == 0, erased.stderr
     assert "erased 1 comment(s) (1 taken down)" in erased.stdout
     assert json.loads(run(["comments", "export", "--email", "ada@example.org"], env).stdout) == {
-        "email": "ada@example.org", "comments": [], "checks": []
+        "email": "ada@example.org", "comments": [], "checks": [], "bans": []
     }  # fmt: skip
     again = run(["comments", "erase", "--email", "ada@example.org", "--yes"], env)
-    assert again.stdout.strip() == "nothing is kept about ada@example.org"
+    assert again.stdout.strip() == "no comments or check records of ada@example.org to erase"
 
     bad = run(["comments", "erase", "--email", "not an address"], env)
     assert bad.returncode == 1 and "is not an e-mail address" in bad.stderr

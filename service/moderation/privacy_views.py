@@ -1,7 +1,8 @@
 """Admin page for commenters' data requests: find an address, download its data, erase it.
 
 The same operations as ``moderato comments export|erase`` (``service/privacy.py``), for
-newsroom staff without a shell. Admins only: an erasure covers every site.
+newsroom staff without a shell. Admins only: an erasure covers every site. The address
+travels in POST bodies only, never in a URL (browser history, proxy logs).
 """
 
 from __future__ import annotations
@@ -16,51 +17,65 @@ from service import privacy
 from service.extensions import db, queue
 from service.moderation import access, bp
 from service.moderation.nav import add_nav_item
-from service.store.tables import AuditEntry
 
 add_nav_item("Privacy", "moderation.privacy_page", admin_only=True, order=70)
 
 EXCERPT = 140
+#: Comments one erasure from the dashboard may cover; beyond, the page points to the CLI
+#: (an erasure is one transaction: thousands of comments outlast a web request and hold
+#: the database's write lock meanwhile; found in review).
+DASHBOARD_MAX = 500
 
 
-def _lookup(raw: str) -> tuple[str, dict[str, Any] | None, str | None]:
-    """Return the address as typed, what is kept about it (or None), and an error."""
+def _lookup(raw: str) -> tuple[dict[str, Any] | None, str | None]:
+    """Return what is kept about the address (or None), and an error."""
     if not raw.strip():
-        return raw, None, None
+        return None, None
     try:
         with db().session() as dbs:
-            return raw, privacy.export(dbs, raw), None
+            return privacy.export(dbs, raw), None
     except ValueError:
-        return raw, None, "Enter the e-mail address the commenter used."
+        return None, "Enter the e-mail address the commenter used."
 
 
-@bp.get("/privacy")
-@access.admin_required
-def privacy_page() -> tuple[str, int]:
-    """Find everything kept about an e-mail address; offer the download and the erasure."""
-    email, found, error = _lookup(request.args.get("email", ""))
+def _page(email: str = "", found: dict[str, Any] | None = None, error: str | None = None) -> Any:
     page = render_template(
-        "moderation/privacy.html", email=email, found=found, error=error, excerpt=EXCERPT
+        "moderation/privacy.html",
+        email=email,
+        found=found,
+        error=error,
+        excerpt=EXCERPT,
+        dashboard_max=DASHBOARD_MAX,
     )
     return page, 422 if error else 200
 
 
-@bp.get("/privacy/export")
+@bp.get("/privacy")
+@access.admin_required
+def privacy_page() -> Any:
+    """Show the lookup form."""
+    return _page()
+
+
+@bp.post("/privacy")
+@access.admin_required
+def privacy_lookup() -> Any:
+    """Find everything kept about an e-mail address; offer the download and the erasure."""
+    email = request.form.get("email", "")
+    found, error = _lookup(email)
+    return _page(email, found, error)
+
+
+@bp.post("/privacy/export")
 @access.admin_required
 def privacy_export() -> BaseResponse:
     """Download what is kept about an address as JSON (the access request's answer)."""
-    _, found, error = _lookup(request.args.get("email", ""))
+    found, error = _lookup(request.form.get("email", ""))
     if found is None:
         flash(error or "Enter an e-mail address.", "error")
         return redirect(url_for("moderation.privacy_page"), code=303)
     with db().session() as dbs:
-        dbs.add(
-            AuditEntry(
-                actor=access.actor(),
-                action="privacy_export",
-                details={"comments": len(found["comments"]), "checks": len(found["checks"])},
-            )
-        )
+        privacy.audit_export(dbs, found, access.actor())
     resp = Response(json.dumps(found, indent=2, ensure_ascii=False), mimetype="application/json")
     resp.headers["Content-Disposition"] = 'attachment; filename="moderato-data-export.json"'
     resp.headers["Cache-Control"] = "no-store"
@@ -69,19 +84,21 @@ def privacy_export() -> BaseResponse:
 
 @bp.post("/privacy/erase")
 @access.admin_required
-def privacy_erase() -> BaseResponse:
+def privacy_erase() -> Any:
     """Erase an address's comments and check records, once the admin has confirmed."""
     email = request.form.get("email", "")
-    back = redirect(url_for("moderation.privacy_page", email=email), code=303)
     if request.form.get("confirm") != "yes":
-        flash("Tick the box to confirm the erasure: it cannot be undone.", "error")
-        return back
-    try:
-        with db().session() as dbs:
-            done = privacy.erase(dbs, email, access.actor())
-    except ValueError:
-        flash("Enter the e-mail address the commenter used.", "error")
-        return back
+        found, error = _lookup(email)
+        return _page(email, found, error or "Tick the box to confirm: it cannot be undone.")
+    found, error = _lookup(email)
+    if found is None:
+        return _page(email, None, error or "Enter the e-mail address the commenter used.")
+    if len(found["comments"]) > DASHBOARD_MAX:
+        return _page(email, found, f"Over {DASHBOARD_MAX} comments: run `moderato comments "
+                     "erase --email …` on the server instead.")  # fmt: skip
+    with db().session() as dbs:
+        done = privacy.erase(dbs, email, access.actor())
+    privacy.checkpoint(db())
     if done.deliveries and not queue().enqueue_deliveries(done.deliveries):
         flash("Redis did not answer: the worker's sweep sends the take-down webhooks.", "info")
     flash(
@@ -89,4 +106,4 @@ def privacy_erase() -> BaseResponse:
         f"{done.checks} check record(s).",
         "success",
     )
-    return back
+    return redirect(url_for("moderation.privacy_page"), code=303)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import inspect, select, text
 
-from service import privacy
+from service import privacy, reports
 from service.clock import utcnow
 from service.integrations.webhooks import create_endpoint
 from service.lifecycle import Change, transition
@@ -18,6 +20,7 @@ from service.store.tables_integrations import Check
 from tests.factories import stored
 
 ADA = "ada@example.org"
+ADA_IP = "9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d"
 HTML = {"Accept": "text/html"}
 SECRET_TEXT = "My neighbour Ada Lovelace at 12 Byron Road says the plan is wrong"
 
@@ -54,6 +57,17 @@ def _life_of_ada(db: Database) -> dict[str, str]:
                           toxicity=0.0, verdict="ham", created_at=utcnow()))  # fmt: skip
         session.add(Label(check_id="chk_ada", site_id=site.id, label="ham", source="akismet",
                           actor="akismet", created_at=utcnow()))  # fmt: skip
+    with db.session() as session:  # a reader's report, a moderator's note, an IP ban hit
+        comment = session.get(Comment, published)
+        assert comment is not None
+        reports.add(session, comment, "other", f"Ada Lovelace ({ADA}) of Byron Road", "r" * 64)
+        session.add(AuditEntry(comment_id=published, site_id=comment.site_id, actor="user:9",
+                               action="note", note="Lovelace again, see Byron Road"))  # fmt: skip
+        held_row = session.get(Comment, held)
+        assert held_row is not None
+        held_row.ip_hash = ADA_IP
+        session.add(AuditEntry(comment_id=held, site_id=held_row.site_id, actor="system:worker",
+                               action="classify", details={"summary": [f"banned ip: {ADA_IP}"]}))  # fmt: skip
     return {"published": published, "held": held, "rejected": rejected, "reply": reply}
 
 
@@ -96,7 +110,7 @@ def test_erase_leaves_nothing_of_the_author_and_keeps_the_thread(
     assert len(done.deliveries) == 2  # comment.rejected for the published and the held one
 
     after = _every_stored_value(db)
-    assert ADA not in after
+    assert ADA not in after and ADA_IP not in after
     assert "lovelace" not in after and "byron" not in after
     with db.session() as session:
         rows = {c.id: c for c in session.scalars(select(Comment))}
@@ -126,7 +140,12 @@ def test_erase_leaves_nothing_of_the_author_and_keeps_the_thread(
     assert client.get(f"/api/v1/comments/{ids['published']}").get_json()["status"] == "rejected"
 
     with db.session() as session:  # nothing left to find
-        assert privacy.export(session, ADA) == {"email": ADA, "comments": [], "checks": []}
+        assert privacy.export(session, ADA) == {
+            "email": ADA,
+            "comments": [],
+            "checks": [],
+            "bans": [],
+        }
 
 
 def test_erase_of_one_site_leaves_the_others(db: Database) -> None:
@@ -166,8 +185,9 @@ def test_an_admin_finds_downloads_and_erases_an_address_in_the_dashboard(
     client: FlaskClient, db: Database
 ) -> None:
     """/moderation/privacy: find lists the address's comments, the download is the export
-    as a JSON attachment, the erasure needs the confirmation box; both leave an audit
-    entry with counts and never the address. Moderators get 403."""
+    as a JSON attachment, the erasure needs the confirmation box; the address travels in
+    POST bodies only, never in a URL; export and erasure leave audit entries with counts,
+    never the address. Moderators get 403."""
     from tests.dashboard import csrf_token, logged_in, login, make_user
 
     ids = _life_of_ada(db)
@@ -177,13 +197,18 @@ def test_an_admin_finds_downloads_and_erases_an_address_in_the_dashboard(
     assert moderator.get("/moderation/privacy", headers=HTML).status_code == 403
 
     token = logged_in(client, db)
-    page = client.get("/moderation/privacy?email=ADA%40example.org", headers=HTML)
+    page = client.post(
+        "/moderation/privacy", data={"csrf_token": token, "email": "ADA@example.org"}, headers=HTML
+    )
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "3 comment(s) and 1 check record(s)" in html and SECRET_TEXT[:40] in html
-    assert client.get("/moderation/privacy?email=nope", headers=HTML).status_code == 422
+    assert "3 comment(s), 1 check record(s) and 0 ban(s)" in html and SECRET_TEXT[:40] in html
+    bad = client.post(
+        "/moderation/privacy", data={"csrf_token": token, "email": "nope"}, headers=HTML
+    )
+    assert bad.status_code == 422
 
-    download = client.get(f"/moderation/privacy/export?email={ADA}")
+    download = client.post("/moderation/privacy/export", data={"csrf_token": token, "email": ADA})
     assert download.headers["Content-Disposition"].startswith("attachment")
     assert [c["id"] for c in download.get_json()["comments"]] == [
         ids["published"], ids["held"], ids["rejected"]
@@ -192,7 +217,8 @@ def test_an_admin_finds_downloads_and_erases_an_address_in_the_dashboard(
     unconfirmed = client.post(
         "/moderation/privacy/erase", data={"csrf_token": token, "email": ADA}, headers=HTML
     )
-    assert unconfirmed.status_code == 303
+    assert unconfirmed.status_code == 422
+    assert "Tick the box to confirm" in unconfirmed.get_data(as_text=True)
     with db.session() as session:
         assert privacy.export(session, ADA)["comments"], "nothing is erased unconfirmed"
     done = client.post(
@@ -200,13 +226,14 @@ def test_an_admin_finds_downloads_and_erases_an_address_in_the_dashboard(
         data={"csrf_token": csrf_token(client, "/moderation/privacy"), "email": ADA,
               "confirm": "yes"},
         headers=HTML,
-        follow_redirects=True,
     )  # fmt: skip
-    assert "Erased 3 comment(s) (2 taken down) and 1 check record(s)." in done.get_data(
-        as_text=True
-    )
+    assert done.status_code == 303 and done.headers["Location"] == "/moderation/privacy"
+    landed = client.get(done.headers["Location"], headers=HTML).get_data(as_text=True)
+    assert "Erased 3 comment(s) (2 taken down) and 1 check record(s)." in landed
     with db.session() as session:
-        assert privacy.export(session, ADA) == {"email": ADA, "comments": [], "checks": []}
+        assert privacy.export(session, ADA) == {
+            "email": ADA, "comments": [], "checks": [], "bans": []
+        }  # fmt: skip
         entries = session.scalars(
             select(AuditEntry).where(AuditEntry.action.in_(["privacy_export", "privacy_erase"]))
         ).all()
@@ -216,3 +243,45 @@ def test_an_admin_finds_downloads_and_erases_an_address_in_the_dashboard(
     ]  # fmt: skip
     assert entries[1].details == {"comments": 3, "taken_down": 2, "checks": 1}
     assert ADA not in _every_stored_value(db)
+
+
+def test_an_address_with_non_ascii_letters_is_found_however_typed(db: Database) -> None:
+    """SQLite's lower() folds ASCII only: ``Ädä@exämple.org`` typed in another case was
+    not found, so it could be neither exported nor erased (found in review)."""
+    first = stored(db, email="Ädä@Exämple.org", text="Première.").id
+    second = stored(db, email="ÄDÄ@EXÄMPLE.ORG", text="Deuxième.").id
+    stored(db, email="ada@example.org", text="Someone else.")
+    with db.session() as session:
+        found = privacy.export(session, "ädä@exämple.org")
+    assert [c["id"] for c in found["comments"]] == [first, second]
+    with db.session() as session:
+        assert privacy.erase(session, "ÄDÄ@exämple.ORG", "cli").comments == 2
+
+
+def test_an_erasure_racing_the_worker_still_takes_the_comment_down(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker publishes a pending comment (its reasons quoting the text) after the
+    erasure has read it: the erasure re-reads it, scrubs the fresh reasons and takes it
+    down. Review finding: it stayed published as "[erased]" with the quoted reasons."""
+    comment_id = stored(db, email=ADA, text=SECRET_TEXT).id
+    real = privacy._comments
+
+    def read_then_the_worker_decides(*args: Any) -> list[Comment]:
+        found = real(*args)
+        with db.session() as other:
+            decision = {"action": "publish", "summary": [], "reasons": [
+                {"model": "spam", "kind": "token", "text": "Lovelace", "weight": 0.3}]}  # fmt: skip
+            change = Change(expected=State.PENDING, new=State.PUBLISHED, actor="system:worker",
+                            action="classify", values={"decision": decision})  # fmt: skip
+            assert transition(other, comment_id, change) is not None
+        return found
+
+    monkeypatch.setattr(privacy, "_comments", read_then_the_worker_decides)
+    with db.session() as session:
+        done = privacy.erase(session, ADA, "cli")
+    assert done.taken_down == 1
+    with db.session() as session:
+        row = session.get(Comment, comment_id)
+        assert row is not None and row.state == "rejected"
+        assert "Lovelace" not in json.dumps(row.decision)

@@ -1,5 +1,7 @@
 /* moderato comment counts: one tag on an index page fills every element marked
-   data-moderato-count with its thread's published comments ("3 comments").
+   data-moderato-count with its thread's published comments ("3 comments"). Threads go
+   in batches of at most 100 and about 3 KB of query (full article URLs as thread ids
+   made one request too long for the server: 414, found in review).
    The attribute's value is the thread; left empty on a link, the thread is the link's
    address without query or fragment (what the embed takes on the article itself when
    the page names no thread and has no canonical link). An element whose count cannot
@@ -12,6 +14,8 @@ var ds = me.dataset;
 var site = ds.site || "default";
 var lang = pick(ds.lang || d.documentElement.lang || "en");
 var BATCH = 100; // threads per request: the API's limit
+var MAX_QUERY = 3000; // characters of query per request: servers refuse long request lines
+var API = new URL("../api/v1/counts", me.src).href; // beside /embed/, as embed.js finds the API
 
 function pick(tag) {
   var wanted = String(tag).trim().replace("_", "-").toLowerCase();
@@ -52,12 +56,25 @@ function run() {
     var t = threadOf(el);
     if (t && threads.indexOf(t) < 0) threads.push(t);
   });
-  for (var i = 0; i < threads.length; i += BATCH) {
-    var q = new URLSearchParams({ site: site });
-    threads.slice(i, i + BATCH).forEach(function (t) {
-      q.append("thread", t);
-    });
-    fetch(new URL("/api/v1/counts?" + q, me.src), { credentials: "omit" })
+  var q = null;
+  var n = 0;
+  threads.forEach(function (t) {
+    var one = "&thread=" + encodeURIComponent(t);
+    if (q && (n === BATCH || q.length + one.length > MAX_QUERY)) {
+      send(q);
+      q = null;
+    }
+    if (!q) {
+      q = "site=" + encodeURIComponent(site);
+      n = 0;
+    }
+    q += one;
+    n += 1;
+  });
+  if (q) send(q);
+
+  function send(query) {
+    fetch(API + "?" + query, { credentials: "omit" })
       .then(function (r) {
         return r.ok ? r.json() : null;
       })
