@@ -58,7 +58,8 @@ def field_error(code: str, **params: Any) -> dict[str, str]:
     return {"code": code, "message": MESSAGES[code].format(**params)}
 
 
-def _has_controls(value: str, allow: str = "") -> bool:
+def has_controls(value: str, allow: str = "") -> bool:
+    """Tell whether ``value`` has a control character (Unicode Cc) outside ``allow``."""
     return any(unicodedata.category(ch) == "Cc" and ch not in allow for ch in value)
 
 
@@ -90,7 +91,7 @@ def _text_field(
         errors[name] = field_error("required")
     elif len(value) > limit:
         errors[name] = field_error("too_long", limit=limit)
-    elif _has_controls(value, allow):
+    elif has_controls(value, allow):
         errors[name] = field_error("control_characters")
     else:
         return value
@@ -130,7 +131,7 @@ def _url(payload: Mapping[str, Any], errors: FieldErrors) -> str | None:
         parts is None
         or parts.scheme.lower() not in ("http", "https")
         or not parts.hostname
-        or _has_controls(value)
+        or has_controls(value)
         or any(ch.isspace() for ch in value)
     ):
         errors["url"] = field_error("invalid_url")

@@ -30,7 +30,7 @@ from service.errors import (
 )
 from service.extensions import db, queue, redis_conn
 from service.ratelimit import Limit, limiter
-from service.security import ip_hash
+from service.security import client_hash, ip_hash
 from service.store.tables import Site
 from service.validation import CommentInput, field_error, validate
 
@@ -144,7 +144,7 @@ def _limit_browser_posts() -> None:
     """
     cfg = current_app.config
     limit = Limit(per_minute=float(cfg["ANON_RATE_PER_MINUTE"]), burst=int(cfg["ANON_RATE_BURST"]))
-    client = ip_hash(cfg["SECRET_KEY"], request.remote_addr) or "unknown"
+    client = client_hash(cfg["SECRET_KEY"], request.remote_addr) or "unknown"
     wait = limiter().wait_seconds(f"anon:{client}", limit)
     if wait:
         raise RateLimited(

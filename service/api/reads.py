@@ -26,7 +26,7 @@ from service.extensions import db
 from service.ids import looks_like_id
 from service.status import State
 from service.store.tables import Comment, Site
-from service.validation import MAX_THREAD, field_error
+from service.validation import MAX_THREAD, field_error, has_controls
 
 
 def _json(body: dict[str, Any], status: int = 200) -> Response:
@@ -96,6 +96,8 @@ def list_comments() -> BaseResponse:
         errors["thread"] = field_error("required")
     elif len(thread) > MAX_THREAD:
         errors["thread"] = field_error("too_long", limit=MAX_THREAD)
+    elif has_controls(thread):  # NUL was a 500 on PostgreSQL (found in review)
+        errors["thread"] = field_error("control_characters")
     order = args.get("order", "oldest")
     if order not in ("oldest", "newest"):
         errors["order"] = {"code": "invalid_choice", "message": "Use oldest or newest."}
@@ -155,6 +157,8 @@ def count_comments() -> BaseResponse:
         }
     elif any(len(t) > MAX_THREAD for t in names):
         errors["thread"] = field_error("too_long", limit=MAX_THREAD)
+    elif any(has_controls(t) for t in names):
+        errors["thread"] = field_error("control_characters")
     if errors:
         raise ValidationFailed(fields=errors)
     slug = request.args.get("site", sites.DEFAULT_SLUG)

@@ -15,13 +15,15 @@ from service import cors, events, reports
 from service.api import bp
 from service.api.intake import read_payload
 from service.auth import request_key
+from service.client_fields import validate_client
 from service.errors import NotFound, RateLimited, ValidationFailed
 from service.extensions import db, queue
 from service.ids import looks_like_id
 from service.ratelimit import Limit, limiter
-from service.security import ip_hash
+from service.security import client_hash
 from service.status import State
 from service.store.tables import Comment, Site
+from service.validation import field_error, has_controls
 
 
 def validate_report(payload: dict[str, Any]) -> tuple[str, str | None]:
@@ -39,10 +41,10 @@ def validate_report(payload: dict[str, Any]) -> tuple[str, str | None]:
     if note is not None and not isinstance(note, str):
         errors["note"] = {"code": "invalid_type", "message": "This field must be text."}
     elif isinstance(note, str) and len(note.strip()) > reports.MAX_NOTE:
-        errors["note"] = {
-            "code": "too_long",
-            "message": f"This field is too long (at most {reports.MAX_NOTE} characters).",
-        }
+        errors["note"] = field_error("too_long", limit=reports.MAX_NOTE)
+    elif isinstance(note, str) and has_controls(note, allow="\t\n\r"):
+        # NUL broke PostgreSQL (500), bidi overrides would spoof the moderator's card.
+        errors["note"] = field_error("control_characters")
     if errors:
         raise ValidationFailed(fields=errors)
     return str(reason), (note.strip() or None) if isinstance(note, str) else None
@@ -50,13 +52,20 @@ def validate_report(payload: dict[str, Any]) -> tuple[str, str | None]:
 
 @bp.post("/comments/<comment_id>/reports")
 def report_comment(comment_id: str) -> Response:
-    """Record a reader's report on a published comment; 202 whether new or a repeat."""
-    reason, note = validate_report(read_payload())
+    """Record a reader's report on a published comment; 202 whether new or a repeat.
+
+    A browser's reader is its client (by address, or /64 network for IPv6). A site's
+    server relaying its readers' reports sends each reader's ``user_ip``, as it does for
+    comments; without one, every keyed report counts (review finding: all of a server's
+    reports counted as one reader).
+    """
+    payload = read_payload()
+    reason, note = validate_report(payload)
     cfg = current_app.config
-    client = ip_hash(cfg["SECRET_KEY"], request.remote_addr)
     with db().session() as session:
-        key = request_key(session)
+        key = request_key(session, scope="submit")
         if key is None:
+            client = client_hash(cfg["SECRET_KEY"], request.remote_addr)
             limit = Limit(float(cfg["ANON_RATE_PER_MINUTE"]), int(cfg["ANON_RATE_BURST"]))
             wait = limiter().wait_seconds(f"anon:{client or 'unknown'}", limit)
             if wait:
@@ -64,6 +73,11 @@ def report_comment(comment_id: str) -> Response:
                     "You are sending reports too quickly. Please wait a moment.",
                     headers={"Retry-After": str(wait)},
                 )
+        else:
+            info, errors = validate_client(payload)
+            if errors:
+                raise ValidationFailed(fields=errors)
+            client = client_hash(cfg["SECRET_KEY"], info.user_ip)
         comment = session.get(Comment, comment_id) if looks_like_id(comment_id) else None
         if key is not None and comment is not None and comment.site_id != key.site_id:
             comment = None  # another site's comment: as if it did not exist

@@ -166,6 +166,9 @@ def paths() -> dict[str, Any]:
                         "content": json_body(ref("Counts")),
                     },
                     "304": {"description": "Not modified since the ETag sent."},
+                    "403": error(
+                        "A page on an origin the site does not allow (`origin_not_allowed`)."
+                    ),
                     "404": error("No such site (`site_not_found`)."),
                     "422": error("Bad parameters (`validation_failed`)."),
                     "503": COMMON_ERRORS["503"],
@@ -222,9 +225,10 @@ def paths() -> dict[str, Any]:
                 "operationId": "reportComment",
                 "summary": "Report a published comment to the moderators (readers)",
                 "description": "Public, like the comment form (browsers on the site's "
-                "origins, or the site's server with any of its keys). One report per comment "
-                "and reader counts; a repeat gets the same answer and changes nothing. The "
-                "comment stays published and appears in the dashboard's Reported queue.",
+                "origins, or the site's server with a `submit` key, sending each reader's "
+                "`user_ip`). One report per comment and reader counts; a repeat gets the same "
+                "answer and changes nothing. The comment stays published and appears in the "
+                "dashboard's Reported queue.",
                 "security": [{}, {"bearerAuth": []}],
                 "parameters": [COMMENT_ID],
                 "requestBody": {
@@ -240,7 +244,7 @@ def paths() -> dict[str, Any]:
                     **KEY_ERRORS,
                     "403": error(
                         "A page on an origin the site does not allow "
-                        "(`origin_not_allowed`), or a key's missing scope."
+                        "(`origin_not_allowed`), or a key without `submit`."
                     ),
                     "404": error("No such published comment (`comment_not_found`)."),
                     "422": error("Field errors (`validation_failed`)."),

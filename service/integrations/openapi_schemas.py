@@ -234,7 +234,20 @@ SCHEMAS: dict[str, Schema] = {
         "required": ["reason"],
         "properties": {
             "reason": {"enum": list(REPORT_REASONS)},
-            "note": optional(string(REPORT_NOTE, description="What the moderator should know.")),
+            "note": optional(
+                string(
+                    REPORT_NOTE,
+                    pattern=f"^[^{TEXT_CC}]*$",
+                    description="What the moderator should know.",
+                )
+            ),
+            "user_ip": optional(
+                string(
+                    45,
+                    description="With a key: the reader's IP address, so that each reader "
+                    "counts once (IPv6 by /64 network). Without one, each keyed report counts.",
+                )
+            ),
         },
     },
     "Reported": {

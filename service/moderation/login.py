@@ -15,7 +15,7 @@ from service.errors import NotFound, RateLimited
 from service.extensions import db
 from service.moderation import access, bp, csrf, first_admin, throttle
 from service.passwords import MIN_LENGTH, hash_password, needs_rehash, verify_password
-from service.security import ip_hash
+from service.security import client_hash
 from service.store.tables import AuditEntry, User
 
 #: Verified when the e-mail is unknown, so a wrong address costs as long as a wrong password.
@@ -56,7 +56,7 @@ def login() -> Any:
     status = 200
     if request.method == "POST":
         keys = throttle.keys_for(
-            email, ip_hash(current_app.config["SECRET_KEY"], request.remote_addr)
+            email, client_hash(current_app.config["SECRET_KEY"], request.remote_addr)
         )
         try:
             throttle.attempt(keys)
@@ -183,7 +183,7 @@ def account() -> Any:
         # The current-password check is a password guess like a login (a stolen session
         # must not try passwords without limit), so it shares the login counters.
         keys = throttle.keys_for(
-            me.email, ip_hash(current_app.config["SECRET_KEY"], request.remote_addr)
+            me.email, client_hash(current_app.config["SECRET_KEY"], request.remote_addr)
         )
         try:
             throttle.attempt(keys)

@@ -150,3 +150,26 @@ def test_a_new_report_is_a_signed_webhook_event(client: FlaskClient, db: Databas
     doc = client.get("/openapi.json").get_json()
     schema = {"$ref": "#/components/schemas/WebhookEvent", "components": doc["components"]}
     jsonschema.validate(event, schema, cls=jsonschema.Draft202012Validator)
+
+
+def test_one_ipv6_network_is_one_reader(app: Flask, db: Database) -> None:
+    """Addresses of one IPv6 /64 are one reader for the one-report rule (and the rate
+    limit): a subscriber's whole /64 was billions of readers (found in review)."""
+    comment_id = stored(db, state=State.PUBLISHED).id
+    for host in ("2001:db8:1:2::1", "2001:db8:1:2::ffff", "2001:db8:1:3::1"):
+        assert _report(_from(app, host), comment_id, reason="spam").status_code == 202
+    assert len(_rows(db)) == 2
+
+
+def test_control_characters_are_refused_not_a_server_error(
+    client: FlaskClient, db: Database
+) -> None:
+    """A NUL in a report note or in a thread name is a 422 field error (it was a 500 on
+    PostgreSQL; found in review)."""
+    comment_id = stored(db, state=State.PUBLISHED).id
+    rv = _report(client, comment_id, reason="spam", note="a\x00b")
+    assert rv.get_json()["error"]["fields"]["note"]["code"] == "control_characters"
+    for path in ("/api/v1/counts?thread=a%00b", "/api/v1/comments?thread=a%00b"):
+        rv = client.get(path)
+        assert rv.status_code == 422, path
+        assert rv.get_json()["error"]["fields"]["thread"]["code"] == "control_characters"
