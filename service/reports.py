@@ -34,6 +34,7 @@ class Summary:
     count: int
     reasons: list[tuple[str, int]]  # most frequent first
     notes: list[str]  # newest first, at most three
+    newest: int  # the newest report's id: "Keep" closes the reports up to it
 
 
 def add(session: Session, comment: Comment, reason: str, note: str | None, ip: str | None) -> bool:
@@ -60,19 +61,29 @@ def open_count(session: Session, comment_id: str) -> int:
     return int(session.scalar(query) or 0)
 
 
-def resolve(session: Session, comment_id: str, resolution: str, actor: str) -> int:
-    """Close a comment's open reports (``taken_down`` or ``kept``); return how many."""
+def resolve(
+    session: Session, comment_id: str, resolution: str, actor: str, up_to: int | None = None
+) -> int:
+    """Close a comment's open reports (``taken_down`` or ``kept``), those up to the id
+    ``up_to`` if given; return how many."""
+    where = [Report.comment_id == comment_id, Report.resolved_at.is_(None)]
+    if up_to is not None:
+        where.append(Report.id <= up_to)
     result = session.execute(
         update(Report)
-        .where(Report.comment_id == comment_id, Report.resolved_at.is_(None))
+        .where(*where)
         .values(resolved_at=utcnow(), resolution=resolution, resolved_by=actor)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
-def dismiss(session: Session, comment: Comment, actor: str, note: str | None) -> int:
-    """Keep a reported comment published: close its reports, with an audit entry."""
-    closed = resolve(session, comment.id, "kept", actor)
+def dismiss(
+    session: Session, comment: Comment, actor: str, note: str | None, up_to: int | None = None
+) -> int:
+    """Keep a reported comment published: close its reports (those the moderator saw, up
+    to ``up_to``: a report made while the card was open stays open; found in review), with
+    an audit entry."""
+    closed = resolve(session, comment.id, "kept", actor, up_to)
     if closed:
         session.add(
             AuditEntry(
@@ -94,7 +105,7 @@ def open_summaries(session: Session, comment_ids: list[str]) -> dict[str, Summar
     if not comment_ids:
         return {}
     rows = session.execute(
-        select(Report.comment_id, Report.reason, Report.note)
+        select(Report.id, Report.comment_id, Report.reason, Report.note)
         .where(Report.comment_id.in_(comment_ids), Report.resolved_at.is_(None))
         .order_by(Report.created_at.desc(), Report.id.desc())
     ).all()
@@ -106,6 +117,7 @@ def open_summaries(session: Session, comment_ids: list[str]) -> dict[str, Summar
             count=len(found),
             reasons=Counter(r.reason for r in found).most_common(),
             notes=[r.note for r in found if r.note][:3],
+            newest=max(r.id for r in found),
         )
         for cid, found in grouped.items()
     }

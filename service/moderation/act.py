@@ -119,8 +119,10 @@ def _dismiss(comment_id: str, data: dict[str, Any]) -> Any:
     with db().session() as dbs:
         comment, site = load_comment(dbs, comment_id)
         closed = 0
+        seen = str(data.get("reports_seen") or "")
+        up_to = int(seen) if seen.isdigit() else None
         if comment.state == "published" and data.get("expected") in (None, "", "published"):
-            closed = reports.dismiss(dbs, comment, access.actor(), note)
+            closed = reports.dismiss(dbs, comment, access.actor(), note, up_to)
         if not closed:
             conflict = Conflict(
                 "This comment has no open report any more: someone else acted on it.",
@@ -130,7 +132,10 @@ def _dismiss(comment_id: str, data: dict[str, Any]) -> Any:
             card = cards.build_one(dbs, comment, site)
     if not closed:
         return _answer_conflict(conflict, data)
+    remaining = card.reports.count if card.reports else 0
     message = f"Kept, {closed} report(s) dismissed ({card.comment.author_name})."
+    if remaining:
+        message += f" {remaining} newer report(s) still wait."
     if request.is_json:
         return jsonify(
             {
@@ -139,6 +144,7 @@ def _dismiss(comment_id: str, data: dict[str, Any]) -> Any:
                 "rejection": None,
                 "action": "reports_dismissed",
                 "label": None,
+                "remaining": remaining,
                 "message": message,
                 "card": render_template("moderation/_card.html", card=card),
             }

@@ -28,14 +28,15 @@ from service.store.tables import Comment, Report, UTCDateTime
 SPAM = Rejection.SPAM.value
 
 
-def reported() -> ColumnElement[bool]:
-    """Return the condition: published, with a reader's report no moderator has answered."""
-    open_report = (
-        select(Report.id)
-        .where(Report.comment_id == Comment.id, Report.resolved_at.is_(None))
-        .exists()
-    )
-    return and_(Comment.state == State.PUBLISHED.value, open_report)
+def reported(before: datetime | None = None) -> ColumnElement[bool]:
+    """Return the condition: published, with a reader's report no moderator has answered
+    (made by ``before``, when given). An IN over the open reports, which are few, rather
+    than an EXISTS per published comment (0.24 s a count at 500,000 published comments;
+    found in review)."""
+    open_reports = select(Report.comment_id).where(Report.resolved_at.is_(None))
+    if before is not None:
+        open_reports = open_reports.where(Report.created_at <= before)
+    return and_(Comment.state == State.PUBLISHED.value, Comment.id.in_(open_reports))
 
 
 def queue_condition(queue: str) -> ColumnElement[bool]:
@@ -247,5 +248,9 @@ def matching_ids(
     where = conditions(f, scope, site_id)
     if as_of is not None:
         where.append(Comment.created_at <= as_of)
+        if f.queue == "reported":
+            # Only comments reported by the time the moderator reviewed the action: a report
+            # made meanwhile must not put an unseen comment under it (found in review).
+            where.append(reported(before=as_of))
     query = select(Comment.id).where(*where).order_by(Comment.created_at.asc(), Comment.id.asc())
     return list(dbs.scalars(query.limit(limit)))

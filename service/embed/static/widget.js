@@ -214,12 +214,16 @@ function mount(host, cfg) {
     if (S.reports[c.id]) return closeReport(c.id);
     var group = "m-r-" + c.id;
     var note = h("textarea", { id: group + "-note", maxlength: "500", rows: "2" });
-    var status = h("p", { class: "status", role: "status", tabindex: "-1" });
+    var status = h("p", { class: "status", role: "status", id: group + "-status", tabindex: "-1" });
     var send = h("button", { type: "submit", class: "btn2", text: t("report_send") });
-    var form = h("form", { class: "reportf", novalidate: true }, [
-      h("fieldset", {}, [h("legend", { text: t("report_why") })].concat(REASONS.map(function (r) {
-        return h("label", { class: "opt1" }, [h("input", { type: "radio", name: group, value: r }), " " + t("report_" + r)]);
-      }))),
+    var reasons = h("fieldset", { role: "radiogroup", "aria-required": "true", "aria-describedby": group + "-status" },
+      [h("legend", { text: t("report_why") })].concat(REASONS.map(function (r) {
+        return h("label", { class: "opt1" }, [h("input", { type: "radio", name: group, value: r, required: true }), " " + t("report_" + r)]);
+      })));
+    var form = h("form", { class: "reportf", novalidate: true, onkeydown: function (ev) {
+      if (ev.key === "Escape") { ev.preventDefault(); closeReport(c.id); }
+    } }, [
+      reasons,
       h("label", { for: group + "-note", text: t("report_note") }),
       note,
       h("div", { class: "replying" }, [send, h("button", { type: "button", class: "link", onclick: function () { closeReport(c.id); }, text: t("report_cancel") })]),
@@ -228,6 +232,7 @@ function mount(host, cfg) {
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
       var chosen = form.querySelector("input:checked");
+      reasons.setAttribute("aria-invalid", chosen ? "false" : "true");
       if (!chosen) { status.textContent = t("report_pick"); form.querySelector("input").focus(); return; }
       if (send.getAttribute("aria-disabled") === "true") return;
       send.setAttribute("aria-disabled", "true");
@@ -246,12 +251,12 @@ function mount(host, cfg) {
           }
           return r.json().catch(function () { return {}; }).then(function (b) {
             var code = b && b.error && b.error.code;
+            var own = { comment_not_found: "report_gone", rate_limited: "report_err_rate", origin_not_allowed: "report_err_origin" }[code];
             var said = code ? message("", code) : "";
-            status.textContent = code === "comment_not_found" ? t("report_gone")
-              : said && said !== "err_" + code ? said : t("err_generic");
+            status.textContent = own ? t(own) : said && said !== "err_" + code ? said : t("err_generic");
           });
         })
-        .catch(function () { status.textContent = t("err_network"); })
+        .catch(function () { status.textContent = t("report_err_network"); })
         .then(function () { send.setAttribute("aria-disabled", "false"); });
     });
     S.reports[c.id] = form;

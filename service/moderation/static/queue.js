@@ -125,12 +125,17 @@
       return;
     }
     var note = form.querySelector('input[name="note"]');
+    var seen = form.querySelector('input[name="reports_seen"]');
+    var body = { action: actionName, expected: card.dataset.state, note: note ? note.value : "" };
+    if (seen) { body.reports_seen = seen.value; }
     setBusy(card, true);
-    m.post(form.getAttribute("action"), { action: actionName, expected: card.dataset.state, note: note ? note.value : "" })
+    m.post(form.getAttribute("action"), body)
       .then(function (res) {
         if (res.ok) {
           m.announce(res.data.message, "success");
-          if (onQueuePage) { removeCard(card); poll(); } else { replaceCard(card, res.data.card); refreshDetails(); }
+          /* Keeping a comment leaves it in Published, and in Reported while newer reports wait. */
+          var stays = actionName === "dismiss" && (res.data.remaining || !/\/reported\//.test(list.getAttribute("data-poll") || ""));
+          if (onQueuePage && !stays) { removeCard(card); poll(); } else { replaceCard(card, res.data.card); refreshDetails(); }
         } else if (res.status === 409) {
           m.announce(errorText(res) + " The card shows its current state.", "conflict");
           refresh(card);

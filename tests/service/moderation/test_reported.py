@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask.testing import FlaskClient
@@ -106,3 +107,47 @@ def test_the_keep_shortcut_is_offered_only_on_reported_cards(
     html = client.get("/moderation/queue/published").get_data(True)
     assert plain in card_ids(html) and 'value="dismiss"' not in html
     assert act(client, admin_csrf, plain, action="dismiss", expected="published").status_code == 409
+
+
+def test_keep_closes_only_the_reports_the_moderator_saw(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """A report made while the card was open stays open after Keep, and the comment stays
+    in the Reported queue with it (review finding: Keep closed reports nobody had seen)."""
+    comment_id = _reported(db, "A sharp but fair comment.", ("abusive", None))
+    html = client.get("/moderation/queue/reported").get_data(True)
+    seen = re.search(r'name="reports_seen" value="(\d+)"', html)
+    assert seen
+    with db.session() as session:
+        comment = session.get(Comment, comment_id)
+        assert comment is not None
+        reports.add(session, comment, "other", "he posted my home address", "f" * 64)
+    rv = act(client, admin_csrf, comment_id, action="dismiss", expected="published",
+             reports_seen=seen.group(1))  # fmt: skip
+    assert rv.status_code == 200 and rv.get_json()["remaining"] == 1
+    assert "1 newer report(s) still wait" in rv.get_json()["message"]
+    assert [r.note for r in _open(db, comment_id)] == ["he posted my home address"]
+    assert card_ids(client.get("/moderation/queue/reported").get_data(True)) == [comment_id]
+
+
+def test_a_bulk_take_down_skips_comments_reported_after_its_review(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """ "Spam: all matching" in Reported acts on the comments reported by the time the
+    moderator reviewed it, not on one a reader reported meanwhile (found in review)."""
+    from service.clock import rfc3339, utcnow
+
+    reviewed = _reported(db, "Buy cheap pills here.", ("spam", None))
+    innocent = stored(db, state=State.PUBLISHED, text="An innocent old comment.").id
+    as_of = rfc3339(utcnow())
+    with db.session() as session:
+        comment = session.get(Comment, innocent)
+        assert comment is not None
+        reports.add(session, comment, "spam", None, "e" * 64)
+    rv = client.post(
+        "/moderation/queue/reported/bulk",
+        data={"csrf_token": admin_csrf, "action": "spam", "as_of": as_of, "count": "1"},
+    )
+    assert rv.status_code in (200, 303), rv.get_data(True)
+    assert state_of(db, reviewed) == ("rejected", "spam")
+    assert state_of(db, innocent) == ("published", None)
