@@ -123,13 +123,13 @@ def create_comment() -> BaseResponse:
     try:
         return _create_comment()
     except ValidationFailed as err:
-        if _wants_redirect():
+        if wants_redirect():
             return validation_page(err)
         raise
     except ApiError as err:
         # A whole-post refusal the form's reader can act on (origin_not_allowed,
         # rate_limited): a translated page; anything else keeps the contract's JSON.
-        if _wants_redirect() and has_message(err.code):
+        if wants_redirect() and has_message(err.code):
             page = refusal_page(err.code, err.status)
             page.headers.update(err.headers)
             return page
@@ -195,7 +195,7 @@ def status_url(comment_id: str) -> str:
 
 def _answer(accepted: Accepted, site: Site) -> BaseResponse:
     comment_id = accepted.comment.id
-    if _wants_redirect():
+    if wants_redirect():
         return redirect(back_url(site, cors.return_target(site), "pending"), code=303)
     location = status_url(comment_id)
     resp = jsonify({"id": comment_id, "status": "pending", "status_url": location})
@@ -204,7 +204,7 @@ def _answer(accepted: Accepted, site: Site) -> BaseResponse:
     return resp
 
 
-def _wants_redirect() -> bool:
+def wants_redirect() -> bool:
     """Tell whether a browser form (no JavaScript) posted this and expects a page back."""
     if request.mimetype not in FORM_TYPES:
         return False

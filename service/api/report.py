@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, jsonify, request
+from flask import current_app, jsonify, redirect, request
+from werkzeug.wrappers import Response as BaseResponse
 
 from service import cors, events, reports
 from service.api import bp
-from service.api.intake import read_payload
+from service.api.intake import back_url, read_payload, wants_redirect
 from service.auth import request_key
 from service.client_fields import validate_client
-from service.errors import NotFound, RateLimited, ValidationFailed
+from service.embed.nojs import has_message, refusal_page, validation_page
+from service.errors import ApiError, NotFound, RateLimited, ValidationFailed
 from service.extensions import db, queue
 from service.ids import looks_like_id
 from service.ratelimit import Limit, limiter
@@ -51,7 +53,24 @@ def validate_report(payload: dict[str, Any]) -> tuple[str, str | None]:
 
 
 @bp.post("/comments/<comment_id>/reports")
-def report_comment(comment_id: str) -> Response:
+def report_comment(comment_id: str) -> BaseResponse:
+    """Record a reader's report; the no-JS thread's form gets its page back (303), or a
+    translated page for a refusal it has words for, like the comment form."""
+    try:
+        return _report_comment(comment_id)
+    except ValidationFailed as err:
+        if wants_redirect():
+            return validation_page(err)
+        raise
+    except ApiError as err:
+        if wants_redirect() and has_message(err.code):
+            page = refusal_page(err.code, err.status)
+            page.headers.update(err.headers)
+            return page
+        raise
+
+
+def _report_comment(comment_id: str) -> BaseResponse:
     """Record a reader's report on a published comment; 202 whether new or a repeat.
 
     A browser's reader is its client (by address, or /64 network for IPv6). A site's
@@ -83,16 +102,18 @@ def report_comment(comment_id: str) -> Response:
             comment = None  # another site's comment: as if it did not exist
         if comment is None or comment.state != State.PUBLISHED.value:
             raise NotFound("There is no such published comment.", code="comment_not_found")
+        site_row = session.get(Site, comment.site_id)
+        assert site_row is not None  # a comment's site (ON DELETE CASCADE)
         if key is None:
-            site = session.get(Site, comment.site_id)
-            if site is not None:
-                cors.refuse_foreign_origin(site)
+            cors.refuse_foreign_origin(site_row)
         deliveries: list[str] = []
         if reports.add(session, comment, reason, note, client):
             report = {"reason": reason, "open_reports": reports.open_count(session, comment.id)}
             deliveries = events.record(session, "comment.reported", comment, {"report": report})
     if deliveries:
         queue().enqueue_deliveries(deliveries)
+    if wants_redirect():
+        return redirect(back_url(site_row, cors.return_target(site_row), "reported"), code=303)
     resp = jsonify({"id": comment_id, "reported": True})
     resp.status_code = 202
     resp.headers["Cache-Control"] = "no-store"

@@ -15,7 +15,7 @@ from flask import current_app, render_template, request, url_for
 from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
-from service import antibot, cors, sites
+from service import antibot, cors, reports, sites
 from service.clock import utcnow
 from service.comments import decode_cursor, encode_cursor, published_page, thread_total
 from service.embed import assets, i18n
@@ -24,7 +24,7 @@ from service.extensions import db
 from service.store.tables import Comment, Site
 
 MAX_DEPTH = 4
-STATUS_KEYS = {"pending": "received", "published": "published"}
+STATUS_KEYS = {"pending": "received", "published": "published", "reported": "report_thanks"}
 THEMES = ("light", "dark")
 
 
@@ -123,6 +123,8 @@ def render_thread(req: ThreadRequest) -> Markup:
         if more and rows
         else None,
         reply_link=lambda cid: _link(req.link_args, "#respond", reply_to=cid),
+        report_action=lambda cid: url_for("api.report_comment", comment_id=cid, _external=True),
+        report_reasons=reports.REASONS,
         cancel_link=_link(req.link_args, "#respond"),
         parent=parent,
         status_text=t(STATUS_KEYS[req.status]) if req.status in STATUS_KEYS else None,

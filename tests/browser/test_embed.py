@@ -568,3 +568,32 @@ def test_counts_for_a_long_index_page_go_in_requests_a_server_accepts(
     expect(page.locator("#l59")).to_have_text("1 comment", timeout=WAIT_MS)
     expect(page.locator("#l0")).to_have_text("No comments")
     assert len(sent) >= 3 and all(len(u.split("?", 1)[1]) <= 3100 for u in sent), sent
+
+
+def test_without_javascript_a_reader_reports_a_comment(
+    browser: Any, live_server: LiveServer, db: Database
+) -> None:
+    """With JavaScript off, Report opens a plain form under the comment (a disclosure); a
+    reason is required by the browser; sending it comes back with a thanks line."""
+    from service.store.tables import Report
+
+    stored(db, state=State.PUBLISHED, thread="demo", name="Troll", text="You are all idiots.")
+    ctx = browser.new_context(java_script_enabled=False)
+    page = ctx.new_page()
+    try:
+        page.goto(f"{live_server.url}/demo")
+        card = page.locator("section.moderato-fallback li.mf-c", has_text="You are all idiots.")
+        card.get_by_text("Report", exact=True).click()
+        send = card.get_by_role("button", name="Send report")
+        send.click()  # no reason chosen: the browser keeps the form here
+        expect(page).to_have_url(f"{live_server.url}/demo")
+        card.get_by_role("radio", name="Abusive or harassing").check()
+        send.click()
+        page.wait_for_url(f"{live_server.url}/demo?moderato=reported#comments")
+        expect(page.locator("section.moderato-fallback .mf-status")).to_have_text(
+            "Thank you. A moderator will look at this comment."
+        )
+        with db.session() as session:
+            assert [r.reason for r in session.scalars(select(Report))] == ["abusive"]
+    finally:
+        ctx.close()

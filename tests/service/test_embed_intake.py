@@ -141,3 +141,35 @@ def test_json_clients_still_get_json_errors(client: FlaskClient) -> None:
     )
     assert rv.status_code == 422
     assert rv.get_json()["error"]["code"] == "validation_failed"
+
+
+def test_no_js_thread_reports_a_comment_and_comes_back(client: FlaskClient, db: Database) -> None:
+    """Without JavaScript, each comment has a Report disclosure with a plain form; sending
+    it comes back to the page with a thanks line; a missing reason is a translated page."""
+    from service.status import State
+    from service.store.tables import Report
+    from tests.factories import stored
+
+    comment_id = stored(db, state=State.PUBLISHED, thread="nojs-report").id
+    page = client.get("/embed/thread?site=default&thread=nojs-report&lang=fr")
+    html = page.get_data(as_text=True)
+    assert '<details class="mf-report">' in html and "Signaler" in html
+    assert f'action="http://localhost/api/v1/comments/{comment_id}/reports"' in html
+    back = "http://127.0.0.1:8000/article?x=1"
+    rv = client.post(
+        f"/api/v1/comments/{comment_id}/reports",
+        data={"reason": "abusive", "note": "", "lang": "fr"},
+        headers={**HTML, "Referer": back},
+    )
+    assert rv.status_code == 303
+    assert rv.headers["Location"] == "http://127.0.0.1:8000/article?x=1&moderato=reported#comments"
+    with db.session() as session:
+        assert [r.reason for r in session.scalars(select(Report))] == ["abusive"]
+    thanks = client.get("/embed/thread?site=default&thread=nojs-report&lang=fr&moderato=reported")
+    assert "Merci. Un modérateur examinera ce commentaire." in thanks.get_data(as_text=True)
+    missing = client.post(
+        f"/api/v1/comments/{comment_id}/reports",
+        data={"note": "", "lang": "fr"},
+        headers={**HTML, "Referer": back},
+    )
+    assert missing.status_code == 422 and missing.mimetype == "text/html"
