@@ -9,7 +9,7 @@ from typing import Any
 from flask import Response, current_app, request
 from werkzeug.wrappers import Response as BaseResponse
 
-from service import cors, sites
+from service import cors, reports, sites
 from service.api import bp
 from service.auth import request_key, session_user, user_can_moderate
 from service.clock import rfc3339
@@ -59,6 +59,7 @@ def get_comment(comment_id: str) -> Response:
             body["comment"] = public_item(comment)
         if _may_see_scores(session, comment):
             body.update(private_view(comment))
+            body["open_reports"] = reports.open_count(session, comment.id)
     resp = _json(body)
     resp.headers["Cache-Control"] = "no-store"
     return resp

@@ -199,6 +199,12 @@ SCHEMAS: dict[str, Schema] = {
                 "properties": {"spam": {"type": "number"}, "toxicity": {"type": "number"}},
             },
             "decision": {"type": ["object", "null"]},
+            "open_reports": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Readers' reports no moderator has answered yet (with "
+                "`scores`: the site's `read` key or a moderator).",
+            },
         },
     },
     "Thread": {

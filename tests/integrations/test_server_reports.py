@@ -63,3 +63,21 @@ def test_a_sites_server_relays_each_readers_report(
         headers=bearer(other.tokens["first"]),
     )
     assert foreign.status_code == 404
+
+
+def test_a_read_key_sees_how_many_reports_wait(
+    client: FlaskClient, db: Database, make_site: Any
+) -> None:
+    """The status of a comment, for its site's read key, says how many readers' reports no
+    moderator has answered; the public view does not."""
+    from tests.integrations.conftest import bearer
+
+    site = make_site(reader=["read"])
+    comment_id = stored(db, state=State.PUBLISHED, site=site.slug).id
+    reporter = bearer(site.tokens["first"])
+    for ip in ("198.51.100.1", "198.51.100.2"):
+        body = {"reason": "abusive", "user_ip": ip}
+        client.post(f"/api/v1/comments/{comment_id}/reports", json=body, headers=reporter)
+    own = client.get(f"/api/v1/comments/{comment_id}", headers=bearer(site.tokens["reader"]))
+    assert own.get_json()["open_reports"] == 2
+    assert "open_reports" not in client.get(f"/api/v1/comments/{comment_id}").get_json()
