@@ -26,7 +26,7 @@ from service.extensions import db
 from service.ids import looks_like_id
 from service.status import State
 from service.store.tables import Comment, Site
-from service.validation import MAX_THREAD, field_error, has_controls
+from service.validation import MAX_THREAD, SITE_SLUG, field_error, has_controls
 
 
 def _json(body: dict[str, Any], status: int = 200) -> Response:
@@ -113,7 +113,7 @@ def list_comments() -> BaseResponse:
         raise ValidationFailed(fields=errors)
     slug = args.get("site", sites.DEFAULT_SLUG)
     with db().session() as session:
-        site = sites.by_slug(session, slug)
+        site = sites.by_slug(session, slug) if SITE_SLUG.match(slug) else None
         if site is None:
             raise NotFound(f"There is no site {slug!r}.", code="site_not_found")
         cors.refuse_foreign_origin(site)
@@ -164,7 +164,7 @@ def count_comments() -> BaseResponse:
         raise ValidationFailed(fields=errors)
     slug = request.args.get("site", sites.DEFAULT_SLUG)
     with db().session() as session:
-        site = sites.by_slug(session, slug)
+        site = sites.by_slug(session, slug) if SITE_SLUG.match(slug) else None
         if site is None:
             raise NotFound(f"There is no site {slug!r}.", code="site_not_found")
         cors.refuse_foreign_origin(site)

@@ -45,7 +45,7 @@ def validate_report(payload: dict[str, Any]) -> tuple[str, str | None]:
     elif isinstance(note, str) and len(note.strip()) > reports.MAX_NOTE:
         errors["note"] = field_error("too_long", limit=reports.MAX_NOTE)
     elif isinstance(note, str) and has_controls(note, allow="\t\n\r"):
-        # NUL broke PostgreSQL (500), bidi overrides would spoof the moderator's card.
+        # NUL broke PostgreSQL (a 500; found in review).
         errors["note"] = field_error("control_characters")
     if errors:
         raise ValidationFailed(fields=errors)

@@ -14,7 +14,7 @@ from service.embed.pages import content_security_policy, page_response
 from service.errors import NotFound, ValidationFailed
 from service.extensions import db
 from service.store.tables import Site
-from service.validation import MAX_THREAD, SITE_SLUG, field_error
+from service.validation import MAX_THREAD, SITE_SLUG, field_error, has_controls
 
 from . import bp
 
@@ -77,6 +77,8 @@ def thread_args() -> tuple[str, str]:
         errors["thread"] = field_error("required")
     elif len(thread) > MAX_THREAD:
         errors["thread"] = field_error("too_long", limit=MAX_THREAD)
+    elif has_controls(thread):  # NUL was a 500 on PostgreSQL (found in review)
+        errors["thread"] = field_error("control_characters")
     if errors:
         raise ValidationFailed(fields=errors)
     return slug, thread

@@ -124,8 +124,11 @@ def _dismiss(comment_id: str, data: dict[str, Any]) -> Any:
         if comment.state == "published" and data.get("expected") in (None, "", "published"):
             closed = reports.dismiss(dbs, comment, access.actor(), note, up_to)
         if not closed:
+            newer = reports.open_count(dbs, comment.id) if comment.state == "published" else 0
             conflict = Conflict(
-                "This comment has no open report any more: someone else acted on it.",
+                "The reports you saw were answered meanwhile; newer ones wait: the card shows them."
+                if newer
+                else "This comment has no open report any more: someone else acted on it.",
                 code="conflict",
             )
         else:

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from service.status import Rejection
+from service.validation import has_controls
 
 QUEUES = ("held", "reported", "pending", "published", "rejected", "spam")
 QUEUE_TITLES = {
@@ -151,6 +152,8 @@ def parse(queue: str, args: Mapping[str, str]) -> tuple[QueueFilter, FieldErrors
         text = (args.get(name) or "").strip()
         if len(text) > MAX_TEXT:
             errors[name] = _error("too_long", f"At most {MAX_TEXT} characters.")
+        elif has_controls(text):
+            errors[name] = _error("control_characters", "Remove the control characters.")
         elif text:
             values[name] = text
     for name in SCORE_FIELDS:

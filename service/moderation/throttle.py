@@ -68,6 +68,9 @@ def _setting(name: str) -> int:
 #: Returns {0, 0} when counted, else {which limit (1 account+IP, 2 total, 3 IP), ttl}.
 _ATTEMPT = """
 local window = tonumber(ARGV[1])
+for _, key in ipairs(KEYS) do  -- a counter without expiry (an old bug's) must not refuse for ever
+  if redis.call('TTL', key) == -1 then redis.call('EXPIRE', key, window) end
+end
 local function count(key) return tonumber(redis.call('GET', key) or '0') end
 local mine, total, ip = count(KEYS[1]), count(KEYS[2]), count(KEYS[3])
 local refused = 0

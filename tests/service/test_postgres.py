@@ -140,3 +140,22 @@ def test_the_migrated_schema_matches_the_models_on_postgres(db: Database) -> Non
     from tests.service.test_migrations import schema_drift
 
     assert schema_drift(db) == []
+
+
+def test_nul_in_public_parameters_is_a_4xx_on_postgres(client: FlaskClient, db: Database) -> None:
+    """PostgreSQL refuses NUL in text: every public parameter that reaches a query is
+    checked first (each of these was a 500; found in review)."""
+    json_only = {"Accept": "application/json"}
+    for path in (
+        "/embed/thread?thread=a%00b",
+        "/api/v1/comments?thread=a%00b",
+        "/api/v1/counts?thread=a%00b",
+        "/api/v1/comments?thread=x&site=a%00b",
+        "/api/v1/counts?thread=x&site=a%00b",
+    ):
+        assert client.get(path, headers=json_only).status_code in (404, 422), path
+    comment_id = stored(db, state=State.PUBLISHED).id
+    rv = client.post(
+        f"/api/v1/comments/{comment_id}/reports", json={"reason": "spam", "note": "a\x00"}
+    )
+    assert rv.status_code == 422

@@ -173,3 +173,16 @@ def test_control_characters_are_refused_not_a_server_error(
         rv = client.get(path)
         assert rv.status_code == 422, path
         assert rv.get_json()["error"]["fields"]["thread"]["code"] == "control_characters"
+
+
+def test_nul_in_any_public_thread_or_site_parameter_is_not_a_server_error(
+    client: FlaskClient,
+) -> None:
+    """The no-JS thread, the thread list and the counts refuse a NUL in a thread name with
+    a 422, and a site slug that cannot exist is a 404 (each was a 500 on PostgreSQL; found
+    in review)."""
+    for path in ("/embed/thread?thread=a%00b", "/embed/thread?thread=a%00b&format=page"):
+        assert client.get(path, headers={"Accept": "application/json"}).status_code == 422, path
+    for path in ("/api/v1/comments?thread=x&site=a%00b", "/api/v1/counts?thread=x&site=a%00b"):
+        rv = client.get(path)
+        assert rv.status_code == 404 and rv.get_json()["error"]["code"] == "site_not_found"

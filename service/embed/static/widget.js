@@ -251,6 +251,8 @@ function mount(host, cfg) {
           }
           return r.json().catch(function () { return {}; }).then(function (b) {
             var code = b && b.error && b.error.code;
+            var fields = (b && b.error && b.error.fields) || {};
+            if (code === "validation_failed" && fields.note) code = fields.note.code;
             var own = { comment_not_found: "report_gone", rate_limited: "report_err_rate", origin_not_allowed: "report_err_origin" }[code];
             var said = code ? message("", code) : "";
             status.textContent = own ? t(own) : said && said !== "err_" + code ? said : t("err_generic");

@@ -151,3 +151,9 @@ def test_a_bulk_take_down_skips_comments_reported_after_its_review(
     assert rv.status_code in (200, 303), rv.get_data(True)
     assert state_of(db, reviewed) == ("rejected", "spam")
     assert state_of(db, innocent) == ("published", None)
+
+
+def test_a_queue_filter_with_a_nul_is_a_field_error(client: FlaskClient, admin_csrf: str) -> None:
+    """A NUL in the thread filter is a 422 field error, not a database error."""
+    rv = client.get("/moderation/queue/held?thread=a%00b", headers={"Accept": "application/json"})
+    assert rv.status_code == 422
