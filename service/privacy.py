@@ -98,12 +98,16 @@ def _checks(session: Session, email: str, site: Site | None) -> list[Check]:
     return _matching(session, Check, email, site)
 
 
+def _slugs(session: Session) -> dict[int, str]:
+    return {site.id: site.slug for site in session.scalars(select(Site))}
+
+
 def export(session: Session, email: str, site: Site | None = None) -> dict[str, Any]:
     """Return everything kept about ``email``, as JSON data: its comments (every field,
     the classifier's decision included), its Akismet-compatible check records and the
     bans on the address."""
     email = normalise(email)
-    slugs = {s.id: s.slug for s in session.scalars(select(Site))}
+    slugs = _slugs(session)
     return {
         "email": email,
         "comments": [
@@ -197,10 +201,11 @@ def erase(session: Session, email: str, actor: str, site: Site | None = None) ->
         if outcome is not None:
             taken_down += 1
             deliveries += outcome.deliveries
+    slugs, fresh = _slugs(session), set(deliveries)
     for start in range(0, len(found), CHUNK):
         chunk = found[start : start + CHUNK]
         _scrub_audit(session, [c.id for c in chunk], scrub)
-        _scrub_outbox(session, chunk, deliveries, scrub)
+        _scrub_outbox(session, chunk, fresh, scrub, slugs)
     checks = _checks(session, email, site)
     if checks:
         check_ids = [k.id for k in checks]
@@ -235,18 +240,7 @@ def _take_down(session: Session, comment: Comment, actor: str, scrub: Any) -> Ou
         session.flush()  # the take-down's event carries the erased fields
         state = State(comment.state)
         if state is State.REJECTED:
-            session.add(
-                AuditEntry(
-                    comment_id=comment.id,
-                    site_id=comment.site_id,
-                    actor=actor,
-                    action="erase",
-                    from_state=state.value,
-                    to_state=state.value,
-                    note=ERASE_NOTE,
-                    details={},
-                )
-            )
+            session.add(AuditEntry.unchanged(comment, actor, "erase", ERASE_NOTE))
             return None
         change = Change(
             expected=state,
@@ -312,11 +306,16 @@ def _scrub_audit(session: Session, ids: list[str], scrub: Any) -> None:
     )
 
 
-def _scrub_outbox(session: Session, comments: list[Comment], fresh: list[str], scrub: Any) -> None:
+def _scrub_outbox(
+    session: Session,
+    comments: list[Comment],
+    fresh: set[str],
+    scrub: Any,
+    slugs: dict[int, str],
+) -> None:
     """Rewrite the body of every outbox row about these comments with the erased fields
     (rows of the take-down just recorded carry them already)."""
     by_id = {c.id: c for c in comments}
-    slugs = {s.id: s.slug for s in session.scalars(select(Site))}
     mentions = or_(*(WebhookDelivery.payload.contains(cid, autoescape=True) for cid in by_id))
     for row in session.scalars(select(WebhookDelivery).where(mentions)):
         if row.id in fresh:

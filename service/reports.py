@@ -86,16 +86,7 @@ def dismiss(
     closed = resolve(session, comment.id, "kept", actor, up_to)
     if closed:
         session.add(
-            AuditEntry(
-                comment_id=comment.id,
-                site_id=comment.site_id,
-                actor=actor,
-                action="reports_dismissed",
-                from_state=comment.state,
-                to_state=comment.state,
-                note=note,
-                details={"reports": closed},
-            )
+            AuditEntry.unchanged(comment, actor, "reports_dismissed", note, {"reports": closed})
         )
     return closed
 

@@ -17,6 +17,7 @@ from service.clock import utcnow
 from service.policy import DEFAULT_POLICY, normalise_policy
 from service.security import new_api_key
 from service.store.tables import ApiKey, Site
+from service.validation import SITE_SLUG
 
 DEFAULT_SLUG = "default"
 DEFAULT_ORIGINS = ["http://127.0.0.1:8000", "http://localhost:8000"]
@@ -32,7 +33,10 @@ class CreatedSite:
 
 
 def by_slug(session: Session, slug: str) -> Site | None:
-    """Return the site with ``slug``, or None."""
+    """Return the site with ``slug``, or None; a string no slug can be (a NUL in a query
+    parameter was a 500 on PostgreSQL; found in review) is never looked up."""
+    if not SITE_SLUG.match(slug):
+        return None
     return session.scalars(select(Site).where(Site.slug == slug)).one_or_none()
 
 

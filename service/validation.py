@@ -58,6 +58,19 @@ def field_error(code: str, **params: Any) -> dict[str, str]:
     return {"code": code, "message": MESSAGES[code].format(**params)}
 
 
+def thread_error(thread: str) -> dict[str, str] | None:
+    """Return the field error of a (trimmed) thread name given as a query parameter, or
+    None: required, at most ``MAX_THREAD`` characters, no control characters (a NUL was a
+    500 on PostgreSQL; found in review)."""
+    if not thread:
+        return field_error("required")
+    if len(thread) > MAX_THREAD:
+        return field_error("too_long", limit=MAX_THREAD)
+    if has_controls(thread):
+        return field_error("control_characters")
+    return None
+
+
 def has_controls(value: str, allow: str = "") -> bool:
     """Tell whether ``value`` has a control character (Unicode Cc) outside ``allow``."""
     return any(unicodedata.category(ch) == "Cc" and ch not in allow for ch in value)

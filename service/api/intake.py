@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ParamSpec
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import redis
@@ -35,6 +37,7 @@ from service.store.tables import Site
 from service.validation import CommentInput, field_error, validate
 
 log = logging.getLogger(__name__)
+P = ParamSpec("P")
 
 FORM_TYPES = ("application/x-www-form-urlencoded",)
 
@@ -117,27 +120,35 @@ def _claim(key: str) -> bool:
         return True
 
 
-@bp.post("/comments")
-def create_comment() -> BaseResponse:
-    """Accept a comment for moderation; a no-JS form's field errors come back as a page."""
-    try:
-        return _create_comment()
-    except ValidationFailed as err:
-        if wants_redirect():
-            return validation_page(err)
-        raise
-    except ApiError as err:
-        # A whole-post refusal the form's reader can act on (origin_not_allowed,
-        # rate_limited): a translated page; anything else keeps the contract's JSON.
-        if wants_redirect() and has_message(err.code):
-            page = refusal_page(err.code, err.status)
-            page.headers.update(err.headers)
-            return page
-        raise
+def answers_forms(view: Callable[P, BaseResponse]) -> Callable[P, BaseResponse]:
+    """Give a no-JS form post (see ``wants_redirect``) pages instead of JSON errors: its
+    field errors as a translated page, and a whole-post refusal its reader can act on
+    (origin_not_allowed, rate_limited) as a translated page; anything else keeps the
+    contract's JSON. The comment form and the report form share it."""
+
+    @functools.wraps(view)
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> BaseResponse:
+        try:
+            return view(*args, **kwargs)
+        except ValidationFailed as err:
+            if wants_redirect():
+                return validation_page(err)
+            raise
+        except ApiError as err:
+            if wants_redirect() and has_message(err.code):
+                page = refusal_page(err.code, err.status)
+                page.headers.update(err.headers)
+                return page
+            raise
+
+    return wrapped
 
 
-def _limit_browser_posts() -> None:
-    """429 when one client (by IP hash) posts faster than ``ANON_RATE_*`` without a key.
+def limit_browser_posts(
+    message: str = "You are commenting too quickly. Please wait a moment and try again.",
+) -> None:
+    """429 when one client (by IP hash, IPv6 by /64) posts faster than ``ANON_RATE_*``
+    without a key; comments and reports share the bucket.
 
     Keys have their own limit; this one keeps a single client from filling the queue (a
     flood of long comments kept the worker busy for half a minute, found in review).
@@ -147,13 +158,13 @@ def _limit_browser_posts() -> None:
     client = client_hash(cfg["SECRET_KEY"], request.remote_addr) or "unknown"
     wait = limiter().wait_seconds(f"anon:{client}", limit)
     if wait:
-        raise RateLimited(
-            "You are commenting too quickly. Please wait a moment and try again.",
-            headers={"Retry-After": str(wait)},
-        )
+        raise RateLimited(message, headers={"Retry-After": str(wait)})
 
 
-def _create_comment() -> BaseResponse:
+@bp.post("/comments")
+@answers_forms
+def create_comment() -> BaseResponse:
+    """Accept a comment for moderation; a no-JS form's field errors come back as a page."""
     payload = read_payload()
     data, errors = validate(
         payload, check_deliverability=current_app.config["CHECK_EMAIL_DELIVERABILITY"]
@@ -161,7 +172,7 @@ def _create_comment() -> BaseResponse:
     with db().session() as session:
         key = request_key(session, scope="submit")
         if key is None:
-            _limit_browser_posts()
+            limit_browser_posts()
         # A site's backend sends the end user's details in the body; a browser's own count,
         # and the body's are ignored (not even checked: a page may post what it likes there).
         client, client_errors = validate_client(payload if key is not None else {})

@@ -14,14 +14,18 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from service import cors, events, reports
 from service.api import bp
-from service.api.intake import back_url, read_payload, wants_redirect
+from service.api.intake import (
+    answers_forms,
+    back_url,
+    limit_browser_posts,
+    read_payload,
+    wants_redirect,
+)
 from service.auth import request_key
 from service.client_fields import validate_client
-from service.embed.nojs import has_message, refusal_page, validation_page
-from service.errors import ApiError, NotFound, RateLimited, ValidationFailed
+from service.errors import NotFound, ValidationFailed
 from service.extensions import db, queue
 from service.ids import looks_like_id
-from service.ratelimit import Limit, limiter
 from service.security import client_hash
 from service.status import State
 from service.store.tables import Comment, Site
@@ -33,7 +37,7 @@ def validate_report(payload: dict[str, Any]) -> tuple[str, str | None]:
     errors: dict[str, dict[str, str]] = {}
     reason = payload.get("reason")
     if reason is None or reason == "":
-        errors["reason"] = {"code": "required", "message": "This field is required."}
+        errors["reason"] = field_error("required")
     elif reason not in reports.REASONS:
         errors["reason"] = {
             "code": "invalid_choice",
@@ -41,7 +45,7 @@ def validate_report(payload: dict[str, Any]) -> tuple[str, str | None]:
         }
     note = payload.get("note")
     if note is not None and not isinstance(note, str):
-        errors["note"] = {"code": "invalid_type", "message": "This field must be text."}
+        errors["note"] = field_error("invalid_type")
     elif isinstance(note, str) and len(note.strip()) > reports.MAX_NOTE:
         errors["note"] = field_error("too_long", limit=reports.MAX_NOTE)
     elif isinstance(note, str) and has_controls(note, allow="\t\n\r"):
@@ -53,25 +57,10 @@ def validate_report(payload: dict[str, Any]) -> tuple[str, str | None]:
 
 
 @bp.post("/comments/<comment_id>/reports")
+@answers_forms
 def report_comment(comment_id: str) -> BaseResponse:
-    """Record a reader's report; the no-JS thread's form gets its page back (303), or a
-    translated page for a refusal it has words for, like the comment form."""
-    try:
-        return _report_comment(comment_id)
-    except ValidationFailed as err:
-        if wants_redirect():
-            return validation_page(err)
-        raise
-    except ApiError as err:
-        if wants_redirect() and has_message(err.code):
-            page = refusal_page(err.code, err.status)
-            page.headers.update(err.headers)
-            return page
-        raise
-
-
-def _report_comment(comment_id: str) -> BaseResponse:
-    """Record a reader's report on a published comment; 202 whether new or a repeat.
+    """Record a reader's report on a published comment; 202 whether new or a repeat, or,
+    for the no-JS thread's form, a 303 back to its page.
 
     A browser's reader is its client (by address, or /64 network for IPv6). A site's
     server relaying its readers' reports sends each reader's ``user_ip``, as it does for
@@ -84,14 +73,8 @@ def _report_comment(comment_id: str) -> BaseResponse:
     with db().session() as session:
         key = request_key(session, scope="submit")
         if key is None:
+            limit_browser_posts("You are sending reports too quickly. Please wait a moment.")
             client = client_hash(cfg["SECRET_KEY"], request.remote_addr)
-            limit = Limit(float(cfg["ANON_RATE_PER_MINUTE"]), int(cfg["ANON_RATE_BURST"]))
-            wait = limiter().wait_seconds(f"anon:{client or 'unknown'}", limit)
-            if wait:
-                raise RateLimited(
-                    "You are sending reports too quickly. Please wait a moment.",
-                    headers={"Retry-After": str(wait)},
-                )
         else:
             info, errors = validate_client(payload)
             if errors:

@@ -14,7 +14,7 @@ from service.embed.pages import content_security_policy, page_response
 from service.errors import NotFound, ValidationFailed
 from service.extensions import db
 from service.store.tables import Site
-from service.validation import MAX_THREAD, SITE_SLUG, field_error, has_controls
+from service.validation import SITE_SLUG, field_error, thread_error
 
 from . import bp
 
@@ -73,12 +73,8 @@ def thread_args() -> tuple[str, str]:
     if not SITE_SLUG.match(slug):
         errors["site"] = field_error("invalid_site")
     thread = request.args.get("thread", "").strip()
-    if not thread:
-        errors["thread"] = field_error("required")
-    elif len(thread) > MAX_THREAD:
-        errors["thread"] = field_error("too_long", limit=MAX_THREAD)
-    elif has_controls(thread):  # NUL was a 500 on PostgreSQL (found in review)
-        errors["thread"] = field_error("control_characters")
+    if problem := thread_error(thread):
+        errors["thread"] = problem
     if errors:
         raise ValidationFailed(fields=errors)
     return slug, thread

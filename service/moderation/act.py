@@ -90,14 +90,28 @@ def act(comment_id: str) -> Any:
     if outcome.deliveries:
         queue().enqueue_deliveries(outcome.deliveries)
     message = f"{action.title}: done ({card.comment.author_name})."
+    return _answer(card, data, message, actions.audit_name(action, expected), action.label.value)
+
+
+def _answer(
+    card: cards.Card,
+    data: dict[str, Any],
+    message: str,
+    action: str,
+    label: str | None,
+    **extra: Any,
+) -> Any:
+    """Answer an action done: JSON with the fresh card for ``fetch``, else a flash and a
+    redirect to where the form came from."""
     if request.is_json:
         return jsonify(
             {
-                "id": comment_id,
+                "id": card.comment.id,
                 "status": card.comment.state,
                 "rejection": card.comment.rejection,
-                "action": actions.audit_name(action, expected),
-                "label": action.label.value,
+                "action": action,
+                "label": label,
+                **extra,
                 "message": message,
                 "card": render_template("moderation/_card.html", card=card),
             }
@@ -139,21 +153,7 @@ def _dismiss(comment_id: str, data: dict[str, Any]) -> Any:
     message = f"Kept, {closed} report(s) dismissed ({card.comment.author_name})."
     if remaining:
         message += f" {remaining} newer report(s) still wait."
-    if request.is_json:
-        return jsonify(
-            {
-                "id": comment_id,
-                "status": card.comment.state,
-                "rejection": None,
-                "action": "reports_dismissed",
-                "label": None,
-                "remaining": remaining,
-                "message": message,
-                "card": render_template("moderation/_card.html", card=card),
-            }
-        )
-    flash(message, "success")
-    return redirect(safe_next(data.get("next")), code=303)
+    return _answer(card, data, message, "reports_dismissed", None, remaining=remaining)
 
 
 def _answer_conflict(conflict: Conflict, data: dict[str, Any]) -> BaseResponse:

@@ -15,7 +15,6 @@ from service.errors import NotFound, RateLimited
 from service.extensions import db
 from service.moderation import access, bp, csrf, first_admin, throttle
 from service.passwords import MIN_LENGTH, hash_password, needs_rehash, verify_password
-from service.security import client_hash
 from service.store.tables import AuditEntry, User
 
 #: Verified when the e-mail is unknown, so a wrong address costs as long as a wrong password.
@@ -55,9 +54,7 @@ def login() -> Any:
     error = None
     status = 200
     if request.method == "POST":
-        keys = throttle.keys_for(
-            email, client_hash(current_app.config["SECRET_KEY"], request.remote_addr)
-        )
+        keys = throttle.keys_for_request(email)
         try:
             throttle.attempt(keys)
         except RateLimited as exc:
@@ -182,9 +179,7 @@ def account() -> Any:
         new = request.form.get("password", "")
         # The current-password check is a password guess like a login (a stolen session
         # must not try passwords without limit), so it shares the login counters.
-        keys = throttle.keys_for(
-            me.email, client_hash(current_app.config["SECRET_KEY"], request.remote_addr)
-        )
+        keys = throttle.keys_for_request(me.email)
         try:
             throttle.attempt(keys)
         except RateLimited as exc:

@@ -87,10 +87,9 @@ def privacy_export() -> BaseResponse:
 def privacy_erase() -> Any:
     """Erase an address's comments and check records, once the admin has confirmed."""
     email = request.form.get("email", "")
-    if request.form.get("confirm") != "yes":
-        found, error = _lookup(email)
-        return _page(email, found, error or "Tick the box to confirm: it cannot be undone.")
     found, error = _lookup(email)
+    if found is not None and request.form.get("confirm") != "yes":
+        return _page(email, found, "Tick the box to confirm: it cannot be undone.")
     if found is None:
         return _page(email, None, error or "Enter the e-mail address the commenter used.")
     if len(found["comments"]) > DASHBOARD_MAX:

@@ -27,10 +27,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import redis
-from flask import current_app
+from flask import current_app, request
 
 from service.errors import RateLimited, Unavailable
 from service.extensions import redis_conn
+from service.security import client_hash
 
 DEFAULTS = {
     "LOGIN_MAX_FAILURES_ACCOUNT": 5,
@@ -54,6 +55,13 @@ def keys_for(email: str, ip_hash: str | None) -> Keys:
     """Return the Redis keys counting failures for ``email`` and the client's IP hash."""
     account, ip = email.strip().lower(), ip_hash or "unknown"
     return Keys(f"{PREFIX}acct-ip:{ip}:{account}", f"{PREFIX}acct:{account}", f"{PREFIX}ip:{ip}")
+
+
+def keys_for_request(email: str) -> Keys:
+    """Return the counters of a password check for ``email`` from this request's client
+    (IPv6 by /64): login and the account page count alike."""
+    secret = current_app.config["SECRET_KEY"]
+    return keys_for(email, client_hash(secret, request.remote_addr))
 
 
 def _setting(name: str) -> int:

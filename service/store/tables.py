@@ -139,6 +139,28 @@ class AuditEntry(Base):
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
+    @classmethod
+    def unchanged(
+        cls,
+        comment: Comment,
+        actor: str,
+        action: str,
+        note: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> AuditEntry:
+        """Return the entry for something done to ``comment`` that left its state as it
+        was (reports dismissed, an erasure of a rejected comment)."""
+        return cls(
+            comment_id=comment.id,
+            site_id=comment.site_id,
+            actor=actor,
+            action=action,
+            from_state=comment.state,
+            to_state=comment.state,
+            note=note,
+            details=details or {},
+        )
+
 
 class Label(Base):
     """A human verdict on a comment (spam, ham, toxic, ok), kept for retraining."""
