@@ -216,8 +216,7 @@ def comments_erase(email: str, slug: str | None, yes: bool) -> None:
                 f"{found['email']} {where}? This cannot be undone",
                 abort=True,
             )
-        with database().session() as session:
-            done = privacy.erase(session, email, "cli", _site_or_all(session, slug))
+        done = privacy.erase_in_batches(database(), email, "cli", slug)
         privacy.checkpoint(database())
         queued = queue().enqueue_deliveries(done.deliveries) if done.deliveries else True
     click.echo(

@@ -95,8 +95,7 @@ def privacy_erase() -> Any:
     if len(found["comments"]) > DASHBOARD_MAX:
         return _page(email, found, f"Over {DASHBOARD_MAX} comments: run `moderato comments "
                      "erase --email …` on the server instead.")  # fmt: skip
-    with db().session() as dbs:
-        done = privacy.erase(dbs, email, access.actor())
+    done = privacy.erase_in_batches(db(), email, access.actor())
     privacy.checkpoint(db())
     if done.deliveries and not queue().enqueue_deliveries(done.deliveries):
         flash("Redis did not answer: the worker's sweep sends the take-down webhooks.", "info")
