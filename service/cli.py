@@ -295,8 +295,18 @@ def sites_list() -> None:
 @click.option("--add-origin", "added", multiple=True, help="allow another origin (repeat)")
 @click.option("--remove-origin", "removed", multiple=True, help="stop allowing an origin")
 @click.option("--mode", type=click.Choice(["auto", "pre", "post"]), default=None)
+@click.option(
+    "--close-after-days",
+    type=click.IntRange(0, 3650),
+    default=None,
+    help="close threads this many days after their first comment (0: never)",
+)
 def sites_update(
-    slug: str, added: tuple[str, ...], removed: tuple[str, ...], mode: str | None
+    slug: str,
+    added: tuple[str, ...],
+    removed: tuple[str, ...],
+    mode: str | None,
+    close_after_days: int | None,
 ) -> None:
     """Change a site's allowed origins or moderation mode (the embed keeps working)."""
     from service import create_app
@@ -319,8 +329,66 @@ def sites_update(
         site.origins = origins + [o for o in add if o not in origins]
         if mode is not None:
             site.policy = {**(site.policy or {}), "mode": mode}
+        if close_after_days is not None:
+            site.settings = {**(site.settings or {}), "close_after_days": close_after_days or None}
+        days = (site.settings or {}).get("close_after_days") or "never"
         click.echo(f"{site.slug}: mode={(site.policy or {}).get('mode', 'auto')} "
+                   f"close_after_days={days} "
                    f"origins={' '.join(site.origins) or '(none)'}")  # fmt: skip
+
+
+@main.group("threads")
+def threads_group() -> None:
+    """One article's comments: close them, reopen them, or moderate them in their own mode."""
+
+
+@threads_group.command("set")
+@click.option("--site", "slug", default="default", show_default=True, help="the site's slug")
+@click.option("--thread", "key", required=True, help="the thread, as the embed names it")
+@click.option(
+    "--comments",
+    type=click.Choice(["closed", "open", "site"]),
+    default=None,
+    help="closed, open (even past the site's closing age) or the site's rule",
+)
+@click.option("--message", default=None, help="shown to readers under a closed thread")
+@click.option(
+    "--mode", type=click.Choice(["pre", "post", "auto", "site"]), default=None,
+    help="this thread's moderation mode, or the site's",
+)  # fmt: skip
+def threads_set(
+    slug: str, key: str, comments: str | None, message: str | None, mode: str | None
+) -> None:
+    """Change a thread's settings and print them."""
+    from service import create_app, threads
+    from service.errors import ValidationFailed
+    from service.extensions import db as database
+    from service.validation import thread_error
+
+    key = key.strip()
+    if problem := thread_error(key):
+        raise click.ClickException(f"--thread: {problem['message']}")
+    given: dict[str, object] = {}
+    if comments is not None:
+        given["closed"] = {"closed": True, "open": False, "site": None}[comments]
+    if message is not None:
+        given["message"] = message
+    if mode is not None:
+        given["mode"] = None if mode == "site" else mode
+    with create_app().app_context(), database().session() as session:
+        site = _site_or_all(session, slug)
+        assert site is not None
+        try:
+            settings = threads.validate_settings(given)
+        except ValidationFailed as exc:
+            raise click.ClickException(
+                "; ".join(f"--{k}: {v['message']}" for k, v in (exc.fields or {}).items())
+            ) from exc
+        now = threads.update(session, site, key, "cli", **settings)
+    state = "closed" if now.closed else "open"
+    why = f" ({now.closed_by})" if now.closed_by else ""
+    said = f", message {now.message!r}" if now.message else ""
+    click.echo(f"{site.slug} {key}: comments {state}{why}{said}, mode {now.mode or 'of the site'}")
 
 
 def _register_integrations() -> None:

@@ -111,7 +111,13 @@ def decide(
         return Decision(
             State.HELD,
             None,
-            ["the site reviews every comment before publishing", *holds, *summary],
+            [
+                "this thread's comments are reviewed before publishing"
+                if policy.get("mode_source") == "thread"
+                else "the site reviews every comment before publishing",
+                *holds,
+                *summary,
+            ],
             thresholds,
         )
     if policy["mode"] == "auto" and holds:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 
+from service import threads
 from service.clock import utcnow
 from service.lifecycle import Change, transition
-from service.policy import decide, normalise_policy
+from service.policy import decide
 from service.status import State
 from service.store.tables import Comment, Site
 from worker import runtime
@@ -24,7 +25,7 @@ def classify_comment(comment_id: str) -> str:
             return "skipped"
         site = session.get(Site, comment.site_id)
         assert site is not None
-        policy = normalise_policy(site.policy)
+        policy = threads.policy_for(session, site, comment.thread)
         rules = ban_hits(session, comment) + bot_hits(comment.signals or {}, policy)
         holds = bot_holds(comment.signals or {})
         item = {

@@ -13,7 +13,7 @@ from flask import current_app, jsonify, redirect, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse
 
-from service import antibot, cors, sites
+from service import antibot, cors, sites, threads
 from service.api import bp
 from service.auth import KeyIdentity, request_key
 from service.client_fields import ClientInfo, validate_client
@@ -185,6 +185,7 @@ def create_comment() -> BaseResponse:
         if key is not None and payload.get("site") not in (None, "", site.slug):
             raise Forbidden(f"This key belongs to the site {site.slug!r}.", code="site_mismatch")
         cors.refuse_foreign_origin(site)
+        threads.require_open(session, site, data.thread)
         if data.parent and not parent_in_thread(session, site, data.thread, data.parent):
             raise ValidationFailed(fields={"parent": field_error("parent_not_found")})
         accepted = store_new(session, site, data, _meta(payload, key, site, data, client))

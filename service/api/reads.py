@@ -9,7 +9,7 @@ from typing import Any
 from flask import Response, current_app, request
 from werkzeug.wrappers import Response as BaseResponse
 
-from service import cors, reports, sites
+from service import cors, reports, sites, threads
 from service.api import bp
 from service.auth import request_key, session_user, user_can_moderate
 from service.clock import rfc3339
@@ -117,6 +117,7 @@ def list_comments() -> BaseResponse:
             session, site, thread, newest_first=order == "newest", after=after, limit=limit
         )
         total = thread_total(session, site, thread, rows, complete=not (more or after))
+        thread_state = threads.state(session, site, thread).public()
     body = {
         "site": site.slug,
         "thread": thread,
@@ -124,6 +125,7 @@ def list_comments() -> BaseResponse:
         "items": [public_item(c) for c in rows],
         "next_cursor": encode_cursor(rows[-1]) if more and rows else None,
         "total": total,
+        "thread_state": thread_state,
     }
     resp = _json(body)
     resp.set_etag(hashlib.sha256(resp.get_data()).hexdigest()[:32])

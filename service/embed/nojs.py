@@ -15,7 +15,7 @@ from flask import current_app, render_template, request, url_for
 from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
-from service import antibot, cors, reports, sites
+from service import antibot, cors, reports, sites, threads
 from service.clock import utcnow
 from service.comments import decode_cursor, encode_cursor, published_page, thread_total
 from service.embed import assets, i18n
@@ -109,6 +109,7 @@ def render_thread(req: ThreadRequest) -> Markup:
             limit=cfg["LIST_MAX_PAGE_SIZE"],
         )
         count = thread_total(session, req.site, req.thread, rows, complete=not (more or after))
+        closed = threads.state(session, req.site, req.thread)
     parent = next((c for c in rows if c.id == req.reply_to), None)
     t = i18n.translator(req.lang)
     token = antibot.issue_token(cfg["SECRET_KEY"], req.site.slug, req.thread, utcnow().timestamp())
@@ -126,7 +127,8 @@ def render_thread(req: ThreadRequest) -> Markup:
         report_action=lambda cid: url_for("api.report_comment", comment_id=cid, _external=True),
         report_reasons=reports.REASONS,
         cancel_link=_link(req.link_args, "#respond"),
-        parent=parent,
+        parent=None if closed.closed else parent,
+        closed=closed if closed.closed else None,
         status_text=t(STATUS_KEYS[req.status]) if req.status in STATUS_KEYS else None,
         action=url_for("api.create_comment", _external=True),
         css_url=url_for(

@@ -86,10 +86,59 @@ def paths() -> dict[str, Any]:
         "303": {"description": "A no-JS form post goes back to its page."},
         **COMMON_ERRORS,
         **KEY_ERRORS,
+        "403": error(
+            "The thread is closed (`thread_closed`), a page on an origin the site does not "
+            "allow (`origin_not_allowed`), or a key without `submit` or of another site."
+        ),
         "404": error("No such site (`site_not_found`)."),
         "422": error("Field errors, every one at once (`validation_failed`)."),
     }
+    thread_param = {
+        "name": "thread",
+        "in": "query",
+        "required": True,
+        "description": "Up to 512 characters once trimmed.",
+        "schema": {"type": "string"},
+    }
+    settings_responses = {
+        "200": {
+            "description": "The thread's settings.",
+            "content": json_body(ref("ThreadSettings")),
+        },
+        **KEY_ERRORS,
+        "403": error(
+            "The key lacks `moderate` (`insufficient_scope`) or belongs to another "
+            "site (`site_mismatch`)."
+        ),
+        "422": error("Bad parameters or fields (`validation_failed`)."),
+    }
     return {
+        "/api/v1/threads": {
+            "get": {
+                "tags": ["Threads"],
+                "operationId": "getThread",
+                "summary": "A thread's settings (a `moderate` key)",
+                "security": [{"bearerAuth": []}],
+                "parameters": [{"name": "site", "in": "query", "schema": string(64)}, thread_param],
+                "responses": settings_responses,
+            },
+            "put": {
+                "tags": ["Threads"],
+                "operationId": "setThread",
+                "summary": "Close or reopen a thread, or give it its own moderation mode",
+                "description": "A closed thread refuses new comments and replies with `403 "
+                "thread_closed` (every sender); its comments stay listed and reportable. A "
+                "site can also close threads a number of days after their first comment "
+                "(`moderato sites update --close-after-days N`). Every change is audited.",
+                "security": [{"bearerAuth": []}],
+                "parameters": [{"name": "site", "in": "query", "schema": string(64)}, thread_param],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": ref("ThreadSettingsInput")}},
+                },
+                "responses": {**COMMON_ERRORS, **settings_responses},
+            },
+        },
         "/api/v1/comments": {
             "post": {
                 "tags": ["Comments"],
@@ -401,6 +450,7 @@ def document(server_url: str | None = None) -> dict[str, Any]:
         },
         "tags": [
             {"name": "Comments"},
+            {"name": "Threads", "description": "Close an article's comments, or review it apart."},
             {"name": "Operations"},
             {"name": "Akismet-compatible", "description": "Answers in Akismet's text/plain."},
             {"name": "Perspective-compatible", "description": "Google-style errors."},

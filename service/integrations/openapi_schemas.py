@@ -221,6 +221,62 @@ SCHEMAS: dict[str, Schema] = {
                 "minimum": 0,
                 "description": "Published comments in the whole thread, replies included.",
             },
+            "thread_state": ref("ThreadState"),
+        },
+    },
+    "ThreadState": {
+        "type": "object",
+        "description": "Whether the thread takes new comments. A closed thread keeps its "
+        "comments (and readers' reports); the form goes, with the moderator's message.",
+        "required": ["closed", "message", "closes_at"],
+        "properties": {
+            "closed": {"type": "boolean"},
+            "message": {"type": ["string", "null"], "description": "Shown when closed."},
+            "closes_at": {
+                "type": ["string", "null"],
+                "format": "date-time",
+                "description": "When the site's automatic closing will close it.",
+            },
+        },
+    },
+    "ThreadSettingsInput": {
+        "type": "object",
+        "additionalProperties": False,
+        "description": "Each field optional; an absent one stays as it is.",
+        "properties": {
+            "closed": {
+                "type": ["boolean", "null"],
+                "description": "true: closed; false: open, even past the site's closing "
+                "age; null: the site's rule.",
+            },
+            "message": {"type": ["string", "null"], "maxLength": 500},
+            "mode": {
+                "enum": ["pre", "post", "auto", None],
+                "description": "This thread's moderation mode; null: the site's.",
+            },
+        },
+    },
+    "ThreadSettings": {
+        "type": "object",
+        "required": [
+            "site",
+            "thread",
+            "closed",
+            "closed_by",
+            "message",
+            "setting",
+            "mode",
+            "closes_at",
+        ],
+        "properties": {
+            "site": {"type": "string"},
+            "thread": {"type": "string"},
+            "closed": {"type": "boolean"},
+            "closed_by": {"enum": ["moderator", "age", None]},
+            "message": {"type": ["string", "null"]},
+            "setting": {"enum": ["closed", "open", "site"]},
+            "mode": {"enum": ["pre", "post", "auto", None]},
+            "closes_at": {"type": ["string", "null"], "format": "date-time"},
         },
     },
     "Counts": {

@@ -35,4 +35,5 @@ from service.moderation import (  # noqa: E402, F401
     privacy_views,
     queue,
     stats_views,
+    threads_views,
 )

@@ -228,6 +228,26 @@ class Report(Base):
     resolved_by: Mapped[str | None] = mapped_column(String(200))
 
 
+class Thread(Base):
+    """A moderator's settings for one thread (an article): closed to new comments, and a
+    moderation mode of its own. A thread without a row follows its site."""
+
+    __tablename__ = "threads"
+    __table_args__ = (UniqueConstraint("site_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(512))
+    #: True: closed; False: open even past the site's ``close_after_days``; None: the site's.
+    closed: Mapped[bool | None]
+    #: Shown to readers under a closed thread ("Comments are closed: …").
+    message: Mapped[str | None] = mapped_column(String(500))
+    #: ``pre``, ``post`` or ``auto`` for this thread only; None: the site's policy mode.
+    mode: Mapped[str | None] = mapped_column(String(8))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(200), default="")
+
+
 class Ban(Base):
     """An author banned from commenting: by e-mail, IP hash or domain."""
 

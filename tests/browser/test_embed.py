@@ -597,3 +597,26 @@ def test_without_javascript_a_reader_reports_a_comment(
             assert [r.reason for r in session.scalars(select(Report))] == ["abusive"]
     finally:
         ctx.close()
+
+
+def test_a_closed_thread_shows_its_comments_and_the_closing_message(
+    page: Page, live_server: LiveServer, db: Database
+) -> None:
+    """Closed by a moderator: the comments stay (Report too), the form and the Reply
+    buttons go, the moderator's message is shown; a reader who had the form open when it
+    closed sees why the post failed."""
+    from tests.service.test_threads import _set
+
+    stored(db, state=State.PUBLISHED, thread="demo", name="Early", text="An early comment.")
+    w = open_widget(page, f"{live_server.url}/demo")
+    fill(w)  # the form is open: the moderator closes the thread meanwhile
+    _set(db, "demo", closed=True, message="The trial has begun.")
+    w.get_by_role("button", name="Post comment").click()
+    expect(w.locator("div.summary")).to_have_text("Comments are closed on this article.")
+
+    w = open_widget(page, f"{live_server.url}/demo")
+    expect(w.get_by_text("An early comment.")).to_be_visible()
+    expect(w.locator("p.closed")).to_have_text("Comments are closed. The trial has begun.")
+    expect(w.locator("form[aria-labelledby='m-form-title']")).to_be_hidden()
+    expect(w.get_by_role("button", name=re.compile("^Reply"))).to_have_count(0)
+    expect(w.get_by_role("button", name="Report the comment by Early")).to_be_visible()

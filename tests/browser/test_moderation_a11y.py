@@ -28,6 +28,7 @@ PAGES = [
     "/moderation/users",
     "/moderation/integrations/",
     "/moderation/privacy",
+    "/moderation/threads",
 ]
 
 
@@ -51,13 +52,17 @@ def test_dashboard_pages_have_no_serious_accessibility_violations(
     axe_page: Page, live_server: LiveServer, db: Database
 ) -> None:
     """Queue (with a held card and its highlighted reasons), stats, audit, bans, users,
-    integrations, privacy and a privacy lookup that found a comment pass axe-core."""
+    integrations, privacy, threads (one open, one closed) and a privacy lookup that found
+    a comment pass axe-core."""
+    from tests.service.test_threads import _set
+
     make_user(db, "admin@example.org")
     held(db, name="Sam", text="Interesting read. Visit my blog for more: http://myblog.example")
     reported = stored(db, state=State.PUBLISHED, text="You are all idiots.")
     with db.session() as session:
         comment = session.get(Comment, reported.id)
         reports.add(session, comment, "abusive", "Rude to other readers", "0" * 64)  # type: ignore[arg-type]
+    _set(db, "closed-story", closed=True, message="Closed for the trial.")
     axe_page.goto(f"{live_server.url}/moderation/login")
     axe_page.get_by_label("E-mail").fill("admin@example.org")
     axe_page.get_by_label("Password").fill(PASSWORD)

@@ -140,7 +140,7 @@ function mount(host, cfg) {
   } catch (x) {
     when = { format: function (dt) { return dt.toISOString(); } };
   }
-  var S = { reports: {}, reported: {}, items: [], own: [], cursor: null, order: cfg.order, parent: null, fresh: null, busy: false, loaded: false, total: null };
+  var S = { reports: {}, reported: {}, items: [], own: [], cursor: null, order: cfg.order, parent: null, fresh: null, busy: false, loaded: false, total: null, closed: null };
   var tok = { p: null, value: null, at: 0, ttl: 0 };
   var F = {};
 
@@ -194,7 +194,7 @@ function mount(host, cfg) {
       c.own
         ? h("p", { class: "badge", text: t("awaiting") })
         : h("div", { class: "acts" }, [
-            h("button", { type: "button", class: "link reply", "aria-label": t("reply_to_name", { name: c.author_name }),
+            S.closed ? null : h("button", { type: "button", class: "link reply", "aria-label": t("reply_to_name", { name: c.author_name }),
               onclick: function () { startReply(c); }, text: t("reply") }),
             S.reported[c.id]
               ? h("span", { class: "badge", text: t("report_done") })
@@ -307,8 +307,13 @@ function mount(host, cfg) {
     });
     list.replaceChildren.apply(list, top.map(item));
     title.textContent = t("comments_count", { count: S.total != null ? S.total : S.items.length });
-    if (S.loaded) listStatus.textContent = all.length ? "" : t("no_comments");
+    if (S.loaded) listStatus.textContent = all.length ? "" : t(S.closed ? "no_comments_closed" : "no_comments");
     more.hidden = !S.cursor;
+    /* a closed thread: its comments stay, the form and the replies go */
+    if (S.closed) S.parent = null;
+    respond.hidden = !!S.closed;
+    closedNote.hidden = !S.closed;
+    closedNote.textContent = S.closed ? t("closed") + (S.closed.message ? " " + S.closed.message : "") : "";
     var at = S.parent && root.getElementById("m-c-" + S.parent.id);
     if (at) at.insertBefore(respond, at.children[1] || null);
     else wrap.appendChild(respond);
@@ -330,6 +335,7 @@ function mount(host, cfg) {
         S.items = append ? S.items.concat(body.items) : body.items;
         S.cursor = body.next_cursor;
         S.total = body.total;
+        S.closed = body.thread_state && body.thread_state.closed ? body.thread_state : null;
         S.loaded = true;
         render();
         if (append) {
@@ -377,6 +383,7 @@ function mount(host, cfg) {
   var hp = h("input", { id: "m-hp", name: CONFIG.honeypotField, type: "text", tabindex: "-1", autocomplete: "off" });
   var summary = h("div", { class: "summary", role: "alert" });
   var submit = h("button", { type: "submit", class: "btn", text: t("submit") });
+  var closedNote = h("p", { class: "closed", dir: "auto", hidden: true });
   var done = h("p", { class: "status", role: "status" });
   var replyingText = h("span");
   var replying = h("p", { class: "replying", hidden: true }, [
@@ -555,6 +562,7 @@ function mount(host, cfg) {
     listStatus,
     list,
     more,
+    closedNote,
     respond,
   ]);
   /* auto follows the reader's system setting, live */

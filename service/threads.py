@@ -1,0 +1,200 @@
+"""Per-article controls: close a thread to new comments, or moderate it in a mode of its own.
+
+A newsroom closes the comments under a story for legal reasons (a trial under way), when
+a discussion has run its course, or once an article is old; it pre-moderates a sensitive
+story on a site that otherwise publishes automatically. A thread is closed when a
+moderator closed it, or when the site closes threads ``close_after_days`` days after
+their first comment (Remark42's ``read-only age`` works the same way) and no moderator
+reopened it. A closed thread keeps its comments visible and open to readers' reports;
+it takes no new comments or replies, from the form or a site's server (``403
+thread_closed``). Comments accepted before it closed are decided as usual.
+
+A thread without a ``threads`` row follows its site; a row is written the first time a
+moderator changes something, with an audit entry for each change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from service.clock import rfc3339, utcnow
+from service.errors import Forbidden, ValidationFailed
+from service.policy import MODES, normalise_policy
+from service.store.tables import AuditEntry, Comment, Site, Thread
+from service.validation import has_controls
+
+MAX_MESSAGE = 500
+MAX_CLOSE_AFTER_DAYS = 3650
+CLOSED_MESSAGE = "Comments are closed on this article."
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadState:
+    """What a thread allows now, and why."""
+
+    closed: bool
+    #: ``moderator`` (closed by hand) or ``age`` (the site's close_after_days), when closed.
+    closed_by: str | None
+    message: str | None
+    #: The thread's own moderation mode, or None for the site's.
+    mode: str | None
+    #: When the site's close_after_days will close it (open threads with comments only).
+    closes_at: datetime | None
+    #: A moderator's choice: True closed, False kept open past the age limit, None the site's.
+    setting: bool | None
+
+    def public(self) -> dict[str, Any]:
+        """The part readers and the embed see (the list endpoint's ``thread_state``)."""
+        return {
+            "closed": self.closed,
+            "message": self.message if self.closed else None,
+            "closes_at": rfc3339(self.closes_at) if self.closes_at else None,
+        }
+
+
+def close_after_days(site: Site) -> int | None:
+    """Return the site's automatic closing age in days, or None when threads stay open."""
+    days = (site.settings or {}).get("close_after_days")
+    return days if isinstance(days, int) and not isinstance(days, bool) and days > 0 else None
+
+
+def row(session: Session, site: Site, key: str) -> Thread | None:
+    return session.scalars(
+        select(Thread).where(Thread.site_id == site.id, Thread.key == key)
+    ).one_or_none()
+
+
+def first_comment_at(session: Session, site: Site, key: str) -> datetime | None:
+    """Return when the thread's first comment (any state) arrived, or None."""
+    return session.scalar(
+        select(func.min(Comment.created_at)).where(
+            Comment.site_id == site.id, Comment.thread == key
+        )
+    )
+
+
+def state(session: Session, site: Site, key: str, now: datetime | None = None) -> ThreadState:
+    """Return whether ``key`` takes new comments, and its own mode."""
+    found = row(session, site, key)
+    setting = found.closed if found is not None else None
+    message = found.message if found is not None else None
+    mode = found.mode if found is not None else None
+    if setting is True:
+        return ThreadState(True, "moderator", message, mode, None, setting)
+    days = close_after_days(site)
+    if setting is False or days is None:
+        return ThreadState(False, None, None, mode, None, setting)
+    first = first_comment_at(session, site, key)
+    if first is None:
+        return ThreadState(False, None, None, mode, None, setting)
+    closes_at = first + timedelta(days=days)
+    if (now or utcnow()) >= closes_at:
+        return ThreadState(True, "age", message, mode, None, setting)
+    return ThreadState(False, None, None, mode, closes_at, setting)
+
+
+def require_open(session: Session, site: Site, key: str) -> None:
+    """Raise ``403 thread_closed`` when ``key`` takes no new comments."""
+    now = state(session, site, key)
+    if now.closed:
+        text = CLOSED_MESSAGE + (f" {now.message}" if now.message else "")
+        raise Forbidden(text, code="thread_closed")
+
+
+def policy_for(session: Session, site: Site, key: str) -> dict[str, Any]:
+    """Return the site's normalised policy with the thread's own mode, if it has one
+    (``mode_source`` says which: the decision's summary names a thread-wide review)."""
+    policy = normalise_policy(site.policy)
+    found = row(session, site, key)
+    if found is not None and found.mode in MODES:
+        return {**policy, "mode": found.mode, "mode_source": "thread"}
+    return policy
+
+
+#: Leave a setting as it is (``update``'s default).
+UNCHANGED: Any = object()
+
+
+def validate_settings(payload: dict[str, Any]) -> dict[str, Any]:
+    """Check ``{"closed"?, "message"?, "mode"?}``; return the given ones, or raise 422
+    listing every bad field. ``closed`` is true, false or null (the site's default);
+    ``mode`` one of pre, post, auto or null (the site's)."""
+    errors: dict[str, dict[str, str]] = {}
+    out: dict[str, Any] = {}
+    if "closed" in payload:
+        value = payload["closed"]
+        if value is not None and not isinstance(value, bool):
+            errors["closed"] = {"code": "invalid_type", "message": "Use true, false or null."}
+        out["closed"] = value
+    if "message" in payload:
+        value = payload["message"]
+        if value is not None and not isinstance(value, str):
+            errors["message"] = {"code": "invalid_type", "message": "This field must be a string."}
+        elif isinstance(value, str) and len(value.strip()) > MAX_MESSAGE:
+            errors["message"] = {
+                "code": "too_long",
+                "message": f"This field is too long (at most {MAX_MESSAGE} characters).",
+            }
+        elif isinstance(value, str) and has_controls(value):
+            errors["message"] = {
+                "code": "control_characters",
+                "message": "This field contains control characters.",
+            }
+        out["message"] = (value or "").strip() or None
+    if "mode" in payload:
+        value = payload["mode"]
+        if value not in (None, *MODES):
+            errors["mode"] = {
+                "code": "invalid_choice",
+                "message": f"Use one of: {', '.join(MODES)}, or null for the site's mode.",
+            }
+        out["mode"] = value
+    if errors:
+        raise ValidationFailed(fields=errors)
+    return out
+
+
+def update(
+    session: Session,
+    site: Site,
+    key: str,
+    actor: str,
+    *,
+    closed: bool | None = UNCHANGED,
+    message: str | None = UNCHANGED,
+    mode: str | None = UNCHANGED,
+) -> ThreadState:
+    """Change a thread's settings (creating its row), auditing each change; return its state."""
+    found = row(session, site, key)
+    if found is None:
+        found = Thread(site_id=site.id, key=key, closed=None, message=None, mode=None)
+        session.add(found)
+    changes: list[tuple[str, dict[str, Any]]] = []
+    if closed is not UNCHANGED and closed != found.closed:
+        action = {True: "thread_closed", False: "thread_opened", None: "thread_default"}[closed]
+        changes.append((action, {}))
+        found.closed = closed
+    if message is not UNCHANGED and message != found.message:
+        changes.append(("thread_message", {"message": message}))
+        found.message = message
+    if mode is not UNCHANGED and mode != found.mode:
+        changes.append(("thread_mode", {"mode": mode, "was": found.mode}))
+        found.mode = mode
+    if changes:
+        found.updated_at, found.updated_by = utcnow(), actor
+        for action, details in changes:
+            session.add(
+                AuditEntry(
+                    site_id=site.id,
+                    actor=actor,
+                    action=action,
+                    details={"thread": key, **details},
+                )
+            )
+    session.flush()
+    return state(session, site, key)
