@@ -82,5 +82,9 @@ def add_cors_headers(resp: BaseResponse) -> BaseResponse:
                 origins = request_origins()
             except SQLAlchemyError:  # the database is down: the answer is already an error
                 origins = None
-            cors.add_headers(resp, origins)
+            if not cors.add_headers(resp, origins) and origins is None and resp.status_code >= 400:
+                # About no site or comment we know (a typo in data-site): any page may read
+                # that error, so the widget can say the page is set up wrong. It says
+                # nothing curl would not.
+                resp.headers["Access-Control-Allow-Origin"] = str(cors.request_origin())
     return resp

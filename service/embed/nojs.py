@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import current_app, render_template, request, url_for
 from markupsafe import Markup
@@ -90,9 +90,34 @@ def avatar_class(avatar: str) -> str:
         return "av0"
 
 
-def _link(args: dict[str, str], anchor: str, **changes: str | None) -> str:
-    merged = {**args, **changes}
+#: What a link of the thread changes, and what a publisher's page forwards to us.
+PAGE_PARAMS = ("reply_to", "cursor", "moderato")
+
+
+def _link(req: ThreadRequest, anchor: str, **changes: str | None) -> str:
+    """A link of the thread: on our own page, the thread's URL with ``changes``; in a
+    publisher's page (a server-side include with a trusted ``return_to``), that page's
+    URL, its own query kept, with ``changes`` (the publisher forwards them to us; found
+    in review: a relative query dropped the page's ``?id=123``)."""
+    included = req.link_args.get("format") != "page"  # not our own page in an iframe
+    if included and req.return_to and cors.trusted(req.site, req.return_to):
+        parts = urlsplit(req.return_to)
+        kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                if k not in PAGE_PARAMS]  # fmt: skip
+        query = urlencode(kept + [(k, v) for k, v in changes.items() if v])
+        return urlunsplit((parts.scheme, parts.netloc, parts.path, query, "")) + anchor
+    merged = {**req.link_args, **changes}
     return "?" + urlencode({k: v for k, v in merged.items() if v}) + anchor
+
+
+def without_status(url: str | None) -> str | None:
+    """``url`` without our ``moderato`` status: a link back to the form after an error
+    must not say "thank you" (found in review)."""
+    if not url:
+        return url
+    parts = urlsplit(url)
+    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "moderato"]
+    return urlunsplit(parts._replace(query=urlencode(kept)))
 
 
 def render_thread(req: ThreadRequest) -> Markup:
@@ -120,13 +145,13 @@ def render_thread(req: ThreadRequest) -> Markup:
         dir=i18n.direction(req.lang),
         nodes=nest(rows),
         count=count,
-        next_link=_link(req.link_args, "#comments", cursor=encode_cursor(rows[-1]))
+        next_link=_link(req, "#comments", cursor=encode_cursor(rows[-1]))
         if more and rows
         else None,
-        reply_link=lambda cid: _link(req.link_args, "#respond", reply_to=cid),
+        reply_link=lambda cid: _link(req, "#respond", reply_to=cid),
         report_action=lambda cid: url_for("api.report_comment", comment_id=cid, _external=True),
         report_reasons=reports.REASONS,
-        cancel_link=_link(req.link_args, "#respond"),
+        cancel_link=_link(req, "#respond"),
         parent=None if closed.closed else parent,
         closed=closed if closed.closed else None,
         status_text=t(STATUS_KEYS[req.status]) if req.status in STATUS_KEYS else None,
@@ -176,7 +201,7 @@ def validation_page(err: ValidationFailed) -> BaseResponse:
     t = i18n.translator(lang)
     with db().session() as session:
         site = sites.by_slug(session, form.get("site") or sites.DEFAULT_SLUG)
-    back = None if site is None else cors.return_target(site)
+    back = None if site is None else without_status(cors.return_target(site))
     labels = {"name": "name", "email": "email", "url": "website", "text": "comment"}
     errors: list[dict[str, Any]] = []
     for name, error in (err.fields or {}).items():

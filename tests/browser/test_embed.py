@@ -306,7 +306,8 @@ def test_published_html_and_script_render_inertly(
             '<p>raw <img src=x onerror="window.__pwned=5"><svg onload="window.__pwned=6"></svg>'
             '<a href="javascript:window.__pwned=7" onclick="window.__pwned=8">link</a>'
             '<script>window.__pwned=9</script><iframe src="javascript:parent.__pwned=10">'
-            "</iframe></p>"
+            "</iframe><svg><style>.x{color:red}</style><text>svgtext</text></svg>"
+            "<math><mi>mathtext</mi></math></p>"
         )
         row.author_url = "javascript:window.__pwned=11"
     page.add_init_script("window.__pwned = 0")
@@ -326,6 +327,9 @@ def test_published_html_and_script_render_inertly(
         assert not (link.get_attribute("href") or "").lower().startswith("javascript")
     expect(w.locator(".body a[href='https://example.org/page']")).to_have_count(1)
     expect(w.locator(".by", has_text="Raw").locator("a")).to_have_count(0)
+    # SVG and MathML go whole: their text was copied through (found in review)
+    raw_body = w.locator("article.card", has_text="Raw").locator(".body").inner_text()
+    assert "svgtext" not in raw_body and "mathtext" not in raw_body and ".x{" not in raw_body
 
 
 def test_without_javascript_the_fallback_form_posts_and_comes_back(
@@ -381,7 +385,9 @@ def test_a_foreign_origin_cannot_read_or_post(
     db: Database,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """A page on an origin the site lacks cannot read the thread; its post gets 403, not stored."""
+    """A page on an origin the site lacks cannot read the thread: the widget names the setup
+    mistake and offers no form (a reader typed a whole comment for nothing; found in
+    review); a post from that page anyway gets 403 and is not stored."""
     posts: list[Request] = []
     page.on("request", lambda r: posts.append(r) if r.method == "POST" else None)
     w = open_widget(page, publisher.article(live_server))
@@ -389,12 +395,15 @@ def test_a_foreign_origin_cannot_read_or_post(
     expect(w.locator("div.status")).to_contain_text(
         "This page is not allowed to post comments to this thread."
     )
-    fill(w)
+    expect(w.locator("form[aria-labelledby='m-form-title']")).to_be_hidden()
     with caplog.at_level(logging.INFO, logger="werkzeug"):
-        w.get_by_role("button", name="Post Comment").click()
-        expect(w.get_by_role("alert")).to_have_text(
-            "This page is not allowed to post comments to this thread."
+        status = page.evaluate(
+            """(url) => fetch(url, {method: "POST", body: new URLSearchParams({thread:
+                 "publisher-article", name: "Ada", email: "ada@example.org", text: "Hello"})})
+               .then((r) => r.status)""",
+            f"{live_server.url}/api/v1/comments",
         )
+    assert status == 403
     assert len(posts) == 1  # sent, and refused by the server (no Origin would have been 202)
     assert '"POST /api/v1/comments HTTP/1.1" 403' in caplog.text
     assert count_comments(db) == 0
@@ -620,3 +629,75 @@ def test_a_closed_thread_shows_its_comments_and_the_closing_message(
     expect(w.locator("form[aria-labelledby='m-form-title']")).to_be_hidden()
     expect(w.get_by_role("button", name=re.compile("^Reply"))).to_have_count(0)
     expect(w.get_by_role("button", name="Report the comment by Early")).to_be_visible()
+
+
+def test_a_single_page_app_shows_each_articles_thread_in_place(
+    page: Page, live_server: LiveServer, publisher: Publisher, db: Database
+) -> None:
+    """Moderato.render() swaps the thread in place (an omitted setting is kept, the page's
+    language tag formats dates); a tag re-added to <head> on navigation replaces the
+    thread where it is instead of mounting an invisible one in <head> (found in review)."""
+    allow_origin(db, publisher.origin)
+    stored(db, state=State.PUBLISHED, thread="publisher-article", text="On the first article.")
+    stored(db, state=State.PUBLISHED, thread="second-article", text="On the second article.")
+    w = open_widget(page, publisher.article(live_server))
+    expect(w.get_by_text("On the first article.")).to_be_visible()
+
+    page.evaluate("Moderato.render({thread: 'second-article', lang: 'en-GB'})")
+    expect(w.get_by_text("On the second article.")).to_be_visible()
+    expect(w.get_by_text("On the first article.")).to_have_count(0)
+    expect(w.locator("time").first).to_have_text(re.compile(r"^\d{1,2} [A-Z][a-z]{2} \d{4}"))
+
+    page.evaluate(
+        """() => {
+          const s = document.createElement("script");
+          s.src = document.querySelector("script[data-site]").src;
+          s.dataset.site = "default";
+          s.dataset.thread = "publisher-article";
+          document.head.appendChild(s);
+        }"""
+    )
+    expect(w.get_by_text("On the first article.")).to_be_visible()
+    expect(w.get_by_text("On the second article.")).to_have_count(0)
+    assert page.locator("head [data-moderato]").count() == 0
+    expect(page.locator("section.m")).to_have_count(1)
+
+
+def test_a_setup_mistake_says_so_instead_of_offering_a_form(
+    page: Page, live_server: LiveServer, publisher: Publisher, db: Database
+) -> None:
+    """A data-site with no such site: the reader sees that the page is set up wrong (not a
+    network error), no form to fill in vain, and the publisher a console hint."""
+    allow_origin(db, publisher.origin)
+    url = publisher.article(live_server)
+    publisher.pages["/article"] = publisher.pages["/article"].replace(
+        'data-site="default"', 'data-site="dialy-news"'
+    )
+    warnings: list[str] = []
+    page.on("console", lambda m: warnings.append(m.text) if m.type == "warning" else None)
+    page.goto(url)
+    w = widget(page)
+    expect(w.locator("div.status")).to_have_text(
+        "The comments on this page are not set up correctly."
+    )
+    expect(w.locator("form[aria-labelledby='m-form-title']")).to_be_hidden()
+    assert any('there is no site "dialy-news"' in text for text in warnings), warnings
+
+
+def test_focus_stays_on_report_when_the_thread_is_redrawn(
+    page: Page, live_server: LiveServer, start_worker: Callable[..., Any], db: Database
+) -> None:
+    """A reader on another comment's Report button keeps it when their own comment is
+    published and the thread redraws (it went to Reply: both buttons share a class)."""
+    start_worker()
+    stored(db, state=State.PUBLISHED, thread="demo", name="Grace", text="An earlier comment.")
+    w = open_widget(page, f"{live_server.url}/demo")
+    fill(w)
+    w.get_by_role("button", name="Post Comment").click()
+    expect(w.locator("article.card.own")).to_have_count(1)
+    report = w.get_by_role("button", name="Report the comment by Grace")
+    report.focus()
+    expect(w.locator(".respond > p.status")).to_have_text(
+        "Your comment is published.", timeout=WAIT_MS
+    )
+    expect(w.get_by_role("button", name="Report the comment by Grace")).to_be_focused()

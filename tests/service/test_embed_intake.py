@@ -173,3 +173,24 @@ def test_no_js_thread_reports_a_comment_and_comes_back(client: FlaskClient, db: 
         headers={**HTML, "Referer": back},
     )
     assert missing.status_code == 422 and missing.mimetype == "text/html"
+
+
+def test_the_error_pages_link_back_never_says_thank_you(client: FlaskClient) -> None:
+    """After an accepted comment the page's URL carries ?moderato=pending; a later post with
+    a bad field links back without it, so the reader does not land on "thank you" for a
+    comment that was not sent (found in review)."""
+    rv = client.post(
+        "/api/v1/comments",
+        data={
+            "thread": "t",
+            "name": "Ada",
+            "email": "ada@example.org",
+            "text": "x",
+            "url": "ftp://x.org",
+        },
+        headers={**HTML, "Referer": "http://127.0.0.1:8000/article?x=1&moderato=pending"},
+    )
+    assert rv.status_code == 422
+    page = rv.get_data(as_text=True)
+    assert 'href="http://127.0.0.1:8000/article?x=1#respond"' in page
+    assert "moderato=pending" not in page

@@ -105,3 +105,31 @@ def test_demo_page_answers_404_with_the_setting_when_off(app: Flask, client: Fla
     assert rv.status_code == 404
     error = rv.get_json()["error"]
     assert error["code"] == "demo_off" and "MODERATO_DEMO_PAGE" in error["message"]
+
+
+def test_included_in_a_publishers_page_the_links_keep_that_pages_query(
+    client: FlaskClient, db: Database
+) -> None:
+    """With a trusted return_to (a server-side include), Reply and Load more link to the
+    publisher's page with its own query kept (a relative ?reply_to=… dropped its ?id=123;
+    found in review); framed (format=page) or with an untrusted return_to they stay ours."""
+    from urllib.parse import quote
+
+    comment = stored(db, state=State.PUBLISHED, thread="ssi", text="Hello")
+    page = "http://127.0.0.1:8000/article.php?id=123&reply_to=old"
+    html = client.get(
+        f"/embed/thread?site=default&thread=ssi&return_to={quote(page, safe='')}"
+    ).get_data(as_text=True)
+    assert (
+        f'href="http://127.0.0.1:8000/article.php?id=123&amp;reply_to={comment.id}#respond"' in html
+    )
+    framed = client.get(
+        f"/embed/thread?site=default&thread=ssi&format=page&return_to={quote(page, safe='')}"
+    ).get_data(as_text=True)
+    assert 'href="?site=default&amp;thread=ssi' in framed
+    assert f"article.php?id=123&amp;reply_to={comment.id}" not in framed
+    foreign = quote("https://evil.example/x?id=1", safe="")
+    html = client.get(f"/embed/thread?site=default&thread=ssi&return_to={foreign}").get_data(
+        as_text=True
+    )
+    assert "evil.example/x?id=1&amp;reply_to" not in html and 'href="?site=default' in html

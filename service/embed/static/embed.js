@@ -11,9 +11,12 @@ if (!me) return;
 var ds = me.dataset;
 var base = new URL(".", me.src).href; // where embed.js lives, with its trailing slash
 var target = d.getElementById(ds.target || "moderato-thread");
-if (!target || target.getAttribute("data-moderato") || target.shadowRoot) {
+var inHead = !d.body || !d.body.contains(me);
+/* docs/embed.md, "Single-page apps" */
+if (target && (target.getAttribute("data-moderato") ? !(ds.target || inHead) : target.shadowRoot)) target = null;
+if (!target) {
   target = d.createElement("div");
-  me.parentNode.insertBefore(target, me.nextSibling);
+  if (!inHead) me.parentNode.insertBefore(target, me.nextSibling);
 }
 target.setAttribute("data-moderato", "1");
 var canonical = d.querySelector('link[rel="canonical"]');
@@ -26,11 +29,14 @@ var config = {
   order: ds.order === "newest" ? "newest" : "oldest"
 };
 var M = (window.Moderato = window.Moderato || { q: [] });
-if (M.mount) {
-  M.mount(target, config);
-  return;
+function go() {
+  if (!target.isConnected) d.body.appendChild(target);
+  if (M.mount) M.mount(target, config);
+  else M.q.push([target, config]);
 }
-M.q.push([target, config]);
+if (d.body) go();
+else d.addEventListener("DOMContentLoaded", go);
+if (M.mount) return;
 if (!M.loading) {
   M.loading = true;
   var s = d.createElement("script");

@@ -95,6 +95,8 @@ function copy(from, to) {
   Array.prototype.forEach.call(from.childNodes, function (n) {
     if (n.nodeType === 3) to.appendChild(d.createTextNode(n.data));
     if (n.nodeType !== 1) return;
+    /* SVG, MathML: dropped whole */
+    if (n.namespaceURI !== "http://www.w3.org/1999/xhtml") return;
     if (SAFE[n.tagName]) {
       var el = d.createElement(n.tagName.toLowerCase());
       if (n.tagName === "A") {
@@ -120,9 +122,12 @@ function adopt(root) {
   }
 }
 
+var KEYS = ["base", "site", "thread", "lang", "theme", "order"];
 function mount(host, cfg) {
-  if (host.__moderato) return;
-  host.__moderato = true;
+  var was = host.__moderato;
+  if (was && KEYS.every(function (k) { return was[k] === cfg[k]; })) return;
+  host.__moderato = cfg;
+  M.base = cfg.base;
   var code = pick(cfg.lang);
   var t = translator(code);
   var dir = CONFIG.rtl.indexOf(code) >= 0 ? "rtl" : "ltr";
@@ -133,13 +138,15 @@ function mount(host, cfg) {
   } catch (x) {
     root = host.appendChild(h("div")).attachShadow({ mode: "open" });
   }
+  root.replaceChildren();
   adopt(root);
-  var when;
-  try {
-    when = new Intl.DateTimeFormat(code, { dateStyle: "medium", timeStyle: "short" });
-  } catch (x) {
-    when = { format: function (dt) { return dt.toISOString(); } };
+  /* dates in the page's tag (en-GB) */
+  function dates(tags) {
+    try { return new Intl.DateTimeFormat(tags, { dateStyle: "medium", timeStyle: "short" }); } catch (x) { return null; }
   }
+  var tag = String(cfg.lang || "");
+  var when = (tag.toLowerCase().indexOf(code) === 0 && dates([tag, code])) || dates(code) ||
+    { format: function (dt) { return dt.toISOString(); } };
   var S = { reports: {}, reported: {}, items: [], own: [], cursor: null, order: cfg.order, parent: null, fresh: null, busy: false, loaded: false, total: null, closed: null };
   var tok = { p: null, value: null, at: 0, ttl: 0 };
   var F = {};
@@ -148,7 +155,7 @@ function mount(host, cfg) {
     return cfg.base + path + (params ? "?" + new URLSearchParams(params) : "");
   }
   function getJSON(url) {
-    return fetch(url, { credentials: "omit", cache: "no-store" }).then(function (r) {
+    return fetch(url, { credentials: "omit", cache: "no-cache" }).then(function (r) {
       if (r.ok) return r.json();
       return r.json().catch(function () { return {}; }).then(function (b) {
         var e = new Error(r.status);
@@ -277,7 +284,8 @@ function mount(host, cfg) {
   function focusSpot(active) {
     if (!active || !list.contains(active)) return null;
     var li = active.closest("li[id]");
-    return li && { id: li.id, cls: (active.getAttribute("class") || "").split(" ")[0] };
+    var cls = (active.getAttribute("class") || "").split(" ");
+    return li && { id: li.id, cls: cls.filter(function (c) { return c === "reply" || c === "report"; })[0] || cls[0] };
   }
   function focusComment(id, cls) {
     var li = root.getElementById(id);
@@ -311,7 +319,7 @@ function mount(host, cfg) {
     more.hidden = !S.cursor;
     /* a closed thread: its comments stay, the form and the replies go */
     if (S.closed) S.parent = null;
-    respond.hidden = !!S.closed;
+    respond.hidden = !!(S.closed || S.broken);
     closedNote.hidden = !S.closed;
     closedNote.textContent = S.closed ? t("closed") + (S.closed.message ? " " + S.closed.message : "") : "";
     var at = S.parent && root.getElementById("m-c-" + S.parent.id);
@@ -345,8 +353,9 @@ function mount(host, cfg) {
         }
       },
       function (e) {
-        if (e && e.code === "origin_not_allowed") {  // a setup mistake: retrying will not help
-          listStatus.replaceChildren(t("err_origin_not_allowed"));
+        var code = e && e.code;
+        if (code === "origin_not_allowed" || code === "site_not_found" || code === "validation_failed") {
+          broken(code);  // a setup mistake: retrying will not help
           return;
         }
         listStatus.replaceChildren(t("load_error") + " ",
@@ -424,8 +433,21 @@ function mount(host, cfg) {
     if (back) back.querySelector(".reply").focus();
   }
 
+  /* the page's setup is wrong: no form to fill in vain, a hint in the console */
+  function broken(code) {
+    S.broken = true;
+    respond.hidden = true;
+    listStatus.replaceChildren(t(code === "origin_not_allowed" ? "err_origin_not_allowed" : "err_setup"));
+    if (window.console) console.warn("moderato: " + ({
+      origin_not_allowed: "add " + location.origin + " to the site's origins (moderato sites update --add-origin)",
+      site_not_found: "there is no site " + JSON.stringify(cfg.site) + " (data-site)",
+      validation_failed: "the thread id is not valid (data-thread, or the canonical URL: at most " + L.thread + " characters)",
+    })[code]);
+  }
+
   /* A signed token from the server; its age at submission proves a person took their time. */
   function token() {
+    if (S.broken) return Promise.resolve(null);
     var fresh = tok.value && Date.now() - tok.at < tok.ttl * 500;
     if (tok.p && (fresh || !tok.value)) return tok.p;
     tok.p = getJSON(api("embed/token", { site: cfg.site, thread: cfg.thread })).then(
@@ -574,11 +596,28 @@ function mount(host, cfg) {
   paint();
   root.appendChild(wrap);
   host.setAttribute("data-moderato-ready", "1");
+  if (!cfg.thread.trim() || count(cfg.thread.trim()) > L.thread) return broken("validation_failed");
   load(false);
   token();
 }
 
+/* Moderato.render({thread, site, lang, theme, order, target}): docs/embed.md */
+function render(opts) {
+  opts = opts || {};
+  var host = typeof opts.target === "string" ? d.getElementById(opts.target) : opts.target || d.querySelector("[data-moderato]");
+  if (!host) return;
+  var was = host.__moderato || { base: M.base, site: "default", lang: d.documentElement.lang || "en", theme: "auto", order: "oldest" };
+  var canonical = d.querySelector('link[rel="canonical"]');
+  var cfg = {};
+  KEYS.forEach(function (k) { cfg[k] = opts[k] != null && k !== "base" ? String(opts[k]) : was[k]; });
+  if (opts.thread == null) cfg.thread = (canonical && canonical.href) || location.origin + location.pathname;
+  cfg.order = cfg.order === "newest" ? "newest" : "oldest";
+  host.setAttribute("data-moderato", "1");
+  mount(host, cfg);
+}
+
 var M = (window.Moderato = window.Moderato || { q: [] });
 M.mount = mount;
+M.render = render;
 (M.q || []).forEach(function (args) { mount(args[0], args[1]); });
 M.q = [];
