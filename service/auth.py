@@ -11,6 +11,7 @@ from datetime import timedelta
 from flask import current_app, g, request, session
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
+from werkzeug.exceptions import HTTPException
 
 from service.clock import utcnow
 from service.errors import Forbidden, RateLimited, Unauthorized
@@ -50,6 +51,8 @@ def bearer_token() -> str | None:
     if header is None:
         if request.headers.get("X-Api-Key"):
             raise Unauthorized(f"X-Api-Key is not read. {KEY_HINT}", code="invalid_api_key")
+        if misplaced := _misplaced_key():
+            raise Unauthorized(f"{misplaced} is not read. {KEY_HINT}", code="invalid_api_key")
         return None
     scheme, _, token = header.strip().partition(" ")
     if scheme.lower() == "basic":
@@ -59,6 +62,31 @@ def bearer_token() -> str | None:
             f"The Authorization header has no bearer key. {KEY_HINT}", code="invalid_api_key"
         )
     return token.strip()
+
+
+#: Where integrators put a key by habit (Akismet's ``api_key``, Perspective's ``?key=``).
+MISPLACED_KEY_NAMES = ("api_key", "key", "access_token")
+
+
+def _misplaced_key() -> str | None:
+    """Name where a key was sent in the query or the body, or None (found in review: such
+    a comment was posted anonymously to the default site)."""
+    for name in MISPLACED_KEY_NAMES:
+        if request.args.get(name):
+            return f"?{name}= in the query"
+    body: object = None
+    try:
+        if request.is_json:
+            body = request.get_json(silent=True)
+        elif request.mimetype == "application/x-www-form-urlencoded":
+            body = request.form
+    except (RecursionError, HTTPException):  # the view answers an unreadable body
+        return None
+    if hasattr(body, "get"):
+        for name in MISPLACED_KEY_NAMES:
+            if isinstance(body.get(name), str) and body.get(name):
+                return f"{name!r} in the body"
+    return None
 
 
 def lookup_key(db_session: Session, token: str) -> KeyIdentity | None:

@@ -71,6 +71,22 @@ def thread_error(thread: str) -> dict[str, str] | None:
     return None
 
 
+def has_lone_surrogate(value: object) -> bool:
+    """Tell whether a parsed JSON value holds a string with a lone UTF-16 surrogate (JSON
+    lets ``\\ud800`` through; the database and every encoder refuse it: a 500 in review)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, dict):
+        return any(has_lone_surrogate(k) or has_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(has_lone_surrogate(v) for v in value)
+    return False
+
+
 def has_controls(value: str, allow: str = "") -> bool:
     """Tell whether ``value`` has a control character (Unicode Cc) outside ``allow``."""
     return any(unicodedata.category(ch) == "Cc" and ch not in allow for ch in value)

@@ -35,7 +35,7 @@ def _slug_from_request() -> str:
         body: Any = None
         try:
             body = request.get_json(silent=True) if request.is_json else request.form
-        except HTTPException:  # an unreadable body names no site; intake reports it
+        except (HTTPException, RecursionError):  # an unreadable body names no site
             body = None
         if hasattr(body, "get"):
             slug = body.get("site")

@@ -34,7 +34,7 @@ from service.extensions import db, queue, redis_conn
 from service.ratelimit import Limit, limiter
 from service.security import client_hash, ip_hash
 from service.store.tables import Site
-from service.validation import CommentInput, field_error, validate
+from service.validation import CommentInput, field_error, has_lone_surrogate, validate
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -51,11 +51,19 @@ def read_payload() -> dict[str, Any]:
                 raise BadRequest()
             if not isinstance(payload, dict):
                 raise BadRequest("The JSON body must be an object.", code="invalid_body")
+            if has_lone_surrogate(payload):
+                raise BadRequest(
+                    "The JSON body has a lone surrogate escape (such as \\ud800, half of an "
+                    "emoji cut in two): it is not text. Send whole characters.",
+                    code="invalid_body",
+                )
             return payload
         if request.mimetype in FORM_TYPES:
             return request.form.to_dict(flat=True)
     except RequestEntityTooLarge as exc:
         raise PayloadTooLarge() from exc
+    except RecursionError as exc:  # nested thousands deep; found in review (a 500)
+        raise BadRequest("The JSON body is nested too deeply.", code="malformed_json") from exc
     raise UnsupportedMedia()
 
 

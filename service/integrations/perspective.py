@@ -27,6 +27,7 @@ from service.integrations import bp, checks
 from service.integrations.scoring import score
 from service.store.tables import Site
 from service.store.tables_integrations import Check
+from service.validation import has_lone_surrogate
 
 ATTRIBUTES = {"TOXICITY": "toxicity", "SPAM": "spam"}
 LANGUAGES = ("en",)
@@ -91,8 +92,12 @@ def body() -> dict[str, Any]:
         payload = request.get_json(silent=True)
     except RequestEntityTooLarge as exc:
         raise PerspectiveError(400, "Request payload size exceeds the limit.") from exc
+    except RecursionError as exc:  # a 500 in review
+        raise PerspectiveError(400, "Invalid JSON payload received: nested too deeply.") from exc
     if not isinstance(payload, dict):
         raise PerspectiveError(400, "Invalid JSON payload received: send a JSON object.")
+    if has_lone_surrogate(payload):
+        raise PerspectiveError(400, "Invalid JSON payload received: a lone surrogate escape.")
     for name, kind in OPTIONAL_TYPES.items():
         value = payload.get(name)
         if value is not None and not isinstance(value, kind):

@@ -24,13 +24,17 @@ from service.moderation import access, actions, bp, cards
 from service.moderation.login import safe_next
 from service.store.tables import AuditEntry, Comment, Site, User
 from service.store.tables import Label as LabelRow
+from service.validation import has_lone_surrogate
 
 
 def request_data() -> dict[str, Any]:
     """Return the posted fields, from JSON (``fetch``) or a form."""
     if request.is_json:
-        data = request.get_json(silent=True)
-        if not isinstance(data, dict):
+        try:
+            data = request.get_json(silent=True)
+        except RecursionError:
+            data = None
+        if not isinstance(data, dict) or has_lone_surrogate(data):
             raise ValidationFailed(
                 "The body must be a JSON object.",
                 fields={"body": {"code": "invalid_body", "message": "Send a JSON object."}},
