@@ -30,7 +30,9 @@ from service.store.tables import AuditEntry, Ban, Comment, Site
 KINDS = ("email", "ip", "domain")
 TARGETS = ("email", "ip", "email_domain", "url_domain")
 DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
-IP_HASH = re.compile(r"^[0-9a-f]{8,64}$")
+#: A whole stored IP hash (``security.ip_hash``): a shorter one would match nothing (a card
+#: showed 12 digits, and a ban on them silently never hit; found in review).
+IP_HASH = re.compile(r"^[0-9a-f]{32}$")
 
 add_nav_item("Bans", "moderation.bans", order=40)
 
@@ -106,7 +108,10 @@ def ban() -> Any:
                 if not value:
                     errors["value"] = {
                         "code": f"invalid_{kind}",
-                        "message": f"Enter a valid {kind}.",
+                        "message": "Enter the whole IP hash (32 hexadecimal digits, as a "
+                        "comment card shows it)."
+                        if kind == "ip"
+                        else f"Enter a valid {kind}.",
                     }
         if errors:
             raise ValidationFailed(fields=errors)

@@ -60,6 +60,12 @@ def bulk_selection() -> Any:
         raise
     if items is None:
         raise ValidationFailed(fields={"items": _no_items()})
+    queue = data.get("queue")
+    if queue in QUEUE_STATE:
+        # Sent from a queue page: every comment is expected in the queue's state, whatever
+        # state its card showed (a card redrawn after a colleague's decision showed the new
+        # one, and a bulk action undid that decision; found in review).
+        items = [(comment_id, State(QUEUE_STATE[queue])) for comment_id, _ in items]
     result = bulk.apply(action, items, access.user(), access.actor(), note)
     if request.is_json:
         return jsonify({**result.as_dict(), "message": result.sentence(action)})

@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from service.errors import ApiError, error_response, wants_html
 from service.moderation import access, csrf, nav
+from service.policy import shown
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -73,6 +74,6 @@ def guard(bp: Blueprint) -> None:
     bp.context_processor(_template_context)
     bp.record_once(
         lambda state: state.app.jinja_env.globals.update(
-            csrf_token=csrf.token, csrf_field=csrf.field
+            csrf_token=csrf.token, csrf_field=csrf.field, score=shown
         )
     )

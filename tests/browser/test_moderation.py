@@ -422,3 +422,97 @@ def test_clear_the_reported_queue_by_keyboard(
         ("rejected", "toxic"),
     }
     assert not problems, problems
+
+
+def test_after_a_conflict_no_key_or_bulk_action_undoes_a_colleagues_decision(
+    app: Flask, db: Database, live_server: LiveServer, page: Page
+) -> None:
+    """A colleague approved the first card behind this page's back. The key meant for it
+    conflicts; the card shows it published, in red, and takes no keys and no selection;
+    focus is already on the next card, so the next key acts there (it took the colleague's
+    comment down; found in review), and Select page + Spam leaves it alone."""
+    from service.lifecycle import Change, transition
+    from service.status import State
+
+    ids = [held(db, text=f"Held number {n} http://h{n}.example") for n in range(3)]
+    first, second, third = ids[::-1]  # newest first
+    log_in(page, live_server, db)
+    expect(page.locator(f"#c-{first}")).to_have_class(re.compile("current"))
+    with db.session() as session:
+        transition(session, first, Change(State.HELD, State.PUBLISHED, "user:99", "approve"))
+    page.keyboard.press("r")
+    conflict = page.locator(f"#c-{first}")
+    expect(conflict).to_have_class(re.compile("conflict"))
+    expect(conflict).to_have_attribute("data-state", "published")
+    expect(page.locator(f"#c-{second}")).to_be_focused()
+    page.keyboard.press("s")
+    expect(page.locator(f"#c-{second}")).to_have_count(0)
+    assert state_of(db, second) == ("rejected", "spam")
+    assert state_of(db, first) == ("published", None)
+
+    page.keyboard.press("k")
+    expect(conflict).to_be_focused()
+    page.keyboard.press("s")
+    expect(page.locator("#live")).to_contain_text("was decided meanwhile")
+    assert state_of(db, first) == ("published", None)
+    expect(conflict.locator("input.select")).to_be_disabled()
+
+    page.on("dialog", lambda d: d.accept())
+    page.locator("#select-all").check()
+    expect(page.locator("#selected-count")).to_have_text("1 selected")
+    page.locator("#bulk-form").get_by_role("button", name="Spam", exact=True).click()
+    wait_for(lambda: state_of(db, third)[0] == "rejected", timeout=10)
+    assert state_of(db, first) == ("published", None)
+
+
+def test_keys_pressed_while_a_decision_saves_each_land_on_their_own_card(
+    db: Database, live_server: LiveServer, page: Page
+) -> None:
+    """With 150 ms of network latency and a key every 60 ms, a s a s a s decide six cards in
+    order: focus moves on as soon as a decision is sent (keys were dropped, and later
+    ones landed on the wrong card; found in review)."""
+    ids = [held(db, text=f"Fast number {n} http://f{n}.example") for n in range(6)]
+    shown = ids[::-1]
+    log_in(page, live_server, db)
+    expect(page.locator(f"#c-{shown[0]}")).to_have_class(re.compile("current"))
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 150, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
+    page.locator(f"#c-{shown[0]}").focus()
+    for key in "asasas":
+        page.keyboard.press(key)
+        page.wait_for_timeout(60)
+    expect(page.locator("li.card")).to_have_count(0, timeout=15000)
+    states = [state_of(db, cid)[0] for cid in shown]
+    assert states == ["published", "rejected"] * 3, states
+
+
+def test_a_poll_marks_cards_another_moderator_decided(
+    db: Database, live_server: LiveServer, page: Page
+) -> None:
+    """Cards decided elsewhere are marked as conflicts (inert) by the next poll, instead of
+    waiting for a key to find out; a card moving up after one's own action is not
+    announced as a new arrival (it overwrote the action's message)."""
+    from service.lifecycle import Change, transition
+    from service.status import Rejection, State
+
+    ids = [held(db, text=f"Polled number {n} http://p{n}.example") for n in range(27)]
+    shown = ids[::-1]
+    log_in(page, live_server, db)
+    expect(page.locator("li.card")).to_have_count(25)
+    with db.session() as session:
+        transition(session, shown[3], Change(State.HELD, State.REJECTED, "user:99", "spam",
+                                             rejection=Rejection.SPAM))  # fmt: skip
+    page.evaluate("window.moderatoQueue.poll()")
+    expect(page.locator(f"#c-{shown[3]}")).to_have_class(re.compile("conflict"))
+    expect(page.locator("#live")).to_contain_text("1 comment was decided by someone else")
+
+    page.locator(f"#c-{shown[0]}").focus()
+    page.keyboard.press("a")
+    expect(page.locator(f"#c-{shown[0]}")).to_have_count(0)
+    expect(page.locator(f"#c-{shown[25]}")).to_be_visible()  # moved up from page 2
+    expect(page.locator("#live")).to_contain_text("Approve: done")
+    expect(page.locator("#live")).not_to_contain_text("arrived")

@@ -99,3 +99,19 @@ def test_policy_gaps_are_filled_from_the_defaults() -> None:
     policy = normalise_policy({"mode": "pre", "publish_below": {"spam": 0.3}})
     assert policy["publish_below"] == {"spam": 0.3, "toxicity": 0.5}
     assert policy["reject_above"] == DEFAULT_POLICY["reject_above"]
+
+
+def test_scores_are_shown_rounded_down_so_they_never_read_as_their_threshold() -> None:
+    """0.97997 under a 0.98 reject threshold reads 0.97, not 0.98 (found in review); exact
+    two-decimal values stay as they are despite binary floating point."""
+    from service.policy import shown
+
+    assert shown(0.97997) == "0.97"
+    assert shown(0.4983) == "0.49"
+    assert [shown(v) for v in (0.29, 0.5, 0.57, 1.0, 0.0)] == [
+        "0.29",
+        "0.50",
+        "0.57",
+        "1.00",
+        "0.00",
+    ]

@@ -70,11 +70,18 @@
     return fresh;
   }
 
+  /* A card someone else decided: shown in its new state, in red, and inert to keys and to
+     the selection (its new state is not the queue's: a key meant for the next card, or a
+     bulk action, would undo a colleague's decision; found in review). */
   function refresh(card) {
     return m.get("/moderation/comments/" + encodeURIComponent(card.dataset.id) + "/card").then(function (res) {
-      if (res.ok && typeof res.data === "string") { replaceCard(card, res.data, "conflict"); }
+      if (!res.ok || typeof res.data !== "string") { return; }
+      var fresh = replaceCard(card, res.data, "conflict");
+      var box = fresh && fresh.querySelector("input.select");
+      if (box) { box.checked = false; box.disabled = true; updateSelected(); }
     });
   }
+  function usable(card) { return !card.hasAttribute("aria-busy") && !card.classList.contains("conflict"); }
 
   /* The comment's own page: its history and labels follow the action just taken. */
   function refreshDetails() {
@@ -89,11 +96,15 @@
       .catch(function () { /* the history shows on the next visit */ });
   }
 
+  /* After the last card of the page goes, the card that moves up from the next page (the
+     poll that follows brings it) is the next one, not the one above (found in review). */
+  var moveUpAfter = null;
   function removeCard(card) {
     var all = cards();
     var i = all.indexOf(card);
     var next = all[i + 1] || all[i - 1] || null;
     var wasCurrent = card.classList.contains("current");
+    moveUpAfter = wasCurrent && !all[i + 1] ? all[i - 1] || null : null;
     handled[card.id] = true;
     generation += 1;
     card.remove();
@@ -117,7 +128,11 @@
   }
 
   function act(card, actionName) {
-    if (!card || card.hasAttribute("aria-busy")) { return; }
+    if (!card) { return; }
+    if (card.hasAttribute("aria-busy")) {
+      m.announce("Still saving the decision on this comment; that key did nothing.", "info");
+      return;
+    }
     var form = card.querySelector("form.act");
     var button = form && form.querySelector('button[name="action"][value="' + actionName + '"]');
     if (!button) {
@@ -129,6 +144,12 @@
     var body = { action: actionName, expected: card.dataset.state, note: note ? note.value : "" };
     if (seen) { body.reports_seen = seen.value; }
     setBusy(card, true);
+    /* On to the next card at once: keys pressed while this one saves act there, not
+       nowhere (they were dropped; found in review). */
+    if (onQueuePage && card.classList.contains("current")) {
+      var after = cards().slice(cards().indexOf(card) + 1).filter(usable)[0];
+      if (after) { setCurrent(after, true); }
+    }
     m.post(form.getAttribute("action"), body)
       .then(function (res) {
         if (res.ok) {
@@ -171,7 +192,7 @@
   /* Selection for bulk actions. */
   var bulkForm = document.getElementById("bulk-form");
   var selectAll = document.getElementById("select-all");
-  function selected() { return list.querySelectorAll("input.select:checked"); }
+  function selected() { return list.querySelectorAll("input.select:checked:not(:disabled)"); }
   function updateSelected() {
     var label = document.getElementById("selected-count");
     if (label) { label.textContent = selected().length + " selected"; }
@@ -181,7 +202,7 @@
   });
   if (selectAll) {
     selectAll.addEventListener("change", function () {
-      Array.prototype.forEach.call(list.querySelectorAll("input.select"), function (box) { box.checked = selectAll.checked; });
+      Array.prototype.forEach.call(list.querySelectorAll("input.select:not(:disabled)"), function (box) { box.checked = selectAll.checked; });
       updateSelected();
     });
   }
@@ -216,6 +237,9 @@
     else if (key === "k") { move(-1); }
     else if (KEYS[key]) {
       if (!card) { m.announce("Move to a comment first (j).", "info"); }
+      else if (card.classList.contains("conflict")) {
+        m.announce("This comment was decided meanwhile (it is " + card.dataset.state + " now): act on it with its buttons, or move on (j).", "info");
+      }
       else if (!inView(card)) {
         /* Never act on a card the moderator cannot see (scrolled away from it). */
         setCurrent(card, true);
@@ -262,8 +286,20 @@
       var nextLink = document.querySelector('.pager a[rel="next"]');
       if (nextLink && res.data.next) { nextLink.setAttribute("href", res.data.next); }
       var firstPage = list.getAttribute("data-first-page") === "true";
+      /* Cards on screen the queue no longer holds (a later card is still in it): another
+         moderator decided them. Marked as conflicts, inert (found in review). */
+      var inQueue = {};
+      (res.data.ids || []).forEach(function (id) { inQueue[id] = true; });
+      var gone = [];
+      var seenLater = false;
+      cards().slice().reverse().forEach(function (c) {
+        if (inQueue[c.dataset.id]) { seenLater = true; }
+        else if (seenLater && usable(c) && !handled[c.id]) { gone.push(c); }
+      });
+      gone.forEach(refresh);
       var tpl = document.createElement("template");
       tpl.innerHTML = res.data.html;
+      var arrived = 0;
       var added = 0;
       var anchor = null;
       Array.prototype.forEach.call(tpl.content.querySelectorAll("li.card"), function (fresh) {
@@ -271,18 +307,28 @@
         if (existing) { anchor = existing; return; }
         if (handled[fresh.id]) { return; }
         fresh.classList.add("new");
-        if (anchor) { anchor.after(fresh); } else { list.prepend(fresh); }
+        if (anchor) { anchor.after(fresh); } else { list.prepend(fresh); arrived += 1; }
         anchor = fresh;
         added += 1;
       });
       if (added) {
         var empty = document.getElementById("empty");
         if (empty) { empty.remove(); }
-        if (!current()) { setCurrent(cards()[0], false); }
+        var cur = current();
+        if (moveUpAfter && cur === moveUpAfter && moveUpAfter.nextElementSibling) {
+          setCurrent(moveUpAfter.nextElementSibling, true);
+        } else if (!cur) { setCurrent(cards()[0], false); }
         if (selectAll) { selectAll.checked = false; } /* the new cards are not selected */
-        m.announce(added + (firstPage ? " new comment" : " more comment") + (added === 1 ? "" : "s") +
-          (firstPage ? " arrived." : " moved onto this page."), "info");
       }
+      moveUpAfter = null;
+      /* Only comments that arrived ahead of the page are news; a card moving up from the
+         next page after an action is not (it overwrote the action's message). */
+      var said = [];
+      if (arrived && firstPage) { said.push(arrived + " new comment" + (arrived === 1 ? "" : "s") + " arrived."); }
+      if (gone.length) {
+        said.push(gone.length + " comment" + (gone.length === 1 ? " was" : "s were") + " decided by someone else (marked in red).");
+      }
+      if (said.length) { m.announce(said.join(" "), "info"); }
     }).catch(function () { /* offline for a moment: the next poll catches up */ });
   }
 

@@ -317,3 +317,19 @@ def test_the_published_queue_calls_rejecting_taking_down_in_buttons_and_menu(
     assert '<option value="spam">Take down: spam</option>' in html
     assert '<option value="offtopic">Take down: off-topic</option>' in html
     assert 'value="spam" class="bad" data-bulk>Take down: spam</button>' in html
+
+
+def test_a_card_shows_scores_rounded_down_against_its_own_thresholds(
+    client: FlaskClient, db: Database
+) -> None:
+    """The meter's bands come from the thresholds the comment was decided with, and the
+    number shown is rounded down (a score just under 0.98 read "0.98"; found in review)."""
+    from tests.dashboard import held, logged_in
+
+    logged_in(client, db)
+    held(db, spam=0.12, toxicity=0.97997)
+    html = client.get("/moderation/queue/held", headers={"Accept": "text/html"}).get_data(
+        as_text=True
+    )
+    assert "<strong>0.97</strong>" in html and "0.98</strong>" not in html
+    assert 'low="0.4999" high="0.9799"' in html  # toxicity: publish 0.5, reject default 0.98
