@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from service import config, errors, extensions
@@ -22,7 +22,29 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     extensions.init_app(app)
     errors.register_error_handlers(app)
     register_blueprints(app)
+    app.after_request(drain_refused_body)
     return app
+
+
+#: Bodies over MAX_CONTENT_LENGTH up to this size are read and dropped after their 413 (or
+#: a Perspective 400), so the connection stays usable; a larger one closes it.
+DRAIN_MAX = 1024 * 1024
+
+
+def drain_refused_body(resp: Any) -> Any:
+    """Read what is left of a body refused for its size: unread, it sat in the kept-alive
+    connection, and the client's next request on it failed (found in review)."""
+    length = request.content_length or 0
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    if limit and limit < length <= DRAIN_MAX:
+        stream = request.environ.get("wsgi.input")
+        left = length
+        while stream is not None and left > 0:
+            chunk = stream.read(min(left, 65536))
+            if not chunk:
+                break
+            left -= len(chunk)
+    return resp
 
 
 def configure_logging(app: Flask) -> None:

@@ -109,6 +109,9 @@ def transition(session: Session, comment_id: str, change: Change) -> Outcome | N
     deliveries = events.record(session, EVENT_FOR_STATE[change.new], comment)
     if not change.actor.startswith("system:"):
         deliveries += events.record(
-            session, "comment.moderated", comment, {"action": change.action, "note": change.note}
+            session,
+            "comment.moderated",
+            comment,
+            {"action": change.action, "note": change.note, "actor": change.actor},
         )
     return Outcome(comment, deliveries)

@@ -401,7 +401,9 @@ def _scrub_outbox(
             continue
         sent = body["data"]
         # The state at the time of the event, and a moderation's action and note, stay.
-        kept = {k: sent[k] for k in ("status", "rejection", "action", "report") if k in sent}
+        kept = {
+            k: sent[k] for k in ("status", "rejection", "action", "actor", "report") if k in sent
+        }
         if "note" in sent:  # a moderator's note may quote the author
             kept["note"] = sent["note"] if sent["note"] in (None, "", ERASE_NOTE) else ERASED
         fresh_data = events.comment_data(comment, slugs.get(comment.site_id, ""))

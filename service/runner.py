@@ -46,6 +46,13 @@ def prepare_database() -> str:
 ACCESS_LOG_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(f)s" "%(a)s"'
 
 
+#: The longest request line gunicorn takes (its default, 4094, refused a thread of 512
+#: non-Latin characters, which percent-encode to 9 bytes each, with an HTML 414; found in
+#: review), and the longest header (an over-long Authorization header got an HTML 431).
+LIMIT_REQUEST_LINE = 16384
+LIMIT_REQUEST_FIELD_SIZE = 16380
+
+
 def gunicorn_argv(bind: str, workers: int) -> list[str]:
     """Return the gunicorn command line for the web app."""
     return [
@@ -57,8 +64,20 @@ def gunicorn_argv(bind: str, workers: int) -> list[str]:
         "--access-logfile", "-",
         "--access-logformat", ACCESS_LOG_FORMAT,
         "--graceful-timeout", "10",
+        "--limit-request-line", str(LIMIT_REQUEST_LINE),
+        "--limit-request-field_size", str(LIMIT_REQUEST_FIELD_SIZE),
+        *_no_control_socket(),
         "service.wsgi:app",
     ]  # fmt: skip
+
+
+def _no_control_socket() -> list[str]:
+    """gunicorn 25+ opens a control socket at ``~/.gunicorn/gunicorn.ctl``, one path for
+    every instance on the host (two instances collided; found in review). We do not use it."""
+    from gunicorn import config
+
+    known = {s.name for s in config.KNOWN_SETTINGS}
+    return ["--no-control-socket"] if "control_socket_disable" in known else []
 
 
 def _demo_page(instance: Path) -> bool:

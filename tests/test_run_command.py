@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -9,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -83,6 +85,24 @@ def test_run_starts_web_worker_and_embedded_redis_then_stops_them_all(tmp_path: 
             timeout=30,
             interval=0.3,
         )
+        # The longest thread the API takes, in a script that percent-encodes to 9 bytes a
+        # character, reads back through the real web server (gunicorn's default request
+        # line, 4,094 bytes, answered an HTML 414; found in review).
+        longest = urllib.parse.quote("漢" * 512)
+        status, listed = _get(f"{base}/api/v1/comments?thread={longest}")
+        assert status == 200 and listed["items"] == []
+        # A body refused for its size leaves the kept-alive connection usable (the next
+        # request on it failed; found in review).
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        conn.request(
+            "POST", "/api/v1/comments", b"x" * 200_000, {"Content-Type": "application/json"}
+        )
+        too_big = conn.getresponse()
+        too_big.read()
+        assert too_big.status == 413
+        conn.request("GET", "/healthz")
+        assert conn.getresponse().status == 200
+        conn.close()
 
         # A second run on the same instance folder, or on the same port, stops at once with
         # one line saying why, before it starts anything (review finding: it started a second

@@ -192,7 +192,10 @@ def create_comment() -> BaseResponse:
             raise NotFound(f"There is no site {data.site!r}.", code="site_not_found")
         if key is not None and payload.get("site") not in (None, "", site.slug):
             raise Forbidden(f"This key belongs to the site {site.slug!r}.", code="site_mismatch")
-        cors.refuse_foreign_origin(site)
+        if key is None:  # a site's server may forward its browser's Origin (found in review)
+            cors.refuse_foreign_origin(site)
+        else:
+            cors.remember(site)
         threads.require_open(session, site, data.thread)
         if data.parent and not parent_in_thread(session, site, data.thread, data.parent):
             raise ValidationFailed(fields={"parent": field_error("parent_not_found")})

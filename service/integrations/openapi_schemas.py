@@ -573,6 +573,12 @@ SCHEMAS: dict[str, Schema] = {
                 "type": ["string", "null"],
                 "description": "`comment.moderated` only: the moderator's note.",
             },
+            "actor": {
+                "type": "string",
+                "description": "`comment.moderated` only: who acted: `user:<id>` (a "
+                "moderator in the dashboard), `key:<prefix>` (a site key through the API), "
+                "`cli`.",
+            },
             "report": {
                 "type": "object",
                 "description": "`comment.reported` only: the new report's reason, and how "

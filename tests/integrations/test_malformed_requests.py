@@ -110,3 +110,24 @@ def test_the_dashboards_json_actions_refuse_the_same_bodies(
         from service.store.tables import Comment
 
         assert session.get(Comment, comment).state == "held"  # type: ignore[union-attr]
+
+
+def test_a_keyed_call_that_forwards_a_browsers_origin_is_accepted(
+    client: FlaskClient, db: Database, make_site: Any
+) -> None:
+    """A backend (or an edge runtime) passing its browser's Origin along with the key is
+    the site's server, not a foreign page: 202 (it was 403 origin_not_allowed)."""
+    site = make_site()
+    rv = client.post(
+        "/api/v1/comments",
+        json=payload(user_ip="198.51.100.9"),
+        headers={**bearer(site.tokens["first"]), "Origin": "https://backend.internal"},
+    )
+    assert rv.status_code == 202, rv.get_json()
+    anonymous = client.post(
+        "/api/v1/comments",
+        json=payload(site=site.slug),
+        headers={"Origin": "https://backend.internal"},
+    )
+    assert anonymous.status_code == 403
+    assert anonymous.get_json()["error"]["code"] == "origin_not_allowed"

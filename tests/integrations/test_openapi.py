@@ -165,4 +165,6 @@ def test_webhook_bodies_match_their_documented_schema(
         assert_documented_webhook(client, event)
     moderated = next(b for b in bodies if b["type"] == "comment.moderated")["data"]
     assert moderated["note"] == "link farm" and moderated["rejection"] == "spam"
+    key_prefix = site.tokens["mod"].split("_")[1]
+    assert moderated["actor"] == f"key:{key_prefix}"  # who acted (found missing in review)
     assert moderated["scores"] == {"spam": 0.71, "toxicity": 0.02}
