@@ -197,6 +197,7 @@ def post(
         status, retry_header = within(deadline, send)
         retry_after = parse_retry_after(retry_header, utcnow())
     except DeadlineExceeded:
+        discard(client)
         return Attempt(
             "retry", error=f"timeout: no answer within {deadline:g} s", latency_ms=_ms(started)
         )
@@ -391,6 +392,23 @@ def delivery_client(*, allow_private: bool, resolver: Resolver = resolve) -> htt
     return httpx.Client(
         transport=transport, follow_redirects=False, headers={"user-agent": USER_AGENT}
     )
+
+
+def discard(client: httpx.Client) -> None:
+    """Close ``client`` after an attempt overran its limit, and make the next attempt use a
+    new one. The overrunning thread still holds a pooled connection to a receiver that
+    trickles its answer: closing the pool closes that socket, so the thread fails at its
+    next read instead of living (and holding the connection) for as long as the receiver
+    keeps trickling. Found in review: 16 threads and sockets after 4 attempts, and a full
+    pool would have stopped deliveries to every endpoint."""
+    global _client
+    with _client_lock:
+        if _client is client:
+            _client = None
+    try:
+        client.close()
+    except Exception:  # a half-closed pool: nothing more to release
+        log.debug("closing an overrun webhook client failed", exc_info=True)
 
 
 def http_client(allow_private: bool = False) -> httpx.Client:

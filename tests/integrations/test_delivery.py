@@ -341,3 +341,45 @@ def test_retry_after_parses_seconds_and_http_dates() -> None:
     assert parse_retry_after("Thu, 26 Nov 2026 12:01:00 GMT", now) == 60
     assert parse_retry_after("soon", now) is None
     assert parse_retry_after(None, now) is None
+
+
+def test_an_overrun_attempt_lets_go_of_its_connection_and_thread() -> None:
+    """A real receiver that sends its status line, then a header line every 0.2 s for 30 s:
+    the attempt is cut off at its limit, and its connection is closed at once, so the
+    thread reading it ends (found in review: each such attempt kept a thread and a pooled
+    socket for as long as the receiver trickled; a full pool stops every delivery)."""
+    import threading
+
+    from worker import webhooks
+
+    server = socket.create_server(("127.0.0.1", 0))
+    port = server.getsockname()[1]
+    closed = threading.Event()
+
+    def receiver() -> None:
+        conn, _ = server.accept()
+        conn.recv(65536)
+        try:
+            conn.sendall(b"HTTP/1.1 200 OK\r\n")
+            for n in range(150):
+                time.sleep(0.2)
+                conn.sendall(f"x-slow-{n}: 1\r\n".encode())
+        except OSError:
+            closed.set()
+        finally:
+            conn.close()
+
+    threading.Thread(target=receiver, daemon=True).start()
+    client = webhooks.delivery_client(allow_private=True)
+    attempt = webhooks.post(
+        client, f"http://127.0.0.1:{port}/in", ["whsec_" + "A" * 32], "msg_1", "{}", 1.0, utcnow()
+    )
+    assert attempt.outcome == "retry" and attempt.error == "timeout: no answer within 1 s"
+    assert closed.wait(5), "the receiver's connection stayed open"
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(
+        t.name == "webhook-attempt" and t.is_alive() for t in threading.enumerate()
+    ):
+        time.sleep(0.05)
+    assert not [t for t in threading.enumerate() if t.name == "webhook-attempt" and t.is_alive()]
+    server.close()
