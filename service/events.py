@@ -47,11 +47,11 @@ def comment_data(comment: Comment, site_slug: str) -> dict[str, Any]:
 def record(
     session: Session, event_type: str, comment: Comment, extra: dict[str, Any] | None = None
 ) -> list[str]:
-    """Write one outbox row per enabled endpoint subscribed to ``event_type``; return their ids."""
+    """Write one outbox row per endpoint subscribed to ``event_type``; return the ids of
+    those to send now. A disabled endpoint's row is ``paused``: enabling the endpoint sends
+    it (events while it was off were lost; found in review)."""
     endpoints = session.scalars(
-        select(WebhookEndpoint).where(
-            WebhookEndpoint.site_id == comment.site_id, WebhookEndpoint.enabled.is_(True)
-        )
+        select(WebhookEndpoint).where(WebhookEndpoint.site_id == comment.site_id)
     ).all()
     wanted = [e for e in endpoints if event_type in (e.events or [])]
     if not wanted:
@@ -71,10 +71,11 @@ def record(
                 endpoint_id=endpoint.id,
                 event_type=event_type,
                 payload=body,
-                status="pending",
-                next_attempt_at=now,
+                status="pending" if endpoint.enabled else "paused",
+                next_attempt_at=now if endpoint.enabled else None,
                 created_at=now,
             )
         )
-        ids.append(delivery_id)
+        if endpoint.enabled:
+            ids.append(delivery_id)
     return ids

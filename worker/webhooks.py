@@ -264,7 +264,9 @@ def attempt_delivery(
         secrets = endpoints.signing_secrets(endpoint, now)
         enabled = endpoint.enabled
     if not enabled:
-        attempt = Attempt("failed", error="the endpoint is disabled")
+        pause(db, delivery_id)
+        log.info("delivery %s to %s: paused (the endpoint is disabled)", delivery_id, url)
+        return "paused"
     else:
         try:
             check_url(url, allow_private=bool(config["WEBHOOKS_ALLOW_PRIVATE"]), resolver=resolver)
@@ -283,6 +285,20 @@ def attempt_delivery(
     if retry_at is not None:
         return "retry"
     return "failed" if attempt.outcome == "retry" else attempt.outcome
+
+
+def pause(db: Database, delivery_id: str) -> None:
+    """Keep a delivery to a disabled endpoint for when it is enabled (no attempt counted)."""
+    with db.session() as session:
+        session.execute(
+            update(WebhookDelivery)
+            .where(WebhookDelivery.id == delivery_id)
+            .values(
+                status="paused",
+                next_attempt_at=None,
+                last_error="the endpoint is disabled: sent when it is enabled again",
+            )
+        )
 
 
 def record(

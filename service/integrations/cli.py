@@ -203,11 +203,19 @@ def webhooks_rotate(endpoint_id: int) -> None:
 @click.argument("endpoint_id", type=int)
 def webhooks_enable(endpoint_id: int) -> None:
     """Deliver to a disabled endpoint again."""
+    from service import create_app
+    from service.extensions import db, queue
     from service.integrations.webhooks import enable
 
-    with _session() as session:
-        enable(_endpoint(session, endpoint_id))
-    click.echo(f"endpoint {endpoint_id} enabled")
+    app = create_app()
+    with app.app_context():
+        with db().session() as session:
+            resumed = enable(session, _endpoint(session, endpoint_id))
+        queued = queue().enqueue_deliveries(resumed) if resumed else True
+    held = f"; {len(resumed)} delivery(ies) held while it was off are queued" if resumed else ""
+    click.echo(f"endpoint {endpoint_id} enabled{held}")
+    if not queued:
+        click.echo("Redis did not answer: a running worker's sweep sends them")
 
 
 @webhooks.command("disable")

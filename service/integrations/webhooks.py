@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from service.clock import utcnow
@@ -100,11 +100,26 @@ def disable(endpoint: WebhookEndpoint, reason: str) -> None:
     endpoint.disabled_reason = reason[:200]
 
 
-def enable(endpoint: WebhookEndpoint) -> None:
-    """Deliver to the endpoint again, with a clean failure record."""
+def enable(session: Session, endpoint: WebhookEndpoint) -> list[str]:
+    """Deliver to the endpoint again, with a clean failure record; its paused deliveries
+    (events while it was disabled) are due now: return their ids, to queue."""
     endpoint.enabled = True
     endpoint.disabled_reason = None
     endpoint.failing_since = None
+    paused = list(
+        session.scalars(
+            select(WebhookDelivery.id)
+            .where(WebhookDelivery.endpoint_id == endpoint.id, WebhookDelivery.status == "paused")
+            .order_by(WebhookDelivery.created_at)
+        )
+    )
+    if paused:
+        session.execute(
+            update(WebhookDelivery)
+            .where(WebhookDelivery.id.in_(paused))
+            .values(status="pending", next_attempt_at=utcnow())
+        )
+    return paused
 
 
 def redeliver(session: Session, delivery_id: str) -> WebhookDelivery | None:

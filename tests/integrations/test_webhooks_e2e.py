@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -19,9 +21,11 @@ from service.extensions import queue
 from service.integrations.webhooks import create_endpoint, redeliver
 from service.store import Database
 from service.store.tables import WebhookDelivery, WebhookEndpoint
+from tests.conftest import worker_env
 from tests.factories import post, stored
 from tests.helpers import wait_for
 from tests.integrations.receiver import Receiver
+from tests.test_cli import MODERATO
 
 pytestmark = pytest.mark.slow
 
@@ -100,10 +104,17 @@ def test_retry_after_from_the_receiver_is_honoured(
     assert stamps[1] - stamps[0] >= 2
 
 
-def test_410_disables_the_endpoint_and_stops_new_events(
-    client: FlaskClient, db: Database, receiver: Receiver, start_worker: Callable[..., Any]
+def test_410_disables_the_endpoint_and_its_events_wait_until_it_is_enabled(
+    client: FlaskClient,
+    db: Database,
+    receiver: Receiver,
+    start_worker: Callable[..., Any],
+    settings: dict[str, Any],
 ) -> None:
-    """A 410 Gone disables the endpoint (reason shown); later events write no outbox rows."""
+    """A 410 Gone disables the endpoint (reason shown); later events are kept, paused, and
+    sent when the endpoint is enabled again, with nothing sent meanwhile (they were not
+    recorded at all, so `enable` + `redeliver` could not send what the receiver missed;
+    found in review)."""
     endpoint_id, _ = subscribe(db, receiver.url, ["comment.received"])
     receiver.default = (410, {})
     start_worker(extra=WORKER)
@@ -111,8 +122,24 @@ def test_410_disables_the_endpoint_and_stops_new_events(
     wait_for(lambda: not endpoint(db, endpoint_id).enabled, timeout=20)
     assert "410" in (endpoint(db, endpoint_id).disabled_reason or "")
     post(client, thread="hooks-gone")
-    assert len(deliveries(db)) == 1
+    assert sorted(d.status for d in deliveries(db)) == ["failed", "paused"]
+    time.sleep(1)
     assert len(receiver.received) == 1
+
+    receiver.default = (204, {})
+    result = subprocess.run(
+        [MODERATO, "webhooks", "enable", str(endpoint_id)],
+        env=worker_env(settings),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "1 delivery(ies) held while it was off are queued" in result.stdout
+    wait_for(
+        lambda: sorted(d.status for d in deliveries(db)) == ["delivered", "failed"], timeout=20
+    )
+    assert len(receiver.received) == 2
 
 
 def test_manual_redelivery_sends_a_failed_delivery_again(

@@ -79,13 +79,21 @@ def set_enabled(endpoint_id: int) -> BaseResponse:
     turn_on = request.form.get("enabled") == "1"
     with db().session() as session:
         endpoint = get_endpoint(session, endpoint_id)
+        resumed: list[str] = []
         if turn_on:
-            webhooks.enable(endpoint)
+            resumed = webhooks.enable(session, endpoint)
         else:
             webhooks.disable(endpoint, f"disabled by {access.user().email}")
         audit(session, endpoint.site_id, "webhook_enabled" if turn_on else "webhook_disabled",
               endpoint_id=endpoint_id)  # fmt: skip
-    flash(f"Endpoint {'enabled' if turn_on else 'disabled'}.", "success")
+    if resumed:
+        queue().enqueue_deliveries(resumed)  # else the worker's sweep sends them
+    flash(
+        f"Endpoint enabled; {len(resumed)} delivery(ies) held while it was off are on their way."
+        if resumed
+        else f"Endpoint {'enabled' if turn_on else 'disabled'}.",
+        "success",
+    )
     return back(endpoint)
 
 
@@ -118,5 +126,7 @@ def redeliver(delivery_id: str) -> BaseResponse:
     if enabled:
         flash(f"Delivery {delivery_id} queued again.", "success")
     else:
-        flash("Queued, but the endpoint is disabled: enable it first or it fails again.", "error")
+        flash(
+            "Queued, but the endpoint is disabled: it waits until you enable the endpoint.", "error"
+        )
     return redirect(url_for("integrations_admin.deliveries", endpoint_id=endpoint_id), code=303)
