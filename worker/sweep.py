@@ -16,7 +16,7 @@ delivery within its time limit) is being run, not lost, and is left alone.
 Webhook deliveries get the same care: a pending delivery overdue by
 ``SWEEP_AGE`` seconds whose job is neither waiting nor scheduled is queued
 again (the job's claim makes a duplicate harmless). Expired check records of
-the Akismet-compatible API are purged here too.
+the Akismet-compatible API, and idempotency keys older than a day, are purged here too.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from rq.job import Job, JobStatus
 from rq.scheduler import RQScheduler
 from sqlalchemy import delete, select, update
 
+from service import idempotency
 from service.clock import utcnow
 from service.enqueue import classify_job_id, delivery_job_id, queue_names, webhooks_queue_name
 from service.status import State
@@ -164,11 +165,13 @@ def sweep_deliveries(rt: Runtime, connection: Redis) -> int:
 
 
 def purge_checks(db: Database) -> int:
-    """Delete the Akismet-compatible check records whose time is up; return how many."""
+    """Delete the Akismet-compatible check records whose time is up, and idempotency keys
+    past their day; return how many check records."""
     with db.session() as session:
         result = session.execute(
             delete(Check).where(Check.expires_at.is_not(None), Check.expires_at < utcnow())
         )
+        idempotency.purge(session)
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 

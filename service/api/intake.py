@@ -10,10 +10,11 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import redis
 from flask import current_app, jsonify, redirect, request, url_for
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse
 
-from service import antibot, cors, sites, threads
+from service import antibot, cors, idempotency, sites, threads
 from service.api import bp
 from service.auth import KeyIdentity, request_key
 from service.client_fields import ClientInfo, validate_client
@@ -174,6 +175,17 @@ def limit_browser_posts(
 def create_comment() -> BaseResponse:
     """Accept a comment for moderation; a no-JS form's field errors come back as a page."""
     payload = read_payload()
+    try:
+        return _create(payload)
+    except IntegrityError:
+        # Two requests with one Idempotency-Key at once: the other stored the comment
+        # first, and this one's transaction (its comment with it) rolled back.
+        if idempotency.key_from(request.headers) is None:
+            raise
+        return _create(payload)
+
+
+def _create(payload: dict[str, Any]) -> BaseResponse:
     data, errors = validate(
         payload, check_deliverability=current_app.config["CHECK_EMAIL_DELIVERABILITY"]
     )
@@ -196,10 +208,19 @@ def create_comment() -> BaseResponse:
             cors.refuse_foreign_origin(site)
         else:
             cors.remember(site)
+        idem = idempotency.key_from(request.headers) if key is not None else None
+        if idem is not None:
+            print_ = idempotency.fingerprint(payload)
+            if (first := idempotency.replayed(session, site, idem, print_)) is not None:
+                resp = _accepted(first)
+                resp.headers["Idempotent-Replayed"] = "true"
+                return resp
         threads.require_open(session, site, data.thread)
         if data.parent and not parent_in_thread(session, site, data.thread, data.parent):
             raise ValidationFailed(fields={"parent": field_error("parent_not_found")})
         accepted = store_new(session, site, data, _meta(payload, key, site, data, client))
+        if idem is not None:
+            idempotency.remember(session, site, idem, print_, accepted.comment.id)
     after_commit(accepted)
     return _answer(accepted, site)
 
@@ -217,9 +238,13 @@ def status_url(comment_id: str) -> str:
 
 
 def _answer(accepted: Accepted, site: Site) -> BaseResponse:
-    comment_id = accepted.comment.id
     if wants_redirect():
         return redirect(back_url(site, cors.return_target(site), "pending"), code=303)
+    return _accepted(accepted.comment.id)
+
+
+def _accepted(comment_id: str) -> BaseResponse:
+    """The 202 of an accepted comment (the same for its idempotent replays)."""
     location = status_url(comment_id)
     resp = jsonify({"id": comment_id, "status": "pending", "status_url": location})
     resp.status_code = 202

@@ -91,6 +91,7 @@ def paths() -> dict[str, Any]:
             "allow (`origin_not_allowed`), or a key without `submit` or of another site."
         ),
         "404": error("No such site (`site_not_found`)."),
+        "409": error("The Idempotency-Key was used for another body (`idempotency_conflict`)."),
         "422": error("Field errors, every one at once (`validation_failed`)."),
     }
     thread_param = {
@@ -145,6 +146,21 @@ def paths() -> dict[str, Any]:
                 "operationId": "createComment",
                 "summary": "Submit a comment for moderation",
                 "security": [{}, {"bearerAuth": []}],
+                "parameters": [
+                    {
+                        "name": "Idempotency-Key",
+                        "in": "header",
+                        "description": "With a site key: a retry with the same key and body "
+                        "within 24 hours gets the first answer (`Idempotent-Replayed: true`), "
+                        "not a second comment; another body with it is a 409.",
+                        "schema": {
+                            "type": "string",
+                            "minLength": 1,
+                            "maxLength": 255,
+                            "pattern": "^[ -~]+$",
+                        },
+                    }
+                ],
                 "requestBody": {
                     "required": True,
                     "content": {

@@ -248,6 +248,21 @@ class Thread(Base):
     updated_by: Mapped[str] = mapped_column(String(200), default="")
 
 
+class IdempotencyKey(Base):
+    """A site server's ``Idempotency-Key`` and the comment its first request stored: a
+    retry with the same key and body gets the same answer, not a second comment."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("site_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(255))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    comment_id: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
 class Ban(Base):
     """An author banned from commenting: by e-mail, IP hash or domain."""
 
