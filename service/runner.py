@@ -16,8 +16,9 @@ from service.config import REDIS_URL_FILE, ConfigError, instance_dir
 from service.embedded_redis import EmbeddedRedis, _die_with_parent
 
 
-def prepare_database() -> str:
-    """Apply migrations and make sure the ``default`` site exists; return the database URL."""
+def prepare_database(port: int | None = None) -> str:
+    """Apply migrations and make sure the ``default`` site exists, allowing this server's
+    own origins on ``port`` (``--port``, else ``PORT``); return the database URL."""
     from service import create_app
     from service import sites as site_ops
     from service.store import Database
@@ -30,7 +31,7 @@ def prepare_database() -> str:
     upgrade(url)
     database = Database(url)
     with database.session() as session:
-        port = os.environ.get("PORT", "8000")
+        port = port or int(os.environ.get("PORT", "8000"))
         origins = {
             *site_ops.DEFAULT_ORIGINS,
             f"http://127.0.0.1:{port}",
@@ -130,7 +131,7 @@ def run_all(port: int = 8000, web_workers: int = 2) -> int:
     instance = instance_dir()
     os.environ.setdefault("MODERATO_INSTANCE_PATH", str(instance))
     lock = claim(instance, port)
-    url = prepare_database()
+    url = prepare_database(port)  # `run --port 8732` without PORT set (found in review)
     embedded = None
     if not os.environ.get("REDIS_URL"):
         embedded = EmbeddedRedis(instance / "redis").start()

@@ -202,3 +202,21 @@ def test_comments_export_then_erase_an_address(env: dict[str, str], db: Any) -> 
     assert bad.returncode == 1 and "is not an e-mail address" in bad.stderr
     nosite = run(["comments", "export", "--email", "ada@example.org", "--site", "nope"], env)
     assert nosite.returncode == 1 and "there is no site 'nope'" in nosite.stderr
+
+
+def test_run_allows_its_own_port_given_as_an_option(env: dict[str, str], tmp_path: Path) -> None:
+    """`moderato run --port 8732` (no PORT in the environment) makes the default site allow
+    http://127.0.0.1:8732, so the demo embed works there (it read only PORT; found in
+    review). The database step is the one `run` takes before starting anything."""
+    path = tmp_path / "port.db"
+    code = "from service.runner import prepare_database; prepare_database(8732)"
+    subprocess.run(
+        [os.sys.executable, "-c", code],  # type: ignore[attr-defined]
+        env={**{k: v for k, v in env.items() if k != "PORT"}, "DATABASE_URL": f"sqlite:///{path}"},
+        check=True,
+        timeout=120,
+    )
+    con = sqlite3.connect(path)
+    (origins,) = con.execute("SELECT origins FROM sites WHERE slug = 'default'").fetchone()
+    con.close()
+    assert "http://127.0.0.1:8732" in json.loads(origins)

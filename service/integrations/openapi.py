@@ -35,7 +35,10 @@ AKISMET_FORM = {
     "content": {"application/x-www-form-urlencoded": {"schema": ref("AkismetComment")}},
 }
 AKISMET_COMMON = {
-    "413": error("Body larger than the limit."),
+    "413": {
+        "description": "Body larger than the limit.",
+        "content": {"text/plain": {"schema": {"type": "string"}}},
+    },
     "429": {
         "description": "The key is over its rate limit.",
         "content": {"text/plain": {"schema": {"type": "string"}}},
@@ -249,10 +252,11 @@ def paths() -> dict[str, Any]:
                 "parameters": [COMMENT_ID],
                 "responses": {
                     "200": {
-                        "description": "The status.",
+                        "description": "The status (the public one for a key without "
+                        "`read` or of another site).",
                         "content": json_body(ref("CommentStatus")),
                     },
-                    **KEY_ERRORS,
+                    **{k: v for k, v in KEY_ERRORS.items() if k != "403"},
                     "404": error("No such comment (`comment_not_found`)."),
                     "503": COMMON_ERRORS["503"],
                 },

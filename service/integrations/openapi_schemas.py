@@ -50,7 +50,10 @@ COMMON_ERRORS = {
     "503": error("A dependency is down (`service_unavailable`).", RETRY_AFTER),
 }
 KEY_ERRORS = {
-    "401": error("Unknown or revoked key (`invalid_api_key`), or none where one is required."),
+    "401": error(
+        "Unknown or revoked key, or a key sent other than as a bearer token "
+        "(`invalid_api_key`); none where one is required (`unauthorized`)."
+    ),
     "403": error("The key lacks the scope (`insufficient_scope`) or belongs to another site."),
     "429": error("The key is over its rate limit (`rate_limited`).", RETRY_AFTER),
 }

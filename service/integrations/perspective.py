@@ -279,6 +279,15 @@ def suggest_score() -> Response:
 def suggested_labels(suggested: Mapping[str, Any]) -> list[str]:
     """Map suggested TOXICITY/SPAM summary scores to labels; other attributes are ignored."""
     names = {"TOXICITY": ("toxic", "ok"), "SPAM": ("spam", "ham")}
+    for name, entry in suggested.items():  # Google refuses a score that is not one
+        summary = entry.get("summaryScore") if isinstance(entry, dict) else None
+        value = summary.get("value") if isinstance(summary, dict) else None
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if not number or not 0 <= value <= 1:  # type: ignore[operator]
+            raise PerspectiveError(
+                400, f"Invalid value at 'attribute_scores[{name}].summary_score.value': "
+                "a number from 0 to 1 is required.",
+            )  # fmt: skip
     out = []
     for name, (yes, no) in names.items():
         entry = suggested.get(name)

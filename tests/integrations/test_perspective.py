@@ -176,3 +176,23 @@ def test_suggest_score_labels_only_for_opted_in_sites(
     assert [(row.label, row.site_id, row.source) for row in labels] == [
         ("toxic", keen.site_id, "perspective")
     ]
+
+
+def test_suggest_score_refuses_what_is_not_a_score(
+    client: FlaskClient, make_site: Callable[..., SiteKeys], db: Database
+) -> None:
+    """Like Google: a suggested value that is not a number from 0 to 1 is a 400
+    INVALID_ARGUMENT, and records no label (5 and -1 became labels; found in review)."""
+    keen = make_site("Keen", settings={"perspective_store": True}, coral=["submit", "moderate"])
+    for value in ("high", 5, -1, None, True):
+        request = {
+            "comment": {"text": TOXIC},
+            "attributeScores": {"TOXICITY": {"summaryScore": {"value": value}}},
+        }
+        rv = client.post(
+            f"/v1alpha1/comments:suggestscore?key={keen.tokens['coral']}", json=request
+        )
+        assert rv.status_code == 400, value
+        assert rv.get_json()["error"]["status"] == "INVALID_ARGUMENT"
+    with db.session() as session:
+        assert session.scalars(select(Label)).all() == []
