@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -111,19 +112,33 @@ def public_item(comment: Comment) -> dict[str, Any]:
     }
 
 
-def encode_cursor(comment: Comment) -> str:
-    """Return an opaque cursor pointing after ``comment``."""
-    raw = json.dumps([comment.created_at.isoformat(), comment.id], separators=(",", ":"))
+def cursor_scope(site: str, thread: str, order: str) -> str:
+    """A short tag of the list a cursor belongs to: a cursor of one thread (or order) used
+    with another answered wrong pages without a word (found in review)."""
+    return hashlib.sha256(f"{site}\x00{thread}\x00{order}".encode()).hexdigest()[:12]
+
+
+def encode_cursor(comment: Comment, scope: str) -> str:
+    """Return an opaque cursor pointing after ``comment`` in the list ``scope`` names."""
+    raw = json.dumps([comment.created_at.isoformat(), comment.id, scope], separators=(",", ":"))
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> tuple[datetime, str] | None:
-    """Return the position a cursor points after, or None if it is not one of ours."""
+def decode_cursor(cursor: str, scope: str) -> tuple[datetime, str] | None:
+    """Return the position a cursor points after, or None if it is not one of ours or
+    belongs to another list (a cursor made before scopes existed is taken as it is)."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        stamp, comment_id = json.loads(raw)
+        parts = json.loads(raw)
+        stamp, comment_id = parts[:2]
         when = datetime.fromisoformat(stamp)
     except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
+        return None
+    if (
+        not isinstance(parts, list)
+        or len(parts) not in (2, 3)
+        or (len(parts) == 3 and parts[2] != scope)
+    ):
         return None
     if not isinstance(comment_id, str) or when.tzinfo is None:
         return None

@@ -14,6 +14,7 @@ from service.api import bp
 from service.auth import request_key, session_user, user_can_moderate
 from service.clock import rfc3339
 from service.comments import (
+    cursor_scope,
     decode_cursor,
     encode_cursor,
     public_item,
@@ -101,13 +102,14 @@ def list_comments() -> BaseResponse:
     cfg = current_app.config
     limit = _limit(args.get("limit"), cfg["LIST_PAGE_SIZE"], cfg["LIST_MAX_PAGE_SIZE"], errors)
     after = None
+    slug = args.get("site", sites.DEFAULT_SLUG)
+    scope = cursor_scope(slug, thread, order)
     if args.get("cursor"):
-        after = decode_cursor(args["cursor"])
+        after = decode_cursor(args["cursor"], scope)
         if after is None:
             errors["cursor"] = {"code": "invalid_cursor", "message": "This cursor is not valid."}
     if errors:
         raise ValidationFailed(fields=errors)
-    slug = args.get("site", sites.DEFAULT_SLUG)
     with db().session() as session:
         site = sites.by_slug(session, slug)
         if site is None:
@@ -123,7 +125,7 @@ def list_comments() -> BaseResponse:
         "thread": thread,
         "order": order,
         "items": [public_item(c) for c in rows],
-        "next_cursor": encode_cursor(rows[-1]) if more and rows else None,
+        "next_cursor": encode_cursor(rows[-1], scope) if more and rows else None,
         "total": total,
         "thread_state": thread_state,
     }

@@ -17,7 +17,13 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from service import antibot, cors, reports, sites, threads
 from service.clock import utcnow
-from service.comments import decode_cursor, encode_cursor, published_page, thread_total
+from service.comments import (
+    cursor_scope,
+    decode_cursor,
+    encode_cursor,
+    published_page,
+    thread_total,
+)
 from service.embed import assets, i18n
 from service.errors import ValidationFailed
 from service.extensions import db
@@ -123,7 +129,8 @@ def without_status(url: str | None) -> str | None:
 def render_thread(req: ThreadRequest) -> Markup:
     """Render the thread and its form as an HTML fragment (``<section id="comments">``)."""
     cfg = current_app.config
-    after = decode_cursor(req.cursor) if req.cursor else None
+    scope = cursor_scope(req.site.slug, req.thread, req.order)
+    after = decode_cursor(req.cursor, scope) if req.cursor else None
     with db().session() as session:
         rows, more = published_page(
             session,
@@ -145,7 +152,7 @@ def render_thread(req: ThreadRequest) -> Markup:
         dir=i18n.direction(req.lang),
         nodes=nest(rows),
         count=count,
-        next_link=_link(req, "#comments", cursor=encode_cursor(rows[-1]))
+        next_link=_link(req, "#comments", cursor=encode_cursor(rows[-1], scope))
         if more and rows
         else None,
         reply_link=lambda cid: _link(req, "#respond", reply_to=cid),

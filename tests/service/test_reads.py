@@ -252,3 +252,17 @@ def test_counts_report_bad_parameters(client: FlaskClient) -> None:
     rv = client.get("/api/v1/counts?site=nope&thread=a")
     assert rv.status_code == 404
     assert rv.get_json()["error"]["code"] == "site_not_found"
+
+
+def test_a_cursor_belongs_to_its_thread_and_order(client: FlaskClient, db: Database) -> None:
+    """A cursor used with another thread or order is a 422 invalid_cursor (it silently
+    answered an empty or wrong page; found in review); with its own it pages on."""
+    for i in range(3):
+        stored(db, state=State.PUBLISHED, thread="paged", text=f"Paged {i}")
+    page = client.get("/api/v1/comments?thread=paged&limit=2").get_json()
+    cursor = page["next_cursor"]
+    assert client.get(f"/api/v1/comments?thread=paged&limit=2&cursor={cursor}").status_code == 200
+    for other in ("thread=elsewhere", "thread=paged&order=newest"):
+        rv = client.get(f"/api/v1/comments?{other}&limit=2&cursor={cursor}")
+        assert rv.status_code == 422, other
+        assert rv.get_json()["error"]["fields"]["cursor"]["code"] == "invalid_cursor"
