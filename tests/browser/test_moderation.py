@@ -516,3 +516,5 @@ def test_a_poll_marks_cards_another_moderator_decided(
     expect(page.locator(f"#c-{shown[25]}")).to_be_visible()  # moved up from page 2
     expect(page.locator("#live")).to_contain_text("Approve: done")
     expect(page.locator("#live")).not_to_contain_text("arrived")
+    # the pager follows: 27 held, one decided elsewhere, one approved here
+    expect(page.locator(".pager")).to_contain_text("1–25 of 25 in all")

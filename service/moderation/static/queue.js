@@ -285,6 +285,7 @@
       if (matching) { matching.textContent = res.data.total; }
       var nextLink = document.querySelector('.pager a[rel="next"]');
       if (nextLink && res.data.next) { nextLink.setAttribute("href", res.data.next); }
+      if (nextLink) { nextLink.hidden = !res.data.next; } /* the queue emptied: no next page */
       var firstPage = list.getAttribute("data-first-page") === "true";
       /* Cards on screen the queue no longer holds (a later card is still in it): another
          moderator decided them. Marked as conflicts, inert (found in review). */
@@ -321,6 +322,13 @@
         if (selectAll) { selectAll.checked = false; } /* the new cards are not selected */
       }
       moveUpAfter = null;
+      /* the pager says what is on the page now (it kept the load's "1–25"; found in review) */
+      var range = document.getElementById("page-range");
+      if (range) {
+        var start = Number(range.getAttribute("data-start")) || 0;
+        var shownNow = cards().filter(function (c) { return !c.classList.contains("conflict"); }).length;
+        range.textContent = shownNow ? (start + 1) + "–" + (start + shownNow) + " of " : "";
+      }
       /* Only comments that arrived ahead of the page are news; a card moving up from the
          next page after an action is not (it overwrote the action's message). */
       var said = [];
