@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 import logging
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask, current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from service import config, errors, extensions
+from service.auth import DEFAULT_SESSION_HOURS
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -98,6 +100,10 @@ def register_session_cookie(app: Flask) -> None:
     for name, value in ours.items():
         if app.config.get(name) == Flask.default_config.get(name):
             app.config[name] = value
+    # The cookie lives as long as the session may (it kept Flask's 31 days for a 12-hour
+    # session; found in review).
+    hours = float(app.config.get("MODERATION_SESSION_HOURS", DEFAULT_SESSION_HOURS))
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=hours)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -232,7 +232,8 @@
     }
     if (help && help.open) { return; }
     var card = current();
-    var key = event.key;
+    /* CapsLock or Shift must not switch the shortcuts off (found in review) */
+    var key = event.key && event.key.length === 1 ? event.key.toLowerCase() : event.key;
     if (key === "j") { move(1); }
     else if (key === "k") { move(-1); }
     else if (KEYS[key]) {

@@ -21,6 +21,12 @@ def test_login_sets_a_hardened_session_cookie(client: FlaskClient, db: Database)
     assert cookie.startswith("moderato_session=")
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert client.get("/moderation/account", headers=HTML).status_code == 200
+    # The cookie expires with the session (12 h), not Flask's 31 days (found in review).
+    from datetime import UTC, datetime
+    from email.utils import parsedate_to_datetime
+
+    expires = parsedate_to_datetime(cookie.split("Expires=")[1].split(";")[0])
+    assert 11.9 * 3600 < (expires - datetime.now(UTC)).total_seconds() <= 12 * 3600 + 60
 
 
 def test_session_cookie_is_secure_outside_development(app: Flask) -> None:
