@@ -77,3 +77,6 @@ def test_the_access_log_never_carries_a_query_string(compose: dict[str, Any]) ->
     assert command[command.index("--access-logformat") + 1] == ACCESS_LOG_FORMAT
     assert "%(r)s" not in ACCESS_LOG_FORMAT and "%(q)s" not in ACCESS_LOG_FORMAT
     assert "%(U)s" in ACCESS_LOG_FORMAT  # the path, without the query
+    # nor the client's address (kept only as a keyed hash) or the Referer (filter URLs
+    # carry e-mail addresses)
+    assert "%(h)s" not in ACCESS_LOG_FORMAT and "%(f)s" not in ACCESS_LOG_FORMAT
