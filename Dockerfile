@@ -11,4 +11,4 @@ RUN pip install --no-cache-dir '.[postgres]' \
  && mkdir -p /var/lib/moderato && chown moderato /var/lib/moderato
 USER moderato
 EXPOSE 8000
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "4", "--worker-class", "gthread", "--limit-request-line", "16384", "--limit-request-field_size", "16380", "service.wsgi:app"]
+CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "4", "--worker-class", "gthread", "--limit-request-line", "8190", "--limit-request-field_size", "16380", "service.wsgi:app"]

@@ -8,6 +8,7 @@ iframe) is always trusted.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 from flask import g, request
 from werkzeug.wrappers import Response as BaseResponse
@@ -34,8 +35,17 @@ def own_origin() -> str:
 
 
 def trusted(site: Site, origin_or_url: str | None) -> bool:
-    """Tell whether an origin (or a URL's origin) is ours or one of the site's allowed origins."""
+    """Tell whether an origin (or a URL's origin) is ours or one of the site's allowed origins.
+
+    A URL that a browser would read differently from Python is never trusted: a backslash
+    (``http://evil.example\\@ours/``: Python's host is ours, a browser's evil.example),
+    user info, or a control or space character (found in review)."""
     if not origin_or_url:
+        return False
+    head = origin_or_url.split("#", 1)[0]
+    if "\\" in head or any(ord(c) < 0x21 or c == "\x7f" for c in head):
+        return False
+    if "@" in urlsplit(head).netloc:
         return False
     try:
         if sites.normalise_origin(origin_or_url) == own_origin():

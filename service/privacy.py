@@ -42,6 +42,7 @@ from service.store.tables import (
     AuditEntry,
     Ban,
     Comment,
+    IdempotencyKey,
     Label,
     Report,
     Site,
@@ -270,8 +271,11 @@ def _erase_comments(
     slugs, fresh = _slugs(session), set(deliveries)
     for start in range(0, len(found), CHUNK):
         chunk = found[start : start + CHUNK]
-        _scrub_audit(session, [c.id for c in chunk], scrub)
+        ids = [c.id for c in chunk]
+        _scrub_audit(session, ids, scrub)
         _scrub_outbox(session, chunk, fresh, scrub, slugs)
+        # an Idempotency-Key's fingerprint hashes a body holding the address and the text
+        session.execute(delete(IdempotencyKey).where(IdempotencyKey.comment_id.in_(ids)))
     return Erasure(len(found), taken_down, 0, deliveries)
 
 

@@ -49,10 +49,11 @@ def prepare_database(port: int | None = None) -> str:
 ACCESS_LOG_FORMAT = '- %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "-" "%(a)s"'
 
 
-#: The longest request line gunicorn takes (its default, 4094, refused a thread of 512
-#: non-Latin characters, which percent-encode to 9 bytes each, with an HTML 414; found in
-#: review), and the longest header (an over-long Authorization header got an HTML 431).
-LIMIT_REQUEST_LINE = 16384
+#: The longest request line gunicorn takes: its maximum, 8190 bytes (it caps larger
+#: values silently). Its default, 4094, refused a thread of 512 non-Latin characters,
+#: which percent-encode to 9 bytes each, with an HTML 414 (found in review). Headers may
+#: be longer (an over-long Authorization header got an HTML 431).
+LIMIT_REQUEST_LINE = 8190
 LIMIT_REQUEST_FIELD_SIZE = 16380
 
 

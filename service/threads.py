@@ -20,6 +20,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy import update as sql_update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from service.clock import rfc3339, utcnow
@@ -63,14 +66,15 @@ def close_after_days(site: Site) -> int | None:
     return days if isinstance(days, int) and not isinstance(days, bool) and days > 0 else None
 
 
-#: Set in a site's settings once any of its threads has settings of its own: until then
-#: intake and the thread list skip the lookup (it cost about 0.15 ms a request).
-HAS_ROWS = "thread_settings"
-
-
 def row(session: Session, site: Site, key: str) -> Thread | None:
-    if not (site.settings or {}).get(HAS_ROWS):
+    """The thread's row; None without one. Sites that never set a thread's settings
+    (``Site.thread_rows``) skip the query: it cost intake about 0.15 ms."""
+    if not site.thread_rows:
         return None
+    return _select(session, site, key)
+
+
+def _select(session: Session, site: Site, key: str) -> Thread | None:
     return session.scalars(
         select(Thread).where(Thread.site_id == site.id, Thread.key == key)
     ).one_or_none()
@@ -127,6 +131,27 @@ def policy_for(session: Session, site: Site, key: str) -> dict[str, Any]:
 UNCHANGED: Any = object()
 
 
+def _create(session: Session, site: Site, key: str) -> Thread:
+    """Insert the thread's row unless a concurrent request just did (two moderators' first
+    change at once was a 500; found in review), mark the site as having thread rows (one
+    UPDATE, never a rewrite of its settings), and return the row."""
+    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
+    session.execute(
+        insert(Thread)
+        .values(site_id=site.id, key=key, updated_at=utcnow(), updated_by="")
+        .on_conflict_do_nothing(index_elements=["site_id", "key"])
+    )
+    session.execute(
+        sql_update(Site)
+        .where(Site.id == site.id, Site.thread_rows.is_(False))
+        .values(thread_rows=True)
+    )
+    site.thread_rows = True
+    found = _select(session, site, key)
+    assert found is not None
+    return found
+
+
 def validate_settings(payload: dict[str, Any]) -> dict[str, Any]:
     """Check ``{"closed"?, "message"?, "mode"?}``; return the given ones, or raise 422
     listing every bad field. ``closed`` is true, false or null (the site's default);
@@ -152,7 +177,8 @@ def validate_settings(payload: dict[str, Any]) -> dict[str, Any]:
                 "code": "control_characters",
                 "message": "This field contains control characters.",
             }
-        out["message"] = (value or "").strip() or None
+        if value is None or isinstance(value, str):  # a 500 on a number; found in review
+            out["message"] = (value or "").strip() or None
     if "mode" in payload:
         value = payload["mode"]
         if value not in (None, *MODES):
@@ -176,13 +202,19 @@ def update(
     message: str | None = UNCHANGED,
     mode: str | None = UNCHANGED,
 ) -> ThreadState:
-    """Change a thread's settings (creating its row), auditing each change; return its state."""
-    found = row(session, site, key)
+    """Change a thread's settings (creating its row when something changes), auditing each
+    change; return its state."""
+    found = _select(session, site, key)
+    now = (found.closed, found.message, found.mode) if found else (None, None, None)
+    wanted = (
+        now[0] if closed is UNCHANGED else closed,
+        now[1] if message is UNCHANGED else message,
+        now[2] if mode is UNCHANGED else mode,
+    )
+    if wanted == now:  # nothing to change: no row, no audit entry
+        return state(session, site, key)
     if found is None:
-        found = Thread(site_id=site.id, key=key, closed=None, message=None, mode=None)
-        session.add(found)
-        if not (site.settings or {}).get(HAS_ROWS):
-            site.settings = {**(site.settings or {}), HAS_ROWS: True}
+        found = _create(session, site, key)
     changes: list[tuple[str, dict[str, Any]]] = []
     if closed is not UNCHANGED and closed != found.closed:
         action = {True: "thread_closed", False: "thread_opened", None: "thread_default"}[closed]

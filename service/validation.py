@@ -73,17 +73,22 @@ def thread_error(thread: str) -> dict[str, str] | None:
 
 def has_lone_surrogate(value: object) -> bool:
     """Tell whether a parsed JSON value holds a string with a lone UTF-16 surrogate (JSON
-    lets ``\\ud800`` through; the database and every encoder refuse it: a 500 in review)."""
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return True
-        return False
-    if isinstance(value, dict):
-        return any(has_lone_surrogate(k) or has_lone_surrogate(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(has_lone_surrogate(v) for v in value)
+    lets ``\\ud800`` through; the database and every encoder refuse it: a 500 in review).
+    Walks the value with a stack, not recursion: a body nested hundreds deep parses, and
+    recursing over it was a 500 too (found in review)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
     return False
 
 

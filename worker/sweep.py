@@ -38,7 +38,7 @@ from service.clock import utcnow
 from service.enqueue import classify_job_id, delivery_job_id, queue_names, webhooks_queue_name
 from service.status import State
 from service.store import Database
-from service.store.tables import Comment, WebhookDelivery
+from service.store.tables import Comment, WebhookDelivery, WebhookEndpoint
 from service.store.tables_integrations import Check
 from worker.callbacks import hold_for_classifier_error
 from worker.runtime import Runtime
@@ -132,8 +132,19 @@ def sweep_pending(rt: Runtime, connection: Redis) -> int:
 
 
 def sweep_deliveries(rt: Runtime, connection: Redis) -> int:
-    """Re-queue pending webhook deliveries that are overdue and have no job; return how many."""
+    """Re-queue pending webhook deliveries that are overdue and have no job; return how many.
+
+    Paused deliveries of an endpoint that is enabled (one recorded while an admin enabled
+    it, after ``enable`` had resumed the others; found in review) become pending first."""
     cutoff = utcnow() - timedelta(seconds=rt.app.config["SWEEP_AGE"])
+    enabled = select(WebhookEndpoint.id).where(WebhookEndpoint.enabled.is_(True))
+    with rt.db.session() as session:
+        session.execute(
+            update(WebhookDelivery)
+            .where(WebhookDelivery.status == "paused", WebhookDelivery.endpoint_id.in_(enabled))
+            .values(status="pending", next_attempt_at=cutoff)
+            .execution_options(synchronize_session=False)
+        )
     with rt.db.session() as session:
         rows = session.execute(
             select(WebhookDelivery.id, WebhookDelivery.attempts)

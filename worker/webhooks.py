@@ -264,19 +264,19 @@ def attempt_delivery(
         secrets = endpoints.signing_secrets(endpoint, now)
         enabled = endpoint.enabled
     if not enabled:
-        pause(db, delivery_id)
-        log.info("delivery %s to %s: paused (the endpoint is disabled)", delivery_id, url)
-        return "paused"
+        if pause(db, delivery_id):
+            log.info("delivery %s to %s: paused (the endpoint is disabled)", delivery_id, url)
+            return "paused"
+        enabled = True  # enabled between our read and the pause: send it now
+    try:
+        check_url(url, allow_private=bool(config["WEBHOOKS_ALLOW_PRIVATE"]), resolver=resolver)
+    except Unresolvable as exc:  # DNS may be back in a minute; a refused address is not
+        attempt = Attempt("retry", error=f"DNS: {exc}")
+    except UnsafeURL as exc:
+        attempt = Attempt("failed", error=f"blocked: {exc}")
     else:
-        try:
-            check_url(url, allow_private=bool(config["WEBHOOKS_ALLOW_PRIVATE"]), resolver=resolver)
-        except Unresolvable as exc:  # DNS may be back in a minute; a refused address is not
-            attempt = Attempt("retry", error=f"DNS: {exc}")
-        except UnsafeURL as exc:
-            attempt = Attempt("failed", error=f"blocked: {exc}")
-        else:
-            timeout = float(config["WEBHOOK_TIMEOUT"])
-            attempt = post(client, url, secrets, delivery_id, body, timeout, now)
+        timeout = float(config["WEBHOOK_TIMEOUT"])
+        attempt = post(client, url, secrets, delivery_id, body, timeout, now)
     policy = RetryPolicy.from_config(config)
     retry_at, attempts = record(db, delivery_id, attempt, policy, now, rand, counts=enabled)
     if retry_at is not None:
@@ -287,18 +287,27 @@ def attempt_delivery(
     return "failed" if attempt.outcome == "retry" else attempt.outcome
 
 
-def pause(db: Database, delivery_id: str) -> None:
-    """Keep a delivery to a disabled endpoint for when it is enabled (no attempt counted)."""
+def pause(db: Database, delivery_id: str) -> bool:
+    """Keep a delivery to a disabled endpoint for when it is enabled (no attempt counted);
+    False when the endpoint is enabled by now (an admin enabled it between the read and
+    this write: paused unconditionally, the delivery was stranded; found in review)."""
+    disabled = select(WebhookEndpoint.id).where(WebhookEndpoint.enabled.is_(False))
     with db.session() as session:
-        session.execute(
+        result = session.execute(
             update(WebhookDelivery)
-            .where(WebhookDelivery.id == delivery_id)
+            .where(
+                WebhookDelivery.id == delivery_id,
+                WebhookDelivery.status == "pending",
+                WebhookDelivery.endpoint_id.in_(disabled),
+            )
             .values(
                 status="paused",
                 next_attempt_at=None,
                 last_error="the endpoint is disabled: sent when it is enabled again",
             )
+            .execution_options(synchronize_session=False)
         )
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
 def record(

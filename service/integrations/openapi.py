@@ -82,13 +82,24 @@ def paths() -> dict[str, Any]:
     """Return the ``paths`` object."""
     comment_responses = {
         "202": {
-            "description": "Stored, waiting for the classifier.",
-            "headers": {"Location": {"schema": {"type": "string"}}},
+            "description": "Stored, waiting for the classifier (or, for a retry with the same "
+            "Idempotency-Key, the first answer again).",
+            "headers": {
+                "Location": {"schema": {"type": "string"}},
+                "Idempotent-Replayed": {
+                    "description": "`true` on a replayed answer.",
+                    "schema": {"type": "string", "enum": ["true"]},
+                },
+            },
             "content": json_body(ref("Accepted")),
         },
         "303": {"description": "A no-JS form post goes back to its page."},
         **COMMON_ERRORS,
         **KEY_ERRORS,
+        "400": error(
+            "Malformed body (`malformed_json`, `invalid_body`) or Idempotency-Key "
+            "(`invalid_idempotency_key`)."
+        ),
         "403": error(
             "The thread is closed (`thread_closed`), a page on an origin the site does not "
             "allow (`origin_not_allowed`), or a key without `submit` or of another site."

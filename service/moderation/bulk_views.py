@@ -61,7 +61,7 @@ def bulk_selection() -> Any:
     if items is None:
         raise ValidationFailed(fields={"items": _no_items()})
     queue = data.get("queue")
-    if queue in QUEUE_STATE:
+    if isinstance(queue, str) and queue in QUEUE_STATE:
         # Sent from a queue page: every comment is expected in the queue's state, whatever
         # state its card showed (a card redrawn after a colleague's decision showed the new
         # one, and a bulk action undid that decision; found in review).

@@ -4,6 +4,7 @@ own (``service/threads.py``). Admins also set a site's automatic closing age."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
@@ -144,7 +145,7 @@ def thread_auto_close() -> Any:
     """Set a site's ``close_after_days`` (admins; empty or 0: threads stay open)."""
     form = request.form
     raw = (form.get("days") or "").strip()
-    days = int(raw) if raw.isdigit() else None
+    days = int(raw) if re.fullmatch(r"[0-9]{1,5}", raw) else None  # not "²": a 500 in review
     if raw and (days is None or days > threads.MAX_CLOSE_AFTER_DAYS):
         raise ValidationFailed(
             fields={

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -66,6 +67,10 @@ class Site(Base):
     policy: Mapped[dict[str, Any]] = mapped_column(default=dict)
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Set (never cleared) once any of the site's threads has settings of its own: until
+    #: then intake and the thread list skip their lookup. A column of its own, written
+    #: with one UPDATE: in ``settings`` a concurrent rewrite of the JSON dropped it.
+    thread_rows: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class ApiKey(Base):

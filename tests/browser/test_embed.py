@@ -701,3 +701,24 @@ def test_focus_stays_on_report_when_the_thread_is_redrawn(
         "Your comment is published.", timeout=WAIT_MS
     )
     expect(w.get_by_role("button", name="Report the comment by Grace")).to_be_focused()
+
+
+def test_render_called_before_the_widget_has_loaded_waits_for_it(
+    page: Page, live_server: LiveServer, publisher: Publisher, db: Database
+) -> None:
+    """A single-page app may call Moderato.render() right after the tag, before the bundle
+    arrives: the call waits instead of throwing (found in re-review)."""
+    allow_origin(db, publisher.origin)
+    stored(db, state=State.PUBLISHED, thread="second-article", text="On the second article.")
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    publisher.pages["/spa"] = (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>SPA</title></head>'
+        '<body><div id="moderato-thread"></div>'
+        f'<script src="{live_server.url}/embed.js" data-site="default" '
+        'data-thread="publisher-article"></script>'
+        "<script>Moderato.render({thread: 'second-article'});</script></body></html>"
+    )
+    page.goto(f"{publisher.origin}/spa")
+    expect(widget(page).get_by_text("On the second article.")).to_be_visible()
+    assert errors == []

@@ -101,3 +101,18 @@ def test_concurrent_retries_with_one_key_store_one_comment(
     assert {status for status, _ in answers} == {202}, answers
     assert len({cid for _, cid in answers}) == 1
     assert count_comments(db) == 1
+
+
+def test_an_erasure_removes_the_keys_of_the_erased_comments(
+    client: FlaskClient, db: Database, make_site: Any
+) -> None:
+    """The key's fingerprint hashes a body that holds the address and the text: an
+    erasure of the address removes it with the comment (found in re-review)."""
+    from service import privacy
+
+    site = make_site()
+    headers = {**bearer(site.tokens["first"]), "Idempotency-Key": "to-erase"}
+    assert client.post("/api/v1/comments", json=payload(), headers=headers).status_code == 202
+    privacy.erase_in_batches(db, "ada@example.org", "cli")
+    with db.session() as session:
+        assert session.scalars(select(IdempotencyKey)).all() == []

@@ -131,3 +131,36 @@ def test_a_keyed_call_that_forwards_a_browsers_origin_is_accepted(
     )
     assert anonymous.status_code == 403
     assert anonymous.get_json()["error"]["code"] == "origin_not_allowed"
+
+
+def test_json_that_parses_but_nests_hundreds_deep_is_refused_too(
+    client: FlaskClient, db: Database, make_site: Any
+) -> None:
+    """600 levels parse, and the surrogate check once recursed over them: a 500 on the
+    dashboard and on Perspective (found in re-review). A bulk action's queue that is not a
+    string is a plain refusal too."""
+    from tests.dashboard import logged_in
+
+    site = make_site(coral=["submit", "moderate"])
+    token = logged_in(client, db)
+    comment = stored(db, state=State.HELD).id
+    nested = "[" * 600 + "]" * 600
+    body = '{"action": "approve", "expected": "held", "note": ' + nested + "}"
+    rv = client.post(
+        f"/moderation/comments/{comment}/act", data=body, headers={**JSON, "X-CSRF-Token": token}
+    )
+    assert rv.status_code in (400, 422), rv.status_code
+    analyze = client.post(
+        f"/v1alpha1/comments:analyze?key={site.tokens['coral']}",
+        data='{"comment": {"text": "hi"}, "requestedAttributes": {"TOXICITY": {}}, "context": {"x": '
+        + nested
+        + "}}",
+        headers=JSON,
+    )
+    assert analyze.status_code == 200  # an unread field may nest as it likes
+    bulk = client.post(
+        "/moderation/bulk",
+        json={"action": "approve", "items": [f"{comment}:held"], "queue": []},
+        headers={"X-CSRF-Token": token},
+    )
+    assert bulk.status_code == 200  # an unknown queue is ignored: the items' states stand

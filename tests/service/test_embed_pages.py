@@ -133,3 +133,19 @@ def test_included_in_a_publishers_page_the_links_keep_that_pages_query(
         as_text=True
     )
     assert "evil.example/x?id=1&amp;reply_to" not in html and 'href="?site=default' in html
+
+
+def test_a_return_to_a_browser_reads_as_another_host_is_not_trusted(
+    client: FlaskClient, db: Database
+) -> None:
+    """http://evil.example\\@127.0.0.1:8000/ is our origin to Python and evil.example to a
+    browser: the fragment's links stay ours (found in re-review), as with user info."""
+    from urllib.parse import quote
+
+    stored(db, state=State.PUBLISHED, thread="ssi", text="Hello")
+    for page in ("http://evil.example\\@127.0.0.1:8000/article", "http://x@127.0.0.1:8000/a"):
+        html = client.get(
+            f"/embed/thread?site=default&thread=ssi&return_to={quote(page, safe='')}"
+        ).get_data(as_text=True)
+        assert 'href="http://evil.example' not in html and 'href="http://x@' not in html
+        assert 'href="?site=default&amp;thread=ssi' in html

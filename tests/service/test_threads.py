@@ -258,3 +258,69 @@ def test_the_cli_sets_a_thread_and_the_sites_closing_age(
     assert threads.close_after_days(_site(db)) == 14
     bad = run(["threads", "set", "--thread", "", "--comments", "open"], env)
     assert bad.returncode == 1 and "--thread" in bad.stderr
+
+
+def test_settings_survive_a_stale_rewrite_of_the_sites_settings(
+    client: FlaskClient, db: Database
+) -> None:
+    """An admin's write of the site's settings from a copy read before a moderator closed
+    a thread must not reopen it (the "has thread rows" flag lived in that JSON and was
+    lost, and closing again was a 500; found in review)."""
+    with db.session() as stale:
+        site = stale.scalars(select(Site).where(Site.slug == "default")).one()
+        _set(db, "trial", closed=True)
+        site.settings = {**(site.settings or {}), "close_after_days": 30}
+    rv = post(client, thread="trial")
+    assert rv.status_code == 403 and rv.get_json()["error"]["code"] == "thread_closed"
+    assert _set(db, "trial", closed=True).closed is True
+
+
+def test_a_threads_row_is_created_once_however_many_ask(db: Database) -> None:
+    """Two first changes at once: the second insert is a no-op and finds the first's row
+    (it was a 500 on the unique key; found in review); an empty change creates nothing."""
+    with db.session() as session:
+        site = session.scalars(select(Site).where(Site.slug == "default")).one()
+        first = threads._create(session, site, "busy")
+        again = threads._create(session, site, "busy")
+        assert first.id == again.id
+    assert _set(db, "untouched").closed is False
+    with db.session() as session:
+        site = session.scalars(select(Site).where(Site.slug == "default")).one()
+        assert threads._select(session, site, "untouched") is None
+
+
+def test_odd_values_are_refused_not_500s(client: FlaskClient, db: Database) -> None:
+    """A closing age in superscript digits, and a message that is not text (both 500s in
+    re-review)."""
+    import pytest
+
+    from service.errors import ValidationFailed
+
+    token = logged_in(client, db)
+    rv = client.post(
+        "/moderation/threads/auto-close",
+        data={"site": "default", "days": "²", "csrf_token": token},
+        headers={"Accept": "application/json"},
+    )
+    assert rv.status_code == 422
+    for value in (5, ["x"], {"a": 1}):
+        with pytest.raises(ValidationFailed):
+            threads.validate_settings({"message": value})
+
+
+def test_a_thread_is_closed_before_its_first_comment_from_the_dashboard(
+    client: FlaskClient, db: Database
+) -> None:
+    """The Threads page offers closing a thread by name, before any comment (a story
+    under a court order; found missing in re-review); the new thread is listed, closed."""
+    token = logged_in(client, db)
+    page = client.get("/moderation/threads", headers=HTML).get_data(as_text=True)
+    assert "Close a thread before its first comment" in page
+    rv = client.post(
+        "/moderation/threads",
+        data={"site": "default", "thread": "court-case", "action": "close", "csrf_token": token},
+    )
+    assert rv.status_code == 303
+    assert post(client, thread="court-case").status_code == 403
+    page = client.get("/moderation/threads", headers=HTML).get_data(as_text=True)
+    assert "court-case" in page and "Reopen court-case" in page

@@ -10,6 +10,7 @@ import redis as redis_lib
 from flask import Flask
 from rq import Queue
 from rq.job import Job, JobStatus
+from sqlalchemy import select, update
 
 from service.clock import utcnow
 from service.enqueue import CLASSIFY, classify_job_id, queue_names
@@ -80,3 +81,43 @@ def test_a_comment_is_taken_before_waiting_webhook_deliveries(app: Flask) -> Non
     assert taken is not None
     assert taken[0].id == classify_job_id("a-comment-id")
     assert set(q.deliveries.get_job_ids()) == {"deliver-msg_first", "deliver-msg_second"}
+
+
+def test_a_delivery_paused_for_an_endpoint_enabled_since_is_sent_again(
+    app: Flask, db: Database
+) -> None:
+    """The worker pauses a delivery only while its endpoint is still disabled (an admin
+    enabling it between the worker's read and its write stranded the delivery); a paused
+    delivery of an enabled endpoint becomes pending at the next sweep and is queued."""
+    from service import sites as site_ops
+    from service.integrations.webhooks import create_endpoint
+    from service.store.tables import WebhookDelivery, WebhookEndpoint
+    from worker.sweep import sweep_deliveries
+    from worker.webhooks import pause
+
+    with db.session() as session:
+        site = site_ops.by_slug(session, "default")
+        assert site is not None
+        create_endpoint(session, site, "http://127.0.0.1:9/in", ["comment.received"],
+                        allow_private=True)  # fmt: skip
+    stored(db)
+    with db.session() as session:
+        (delivery,) = session.scalars(select(WebhookDelivery)).all()
+        delivery_id = delivery.id
+    assert pause(db, delivery_id) is False  # the endpoint is enabled: not paused
+    with db.session() as session:
+        assert session.get(WebhookDelivery, delivery_id).status == "pending"  # type: ignore[union-attr]
+        session.execute(update(WebhookEndpoint).values(enabled=False))
+    assert pause(db, delivery_id) is True
+    with db.session() as session:
+        assert session.get(WebhookDelivery, delivery_id).status == "paused"  # type: ignore[union-attr]
+        session.execute(update(WebhookEndpoint).values(enabled=True))  # enabled, not via enable()
+    with app.app_context():
+        rt = SimpleNamespace(app=app, db=db, queue=queue())
+        conn = redis_lib.from_url(app.config["REDIS_URL"])
+        sweep_deliveries(rt, conn)  # type: ignore[arg-type]
+        with db.session() as session:
+            row = session.get(WebhookDelivery, delivery_id)
+            assert row is not None and row.status == "pending"
+            row.next_attempt_at = utcnow() - timedelta(minutes=5)
+        assert sweep_deliveries(rt, conn) == 1  # type: ignore[arg-type]

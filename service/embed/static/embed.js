@@ -29,6 +29,8 @@ var config = {
   order: ds.order === "newest" ? "newest" : "oldest"
 };
 var M = (window.Moderato = window.Moderato || { q: [] });
+/* calls made before the bundle arrives wait for it */
+M.render = M.render || function (o) { (M.rq = M.rq || []).push(o); };
 function go() {
   if (!target.isConnected) d.body.appendChild(target);
   if (M.mount) M.mount(target, config);

@@ -134,10 +134,11 @@ function mount(host, cfg) {
   var theme = /^(light|dark)$/.test(cfg.theme) ? cfg.theme : "auto";
   var root;
   try {
-    root = host.shadowRoot || host.attachShadow({ mode: "open" });
+    root = host.shadowRoot || host.__moderatoRoot || host.attachShadow({ mode: "open" });
   } catch (x) {
     root = host.appendChild(h("div")).attachShadow({ mode: "open" });
   }
+  host.__moderatoRoot = root;  /* a host that takes no shadow root reuses its div */
   root.replaceChildren();
   adopt(root);
   /* dates in the page's tag (en-GB) */
@@ -621,3 +622,5 @@ M.mount = mount;
 M.render = render;
 (M.q || []).forEach(function (args) { mount(args[0], args[1]); });
 M.q = [];
+(M.rq || []).forEach(render);
+M.rq = [];

@@ -31,7 +31,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("site_id", "key"),
     )
+    with op.batch_alter_table("sites") as batch:
+        batch.add_column(
+            sa.Column("thread_rows", sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("sites") as batch:
+        batch.drop_column("thread_rows")
     op.drop_table("threads")
