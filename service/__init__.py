@@ -76,6 +76,9 @@ def configure_logging(app: Flask) -> None:
             level=app.config.get("LOG_LEVEL", "INFO"),
             format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         )
+    # Alembic announces each of its plugins at INFO whenever the schema's head is read:
+    # a dozen lines of noise on every `moderato` command (found in review).
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
 def register_proxy_fix(app: Flask) -> None:

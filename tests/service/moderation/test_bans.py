@@ -140,3 +140,15 @@ def test_an_ip_hash_is_banned_and_found_whole(
     assert cid not in client.get(
         "/moderation/queue/held?ip=00000000", headers={"Accept": "text/html"}
     ).get_data(as_text=True)
+
+
+def test_the_bans_page_names_who_banned_by_address(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """ "By" shows the moderator's e-mail address, not an internal "user:2"."""
+    assert (
+        ban(client, admin_csrf, kind="email", value="x@spam.example", site="default").status_code
+        == 201
+    )
+    page = client.get("/moderation/bans", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "<td>admin@example.org</td>" in page and "<td>user:" not in page
