@@ -410,7 +410,8 @@ def test_a_foreign_origin_cannot_read_or_post(
 
 
 def test_reply_with_the_keyboard_alone(page: Page, live_server: LiveServer, db: Database) -> None:
-    """Reply, cancel (focus returns) and send a nested reply with the keyboard, focus visible."""
+    """Reply, cancel (Cancel or Escape; focus returns) and send a nested reply with the
+    keyboard, focus visible."""
     stored(db, state=State.PUBLISHED, thread="demo", name="Ada", text="Is the path lit at night?")
     w = open_widget(page, f"{live_server.url}/demo")
     reply = w.get_by_role("button", name="Reply to Ada")
@@ -429,6 +430,11 @@ def test_reply_with_the_keyboard_alone(page: Page, live_server: LiveServer, db: 
     expect(w.locator("li .respond .replying")).to_contain_text("Replying to Ada")
     w.get_by_role("button", name="Cancel reply").focus()
     page.keyboard.press("Enter")
+    expect(reply).to_be_focused()
+    expect(w.locator("li .respond")).to_have_count(0)
+    page.keyboard.press("Enter")  # Escape in the form cancels the reply too
+    expect(comment).to_be_focused()
+    page.keyboard.press("Escape")
     expect(reply).to_be_focused()
     expect(w.locator("li .respond")).to_have_count(0)
     page.keyboard.press("Enter")

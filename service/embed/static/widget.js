@@ -400,7 +400,8 @@ function mount(host, cfg) {
     replyingText,
     h("button", { type: "button", class: "link", onclick: cancelReply, text: t("cancel_reply") }),
   ]);
-  var form = h("form", { novalidate: true, "aria-labelledby": "m-form-title", onsubmit: onSubmit, onfocusin: token }, [
+  var form = h("form", { novalidate: true, "aria-labelledby": "m-form-title", onsubmit: onSubmit, onfocusin: token,
+    onkeydown: function (ev) { if (ev.key === "Escape" && S.parent) cancelReply(); } }, [
     h("p", { class: "note" }, [t("privacy") + " " + t("required_note") + " ", h("span", { class: "req", text: "*" })]),
     summary,
     field("name", h("input", { type: "text", autocomplete: "name", dir: "auto" }), true),
