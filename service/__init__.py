@@ -82,10 +82,34 @@ def configure_logging(app: Flask) -> None:
 
 
 def register_proxy_fix(app: Flask) -> None:
-    """Trust ``X-Forwarded-*`` from exactly ``TRUSTED_PROXIES`` hops, and no more."""
+    """Trust ``X-Forwarded-*`` from exactly ``TRUSTED_PROXIES`` hops, and no more; with
+    ``PUBLIC_URL``, every request is read as addressed to it (scheme, host, path prefix)."""
     hops = int(app.config["TRUSTED_PROXIES"])
     if hops > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    if app.config.get("PUBLIC_URL"):
+        app.wsgi_app = PublicAddress(app.wsgi_app, str(app.config["PUBLIC_URL"]))  # type: ignore[method-assign]
+
+
+class PublicAddress:
+    """Set the scheme, host and script root of every request from ``PUBLIC_URL``: a
+    ``Location``, ``status_url`` or link built from the Host header (or an
+    ``X-Forwarded-Proto`` gunicorn trusts from 127.0.0.1) pointed wherever the client
+    said (found in review)."""
+
+    def __init__(self, app: Any, url: str) -> None:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(url)
+        self.app, self.scheme, self.host = app, parts.scheme, parts.netloc
+        self.root = parts.path.rstrip("/")
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        environ["wsgi.url_scheme"] = self.scheme
+        environ["HTTP_HOST"] = self.host
+        if self.root:
+            environ["SCRIPT_NAME"] = self.root
+        return self.app(environ, start_response)
 
 
 def register_session_cookie(app: Flask) -> None:

@@ -16,6 +16,10 @@ DEFAULTS: dict[str, Any] = {
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "QUEUE_NAME": "moderato",
     "TRUSTED_PROXIES": 0,
+    # The address readers and integrators reach this service at (https://comments.example):
+    # the absolute URLs it writes (Location, status_url, the no-JS thread's links) use it
+    # instead of the request's Host header, which a client chooses.
+    "PUBLIC_URL": None,
     "MAX_CONTENT_LENGTH": 64 * 1024,
     "CHECK_EMAIL_DELIVERABILITY": False,
     # SQLite durability: the web process fsyncs every accepted comment (FULL); the worker's
@@ -105,6 +109,8 @@ def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[st
         cfg["DATABASE_URL"] = "postgresql://" + str(cfg["DATABASE_URL"])[len("postgres://") :]
     if cfg["ENV"] not in ENVIRONMENTS:
         raise ConfigError(f"MODERATO_ENV={cfg['ENV']!r} is not one of {', '.join(ENVIRONMENTS)}")
+    if cfg["PUBLIC_URL"]:
+        cfg["PUBLIC_URL"] = public_url(str(cfg["PUBLIC_URL"]))
     if cfg["DEMO_PAGE"] is None:
         cfg["DEMO_PAGE"] = cfg["ENV"] != "production"
     if not cfg["SECRET_KEY"]:
@@ -114,6 +120,19 @@ def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[st
             )
         cfg["SECRET_KEY"] = _instance_secret(Path(instance_path))
     return dict(cfg)
+
+
+def public_url(raw: str) -> str:
+    """Check ``MODERATO_PUBLIC_URL``: http(s), a host, no query or fragment; no trailing /."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(raw.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigError(
+            f"MODERATO_PUBLIC_URL={raw!r} must be an http(s) address such as "
+            "https://comments.example (a path is allowed, no query)"
+        )
+    return raw.strip().rstrip("/")
 
 
 def _instance_secret(instance: Path) -> str:

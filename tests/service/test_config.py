@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 from unittest.mock import patch
 
 import pytest
@@ -52,3 +53,26 @@ def test_the_demo_page_is_off_in_production_unless_turned_on(tmp_path: Path) -> 
     assert config.load(str(tmp_path), {**base, "ENV": "production"})["DEMO_PAGE"] is False
     with patch.dict(os.environ, {"MODERATO_ENV": "production", "MODERATO_DEMO_PAGE": "true"}):
         assert config.load(str(tmp_path), base)["DEMO_PAGE"] is True
+
+
+def test_public_url_fixes_the_addresses_moderato_writes(settings: dict[str, Any]) -> None:
+    """With MODERATO_PUBLIC_URL a forged Host header (or X-Forwarded-Proto) no longer
+    decides a comment's Location and status_url (found in review); a bad value is refused."""
+    import pytest
+
+    from service import create_app
+    from service.config import ConfigError, public_url
+
+    app = create_app({**settings, "PUBLIC_URL": public_url("https://comments.example/")})
+    client = app.test_client()
+    rv = client.post(
+        "/api/v1/comments",
+        json={"thread": "t", "name": "Ada", "email": "ada@example.org", "text": "Hello there."},
+        headers={"Host": "evil.example", "X-Forwarded-Proto": "http"},
+    )
+    assert rv.status_code == 202
+    assert rv.headers["Location"].startswith("https://comments.example/api/v1/comments/")
+    assert rv.get_json()["status_url"] == rv.headers["Location"]
+    for bad in ("comments.example", "ftp://x.example", "https://x.example/?a=1"):
+        with pytest.raises(ConfigError):
+            public_url(bad)
