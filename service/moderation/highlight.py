@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from markupsafe import Markup, escape
+
 
 @dataclass(frozen=True, slots=True)
 class Run:
@@ -56,3 +58,36 @@ def runs(text: str, reasons: Sequence[Mapping[str, Any]]) -> list[Run]:
         else:
             out.append(Run(text[start:end], covering))
     return out
+
+
+#: Invisible characters that change how the text around them reads: bidirectional
+#: overrides, embeddings, isolates and marks, and zero-width spaces. On a card each is
+#: shown as a visible tag in its place instead of acting, so a moderator reads the text in
+#: the order it was typed ("\u202e" would show the rest of a comment reversed).
+CONTROLS = {
+    "\u200b": "ZWSP", "\u200e": "LRM", "\u200f": "RLM", "\u061c": "ALM", "\u2060": "WJ",
+    "\u202a": "LRE", "\u202b": "RLE", "\u202c": "PDF", "\u202d": "LRO", "\u202e": "RLO",
+    "\u2066": "LRI", "\u2067": "RLI", "\u2068": "FSI", "\u2069": "PDI", "\ufeff": "BOM",
+}  # fmt: skip
+
+
+def show_controls(text: str) -> Markup:
+    """Escape ``text`` for HTML, with each of ``CONTROLS`` shown as a tag, not applied."""
+    text = text or ""
+    if not any(ch in CONTROLS for ch in text):
+        return escape(text)
+    out = []
+    for ch in text:
+        name = CONTROLS.get(ch)
+        if name is None:
+            out.append(str(escape(ch)))
+        else:
+            code = f"U+{ord(ch):04X}"
+            out.append(f'<span class="ctl" title="{code}, hidden in the text">⟨{name}⟩</span>')
+    return Markup("".join(out))
+
+
+def plain_controls(text: str) -> str:
+    """``text`` with each of ``CONTROLS`` written as its tag, for attributes and labels."""
+    text = text or ""
+    return "".join(f"⟨{CONTROLS[ch]}⟩" if ch in CONTROLS else ch for ch in text)

@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from service.errors import ApiError, error_response, wants_html
 from service.moderation import access, csrf, nav
+from service.moderation.highlight import plain_controls, show_controls
 from service.policy import shown
 
 CSP = (
@@ -74,6 +75,10 @@ def guard(bp: Blueprint) -> None:
     bp.context_processor(_template_context)
     bp.record_once(
         lambda state: state.app.jinja_env.globals.update(
-            csrf_token=csrf.token, csrf_field=csrf.field, score=shown
+            csrf_token=csrf.token,
+            csrf_field=csrf.field,
+            score=shown,
+            shown_text=show_controls,
+            plain_text=plain_controls,
         )
     )

@@ -333,3 +333,19 @@ def test_a_card_shows_scores_rounded_down_against_its_own_thresholds(
     )
     assert "<strong>0.97</strong>" in html and "0.98</strong>" not in html
     assert 'low="0.4999" high="0.9799"' in html  # toxicity: publish 0.5, reject default 0.98
+
+
+def test_a_card_shows_hidden_direction_controls_instead_of_applying_them(
+    client: FlaskClient, db: Database
+) -> None:
+    """U+202E would show the rest of a comment (or a name) reversed, hiding what it says
+    from the moderator: the card shows a visible tag in its place (found in review)."""
+    from tests.dashboard import held, logged_in
+
+    logged_in(client, db)
+    held(db, text="Nice article \u202egro.maps//:ptth visit", name="Ada\u202eevil")
+    html = client.get("/moderation/queue/held", headers={"Accept": "text/html"}).get_data(
+        as_text=True
+    )
+    assert "\u202e" not in html
+    assert html.count('title="U+202E, hidden in the text">⟨RLO⟩</span>') == 2
