@@ -32,6 +32,7 @@ REASONS = (*(r.value for r in Rejection), "classifier_error")
 SCORE_FIELDS = ("spam_min", "spam_max", "tox_min", "tox_max")
 IP_HASH = re.compile(r"^[0-9a-f]{8,64}$")
 MAX_TEXT = 512
+MAX_SEARCH = 200
 
 FieldErrors = dict[str, dict[str, str]]
 
@@ -50,6 +51,9 @@ class QueueFilter:
     reason: str | None = None
     email: str | None = None
     ip: str | None = None
+    #: Words the comment's text contains (case-insensitive for ASCII letters): a spam wave's
+    #: phrase or domain, for review or a filter-wide action.
+    text: str | None = None
     date_from: date | None = None
     date_to: date | None = None
     sort: str = "newest"
@@ -148,10 +152,10 @@ def parse(queue: str, args: Mapping[str, str]) -> tuple[QueueFilter, FieldErrors
     if queue not in QUEUES:
         errors["queue"] = _error("invalid_choice", f"Choose one of: {', '.join(QUEUES)}.")
         values["queue"] = "held"
-    for name in ("site", "thread"):
+    for name in ("site", "thread", "text"):
         text = (args.get(name) or "").strip()
-        if len(text) > MAX_TEXT:
-            errors[name] = _error("too_long", f"At most {MAX_TEXT} characters.")
+        if len(text) > (limit := MAX_SEARCH if name == "text" else MAX_TEXT):
+            errors[name] = _error("too_long", f"At most {limit} characters.")
         elif has_controls(text):
             errors[name] = _error("control_characters", "Remove the control characters.")
         elif text:

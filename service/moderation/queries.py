@@ -97,6 +97,8 @@ def conditions(
             where.append(func.lower(Comment.author_email).like(pattern, escape="\\"))
         else:
             where.append(func.lower(Comment.author_email) == f.email)
+    if f.text:
+        where.append(func.lower(Comment.text).contains(f.text.lower(), autoescape=True))
     if f.ip:
         # the start of a hash finds its comments too (8 digits are already unique)
         where.append(Comment.ip_hash.startswith(f.ip, autoescape=True))
