@@ -223,18 +223,22 @@ def _ms(started: float) -> float:
 
 def claim(db: Database, delivery_id: str, now: datetime) -> bool:
     """Take a pending, due delivery for one attempt (a lease); False if not ours to send now."""
+    due = or_(WebhookDelivery.next_attempt_at.is_(None), WebhookDelivery.next_attempt_at <= now)
+    return _update_pending(db, delivery_id, due, next_attempt_at=now + LEASE)
+
+
+def _update_pending(db: Database, delivery_id: str, condition: Any, **values: Any) -> bool:
+    """Change a still-pending delivery when ``condition`` holds, in one conditional UPDATE;
+    tell whether it did."""
     with db.session() as session:
         result = session.execute(
             update(WebhookDelivery)
             .where(
                 WebhookDelivery.id == delivery_id,
                 WebhookDelivery.status == "pending",
-                or_(
-                    WebhookDelivery.next_attempt_at.is_(None),
-                    WebhookDelivery.next_attempt_at <= now,
-                ),
+                condition,
             )
-            .values(next_attempt_at=now + LEASE)
+            .values(**values)
             .execution_options(synchronize_session=False)
         )
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]
@@ -292,22 +296,14 @@ def pause(db: Database, delivery_id: str) -> bool:
     False when the endpoint is enabled by now (an admin enabled it between the read and
     this write: paused unconditionally, the delivery was stranded; found in review)."""
     disabled = select(WebhookEndpoint.id).where(WebhookEndpoint.enabled.is_(False))
-    with db.session() as session:
-        result = session.execute(
-            update(WebhookDelivery)
-            .where(
-                WebhookDelivery.id == delivery_id,
-                WebhookDelivery.status == "pending",
-                WebhookDelivery.endpoint_id.in_(disabled),
-            )
-            .values(
-                status="paused",
-                next_attempt_at=None,
-                last_error="the endpoint is disabled: sent when it is enabled again",
-            )
-            .execution_options(synchronize_session=False)
-        )
-        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+    return _update_pending(
+        db,
+        delivery_id,
+        WebhookDelivery.endpoint_id.in_(disabled),
+        status="paused",
+        next_attempt_at=None,
+        last_error="the endpoint is disabled: sent when it is enabled again",
+    )
 
 
 def record(
