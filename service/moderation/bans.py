@@ -37,6 +37,53 @@ IP_HASH = re.compile(r"^[0-9a-f]{32}$")
 add_nav_item("Bans", "moderation.bans", order=40)
 
 
+#: Mail providers shared by millions of readers: a domain ban on one would reject every
+#: later comment from all of them (one click on a card offered it; found in review).
+WEBMAIL = frozenset(
+    [
+        "gmail.com",
+        "googlemail.com",
+        "outlook.com",
+        "hotmail.com",
+        "hotmail.co.uk",
+        "hotmail.fr",
+        "live.com",
+        "msn.com",
+        "yahoo.com",
+        "yahoo.co.uk",
+        "yahoo.fr",
+        "ymail.com",
+        "icloud.com",
+        "me.com",
+        "mac.com",
+        "aol.com",
+        "gmx.com",
+        "gmx.de",
+        "gmx.net",
+        "web.de",
+        "proton.me",
+        "protonmail.com",
+        "mail.com",
+        "mail.ru",
+        "yandex.ru",
+        "yandex.com",
+        "qq.com",
+        "163.com",
+        "126.com",
+        "orange.fr",
+        "free.fr",
+        "laposte.net",
+        "wanadoo.fr",
+        "t-online.de",
+        "libero.it",
+        "naver.com",
+        "zoho.com",
+        "fastmail.com",
+        "tutanota.com",
+    ]
+)
+
+
 def target_value(comment: Comment, target: str) -> tuple[str, str] | None:
     """Return the ``(kind, value)`` a card's ban target names, or None if the comment lacks it."""
     if target == "email":
@@ -113,6 +160,13 @@ def ban() -> Any:
                         if kind == "ip"
                         else f"Enter a valid {kind}.",
                     }
+        if kind == "domain" and value in WEBMAIL:
+            field = "target" if comment_id else "value"
+            errors[field] = {
+                "code": "webmail_domain",
+                "message": f"{value} is a mail provider shared by millions of readers: ban "
+                "the address or the IP hash instead.",
+            }
         if errors:
             raise ValidationFailed(fields=errors)
         if everywhere:

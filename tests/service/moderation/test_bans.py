@@ -152,3 +152,19 @@ def test_the_bans_page_names_who_banned_by_address(
     )
     page = client.get("/moderation/bans", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert "<td>admin@example.org</td>" in page and "<td>user:" not in page
+
+
+def test_a_webmail_domain_is_never_banned(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """A domain ban on gmail.com would reject every later comment from millions of readers:
+    refused from a card and by hand, with the way out named (found in review)."""
+    cid = held(db, email="Troll@Gmail.com")
+    card = ban(client, admin_csrf, comment_id=cid, target="email_domain")
+    assert card.status_code == 422
+    error = card.get_json()["error"]["fields"]["target"]
+    assert error["code"] == "webmail_domain" and "ban the address" in error["message"]
+    hand = ban(client, admin_csrf, kind="domain", value="gmail.com", site="default")
+    assert hand.get_json()["error"]["fields"]["value"]["code"] == "webmail_domain"
+    assert ban(client, admin_csrf, comment_id=cid, target="email").status_code == 201
+    assert bans(db) == [(1, "email", "troll@gmail.com")]
