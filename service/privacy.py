@@ -211,33 +211,46 @@ def erase_in_batches(
     database: Database, email: str, actor: str, site_slug: str | None = None, batch: int = BATCH
 ) -> Erasure:
     """``erase``, committed ``batch`` comments at a time, so a commenter with thousands of
-        comments never holds the database's write lock for long (SQLite has one writer: the
-        comment form and the worker wait behind it, up to the busy timeout; on SQLite it pauses
-    between batches to let them in). An interrupted run
-        leaves the batches it committed erased; running it again finishes the rest (an erased
-        comment no longer carries the address). The audit entry is written with the last
-        batch, with the totals."""
+    comments never holds the database's write lock for long (SQLite has one writer: the
+    comment form and the worker wait behind it, up to the busy timeout; on SQLite it pauses
+    between batches to let them in). The comments are found once; those that arrive
+    meanwhile are erased with the check records in the last transaction, which writes the
+    audit entry with the totals. An interrupted run leaves the batches it committed erased;
+    running it again finishes the rest (an erased comment no longer carries the address)."""
     email = normalise(email)
     with database.session() as session:
+        found = _comments(session, email, _site(session, site_slug))
+        ids = [c.id for c in found]
         # Every IP hash, read once: a later batch's summaries may repeat an earlier one's.
-        needles = _needles(email, _comments(session, email, _site(session, site_slug)))
+        needles = _needles(email, found)
     total = Erasure(0, 0, 0, [])
     pause = PAUSE if database.engine.dialect.name == "sqlite" else 0.0
-    while True:
-        if total.comments:
+    for start in range(0, len(ids), batch):
+        if start:
             time.sleep(pause)
         with database.session() as session:
-            site = _site(session, site_slug)
-            found = _comments(session, email, site)
-            done = _erase_comments(session, found[:batch], actor, needles)
-            total = Erasure(
-                total.comments + done.comments,
-                total.taken_down + done.taken_down,
-                0,
-                total.deliveries + done.deliveries,
+            chunk = session.scalars(
+                select(Comment)
+                .where(Comment.id.in_(ids[start : start + batch]))
+                .order_by(Comment.created_at, Comment.id)
             )
-            if len(found) <= batch:
-                return _finish(session, email, actor, site, total)
+            total = _plus(total, _erase_comments(session, list(chunk), actor, needles))
+    with database.session() as session:
+        site = _site(session, site_slug)
+        late = _comments(session, email, site)  # sent while the batches ran
+        if late:
+            more = sorted(set(needles) | set(_needles(email, late)))
+            total = _plus(total, _erase_comments(session, late, actor, more))
+        return _finish(session, email, actor, site, total)
+
+
+def _plus(total: Erasure, done: Erasure) -> Erasure:
+    return Erasure(
+        total.comments + done.comments,
+        total.taken_down + done.taken_down,
+        total.checks + done.checks,
+        total.deliveries + done.deliveries,
+    )
 
 
 def _site(session: Session, slug: str | None) -> Site | None:

@@ -29,7 +29,7 @@ from service.clock import rfc3339, utcnow
 from service.errors import Forbidden, ValidationFailed
 from service.policy import MODES, normalise_policy
 from service.store.tables import AuditEntry, Comment, Site, Thread
-from service.validation import has_controls
+from service.validation import field_error, has_controls
 
 MAX_MESSAGE = 500
 MAX_CLOSE_AFTER_DAYS = 3650
@@ -155,8 +155,11 @@ def _create(session: Session, site: Site, key: str) -> Thread:
 def validate_settings(payload: dict[str, Any]) -> dict[str, Any]:
     """Check ``{"closed"?, "message"?, "mode"?}``; return the given ones, or raise 422
     listing every bad field. ``closed`` is true, false or null (the site's default);
-    ``mode`` one of pre, post, auto or null (the site's)."""
-    errors: dict[str, dict[str, str]] = {}
+    ``mode`` one of pre, post, auto or null (the site's); any other field is an error."""
+    errors: dict[str, dict[str, str]] = {
+        name: {"code": "unknown_field", "message": "This field is not a setting."}
+        for name in sorted(set(payload) - {"closed", "message", "mode"})
+    }
     out: dict[str, Any] = {}
     if "closed" in payload:
         value = payload["closed"]
@@ -166,17 +169,11 @@ def validate_settings(payload: dict[str, Any]) -> dict[str, Any]:
     if "message" in payload:
         value = payload["message"]
         if value is not None and not isinstance(value, str):
-            errors["message"] = {"code": "invalid_type", "message": "This field must be a string."}
+            errors["message"] = field_error("invalid_type")
         elif isinstance(value, str) and len(value.strip()) > MAX_MESSAGE:
-            errors["message"] = {
-                "code": "too_long",
-                "message": f"This field is too long (at most {MAX_MESSAGE} characters).",
-            }
+            errors["message"] = field_error("too_long", limit=MAX_MESSAGE)
         elif isinstance(value, str) and has_controls(value):
-            errors["message"] = {
-                "code": "control_characters",
-                "message": "This field contains control characters.",
-            }
+            errors["message"] = field_error("control_characters")
         if value is None or isinstance(value, str):  # a 500 on a number; found in review
             out["message"] = (value or "").strip() or None
     if "mode" in payload:

@@ -6,7 +6,6 @@ import functools
 import logging
 from collections.abc import Callable
 from typing import Any, ParamSpec
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import redis
 from flask import current_app, jsonify, redirect, request, url_for
@@ -35,6 +34,7 @@ from service.extensions import db, queue, redis_conn
 from service.ratelimit import Limit, limiter
 from service.security import client_hash, ip_hash
 from service.store.tables import Site
+from service.urls import with_query
 from service.validation import CommentInput, field_error, has_lone_surrogate, validate
 
 log = logging.getLogger(__name__)
@@ -263,10 +263,5 @@ def wants_redirect() -> bool:
 def back_url(site: Site, referrer: str | None, status: str) -> str:
     """Return where a no-JS form post goes next: back to its page, if that page is the site's."""
     if referrer and cors.trusted(site, referrer):
-        parts = urlsplit(referrer)
-        query = [
-            (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "moderato"
-        ]
-        query.append(("moderato", status))
-        return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), "comments"))
+        return with_query(referrer, ["moderato"], [("moderato", status)], "comments")
     return url_for("ops.status_page", moderato=status, _external=True) + "#comments"

@@ -71,14 +71,6 @@ def put_thread() -> Response:
     thread = _thread()
     with db().session() as session:
         key, site = _key_site(session)
-        unknown = sorted(set(payload) - {"closed", "message", "mode"})
-        if unknown:
-            raise ValidationFailed(
-                fields={
-                    name: {"code": "unknown_field", "message": "This field is not a setting."}
-                    for name in unknown
-                }
-            )
         given = threads.validate_settings(payload)
         now = threads.update(session, site, thread, key.actor, **given)
         return jsonify(view(site, thread, now))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit
 
 from flask import current_app, render_template, request, url_for
 from markupsafe import Markup
@@ -28,6 +28,7 @@ from service.embed import assets, i18n
 from service.errors import ValidationFailed
 from service.extensions import db
 from service.store.tables import Comment, Site
+from service.urls import with_query
 
 MAX_DEPTH = 4
 STATUS_KEYS = {"pending": "received", "published": "published", "reported": "report_thanks"}
@@ -107,11 +108,8 @@ def _link(req: ThreadRequest, anchor: str, **changes: str | None) -> str:
     in review: a relative query dropped the page's ``?id=123``)."""
     included = req.link_args.get("format") != "page"  # not our own page in an iframe
     if included and req.return_to and cors.trusted(req.site, req.return_to):
-        parts = urlsplit(req.return_to)
-        kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                if k not in PAGE_PARAMS]  # fmt: skip
-        query = urlencode(kept + [(k, v) for k, v in changes.items() if v])
-        return urlunsplit((parts.scheme, parts.netloc, parts.path, query, "")) + anchor
+        add = [(k, v) for k, v in changes.items() if v]
+        return with_query(req.return_to, PAGE_PARAMS, add, anchor.removeprefix("#"))
     merged = {**req.link_args, **changes}
     return "?" + urlencode({k: v for k, v in merged.items() if v}) + anchor
 
@@ -119,11 +117,7 @@ def _link(req: ThreadRequest, anchor: str, **changes: str | None) -> str:
 def without_status(url: str | None) -> str | None:
     """``url`` without our ``moderato`` status: a link back to the form after an error
     must not say "thank you" (found in review)."""
-    if not url:
-        return url
-    parts = urlsplit(url)
-    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "moderato"]
-    return urlunsplit(parts._replace(query=urlencode(kept)))
+    return with_query(url, ["moderato"], fragment=urlsplit(url).fragment) if url else url
 
 
 def render_thread(req: ThreadRequest) -> Markup:

@@ -139,6 +139,15 @@ def visible_sites(dbs: Session, account: User | None = None) -> list[Site]:
     return list(dbs.scalars(query))
 
 
+def moderated_site(dbs: Session, slug: object, account: User | None = None) -> Site | None:
+    """Return the site ``slug`` names if the user moderates it, else None."""
+    return next((s for s in visible_sites(dbs, account) if s.slug == slug), None)
+
+
+#: The field error of a posted site the user does not moderate.
+UNKNOWN_SITE = {"code": "unknown_site", "message": "Choose a site you moderate."}
+
+
 def require_site(dbs: Session, site_id: int, account: User | None = None) -> None:
     """Raise 403 unless the user may moderate ``site_id``."""
     if not user_can_moderate(dbs, account or user(), site_id):

@@ -211,9 +211,9 @@ def ban() -> Any:
 def _site_from(dbs: Session, slug: str, everywhere: bool, errors: dict[str, Any]) -> int | None:
     if everywhere:
         return None
-    site = next((s for s in access.visible_sites(dbs) if s.slug == slug), None)
+    site = access.moderated_site(dbs, slug)
     if site is None:
-        errors["site"] = {"code": "unknown_site", "message": "Choose a site you moderate."}
+        errors["site"] = dict(access.UNKNOWN_SITE)
         return None
     return site.id
 

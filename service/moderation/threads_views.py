@@ -54,18 +54,11 @@ def _counts(dbs: Session, site: Site, search: str) -> list[dict[str, Any]]:
     ]
 
 
-def _site(dbs: Session, slug: str | None) -> Site | None:
-    """The page's site: the one named if the user moderates it, else their first."""
-    sites = access.visible_sites(dbs)
-    return next((s for s in sites if s.slug == slug), sites[0] if sites else None)
-
-
 def _moderated(dbs: Session, slug: str | None) -> Site:
     """The posted site, if the user moderates it; else a 422."""
-    site = next((s for s in access.visible_sites(dbs) if s.slug == slug), None)
+    site = access.moderated_site(dbs, slug)
     if site is None:
-        message = "Choose a site you moderate."
-        raise ValidationFailed(fields={"site": {"code": "unknown_site", "message": message}})
+        raise ValidationFailed(fields={"site": dict(access.UNKNOWN_SITE)})
     return site
 
 
@@ -76,7 +69,9 @@ def threads_page() -> str:
     search = (request.args.get("q") or "").strip()[:200]
     with db().session() as dbs:
         sites = access.visible_sites(dbs)
-        site = _site(dbs, request.args.get("site"))
+        # the site named, if the user moderates it, else their first
+        site = next((s for s in sites if s.slug == request.args.get("site")), None)
+        site = site or (sites[0] if sites else None)
         rows: list[dict[str, Any]] = []
         if site is not None and not has_controls(search):
             rows = _counts(dbs, site, search)
