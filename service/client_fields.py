@@ -85,7 +85,9 @@ def validate_client(
     ip = _text(payload, "user_ip", errors)
     if ip is not None:
         try:
-            ip = str(ipaddress.ip_address(ip))
+            # A zone id (``fe80::1%eth0``) names the sender's interface, not the reader:
+            # dropped, so one address has one hash (found in review).
+            ip = str(ipaddress.ip_address(ip.partition("%")[0]))
         except ValueError:
             errors["user_ip"] = _error("invalid_ip", "Enter an IPv4 or IPv6 address.")
             ip = None

@@ -172,7 +172,7 @@ def validate_settings(payload: dict[str, Any]) -> dict[str, Any]:
             errors["message"] = field_error("invalid_type")
         elif isinstance(value, str) and len(value.strip()) > MAX_MESSAGE:
             errors["message"] = field_error("too_long", limit=MAX_MESSAGE)
-        elif isinstance(value, str) and has_controls(value):
+        elif isinstance(value, str) and has_controls(value, bidi=True):
             errors["message"] = field_error("control_characters")
         if value is None or isinstance(value, str):  # a 500 on a number; found in review
             out["message"] = (value or "").strip() or None

@@ -58,6 +58,17 @@ def field_error(code: str, **params: Any) -> dict[str, str]:
     return {"code": code, "message": MESSAGES[code].format(**params)}
 
 
+def whole_number(raw: object, max_digits: int = 18) -> int | None:
+    """Return ``raw`` as an int when it is ASCII digits only (at most ``max_digits``), else None.
+
+    ``str.isdigit`` accepts ``²`` (which ``int`` refuses: a 500) and ``٣`` (which ``int``
+    reads as 3), and ``int`` refuses over 4,300 digits; found in review.
+    """
+    if isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) <= max_digits:
+        return int(raw)
+    return None
+
+
 def thread_error(thread: str) -> dict[str, str] | None:
     """Return the field error of a (trimmed) thread name given as a query parameter, or
     None: required, at most ``MAX_THREAD`` characters, no control characters (a NUL was a
@@ -66,7 +77,7 @@ def thread_error(thread: str) -> dict[str, str] | None:
         return field_error("required")
     if len(thread) > MAX_THREAD:
         return field_error("too_long", limit=MAX_THREAD)
-    if has_controls(thread):
+    if has_controls(thread, bidi=True):
         return field_error("control_characters")
     return None
 
@@ -92,9 +103,20 @@ def has_lone_surrogate(value: object) -> bool:
     return False
 
 
-def has_controls(value: str, allow: str = "") -> bool:
-    """Tell whether ``value`` has a control character (Unicode Cc) outside ``allow``."""
-    return any(unicodedata.category(ch) == "Cc" and ch not in allow for ch in value)
+#: Bidirectional embeddings, overrides and isolates: invisible, and U+202E shows the rest of
+#: a line reversed (``moc.elgoog``). Refused in names, thread names, closing messages and
+#: report notes; comment text keeps them (cards show them as tags), since right-to-left
+#: writers may use isolates. The marks (U+200E/U+200F) are allowed everywhere.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def has_controls(value: str, allow: str = "", bidi: bool = False) -> bool:
+    """Tell whether ``value`` has a control character (Unicode Cc) outside ``allow``, or,
+    with ``bidi``, a bidirectional embedding, override or isolate."""
+    return any(
+        (unicodedata.category(ch) == "Cc" and ch not in allow) or (bidi and ch in BIDI_CONTROLS)
+        for ch in value
+    )
 
 
 def _string(payload: Mapping[str, Any], name: str, errors: FieldErrors) -> str | None:
@@ -114,7 +136,12 @@ def normalise_newlines(value: str) -> str:
 
 
 def _text_field(
-    payload: Mapping[str, Any], name: str, limit: int, errors: FieldErrors, allow: str = ""
+    payload: Mapping[str, Any],
+    name: str,
+    limit: int,
+    errors: FieldErrors,
+    allow: str = "",
+    bidi: bool = False,
 ) -> str | None:
     value = _string(payload, name, errors)
     if value is None:
@@ -125,7 +152,7 @@ def _text_field(
         errors[name] = field_error("required")
     elif len(value) > limit:
         errors[name] = field_error("too_long", limit=limit)
-    elif has_controls(value, allow):
+    elif has_controls(value, allow, bidi=bidi):
         errors[name] = field_error("control_characters")
     else:
         return value
@@ -178,8 +205,8 @@ def validate(
 ) -> tuple[CommentInput | None, FieldErrors]:
     """Check every field of ``payload`` at once; return the input or all the field errors."""
     errors: FieldErrors = {}
-    thread = _text_field(payload, "thread", MAX_THREAD, errors)
-    name = _text_field(payload, "name", MAX_NAME, errors)
+    thread = _text_field(payload, "thread", MAX_THREAD, errors, bidi=True)
+    name = _text_field(payload, "name", MAX_NAME, errors, bidi=True)
     email = _email(payload, errors, check_deliverability)
     text = _text_field(payload, "text", MAX_TEXT, errors, allow="\n\t")
     url = _url(payload, errors)

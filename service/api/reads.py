@@ -27,7 +27,7 @@ from service.extensions import db
 from service.ids import looks_like_id
 from service.status import State
 from service.store.tables import Comment, Site
-from service.validation import thread_error
+from service.validation import thread_error, whole_number
 
 
 def _json(body: dict[str, Any], status: int = 200) -> Response:
@@ -102,15 +102,18 @@ def list_comments() -> BaseResponse:
     cfg = current_app.config
     limit = _limit(args.get("limit"), cfg["LIST_PAGE_SIZE"], cfg["LIST_MAX_PAGE_SIZE"], errors)
     after = None
-    slug = args.get("site", sites.DEFAULT_SLUG)
-    scope = cursor_scope(slug, thread, order)
-    if args.get("cursor"):
-        after = decode_cursor(args["cursor"], scope)
-        if after is None:
-            errors["cursor"] = {"code": "invalid_cursor", "message": "This cursor is not valid."}
-    if errors:
-        raise ValidationFailed(fields=errors)
     with db().session() as session:
+        slug = _site_slug(session)
+        scope = cursor_scope(slug, thread, order)
+        if args.get("cursor"):
+            after = decode_cursor(args["cursor"], scope)
+            if after is None:
+                errors["cursor"] = {
+                    "code": "invalid_cursor",
+                    "message": "This cursor is not valid.",
+                }
+        if errors:
+            raise ValidationFailed(fields=errors)
         site = sites.by_slug(session, slug)
         if site is None:
             raise NotFound(f"There is no site {slug!r}.", code="site_not_found")
@@ -158,8 +161,8 @@ def count_comments() -> BaseResponse:
         errors["thread"] = problem
     if errors:
         raise ValidationFailed(fields=errors)
-    slug = request.args.get("site", sites.DEFAULT_SLUG)
     with db().session() as session:
+        slug = _site_slug(session)
         site = sites.by_slug(session, slug)
         if site is None:
             raise NotFound(f"There is no site {slug!r}.", code="site_not_found")
@@ -172,13 +175,30 @@ def count_comments() -> BaseResponse:
     return resp.make_conditional(request)
 
 
+def _site_slug(session: Any) -> str:
+    """Return the site a read names: ``?site=``, else the sending key's site, else ``default``.
+
+    A site's server that sends its key and no ``site`` reads its own site (found in review:
+    it read ``default`` and saw nothing). An unknown or revoked key is a 401 here too.
+    """
+    if slug := request.args.get("site"):
+        return slug
+    key = request_key(session)
+    if key is not None:
+        site = session.get(Site, key.site_id)
+        if site is not None:
+            return site.slug
+    return sites.DEFAULT_SLUG
+
+
 def _limit(raw: str | None, default: int, maximum: int, errors: dict[str, Any]) -> int:
     if raw is None:
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+    value = whole_number(raw)
+    if value is None or not 1 <= value <= maximum:
         errors["limit"] = {
             "code": "invalid_limit",
             "message": f"limit must be a whole number from 1 to {maximum}.",
         }
         return default
-    return int(raw)
+    return value

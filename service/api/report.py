@@ -48,7 +48,7 @@ def validate_report(payload: dict[str, Any]) -> tuple[str, str | None]:
         errors["note"] = field_error("invalid_type")
     elif isinstance(note, str) and len(note.strip()) > reports.MAX_NOTE:
         errors["note"] = field_error("too_long", limit=reports.MAX_NOTE)
-    elif isinstance(note, str) and has_controls(note, allow="\t\n\r"):
+    elif isinstance(note, str) and has_controls(note, allow="\t\n\r", bidi=True):
         # NUL broke PostgreSQL (a 500; found in review).
         errors["note"] = field_error("control_characters")
     if errors:

@@ -108,6 +108,13 @@ def paths() -> dict[str, Any]:
         "409": error("The Idempotency-Key was used for another body (`idempotency_conflict`)."),
         "422": error("Field errors, every one at once (`validation_failed`)."),
     }
+    read_site_param = {
+        "name": "site",
+        "in": "query",
+        "description": "The site's slug. Without it: the site of the key sent, if any, else "
+        "`default`. Published comments are public, so any site's can be read.",
+        "schema": string(64),
+    }
     thread_param = {
         "name": "thread",
         "in": "query",
@@ -189,7 +196,7 @@ def paths() -> dict[str, Any]:
                 "operationId": "listComments",
                 "summary": "List a thread's published comments",
                 "parameters": [
-                    {"name": "site", "in": "query", "schema": string(64)},
+                    read_site_param,
                     {
                         "name": "thread",
                         "in": "query",
@@ -212,6 +219,7 @@ def paths() -> dict[str, Any]:
                         "content": json_body(ref("Thread")),
                     },
                     "304": {"description": "Not modified since the ETag sent."},
+                    "401": error("A key was sent and is unknown or revoked (`invalid_api_key`)."),
                     "404": error("No such site (`site_not_found`)."),
                     "422": error("Bad parameters (`validation_failed`)."),
                     "503": COMMON_ERRORS["503"],
@@ -226,7 +234,7 @@ def paths() -> dict[str, Any]:
                 "description": "Public, like the thread list; cached for 30 seconds. "
                 "`/embed/count.js` calls it for every `data-moderato-count` element of a page.",
                 "parameters": [
-                    {"name": "site", "in": "query", "schema": string(64)},
+                    read_site_param,
                     {
                         "name": "thread",
                         "in": "query",
@@ -245,6 +253,7 @@ def paths() -> dict[str, Any]:
                         "content": json_body(ref("Counts")),
                     },
                     "304": {"description": "Not modified since the ETag sent."},
+                    "401": error("A key was sent and is unknown or revoked (`invalid_api_key`)."),
                     "403": error(
                         "A page on an origin the site does not allow (`origin_not_allowed`)."
                     ),

@@ -24,7 +24,7 @@ from service.moderation import access, actions, bp, cards
 from service.moderation.login import safe_next
 from service.store.tables import AuditEntry, Comment, Site, User
 from service.store.tables import Label as LabelRow
-from service.validation import has_lone_surrogate
+from service.validation import has_lone_surrogate, whole_number
 
 
 def request_data() -> dict[str, Any]:
@@ -138,7 +138,7 @@ def _dismiss(comment_id: str, data: dict[str, Any]) -> Any:
         comment, site = load_comment(dbs, comment_id)
         closed = 0
         seen = str(data.get("reports_seen") or "")
-        up_to = int(seen) if seen.isdigit() else None
+        up_to = whole_number(seen)
         if comment.state == "published" and data.get("expected") in (None, "", "published"):
             closed = reports.dismiss(dbs, comment, access.actor(), note, up_to)
         if not closed:
@@ -204,7 +204,7 @@ def comment(comment_id: str) -> str:
 
 def actor_names(dbs: Session, actors: list[str]) -> dict[str, str]:
     """Return a readable name for each ``user:<id>`` actor (its e-mail)."""
-    ids = {int(a.split(":", 1)[1]) for a in actors if a.startswith("user:") and a[5:].isdigit()}
+    ids = {n for a in actors if a.startswith("user:") and (n := whole_number(a[5:])) is not None}
     if not ids:
         return {}
     rows = dbs.execute(select(User.id, User.email).where(User.id.in_(ids))).all()

@@ -17,6 +17,7 @@ from service.moderation import access, bp
 from service.moderation.nav import add_nav_item
 from service.status import State
 from service.store.tables import AuditEntry, Comment, Site, User, UserSite
+from service.validation import whole_number
 
 add_nav_item("Sites", "moderation.sites", admin_only=True, order=60, match=("moderation.site*",))
 
@@ -59,7 +60,7 @@ def site_moderators(site_id: int) -> Any:
         site = dbs.get(Site, site_id)
         if site is None:
             raise NotFound("There is no such site.", code="site_not_found")
-        target = dbs.get(User, int(raw)) if raw.isdigit() else None
+        target = dbs.get(User, n) if (n := whole_number(raw)) is not None else None
         if target is None:
             raise ValidationFailed(
                 fields={"user_id": {"code": "required", "message": "Choose an account."}}

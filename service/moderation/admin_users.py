@@ -16,6 +16,7 @@ from service.moderation import access, bp
 from service.moderation.nav import add_nav_item
 from service.passwords import MIN_LENGTH, hash_password
 from service.store.tables import AuditEntry, Site, User, UserSite
+from service.validation import whole_number
 
 
 def _audit(dbs: Session, action: str, target: User, **details: Any) -> None:
@@ -93,7 +94,7 @@ def create_user() -> Any:
 
 
 def _site_slugs(dbs: Session, ids: list[str]) -> list[str]:
-    wanted = {int(i) for i in ids if i.isdigit()}
+    wanted = {n for i in ids if (n := whole_number(i)) is not None}
     if not wanted:
         return []
     return list(dbs.scalars(select(Site.slug).where(Site.id.in_(wanted))))
@@ -122,7 +123,7 @@ def update_user(user_id: int) -> Any:
             raise Conflict(
                 "This is the last enabled admin; make another admin first.", code="last_admin"
             )
-        site_ids = {int(i) for i in form.getlist("site") if i.isdigit()}
+        site_ids = {n for i in form.getlist("site") if (n := whole_number(i)) is not None}
         known = (
             set(dbs.scalars(select(Site.id).where(Site.id.in_(site_ids)))) if site_ids else set()
         )

@@ -28,6 +28,7 @@ from service.moderation import access, bp
 from service.moderation.act import actor_names
 from service.moderation.nav import add_nav_item
 from service.store.tables import AuditEntry, Site, User
+from service.validation import whole_number
 
 PAGE = 100
 CSV_COLUMNS = (
@@ -88,8 +89,8 @@ def parse(args: Mapping[str, str]) -> tuple[AuditFilter, dict[str, dict[str, str
                 errors[name] = {"code": "invalid_date", "message": "Enter a date as YYYY-MM-DD."}
     for name in ("older", "newer"):
         raw = (args.get(name) or "").strip()
-        if raw.isdigit() and len(raw) <= 18:
-            values[name] = int(raw)
+        if (number := whole_number(raw)) is not None:
+            values[name] = number
         elif raw:
             errors[name] = {
                 "code": "invalid_cursor",

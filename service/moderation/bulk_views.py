@@ -15,6 +15,7 @@ from service.moderation.act import request_data
 from service.moderation.login import safe_next
 from service.moderation.queue import QUEUE_STATE, parse_or_404, resolve
 from service.status import State
+from service.validation import whole_number
 
 SAMPLE = 10
 
@@ -87,7 +88,8 @@ def bulk_filter(queue: str) -> Any:
     action, note = _action_and_note(data, expected)
     f = replace(f, after=None, before=None)
     as_of = bulk.parse_as_of(data.get("as_of")) if request.method == "POST" else None
-    confirmed = int(data["count"]) if str(data.get("count", "")).isdigit() else -1
+    confirmed = whole_number(str(data.get("count", "")))
+    confirmed = -1 if confirmed is None else confirmed
     with db().session() as dbs:
         f, sites, site = resolve(dbs, f, errors)
         if errors:

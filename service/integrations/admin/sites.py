@@ -18,6 +18,7 @@ from service.integrations.webhooks import endpoints_of
 from service.moderation import access
 from service.policy import MODES
 from service.store.tables import ApiKey, Site, WebhookEndpoint
+from service.validation import whole_number
 
 
 def get_site(session: Session, site_id: int) -> Site:
@@ -172,7 +173,7 @@ def site_settings(site_id: int) -> Any:
     if not 0 < per_minute < float("inf"):
         error(errors, "per_minute", "invalid_number", "A number of requests above 0.")
     burst = text("burst")
-    if not burst.isdigit() or int(burst) < 1:
+    if (whole_number(burst) or 0) < 1:
         error(errors, "burst", "invalid_number", "A whole number from 1.")
     if errors:
         return render_site(site_id, errors=errors)
