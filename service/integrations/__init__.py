@@ -11,4 +11,9 @@ from flask import Blueprint
 
 bp = Blueprint("integrations", __name__, template_folder="templates")
 
-from service.integrations import akismet, apidocs, perspective  # noqa: E402, F401
+from service.integrations import (  # noqa: E402, F401
+    akismet,
+    apidocs,
+    perspective,
+    perspective_discovery,
+)

@@ -470,6 +470,25 @@ def paths() -> dict[str, Any]:
                 },
             }
         },
+        "/$discovery/rest": {
+            "get": {
+                "tags": ["Perspective-compatible"],
+                "operationId": "perspectiveDiscovery",
+                "summary": "Discovery document, for Google's API clients",
+                "description": "Give it to Perspective's sample code as `discoveryServiceUrl` "
+                "(with `static_discovery=False`); the methods it lists are the two above.",
+                "parameters": [
+                    {"name": "version", "in": "query", "schema": {"type": "string"}},
+                ],
+                "responses": {
+                    "200": {
+                        "description": "A Google discovery document (`discovery#restDescription`).",
+                        "content": json_body({"type": "object"}),
+                    },
+                    "404": google_error("Another version than v1alpha1 (`NOT_FOUND`)."),
+                },
+            }
+        },
     }
 
 

@@ -502,6 +502,7 @@ SCHEMAS: dict[str, Schema] = {
                             "PERMISSION_DENIED",
                             "RESOURCE_EXHAUSTED",
                             "UNAVAILABLE",
+                            "NOT_FOUND",
                         ]
                     },
                 },

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from service.store import Database
 from service.store.tables import Label
 from service.store.tables_integrations import Check
+from tests.browser.conftest import LiveServer
 from tests.integrations.conftest import SiteKeys
 
 TOXIC = "You are an idiot and a moron."
@@ -196,3 +197,61 @@ def test_suggest_score_refuses_what_is_not_a_score(
         assert rv.get_json()["error"]["status"] == "INVALID_ARGUMENT"
     with db.session() as session:
         assert session.scalars(select(Label)).all() == []
+
+
+def test_googles_own_client_builds_from_our_discovery_document(
+    site: SiteKeys, live_server: LiveServer, db: Database
+) -> None:
+    """Perspective's sample code (google-api-python-client, built from a discovery
+    document) works with only its discovery URL and key changed: analyze, then suggest."""
+    from googleapiclient import discovery  # the real client, as Perspective's docs use it
+
+    client = discovery.build(
+        "commentanalyzer",
+        "v1alpha1",
+        developerKey=site.tokens["coral"],
+        discoveryServiceUrl=f"{live_server.url}/$discovery/rest?version=v1alpha1",
+        static_discovery=False,
+        cache_discovery=False,
+    )
+    answer = (
+        client.comments()
+        .analyze(
+            body={
+                "comment": {"text": TOXIC},
+                "requestedAttributes": {"TOXICITY": {}, "SPAM": {}},
+                "languages": ["en"],
+            }
+        )
+        .execute()
+    )
+    assert set(answer["attributeScores"]) == {"TOXICITY", "SPAM"}
+    toxicity = answer["attributeScores"]["TOXICITY"]["summaryScore"]
+    assert toxicity["type"] == "PROBABILITY" and toxicity["value"] > 0.5
+    kind = client.comments().analyze(
+        body={"comment": {"text": KIND}, "requestedAttributes": {"TOXICITY": {}}}
+    )
+    assert kind.execute()["attributeScores"]["TOXICITY"]["summaryScore"]["value"] < 0.5
+    suggested = client.comments().suggestscore(
+        body={
+            "comment": {"text": KIND},
+            "attributeScores": {"TOXICITY": {"summaryScore": {"value": 0.0}}},
+            "clientToken": "t-1",
+        }
+    )
+    assert suggested.execute()["clientToken"] == "t-1"
+
+
+def test_the_discovery_document_names_this_server_and_one_version(client: FlaskClient) -> None:
+    """The document's root is the address it was asked on; another version is a 404 in
+    Google's error shape."""
+    rv = client.get("/$discovery/rest?version=v1alpha1", base_url="https://comments.example")
+    assert rv.status_code == 200
+    doc = rv.get_json()
+    assert doc["rootUrl"] == "https://comments.example/"
+    methods = doc["resources"]["comments"]["methods"]
+    assert methods["analyze"]["path"] == "v1alpha1/comments:analyze"
+    assert client.get("/$discovery/rest").get_json()["version"] == "v1alpha1"
+    other = client.get("/$discovery/rest?version=v1")
+    assert other.status_code == 404
+    assert other.get_json()["error"]["status"] == "NOT_FOUND"
