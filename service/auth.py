@@ -90,22 +90,23 @@ def _misplaced_key() -> str | None:
 
 
 def lookup_key(db_session: Session, token: str) -> KeyIdentity | None:
-    """Return the identity of an API key token, or None when unknown or revoked."""
+    """Return the identity of an API key token, or None when unknown, revoked or expired."""
     parts = split_api_key(token)
     if parts is None:
         return None
     prefix, secret = parts
     key = db_session.scalars(select(ApiKey).where(ApiKey.prefix == prefix)).one_or_none()
-    if key is None or key.revoked_at is not None or not same_hash(secret, key.secret_hash):
+    if key is None or not key.active(utcnow()) or not same_hash(secret, key.secret_hash):
         return None
     return KeyIdentity(key.id, key.prefix, key.site_id, frozenset(key.scopes or []))
 
 
 def authenticate(db_session: Session, token: str, scope: str | None = None) -> KeyIdentity:
-    """Return a token's key; 401 if unknown or revoked, 403 without ``scope``, 429 if over limit."""
+    """Return a token's key; 401 if unknown, revoked or expired, 403 without ``scope``, 429
+    if over its limit."""
     identity = lookup_key(db_session, token)
     if identity is None:
-        raise Unauthorized("The API key is unknown or revoked.", code="invalid_api_key")
+        raise Unauthorized("The API key is unknown, revoked or expired.", code="invalid_api_key")
     if scope is not None and scope not in identity.scopes:
         raise Forbidden(f"This key lacks the {scope!r} scope.", code="insufficient_scope")
     site = db_session.get(Site, identity.site_id)

@@ -7,6 +7,7 @@ import secrets
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -112,8 +113,16 @@ def create(
     return CreatedSite(site, token)
 
 
-def add_key(session: Session, site: Site, *, name: str, scopes: Sequence[str]) -> str:
-    """Create an API key for ``site``; return the token (only its hash is stored)."""
+def add_key(
+    session: Session,
+    site: Site,
+    *,
+    name: str,
+    scopes: Sequence[str],
+    expires_at: datetime | None = None,
+) -> str:
+    """Create an API key for ``site``, working until ``expires_at`` (None: until revoked);
+    return the token (only its hash is stored)."""
     unknown = set(scopes) - set(SCOPES)
     if unknown:
         raise ValueError(f"unknown scopes: {', '.join(sorted(unknown))}")
@@ -125,6 +134,7 @@ def add_key(session: Session, site: Site, *, name: str, scopes: Sequence[str]) -
             secret_hash=key.secret_hash,
             name=name,
             scopes=list(scopes),
+            revoked_at=expires_at,
         )
     )
     session.flush()
@@ -139,12 +149,37 @@ def keys_of(session: Session, site: Site) -> list[ApiKey]:
 
 
 def revoke_key(session: Session, site: Site, prefix: str) -> bool:
-    """Revoke the site's key with ``prefix``; False if it has none such or it is revoked."""
-    key = session.scalars(
-        select(ApiKey).where(ApiKey.site_id == site.id, ApiKey.prefix == prefix)
-    ).one_or_none()
-    if key is None or key.revoked_at is not None:
+    """Revoke the site's key with ``prefix`` now (a rolled key too, before its end); False
+    if it has none such or it no longer works."""
+    key = _active_key(session, site, prefix)
+    if key is None:
         return False
     key.revoked_at = utcnow()
     session.flush()
     return True
+
+
+#: Longest time a rolled key keeps working beside its successor.
+MAX_ROLL_GRACE = timedelta(days=30)
+
+
+def roll_key(session: Session, site: Site, prefix: str, grace: timedelta) -> str | None:
+    """Replace the site's key ``prefix`` by a new one with the same name and scopes; the old
+    one keeps working for ``grace`` (0 to 30 days; never longer than it already would), so
+    a site's servers can move to the new key without a failed request. Return the new token,
+    or None if there is no such working key."""
+    if not timedelta(0) <= grace <= MAX_ROLL_GRACE:
+        raise ValueError("the grace period is from 0 to 30 days")
+    key = _active_key(session, site, prefix)
+    if key is None:
+        return None
+    end = utcnow() + grace
+    key.revoked_at = end if key.revoked_at is None else min(key.revoked_at, end)
+    return add_key(session, site, name=key.name, scopes=key.scopes)
+
+
+def _active_key(session: Session, site: Site, prefix: str) -> ApiKey | None:
+    key = session.scalars(
+        select(ApiKey).where(ApiKey.site_id == site.id, ApiKey.prefix == prefix)
+    ).one_or_none()
+    return key if key is not None and key.active(utcnow()) else None

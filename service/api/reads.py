@@ -179,7 +179,7 @@ def _site_slug(session: Any) -> str:
     """Return the site a read names: ``?site=``, else the sending key's site, else ``default``.
 
     A site's server that sends its key and no ``site`` reads its own site (found in review:
-    it read ``default`` and saw nothing). An unknown or revoked key is a 401 here too.
+    it read ``default`` and saw nothing). An unknown, revoked or expired key is a 401 here too.
     """
     if slug := request.args.get("site"):
         return slug

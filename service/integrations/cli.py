@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 import click
 from sqlalchemy.orm import Session
 
-from service.clock import rfc3339
+from service.clock import rfc3339, utcnow
 
 
 @contextmanager
@@ -60,18 +61,38 @@ def keys() -> None:
     type=click.Choice(["submit", "read", "moderate"]),
     help="repeat for several (default: all three)",
 )
+@click.option(
+    "--expires-in-days",
+    type=click.IntRange(min=1, max=3650),
+    default=None,
+    help="the key stops working after this many days (default: when revoked)",
+)
 @click.option("--json", "as_json", is_flag=True)
-def keys_create(slug: str, name: str, scopes: tuple[str, ...], as_json: bool) -> None:
+def keys_create(
+    slug: str, name: str, scopes: tuple[str, ...], expires_in_days: int | None, as_json: bool
+) -> None:
     """Create a key; print it once (only its hash is stored)."""
     from service import sites
 
+    expires = utcnow() + timedelta(days=expires_in_days) if expires_in_days else None
     with _session() as session:
         token = sites.add_key(
-            session, _site(session, slug), name=name, scopes=scopes or sites.SCOPES
+            session,
+            _site(session, slug),
+            name=name,
+            scopes=scopes or sites.SCOPES,
+            expires_at=expires,
         )
     if as_json:
         click.echo(
-            json.dumps({"site": slug, "api_key": token, "scopes": list(scopes or sites.SCOPES)})
+            json.dumps(
+                {
+                    "site": slug,
+                    "api_key": token,
+                    "scopes": list(scopes or sites.SCOPES),
+                    "expires_at": rfc3339(expires),
+                }
+            )
         )
     else:
         click.echo(f"api key: {token}")
@@ -84,9 +105,15 @@ def keys_list(slug: str) -> None:
     """List a site's keys: prefix, name, scopes, last use, revocation."""
     from service import sites
 
+    now = utcnow()
     with _session() as session:
         for key in sites.keys_of(session, _site(session, slug)):
-            state = f"revoked {rfc3339(key.revoked_at)}" if key.revoked_at else "active"
+            if key.revoked_at is None:
+                state = "active"
+            elif key.active(now):
+                state = f"active until {rfc3339(key.revoked_at)}"
+            else:
+                state = f"revoked {rfc3339(key.revoked_at)}"
             used = rfc3339(key.last_used_at) or "never used"
             click.echo(f"{key.prefix}  {key.name!r}  {','.join(key.scopes)}  {used}  {state}")
 
@@ -102,6 +129,42 @@ def keys_revoke(slug: str, prefix: str) -> None:
         if not sites.revoke_key(session, _site(session, slug), prefix):
             raise click.ClickException(f"no active key {prefix!r} on {slug!r}")
     click.echo(f"revoked {prefix}")
+
+
+@keys.command("roll")
+@click.option("--site", "slug", required=True)
+@click.option(
+    "--grace-hours",
+    type=click.FloatRange(min=0, max=30 * 24),
+    default=24,
+    show_default=True,
+    help="how long the old key keeps working beside the new one",
+)
+@click.option("--json", "as_json", is_flag=True)
+@click.argument("prefix")
+def keys_roll(slug: str, grace_hours: float, as_json: bool, prefix: str) -> None:
+    """Replace key PREFIX by a new one with its name and scopes; print the new key once.
+
+    The old key keeps working for --grace-hours, so servers can switch without a failed
+    request; revoke it sooner with `keys revoke` once they have.
+    """
+    from service import sites
+
+    with _session() as session:
+        token = sites.roll_key(session, _site(session, slug), prefix, timedelta(hours=grace_hours))
+    if token is None:
+        raise click.ClickException(f"no active key {prefix!r} on {slug!r}")
+    ends = rfc3339(utcnow() + timedelta(hours=grace_hours))
+    if as_json:
+        click.echo(
+            json.dumps({"site": slug, "api_key": token, "replaces": prefix, "old_key_ends": ends})
+        )
+    else:
+        click.echo(f"api key: {token}")
+        click.echo(
+            f"The old key {prefix} works until {ends}. "
+            "Keep the new key now: it cannot be shown again."
+        )
 
 
 @keys.command("limit")

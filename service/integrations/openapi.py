@@ -219,7 +219,9 @@ def paths() -> dict[str, Any]:
                         "content": json_body(ref("Thread")),
                     },
                     "304": {"description": "Not modified since the ETag sent."},
-                    "401": error("A key was sent and is unknown or revoked (`invalid_api_key`)."),
+                    "401": error(
+                        "A key was sent and is unknown, revoked or expired (`invalid_api_key`)."
+                    ),
                     "404": error("No such site (`site_not_found`)."),
                     "422": error("Bad parameters (`validation_failed`)."),
                     "503": COMMON_ERRORS["503"],
@@ -253,7 +255,9 @@ def paths() -> dict[str, Any]:
                         "content": json_body(ref("Counts")),
                     },
                     "304": {"description": "Not modified since the ETag sent."},
-                    "401": error("A key was sent and is unknown or revoked (`invalid_api_key`)."),
+                    "401": error(
+                        "A key was sent and is unknown, revoked or expired (`invalid_api_key`)."
+                    ),
                     "403": error(
                         "A page on an origin the site does not allow (`origin_not_allowed`)."
                     ),

@@ -86,7 +86,13 @@ class ApiKey(Base):
     scopes: Mapped[list[Any]] = mapped_column(default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None]
+    #: When the key stops working: past, it is revoked; future, it was rolled (or created
+    #: with an expiry) and still works until then; None, it works until revoked.
     revoked_at: Mapped[datetime | None]
+
+    def active(self, now: datetime) -> bool:
+        """Tell whether the key still works at ``now``."""
+        return self.revoked_at is None or self.revoked_at > now
 
 
 class Comment(Base):

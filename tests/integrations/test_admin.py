@@ -155,6 +155,35 @@ def test_key_created_revoked_and_audited(client: FlaskClient, db: Database) -> N
     assert {"key_created", "key_revoked"} <= actions
 
 
+def test_key_rolled_from_the_site_page(client: FlaskClient, db: Database) -> None:
+    """Roll shows the new key once; the old one works for the chosen grace (shown in the
+    table), and the change is audited; a grace not offered is refused."""
+    token = logged_in(client, db)
+    site_id = _default_site_id(db)
+    rv = client.post(
+        f"/moderation/integrations/sites/{site_id}/keys",
+        data={"name": "CMS", "scopes": ["submit"], "csrf_token": token},
+        headers=HTML,
+    )
+    old = _shown_secret(rv.get_data(as_text=True))
+    prefix = old.split("_")[1]
+    url = f"/moderation/integrations/sites/{site_id}/keys/{prefix}/roll"
+    refused = client.post(url, data={"grace_hours": "5", "csrf_token": token}, headers=HTML)
+    assert refused.status_code == 303
+    rolled = client.post(url, data={"grace_hours": "24", "csrf_token": token}, headers=HTML)
+    html = rolled.get_data(as_text=True)
+    new = _shown_secret(html)
+    assert new != old and "keeps working for 24 hours" in html
+    assert re.search(rf"mod_{prefix}_…</code></td>.*?active until", html, re.S)
+    for key in (old, new):
+        assert (
+            client.post("/api/v1/comments", json=payload(), headers=bearer(key)).status_code == 202
+        )
+    with db.session() as session:
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "key_rolled")).one()
+        assert entry.details["prefix"] == prefix and entry.details["hours"] == 24
+
+
 def test_key_needs_a_scope(client: FlaskClient, db: Database) -> None:
     """A key without any scope is refused with the field named."""
     token = logged_in(client, db)

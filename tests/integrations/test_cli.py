@@ -54,6 +54,33 @@ def test_keys_create_list_revoke(moderato: Any, client: FlaskClient) -> None:
     assert again.exit_code != 0
 
 
+def test_keys_roll_and_expiry(moderato: Any, client: FlaskClient) -> None:
+    """`keys roll` prints a new key with the old one's scopes; both work during the grace,
+    `list` shows the old one's end; `--grace-hours 0` ends it at once; `create
+    --expires-in-days` prints the end."""
+    created = moderato("keys", "create", "--site", "default", "--scope", "submit", "--json")
+    old = json.loads(created.output)["api_key"]
+    prefix = old.split("_")[1]
+    rolled = moderato("keys", "roll", "--site", "default", prefix, "--json")
+    assert rolled.exit_code == 0, rolled.output
+    answer = json.loads(rolled.output)
+    assert answer["replaces"] == prefix and answer["old_key_ends"]
+    new = answer["api_key"]
+    for token in (old, new):
+        assert (
+            client.post("/api/v1/comments", json=payload(), headers=bearer(token)).status_code
+            == 202
+        )
+    listed = moderato("keys", "list", "--site", "default").output
+    assert f"{prefix} " in listed and "active until" in listed
+    now = moderato("keys", "roll", "--site", "default", new.split("_")[1], "--grace-hours", "0")
+    assert now.exit_code == 0 and "api key: mod_" in now.output
+    assert client.post("/api/v1/comments", json=payload(), headers=bearer(new)).status_code == 401
+    assert moderato("keys", "roll", "--site", "default", "nosuchprefix").exit_code != 0
+    expiring = moderato("keys", "create", "--site", "default", "--expires-in-days", "90", "--json")
+    assert json.loads(expiring.output)["expires_at"] is not None
+
+
 def test_webhooks_add_list_rotate_disable(moderato: Any) -> None:
     """An endpoint is added with its secret shown, listed, rotated, and disabled with a reason."""
     added = moderato(

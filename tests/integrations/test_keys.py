@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from service import sites as site_ops
+from service.clock import utcnow
 from service.store import Database
 from service.store.tables import ApiKey, Comment, Site
 from tests.factories import payload
@@ -144,3 +147,71 @@ def test_key_use_is_recorded(
     with db.session() as session:
         row = session.scalars(select(ApiKey).where(ApiKey.site_id == site.site_id)).one()
     assert row.last_used_at is not None
+
+
+def test_a_rolled_key_works_beside_its_successor_until_its_grace_ends(
+    client: FlaskClient, make_site: Callable[..., SiteKeys], db: Database
+) -> None:
+    """Rolling gives a new key with the same name and scopes; the old one keeps working for
+    the grace period (so servers switch without a failed request), then answers 401."""
+    site = make_site(cms=["submit", "read"])
+    old = site.tokens["cms"]
+    prefix = old.split("_")[1]
+    with db.session() as session:
+        row = session.get(Site, site.site_id)
+        assert row is not None
+        new = site_ops.roll_key(session, row, prefix, timedelta(hours=24))
+        assert new is not None and new != old
+        assert site_ops.roll_key(session, row, "nosuchprefix", timedelta(hours=1)) is None
+        with pytest.raises(ValueError):
+            site_ops.roll_key(session, row, prefix, timedelta(days=31))
+    for token in (old, new):
+        rv = client.post("/api/v1/comments", json=payload(), headers=bearer(token))
+        assert rv.status_code == 202
+    with db.session() as session:
+        rolled = session.scalars(select(ApiKey).where(ApiKey.prefix == prefix)).one()
+        successor = session.scalars(select(ApiKey).where(ApiKey.prefix == new.split("_")[1])).one()
+        assert (successor.name, successor.scopes, successor.revoked_at) == (
+            "cms",
+            rolled.scopes,
+            None,
+        )
+        assert rolled.revoked_at is not None
+        left = rolled.revoked_at - utcnow()
+        assert timedelta(hours=23, minutes=59) < left <= timedelta(hours=24)
+        rolled.revoked_at = utcnow() - timedelta(seconds=1)  # the grace period is over
+    ended = client.post("/api/v1/comments", json=payload(), headers=bearer(old))
+    assert ended.status_code == 401 and ended.get_json()["error"]["code"] == "invalid_api_key"
+    assert client.post("/api/v1/comments", json=payload(), headers=bearer(new)).status_code == 202
+
+
+def test_a_rolled_key_can_be_revoked_early_and_rolling_never_extends(
+    client: FlaskClient, make_site: Callable[..., SiteKeys], db: Database
+) -> None:
+    """Revoke ends a rolled key before its grace is over; a second roll with a longer
+    grace does not push its end back; a key created with an expiry stops at it."""
+    site = make_site()
+    old = site.tokens["first"]
+    prefix = old.split("_")[1]
+    with db.session() as session:
+        row = session.get(Site, site.site_id)
+        assert row is not None
+        assert site_ops.roll_key(session, row, prefix, timedelta(hours=1)) is not None
+        end = session.scalars(select(ApiKey.revoked_at).where(ApiKey.prefix == prefix)).one()
+        assert site_ops.roll_key(session, row, prefix, timedelta(days=7)) is not None
+        again = session.scalars(select(ApiKey.revoked_at).where(ApiKey.prefix == prefix)).one()
+        assert again == end
+        assert site_ops.revoke_key(session, row, prefix) is True
+        expired = site_ops.add_key(
+            session, row, name="old", scopes=["submit"], expires_at=utcnow() - timedelta(1)
+        )
+        expiring = site_ops.add_key(
+            session, row, name="soon", scopes=["submit"], expires_at=utcnow() + timedelta(1)
+        )
+    assert client.post("/api/v1/comments", json=payload(), headers=bearer(old)).status_code == 401
+    assert (
+        client.post("/api/v1/comments", json=payload(), headers=bearer(expired)).status_code == 401
+    )
+    assert (
+        client.post("/api/v1/comments", json=payload(), headers=bearer(expiring)).status_code == 202
+    )

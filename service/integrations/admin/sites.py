@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
 
 from service import sites as site_ops
+from service.clock import utcnow
 from service.errors import NotFound
 from service.extensions import db
 from service.integrations.admin import bp
@@ -42,7 +44,7 @@ def render_index(errors: FieldErrors | None = None, created: dict[str, Any] | No
         keys = dict(
             session.execute(
                 select(ApiKey.site_id, func.count())
-                .where(ApiKey.revoked_at.is_(None))
+                .where(or_(ApiKey.revoked_at.is_(None), ApiKey.revoked_at > utcnow()))
                 .group_by(ApiKey.site_id)
             ).all()
         )
@@ -126,6 +128,8 @@ def render_site(
         per_minute=limit.get("per_minute", cfg["KEY_RATE_PER_MINUTE"]),
         burst=limit.get("burst", cfg["KEY_RATE_BURST"]),
         perspective_store=bool((row.settings or {}).get("perspective_store")),
+        now=utcnow(),
+        roll_grace_hours=ROLL_GRACE_HOURS,
     )
     return page, (422 if errors else status)
 
@@ -159,6 +163,37 @@ def revoke_key(site_id: int, prefix: str) -> BaseResponse:
         else:
             flash(f"Key {prefix} was already revoked or does not exist.", "error")
     return redirect(url_for("integrations_admin.site", site_id=site_id), code=303)
+
+
+#: The grace periods the Roll button offers, in hours.
+ROLL_GRACE_HOURS = (0, 1, 24, 24 * 7)
+
+
+@bp.post("/sites/<int:site_id>/keys/<prefix>/roll")
+@access.admin_required
+def roll_key(site_id: int, prefix: str) -> Any:
+    """Replace a key by a new one (shown once); the old one works for the chosen grace."""
+    hours = whole_number(request.form.get("grace_hours", ""))
+    if hours not in ROLL_GRACE_HOURS:
+        flash("Choose how long the old key keeps working.", "error")
+        return redirect(url_for("integrations_admin.site", site_id=site_id), code=303)
+    with db().session() as session:
+        row = get_site(session, site_id)
+        token = site_ops.roll_key(session, row, prefix, timedelta(hours=hours))
+        if token is None:
+            flash(f"Key {prefix} was already revoked or does not exist.", "error")
+            return redirect(url_for("integrations_admin.site", site_id=site_id), code=303)
+        audit(session, site_id, "key_rolled", prefix=prefix, new_prefix=token[4:16], hours=hours)
+    note = (
+        f"The old key {prefix} stops working now."
+        if hours == 0
+        else f"The old key {prefix} keeps working for {hours} hours: move your servers "
+        "to this one before then."
+    )
+    return render_site(
+        site_id,
+        secret={"kind": "API key", "name": f"replaces {prefix}", "value": token, "note": note},
+    )
 
 
 @bp.post("/sites/<int:site_id>/settings")
