@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import click
@@ -311,26 +311,53 @@ def webhooks_deliveries(endpoint_id: int, limit: int) -> None:
 
 
 @webhooks.command("redeliver")
-@click.argument("delivery_id")
-def webhooks_redeliver(delivery_id: str) -> None:
-    """Send a delivery again (queued for the worker)."""
+@click.argument("delivery_id", required=False)
+@click.option(
+    "--failed-of",
+    "endpoint_id",
+    type=int,
+    default=None,
+    help="instead of one delivery: every failed delivery of this endpoint",
+)
+@click.option(
+    "--since",
+    type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]),
+    default=None,
+    help="with --failed-of: only deliveries created since then (UTC)",
+)
+def webhooks_redeliver(
+    delivery_id: str | None, endpoint_id: int | None, since: datetime | None
+) -> None:
+    """Send a delivery again, or with --failed-of every failed delivery of an endpoint
+    (after a receiver's outage), oldest first; queued for the worker."""
     from service import create_app
     from service.extensions import db, queue
-    from service.integrations.webhooks import redeliver
+    from service.integrations.webhooks import redeliver, redeliver_failed
 
+    if (delivery_id is None) == (endpoint_id is None):
+        raise click.UsageError("give a DELIVERY_ID or --failed-of ENDPOINT_ID")
+    if since is not None and endpoint_id is None:
+        raise click.UsageError("--since goes with --failed-of")
     app = create_app()
     with app.app_context():
         with db().session() as session:
-            if redeliver(session, delivery_id) is None:
+            if endpoint_id is not None:
+                endpoint = _endpoint(session, endpoint_id)
+                after = since.replace(tzinfo=UTC) if since is not None else None
+                ids = redeliver_failed(session, endpoint, after)
+            elif redeliver(session, delivery_id or "") is None:
                 raise click.ClickException(f"there is no delivery {delivery_id!r}")
-        queued = queue().enqueue_deliveries([delivery_id])
+            else:
+                ids = [delivery_id or ""]
+        queued = queue().enqueue_deliveries(ids) if ids else True
+    what = f"delivery {delivery_id}" if delivery_id else f"{len(ids)} failed delivery(ies)"
     if queued:
-        click.echo(f"delivery {delivery_id} queued")
+        click.echo(f"{what} queued")
     else:
         # It is marked due in the database, so it is not lost: the sweep sends it.
         wait = int(app.config["SWEEP_AGE"]) + int(app.config["SWEEP_INTERVAL"])
         click.echo(
-            f"delivery {delivery_id} marked for redelivery, but Redis at "
+            f"{what} marked for redelivery, but Redis at "
             f"{app.config['REDIS_URL']} did not answer: a running worker's sweep sends it "
             f"within about {wait} s (set REDIS_URL to queue it at once)"
         )

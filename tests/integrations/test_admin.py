@@ -279,6 +279,46 @@ def test_delivery_log_and_redelivery(app: Flask, client: FlaskClient, db: Databa
     assert f"deliver-{delivery_id}" in queue.get_job_ids()
 
 
+def test_all_failed_deliveries_redelivered_from_the_log(
+    app: Flask, client: FlaskClient, db: Database
+) -> None:
+    """The log offers "Redeliver all N failed"; it puts every failed delivery back (not the
+    delivered ones), queues their jobs, and is audited."""
+    token = logged_in(client, db)
+    with db.session() as session:
+        site = session.get(Site, _default_site_id(db))
+        assert site is not None
+        endpoint_id = create_endpoint(
+            session, site, "http://127.0.0.1:9/h", ["comment.received"], allow_private=True
+        ).endpoint.id
+    for n in range(3):
+        stored(db, thread=f"outage-{n}")
+    with db.session() as session:
+        rows = list(session.scalars(select(WebhookDelivery).order_by(WebhookDelivery.created_at)))
+        for row, status in zip(rows, ["failed", "delivered", "failed"], strict=True):
+            row.status, row.attempts = status, 5
+        failed = {rows[0].id, rows[2].id}
+    log = client.get(f"/moderation/integrations/endpoints/{endpoint_id}", headers=HTML)
+    assert "Redeliver all 2 failed" in log.get_data(as_text=True)
+    rv = client.post(
+        f"/moderation/integrations/endpoints/{endpoint_id}/redeliver-failed",
+        data={"csrf_token": token},
+        headers=HTML,
+        follow_redirects=True,
+    )
+    assert "2 failed delivery(ies) queued again" in rv.get_data(as_text=True)
+    with db.session() as session:
+        statuses = {d.id: (d.status, d.attempts) for d in session.scalars(select(WebhookDelivery))}
+        entry = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "webhook_redelivered")
+        ).one()
+    assert {i for i, (status, attempts) in statuses.items() if status == "pending"} == failed
+    assert all(statuses[i][1] == 0 for i in failed) and entry.details["count"] == 2
+    queue: Queue = app.extensions["moderato.queue"].deliveries
+    assert {f"deliver-{i}" for i in failed} <= set(queue.get_job_ids())
+    assert "Redeliver all" not in rv.get_data(as_text=True)
+
+
 def test_settings_set_the_key_limit_and_perspective_storage(
     client: FlaskClient, db: Database
 ) -> None:

@@ -176,3 +176,42 @@ def test_sweep_delivers_an_outbox_row_whose_job_was_lost(
     start_worker(extra=WORKER)
     wait_for(lambda: [d.status for d in deliveries(db)] == ["delivered"], timeout=20)
     assert json.loads(receiver.received[0].body)["type"] == "comment.received"
+
+
+def test_every_failed_delivery_of_an_endpoint_is_sent_again_in_one_command(
+    db: Database,
+    client: FlaskClient,
+    receiver: Receiver,
+    start_worker: Callable[..., Any],
+    settings: dict[str, Any],
+) -> None:
+    """After a receiver's outage, `webhooks redeliver --failed-of N` sends every failed
+    delivery again (one command, not one per delivery); `--since` after them finds none."""
+    endpoint_id, _ = subscribe(db, receiver.url, ["comment.received"])
+    receiver.default = (404, {})
+    start_worker(extra=WORKER)
+    for n in range(3):
+        post(client, thread=f"hooks-outage-{n}")
+    wait_for(lambda: [d.status for d in deliveries(db)] == ["failed"] * 3, timeout=30)
+    failed = [d.id for d in deliveries(db)]
+    receiver.default = (204, {})
+
+    def moderato(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [MODERATO, "webhooks", "redeliver", *args],
+            env=worker_env(settings),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    later = (utcnow() + timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M")
+    none = moderato("--failed-of", str(endpoint_id), "--since", later)
+    assert none.returncode == 0 and "0 failed delivery(ies)" in none.stdout, none.stderr
+    assert moderato("--since", later).returncode != 0  # --since needs --failed-of
+    result = moderato("--failed-of", str(endpoint_id))
+    assert result.returncode == 0, result.stderr
+    assert "3 failed delivery(ies) queued" in result.stdout
+    wait_for(lambda: [d.status for d in deliveries(db)] == ["delivered"] * 3, timeout=30)
+    resent = [got.headers["Webhook-Id"] for got in receiver.received[3:]]
+    assert sorted(resent) == sorted(failed)

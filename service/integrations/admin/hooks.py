@@ -105,9 +105,39 @@ def deliveries(endpoint_id: int) -> str:
         endpoint = get_endpoint(session, endpoint_id)
         site = session.get(Site, endpoint.site_id)
         rows = webhooks.deliveries_of(session, endpoint, limit=200)
+        failed = webhooks.failed_count(session, endpoint)
     return render_template(
-        "integrations_admin/endpoint.html", endpoint=endpoint, site=site, deliveries=rows
+        "integrations_admin/endpoint.html",
+        endpoint=endpoint,
+        site=site,
+        deliveries=rows,
+        failed=failed,
     )
+
+
+@bp.post("/endpoints/<int:endpoint_id>/redeliver-failed")
+@access.admin_required
+def redeliver_failed(endpoint_id: int) -> BaseResponse:
+    """Send every failed delivery of the endpoint again, oldest first (after an outage)."""
+    with db().session() as session:
+        endpoint = get_endpoint(session, endpoint_id)
+        ids = webhooks.redeliver_failed(session, endpoint)
+        audit(session, endpoint.site_id, "webhook_redelivered", endpoint_id=endpoint_id,
+              count=len(ids))  # fmt: skip
+        enabled = endpoint.enabled
+    if ids:
+        queue().enqueue_deliveries(ids)  # else the worker's sweep sends them
+    if not ids:
+        flash("No failed deliveries to send again.", "success")
+    elif enabled:
+        flash(f"{len(ids)} failed delivery(ies) queued again, oldest first.", "success")
+    else:
+        flash(
+            f"{len(ids)} delivery(ies) queued, but the endpoint is disabled: they wait until "
+            "you enable it.",
+            "error",
+        )
+    return redirect(url_for("integrations_admin.deliveries", endpoint_id=endpoint_id), code=303)
 
 
 @bp.post("/deliveries/<delivery_id>/redeliver")
