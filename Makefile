@@ -11,15 +11,23 @@ PYTEST_ARGS ?=
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
 
+# Two stamps: `make run` needs only the service's own dependencies; tests, lint and the
+# model commands add the test and dev extras (Playwright, schemathesis, ruff, mypy …).
+$(VENV)/.installed-service: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e .
+	@touch $@
+
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q -e '.[test,dev]'
-	@touch $@
+	@touch $@ $(VENV)/.installed-service
 
-install: $(VENV)/.installed ## Create the virtual environment and install moderato
+install: $(VENV)/.installed ## Create the virtual environment and install moderato (with test and dev tools)
 
-run: $(VENV)/.installed ## Run everything on http://127.0.0.1:8000 (Ctrl-C stops it all)
+run: $(VENV)/.installed-service ## Run everything on http://127.0.0.1:8000 (Ctrl-C stops it all)
 	$(VENV)/bin/moderato run
 
 test: $(VENV)/.installed chromium ## Run the whole test suite (real Redis, SQLite, Chromium)
