@@ -23,7 +23,10 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+from collections.abc import Sequence
 from datetime import UTC, timedelta
+from typing import Any
 
 import redis
 from redis import Redis
@@ -31,7 +34,7 @@ from rq import Queue
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from rq.scheduler import RQScheduler
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, delete, or_, select, update
 
 from service import idempotency
 from service.clock import utcnow
@@ -54,7 +57,11 @@ DEFAULT_TIMEOUT = 180  # RQ's default job timeout
 CLASSIFY_RUNS_FOR = 15.0
 WAITING = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED, RUNNING}
 ABANDONED = {JobStatus.STARTED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED}
+#: Rows read per query; a sweep reads batch after batch (keyset pagination) until none
+#: is left or it has spent ``BUDGET_SHARE`` of the interval (after Redis lost 20,000 jobs,
+#: one batch per interval re-queued 50 comments a second, slower than the workers).
 BATCH = 500
+BUDGET_SHARE = 0.5
 
 
 def job_status(
@@ -87,21 +94,62 @@ def job_status(
     return status
 
 
-def sweep_pending(rt: Runtime, connection: Redis) -> int:
-    """Re-queue pending comments whose job was lost; return how many were queued."""
+def _budget(rt: Runtime, budget: float | None) -> float:
+    """Return the monotonic time a sweep stops reading further batches."""
+    seconds = (
+        budget if budget is not None else BUDGET_SHARE * float(rt.app.config["SWEEP_INTERVAL"])
+    )
+    return time.monotonic() + seconds
+
+
+def sweep_pending(rt: Runtime, connection: Redis, budget: float | None = None) -> int:
+    """Re-queue pending comments whose job was lost, oldest first, batch after batch until
+    none is left or ``budget`` seconds (default: half the interval) are spent; return how
+    many were queued."""
     cfg = rt.app.config
-    now = utcnow()
-    cutoff = now - timedelta(seconds=cfg["SWEEP_AGE"])
-    with rt.db.session() as session:
-        rows = session.execute(
-            select(Comment.id, Comment.attempts)
-            .where(Comment.state == State.PENDING.value, Comment.enqueued_at < cutoff)
-            .order_by(Comment.created_at)
-            .limit(BATCH)
-        ).all()
+    cutoff = utcnow() - timedelta(seconds=cfg["SWEEP_AGE"])
+    deadline = _budget(rt, budget)
+    after: tuple[Any, str] | None = None
     queued = 0
     waiting: set[str] | None = None
-    for comment_id, attempts in rows:
+    while True:
+        query = select(Comment.id, Comment.attempts, Comment.created_at).where(
+            Comment.state == State.PENDING.value, Comment.enqueued_at < cutoff
+        )
+        if after is not None:
+            query = query.where(
+                or_(
+                    Comment.created_at > after[0],
+                    and_(Comment.created_at == after[0], Comment.id > after[1]),
+                )
+            )
+        with rt.db.session() as session:
+            rows = session.execute(
+                query.order_by(Comment.created_at, Comment.id).limit(BATCH)
+            ).all()
+        count, waiting, redis_failed = _requeue_comments(rt, connection, rows, waiting)
+        queued += count
+        if redis_failed or len(rows) < BATCH or time.monotonic() >= deadline:
+            break
+        after = (rows[-1].created_at, rows[-1].id)
+    if queued:
+        log.info("sweep: re-queued %d pending comment(s)", queued)
+    return queued
+
+
+def _requeue_comments(
+    rt: Runtime, connection: Redis, rows: Sequence[Any], waiting: set[str] | None
+) -> tuple[int, set[str] | None, bool]:
+    """Re-queue the lost ones among ``rows``; return how many, the queue's job ids if they
+    were read, and whether Redis refused an enqueue (the sweep stops then).
+
+    The batch's comments are marked queued again in two UPDATEs (those whose job had
+    started count an attempt), then enqueued: one transaction per comment made the sweep
+    cost ~5 ms a comment on SQLite. One that Redis then refuses waits ``SWEEP_AGE`` more.
+    """
+    cfg = rt.app.config
+    lost: dict[bool, list[str]] = {False: [], True: []}
+    for comment_id, attempts, _ in rows:
         job_id = classify_job_id(comment_id)
         status = job_status(connection, job_id, CLASSIFY_RUNS_FOR)
         if status in WAITING:
@@ -117,26 +165,34 @@ def sweep_pending(rt: Runtime, connection: Redis) -> int:
         if lost_mid_job and attempts + 1 >= cfg["CLASSIFY_MAX_ATTEMPTS"]:
             hold_for_classifier_error(comment_id, f"no decision after {attempts + 1} attempts")
             continue
-        with rt.db.session() as session:
-            session.execute(
-                update(Comment)
-                .where(Comment.id == comment_id, Comment.state == State.PENDING.value)
-                .values(attempts=Comment.attempts + int(lost_mid_job), enqueued_at=utcnow())
-            )
+        lost[lost_mid_job].append(comment_id)
+    if not lost[False] and not lost[True]:
+        return 0, waiting, False
+    with rt.db.session() as session:
+        for mid_job, ids in lost.items():
+            if ids:
+                session.execute(
+                    update(Comment)
+                    .where(Comment.id.in_(ids), Comment.state == State.PENDING.value)
+                    .values(attempts=Comment.attempts + int(mid_job), enqueued_at=utcnow())
+                    .execution_options(synchronize_session=False)
+                )
+    queued = 0
+    for comment_id in lost[False] + lost[True]:
         if not rt.queue.enqueue_classify(comment_id):
-            break
+            return queued, waiting, True
         queued += 1
-    if queued:
-        log.info("sweep: re-queued %d pending comment(s)", queued)
-    return queued
+    return queued, waiting, False
 
 
-def sweep_deliveries(rt: Runtime, connection: Redis) -> int:
-    """Re-queue pending webhook deliveries that are overdue and have no job; return how many.
+def sweep_deliveries(rt: Runtime, connection: Redis, budget: float | None = None) -> int:
+    """Re-queue pending webhook deliveries that are overdue and have no job, batch after
+    batch like ``sweep_pending``; return how many.
 
     Paused deliveries of an endpoint that is enabled (one recorded while an admin enabled
     it, after ``enable`` had resumed the others; found in review) become pending first."""
     cutoff = utcnow() - timedelta(seconds=rt.app.config["SWEEP_AGE"])
+    deadline = _budget(rt, budget)
     enabled = select(WebhookEndpoint.id).where(WebhookEndpoint.enabled.is_(True))
     with rt.db.session() as session:
         session.execute(
@@ -145,16 +201,43 @@ def sweep_deliveries(rt: Runtime, connection: Redis) -> int:
             .values(status="pending", next_attempt_at=cutoff)
             .execution_options(synchronize_session=False)
         )
-    with rt.db.session() as session:
-        rows = session.execute(
-            select(WebhookDelivery.id, WebhookDelivery.attempts)
-            .where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at < cutoff)
-            .order_by(WebhookDelivery.next_attempt_at)
-            .limit(BATCH)
-        ).all()
+    after: tuple[Any, str] | None = None
     queued = 0
     waiting: set[str] | None = None
-    for delivery_id, attempts in rows:
+    while True:
+        query = select(
+            WebhookDelivery.id, WebhookDelivery.attempts, WebhookDelivery.next_attempt_at
+        ).where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at < cutoff)
+        if after is not None:
+            query = query.where(
+                or_(
+                    WebhookDelivery.next_attempt_at > after[0],
+                    and_(
+                        WebhookDelivery.next_attempt_at == after[0],
+                        WebhookDelivery.id > after[1],
+                    ),
+                )
+            )
+        with rt.db.session() as session:
+            rows = session.execute(
+                query.order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id).limit(BATCH)
+            ).all()
+        count, waiting, redis_failed = _requeue_deliveries(rt, connection, rows, waiting)
+        queued += count
+        if redis_failed or len(rows) < BATCH or time.monotonic() >= deadline:
+            break
+        after = (rows[-1].next_attempt_at, rows[-1].id)
+    if queued:
+        log.info("sweep: re-queued %d webhook deliver(y/ies)", queued)
+    return queued
+
+
+def _requeue_deliveries(
+    rt: Runtime, connection: Redis, rows: Sequence[Any], waiting: set[str] | None
+) -> tuple[int, set[str] | None, bool]:
+    """Re-queue the deliveries among ``rows`` that have no job; see ``_requeue_comments``."""
+    queued = 0
+    for delivery_id, attempts, _ in rows:
         job_id = delivery_job_id(delivery_id, attempts)
         status = job_status(connection, job_id)
         if status in (JobStatus.SCHEDULED, JobStatus.DEFERRED, RUNNING):
@@ -168,11 +251,9 @@ def sweep_deliveries(rt: Runtime, connection: Redis) -> int:
             if job_id in waiting:
                 continue
         if not rt.queue.enqueue_delivery_at(delivery_id, attempts, utcnow()):
-            break
+            return queued, waiting, True
         queued += 1
-    if queued:
-        log.info("sweep: re-queued %d webhook deliver(y/ies)", queued)
-    return queued
+    return queued, waiting, False
 
 
 def purge_checks(db: Database) -> int:

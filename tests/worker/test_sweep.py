@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from types import SimpleNamespace
 
+import pytest
 import redis as redis_lib
 from flask import Flask
 from rq import Queue
@@ -121,3 +122,63 @@ def test_a_delivery_paused_for_an_endpoint_enabled_since_is_sent_again(
             assert row is not None and row.status == "pending"
             row.next_attempt_at = utcnow() - timedelta(minutes=5)
         assert sweep_deliveries(rt, conn) == 1  # type: ignore[arg-type]
+
+
+def test_one_sweep_reads_batch_after_batch_until_every_lost_comment_is_queued(
+    app: Flask, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After Redis lost its jobs, one sweep re-queues every lost comment, not one batch per
+    interval (50 comments a second at 500 per 10 s); with no time left it stops after a
+    batch, and the next sweep goes on. Comments whose job is waiting are skipped without
+    stalling the pages after them. (BATCH is made small to page with a few rows.)"""
+    from worker import sweep
+
+    monkeypatch.setattr(sweep, "BATCH", 4)
+    ids = [stored(db, thread=f"lost-{n}").id for n in range(11)]
+    with db.session() as session:
+        session.execute(
+            update(Comment)
+            .where(Comment.id.in_(ids))
+            .values(enqueued_at=utcnow() - timedelta(minutes=10))
+        )
+    with app.app_context():
+        assert queue().enqueue_classify(ids[1])  # its job is waiting: not lost
+        conn = redis_lib.from_url(app.config["REDIS_URL"])
+        rt = SimpleNamespace(app=app, db=db, queue=queue())
+        assert sweep.sweep_pending(rt, conn, budget=0) == 3  # type: ignore[arg-type]
+        # a generous budget: on a loaded machine half the interval may pass after a page
+        assert sweep.sweep_pending(rt, conn, budget=60) == 7  # type: ignore[arg-type]
+        assert sweep.sweep_pending(rt, conn, budget=60) == 0  # type: ignore[arg-type]
+        waiting = set(queue().queue.get_job_ids())
+    assert waiting == {classify_job_id(i) for i in ids}
+
+
+def test_overdue_deliveries_are_paged_the_same_way(
+    app: Flask, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Overdue webhook deliveries without a job are re-queued page after page in one sweep,
+    all of them, each once."""
+    from service import sites as site_ops
+    from service.integrations.webhooks import create_endpoint
+    from service.store.tables import WebhookDelivery
+    from worker import sweep
+
+    monkeypatch.setattr(sweep, "BATCH", 2)
+    with db.session() as session:
+        site = site_ops.by_slug(session, "default")
+        assert site is not None
+        create_endpoint(session, site, "http://127.0.0.1:9/in", ["comment.received"],
+                        allow_private=True)  # fmt: skip
+    for n in range(5):
+        stored(db, thread=f"hooks-{n}")
+    with db.session() as session:
+        session.execute(
+            update(WebhookDelivery).values(next_attempt_at=utcnow() - timedelta(minutes=5))
+        )
+    with app.app_context():
+        rt = SimpleNamespace(app=app, db=db, queue=queue())
+        conn = redis_lib.from_url(app.config["REDIS_URL"])
+        assert sweep.sweep_deliveries(rt, conn, budget=60) == 5  # type: ignore[arg-type]
+        assert sweep.sweep_deliveries(rt, conn, budget=60) == 0  # type: ignore[arg-type]
+        deliveries = queue().deliveries  # due now: scheduled, promoted by the next tick
+        assert len(deliveries.scheduled_job_registry.get_job_ids()) == 5
