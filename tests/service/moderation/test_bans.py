@@ -94,6 +94,30 @@ def test_lifting_a_ban(client: FlaskClient, db: Database, admin_csrf: str) -> No
     assert actions == ["ban", "unban"]
 
 
+def test_a_lifted_bans_id_is_never_given_to_another(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """The audit log names bans by id: after the newest ban is lifted, the next ban gets a
+    new id (SQLite gave it the lifted one's, so one ``ban_id`` named two bans)."""
+    first = ban(client, admin_csrf, kind="email", value="a@spam.example", site="default")
+    lifted = ban(client, admin_csrf, kind="email", value="b@spam.example", site="default")
+    lifted_id = lifted.get_json()["id"]
+    assert (
+        client.post(
+            f"/moderation/bans/{lifted_id}/delete", headers={"X-CSRF-Token": admin_csrf}
+        ).status_code
+        == 303
+    )
+    later = ban(client, admin_csrf, kind="email", value="c@spam.example", site="default")
+    assert later.get_json()["id"] > lifted_id > first.get_json()["id"]
+    with db.session() as session:
+        named = {
+            (e.details["ban_id"], e.details["value"])
+            for e in session.scalars(select(AuditEntry).where(AuditEntry.action == "ban"))
+        }
+    assert len({ban_id for ban_id, _ in named}) == 3
+
+
 def test_lifting_a_ban_of_another_site_looks_like_a_missing_one(
     client: FlaskClient, db: Database, admin_csrf: str
 ) -> None:
