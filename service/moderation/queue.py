@@ -55,7 +55,8 @@ class View:
             "cards": self.cards,
             "queues": filters.QUEUES,
             "titles": filters.QUEUE_TITLES,
-            "reasons": filters.REASONS,
+            "reasons": filters.reasons_for(self.filter.queue),
+            "reason_labels": filters.REASON_LABELS,
             "sorts": filters.SORTS,
             "bulk_actions": bulk,
         }
