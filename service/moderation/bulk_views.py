@@ -6,6 +6,8 @@ from dataclasses import replace
 from typing import Any
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from service.clock import utcnow
 from service.errors import ValidationFailed
@@ -15,8 +17,10 @@ from service.moderation.act import request_data
 from service.moderation.login import safe_next
 from service.moderation.queue import QUEUE_STATE, parse_or_404, resolve
 from service.status import State
+from service.store.tables import Comment
 from service.validation import whole_number
 
+#: How many of the comments a filter-wide action takes its confirm page shows.
 SAMPLE = 10
 
 
@@ -74,6 +78,14 @@ def bulk_selection() -> Any:
     return redirect(safe_next(data.get("next")), code=303)
 
 
+def _sample(dbs: Session, ids: list[str], slugs: dict[int, str]) -> list[cards.Card]:
+    """Return the cards of the first ``SAMPLE`` comments of the set an action takes, in its
+    order (oldest first; the sample showed the newest while a capped run took the oldest)."""
+    first = ids[:SAMPLE]
+    rows = {c.id: c for c in dbs.scalars(select(Comment).where(Comment.id.in_(first)))}
+    return cards.build_all(dbs, [rows[i] for i in first if i in rows], slugs)
+
+
 def _no_items() -> dict[str, str]:
     return {"code": "required", "message": "Select at least one comment (as id:state)."}
 
@@ -100,11 +112,10 @@ def bulk_filter(queue: str) -> Any:
         site_id = site.id if site else None
         moment = as_of or utcnow()
         ids = queries.matching_ids(dbs, f, scope, site_id, moment, bulk.bulk_max() + 1)
-        sample_page = queries.page(dbs, f, scope, site_id, SAMPLE)
-        slugs = {s.id: s.slug for s in sites}
-        sample = cards.build_all(dbs, sample_page.comments, slugs)
-    capped = len(ids) > bulk.bulk_max()
-    ids = ids[: bulk.bulk_max()]
+        capped = len(ids) > bulk.bulk_max()
+        total = queries.matching_count(dbs, f, scope, site_id, moment) if capped else len(ids)
+        ids = ids[: bulk.bulk_max()]
+        sample = _sample(dbs, ids, {s.id: s.slug for s in sites})
     args: dict[str, Any] = f.args()
     back = url_for("moderation.queue", queue=f.queue, **args)
     if request.method == "POST" and as_of is not None and 0 <= len(ids) <= confirmed:
@@ -121,7 +132,7 @@ def bulk_filter(queue: str) -> Any:
         note=note or "",
         count=len(ids),
         capped=capped,
-        limit=bulk.bulk_max(),
+        total=total,
         as_of=(moment if not changed else utcnow()).isoformat(),
         sample=sample,
         back=back,
