@@ -110,21 +110,31 @@ def bulk_filter(queue: str) -> Any:
             )
         scope = access.site_scope(dbs)
         site_id = site.id if site else None
+        limit = bulk.bulk_max()
         moment = as_of or utcnow()
-        ids = queries.matching_ids(dbs, f, scope, site_id, moment, bulk.bulk_max() + 1)
-        capped = len(ids) > bulk.bulk_max()
-        total = queries.matching_count(dbs, f, scope, site_id, moment) if capped else len(ids)
-        ids = ids[: bulk.bulk_max()]
-        sample = _sample(dbs, ids, {s.id: s.slug for s in sites})
+        ids = queries.matching_ids(dbs, f, scope, site_id, moment, limit + 1)
+        proceed = as_of is not None and len(ids[:limit]) <= confirmed
+        changed = request.method == "POST" and not proceed
+        if changed:
+            # Ask again about the comments matching now, with this moment: the page paired
+            # the new moment with the old one's count, so confirming it could only ask again.
+            moment = utcnow()
+            ids = queries.matching_ids(dbs, f, scope, site_id, moment, limit + 1)
+        capped = len(ids) > limit
+        ids = ids[:limit]
+        total, sample = len(ids), []
+        if not proceed:
+            if capped:
+                total = queries.matching_count(dbs, f, scope, site_id, moment)
+            sample = _sample(dbs, ids, {s.id: s.slug for s in sites})
     args: dict[str, Any] = f.args()
     back = url_for("moderation.queue", queue=f.queue, **args)
-    if request.method == "POST" and as_of is not None and 0 <= len(ids) <= confirmed:
+    if proceed:
         result = bulk.apply(
             action, [(i, State(expected)) for i in ids], access.user(), access.actor(), note
         )
         flash(result.sentence(action), "success" if not result.conflicts else "conflict")
         return redirect(back, code=303)
-    changed = request.method == "POST"
     page = render_template(
         "moderation/bulk_confirm.html",
         f=f,
@@ -133,7 +143,7 @@ def bulk_filter(queue: str) -> Any:
         count=len(ids),
         capped=capped,
         total=total,
-        as_of=(moment if not changed else utcnow()).isoformat(),
+        as_of=moment.isoformat(),
         sample=sample,
         back=back,
         changed=changed,

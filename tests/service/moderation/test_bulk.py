@@ -251,3 +251,30 @@ def test_the_cap_notice_counts_in_thousands(
     ).get_data(as_text=True)
     assert "1,002 comments match: this run covers the oldest 1,000 of 1,002." in html
     assert "Spam: 1,000 comments?" in html and 'name="count" value="1000"' in html
+
+
+def test_asking_again_counts_the_comments_matching_now(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """When more comments match than were confirmed, the page asks again about those
+    matching now, so confirming it acts (it showed the old moment's count with a new
+    moment, and a comment arriving in between made every confirmation ask again)."""
+    first = held(db, text="Wave 1 http://w.example", email="a@spam.example")
+    review = client.get("/moderation/queue/held/bulk?email=@spam.example&action=spam", headers=HTML)
+    form = _confirm_form(review.get_data(as_text=True))
+    assert form["count"] == "1"
+    # the worker holds a comment that arrived before the review ...
+    classified = held(db, text="Wave 2 http://w.example", email="b@spam.example")
+    with db.session() as session:
+        row = session.get(Comment, classified)
+        assert row is not None
+        row.created_at = utcnow() - timedelta(hours=1)
+    # ... and one more arrives before the moderator confirms
+    arrived = held(db, text="Wave 3 http://w.example", email="c@spam.example")
+    again = client.post("/moderation/queue/held/bulk?email=@spam.example", data=form)
+    assert again.status_code == 409
+    html = again.get_data(as_text=True)
+    assert "now matches 3 comments (you confirmed 1)" in html
+    resp = client.post("/moderation/queue/held/bulk?email=@spam.example", data=_confirm_form(html))
+    assert resp.status_code == 303
+    assert all(state_of(db, c) == ("rejected", "spam") for c in (first, classified, arrived))
