@@ -14,6 +14,7 @@ from service.errors import ValidationFailed
 from service.extensions import db
 from service.moderation import access, actions, bp, bulk, cards, queries
 from service.moderation.act import request_data
+from service.moderation.filters import QUEUE_TITLES
 from service.moderation.login import safe_next
 from service.moderation.queue import QUEUE_STATE, parse_or_404, resolve
 from service.status import State
@@ -72,9 +73,11 @@ def bulk_selection() -> Any:
         # one, and a bulk action undid that decision; found in review).
         items = [(comment_id, State(QUEUE_STATE[queue])) for comment_id, _ in items]
     result = bulk.apply(action, items, access.user(), access.actor(), note)
+    seen = {state for _, state in items}
+    said = result.sentence(actions.title(action, seen.pop()) if len(seen) == 1 else action.title)
     if request.is_json:
-        return jsonify({**result.as_dict(), "message": result.sentence(action)})
-    flash(result.sentence(action), "success" if not result.conflicts else "conflict")
+        return jsonify({**result.as_dict(), "message": said})
+    flash(said, "success" if not result.conflicts else "conflict")
     return redirect(safe_next(data.get("next")), code=303)
 
 
@@ -133,12 +136,16 @@ def bulk_filter(queue: str) -> Any:
         result = bulk.apply(
             action, [(i, State(expected)) for i in ids], access.user(), access.actor(), note
         )
-        flash(result.sentence(action), "success" if not result.conflicts else "conflict")
+        said = result.sentence(actions.title(action, State(expected)))
+        flash(said, "success" if not result.conflicts else "conflict")
         return redirect(back, code=303)
     page = render_template(
         "moderation/bulk_confirm.html",
         f=f,
         action=action,
+        title=actions.title(action, State(expected)),
+        effect=actions.effect(action, State(expected)),
+        queue_title=QUEUE_TITLES[f.queue],
         note=note or "",
         count=len(ids),
         capped=capped,

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from service.clock import rfc3339, utcnow
 from service.comments import IntakeMeta, store_new
+from service.status import State
 from service.store import Database
 from service.store.tables import Comment, Site
 from service.validation import CommentInput
@@ -278,3 +279,61 @@ def test_asking_again_counts_the_comments_matching_now(
     resp = client.post("/moderation/queue/held/bulk?email=@spam.example", data=_confirm_form(html))
     assert resp.status_code == 303
     assert all(state_of(db, c) == ("rejected", "spam") for c in (first, classified, arrived))
+
+
+def _words(html: str) -> str:
+    """Return a page's text without its tags, spaces collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", "", html).split())
+
+
+def test_taking_published_comments_down_in_bulk_says_take_down(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """On Published (and Reported, a view of it) a bulk rejection is a take-down, and every
+    word of it says so: the buttons, the confirm page and the result (the confirm page read
+    "This applies Reject: toxic to every comment in the published queue", and Reported's
+    buttons "Spam" and "Reject: toxic"); Held still rejects."""
+    ids = [
+        held(db, state=State.PUBLISHED, text=f"Live {n} http://w.example", email="t@x.example")
+        for n in range(2)
+    ]
+    review = client.get("/moderation/queue/published/bulk?action=toxic", headers=HTML)
+    text = _words(review.get_data(as_text=True))
+    assert "Take down: toxic: 2 comments?" in text
+    assert (
+        "Every comment in the Published queue that matches this filter will be taken down "
+        "(removed from its thread) as toxic:" in text
+    )
+    assert "Reject" not in text and "Take down: toxic: 2 comments Cancel" in text
+    resp = client.post("/moderation/queue/published/bulk", data=_confirm_form(review.text))
+    assert resp.status_code == 303
+    assert all(state_of(db, i) == ("rejected", "toxic") for i in ids)
+    done = client.get(resp.headers["Location"], headers=HTML).get_data(as_text=True)
+    assert "Take down: toxic: 2 of 2 comment(s) done." in done
+
+    spam = client.get("/moderation/queue/published/bulk?action=spam", headers=HTML)
+    assert "will be taken down (removed from its thread) as spam" in _words(spam.text)
+    for queue in ("published", "reported"):
+        bar = client.get(f"/moderation/queue/{queue}", headers=HTML).get_data(as_text=True)
+        assert re.findall(r"data-bulk>([^<]+)<", bar) == [
+            "Take down: spam",
+            "Take down: toxic",
+            "Take down: off-topic",
+        ], queue
+    held(db)
+    rejecting = _words(client.get("/moderation/queue/held/bulk?action=spam", headers=HTML).text)
+    assert "Spam: 1 comment?" in rejecting
+    assert "in the Held queue that matches this filter will be rejected as spam:" in rejecting
+
+
+def test_a_bulk_selection_of_published_comments_says_take_down(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """A selection from the Published queue reports a take-down, not a rejection."""
+    cid = held(db, state=State.PUBLISHED)
+    resp = client.post(
+        "/moderation/bulk",
+        json={"action": "spam", "items": [{"id": cid, "state": "published"}], "queue": "published"},
+        headers={"X-CSRF-Token": admin_csrf},
+    )
+    assert resp.get_json()["message"] == "Take down: spam: 1 of 1 comment(s) done."
