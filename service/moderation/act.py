@@ -93,7 +93,7 @@ def act(comment_id: str) -> Any:
         return _answer_conflict(conflict, data)
     if outcome.deliveries:
         queue().enqueue_deliveries(outcome.deliveries)
-    message = f"{action.title}: done ({card.comment.author_name})."
+    message = f"{actions.title(action, expected)}: done ({card.comment.author_name})."
     return _answer(card, data, message, actions.audit_name(action, expected), action.label.value)
 
 

@@ -61,6 +61,19 @@ TAKEDOWN_TITLES = {
     "toxic": "Take down: toxic",
     "offtopic": "Take down: off-topic",
 }
+#: What becomes of a comment an action is confirmed for ("… will be rejected as spam").
+EFFECTS = {
+    "approve": "published",
+    "ham": "published as not spam",
+    "spam": "rejected as spam",
+    "toxic": "rejected as toxic",
+    "offtopic": "rejected as off-topic",
+}
+TAKEDOWN_EFFECTS = {
+    "spam": "taken down (removed from its thread) as spam",
+    "toxic": "taken down (removed from its thread) as toxic",
+    "offtopic": "taken down (removed from its thread) as off-topic",
+}
 
 
 class InvalidAction(ValueError):
@@ -82,6 +95,21 @@ def audit_name(action: Action, expected: State) -> str:
     return {"toxic": "reject_toxic", "offtopic": "reject_offtopic"}.get(action.name, action.name)
 
 
+def title(action: Action, state: State) -> str:
+    """Return what ``action`` is called on a comment in ``state``: rejecting a published
+    comment is taking it down."""
+    if state is State.PUBLISHED and action.name in TAKEDOWN_TITLES:
+        return TAKEDOWN_TITLES[action.name]
+    return action.title
+
+
+def effect(action: Action, state: State) -> str:
+    """Say what becomes of a comment in ``state`` that ``action`` is applied to."""
+    if state is State.PUBLISHED and action.name in TAKEDOWN_EFFECTS:
+        return TAKEDOWN_EFFECTS[action.name]
+    return EFFECTS[action.name]
+
+
 def available(state: str, rejection: str | None) -> list[tuple[Action, str]]:
     """Return the actions (with their button titles) offered on a card in ``state``."""
     current = State(state)
@@ -93,8 +121,7 @@ def available(state: str, rejection: str | None) -> list[tuple[Action, str]]:
             continue
         if current is State.REJECTED and action.name == "approve" and rejection == Rejection.SPAM:
             continue
-        title = TAKEDOWN_TITLES[action.name] if current is State.PUBLISHED else action.title
-        offered.append((action, title))
+        offered.append((action, title(action, current)))
     return offered
 
 

@@ -18,6 +18,7 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from service.auth import user_can_moderate
 from service.clock import utcnow
 from service.errors import NotFound, ValidationFailed
 from service.extensions import db
@@ -242,6 +243,13 @@ def bans() -> str:
     )
 
 
+def _may_lift(dbs: Session, me: User, row: Ban) -> bool:
+    """Tell whether ``me`` may lift ``row``: every-site bans admins, site bans its moderators."""
+    if row.site_id is None:
+        return me.role == "admin"
+    return user_can_moderate(dbs, me, row.site_id)
+
+
 @bp.post("/bans/<int:ban_id>/delete")
 @access.login_required
 def unban(ban_id: int) -> Any:
@@ -249,13 +257,10 @@ def unban(ban_id: int) -> Any:
     me = access.user()
     with db().session() as dbs:
         row = dbs.get(Ban, ban_id)
-        if row is None:
+        # One answer for a ban that does not exist and one the user may not lift, so ban
+        # ids stay secret (another site's ban answered 403, a missing one 404).
+        if row is None or not _may_lift(dbs, me, row):
             raise NotFound("There is no such ban.", code="ban_not_found")
-        if row.site_id is None:
-            if me.role != "admin":
-                raise NotFound("There is no such ban.", code="ban_not_found")
-        else:
-            access.require_site(dbs, row.site_id)
         dbs.add(
             AuditEntry(
                 site_id=row.site_id,

@@ -53,9 +53,9 @@ class BulkResult:
             "not_allowed": self.not_allowed,
         }
 
-    def sentence(self, action: Action) -> str:
-        """Return the result in words."""
-        parts = [f"{action.title}: {self.done} of {self.total} comment(s) done"]
+    def sentence(self, title: str) -> str:
+        """Return the result in words, for the action called ``title``."""
+        parts = [f"{title}: {self.done} of {self.total} comment(s) done"]
         if self.conflicts:
             parts.append(f"{self.conflicts} had changed meanwhile and were left alone")
         if self.not_found:

@@ -6,17 +6,22 @@ from dataclasses import replace
 from typing import Any
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from service.clock import utcnow
 from service.errors import ValidationFailed
 from service.extensions import db
 from service.moderation import access, actions, bp, bulk, cards, queries
 from service.moderation.act import request_data
+from service.moderation.filters import QUEUE_TITLES
 from service.moderation.login import safe_next
 from service.moderation.queue import QUEUE_STATE, parse_or_404, resolve
 from service.status import State
+from service.store.tables import Comment
 from service.validation import whole_number
 
+#: How many of the comments a filter-wide action takes its confirm page shows.
 SAMPLE = 10
 
 
@@ -68,10 +73,20 @@ def bulk_selection() -> Any:
         # one, and a bulk action undid that decision; found in review).
         items = [(comment_id, State(QUEUE_STATE[queue])) for comment_id, _ in items]
     result = bulk.apply(action, items, access.user(), access.actor(), note)
+    seen = {state for _, state in items}
+    said = result.sentence(actions.title(action, seen.pop()) if len(seen) == 1 else action.title)
     if request.is_json:
-        return jsonify({**result.as_dict(), "message": result.sentence(action)})
-    flash(result.sentence(action), "success" if not result.conflicts else "conflict")
+        return jsonify({**result.as_dict(), "message": said})
+    flash(said, "success" if not result.conflicts else "conflict")
     return redirect(safe_next(data.get("next")), code=303)
+
+
+def _sample(dbs: Session, ids: list[str], slugs: dict[int, str]) -> list[cards.Card]:
+    """Return the cards of the first ``SAMPLE`` comments of the set an action takes, in its
+    order (oldest first; the sample showed the newest while a capped run took the oldest)."""
+    first = ids[:SAMPLE]
+    rows = {c.id: c for c in dbs.scalars(select(Comment).where(Comment.id.in_(first)))}
+    return cards.build_all(dbs, [rows[i] for i in first if i in rows], slugs)
 
 
 def _no_items() -> dict[str, str]:
@@ -98,31 +113,44 @@ def bulk_filter(queue: str) -> Any:
             )
         scope = access.site_scope(dbs)
         site_id = site.id if site else None
+        limit = bulk.bulk_max()
         moment = as_of or utcnow()
-        ids = queries.matching_ids(dbs, f, scope, site_id, moment, bulk.bulk_max() + 1)
-        sample_page = queries.page(dbs, f, scope, site_id, SAMPLE)
-        slugs = {s.id: s.slug for s in sites}
-        sample = cards.build_all(dbs, sample_page.comments, slugs)
-    capped = len(ids) > bulk.bulk_max()
-    ids = ids[: bulk.bulk_max()]
+        ids = queries.matching_ids(dbs, f, scope, site_id, moment, limit + 1)
+        proceed = as_of is not None and len(ids[:limit]) <= confirmed
+        changed = request.method == "POST" and not proceed
+        if changed:
+            # Ask again about the comments matching now, with this moment: the page paired
+            # the new moment with the old one's count, so confirming it could only ask again.
+            moment = utcnow()
+            ids = queries.matching_ids(dbs, f, scope, site_id, moment, limit + 1)
+        capped = len(ids) > limit
+        ids = ids[:limit]
+        total, sample = len(ids), []
+        if not proceed:
+            if capped:
+                total = queries.matching_count(dbs, f, scope, site_id, moment)
+            sample = _sample(dbs, ids, {s.id: s.slug for s in sites})
     args: dict[str, Any] = f.args()
     back = url_for("moderation.queue", queue=f.queue, **args)
-    if request.method == "POST" and as_of is not None and 0 <= len(ids) <= confirmed:
+    if proceed:
         result = bulk.apply(
             action, [(i, State(expected)) for i in ids], access.user(), access.actor(), note
         )
-        flash(result.sentence(action), "success" if not result.conflicts else "conflict")
+        said = result.sentence(actions.title(action, State(expected)))
+        flash(said, "success" if not result.conflicts else "conflict")
         return redirect(back, code=303)
-    changed = request.method == "POST"
     page = render_template(
         "moderation/bulk_confirm.html",
         f=f,
         action=action,
+        title=actions.title(action, State(expected)),
+        effect=actions.effect(action, State(expected)),
+        queue_title=QUEUE_TITLES[f.queue],
         note=note or "",
         count=len(ids),
         capped=capped,
-        limit=bulk.bulk_max(),
-        as_of=(moment if not changed else utcnow()).isoformat(),
+        total=total,
+        as_of=moment.isoformat(),
         sample=sample,
         back=back,
         changed=changed,

@@ -27,8 +27,16 @@ QUEUE_TITLES = {
     "spam": "Spam",
 }
 SORTS = ("newest", "oldest", "score")
-#: Reasons to filter by: a rejection reason, or ``classifier_error`` (held unscored).
-REASONS = (*(r.value for r in Rejection), "classifier_error")
+#: Reasons to filter by, per queue: those its comments can have (a rejection reason, or
+#: ``classifier_error`` for held unscored). A held comment has no rejection; Rejected holds
+#: every rejection but spam; Spam is all spam; Pending, Published and Reported have none,
+#: and show no Reason filter. (Held offered the rejection reasons, which select nothing.)
+QUEUE_REASONS: dict[str, tuple[str, ...]] = {
+    "held": ("classifier_error",),
+    "rejected": tuple(r.value for r in Rejection if r is not Rejection.SPAM),
+}
+#: How the Reason filter names a reason, where it is not the reason itself.
+REASON_LABELS = {"classifier_error": "classifier error (held unscored)"}
 SCORE_FIELDS = ("spam_min", "spam_max", "tox_min", "tox_max")
 IP_HASH = re.compile(r"^[0-9a-f]{8,64}$")
 MAX_TEXT = 512
@@ -76,6 +84,12 @@ class QueueFilter:
                 continue
             out[name] = value.isoformat() if isinstance(value, date) else _plain(value)
         return out
+
+    def for_queue(self, queue: str) -> dict[str, str]:
+        """Return the query arguments of this filter on ``queue`` (a queue tab's link), from
+        its first page and without a reason no comment there can have."""
+        reason = self.reason if self.reason in reasons_for(queue) else None
+        return self.args(after=None, before=None, reason=reason)
 
     def narrowed(self) -> bool:
         """Tell whether anything beyond the queue and the sort narrows the list."""
@@ -129,6 +143,11 @@ class Cursor:
         return cls(created_at, ident, None if score is None else float(score))
 
 
+def reasons_for(queue: str) -> tuple[str, ...]:
+    """Return the reasons a comment listed in ``queue`` can have (none: no Reason filter)."""
+    return QUEUE_REASONS.get(queue, ())
+
+
 def _plain(value: Any) -> str:
     if isinstance(value, Cursor):
         return value.encode()
@@ -177,8 +196,14 @@ def parse(queue: str, args: Mapping[str, str]) -> tuple[QueueFilter, FieldErrors
             errors[high] = _error("invalid_range", "The maximum is below the minimum.")
             values.pop(high)
     reason = (args.get("reason") or "").strip()
-    if reason and reason not in REASONS:
-        errors["reason"] = _error("invalid_choice", f"Choose one of: {', '.join(REASONS)}.")
+    offered = reasons_for(values["queue"])
+    if reason and reason not in offered:
+        errors["reason"] = _error(
+            "invalid_choice",
+            f"Choose one of: {', '.join(offered)}."
+            if offered
+            else f"No comment in the {QUEUE_TITLES[values['queue']]} queue has a reason.",
+        )
     elif reason:
         values["reason"] = reason
     email = (args.get("email") or "").strip().lower()

@@ -171,7 +171,7 @@ def setup() -> Any:
 @bp.route("/account", methods=["GET", "POST"])
 @access.login_required
 def account() -> Any:
-    """Change one's own password (ends every other session of the account)."""
+    """Show one's sites; change one's own password (ends every other session of the account)."""
     errors: dict[str, str] = {}
     me = access.user()
     if request.method == "POST":
@@ -184,8 +184,7 @@ def account() -> Any:
             throttle.attempt(keys)
         except RateLimited as exc:
             errors["current"] = exc.message
-            page = render_template("moderation/account.html", errors=errors)
-            return page, 429, exc.headers
+            return _account_page(errors), 429, exc.headers
         right = verify_password(me.password_hash, current)
         if right:
             throttle.succeeded(keys)
@@ -193,6 +192,8 @@ def account() -> Any:
             errors["current"] = "Your current password is wrong."
         elif len(new) < MIN_LENGTH:
             errors["password"] = f"Use at least {MIN_LENGTH} characters."
+        elif new == current:
+            errors["password"] = "This is your current password: choose a new one."
         elif new != request.form.get("confirm", ""):
             errors["confirm"] = "The two passwords differ."
         else:
@@ -205,7 +206,14 @@ def account() -> Any:
             csrf.rotate()
             flash("Your password is changed; other sessions are logged out.", "success")
             return redirect(url_for("moderation.account"), code=303)
-    return render_template("moderation/account.html", errors=errors), 422 if errors else 200
+    return _account_page(errors), 422 if errors else 200
+
+
+def _account_page(errors: dict[str, str]) -> str:
+    """Render the account page: the sites the user moderates, and the password form."""
+    with db().session() as dbs:
+        sites = [(s.name, s.slug) for s in access.visible_sites(dbs)]
+    return render_template("moderation/account.html", errors=errors, sites=sites)
 
 
 @bp.get("/")

@@ -239,6 +239,20 @@ def counts(
     return {q: found.get(q, 0) for q in QUEUES}
 
 
+def _matching(
+    f: QueueFilter, scope: list[int] | None, site_id: int | None, as_of: datetime | None
+) -> list[ColumnElement[bool]]:
+    """Return the WHERE conditions of a filter-wide action: the filter, created by ``as_of``."""
+    where = conditions(f, scope, site_id)
+    if as_of is not None:
+        where.append(Comment.created_at <= as_of)
+        if f.queue == "reported":
+            # Only comments reported by the time the moderator reviewed the action: a report
+            # made meanwhile must not put an unseen comment under it (found in review).
+            where.append(reported(before=as_of))
+    return where
+
+
 def matching_ids(
     dbs: Session,
     f: QueueFilter,
@@ -247,13 +261,23 @@ def matching_ids(
     as_of: datetime | None,
     limit: int,
 ) -> list[str]:
-    """Return the ids of every comment matching the filter (all pages), created by ``as_of``."""
-    where = conditions(f, scope, site_id)
-    if as_of is not None:
-        where.append(Comment.created_at <= as_of)
-        if f.queue == "reported":
-            # Only comments reported by the time the moderator reviewed the action: a report
-            # made meanwhile must not put an unseen comment under it (found in review).
-            where.append(reported(before=as_of))
-    query = select(Comment.id).where(*where).order_by(Comment.created_at.asc(), Comment.id.asc())
+    """Return the ids of every comment matching the filter (all pages), created by ``as_of``,
+    oldest first: a capped action takes the oldest ``limit``."""
+    query = (
+        select(Comment.id)
+        .where(*_matching(f, scope, site_id, as_of))
+        .order_by(Comment.created_at.asc(), Comment.id.asc())
+    )
     return list(dbs.scalars(query.limit(limit)))
+
+
+def matching_count(
+    dbs: Session,
+    f: QueueFilter,
+    scope: list[int] | None,
+    site_id: int | None,
+    as_of: datetime | None,
+) -> int:
+    """Return how many comments ``matching_ids`` would return without a limit."""
+    where = _matching(f, scope, site_id, as_of)
+    return int(dbs.scalar(select(func.count()).select_from(Comment).where(*where)) or 0)

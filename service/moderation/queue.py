@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from service.errors import NotFound, ValidationFailed
 from service.extensions import db
 from service.moderation import access, bp, cards, filters, queries
-from service.moderation.actions import ACTIONS
+from service.moderation.actions import ACTIONS, title
 from service.moderation.filters import QueueFilter
 from service.moderation.nav import add_nav_item
 from service.store.tables import Site
@@ -45,7 +45,8 @@ class View:
 
     def context(self) -> dict[str, Any]:
         """Return the template variables."""
-        bulk = [a for a in ACTIONS.values() if _state_of(self.filter.queue) in a.allowed_from]
+        state = _state_of(self.filter.queue)
+        bulk = [(a, title(a, state)) for a in ACTIONS.values() if state in a.allowed_from]
         return {
             "f": self.filter,
             "errors": self.errors,
@@ -55,7 +56,8 @@ class View:
             "cards": self.cards,
             "queues": filters.QUEUES,
             "titles": filters.QUEUE_TITLES,
-            "reasons": filters.REASONS,
+            "reasons": filters.reasons_for(self.filter.queue),
+            "reason_labels": filters.REASON_LABELS,
             "sorts": filters.SORTS,
             "bulk_actions": bulk,
         }

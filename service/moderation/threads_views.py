@@ -28,7 +28,8 @@ PAGE = 100
 
 
 def _counts(dbs: Session, site: Site, search: str) -> list[dict[str, Any]]:
-    """The site's threads with comments, newest activity first: counts per state."""
+    """The site's threads with comments, newest activity first: counts per state, and
+    when the first comment arrived (what the site's automatic closing counts from)."""
 
     def count(state: State) -> Any:
         return func.sum(case((Comment.state == state.value, 1), else_=0))
@@ -40,6 +41,7 @@ def _counts(dbs: Session, site: Site, search: str) -> list[dict[str, Any]]:
             count(State.HELD),
             count(State.PENDING),
             func.max(Comment.created_at),
+            func.min(Comment.created_at),
         )
         .where(Comment.site_id == site.id)
         .group_by(Comment.thread)
@@ -49,8 +51,15 @@ def _counts(dbs: Session, site: Site, search: str) -> list[dict[str, Any]]:
     if search:
         query = query.where(Comment.thread.contains(search, autoescape=True))
     return [
-        {"key": key, "published": p or 0, "held": h or 0, "pending": q or 0, "last": last}
-        for key, p, h, q, last in dbs.execute(query).all()
+        {
+            "key": key,
+            "published": p or 0,
+            "held": h or 0,
+            "pending": q or 0,
+            "last": last,
+            "first": first,
+        }
+        for key, p, h, q, last, first in dbs.execute(query).all()
     ]
 
 
@@ -82,9 +91,19 @@ def threads_page() -> str:
                 extra = extra.where(Thread.key.contains(search, autoescape=True))
             for key in dbs.scalars(extra.order_by(Thread.updated_at.desc()).limit(PAGE)):
                 if key not in settled:
-                    rows.append({"key": key, "published": 0, "held": 0, "pending": 0, "last": None})
+                    rows.append(
+                        {
+                            "key": key,
+                            "published": 0,
+                            "held": 0,
+                            "pending": 0,
+                            "last": None,
+                            "first": None,
+                        }
+                    )
+            found = threads.states(dbs, site, {r["key"]: r["first"] for r in rows})
             for r in rows:
-                r["state"] = threads.state(dbs, site, r["key"])
+                r["state"] = found[r["key"]]
         days = threads.close_after_days(site) if site is not None else None
     return render_template(
         "moderation/threads.html",

@@ -278,7 +278,12 @@ class Ban(Base):
     """An author banned from commenting: by e-mail, IP hash or domain."""
 
     __tablename__ = "bans"
-    __table_args__ = (UniqueConstraint("site_id", "kind", "value"),)
+    #: The audit log names bans by id and a lifted ban's row is deleted: SQLite must not
+    #: hand its id to the next ban (PostgreSQL's sequences never do).
+    __table_args__ = (
+        UniqueConstraint("site_id", "kind", "value"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))

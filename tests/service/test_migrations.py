@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import select
 
+from service import sites
 from service.store import Database
-from service.store.tables import Base
+from service.store.migrate import alembic_config, upgrade
+from service.store.tables import AuditEntry, Ban, Base
 
 
 def schema_drift(db: Database) -> list[object]:
@@ -19,3 +25,32 @@ def test_the_migrated_schema_matches_the_models(db: Database) -> None:
     """Every table, column, index and constraint of the models exists as migrated (SQLite);
     a model change without its migration fails here."""
     assert schema_drift(db) == []
+
+
+def test_ban_ids_are_never_reused_after_the_upgrade(tmp_path: Path) -> None:
+    """Upgrading an SQLite database keeps its bans and starts new ban ids past every id the
+    audit log names, lifted bans included (SQLite handed a lifted ban's id to the next
+    ban, so one audited ``ban_id`` named two bans); a downgrade and upgrade round-trip."""
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    upgrade(url, "idempotency1")
+    old = Database(url)
+    with old.session() as session:
+        site_id = sites.ensure_default(session).id
+        session.add(Ban(id=1, site_id=site_id, kind="email", value="a@x.example", created_by="t"))
+        for ban_id, action in [(1, "ban"), (2, "ban"), (3, "ban"), (2, "unban"), (3, "unban")]:
+            session.add(AuditEntry(actor="t", action=action, details={"ban_id": ban_id}))
+    old.dispose()
+    upgrade(url)
+    command.downgrade(alembic_config(url), "idempotency1")
+    upgrade(url)
+    new = Database(url)
+    try:
+        assert schema_drift(new) == []
+        with new.session() as session:
+            assert session.scalars(select(Ban.value)).all() == ["a@x.example"]
+            later = Ban(site_id=site_id, kind="email", value="b@x.example", created_by="t")
+            session.add(later)
+            session.flush()
+            assert later.id == 4
+    finally:
+        new.dispose()

@@ -159,3 +159,13 @@ def test_nul_in_public_parameters_is_a_4xx_on_postgres(client: FlaskClient, db: 
         f"/api/v1/comments/{comment_id}/reports", json={"reason": "spam", "note": "a\x00"}
     )
     assert rv.status_code == 422
+
+
+def test_a_lifted_bans_id_is_never_given_to_another_on_postgres(
+    client: FlaskClient, db: Database
+) -> None:
+    """The bans migration leaves PostgreSQL's sequence alone, and it never hands a lifted
+    ban's id to the next ban either."""
+    from tests.service.moderation.test_bans import test_a_lifted_bans_id_is_never_given_to_another
+
+    test_a_lifted_bans_id_is_never_given_to_another(client, db, logged_in(client, db))

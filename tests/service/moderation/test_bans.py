@@ -9,6 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from service import sites as site_ops
 from service.store import Database
 from service.store.tables import AuditEntry, Ban
 from tests.dashboard import held, logged_in
@@ -91,6 +92,54 @@ def test_lifting_a_ban(client: FlaskClient, db: Database, admin_csrf: str) -> No
             )
         )
     assert actions == ["ban", "unban"]
+
+
+def test_a_lifted_bans_id_is_never_given_to_another(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """The audit log names bans by id: after the newest ban is lifted, the next ban gets a
+    new id (SQLite gave it the lifted one's, so one ``ban_id`` named two bans)."""
+    first = ban(client, admin_csrf, kind="email", value="a@spam.example", site="default")
+    lifted = ban(client, admin_csrf, kind="email", value="b@spam.example", site="default")
+    lifted_id = lifted.get_json()["id"]
+    assert (
+        client.post(
+            f"/moderation/bans/{lifted_id}/delete", headers={"X-CSRF-Token": admin_csrf}
+        ).status_code
+        == 303
+    )
+    later = ban(client, admin_csrf, kind="email", value="c@spam.example", site="default")
+    assert later.get_json()["id"] > lifted_id > first.get_json()["id"]
+    with db.session() as session:
+        named = {
+            (e.details["ban_id"], e.details["value"])
+            for e in session.scalars(select(AuditEntry).where(AuditEntry.action == "ban"))
+        }
+    assert len({ban_id for ban_id, _ in named}) == 3
+
+
+def test_lifting_a_ban_of_another_site_looks_like_a_missing_one(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """A moderator lifting another site's ban, or a ban on every site, gets the same 404 as
+    for a ban that does not exist (it answered 403, telling which ban ids exist), and the
+    ban stays."""
+    with db.session() as session:
+        site_ops.create(session, "Other news", ["https://other.example"], slug="other")
+        site_ops.create(session, "Mine", ["https://mine.example"], slug="mine")
+    theirs = ban(client, admin_csrf, kind="email", value="x@spam.example", site="other")
+    everywhere = ban(client, admin_csrf, kind="email", value="y@spam.example", scope="all")
+    ids = [theirs.get_json()["id"], everywhere.get_json()["id"]]
+    client.post("/moderation/logout", headers={"X-CSRF-Token": admin_csrf})
+    token = logged_in(client, db, "mod@example.org", role="moderator", sites=["mine"])
+    answers = [
+        client.post(f"/moderation/bans/{ban_id}/delete", headers={"X-CSRF-Token": token})
+        for ban_id in [*ids, max(ids) + 1000]
+    ]
+    assert [(r.status_code, r.get_json()["error"]) for r in answers] == [
+        (404, {"code": "ban_not_found", "message": "There is no such ban."})
+    ] * 3
+    assert len(bans(db)) == 2
 
 
 @pytest.mark.slow

@@ -7,9 +7,14 @@ from datetime import timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from service.clock import rfc3339, utcnow
+from service.comments import IntakeMeta, store_new
+from service.status import State
 from service.store import Database
+from service.store.tables import Comment, Site
+from service.validation import CommentInput
 from tests.dashboard import held, labels_of, logged_in, state_of
 
 HTML = {"Accept": "text/html"}
@@ -189,3 +194,146 @@ def test_a_spam_wave_is_found_and_rejected_by_a_phrase_of_its_text(
     assert all(state_of(db, cid) == ("rejected", "spam") for cid in wave)
     assert state_of(db, innocent) == ("held", None)
     assert client.get("/moderation/queue/held?text=%25", headers=HTML).status_code == 200
+
+
+def _sample_ids(db: Database, html: str) -> list[str]:
+    """Return the ids of the comments the confirm page's sample shows, in its order."""
+    sample = re.search(r'<ol class="sample">(.*?)</ol>', html, re.S)
+    assert sample is not None
+    texts = re.findall(r'<span class="text">([^<]*)</span>', sample.group(1))
+    with db.session() as session:
+        by_text = dict(session.execute(select(Comment.text, Comment.id)).all())
+    return [by_text[t] for t in texts]
+
+
+def test_a_capped_run_shows_and_takes_the_same_oldest_comments(
+    app: Flask, client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """Over the cap, the confirm page says so ("the oldest 12 of 15"), its sample is the
+    start of the set the run takes (it showed the newest ten while the run took the
+    oldest), and confirming takes exactly those."""
+    app.config["MODERATION_BULK_MAX"] = 12
+    wave = [
+        held(db, text=f"Wave {n} http://w.example", email=f"b{n}@spam.example") for n in range(15)
+    ]
+    with db.session() as session:  # oldest first: wave[0] arrived 15 minutes ago
+        for n, cid in enumerate(wave):
+            row = session.get(Comment, cid)
+            assert row is not None
+            row.created_at = utcnow() - timedelta(minutes=15 - n)
+    review = client.get("/moderation/queue/held/bulk?email=@spam.example&action=spam", headers=HTML)
+    html = review.get_data(as_text=True)
+    assert "15 comments match: this run covers the oldest 12 of 15. Run it again" in html
+    assert "<h2>The oldest 10 of them</h2>" in html
+    assert _sample_ids(db, html) == wave[:10]
+    resp = client.post("/moderation/queue/held/bulk?email=@spam.example", data=_confirm_form(html))
+    assert resp.status_code == 303
+    assert [state_of(db, cid)[0] for cid in wave] == ["rejected"] * 12 + ["held"] * 3
+    again = client.get("/moderation/queue/held/bulk?email=@spam.example&action=spam", headers=HTML)
+    rest = again.get_data(as_text=True)
+    assert 'id="bulk-cap"' not in rest and "<h2>All of them, oldest first</h2>" in rest
+    assert _sample_ids(db, rest) == wave[12:]
+
+
+def test_the_cap_notice_counts_in_thousands(
+    app: Flask, client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """The cap's numbers are written as a reader counts them: "the oldest 1,000 of 1,002"."""
+    app.config["MODERATION_BULK_MAX"] = 1000
+    with db.session() as session:
+        site = session.scalars(select(Site).where(Site.slug == "default")).one()
+        for n in range(1002):
+            text = f"Wave {n} http://w.example"
+            given = CommentInput(site="default", thread="t", name="Bot", email="b@spam.example",
+                                 text=text)  # fmt: skip
+            store_new(session, site, given, IntakeMeta()).comment.state = "held"
+    html = client.get(
+        "/moderation/queue/held/bulk?email=@spam.example&action=spam", headers=HTML
+    ).get_data(as_text=True)
+    assert "1,002 comments match: this run covers the oldest 1,000 of 1,002." in html
+    assert "Spam: 1,000 comments?" in html and 'name="count" value="1000"' in html
+
+
+def test_asking_again_counts_the_comments_matching_now(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """When more comments match than were confirmed, the page asks again about those
+    matching now, so confirming it acts (it showed the old moment's count with a new
+    moment, and a comment arriving in between made every confirmation ask again)."""
+    first = held(db, text="Wave 1 http://w.example", email="a@spam.example")
+    review = client.get("/moderation/queue/held/bulk?email=@spam.example&action=spam", headers=HTML)
+    form = _confirm_form(review.get_data(as_text=True))
+    assert form["count"] == "1"
+    # the worker holds a comment that arrived before the review ...
+    classified = held(db, text="Wave 2 http://w.example", email="b@spam.example")
+    with db.session() as session:
+        row = session.get(Comment, classified)
+        assert row is not None
+        row.created_at = utcnow() - timedelta(hours=1)
+    # ... and one more arrives before the moderator confirms
+    arrived = held(db, text="Wave 3 http://w.example", email="c@spam.example")
+    again = client.post("/moderation/queue/held/bulk?email=@spam.example", data=form)
+    assert again.status_code == 409
+    html = again.get_data(as_text=True)
+    assert "now matches 3 comments (you confirmed 1)" in html
+    resp = client.post("/moderation/queue/held/bulk?email=@spam.example", data=_confirm_form(html))
+    assert resp.status_code == 303
+    assert all(state_of(db, c) == ("rejected", "spam") for c in (first, classified, arrived))
+
+
+def _words(html: str) -> str:
+    """Return a page's text without its tags, spaces collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", "", html).split())
+
+
+def test_taking_published_comments_down_in_bulk_says_take_down(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """On Published (and Reported, a view of it) a bulk rejection is a take-down, and every
+    word of it says so: the buttons, the confirm page and the result (the confirm page read
+    "This applies Reject: toxic to every comment in the published queue", and Reported's
+    buttons "Spam" and "Reject: toxic"); Held still rejects."""
+    ids = [
+        held(db, state=State.PUBLISHED, text=f"Live {n} http://w.example", email="t@x.example")
+        for n in range(2)
+    ]
+    review = client.get("/moderation/queue/published/bulk?action=toxic", headers=HTML)
+    text = _words(review.get_data(as_text=True))
+    assert "Take down: toxic: 2 comments?" in text
+    assert (
+        "Every comment in the Published queue that matches this filter will be taken down "
+        "(removed from its thread) as toxic:" in text
+    )
+    assert "Reject" not in text and "Take down: toxic: 2 comments Cancel" in text
+    resp = client.post("/moderation/queue/published/bulk", data=_confirm_form(review.text))
+    assert resp.status_code == 303
+    assert all(state_of(db, i) == ("rejected", "toxic") for i in ids)
+    done = client.get(resp.headers["Location"], headers=HTML).get_data(as_text=True)
+    assert "Take down: toxic: 2 of 2 comment(s) done." in done
+
+    spam = client.get("/moderation/queue/published/bulk?action=spam", headers=HTML)
+    assert "will be taken down (removed from its thread) as spam" in _words(spam.text)
+    for queue in ("published", "reported"):
+        bar = client.get(f"/moderation/queue/{queue}", headers=HTML).get_data(as_text=True)
+        assert re.findall(r"data-bulk>([^<]+)<", bar) == [
+            "Take down: spam",
+            "Take down: toxic",
+            "Take down: off-topic",
+        ], queue
+    held(db)
+    rejecting = _words(client.get("/moderation/queue/held/bulk?action=spam", headers=HTML).text)
+    assert "Spam: 1 comment?" in rejecting
+    assert "in the Held queue that matches this filter will be rejected as spam:" in rejecting
+
+
+def test_a_bulk_selection_of_published_comments_says_take_down(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """A selection from the Published queue reports a take-down, not a rejection."""
+    cid = held(db, state=State.PUBLISHED)
+    resp = client.post(
+        "/moderation/bulk",
+        json={"action": "spam", "items": [{"id": cid, "state": "published"}], "queue": "published"},
+        headers={"X-CSRF-Token": admin_csrf},
+    )
+    assert resp.get_json()["message"] == "Take down: spam: 1 of 1 comment(s) done."

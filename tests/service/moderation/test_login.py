@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
+from service import sites as site_ops
 from service.moderation import first_admin
 from service.store import Database
+from service.store.tables import AuditEntry
 from tests.dashboard import PASSWORD, csrf_token, logged_in, login, make_user
 
 HTML = {"Accept": "text/html"}
@@ -323,6 +328,63 @@ def test_changing_the_password_ends_other_sessions(
     assert client.get("/moderation/account").status_code == 200
     assert other.get("/moderation/account").status_code == 401
     assert login(other, password=new).status_code == 303
+
+
+def test_the_current_password_is_refused_as_the_new_one(client: FlaskClient, db: Database) -> None:
+    """Typing the current password as the new one is a field error on the new password
+    (it was accepted, audited as a change and logged out every other session)."""
+    token = logged_in(client, db)
+    resp = client.post(
+        "/moderation/account",
+        data={"csrf_token": token, "current": PASSWORD, "password": PASSWORD, "confirm": PASSWORD},
+        headers=HTML,
+    )
+    assert resp.status_code == 422
+    html = resp.get_data(as_text=True)
+    assert '<p class="field-error" id="password-error">This is your current password: ' in html
+    assert 'name="password" autocomplete="new-password" required\n    aria-invalid="true"' in html
+    assert "password_changed" not in audit_actions(db)
+
+
+def test_the_account_page_lists_the_sites_one_moderates(app: Flask, db: Database) -> None:
+    """A moderator sees the sites they moderate (name, slug, role) and not the others; an
+    admin sees every site; a moderator without a site is told to ask an admin."""
+    with db.session() as session:
+        site_ops.create(session, "The Daily Planet", ["https://planet.example"], slug="planet")
+        site_ops.create(session, "Other Paper", ["https://other.example"], slug="other")
+
+    def account_page(email: str, **account: object) -> str:
+        client = app.test_client()
+        logged_in(client, db, email, **account)
+        return client.get("/moderation/account", headers=HTML).get_data(as_text=True)
+
+    page = account_page("mod@example.org", role="moderator", sites=["planet", "default"])
+    assert "<h2>Your sites</h2>" in page
+    assert site_rows(page) == [
+        ("Default site", "default", "moderator"),
+        ("The Daily Planet", "planet", "moderator"),
+    ]
+    admin = site_rows(account_page("admin@example.org"))
+    assert [(slug, role) for _, slug, role in admin] == [
+        ("default", "admin"),
+        ("other", "admin"),
+        ("planet", "admin"),
+    ]
+    empty = account_page("new@example.org", role="moderator")
+    assert site_rows(empty) == [] and "ask an admin to assign you one" in empty
+
+
+def site_rows(html: str) -> list[tuple[str, str, str]]:
+    """Return the account page's sites as (name, slug, role)."""
+    return re.findall(
+        r'<tr><td dir="auto">([^<]+)</td><td><code>([^<]+)</code></td><td>([^<]+)</td></tr>', html
+    )
+
+
+def audit_actions(db: Database) -> list[str]:
+    """Return every audit entry's action, oldest first."""
+    with db.session() as session:
+        return list(session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
 
 
 def test_setup_link_creates_the_first_admin(app: Flask, client: FlaskClient, db: Database) -> None:

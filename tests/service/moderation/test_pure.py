@@ -82,6 +82,22 @@ def test_filter_reports_every_bad_field_at_once() -> None:
     assert f.tox_min == 0.9 and f.tox_max is None
 
 
+def test_a_reason_is_only_a_filter_where_a_comment_can_have_it() -> None:
+    """classifier_error filters Held, a rejection reason Rejected; a rejection reason on
+    Held, or any reason on Spam or Published, is a field error (it selected nothing)."""
+    assert filters.parse("held", {"reason": "classifier_error"}) == (
+        filters.QueueFilter(queue="held", reason="classifier_error"),
+        {},
+    )
+    assert filters.parse("rejected", {"reason": "bot"})[0].reason == "bot"
+    for queue, reason in (("held", "spam"), ("rejected", "spam"), ("spam", "spam")):
+        f, errors = filters.parse(queue, {"reason": reason})
+        assert f.reason is None and errors["reason"]["code"] == "invalid_choice", queue
+    f = filters.QueueFilter(queue="rejected", reason="toxic", thread="t")
+    assert f.for_queue("held") == {"thread": "t"}
+    assert f.for_queue("rejected") == {"thread": "t", "reason": "toxic"}
+
+
 def test_highlight_splits_overlapping_spans() -> None:
     """Overlapping spans become runs carrying every reason covering them; bad spans are ignored."""
     text = "free money now"

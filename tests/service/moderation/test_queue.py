@@ -73,6 +73,46 @@ def test_filters_narrow_the_queue(client: FlaskClient, db: Database, admin_csrf:
         assert set(card_ids(html)) == expected, query
 
 
+def reason_options(html: str) -> list[str] | None:
+    """Return the values the Reason filter offers (without "Any"), or None without one."""
+    found = re.search(r'<select name="reason">(.*?)</select>', html, re.S)
+    return re.findall(r'<option value="([^"]+)"', found.group(1)) if found else None
+
+
+def test_the_reason_filter_offers_only_reasons_of_the_queue_shown(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """Held offers classifier_error alone (it offered the six rejection reasons, which no
+    held comment has); Rejected the rejection reasons but spam; queues whose comments have
+    no reason, or all the same one (Spam), no Reason filter. A reason the queue cannot
+    hold is a field error, and a queue tab leaves it out of its link."""
+    toxic = held(db, state=State.REJECTED, rejection="toxic")
+    held(db, state=State.REJECTED, rejection="bot")
+    assert reason_options(page(client, "/moderation/queue/held")) == ["classifier_error"]
+    assert "classifier error (held unscored)" in page(client, "/moderation/queue/held")
+    assert reason_options(page(client, "/moderation/queue/rejected")) == [
+        "toxic",
+        "banned",
+        "rule",
+        "bot",
+        "moderator",
+    ]
+    for queue in ("pending", "published", "reported", "spam"):
+        assert reason_options(page(client, f"/moderation/queue/{queue}")) is None, queue
+    refused = client.get("/moderation/queue/held?reason=spam", headers=HTML)
+    assert refused.status_code == 422
+    assert "<strong>reason</strong>: Choose one of: classifier_error." in refused.get_data(
+        as_text=True
+    )
+    bad = client.get("/moderation/queue/spam?reason=toxic", headers={"Accept": "application/json"})
+    assert bad.status_code == 422
+    html = page(client, "/moderation/queue/rejected?reason=toxic&thread=article-1")
+    assert card_ids(html) == [toxic]
+    tabs = dict(re.findall(r'<li><a href="/moderation/queue/(\w+)\?([^"]*)"', html))
+    assert tabs["rejected"] == "thread=article-1&amp;reason=toxic"
+    assert tabs["held"] == tabs["spam"] == "thread=article-1"
+
+
 def test_bad_filters_are_reported_and_ignored(
     client: FlaskClient, db: Database, admin_csrf: str
 ) -> None:
