@@ -365,6 +365,51 @@ def test_without_javascript_the_fallback_form_posts_and_comes_back(
         ctx.close()
 
 
+def test_without_javascript_a_refused_comment_comes_back_filled_in(
+    browser: Any, live_server: LiveServer, db: Database, screenshots_dir: Any
+) -> None:
+    """With JavaScript off, a post with a bad email comes back as the form with what the
+    reader typed, the summary focused; its link leads to the field; fixed and sent again,
+    the comment is taken and the reader is back on the article with the thanks line."""
+    ctx = browser.new_context(java_script_enabled=False, viewport={"width": 1000, "height": 900})
+    page = ctx.new_page()
+    try:
+        page.goto(f"{live_server.url}/demo")
+        form = page.locator("section.moderato-fallback form")
+        form.get_by_label("Name").fill("Nora Script-Free")
+        form.get_by_label("Email").fill("nora@localhost")  # the browser lets it by
+        form.get_by_label(re.compile("^Comment")).fill(BENIGN)
+        form.get_by_role("button", name="Post Comment").click()
+        summary = page.locator(".mf-summary")
+        expect(summary).to_be_focused()
+        expect(summary).to_contain_text("Please correct the 1 marked field(s).")
+        email = page.get_by_role("textbox", name="Email")
+        expect(email).to_have_value("nora@localhost")
+        expect(email).to_have_attribute("aria-invalid", "true")
+        expect(email).to_have_accessible_description(
+            "Enter a valid email address, such as name@example.com."
+        )
+        expect(page.get_by_label(re.compile("^Comment"))).to_have_value(BENIGN)
+        expect(page.get_by_role("link", name="Back to the comments")).to_have_attribute(
+            "href", f"{live_server.url}/demo#respond"
+        )
+        page.screenshot(path=str(screenshots_dir / "embed-nojs-not-sent.png"), full_page=True)
+        summary.get_by_role("link", name=re.compile("^Email")).click()
+        expect(email).to_be_focused()
+        email.fill("nora@example.org")
+        page.get_by_role("button", name="Post Comment").click()
+        page.wait_for_url(f"{live_server.url}/demo?moderato=pending#comments")
+        expect(page.get_by_role("status")).to_have_text(
+            "Thank you. Your comment is awaiting moderation."
+        )
+        with db.session() as session:
+            row = session.scalars(select(Comment)).one()
+            assert (row.author_email, row.text) == ("nora@example.org", BENIGN)
+            assert row.signals == {"source": "form", "form_token": "valid"}
+    finally:
+        ctx.close()
+
+
 def test_too_fast_form_is_rejected_as_a_bot_but_sees_success(
     app: Flask, page: Page, live_server: LiveServer, start_worker: Callable[..., Any], db: Database
 ) -> None:
