@@ -70,10 +70,11 @@ def not_sent_page(err: ApiError, *, refill: bool) -> BaseResponse:
         origin = cors.request_origin()
         # A page the site refuses posts from gets no form to post again from our origin.
         if refill and site is not None and (origin is None or cors.trusted(site, origin)):
-            return _form_page(site, lang, t, _refill(session, site, err, t), err.status)
+            page = _refill(session, site, err, lang)
+            return _form_page(site, lang, t, page, err.status)
     back = None if site is None else without_status(cors.return_target(site))
     if err.fields is None:
-        return _plain(lang, err.status, errors=[], message=_message(err, t), back=back)
+        return _plain(lang, err.status, errors=[], message=_message(err, lang), back=back)
     errors = [
         {"label": t(LABELS[name]) if name in LABELS else name, "message": _field(t, name, e)}
         for name, e in err.fields.items()
@@ -81,8 +82,13 @@ def not_sent_page(err: ApiError, *, refill: bool) -> BaseResponse:
     return _plain(lang, err.status, errors=errors, message=None, back=back)
 
 
-def _message(err: ApiError, t: Translator) -> str:
-    """Word a whole-post refusal in the reader's language."""
+def _message(err: ApiError, lang: str) -> str:
+    """Word a whole-post refusal in the reader's language; a rate limit says how long to
+    wait (its ``Retry-After``, in seconds)."""
+    t = i18n.translator(lang)
+    wait = err.headers.get("Retry-After", "")
+    if err.code == "rate_limited" and wait.isascii() and wait.isdigit() and int(wait) > 0:
+        return t("err_rate_limited_wait", when=i18n.wait_text(lang, int(wait)))
     return t(f"err_{err.code}")
 
 
@@ -94,8 +100,9 @@ def _field(t: Translator, name: str, error: dict[str, Any]) -> str:
     return str(error.get("message", code))
 
 
-def _refill(session: Session, site: Site, err: ApiError, t: Translator) -> Refill:
+def _refill(session: Session, site: Site, err: ApiError, lang: str) -> Refill:
     """Collect what goes back into the form: the typed values, the errors and the parent."""
+    t = i18n.translator(lang)
     form = request.form
     page = Refill(values={name: form.get(name, "") for name in LABELS})
     fields = err.fields or {}
@@ -106,7 +113,7 @@ def _refill(session: Session, site: Site, err: ApiError, t: Translator) -> Refil
         if name not in LABELS and name != "parent":  # a hidden field: no link to give
             page.general.append(f"{name}: {_field(t, name, error)}")
     if err.fields is None:
-        page.general.append(_message(err, t))
+        page.general.append(_message(err, lang))
     parent_id = form.get("parent", "")
     if parent_id:
         found = None

@@ -410,6 +410,66 @@ def test_without_javascript_a_refused_comment_comes_back_filled_in(
         ctx.close()
 
 
+def test_a_rate_limited_reader_is_told_how_long_to_wait(
+    app: Flask, page: Page, live_server: LiveServer, publisher: Publisher, db: Database
+) -> None:
+    """Past the per-client limit the widget says when to try again, from the 429's
+    Retry-After: in seconds on our demo page, in whole minutes and in French on a
+    publisher's page (another origin: the header must be readable there)."""
+    app.config.update(ANON_RATE_PER_MINUTE=1.5, ANON_RATE_BURST=1)  # one post per 40 s
+    w = open_widget(page, f"{live_server.url}/demo")
+    for _ in range(2):
+        fill(w)
+        w.get_by_role("button", name="Post Comment").click()
+        expect(w.get_by_role("button", name="Post Comment")).to_have_attribute(
+            "aria-disabled", "false"
+        )
+    expect(w.locator("div.summary")).to_have_text(
+        re.compile(r"^You are commenting too quickly\. Try again in (39|40) seconds\.$")
+    )
+    assert count_comments(db) == 1
+
+    allow_origin(db, publisher.origin)
+    app.config.update(ANON_RATE_PER_MINUTE=0.5)  # one post per 2 minutes, from a fresh bucket
+    conn = app.extensions["moderato.redis"]
+    conn.delete(*conn.keys("moderato:rate:*"))
+    url = publisher.article(live_server)
+    publisher.pages["/article"] = publisher.pages["/article"].replace(
+        'data-site="default"', 'data-site="default" data-lang="fr"'
+    )
+    w = open_widget(page, url)
+    w.get_by_label("Nom").fill("Ada")
+    w.get_by_label("E-mail").fill("ada@example.org")
+    for _ in range(2):
+        w.get_by_label(re.compile("^Commentaire")).fill(BENIGN)
+        w.get_by_role("button", name="Publier le commentaire").click()
+        expect(w.get_by_role("button", name="Publier le commentaire")).to_have_attribute(
+            "aria-disabled", "false"
+        )
+    expect(w.locator("div.summary")).to_have_text(
+        "Vous commentez trop vite. Réessayez dans 2 minutes."
+    )
+    assert count_comments(db) == 2
+
+
+def test_the_servers_words_for_a_wait_are_the_browsers(page: Page) -> None:
+    """The no-JS page's "in 40 seconds" (service/embed/i18n.py) says what the widget's
+    Intl.RelativeTimeFormat says in Chromium, in every language and plural form."""
+    from service.embed import i18n
+
+    cases = [
+        (lang, n)
+        for lang in i18n.catalogue()
+        for n in (1, 2, 3, 10, 11, 40, 59, 60, 90, 120, 180, 600, 660, 6000, 6060)
+    ]
+    browser_says = page.evaluate(
+        """(cases) => cases.map(([lang, s]) => new Intl.RelativeTimeFormat(lang)
+             .format(s < 60 ? s : Math.ceil(s / 60), s < 60 ? "second" : "minute"))""",
+        cases,
+    )
+    assert [i18n.wait_text(lang, n) for lang, n in cases] == browser_says
+
+
 def test_too_fast_form_is_rejected_as_a_bot_but_sees_success(
     app: Flask, page: Page, live_server: LiveServer, start_worker: Callable[..., Any], db: Database
 ) -> None:

@@ -196,3 +196,41 @@ def test_a_page_the_site_refuses_gets_no_form_to_post_again(client: FlaskClient)
         assert rv.status_code in (403, 422) and rv.mimetype == "text/html"
         page = rv.get_data(as_text=True)
         assert "<form" not in page and "Spam, spam." not in page
+
+
+def test_a_rate_limited_post_says_how_long_to_wait(
+    app: Flask, client: FlaskClient, db: Database
+) -> None:
+    """The 429 page says when to try again, from its Retry-After, in the reader's language:
+    seconds under a minute, whole minutes above (Arabic's dual included); the report
+    form's plain page says it too."""
+    ada = {"thread": "t", "name": "Ada", "email": "ada@example.org", "text": "Hello."}
+    app.config.update(ANON_RATE_PER_MINUTE=0.5, ANON_RATE_BURST=1)  # one post per 2 minutes
+    assert send(client, **ada).status_code == 303
+    said = {}
+    for lang in ("en", "fr", "ar"):
+        rv = send(client, **ada, lang=lang)
+        assert rv.status_code == 429 and rv.headers["Retry-After"] in ("119", "120")
+        said[lang] = re.search(r'<div class="mf-summary".*?<p>(.*?)</p>', rv.text, re.S)[1]
+    assert said == {
+        "en": "You are commenting too quickly. Try again in 2 minutes.",
+        "fr": "Vous commentez trop vite. Réessayez dans 2 minutes.",
+        "ar": "أنت تعلّق بسرعة كبيرة. حاول مجددًا خلال دقيقتين.",
+    }
+    other = {"REMOTE_ADDR": "192.0.2.7"}  # another reader: a bucket of their own
+    app.config.update(ANON_RATE_PER_MINUTE=1.5)  # one post per 40 seconds
+    for expected in (303, 429):
+        rv = client.post("/api/v1/comments", data=ada, headers=HTML, environ_base=other)
+        assert rv.status_code == expected
+    assert re.search(r"Try again in (39|40) seconds\.</p>", rv.text)
+    comment = stored(db, state=State.PUBLISHED, thread="t")
+    rv = client.post(
+        f"/api/v1/comments/{comment.id}/reports",
+        data={"reason": "spam", "lang": "fr"},
+        headers=HTML,
+        environ_base=other,
+    )
+    assert rv.status_code == 429
+    assert re.search(
+        r"<p>Vous commentez trop vite\. Réessayez dans (39|40) secondes\.</p>", rv.text
+    )

@@ -523,13 +523,13 @@ function mount(host, cfg) {
         return fetch(api("api/v1/comments"), { method: "POST", body: body, credentials: "omit", headers: { Accept: "application/json" } });
       })
       .then(function (r) {
-        return r.json().catch(function () { return {}; }).then(function (b) { answered(r.status, b, v, parent); });
+        return r.json().catch(function () { return {}; }).then(function (b) { answered(r.status, b, v, parent, r.headers.get("Retry-After")); });
       })
       .catch(function () { summary.textContent = t("err_network"); })
       .then(function () { busy(false); });
   }
 
-  function answered(status, b, v, parent) {
+  function answered(status, b, v, parent, wait) {
     var err = b.error || {};
     if (status === 202 && b.id) {
       /* one token per comment: the next one starts its own fill time */
@@ -551,7 +551,10 @@ function mount(host, cfg) {
       showErrors(codes);
     } else {
       var key = "err_" + (status === 429 ? "rate_limited" : err.code);
-      summary.textContent = STRINGS.en[key] ? t(key) : t("err_generic");
+      var m = wait > 59; // Retry-After: "in 40 seconds", "in 2 minutes" (i18n.wait_text)
+      summary.textContent = status === 429 && wait > 0
+        ? t(key + "_wait", { when: new Intl.RelativeTimeFormat(code).format(m ? Math.ceil(wait / 60) : +wait, m ? "minute" : "second") })
+        : STRINGS.en[key] ? t(key) : t("err_generic");
     }
   }
 
