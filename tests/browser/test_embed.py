@@ -500,7 +500,7 @@ def test_a_foreign_origin_cannot_read_or_post(
     expect(w.locator("div.status")).to_contain_text(
         "This page is not allowed to post comments to this thread."
     )
-    expect(w.locator("form[aria-labelledby='m-form-title']")).to_be_hidden()
+    expect(w.locator("form[aria-label='Leave a Reply']")).to_be_hidden()
     with caplog.at_level(logging.INFO, logger="werkzeug"):
         status = page.evaluate(
             """(url) => fetch(url, {method: "POST", body: new URLSearchParams({thread:
@@ -737,7 +737,7 @@ def test_a_closed_thread_shows_its_comments_and_the_closing_message(
     w = open_widget(page, f"{live_server.url}/demo")
     expect(w.get_by_text("An early comment.")).to_be_visible()
     expect(w.locator("p.closed")).to_have_text("Comments are closed. The trial has begun.")
-    expect(w.locator("form[aria-labelledby='m-form-title']")).to_be_hidden()
+    expect(w.locator("form[aria-label='Leave a Reply']")).to_be_hidden()
     expect(w.get_by_role("button", name=re.compile("^Reply"))).to_have_count(0)
     expect(w.get_by_role("button", name="Report the comment by Early")).to_be_visible()
 
@@ -791,7 +791,7 @@ def test_a_setup_mistake_says_so_instead_of_offering_a_form(
     expect(w.locator("div.status")).to_have_text(
         "The comments on this page are not set up correctly."
     )
-    expect(w.locator("form[aria-labelledby='m-form-title']")).to_be_hidden()
+    expect(w.locator("form[aria-label='Leave a Reply']")).to_be_hidden()
     assert any('there is no site "dialy-news"' in text for text in warnings), warnings
 
 
@@ -812,6 +812,48 @@ def test_focus_stays_on_report_when_the_thread_is_redrawn(
         "Your comment is published.", timeout=WAIT_MS
     )
     expect(w.get_by_role("button", name="Report the comment by Grace")).to_be_focused()
+
+
+def test_several_threads_on_one_page_have_landmarks_named_apart(
+    page: Page, live_server: LiveServer, publisher: Publisher, db: Database
+) -> None:
+    """Three embeds on one page: a screen reader's landmark list tells them apart, by the
+    thread's data-title when the page gives one, else by a number ("Comments 2"); a thread
+    swapped in by Moderato.render keeps its number or takes its new title; axe finds no
+    landmark named twice."""
+    from tests.browser.test_embed_a11y import axe_violations
+
+    allow_origin(db, publisher.origin)
+    tag = f'<script src="{live_server.url}/embed.js" data-site="default"'  # in page order
+    publisher.pages["/several"] = (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Letters</title>'
+        "</head><body><main><h1>Letters to the editor</h1>"
+        f'<h2>River path</h2>{tag} data-thread="river" data-title="River path plans"></script>'
+        f'<h2>Budget</h2>{tag} data-thread="budget"></script>'
+        f'<h2>Bakery</h2>{tag} data-thread="bakery"></script>'
+        "</main></body></html>"
+    )
+    page.goto(f"{publisher.origin}/several")
+    expect(page.locator("section.m #m-respond > form")).to_have_count(3)
+    named = [
+        ("Comments: River path plans", "Leave a Reply: River path plans"),
+        ("Comments 2", "Leave a Reply 2"),
+        ("Comments 3", "Leave a Reply 3"),
+    ]
+    for i, (region, form) in enumerate(named):  # in page order
+        expect(page.get_by_role("region", name=region, exact=True)).to_have_count(1)
+        expect(page.get_by_role("form", name=form, exact=True)).to_have_count(1)
+        section = page.locator("section.m").nth(i)
+        expect(section).to_have_attribute("aria-label", region)
+        expect(section.locator("#m-respond > form")).to_have_attribute("aria-label", form)
+    assert [v["id"] for v in axe_violations(page) if v["id"].startswith("landmark")] == []
+
+    host = page.locator("[data-moderato]").nth(2)
+    host.evaluate("el => Moderato.render({target: el, thread: 'bakery-2'})")
+    assert host.evaluate("el => el.__moderato.thread") == "bakery-2"
+    expect(page.get_by_role("region", name="Comments 3", exact=True)).to_have_count(1)
+    host.evaluate("el => Moderato.render({target: el, thread: 'letters', title: 'Letters'})")
+    expect(page.get_by_role("region", name="Comments: Letters", exact=True)).to_have_count(1)
 
 
 def test_render_called_before_the_widget_has_loaded_waits_for_it(

@@ -148,6 +148,12 @@ function mount(host, cfg) {
   var tag = String(cfg.lang || "");
   var when = (tag.toLowerCase().indexOf(code) === 0 && dates([tag, code])) || dates(code) ||
     { format: function (dt) { return dt.toISOString(); } };
+  /* landmark names apart, several threads on a page: "Comments: <data-title>", "Comments 2" */
+  var n = host.__moderatoN || (host.__moderatoN = M.n = (M.n || 0) + 1);
+  function named(key) {
+    var l = t(key);
+    return cfg.title ? t("named", { label: l, title: cfg.title }) : n > 1 ? l + " " + n : l;
+  }
   var S = { reports: {}, reported: {}, items: [], own: [], cursor: null, order: cfg.order, parent: null, fresh: null, busy: false, loaded: false, total: null, closed: null };
   var tok = { p: null, value: null, at: 0, ttl: 0 };
   var F = {};
@@ -400,7 +406,7 @@ function mount(host, cfg) {
     replyingText,
     h("button", { type: "button", class: "link", onclick: cancelReply, text: t("cancel_reply") }),
   ]);
-  var form = h("form", { novalidate: true, "aria-labelledby": "m-form-title", onsubmit: onSubmit, onfocusin: token,
+  var form = h("form", { novalidate: true, "aria-label": named("leave_reply"), onsubmit: onSubmit, onfocusin: token,
     onkeydown: function (ev) { if (ev.key === "Escape" && S.parent) cancelReply(); } }, [
     h("p", { class: "note" }, [t("privacy") + " " + t("required_note") + " ", h("span", { class: "req", text: "*" })]),
     summary,
@@ -584,7 +590,7 @@ function mount(host, cfg) {
     render();
   }
 
-  var wrap = h("section", { class: "m", lang: code, dir: dir, "aria-labelledby": "m-title" }, [
+  var wrap = h("section", { class: "m", lang: code, dir: dir, "aria-label": named("comments") }, [
     h("div", { class: "head" }, [title, h("span", { class: "sort" }, [h("label", { for: "m-sort", text: t("sort") }), sort])]),
     listStatus,
     list,
@@ -606,7 +612,7 @@ function mount(host, cfg) {
   token();
 }
 
-/* Moderato.render({thread, site, lang, theme, order, target}): docs/embed.md */
+/* Moderato.render({thread, site, lang, theme, order, target, title}): docs/embed.md */
 function render(opts) {
   opts = opts || {};
   var host = typeof opts.target === "string" ? d.getElementById(opts.target) : opts.target || d.querySelector("[data-moderato]");
@@ -615,6 +621,7 @@ function render(opts) {
   var canonical = d.querySelector('link[rel="canonical"]');
   var cfg = {};
   KEYS.forEach(function (k) { cfg[k] = opts[k] != null && k !== "base" ? String(opts[k]) : was[k]; });
+  cfg.title = opts.title;
   if (opts.thread == null) cfg.thread = (canonical && canonical.href) || location.origin + location.pathname;
   cfg.order = cfg.order === "newest" ? "newest" : "oldest";
   host.setAttribute("data-moderato", "1");
