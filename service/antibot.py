@@ -66,6 +66,24 @@ def claim_key(secret_key: str, token: str) -> str:
     return "moderato:form-token:" + hashlib.sha256(canonical.encode()).hexdigest()[:32]
 
 
+def issued_at(
+    secret_key: str, token: Any, *, site: str, thread: str, now: float, max_age: float
+) -> int | None:
+    """Return when ``token`` was issued, if it is ours, for this site and thread, and unexpired."""
+    if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_LENGTH:
+        return None
+    try:
+        claims = _serializer(secret_key).loads(token)
+    except BadSignature:
+        return None
+    if not isinstance(claims, dict) or not isinstance(claims.get("i"), int):
+        return None
+    if claims.get("s") != site or claims.get("t") != _thread_digest(thread):
+        return None
+    issued: int = claims["i"]
+    return None if now - issued > max_age else issued
+
+
 def check_token(
     secret_key: str,
     token: Any,
@@ -79,22 +97,26 @@ def check_token(
     """Return the verdict on a submitted form token: valid, missing, invalid or too_fast."""
     if token is None or token == "":
         return "missing"
-    if not isinstance(token, str) or len(token) > MAX_TOKEN_LENGTH:
+    issued = issued_at(secret_key, token, site=site, thread=thread, now=now, max_age=max_age)
+    if issued is None:
         return "invalid"
-    try:
-        claims = _serializer(secret_key).loads(token)
-    except BadSignature:
-        return "invalid"
-    if not isinstance(claims, dict) or not isinstance(claims.get("i"), int):
-        return "invalid"
-    if claims.get("s") != site or claims.get("t") != _thread_digest(thread):
-        return "invalid"
-    age = now - claims["i"]
-    if age > max_age:
-        return "invalid"
-    if age < min_seconds:
+    if now - issued < min_seconds:
         return "too_fast"
     return "valid"
+
+
+def renew_token(
+    secret_key: str, token: Any, *, site: str, thread: str, now: float, max_age: float
+) -> str:
+    """Return a new token for a form sent back to its reader after a refused post.
+
+    It keeps the issue time of the token the form came with, when that one is ours and
+    still good: the reader has spent that time already, and one who fixes a typo within
+    the minimum fill time is not taken for a bot. Otherwise it is issued ``now``. The
+    submitted token is never echoed back.
+    """
+    issued = issued_at(secret_key, token, site=site, thread=thread, now=now, max_age=max_age)
+    return issue_token(secret_key, site, thread, now if issued is None else issued)
 
 
 def honeypot_filled(payload: Mapping[str, Any]) -> bool:

@@ -43,17 +43,23 @@ class Accepted:
     deliveries: list[str]
 
 
-def parent_in_thread(session: Session, site: Site, thread: str, parent_id: str) -> bool:
-    """Tell whether ``parent_id`` is a published comment of the same thread."""
-    found = session.scalar(
-        select(Comment.id).where(
-            Comment.id == parent_id,
+def published_in_thread(
+    session: Session, site: Site, thread: str, comment_id: str
+) -> Comment | None:
+    """Return the comment ``comment_id`` if it is a published comment of the thread."""
+    return session.scalar(
+        select(Comment).where(
+            Comment.id == comment_id,
             Comment.site_id == site.id,
             Comment.thread == thread,
             Comment.state == State.PUBLISHED.value,
         )
     )
-    return found is not None
+
+
+def parent_in_thread(session: Session, site: Site, thread: str, parent_id: str) -> bool:
+    """Tell whether ``parent_id`` is a published comment of the same thread."""
+    return published_in_thread(session, site, thread, parent_id) is not None
 
 
 def store_new(session: Session, site: Site, data: CommentInput, meta: IntakeMeta) -> Accepted:

@@ -19,7 +19,7 @@ from service.auth import KeyIdentity, request_key
 from service.client_fields import ClientInfo, validate_client
 from service.clock import utcnow
 from service.comments import Accepted, IntakeMeta, parent_in_thread, store_new
-from service.embed.nojs import has_message, refusal_page, validation_page
+from service.embed.not_sent import has_message, not_sent_page
 from service.errors import (
     ApiError,
     BadRequest,
@@ -129,28 +129,31 @@ def _claim(key: str) -> bool:
         return True
 
 
-def answers_forms(view: Callable[P, BaseResponse]) -> Callable[P, BaseResponse]:
+def answers_forms(
+    *, refill: bool = False
+) -> Callable[[Callable[P, BaseResponse]], Callable[P, BaseResponse]]:
     """Give a no-JS form post (see ``wants_redirect``) pages instead of JSON errors: its
-    field errors as a translated page, and a whole-post refusal its reader can act on
-    (origin_not_allowed, rate_limited) as a translated page; anything else keeps the
-    contract's JSON. The comment form and the report form share it."""
+    field errors, and a whole-post refusal its reader can act on (origin_not_allowed,
+    rate_limited, thread_closed), as a translated page; with ``refill`` (the comment form)
+    that page holds the form again, filled in. Anything else keeps the contract's JSON.
+    The comment form and the report form share it."""
 
-    @functools.wraps(view)
-    def wrapped(*args: P.args, **kwargs: P.kwargs) -> BaseResponse:
-        try:
-            return view(*args, **kwargs)
-        except ValidationFailed as err:
-            if wants_redirect():
-                return validation_page(err)
-            raise
-        except ApiError as err:
-            if wants_redirect() and has_message(err.code):
-                page = refusal_page(err.code, err.status)
+    def decorate(view: Callable[P, BaseResponse]) -> Callable[P, BaseResponse]:
+        @functools.wraps(view)
+        def wrapped(*args: P.args, **kwargs: P.kwargs) -> BaseResponse:
+            try:
+                return view(*args, **kwargs)
+            except ApiError as err:
+                answered = isinstance(err, ValidationFailed) or has_message(err.code)
+                if not (answered and wants_redirect()):
+                    raise
+                page = not_sent_page(err, refill=refill)
                 page.headers.update(err.headers)
                 return page
-            raise
 
-    return wrapped
+        return wrapped
+
+    return decorate
 
 
 def limit_browser_posts(
@@ -171,7 +174,7 @@ def limit_browser_posts(
 
 
 @bp.post("/comments")
-@answers_forms
+@answers_forms(refill=True)
 def create_comment() -> BaseResponse:
     """Accept a comment for moderation; a no-JS form's field errors come back as a page."""
     payload = read_payload()

@@ -32,6 +32,9 @@ FIELD_LIMITS = {
 #: Where the hashed assets are served, relative to the directory of ``/embed.js``.
 ASSET_PATH = "embed/assets/"
 
+#: Catalogue keys left out of the widget bundle: count.js's, and the no-JS pages' own.
+SERVER_ONLY = ("count_", "wait_")
+
 #: Milliseconds the widget keeps polling a new comment's status, one entry per poll.
 POLL_DELAYS_MS = [600, 900, 1200, 1500, 2000, 2500, 3000, 3000, 4000, 5000, 6000]
 
@@ -98,8 +101,9 @@ def built() -> dict[str, Asset]:
     widget = _wrap(
         _source("widget.js"),
         CSS=_source("widget.css"),
-        STRINGS={  # the index-page counts' strings go to count.js only
-            lang: {k: v for k, v in table.items() if not k.startswith("count_")}
+        STRINGS={  # the index-page counts' strings go to count.js only, and the server's
+            # own words for a wait stay on the server (the widget has Intl for them)
+            lang: {k: v for k, v in table.items() if not k.startswith(SERVER_ONLY)}
             for lang, table in i18n.catalogue().items()
         },
         CONFIG=widget_constants(),

@@ -3,6 +3,9 @@
 English is complete and is the fallback for any missing string; a language is
 chosen by a BCP 47 tag (``data-lang`` or the page's ``lang``): exact match,
 then its primary subtag, then English.
+
+Plural forms (``count_*``, ``wait_*``) are keyed by CLDR plural category. The widget
+picks them with the browser's ``Intl``; the server (no ICU here) with ``PLURAL_RULES``.
 """
 
 from __future__ import annotations
@@ -47,6 +50,29 @@ def direction(lang: str) -> str:
 def fill(template: str, params: dict[str, Any]) -> str:
     """Replace ``{name}`` placeholders, exactly as the widget does."""
     return _PLACEHOLDER.sub(lambda m: str(params.get(m.group(1), m.group(0))), template)
+
+
+def _arabic(n: int) -> str:
+    tens = n % 100
+    if n in (0, 1, 2):
+        return ("zero", "one", "two")[n]
+    return "few" if 3 <= tens <= 10 else "many" if 11 <= tens <= 99 else "other"
+
+
+#: CLDR's plural rules for whole numbers, per catalogue language.
+PLURAL_RULES: dict[str, Callable[[int], str]] = {
+    "en": lambda n: "one" if n == 1 else "other",
+    "fr": lambda n: "one" if n in (0, 1) else "many" if n % 1_000_000 == 0 else "other",
+    "ar": _arabic,
+}
+
+
+def wait_text(lang: str, seconds: int) -> str:
+    """Say when to try again, as the widget's ``Intl.RelativeTimeFormat`` does: "in 40
+    seconds" under a minute, else in whole minutes rounded up ("dans 2 minutes")."""
+    unit, count = ("second", seconds) if seconds < 60 else ("minute", -(-seconds // 60))
+    category = PLURAL_RULES.get(lang, PLURAL_RULES[DEFAULT])(count)
+    return translator(lang)(f"wait_{unit}_{category}", count=count)
 
 
 def translator(lang: str) -> Callable[..., str]:

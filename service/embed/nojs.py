@@ -1,21 +1,19 @@
 """The no-JavaScript thread: server-rendered comments and a plain form posting to intake.
 
-Used by ``GET /embed/thread`` (server-side include or iframe), by the demo page
-(inside the widget's target, where the widget replaces it), and by intake for a
-no-JS form's 422, which comes back as a page rather than JSON.
+Used by ``GET /embed/thread`` (server-side include or iframe) and by the demo page
+(inside the widget's target, where the widget replaces it). A refused post of its form
+comes back as a page from ``service.embed.not_sent``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
-from flask import current_app, render_template, request, url_for
+from flask import current_app, render_template, url_for
 from markupsafe import Markup
-from werkzeug.wrappers import Response as BaseResponse
 
-from service import antibot, cors, reports, sites, threads
+from service import antibot, cors, reports, threads
 from service.clock import utcnow
 from service.comments import (
     cursor_scope,
@@ -25,7 +23,6 @@ from service.comments import (
     thread_total,
 )
 from service.embed import assets, i18n
-from service.errors import ValidationFailed
 from service.extensions import db
 from service.store.tables import Comment, Site
 from service.urls import with_query
@@ -114,12 +111,6 @@ def _link(req: ThreadRequest, anchor: str, **changes: str | None) -> str:
     return "?" + urlencode({k: v for k, v in merged.items() if v}) + anchor
 
 
-def without_status(url: str | None) -> str | None:
-    """``url`` without our ``moderato`` status: a link back to the form after an error
-    must not say "thank you" (found in review)."""
-    return with_query(url, ["moderato"], fragment=urlsplit(url).fragment) if url else url
-
-
 def render_thread(req: ThreadRequest) -> Markup:
     """Render the thread and its form as an HTML fragment (``<section id="comments">``)."""
     cfg = current_app.config
@@ -163,51 +154,14 @@ def render_thread(req: ThreadRequest) -> Markup:
         token_field=antibot.TOKEN_FIELD,
         honeypot_field=antibot.HONEYPOT_FIELD,
         token=token,
+        form_lang=req.lang,
+        site_slug=req.site.slug,
+        thread_id=req.thread,
+        return_to=req.return_to,
+        values={},
+        errors={},
         limits=assets.FIELD_LIMITS,
         avatar_class=avatar_class,
         max_depth=MAX_DEPTH,
     )
     return Markup(html)
-
-
-def _not_sent(lang: str, status: int, **page: Any) -> BaseResponse:
-    """Render the "comment not sent" page in ``lang`` (``errors``, ``message``, ``back``)."""
-    html = render_template(
-        "embed/not_sent.html",
-        t=i18n.translator(lang),
-        lang=lang,
-        dir=i18n.direction(lang),
-        css_url=url_for("embed.asset", filename=assets.asset("fallback.css").filename),
-        **page,
-    )
-    return current_app.response_class(html, status=status, mimetype="text/html")
-
-
-def has_message(code: str) -> bool:
-    """Tell whether the embed's catalogue words the error ``code`` (as ``err_<code>``)."""
-    return f"err_{code}" in i18n.catalogue()[i18n.DEFAULT]
-
-
-def refusal_page(code: str, status: int) -> BaseResponse:
-    """Answer a no-JS form's post refused as a whole (not field by field) as a translated page."""
-    lang = i18n.pick(request.form.get("lang"))
-    message = i18n.translator(lang)(f"err_{code}")
-    return _not_sent(lang, status, errors=[], message=message, back=None)
-
-
-def validation_page(err: ValidationFailed) -> BaseResponse:
-    """Answer a no-JS form's field errors as a translated page (422) linking back to the form."""
-    form = request.form
-    lang = i18n.pick(form.get("lang"))
-    t = i18n.translator(lang)
-    with db().session() as session:
-        site = sites.by_slug(session, form.get("site") or sites.DEFAULT_SLUG)
-    back = None if site is None else without_status(cors.return_target(site))
-    labels = {"name": "name", "email": "email", "url": "website", "text": "comment"}
-    errors: list[dict[str, Any]] = []
-    for name, error in (err.fields or {}).items():
-        key = f"err_{error.get('code')}"
-        known = has_message(str(error.get("code")))
-        message = t(key, limit=assets.FIELD_LIMITS.get(name, "")) if known else error["message"]
-        errors.append({"label": t(labels[name]) if name in labels else name, "message": message})
-    return _not_sent(lang, 422, errors=errors, message=None, back=back)

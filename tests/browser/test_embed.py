@@ -365,6 +365,111 @@ def test_without_javascript_the_fallback_form_posts_and_comes_back(
         ctx.close()
 
 
+def test_without_javascript_a_refused_comment_comes_back_filled_in(
+    browser: Any, live_server: LiveServer, db: Database, screenshots_dir: Any
+) -> None:
+    """With JavaScript off, a post with a bad email comes back as the form with what the
+    reader typed, the summary focused; its link leads to the field; fixed and sent again,
+    the comment is taken and the reader is back on the article with the thanks line."""
+    ctx = browser.new_context(java_script_enabled=False, viewport={"width": 1000, "height": 900})
+    page = ctx.new_page()
+    try:
+        page.goto(f"{live_server.url}/demo")
+        form = page.locator("section.moderato-fallback form")
+        form.get_by_label("Name").fill("Nora Script-Free")
+        form.get_by_label("Email").fill("nora@localhost")  # the browser lets it by
+        form.get_by_label(re.compile("^Comment")).fill(BENIGN)
+        form.get_by_role("button", name="Post Comment").click()
+        summary = page.locator(".mf-summary")
+        expect(summary).to_be_focused()
+        expect(summary).to_contain_text("Please correct the 1 marked field(s).")
+        email = page.get_by_role("textbox", name="Email")
+        expect(email).to_have_value("nora@localhost")
+        expect(email).to_have_attribute("aria-invalid", "true")
+        expect(email).to_have_accessible_description(
+            "Enter a valid email address, such as name@example.com."
+        )
+        expect(page.get_by_label(re.compile("^Comment"))).to_have_value(BENIGN)
+        expect(page.get_by_role("link", name="Back to the comments")).to_have_attribute(
+            "href", f"{live_server.url}/demo#respond"
+        )
+        page.screenshot(path=str(screenshots_dir / "embed-nojs-not-sent.png"), full_page=True)
+        summary.get_by_role("link", name=re.compile("^Email")).click()
+        expect(email).to_be_focused()
+        email.fill("nora@example.org")
+        page.get_by_role("button", name="Post Comment").click()
+        page.wait_for_url(f"{live_server.url}/demo?moderato=pending#comments")
+        expect(page.get_by_role("status")).to_have_text(
+            "Thank you. Your comment is awaiting moderation."
+        )
+        with db.session() as session:
+            row = session.scalars(select(Comment)).one()
+            assert (row.author_email, row.text) == ("nora@example.org", BENIGN)
+            assert row.signals == {"source": "form", "form_token": "valid"}
+    finally:
+        ctx.close()
+
+
+def test_a_rate_limited_reader_is_told_how_long_to_wait(
+    app: Flask, page: Page, live_server: LiveServer, publisher: Publisher, db: Database
+) -> None:
+    """Past the per-client limit the widget says when to try again, from the 429's
+    Retry-After: in seconds on our demo page, in whole minutes and in French on a
+    publisher's page (another origin: the header must be readable there)."""
+    app.config.update(ANON_RATE_PER_MINUTE=1.5, ANON_RATE_BURST=1)  # one post per 40 s
+    w = open_widget(page, f"{live_server.url}/demo")
+    for _ in range(2):
+        fill(w)
+        w.get_by_role("button", name="Post Comment").click()
+        expect(w.get_by_role("button", name="Post Comment")).to_have_attribute(
+            "aria-disabled", "false"
+        )
+    expect(w.locator("div.summary")).to_have_text(
+        re.compile(r"^You are commenting too quickly\. Try again in (39|40) seconds\.$")
+    )
+    assert count_comments(db) == 1
+
+    allow_origin(db, publisher.origin)
+    app.config.update(ANON_RATE_PER_MINUTE=0.5)  # one post per 2 minutes, from a fresh bucket
+    conn = app.extensions["moderato.redis"]
+    conn.delete(*conn.keys("moderato:rate:*"))
+    url = publisher.article(live_server)
+    publisher.pages["/article"] = publisher.pages["/article"].replace(
+        'data-site="default"', 'data-site="default" data-lang="fr"'
+    )
+    w = open_widget(page, url)
+    w.get_by_label("Nom").fill("Ada")
+    w.get_by_label("E-mail").fill("ada@example.org")
+    for _ in range(2):
+        w.get_by_label(re.compile("^Commentaire")).fill(BENIGN)
+        w.get_by_role("button", name="Publier le commentaire").click()
+        expect(w.get_by_role("button", name="Publier le commentaire")).to_have_attribute(
+            "aria-disabled", "false"
+        )
+    expect(w.locator("div.summary")).to_have_text(
+        "Vous commentez trop vite. Réessayez dans 2 minutes."
+    )
+    assert count_comments(db) == 2
+
+
+def test_the_servers_words_for_a_wait_are_the_browsers(page: Page) -> None:
+    """The no-JS page's "in 40 seconds" (service/embed/i18n.py) says what the widget's
+    Intl.RelativeTimeFormat says in Chromium, in every language and plural form."""
+    from service.embed import i18n
+
+    cases = [
+        (lang, n)
+        for lang in i18n.catalogue()
+        for n in (1, 2, 3, 10, 11, 40, 59, 60, 90, 120, 180, 600, 660, 6000, 6060)
+    ]
+    browser_says = page.evaluate(
+        """(cases) => cases.map(([lang, s]) => new Intl.RelativeTimeFormat(lang)
+             .format(s < 60 ? s : Math.ceil(s / 60), s < 60 ? "second" : "minute"))""",
+        cases,
+    )
+    assert [i18n.wait_text(lang, n) for lang, n in cases] == browser_says
+
+
 def test_too_fast_form_is_rejected_as_a_bot_but_sees_success(
     app: Flask, page: Page, live_server: LiveServer, start_worker: Callable[..., Any], db: Database
 ) -> None:
@@ -395,7 +500,7 @@ def test_a_foreign_origin_cannot_read_or_post(
     expect(w.locator("div.status")).to_contain_text(
         "This page is not allowed to post comments to this thread."
     )
-    expect(w.locator("form[aria-labelledby='m-form-title']")).to_be_hidden()
+    expect(w.locator("form[aria-label='Leave a Reply']")).to_be_hidden()
     with caplog.at_level(logging.INFO, logger="werkzeug"):
         status = page.evaluate(
             """(url) => fetch(url, {method: "POST", body: new URLSearchParams({thread:
@@ -632,7 +737,7 @@ def test_a_closed_thread_shows_its_comments_and_the_closing_message(
     w = open_widget(page, f"{live_server.url}/demo")
     expect(w.get_by_text("An early comment.")).to_be_visible()
     expect(w.locator("p.closed")).to_have_text("Comments are closed. The trial has begun.")
-    expect(w.locator("form[aria-labelledby='m-form-title']")).to_be_hidden()
+    expect(w.locator("form[aria-label='Leave a Reply']")).to_be_hidden()
     expect(w.get_by_role("button", name=re.compile("^Reply"))).to_have_count(0)
     expect(w.get_by_role("button", name="Report the comment by Early")).to_be_visible()
 
@@ -686,7 +791,7 @@ def test_a_setup_mistake_says_so_instead_of_offering_a_form(
     expect(w.locator("div.status")).to_have_text(
         "The comments on this page are not set up correctly."
     )
-    expect(w.locator("form[aria-labelledby='m-form-title']")).to_be_hidden()
+    expect(w.locator("form[aria-label='Leave a Reply']")).to_be_hidden()
     assert any('there is no site "dialy-news"' in text for text in warnings), warnings
 
 
@@ -707,6 +812,48 @@ def test_focus_stays_on_report_when_the_thread_is_redrawn(
         "Your comment is published.", timeout=WAIT_MS
     )
     expect(w.get_by_role("button", name="Report the comment by Grace")).to_be_focused()
+
+
+def test_several_threads_on_one_page_have_landmarks_named_apart(
+    page: Page, live_server: LiveServer, publisher: Publisher, db: Database
+) -> None:
+    """Three embeds on one page: a screen reader's landmark list tells them apart, by the
+    thread's data-title when the page gives one, else by a number ("Comments 2"); a thread
+    swapped in by Moderato.render keeps its number or takes its new title; axe finds no
+    landmark named twice."""
+    from tests.browser.test_embed_a11y import axe_violations
+
+    allow_origin(db, publisher.origin)
+    tag = f'<script src="{live_server.url}/embed.js" data-site="default"'  # in page order
+    publisher.pages["/several"] = (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Letters</title>'
+        "</head><body><main><h1>Letters to the editor</h1>"
+        f'<h2>River path</h2>{tag} data-thread="river" data-title="River path plans"></script>'
+        f'<h2>Budget</h2>{tag} data-thread="budget"></script>'
+        f'<h2>Bakery</h2>{tag} data-thread="bakery"></script>'
+        "</main></body></html>"
+    )
+    page.goto(f"{publisher.origin}/several")
+    expect(page.locator("section.m #m-respond > form")).to_have_count(3)
+    named = [
+        ("Comments: River path plans", "Leave a Reply: River path plans"),
+        ("Comments 2", "Leave a Reply 2"),
+        ("Comments 3", "Leave a Reply 3"),
+    ]
+    for i, (region, form) in enumerate(named):  # in page order
+        expect(page.get_by_role("region", name=region, exact=True)).to_have_count(1)
+        expect(page.get_by_role("form", name=form, exact=True)).to_have_count(1)
+        section = page.locator("section.m").nth(i)
+        expect(section).to_have_attribute("aria-label", region)
+        expect(section.locator("#m-respond > form")).to_have_attribute("aria-label", form)
+    assert [v["id"] for v in axe_violations(page) if v["id"].startswith("landmark")] == []
+
+    host = page.locator("[data-moderato]").nth(2)
+    host.evaluate("el => Moderato.render({target: el, thread: 'bakery-2'})")
+    assert host.evaluate("el => el.__moderato.thread") == "bakery-2"
+    expect(page.get_by_role("region", name="Comments 3", exact=True)).to_have_count(1)
+    host.evaluate("el => Moderato.render({target: el, thread: 'letters', title: 'Letters'})")
+    expect(page.get_by_role("region", name="Comments: Letters", exact=True)).to_have_count(1)
 
 
 def test_render_called_before_the_widget_has_loaded_waits_for_it(

@@ -156,3 +156,21 @@ def test_no_js_thread_page_passes_axe(
     axe_page.goto(f"{live_server.url}/embed/thread?site=default&thread=demo&format=page")
     expect(axe_page.locator(".mf-card")).to_have_count(4)
     assert blocking(axe_violations(axe_page)) == []
+
+
+def test_no_js_form_sent_back_with_errors_passes_axe(
+    axe_page: Page, live_server: LiveServer, db: Database
+) -> None:
+    """The form sent back to a reader without JavaScript (error summary, invalid fields,
+    their messages) has no serious or critical axe violations, in English and Arabic. (The
+    iframe page has no script, so the post is the plain form's.)"""
+    for lang in ("en", "ar"):
+        url = f"{live_server.url}/embed/thread?site=default&thread=demo&format=page&lang={lang}"
+        axe_page.goto(url)
+        axe_page.locator("#mf-name").fill("Ada")
+        axe_page.locator("#mf-email").fill("ada@localhost")  # the browser's rule, not ours
+        axe_page.locator("#mf-text").fill("Hello")
+        axe_page.locator("button.mf-submit").click()
+        expect(axe_page.locator(".mf-summary")).to_be_focused()
+        expect(axe_page.locator("[aria-invalid=true]")).to_have_count(1)
+        assert blocking(axe_violations(axe_page)) == [], lang

@@ -93,3 +93,23 @@ def test_junk_appended_to_a_token_does_not_make_it_a_new_one(junk: str) -> None:
     edited = token + junk
     assert verdict(edited) == "valid"
     assert antibot.claim_key(SECRET, edited) == antibot.claim_key(SECRET, token)
+
+
+def test_a_renewed_token_keeps_the_time_the_reader_already_spent() -> None:
+    """A form sent back after a refused post gets a new token (another nonce) issued when
+    the first one was: a reader who fixes a typo at once is not taken for a bot. A token
+    that is not ours, another thread's or expired is not trusted for its time."""
+    first = antibot.issue_token(SECRET, "s", "t", T0)
+    renewed = antibot.renew_token(SECRET, first, site="s", thread="t", now=T0 + 2, max_age=3600)
+    assert renewed != first
+    assert antibot.claim_key(SECRET, renewed) != antibot.claim_key(SECRET, first)
+    assert verdict(renewed, now=T0 + 3.5) == "valid"
+    for sent in (
+        antibot.issue_token("another-secret", "s", "t", T0),
+        antibot.issue_token(SECRET, "s", "another-thread", T0),
+        antibot.issue_token(SECRET, "s", "t", T0 - 3601),
+        None,
+    ):
+        fresh = antibot.renew_token(SECRET, sent, site="s", thread="t", now=T0 + 2, max_age=3600)
+        assert verdict(fresh, now=T0 + 3.5) == "too_fast"
+        assert verdict(fresh, now=T0 + 5) == "valid"

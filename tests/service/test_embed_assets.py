@@ -60,6 +60,14 @@ def test_bundle_carries_the_servers_field_names_and_limits() -> None:
     assert '"err_invalid_email"' in text
 
 
+def test_the_server_keeps_its_words_for_a_wait() -> None:
+    """The widget says "in 40 seconds" with the browser's Intl: the bundle carries the
+    sentence around it but not the no-JS pages' plural forms of seconds and minutes."""
+    text = assets.asset("widget.js").body.decode()
+    assert '"err_rate_limited_wait":"You are commenting too quickly. Try again {when}."' in text
+    assert "wait_second_" not in text and "wait_minute_" not in text
+
+
 def test_assets_are_served_gzipped_when_accepted(client: FlaskClient) -> None:
     """With Accept-Encoding: gzip the bundle is sent gzipped and decompresses to the same file."""
     path = widget_path(client)

@@ -116,7 +116,8 @@ def test_no_js_form_prefers_its_return_to_page_when_the_site_allows_it(
 def test_no_js_form_field_errors_come_back_as_a_translated_page(
     client: FlaskClient, db: Database
 ) -> None:
-    """A no-JS form with bad fields gets a 422 HTML page naming each field, in its language."""
+    """A no-JS form with bad fields gets a 422 HTML page naming each field, in its language
+    (tests/service/test_embed_not_sent.py has the form that comes back with it)."""
     form = {"thread": "t", "name": "", "email": "nope", "text": "", "lang": "fr"}
     rv = client.post(
         "/api/v1/comments",
@@ -128,8 +129,8 @@ def test_no_js_form_field_errors_come_back_as_a_translated_page(
     page = rv.get_data(as_text=True)
     assert '<html lang="fr" dir="ltr">' in page
     assert "Votre commentaire n’a pas été envoyé" in page
-    assert "<strong>Nom</strong>: Ce champ est obligatoire." in page
-    assert "<strong>E-mail</strong>: Saisissez une adresse e-mail valide" in page
+    assert '<a href="#mf-name">Nom: Ce champ est obligatoire.</a>' in page
+    assert '<a href="#mf-email">E-mail: Saisissez une adresse e-mail valide' in page
     assert 'href="http://127.0.0.1:8000/article#respond"' in page
     assert count_comments(db) == 0
 

@@ -26,7 +26,8 @@ var config = {
   thread: ds.thread || (canonical && canonical.href) || location.origin + location.pathname,
   lang: ds.lang || d.documentElement.lang || "en",
   theme: ds.theme || "auto",
-  order: ds.order === "newest" ? "newest" : "oldest"
+  order: ds.order === "newest" ? "newest" : "oldest",
+  title: ds.title
 };
 var M = (window.Moderato = window.Moderato || { q: [] });
 /* calls made before the bundle arrives wait for it */

@@ -148,6 +148,12 @@ function mount(host, cfg) {
   var tag = String(cfg.lang || "");
   var when = (tag.toLowerCase().indexOf(code) === 0 && dates([tag, code])) || dates(code) ||
     { format: function (dt) { return dt.toISOString(); } };
+  /* landmark names apart, several threads on a page: "Comments: <data-title>", "Comments 2" */
+  var n = host.__moderatoN || (host.__moderatoN = M.n = (M.n || 0) + 1);
+  function named(key) {
+    var l = t(key);
+    return cfg.title ? t("named", { label: l, title: cfg.title }) : n > 1 ? l + " " + n : l;
+  }
   var S = { reports: {}, reported: {}, items: [], own: [], cursor: null, order: cfg.order, parent: null, fresh: null, busy: false, loaded: false, total: null, closed: null };
   var tok = { p: null, value: null, at: 0, ttl: 0 };
   var F = {};
@@ -400,7 +406,7 @@ function mount(host, cfg) {
     replyingText,
     h("button", { type: "button", class: "link", onclick: cancelReply, text: t("cancel_reply") }),
   ]);
-  var form = h("form", { novalidate: true, "aria-labelledby": "m-form-title", onsubmit: onSubmit, onfocusin: token,
+  var form = h("form", { novalidate: true, "aria-label": named("leave_reply"), onsubmit: onSubmit, onfocusin: token,
     onkeydown: function (ev) { if (ev.key === "Escape" && S.parent) cancelReply(); } }, [
     h("p", { class: "note" }, [t("privacy") + " " + t("required_note") + " ", h("span", { class: "req", text: "*" })]),
     summary,
@@ -523,13 +529,13 @@ function mount(host, cfg) {
         return fetch(api("api/v1/comments"), { method: "POST", body: body, credentials: "omit", headers: { Accept: "application/json" } });
       })
       .then(function (r) {
-        return r.json().catch(function () { return {}; }).then(function (b) { answered(r.status, b, v, parent); });
+        return r.json().catch(function () { return {}; }).then(function (b) { answered(r.status, b, v, parent, r.headers.get("Retry-After")); });
       })
       .catch(function () { summary.textContent = t("err_network"); })
       .then(function () { busy(false); });
   }
 
-  function answered(status, b, v, parent) {
+  function answered(status, b, v, parent, wait) {
     var err = b.error || {};
     if (status === 202 && b.id) {
       /* one token per comment: the next one starts its own fill time */
@@ -551,7 +557,10 @@ function mount(host, cfg) {
       showErrors(codes);
     } else {
       var key = "err_" + (status === 429 ? "rate_limited" : err.code);
-      summary.textContent = STRINGS.en[key] ? t(key) : t("err_generic");
+      var m = wait > 59; // Retry-After: "in 40 seconds", "in 2 minutes" (i18n.wait_text)
+      summary.textContent = status === 429 && wait > 0
+        ? t(key + "_wait", { when: new Intl.RelativeTimeFormat(code).format(m ? Math.ceil(wait / 60) : +wait, m ? "minute" : "second") })
+        : STRINGS.en[key] ? t(key) : t("err_generic");
     }
   }
 
@@ -581,7 +590,7 @@ function mount(host, cfg) {
     render();
   }
 
-  var wrap = h("section", { class: "m", lang: code, dir: dir, "aria-labelledby": "m-title" }, [
+  var wrap = h("section", { class: "m", lang: code, dir: dir, "aria-label": named("comments") }, [
     h("div", { class: "head" }, [title, h("span", { class: "sort" }, [h("label", { for: "m-sort", text: t("sort") }), sort])]),
     listStatus,
     list,
@@ -603,7 +612,7 @@ function mount(host, cfg) {
   token();
 }
 
-/* Moderato.render({thread, site, lang, theme, order, target}): docs/embed.md */
+/* Moderato.render({thread, site, lang, theme, order, target, title}): docs/embed.md */
 function render(opts) {
   opts = opts || {};
   var host = typeof opts.target === "string" ? d.getElementById(opts.target) : opts.target || d.querySelector("[data-moderato]");
@@ -612,6 +621,7 @@ function render(opts) {
   var canonical = d.querySelector('link[rel="canonical"]');
   var cfg = {};
   KEYS.forEach(function (k) { cfg[k] = opts[k] != null && k !== "base" ? String(opts[k]) : was[k]; });
+  cfg.title = opts.title;
   if (opts.thread == null) cfg.thread = (canonical && canonical.href) || location.origin + location.pathname;
   cfg.order = cfg.order === "newest" ? "newest" : "oldest";
   host.setAttribute("data-moderato", "1");
