@@ -17,6 +17,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import rjsmin
+
 from service import antibot, validation
 from service.embed import i18n
 
@@ -64,7 +66,10 @@ def _source(filename: str) -> str:
 
 
 def _asset(name: str, ext: str, text: str) -> Asset:
-    body = text.encode("utf-8")
+    # Scripts are served minified (comments and whitespace out; strings, regular
+    # expressions and template literals untouched): 1.7 KB less of the gzipped budget.
+    # The readable source is service/embed/static/; the browser tests run the minified one.
+    body = (rjsmin.jsmin(text) + "\n" if ext == "js" else text).encode("utf-8")
     return Asset(
         name=name,
         ext=ext,
