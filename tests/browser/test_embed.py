@@ -186,8 +186,54 @@ def test_spam_stays_awaiting_moderation(
     own = w.locator("article.card.own")
     expect(own).to_contain_text("Your comment is awaiting moderation.")
     expect(w.locator("article.card:not(.own)")).to_have_count(0)
+    # After a reload the reader still sees it awaiting while it is held; rejected, it goes.
     w = open_widget(page, f"{live_server.url}/demo")
-    expect(w.locator("article.card")).to_have_count(0)
+    expect(w.locator("article.card.own")).to_have_count(1 if decided[0] == "held" else 0)
+    expect(w.locator("article.card:not(.own)")).to_have_count(0)
+
+
+def _decide(db: Database, text: str, new: State) -> None:
+    """Publish or reject (as spam) the pending comment with ``text``, as a moderator would."""
+    from service.lifecycle import Change, transition
+    from service.status import Rejection
+
+    with db.session() as session:
+        comment_id = session.scalars(select(Comment.id).where(Comment.text == text)).one()
+        change = Change(
+            expected=State.PENDING, new=new, actor="user:1", action="moderate",
+            rejection=Rejection.SPAM if new is State.REJECTED else None,
+        )  # fmt: skip
+        assert transition(session, comment_id, change) is not None
+
+
+def test_a_readers_comment_awaiting_moderation_outlives_a_reload(
+    page: Page, live_server: LiveServer, db: Database
+) -> None:
+    """A reader who comes back sees their comments still awaiting moderation (they saw
+    nothing and wrote them again); published, one is in the thread once; rejected, it goes."""
+    first, second = "My first thought, for the moderators.", "And a second, later one."
+    w = open_widget(page, f"{live_server.url}/demo")
+    for text in (first, second):
+        fill(w, text=text)
+        w.get_by_role("button", name="Post Comment").click()
+        expect(w.locator("article.card.own", has_text=text)).to_be_visible()
+    w = open_widget(page, f"{live_server.url}/demo")  # no worker: both still pending
+    own = w.locator("article.card.own")
+    expect(own).to_have_count(2)
+    expect(own.first).to_contain_text("Your comment is awaiting moderation.")
+    expect(own.first).to_contain_text("Ada Reader")
+
+    _decide(db, first, State.PUBLISHED)
+    _decide(db, second, State.REJECTED)
+    w = open_widget(page, f"{live_server.url}/demo")
+    expect(w.locator("article.card:not(.own)", has_text=first)).to_have_count(1)
+    expect(w.locator("article.card.own")).to_have_count(0)
+    expect(w.locator("article.card", has_text=second)).to_have_count(0)
+    kept = page.evaluate(
+        "Object.keys(localStorage).filter(k => k.startsWith('moderato:own:'))"
+        ".map(k => JSON.parse(localStorage.getItem(k)).length)"
+    )
+    assert kept == [0]
 
 
 def test_auto_theme_follows_the_readers_system_setting(

@@ -543,6 +543,7 @@ function mount(host, cfg) {
       tok.p = null;
       token();
       S.own.push({ id: b.id, own: true, parent: parent && parent.id, author_name: v.name, created_at: new Date().toISOString(), text: v.text });
+      keep();
       F.text.input.value = "";
       updateCount();
       showErrors({});
@@ -578,8 +579,32 @@ function mount(host, cfg) {
     }, CONFIG.pollDelays[i]);
   }
 
+  /* The reader's own comments awaiting moderation outlive a reload, in this browser, for a
+     week: without them a reader who came back saw nothing and wrote it again. Each is
+     asked once; decided or gone, it leaves (a published one is in the thread). */
+  var KEEP = "moderato:own:" + cfg.site + ":" + cfg.thread;
+  function keep() {
+    try { localStorage.setItem(KEEP, JSON.stringify(S.own)); } catch (e) { /* no storage */ }
+  }
+  function drop(id) {
+    S.own = S.own.filter(function (o) { return o.id !== id; });
+    keep();
+    render();
+  }
+  function restore() {
+    try { S.own = JSON.parse(localStorage.getItem(KEEP)) || []; } catch (e) { /* no storage */ }
+    S.own = S.own.filter(function (o) { return new Date() - new Date(o.created_at) < 6048e5; });
+    S.own.forEach(function (o) {
+      getJSON(api("api/v1/comments/" + encodeURIComponent(o.id))).then(
+        function (b) { if (b.status !== "pending" && b.status !== "held") drop(o.id); },
+        function (e) { if (e.message === "404") drop(o.id); }
+      );
+    });
+  }
+
   function published(id, c) {
     S.own = S.own.filter(function (o) { return o.id !== id; });
+    keep();
     if (!S.items.some(function (x) { return x.id === c.id; })) {
       if (S.total != null) S.total += 1;
       if (S.order === "newest" && !c.parent) S.items.unshift(c);
@@ -608,6 +633,7 @@ function mount(host, cfg) {
   root.appendChild(wrap);
   host.setAttribute("data-moderato-ready", "1");
   if (!cfg.thread.trim() || count(cfg.thread.trim()) > L.thread) return broken("validation_failed");
+  restore();
   load(false);
   token();
 }
