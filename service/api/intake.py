@@ -130,7 +130,7 @@ def _claim(key: str) -> bool:
 
 
 def answers_forms(
-    *, refill: bool = False
+    *, refill: bool = False, kind: str = "comment"
 ) -> Callable[[Callable[P, BaseResponse]], Callable[P, BaseResponse]]:
     """Give a no-JS form post (see ``wants_redirect``) pages instead of JSON errors: its
     field errors, and a whole-post refusal its reader can act on (origin_not_allowed,
@@ -147,7 +147,7 @@ def answers_forms(
                 answered = isinstance(err, ValidationFailed) or has_message(err.code)
                 if not (answered and wants_redirect()):
                     raise
-                page = not_sent_page(err, refill=refill)
+                page = not_sent_page(err, refill=refill, kind=kind)
                 page.headers.update(err.headers)
                 return page
 

@@ -57,7 +57,7 @@ def validate_report(payload: dict[str, Any]) -> tuple[str, str | None]:
 
 
 @bp.post("/comments/<comment_id>/reports")
-@answers_forms()
+@answers_forms(kind="report")
 def report_comment(comment_id: str) -> BaseResponse:
     """Record a reader's report on a published comment; 202 whether new or a repeat, or,
     for the no-JS thread's form, a 303 back to its page.

@@ -58,9 +58,15 @@ def without_status(url: str | None) -> str | None:
     return with_query(url, ["moderato"], fragment=urlsplit(url).fragment) if url else url
 
 
-def not_sent_page(err: ApiError, *, refill: bool) -> BaseResponse:
+#: What the plain page's title and a rate limit's words name: a comment or a report.
+TITLES = {"comment": "not_sent", "report": "report_not_sent"}
+RATE_WORDS = {"comment": "err_rate_limited", "report": "report_err_rate"}
+
+
+def not_sent_page(err: ApiError, *, refill: bool, kind: str = "comment") -> BaseResponse:
     """Answer a no-JS form's refused post: its form again when ``refill`` (the comment
-    form) and the site accepts posts from the page, else a plain page with the reasons."""
+    form) and the site accepts posts from the page, else a plain page with the reasons,
+    worded for ``kind`` (a report's said "Your comment was not sent"; found in review)."""
     form = request.form
     lang = i18n.pick(form.get("lang"))
     t = i18n.translator(lang)
@@ -73,22 +79,27 @@ def not_sent_page(err: ApiError, *, refill: bool) -> BaseResponse:
             page = _refill(session, site, err, lang)
             return _form_page(site, lang, t, page, err.status)
     back = None if site is None else without_status(cors.return_target(site))
+    title = t(TITLES[kind])
     if err.fields is None:
-        return _plain(lang, err.status, errors=[], message=_message(err, lang), back=back)
+        message = _message(err, lang, kind)
+        return _plain(lang, err.status, errors=[], message=message, back=back, title=title)
     errors = [
         {"label": t(LABELS[name]) if name in LABELS else name, "message": _field(t, name, e)}
         for name, e in err.fields.items()
     ]
-    return _plain(lang, err.status, errors=errors, message=None, back=back)
+    return _plain(lang, err.status, errors=errors, message=None, back=back, title=title)
 
 
-def _message(err: ApiError, lang: str) -> str:
+def _message(err: ApiError, lang: str, kind: str = "comment") -> str:
     """Word a whole-post refusal in the reader's language; a rate limit says how long to
     wait (its ``Retry-After``, in seconds)."""
     t = i18n.translator(lang)
     wait = err.headers.get("Retry-After", "")
-    if err.code == "rate_limited" and wait.isascii() and wait.isdigit() and int(wait) > 0:
-        return t("err_rate_limited_wait", when=i18n.wait_text(lang, int(wait)))
+    if err.code == "rate_limited":
+        words = RATE_WORDS[kind]
+        if wait.isascii() and wait.isdigit() and int(wait) > 0:
+            return t(f"{words}_wait", when=i18n.wait_text(lang, int(wait)))
+        return t(words)
     return t(f"err_{err.code}")
 
 
@@ -151,6 +162,7 @@ def _form_page(site: Site, lang: str, t: Translator, page: Refill, status: int) 
         dir=i18n.direction(lang),
         css_url=_css_url(),
         refill=page,
+        title=t(TITLES["comment"]),
         labels=LABELS,
         back=back,
         # what the form (embed/form.html, shared with the thread) needs

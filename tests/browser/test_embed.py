@@ -498,6 +498,25 @@ def test_a_rate_limited_reader_is_told_how_long_to_wait(
     assert count_comments(db) == 2
 
 
+def test_a_rate_limited_report_says_how_long_to_wait(
+    app: Flask, page: Page, live_server: LiveServer, db: Database
+) -> None:
+    """A report over the per-client limit (comments and reports share it) says when to
+    try again, worded for reports."""
+    stored(db, state=State.PUBLISHED, thread="demo", name="Troll", text="You are all idiots.")
+    app.config.update(ANON_RATE_PER_MINUTE=1.5, ANON_RATE_BURST=1)  # one post per 40 s
+    w = open_widget(page, f"{live_server.url}/demo")
+    fill(w)
+    w.get_by_role("button", name="Post Comment").click()
+    expect(w.locator("article.card.own")).to_have_count(1)
+    w.get_by_role("button", name="Report the comment by Troll").click()
+    w.get_by_role("radio", name="Spam or advertising").check()
+    w.get_by_role("button", name="Send report").click()
+    expect(w.locator("form.reportf .status")).to_have_text(
+        re.compile(r"^You are sending reports too quickly\. Try again in (39|40) seconds\.$")
+    )
+
+
 def test_the_servers_words_for_a_wait_are_the_browsers(page: Page) -> None:
     """The no-JS page's "in 40 seconds" (service/embed/i18n.py) says what the widget's
     Intl.RelativeTimeFormat says in Chromium, in every language and plural form."""

@@ -232,5 +232,7 @@ def test_a_rate_limited_post_says_how_long_to_wait(
     )
     assert rv.status_code == 429
     assert re.search(
-        r"<p>Vous commentez trop vite\. Réessayez dans (39|40) secondes\.</p>", rv.text
-    )
+        r"<p>Vous envoyez des signalements trop vite\. Réessayez dans (39|40) secondes\.</p>",
+        rv.text,
+    )  # a report's page speaks of reports (it said "Vous commentez trop vite")
+    assert "<h1>Votre signalement n’a pas été envoyé</h1>" in rv.text

@@ -269,7 +269,8 @@ function mount(host, cfg) {
             if (code === "validation_failed" && fields.note) code = fields.note.code;
             var own = { comment_not_found: "report_gone", rate_limited: "report_err_rate", origin_not_allowed: "report_err_origin" }[code];
             var said = code ? message("", code) : "";
-            status.textContent = own ? t(own) : said && said !== "err_" + code ? said : t("err_generic");
+            status.textContent = code === "rate_limited" ? later(own, r.headers.get("Retry-After"))
+              : own ? t(own) : said && said !== "err_" + code ? said : t("err_generic");
           });
         })
         .catch(function () { status.textContent = t("report_err_network"); })
@@ -558,11 +559,14 @@ function mount(host, cfg) {
       showErrors(codes);
     } else {
       var key = "err_" + (status === 429 ? "rate_limited" : err.code);
-      var m = wait > 59; // Retry-After: "in 40 seconds", "in 2 minutes" (i18n.wait_text)
-      summary.textContent = status === 429 && wait > 0
-        ? t(key + "_wait", { when: new Intl.RelativeTimeFormat(code).format(m ? Math.ceil(wait / 60) : +wait, m ? "minute" : "second") })
-        : STRINGS.en[key] ? t(key) : t("err_generic");
+      summary.textContent = status === 429 ? later(key, wait) : STRINGS.en[key] ? t(key) : t("err_generic");
     }
+  }
+
+  /* A 429's Retry-After worded by the browser: "in 40 seconds", "in 2 minutes" (i18n.wait_text) */
+  function later(key, wait) {
+    var m = wait > 59;
+    return wait > 0 ? t(key + "_wait", { when: new Intl.RelativeTimeFormat(code).format(m ? Math.ceil(wait / 60) : +wait, m ? "minute" : "second") }) : t(key);
   }
 
   /* Poll the new comment's status briefly: show it in place once the moderator says published. */
