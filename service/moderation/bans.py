@@ -14,7 +14,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, session, url_for
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -201,12 +201,24 @@ def ban() -> Any:
     message = (
         f"Banned {kind} {value} on {where}." if created else f"{kind} {value} was already banned."
     )
+    undo = url_for("moderation.unban", ban_id=ban_id)
     if request.is_json:
-        return jsonify(
-            {"id": ban_id, "kind": kind, "value": value, "created": created, "message": message}
-        ), 201 if created else 200
+        body = {"id": ban_id, "kind": kind, "value": value, "created": created, "message": message}
+        return jsonify({**body, "undo_url": undo} if created else body), 201 if created else 200
     flash(message, "success")
+    if created:  # the next page offers to lift it at once: a one-click ban has its undo
+        session[UNDO_KEY] = {"id": ban_id, "what": f"{kind} {value}"}
     return redirect(safe_next(data.get("next") or url_for("moderation.bans")), code=303)
+
+
+#: Session key of the ban the next page offers to undo (popped by ``pop_undo``).
+UNDO_KEY = "undo_ban"
+
+
+def pop_undo() -> dict[str, Any] | None:
+    """Return the ban just made, to offer its undo once, and forget it."""
+    undo = session.pop(UNDO_KEY, None)
+    return undo if isinstance(undo, dict) else None
 
 
 def _site_from(dbs: Session, slug: str, everywhere: bool, errors: dict[str, Any]) -> int | None:
@@ -275,4 +287,5 @@ def unban(ban_id: int) -> Any:
     if request.is_json:
         return jsonify({"id": ban_id, "message": message})
     flash(message, "success")
-    return redirect(url_for("moderation.bans"), code=303)
+    back = request.form.get("next")
+    return redirect(safe_next(back) if back else url_for("moderation.bans"), code=303)

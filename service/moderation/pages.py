@@ -59,11 +59,14 @@ def render_error(err: ApiError) -> BaseResponse | tuple[str, int, dict[str, str]
 
 
 def _template_context() -> dict[str, object]:
+    from service.moderation.bans import pop_undo  # bans.py builds on these pages
+
     account = access.current_user()
     return {
         "current_user": account,
         "nav_items": nav.items_for(account.role if account else None),
         "here": request.full_path.rstrip("?"),
+        "pop_undo_ban": pop_undo,
     }
 
 

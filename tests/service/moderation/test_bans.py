@@ -217,3 +217,38 @@ def test_a_webmail_domain_is_never_banned(
     assert hand.get_json()["error"]["fields"]["value"]["code"] == "webmail_domain"
     assert ban(client, admin_csrf, comment_id=cid, target="email").status_code == 201
     assert bans(db) == [(1, "email", "troll@gmail.com")]
+
+
+def test_a_ban_from_a_card_can_be_undone_from_the_next_page(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """A ban is one click from a card, so the page it returns to offers "Undo: lift the
+    ban" once; the undo lifts it and comes back to the same queue page."""
+    import re
+
+    cid = held(db, email="reader@news.example")
+    queue = "/moderation/queue/held"
+    html_headers = {"Accept": "text/html"}
+    rv = client.post(
+        "/moderation/bans",
+        data={"comment_id": cid, "target": "email", "next": queue, "csrf_token": admin_csrf},
+        headers=html_headers,
+        follow_redirects=True,
+    )
+    page = rv.get_data(as_text=True)
+    assert "Banned email reader@news.example on this site." in page
+    assert "Undo: lift the ban on email reader@news.example" in page
+    action = re.search(r'<form method="post" action="(/moderation/bans/\d+/delete)"', page)
+    assert action is not None
+    assert "Undo: lift" not in client.get(queue, headers=html_headers).get_data(as_text=True)
+    undone = client.post(
+        action[1],
+        data={"next": queue, "csrf_token": admin_csrf},
+        headers=html_headers,
+        follow_redirects=True,
+    )
+    assert undone.request.full_path.startswith(queue)
+    assert "Lifted the ban on email reader@news.example." in undone.get_data(as_text=True)
+    assert bans(db) == []
+    again = ban(client, admin_csrf, comment_id=cid, target="email").get_json()
+    assert again["undo_url"] == f"/moderation/bans/{again['id']}/delete"
