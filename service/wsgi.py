@@ -1,5 +1,15 @@
 """The WSGI entry point for gunicorn: ``gunicorn service.wsgi:app``."""
 
+import logging
+
 from service import create_app
 
 app = create_app()
+
+if app.config["ENV"] == "production" and not app.config["PUBLIC_URL"]:
+    # Said once per web process, not by every CLI command or worker (docs/deploy.md).
+    logging.getLogger("moderato").warning(
+        "MODERATO_PUBLIC_URL is not set: the absolute URLs moderato writes (Location, "
+        "status_url, the no-JS thread's links) follow each request's Host header; set it "
+        "to the address readers use, e.g. https://comments.example"
+    )

@@ -76,3 +76,26 @@ def test_public_url_fixes_the_addresses_moderato_writes(settings: dict[str, Any]
     for bad in ("comments.example", "ftp://x.example", "https://x.example/?a=1"):
         with pytest.raises(ConfigError):
             public_url(bad)
+
+
+def test_the_web_process_warns_once_when_production_has_no_public_url(tmp_path: Path) -> None:
+    """gunicorn's app (service.wsgi) in production without MODERATO_PUBLIC_URL says that
+    absolute URLs follow the Host header; with it set, nothing is said."""
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "MODERATO_ENV": "production",
+        "MODERATO_SECRET_KEY": SECRET,
+        "DATABASE_URL": f"sqlite:///{tmp_path}/w.db",
+        "MODERATO_INSTANCE_PATH": str(tmp_path / "instance"),
+    }
+    env.pop("MODERATO_PUBLIC_URL", None)
+    code = "import service.wsgi"
+    bare = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert bare.returncode == 0, bare.stderr
+    assert bare.stderr.count("MODERATO_PUBLIC_URL is not set") == 1
+    env["MODERATO_PUBLIC_URL"] = "https://comments.example"
+    set_ = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert set_.returncode == 0 and "MODERATO_PUBLIC_URL" not in set_.stderr
