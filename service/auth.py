@@ -143,6 +143,20 @@ def request_key(db_session: Session, scope: str | None = None) -> KeyIdentity | 
     return authenticate(db_session, token, scope)
 
 
+def read_key(db_session: Session) -> KeyIdentity | None:
+    """Return the bearer key of a public read, or None when it sends none; 401 when the key
+    sent is unknown, revoked or expired. Unlike ``request_key`` it spends nothing of the
+    key's rate limit (shared with intake: a site rendering its threads with its key would
+    starve its own comment posts) and records no use."""
+    token = bearer_token()
+    if token is None:
+        return None
+    identity = lookup_key(db_session, token)
+    if identity is None:
+        raise Unauthorized("The API key is unknown, revoked or expired.", code="invalid_api_key")
+    return identity
+
+
 #: Session keys besides ``user_id``: when the login happened, and a fingerprint of the password.
 LOGIN_AT = "login_at"
 PASSWORD_TAG = "pw"

@@ -11,11 +11,26 @@ from dataclasses import dataclass
 KEY_PREFIX = "mod_"
 
 
+def canonical_ip(ip: str) -> str:
+    """Return one spelling per address: IPv4-mapped IPv6 (``::ffff:203.0.113.7``, what a
+    dual-stack server reports) as IPv4, IPv6 compressed and without a zone id; anything
+    that is not an address as given. Found in review: a reader banned by IP hash from a
+    browser comment got another hash through a dual-stack backend."""
+    try:
+        parsed = ipaddress.ip_address(ip.partition("%")[0] if ":" in ip else ip)
+    except ValueError:
+        return ip
+    if isinstance(parsed, ipaddress.IPv6Address) and parsed.ipv4_mapped is not None:
+        return str(parsed.ipv4_mapped)
+    return str(parsed)
+
+
 def ip_hash(secret_key: str, ip: str | None) -> str | None:
     """Return a keyed hash of a client IP (we never store the address itself)."""
     if not ip:
         return None
-    return hmac.new(secret_key.encode(), b"ip:" + ip.encode(), hashlib.sha256).hexdigest()[:32]
+    value = canonical_ip(ip).encode()
+    return hmac.new(secret_key.encode(), b"ip:" + value, hashlib.sha256).hexdigest()[:32]
 
 
 def client_hash(secret_key: str, ip: str | None) -> str | None:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from service.clock import utcnow
 from service.policy import DEFAULT_POLICY, normalise_policy
-from service.security import new_api_key
+from service.security import new_api_key, split_api_key
 from service.store.tables import ApiKey, Site
 from service.validation import SITE_SLUG
 
@@ -163,19 +163,49 @@ def revoke_key(session: Session, site: Site, prefix: str) -> bool:
 MAX_ROLL_GRACE = timedelta(days=30)
 
 
-def roll_key(session: Session, site: Site, prefix: str, grace: timedelta) -> str | None:
-    """Replace the site's key ``prefix`` by a new one with the same name and scopes; the old
-    one keeps working for ``grace`` (0 to 30 days; never longer than it already would), so
-    a site's servers can move to the new key without a failed request. Return the new token,
-    or None if there is no such working key."""
+@dataclass(frozen=True, slots=True)
+class RolledKey:
+    """A roll's new key (its token, shown once) and when the old one stops working."""
+
+    token: str
+    old_key_ends: datetime
+
+
+class AlreadyRolled(ValueError):
+    """The key was rolled before: it names its successor and when it stops working."""
+
+    def __init__(self, prefix: str, successor: str, ends: datetime | None) -> None:
+        super().__init__(f"key {prefix} was already rolled to {successor}")
+        self.successor, self.ends = successor, ends
+
+
+def roll_key(
+    session: Session,
+    site: Site,
+    prefix: str,
+    grace: timedelta,
+    expires_at: datetime | None = None,
+) -> RolledKey | None:
+    """Replace the site's key ``prefix`` by a new one with the same name and scopes (working
+    until ``expires_at``, None: until revoked); the old one keeps working for ``grace`` (0
+    to 30 days; never longer than it already would), so a site's servers can move to the
+    new key without a failed request. Return the new key and the old one's real end, or
+    None if there is no such working key; raise ``AlreadyRolled`` if it was rolled before
+    (each roll made another live successor; found in review)."""
     if not timedelta(0) <= grace <= MAX_ROLL_GRACE:
         raise ValueError("the grace period is from 0 to 30 days")
     key = _active_key(session, site, prefix)
     if key is None:
         return None
+    if key.replaced_by is not None:
+        raise AlreadyRolled(prefix, key.replaced_by, key.revoked_at)
     end = utcnow() + grace
     key.revoked_at = end if key.revoked_at is None else min(key.revoked_at, end)
-    return add_key(session, site, name=key.name, scopes=key.scopes)
+    token = add_key(session, site, name=key.name, scopes=key.scopes, expires_at=expires_at)
+    parts = split_api_key(token)
+    assert parts is not None
+    key.replaced_by = parts[0]
+    return RolledKey(token, key.revoked_at)
 
 
 def _active_key(session: Session, site: Site, prefix: str) -> ApiKey | None:

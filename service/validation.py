@@ -77,7 +77,7 @@ def thread_error(thread: str) -> dict[str, str] | None:
         return field_error("required")
     if len(thread) > MAX_THREAD:
         return field_error("too_long", limit=MAX_THREAD)
-    if has_controls(thread, bidi=True):
+    if has_controls(thread):
         return field_error("control_characters")
     return None
 
@@ -104,9 +104,10 @@ def has_lone_surrogate(value: object) -> bool:
 
 
 #: Bidirectional embeddings, overrides and isolates: invisible, and U+202E shows the rest of
-#: a line reversed (``moc.elgoog``). Refused in names, thread names, closing messages and
-#: report notes; comment text keeps them (cards show them as tags), since right-to-left
-#: writers may use isolates. The marks (U+200E/U+200F) are allowed everywhere.
+#: a line reversed (``moc.elgoog``). Refused in names, closing messages, report notes and
+#: moderation notes; comment text and thread names keep them (cards and the Threads page
+#: show them as tags): right-to-left writers may use isolates, and a thread stored with one
+#: must stay reachable. The marks (U+200E/U+200F) are allowed everywhere.
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
@@ -205,7 +206,7 @@ def validate(
 ) -> tuple[CommentInput | None, FieldErrors]:
     """Check every field of ``payload`` at once; return the input or all the field errors."""
     errors: FieldErrors = {}
-    thread = _text_field(payload, "thread", MAX_THREAD, errors, bidi=True)
+    thread = _text_field(payload, "thread", MAX_THREAD, errors)
     name = _text_field(payload, "name", MAX_NAME, errors, bidi=True)
     email = _email(payload, errors, check_deliverability)
     text = _text_field(payload, "text", MAX_TEXT, errors, allow="\n\t")

@@ -36,6 +36,7 @@ from service.lifecycle import Change, transition
 from service.moderation.actions import MAX_NOTE  # one limit for the dashboard and the API
 from service.status import Label, Rejection, State, can_move
 from service.store.tables import Comment
+from service.validation import field_error, has_controls
 
 #: action → (new state, rejection reason, label)
 ACTIONS: dict[str, tuple[State, Rejection | None, Label]] = {
@@ -86,6 +87,9 @@ def validate_moderation(payload: dict[str, Any]) -> tuple[str, State, str | None
             "code": "too_long",
             "message": f"This field is too long (at most {MAX_NOTE} characters).",
         }
+    elif isinstance(note, str) and has_controls(note, allow="\t\n\r", bidi=True):
+        # A NUL was a 500 on PostgreSQL and went out in the webhook (found in review).
+        errors["note"] = field_error("control_characters")
     if errors:
         raise ValidationFailed(fields=errors)
     toxic = reason == "toxic"

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from service import cors, reports, sites, threads
 from service.api import bp
-from service.auth import request_key, session_user, user_can_moderate
+from service.auth import KeyIdentity, read_key, request_key, session_user, user_can_moderate
 from service.clock import rfc3339
 from service.comments import (
     cursor_scope,
@@ -47,7 +47,9 @@ def get_comment(comment_id: str) -> Response:
         comment = session.get(Comment, comment_id)
         if comment is None:
             raise NotFound("There is no such comment.", code="comment_not_found")
-        if cors.request_origin() is not None:  # a browser page: one of the site's, or ours
+        # A browser page: one of the site's, or ours. A site's server that forwards its
+        # reader's Origin with its key is not a page (keyed POSTs already accepted it).
+        if cors.request_origin() is not None and read_key(session) is None:
             site = session.get(Site, comment.site_id)
             if site is not None:
                 cors.refuse_foreign_origin(site)
@@ -103,7 +105,8 @@ def list_comments() -> BaseResponse:
     limit = _limit(args.get("limit"), cfg["LIST_PAGE_SIZE"], cfg["LIST_MAX_PAGE_SIZE"], errors)
     after = None
     with db().session() as session:
-        slug = _site_slug(session)
+        key = read_key(session)
+        slug = _site_slug(session, key)
         scope = cursor_scope(slug, thread, order)
         if args.get("cursor"):
             after = decode_cursor(args["cursor"], scope)
@@ -117,7 +120,8 @@ def list_comments() -> BaseResponse:
         site = sites.by_slug(session, slug)
         if site is None:
             raise NotFound(f"There is no site {slug!r}.", code="site_not_found")
-        cors.refuse_foreign_origin(site)
+        if key is None:
+            cors.refuse_foreign_origin(site)
         rows, more = published_page(
             session, site, thread, newest_first=order == "newest", after=after, limit=limit
         )
@@ -135,7 +139,7 @@ def list_comments() -> BaseResponse:
     resp = _json(body)
     resp.set_etag(hashlib.sha256(resp.get_data()).hexdigest()[:32])
     resp.headers["Cache-Control"] = "no-cache"
-    resp.headers["Vary"] = "Origin"
+    resp.headers["Vary"] = "Origin, Authorization"  # a key picks the site
     return resp.make_conditional(request)
 
 
@@ -162,28 +166,31 @@ def count_comments() -> BaseResponse:
     if errors:
         raise ValidationFailed(fields=errors)
     with db().session() as session:
-        slug = _site_slug(session)
+        key = read_key(session)
+        slug = _site_slug(session, key)
         site = sites.by_slug(session, slug)
         if site is None:
             raise NotFound(f"There is no site {slug!r}.", code="site_not_found")
-        cors.refuse_foreign_origin(site)
+        if key is None:
+            cors.refuse_foreign_origin(site)
         counts = published_counts(session, site, names)
     resp = _json({"site": site.slug, "counts": {t: counts.get(t, 0) for t in names}})
     resp.set_etag(hashlib.sha256(resp.get_data()).hexdigest()[:32])
     resp.headers["Cache-Control"] = "public, max-age=30"
-    resp.headers["Vary"] = "Origin"
+    # A key picks the site: a shared cache must not give one caller's answer to another.
+    resp.headers["Vary"] = "Origin, Authorization"
     return resp.make_conditional(request)
 
 
-def _site_slug(session: Any) -> str:
+def _site_slug(session: Any, key: KeyIdentity | None) -> str:
     """Return the site a read names: ``?site=``, else the sending key's site, else ``default``.
 
     A site's server that sends its key and no ``site`` reads its own site (found in review:
-    it read ``default`` and saw nothing). An unknown, revoked or expired key is a 401 here too.
+    it read ``default`` and saw nothing). ``key`` comes from ``read_key``, which refuses an
+    unknown, revoked or expired key with or without ``site``.
     """
     if slug := request.args.get("site"):
         return slug
-    key = request_key(session)
     if key is not None:
         site = session.get(Site, key.site_id)
         if site is not None:

@@ -31,6 +31,7 @@ from service.policy import normalise_policy
 from service.security import ip_hash
 from service.store.tables import Site
 from service.store.tables_integrations import Check
+from service.validation import has_controls
 
 log = logging.getLogger(__name__)
 
@@ -100,20 +101,28 @@ def site_key(session: Session, token: str | None, scope: str | None) -> tuple[Ke
 
 @bp.post("/1.1/verify-key")
 def verify_key() -> Response:
-    """Answer ``valid`` for a live site key (``key`` or ``api_key``) with a ``blog``."""
+    """Answer ``valid`` for a live site key (``key`` or ``api_key``) with the ``submit``
+    scope and a ``blog``."""
     fields = form()
     if not fields.get("blog"):
         return invalid("Missing required field: blog.")
     with db().session() as session:
         try:
-            site_key(session, fields.get("key") or fields.get("api_key"), None)
+            # comment-check needs ``submit``: a read-only key passed verify-key and then
+            # failed every check (found in review).
+            site_key(session, fields.get("key") or fields.get("api_key"), "submit")
         except AkismetInvalid as exc:
             return invalid(exc.help_text)
     return plain("valid")
 
 
 def submitted(fields: Mapping[str, str]) -> checks.Submitted:
-    """Return the comment an Akismet call describes."""
+    """Return the comment an Akismet call describes; ``invalid`` when a field holds a
+    control character (a NUL was a 500, in JSON, on PostgreSQL; found in review)."""
+    for name in ("comment_content", "comment_author", "comment_author_email",
+                 "comment_author_url"):  # fmt: skip
+        if has_controls(fields.get(name, ""), allow="\t\n\r"):
+            raise AkismetInvalid(f"Invalid {name}: it contains control characters.")
     return checks.Submitted(
         text=fields.get("comment_content", "")[:65536],
         name=fields.get("comment_author", "")[:200] or None,

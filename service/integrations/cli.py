@@ -37,6 +37,18 @@ def _site(session: Session, slug: str) -> Any:
     return site
 
 
+def _audit(session: Session, site_id: int, action: str, **details: Any) -> None:
+    """Write a site-level audit entry for a change made on the command line (actor ``cli``,
+    as ``moderato threads set`` writes; the admin pages write the same actions)."""
+    from service.store.tables import AuditEntry
+
+    session.add(
+        AuditEntry(
+            site_id=site_id, actor="cli", action=action, details=details, created_at=utcnow()
+        )
+    )
+
+
 def _endpoint(session: Session, endpoint_id: int) -> Any:
     from service.store.tables import WebhookEndpoint
 
@@ -76,13 +88,12 @@ def keys_create(
 
     expires = utcnow() + timedelta(days=expires_in_days) if expires_in_days else None
     with _session() as session:
+        site = _site(session, slug)
         token = sites.add_key(
-            session,
-            _site(session, slug),
-            name=name,
-            scopes=scopes or sites.SCOPES,
-            expires_at=expires,
+            session, site, name=name, scopes=scopes or sites.SCOPES, expires_at=expires
         )
+        _audit(session, site.id, "key_created", name=name, scopes=list(scopes or sites.SCOPES),
+               prefix=token[4:16])  # fmt: skip
     if as_json:
         click.echo(
             json.dumps(
@@ -126,8 +137,10 @@ def keys_revoke(slug: str, prefix: str) -> None:
     from service import sites
 
     with _session() as session:
-        if not sites.revoke_key(session, _site(session, slug), prefix):
+        site = _site(session, slug)
+        if not sites.revoke_key(session, site, prefix):
             raise click.ClickException(f"no active key {prefix!r} on {slug!r}")
+        _audit(session, site.id, "key_revoked", prefix=prefix)
     click.echo(f"revoked {prefix}")
 
 
@@ -140,9 +153,17 @@ def keys_revoke(slug: str, prefix: str) -> None:
     show_default=True,
     help="how long the old key keeps working beside the new one",
 )
+@click.option(
+    "--expires-in-days",
+    type=click.IntRange(min=1, max=3650),
+    default=None,
+    help="the new key stops working after this many days (default: when revoked)",
+)
 @click.option("--json", "as_json", is_flag=True)
 @click.argument("prefix")
-def keys_roll(slug: str, grace_hours: float, as_json: bool, prefix: str) -> None:
+def keys_roll(
+    slug: str, grace_hours: float, expires_in_days: int | None, as_json: bool, prefix: str
+) -> None:
     """Replace key PREFIX by a new one with its name and scopes; print the new key once.
 
     The old key keeps working for --grace-hours, so servers can switch without a failed
@@ -150,17 +171,27 @@ def keys_roll(slug: str, grace_hours: float, as_json: bool, prefix: str) -> None
     """
     from service import sites
 
+    expires = utcnow() + timedelta(days=expires_in_days) if expires_in_days else None
     with _session() as session:
-        token = sites.roll_key(session, _site(session, slug), prefix, timedelta(hours=grace_hours))
-    if token is None:
-        raise click.ClickException(f"no active key {prefix!r} on {slug!r}")
-    ends = rfc3339(utcnow() + timedelta(hours=grace_hours))
+        site = _site(session, slug)
+        try:
+            rolled = sites.roll_key(session, site, prefix, timedelta(hours=grace_hours), expires)
+        except sites.AlreadyRolled as exc:
+            raise click.ClickException(
+                f"key {prefix!r} was already rolled to {exc.successor!r}; it works until "
+                f"{rfc3339(exc.ends)}. Roll {exc.successor!r}, or revoke {prefix!r} to end "
+                "it sooner."
+            ) from exc
+        if rolled is None:
+            raise click.ClickException(f"no active key {prefix!r} on {slug!r}")
+        _audit(session, site.id, "key_rolled", prefix=prefix, new_prefix=rolled.token[4:16],
+               hours=grace_hours)  # fmt: skip
+    ends = rfc3339(rolled.old_key_ends)
     if as_json:
-        click.echo(
-            json.dumps({"site": slug, "api_key": token, "replaces": prefix, "old_key_ends": ends})
-        )
+        answer = {"site": slug, "api_key": rolled.token, "replaces": prefix, "old_key_ends": ends}
+        click.echo(json.dumps({**answer, "expires_at": rfc3339(expires)}))
     else:
-        click.echo(f"api key: {token}")
+        click.echo(f"api key: {rolled.token}")
         click.echo(
             f"The old key {prefix} works until {ends}. "
             "Keep the new key now: it cannot be shown again."
@@ -341,17 +372,22 @@ def webhooks_redeliver(
     app = create_app()
     with app.app_context():
         with db().session() as session:
+            disabled = False
             if endpoint_id is not None:
                 endpoint = _endpoint(session, endpoint_id)
                 after = since.replace(tzinfo=UTC) if since is not None else None
                 ids = redeliver_failed(session, endpoint, after)
+                disabled = not endpoint.enabled
             elif redeliver(session, delivery_id or "") is None:
                 raise click.ClickException(f"there is no delivery {delivery_id!r}")
             else:
                 ids = [delivery_id or ""]
         queued = queue().enqueue_deliveries(ids) if ids else True
     what = f"delivery {delivery_id}" if delivery_id else f"{len(ids)} failed delivery(ies)"
-    if queued:
+    if queued and disabled and ids:  # as the admin page says (found in review)
+        click.echo(f"{what} queued, but endpoint {endpoint_id} is disabled: they wait, paused, "
+                   f"until `moderato webhooks enable {endpoint_id}`")  # fmt: skip
+    elif queued:
         click.echo(f"{what} queued")
     else:
         # It is marked due in the database, so it is not lost: the sweep sends it.

@@ -195,6 +195,9 @@ def paths() -> dict[str, Any]:
                 "tags": ["Comments"],
                 "operationId": "listComments",
                 "summary": "List a thread's published comments",
+                "description": "Public. A site key is optional: without `site` it picks the "
+                "key's site; it is never rate-limited here.",
+                "security": [{}, {"bearerAuth": []}],
                 "parameters": [
                     read_site_param,
                     {
@@ -232,6 +235,7 @@ def paths() -> dict[str, Any]:
             "get": {
                 "tags": ["Comments"],
                 "operationId": "countComments",
+                "security": [{}, {"bearerAuth": []}],
                 "summary": "Published comments per thread (for an index page's links)",
                 "description": "Public, like the thread list; cached for 30 seconds. "
                 "`/embed/count.js` calls it for every `data-moderato-count` element of a page.",

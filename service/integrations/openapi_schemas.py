@@ -146,7 +146,8 @@ SCHEMAS: dict[str, Schema] = {
             ),
             "user_ip": {
                 "description": "The end user's IP address (kept only as a keyed hash; used "
-                "with a site key).",
+                "with a site key). An IPv4-mapped address hashes as IPv4; an IPv6 zone id "
+                "(`%eth0`) is accepted and dropped.",
                 "anyOf": [
                     {"type": "string", "format": "ipv4"},
                     {"type": "string", "format": "ipv6"},

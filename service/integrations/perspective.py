@@ -27,7 +27,7 @@ from service.integrations import bp, checks
 from service.integrations.scoring import score
 from service.store.tables import Site
 from service.store.tables_integrations import Check
-from service.validation import has_lone_surrogate
+from service.validation import has_controls, has_lone_surrogate
 
 ATTRIBUTES = {"TOXICITY": "toxicity", "SPAM": "spam"}
 LANGUAGES = ("en",)
@@ -116,6 +116,8 @@ def comment_text(payload: Mapping[str, Any]) -> str:
     text: str = comment["text"]
     if not text.strip():
         raise PerspectiveError(400, "Comment text was empty.")
+    if has_controls(text, allow="\t\n\r"):  # a NUL was a 500 on PostgreSQL (review)
+        raise PerspectiveError(400, "Comment text contains control characters.")
     if len(text.encode()) > MAX_TEXT_BYTES:
         raise PerspectiveError(400, f"Comment text too long: at most {MAX_TEXT_BYTES} bytes.")
     return text

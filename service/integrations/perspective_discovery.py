@@ -181,7 +181,6 @@ def document(root_url: str) -> dict[str, Any]:
         "rootUrl": root_url,
         "servicePath": "",
         "baseUrl": root_url,
-        "batchPath": "batch",
         "parameters": PARAMETERS,
         "schemas": SCHEMAS,
         "resources": {

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from service.lifecycle import Change
 from service.status import Label, Rejection, State
+from service.validation import has_controls
 
 MAX_NOTE = 1000
 
@@ -172,5 +173,9 @@ def clean_note(raw: object) -> str | None:
     if len(note) > MAX_NOTE:
         raise InvalidAction(
             {"note": _err("too_long", f"The note is too long (at most {MAX_NOTE}).")}
+        )
+    if has_controls(note, allow="\t\n\r", bidi=True):
+        raise InvalidAction(
+            {"note": _err("control_characters", "Remove the control characters from the note.")}
         )
     return note or None

@@ -89,6 +89,8 @@ class ApiKey(Base):
     #: When the key stops working: past, it is revoked; future, it was rolled (or created
     #: with an expiry) and still works until then; None, it works until revoked.
     revoked_at: Mapped[datetime | None]
+    #: The prefix of the key that replaced this one (``roll``): a key is rolled once.
+    replaced_by: Mapped[str | None] = mapped_column(String(16))
 
     def active(self, now: datetime) -> bool:
         """Tell whether the key still works at ``now``."""

@@ -173,7 +173,9 @@ def test_key_rolled_from_the_site_page(client: FlaskClient, db: Database) -> Non
     rolled = client.post(url, data={"grace_hours": "24", "csrf_token": token}, headers=HTML)
     html = rolled.get_data(as_text=True)
     new = _shown_secret(html)
-    assert new != old and "keeps working for 24 hours" in html
+    assert new != old and re.search(r"keeps working until \d{4}-\d\d-\d\d \d\d:\d\d UTC", html)
+    assert f"rolled to <code>mod_{new.split('_')[1]}_…</code>" in html
+    assert f'aria-label="Roll key {prefix}"' not in html  # rolled once: no second Roll
     assert re.search(rf"mod_{prefix}_…</code></td>.*?active until", html, re.S)
     for key in (old, new):
         assert (

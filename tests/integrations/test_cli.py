@@ -20,7 +20,7 @@ from service.config import REDIS_URL_FILE
 from service.embedded_redis import free_port
 from service.integrations.webhooks import create_endpoint
 from service.store import Database
-from service.store.tables import WebhookDelivery
+from service.store.tables import AuditEntry, WebhookDelivery
 from tests.conftest import worker_env
 from tests.factories import payload, stored
 from tests.integrations.conftest import bearer
@@ -54,7 +54,7 @@ def test_keys_create_list_revoke(moderato: Any, client: FlaskClient) -> None:
     assert again.exit_code != 0
 
 
-def test_keys_roll_and_expiry(moderato: Any, client: FlaskClient) -> None:
+def test_keys_roll_and_expiry(moderato: Any, client: FlaskClient, db: Database) -> None:
     """`keys roll` prints a new key with the old one's scopes; both work during the grace,
     `list` shows the old one's end; `--grace-hours 0` ends it at once; `create
     --expires-in-days` prints the end."""
@@ -73,12 +73,31 @@ def test_keys_roll_and_expiry(moderato: Any, client: FlaskClient) -> None:
         )
     listed = moderato("keys", "list", "--site", "default").output
     assert f"{prefix} " in listed and "active until" in listed
-    now = moderato("keys", "roll", "--site", "default", new.split("_")[1], "--grace-hours", "0")
-    assert now.exit_code == 0 and "api key: mod_" in now.output
+    twice = moderato("keys", "roll", "--site", "default", prefix)
+    assert twice.exit_code != 0 and f"already rolled to {new.split('_')[1]!r}" in twice.output
+    now = moderato("keys", "roll", "--site", "default", new.split("_")[1], "--grace-hours", "0",
+                   "--expires-in-days", "30", "--json")  # fmt: skip
+    assert now.exit_code == 0 and json.loads(now.output)["expires_at"] is not None
     assert client.post("/api/v1/comments", json=payload(), headers=bearer(new)).status_code == 401
     assert moderato("keys", "roll", "--site", "default", "nosuchprefix").exit_code != 0
-    expiring = moderato("keys", "create", "--site", "default", "--expires-in-days", "90", "--json")
-    assert json.loads(expiring.output)["expires_at"] is not None
+    expiring = moderato("keys", "create", "--site", "default", "--expires-in-days", "1", "--json")
+    short = json.loads(expiring.output)
+    rolled = json.loads(
+        moderato(
+            "keys",
+            "roll",
+            "--site",
+            "default",
+            short["api_key"].split("_")[1],
+            "--grace-hours",
+            "48",
+            "--json",
+        ).output
+    )
+    assert rolled["old_key_ends"] == short["expires_at"]  # its own end, not in 48 hours
+    with db.session() as session:
+        actions = list(session.scalars(select(AuditEntry.action).where(AuditEntry.actor == "cli")))
+    assert actions.count("key_created") == 2 and actions.count("key_rolled") == 3
 
 
 def test_webhooks_add_list_rotate_disable(moderato: Any) -> None:

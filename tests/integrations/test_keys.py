@@ -160,8 +160,9 @@ def test_a_rolled_key_works_beside_its_successor_until_its_grace_ends(
     with db.session() as session:
         row = session.get(Site, site.site_id)
         assert row is not None
-        new = site_ops.roll_key(session, row, prefix, timedelta(hours=24))
-        assert new is not None and new != old
+        rolled = site_ops.roll_key(session, row, prefix, timedelta(hours=24))
+        assert rolled is not None and rolled.token != old
+        new = rolled.token
         assert site_ops.roll_key(session, row, "nosuchprefix", timedelta(hours=1)) is None
         with pytest.raises(ValueError):
             site_ops.roll_key(session, row, prefix, timedelta(days=31))
@@ -188,20 +189,32 @@ def test_a_rolled_key_works_beside_its_successor_until_its_grace_ends(
 def test_a_rolled_key_can_be_revoked_early_and_rolling_never_extends(
     client: FlaskClient, make_site: Callable[..., SiteKeys], db: Database
 ) -> None:
-    """Revoke ends a rolled key before its grace is over; a second roll with a longer
-    grace does not push its end back; a key created with an expiry stops at it."""
+    """Revoke ends a rolled key before its grace is over; a key is rolled once (each roll
+    made another live successor, found in review) and the roll reports the old key's real
+    end, never later than its own expiry; a key created with an expiry stops at it."""
     site = make_site()
     old = site.tokens["first"]
     prefix = old.split("_")[1]
     with db.session() as session:
         row = session.get(Site, site.site_id)
         assert row is not None
-        assert site_ops.roll_key(session, row, prefix, timedelta(hours=1)) is not None
+        first = site_ops.roll_key(session, row, prefix, timedelta(hours=1))
+        assert first is not None
         end = session.scalars(select(ApiKey.revoked_at).where(ApiKey.prefix == prefix)).one()
-        assert site_ops.roll_key(session, row, prefix, timedelta(days=7)) is not None
-        again = session.scalars(select(ApiKey.revoked_at).where(ApiKey.prefix == prefix)).one()
-        assert again == end
+        assert first.old_key_ends == end
+        with pytest.raises(site_ops.AlreadyRolled) as again:
+            site_ops.roll_key(session, row, prefix, timedelta(days=7))
+        assert again.value.successor == first.token.split("_")[1]
+        assert (
+            session.scalars(select(ApiKey.revoked_at).where(ApiKey.prefix == prefix)).one() == end
+        )
         assert site_ops.revoke_key(session, row, prefix) is True
+        soon = site_ops.add_key(
+            session, row, name="soon", scopes=["submit"], expires_at=utcnow() + timedelta(hours=2)
+        )
+        later = site_ops.roll_key(session, row, soon.split("_")[1], timedelta(days=2))
+        assert later is not None
+        assert later.old_key_ends - utcnow() <= timedelta(hours=2)  # its own end, not +2 days
         expired = site_ops.add_key(
             session, row, name="old", scopes=["submit"], expires_at=utcnow() - timedelta(1)
         )

@@ -251,6 +251,7 @@ def test_the_discovery_document_names_this_server_and_one_version(client: FlaskC
     assert doc["rootUrl"] == "https://comments.example/"
     methods = doc["resources"]["comments"]["methods"]
     assert methods["analyze"]["path"] == "v1alpha1/comments:analyze"
+    assert "batchPath" not in doc  # we serve no batch endpoint (review finding)
     assert client.get("/$discovery/rest").get_json()["version"] == "v1alpha1"
     other = client.get("/$discovery/rest?version=v1")
     assert other.status_code == 404

@@ -179,16 +179,23 @@ def roll_key(site_id: int, prefix: str) -> Any:
         return redirect(url_for("integrations_admin.site", site_id=site_id), code=303)
     with db().session() as session:
         row = get_site(session, site_id)
-        token = site_ops.roll_key(session, row, prefix, timedelta(hours=hours))
-        if token is None:
+        try:
+            rolled = site_ops.roll_key(session, row, prefix, timedelta(hours=hours))
+        except site_ops.AlreadyRolled as exc:
+            flash(f"Key {prefix} was already rolled to {exc.successor}: roll that one, or "
+                  f"revoke {prefix} to end it sooner.", "error")  # fmt: skip
+            return redirect(url_for("integrations_admin.site", site_id=site_id), code=303)
+        if rolled is None:
             flash(f"Key {prefix} was already revoked or does not exist.", "error")
             return redirect(url_for("integrations_admin.site", site_id=site_id), code=303)
+        token = rolled.token
         audit(session, site_id, "key_rolled", prefix=prefix, new_prefix=token[4:16], hours=hours)
-    note = (
+    ends = rolled.old_key_ends
+    note = (  # its real end: a key that expires sooner keeps its own end (found in review)
         f"The old key {prefix} stops working now."
-        if hours == 0
-        else f"The old key {prefix} keeps working for {hours} hours: move your servers "
-        "to this one before then."
+        if ends <= utcnow()
+        else f"The old key {prefix} keeps working until {ends.strftime('%Y-%m-%d %H:%M')} "
+        "UTC: move your servers to this one before then."
     )
     return render_site(
         site_id,

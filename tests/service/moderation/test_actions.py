@@ -167,6 +167,19 @@ def test_bad_action_requests_list_every_field(
     assert state_of(db, cid) == ("held", None)
 
 
+@pytest.mark.parametrize("bad", ["\x00", "\u202e"])
+def test_a_note_with_control_characters_is_refused(
+    client: FlaskClient, db: Database, admin_csrf: str, bad: str
+) -> None:
+    """A NUL in a note was a 500 on PostgreSQL and U+202E reversed the audit log's line;
+    both are a field error and nothing changes."""
+    cid = held(db)
+    resp = act(client, admin_csrf, cid, action="approve", expected="held", note=f"ok {bad}x")
+    assert resp.status_code == 422
+    assert resp.get_json()["error"]["fields"]["note"]["code"] == "control_characters"
+    assert state_of(db, cid) == ("held", None)
+
+
 def test_action_that_does_not_apply_is_refused(
     client: FlaskClient, db: Database, admin_csrf: str
 ) -> None:
