@@ -106,17 +106,27 @@ def check_token(
 
 
 def renew_token(
-    secret_key: str, token: Any, *, site: str, thread: str, now: float, max_age: float
+    secret_key: str,
+    token: Any,
+    *,
+    site: str,
+    thread: str,
+    now: float,
+    max_age: float,
+    min_seconds: float,
 ) -> str:
     """Return a new token for a form sent back to its reader after a refused post.
 
-    It keeps the issue time of the token the form came with, when that one is ours and
-    still good: the reader has spent that time already, and one who fixes a typo within
-    the minimum fill time is not taken for a bot. Otherwise it is issued ``now``. The
-    submitted token is never echoed back.
+    It counts the time the reader already spent, when the token the form came with is
+    ours and still good, so one who fixes a typo within the minimum fill time is not
+    taken for a bot; but no more than ``min_seconds`` of it, so the new token lives as
+    long as a fresh one (keeping the old issue time, a token near its end expired
+    minutes after the form came back; found in review). Otherwise it is issued ``now``.
+    The submitted token is never echoed back.
     """
     issued = issued_at(secret_key, token, site=site, thread=thread, now=now, max_age=max_age)
-    return issue_token(secret_key, site, thread, now if issued is None else issued)
+    when = now if issued is None else max(issued, now - min_seconds)
+    return issue_token(secret_key, site, thread, when)
 
 
 def honeypot_filled(payload: Mapping[str, Any]) -> bool:

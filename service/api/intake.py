@@ -144,7 +144,12 @@ def answers_forms(
             try:
                 return view(*args, **kwargs)
             except ApiError as err:
-                answered = isinstance(err, ValidationFailed) or has_message(err.code)
+                answered = (
+                    isinstance(err, ValidationFailed)
+                    or has_message(err.code)
+                    # a report on a comment taken down meanwhile (it answered raw JSON)
+                    or (kind == "report" and err.code == "comment_not_found")
+                )
                 if not (answered and wants_redirect()):
                     raise
                 page = not_sent_page(err, refill=refill, kind=kind)
@@ -266,5 +271,6 @@ def wants_redirect() -> bool:
 def back_url(site: Site, referrer: str | None, status: str) -> str:
     """Return where a no-JS form post goes next: back to its page, if that page is the site's."""
     if referrer and cors.trusted(site, referrer):
-        return with_query(referrer, ["moderato"], [("moderato", status)], "comments")
+        # a reply sent: the page comes back without its reply_to, as a plain form again
+        return with_query(referrer, ["moderato", "reply_to"], [("moderato", status)], "comments")
     return url_for("ops.status_page", moderato=status, _external=True) + "#comments"

@@ -32,6 +32,8 @@ Translator = Callable[..., str]
 
 #: The form's fields a reader types into, with the catalogue key of each one's label.
 LABELS = {"name": "name", "email": "email", "url": "website", "text": "comment"}
+#: The report form's fields, named as the form names them.
+REPORT_LABELS = {"reason": "report_why", "note": "report_note"}
 
 #: Whole-post refusals after which the form comes back (the others give a plain page).
 REFILLED = frozenset({"rate_limited", "thread_closed"})
@@ -83,8 +85,9 @@ def not_sent_page(err: ApiError, *, refill: bool, kind: str = "comment") -> Base
     if err.fields is None:
         message = _message(err, lang, kind)
         return _plain(lang, err.status, errors=[], message=message, back=back, title=title)
+    labels = REPORT_LABELS if kind == "report" else LABELS
     errors = [
-        {"label": t(LABELS[name]) if name in LABELS else name, "message": _field(t, name, e)}
+        {"label": t(labels[name]) if name in labels else name, "message": _field(t, name, e)}
         for name, e in err.fields.items()
     ]
     return _plain(lang, err.status, errors=errors, message=None, back=back, title=title)
@@ -95,6 +98,8 @@ def _message(err: ApiError, lang: str, kind: str = "comment") -> str:
     wait (its ``Retry-After``, in seconds)."""
     t = i18n.translator(lang)
     wait = err.headers.get("Retry-After", "")
+    if kind == "report" and err.code == "comment_not_found":  # taken down meanwhile
+        return t("report_gone")
     if err.code == "rate_limited":
         words = RATE_WORDS[kind]
         if wait.isascii() and wait.isdigit() and int(wait) > 0:
@@ -148,6 +153,7 @@ def _form_page(site: Site, lang: str, t: Translator, page: Refill, status: int) 
         thread=thread,
         now=utcnow().timestamp(),
         max_age=cfg["FORM_TOKEN_MAX_AGE"],
+        min_seconds=cfg["FORM_TOKEN_MIN_SECONDS"],
     )
     # The page the form was on: the next post goes back there, not to this page's URL
     # (which takes no GET); with none we may send back to, to our neutral status page.
@@ -178,7 +184,10 @@ def _form_page(site: Site, lang: str, t: Translator, page: Refill, status: int) 
         honeypot_field=antibot.HONEYPOT_FIELD,
         token=token,
         limits=assets.FIELD_LIMITS,
-        cancel_link=None,
+        # a reply comes back with its way out: the page without reply_to (found in review)
+        cancel_link=with_query(back, ["reply_to"], fragment="respond")
+        if page.parent is not None and back
+        else None,
     )
     resp.status_code = status
     return resp

@@ -229,11 +229,8 @@ def test_a_readers_comment_awaiting_moderation_outlives_a_reload(
     expect(w.locator("article.card:not(.own)", has_text=first)).to_have_count(1)
     expect(w.locator("article.card.own")).to_have_count(0)
     expect(w.locator("article.card", has_text=second)).to_have_count(0)
-    kept = page.evaluate(
-        "Object.keys(localStorage).filter(k => k.startsWith('moderato:own:'))"
-        ".map(k => JSON.parse(localStorage.getItem(k)).length)"
-    )
-    assert kept == [0]
+    kept = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('moderato:own:'))")
+    assert kept == []  # nothing left to keep: the key itself is gone
 
 
 def test_auto_theme_follows_the_readers_system_setting(
@@ -598,6 +595,7 @@ def test_reply_with_the_keyboard_alone(page: Page, live_server: LiveServer, db: 
     comment = w.get_by_label(re.compile("^Comment"))
     expect(comment).to_be_focused()
     expect(w.locator("li .respond .replying")).to_contain_text("Replying to Ada")
+    expect(w.locator("li .respond .replying bdi")).to_have_text(re.compile("^Ada"))  # isolated
     w.get_by_role("button", name="Cancel reply").focus()
     page.keyboard.press("Enter")
     expect(reply).to_be_focused()
@@ -940,3 +938,101 @@ def test_render_called_before_the_widget_has_loaded_waits_for_it(
     page.goto(f"{publisher.origin}/spa")
     expect(widget(page).get_by_text("On the second article.")).to_be_visible()
     assert errors == []
+
+
+def test_two_tabs_keep_each_others_comments_awaiting_moderation(
+    page: Page, live_server: LiveServer, db: Database
+) -> None:
+    """Each write re-reads the stored list and changes one comment, so a second tab does
+    not erase the first tab's comment (found in review); entries older than a week or not
+    comments at all are dropped from storage, and a damaged list neither blanks the thread
+    nor turns an accepted post into "could not be sent"."""
+    first, second = "Written in the first tab.", "Written in the second tab."
+    w = open_widget(page, f"{live_server.url}/demo")
+    other = page.context.new_page()
+    w2 = open_widget(other, f"{live_server.url}/demo")
+    fill(w, text=first)
+    w.get_by_role("button", name="Post Comment").click()
+    expect(w.locator("article.card.own", has_text=first)).to_be_visible()
+    fill(w2, text=second)
+    w2.get_by_role("button", name="Post Comment").click()
+    expect(w2.locator("article.card.own", has_text=second)).to_be_visible()
+    w = open_widget(page, f"{live_server.url}/demo")
+    expect(w.locator("article.card.own")).to_have_count(2)
+
+    page.evaluate(
+        """() => {
+          const k = Object.keys(localStorage).find(k => k.startsWith('moderato:own:'));
+          const kept = JSON.parse(localStorage.getItem(k));
+          localStorage.setItem(k, JSON.stringify([null, {v: 2}, 7,
+            {id: 'old', own: true, text: 'A week and a day ago.', author_name: 'Ada',
+             created_at: new Date(Date.now() - 8 * 864e5).toISOString()}, ...kept]));
+        }"""
+    )
+    w = open_widget(page, f"{live_server.url}/demo")
+    expect(w.locator("article.card.own")).to_have_count(2)
+    left = page.evaluate(
+        "JSON.parse(localStorage.getItem(Object.keys(localStorage)"
+        ".find(k => k.startsWith('moderato:own:')))).map(o => o.text)"
+    )
+    assert sorted(left) == sorted([first, second])
+    page.evaluate(
+        "localStorage.setItem(Object.keys(localStorage)"
+        ".find(k => k.startsWith('moderato:own:')), '{\"v\": 2}')"
+    )
+    w = open_widget(page, f"{live_server.url}/demo")
+    fill(w, text="After the list was damaged.")
+    w.get_by_role("button", name="Post Comment").click()
+    expect(w.locator(".respond > p.status")).to_have_text("Your comment is awaiting moderation.")
+    expect(w.locator("div.summary")).to_have_text("")
+
+
+def test_an_app_that_rebuilds_its_container_keeps_one_name_and_its_site(
+    page: Page, live_server: LiveServer, publisher: Publisher, db: Database
+) -> None:
+    """A single-page app that replaces the thread's container and re-adds the tag on each
+    navigation has one thread on the page: it is "Comments", not "Comments 4"; render()
+    into a container the app built anew keeps the site (it fell back to the default site
+    and read "not allowed"), and a new title on the same thread is shown (found in review)."""
+    from service import sites as site_ops
+
+    with db.session() as session:
+        slug = site_ops.create(session, "City Desk", [publisher.origin]).site.slug
+    for n in (1, 2):
+        stored(db, state=State.PUBLISHED, site=slug, thread=f"a{n}", text=f"On article {n}.")
+    tag = (
+        f'<script src="{live_server.url}/embed.js" data-site="{slug}" data-target="moderato-thread"'
+    )
+    publisher.pages["/app"] = (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>App</title></head>'
+        f'<body><main><div id="moderato-thread"></div>{tag} data-thread="a1"></script>'
+        "</main></body></html>"
+    )
+    page.goto(f"{publisher.origin}/app")
+    expect(widget(page).get_by_text("On article 1.")).to_be_visible()
+    for thread in ("a2", "a1", "a2"):
+        page.evaluate(
+            """([src, slug, thread]) => {
+              document.getElementById('moderato-thread').remove();
+              const host = document.createElement('div');
+              host.id = 'moderato-thread';
+              document.querySelector('main').appendChild(host);
+              const s = document.createElement('script');
+              s.src = src; s.dataset.site = slug; s.dataset.thread = thread;
+              s.dataset.target = 'moderato-thread';
+              document.body.appendChild(s);
+            }""",
+            [f"{live_server.url}/embed.js", slug, thread],
+        )
+        expect(widget(page).get_by_text(f"On article {thread[1]}.")).to_be_visible()
+        expect(page.get_by_role("region", name="Comments", exact=True)).to_have_count(1)
+    page.evaluate(
+        """() => {
+          const host = document.createElement('div');
+          document.querySelector('main').replaceChildren(host);
+          Moderato.render({target: host, thread: 'a1'});
+        }"""
+    )
+    expect(page.locator("main section.m").get_by_text("On article 1.")).to_be_visible()
+    page.evaluate("Moderato.render({target: document.querySelector('main div'), title: 'Story'})")
+    expect(page.get_by_role("region", name="Comments: Story", exact=True)).to_have_count(1)

@@ -100,7 +100,9 @@ def test_a_renewed_token_keeps_the_time_the_reader_already_spent() -> None:
     the first one was: a reader who fixes a typo at once is not taken for a bot. A token
     that is not ours, another thread's or expired is not trusted for its time."""
     first = antibot.issue_token(SECRET, "s", "t", T0)
-    renewed = antibot.renew_token(SECRET, first, site="s", thread="t", now=T0 + 2, max_age=3600)
+    renewed = antibot.renew_token(
+        SECRET, first, site="s", thread="t", now=T0 + 2, max_age=3600, min_seconds=3
+    )
     assert renewed != first
     assert antibot.claim_key(SECRET, renewed) != antibot.claim_key(SECRET, first)
     assert verdict(renewed, now=T0 + 3.5) == "valid"
@@ -110,6 +112,21 @@ def test_a_renewed_token_keeps_the_time_the_reader_already_spent() -> None:
         antibot.issue_token(SECRET, "s", "t", T0 - 3601),
         None,
     ):
-        fresh = antibot.renew_token(SECRET, sent, site="s", thread="t", now=T0 + 2, max_age=3600)
+        fresh = antibot.renew_token(
+            SECRET, sent, site="s", thread="t", now=T0 + 2, max_age=3600, min_seconds=3
+        )
         assert verdict(fresh, now=T0 + 3.5) == "too_fast"
         assert verdict(fresh, now=T0 + 5) == "valid"
+
+
+def test_a_renewed_token_lives_as_long_as_a_fresh_one() -> None:
+    """The time already spent counts up to the minimum fill time only: a form that came
+    back with a token a minute from its end got a renewed one that expired two minutes
+    later, and the fixed comment was rejected as a bot's (found in review)."""
+    old = antibot.issue_token(SECRET, "s", "t", T0)
+    now = T0 + 3600 - 60
+    renewed = antibot.renew_token(
+        SECRET, old, site="s", thread="t", now=now, max_age=3600, min_seconds=3
+    )
+    assert verdict(renewed, now=now + 120) == "valid"
+    assert verdict(renewed, now=now + 1) == "valid"  # the 3 s were spent long ago

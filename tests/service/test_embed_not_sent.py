@@ -152,8 +152,15 @@ def test_a_reply_stays_a_reply_and_a_vanished_parent_is_explained(
     parent = stored(db, state=State.PUBLISHED, thread="t", name="Grace")
     rv = send(client, thread="t", name="Ada", email="nope", text="Agreed.", parent=parent.id)
     page = rv.get_data(as_text=True)
-    assert '<h3 id="mf-form-title">Replying to Grace</h3>' in page
+    # the name in a <bdi>: its own direction inside the sentence (found in review)
+    assert '<h3 id="mf-form-title">Replying to <bdi>Grace</bdi></h3>' in page
     assert read_form(page).fields["parent"] == parent.id
+    # and a way out of the reply: the article without reply_to (it had none)
+    replying = send(
+        client, f"{ARTICLE}&reply_to={parent.id}", thread="t", name="Ada", email="nope",
+        text="Agreed.", parent=parent.id,
+    ).get_data(as_text=True)  # fmt: skip
+    assert 'href="http://127.0.0.1:8000/article?id=7#respond"' in replying
     held = stored(db, state=State.HELD, thread="t", name="Hidden")
     page = send(
         client, thread="t", name="Ada", email="nope", text="Agreed.", parent=held.id
@@ -236,3 +243,55 @@ def test_a_rate_limited_post_says_how_long_to_wait(
         rv.text,
     )  # a report's page speaks of reports (it said "Vous commentez trop vite")
     assert "<h1>Votre signalement n’a pas été envoyé</h1>" in rv.text
+
+
+def test_a_reply_sent_goes_back_to_a_plain_form(client: FlaskClient, db: Database) -> None:
+    """After a no-JS reply is accepted, the page comes back without its reply_to (the form
+    stayed "Replying to …"; found in review)."""
+    parent = stored(db, state=State.PUBLISHED, thread="t", name="Grace")
+    form = {"thread": "t", "name": "Ada", "email": "ada@example.org", "text": "Agreed."}
+    rv = send(client, f"{ARTICLE}&reply_to={parent.id}", **form, parent=parent.id)
+    assert rv.status_code == 303
+    assert rv.headers["Location"] == "http://127.0.0.1:8000/article?id=7&moderato=pending#comments"
+
+
+def test_a_report_on_a_comment_taken_down_meanwhile_gets_a_page(
+    client: FlaskClient, db: Database
+) -> None:
+    """A no-JS report on a comment taken down since the page loaded answered raw JSON; it
+    is a page saying the comment can no longer be reported, in the reader's language."""
+    gone = stored(db, state=State.REJECTED, thread="t")
+    rv = client.post(
+        f"/api/v1/comments/{gone.id}/reports",
+        data={"reason": "spam", "lang": "en"},
+        headers={**HTML, "Referer": ARTICLE},
+    )
+    assert rv.status_code == 404 and rv.mimetype == "text/html"
+    assert "<h1>Your report was not sent</h1>" in rv.text
+    assert "This comment can no longer be reported." in rv.text
+    missing = client.post(
+        f"/api/v1/comments/{stored(db, state=State.PUBLISHED, thread='t').id}/reports",
+        data={"lang": "en"},
+        headers={**HTML, "Referer": ARTICLE},
+    )
+    assert missing.status_code == 422
+    assert "<strong>Why should a moderator look at this comment?</strong>" in missing.text
+
+
+def test_the_no_js_report_form_names_its_site(client: FlaskClient, db: Database) -> None:
+    """The report form carries its site, so a refusal on another site than the default
+    links back to the article (its origin was checked against the default site's)."""
+    from service import sites as site_ops
+
+    with db.session() as session:
+        slug = site_ops.create(session, "City Desk", ["https://city.example"]).site.slug
+    comment = stored(db, state=State.PUBLISHED, site=slug, thread="t")
+    page = client.get(f"/embed/thread?site={slug}&thread=t", headers=HTML).text
+    assert f'<input type="hidden" name="site" value="{slug}">' in page
+    rv = client.post(
+        f"/api/v1/comments/{comment.id}/reports",
+        data={"site": slug, "lang": "en", "return_to": "https://city.example/a?x=1"},
+        headers={**HTML, "Origin": "https://city.example"},
+    )
+    assert rv.status_code == 422
+    assert 'href="https://city.example/a?x=1#respond"' in rv.text

@@ -60,7 +60,7 @@ def test_fragment_reply_link_and_status_message(client: FlaskClient, db: Databas
     ).get_data(as_text=True)
     assert 'lang="ar" dir="rtl"' in html
     assert f'<input type="hidden" name="parent" value="{parent.id}">' in html
-    assert "ردًا على Ada" in html
+    assert "ردًا على <bdi>Ada</bdi>" in html
     assert '<p class="mf-status" role="status">شكرًا لك. تعليقك في انتظار المراجعة.</p>' in html
     assert f"?thread=frag&amp;lang=ar&amp;reply_to={parent.id}#respond" in html
 

@@ -122,11 +122,11 @@ function adopt(root) {
   }
 }
 
-var KEYS = ["base", "site", "thread", "lang", "theme", "order"];
+var KEYS = ["base", "site", "thread", "lang", "theme", "order", "title"];
 function mount(host, cfg) {
   var was = host.__moderato;
   if (was && KEYS.every(function (k) { return was[k] === cfg[k]; })) return;
-  host.__moderato = cfg;
+  host.__moderato = M.last = cfg;
   M.base = cfg.base;
   var code = pick(cfg.lang);
   var t = translator(code);
@@ -149,7 +149,17 @@ function mount(host, cfg) {
   var when = (tag.toLowerCase().indexOf(code) === 0 && dates([tag, code])) || dates(code) ||
     { format: function (dt) { return dt.toISOString(); } };
   /* landmark names apart, several threads on a page: "Comments: <data-title>", "Comments 2" */
-  var n = host.__moderatoN || (host.__moderatoN = M.n = (M.n || 0) + 1);
+  /* the lowest number no thread still on the page has: an SPA that replaces its container
+     keeps "Comments", not "Comments 4" */
+  var n = host.__moderatoN;
+  if (!n) {
+    var used = {};
+    M.hosts = (M.hosts || []).filter(function (x) { return x.isConnected && x !== host; });
+    M.hosts.forEach(function (x) { used[x.__moderatoN] = 1; });
+    for (n = 1; used[n]; n++);
+    host.__moderatoN = n;
+    M.hosts.push(host);
+  }
   function named(key) {
     var l = t(key);
     return cfg.title ? t("named", { label: l, title: cfg.title }) : n > 1 ? l + " " + n : l;
@@ -428,7 +438,10 @@ function mount(host, cfg) {
 
   function startReply(c) {
     S.parent = c;
-    replyingText.textContent = t("in_reply_to", { name: c.author_name });
+    /* the name in a <bdi>: a right-to-left name in a left-to-right sentence (or the reverse)
+       keeps its own direction, and brackets stay where they belong */
+    var parts = t("in_reply_to").split("{name}");
+    replyingText.replaceChildren(parts[0], h("bdi", { text: c.author_name }), parts[1] || "");
     replying.hidden = false;
     render();
     F.text.input.focus();
@@ -543,8 +556,9 @@ function mount(host, cfg) {
       tok.value = null;
       tok.p = null;
       token();
-      S.own.push({ id: b.id, own: true, parent: parent && parent.id, author_name: v.name, created_at: new Date().toISOString(), text: v.text });
-      keep();
+      var mine = { id: b.id, own: true, parent: parent && parent.id, author_name: v.name, created_at: new Date().toISOString(), text: v.text };
+      S.own.push(mine);
+      keep(b.id, mine);
       F.text.input.value = "";
       updateCount();
       showErrors({});
@@ -587,17 +601,27 @@ function mount(host, cfg) {
      week: without them a reader who came back saw nothing and wrote it again. Each is
      asked once; decided or gone, it leaves (a published one is in the thread). */
   var KEEP = "moderato:own:" + cfg.site + ":" + cfg.thread;
-  function keep() {
-    try { localStorage.setItem(KEEP, JSON.stringify(S.own)); } catch (e) { /* no storage */ }
+  /* Every write re-reads the list and changes one id (another tab's comments stay); what
+     is older than a week, or not a comment, goes; an empty list removes the key. */
+  function stored() {
+    var v;
+    try { v = JSON.parse(localStorage.getItem(KEEP)); } catch (e) { /* no storage */ }
+    return Array.isArray(v) ? v.filter(function (o) {
+      return o && typeof o.id === "string" && typeof o.text === "string" && new Date() - new Date(o.created_at) < 6048e5;
+    }) : [];
+  }
+  function keep(id, o) {
+    var list = stored().filter(function (x) { return x.id !== id; }).concat(o ? [o] : []);
+    try { list.length ? localStorage.setItem(KEEP, JSON.stringify(list)) : localStorage.removeItem(KEEP); } catch (e) { /* no storage */ }
   }
   function drop(id) {
     S.own = S.own.filter(function (o) { return o.id !== id; });
-    keep();
+    keep(id);
     render();
   }
   function restore() {
-    try { S.own = JSON.parse(localStorage.getItem(KEEP)) || []; } catch (e) { /* no storage */ }
-    S.own = S.own.filter(function (o) { return new Date() - new Date(o.created_at) < 6048e5; });
+    S.own = stored();
+    keep("");
     S.own.forEach(function (o) {
       getJSON(api("api/v1/comments/" + encodeURIComponent(o.id))).then(
         function (b) { if (b.status !== "pending" && b.status !== "held") drop(o.id); },
@@ -608,7 +632,7 @@ function mount(host, cfg) {
 
   function published(id, c) {
     S.own = S.own.filter(function (o) { return o.id !== id; });
-    keep();
+    keep(id);
     if (!S.items.some(function (x) { return x.id === c.id; })) {
       if (S.total != null) S.total += 1;
       if (S.order === "newest" && !c.parent) S.items.unshift(c);
@@ -645,13 +669,15 @@ function mount(host, cfg) {
 /* Moderato.render({thread, site, lang, theme, order, target, title}): docs/embed.md */
 function render(opts) {
   opts = opts || {};
-  var host = typeof opts.target === "string" ? d.getElementById(opts.target) : opts.target || d.querySelector("[data-moderato]");
+  var host = typeof opts.target === "string" ? d.getElementById(opts.target)
+    : opts.target || d.querySelector("[data-moderato]") || d.getElementById("moderato-thread");
   if (!host) return;
-  var was = host.__moderato || { base: M.base, site: "default", lang: d.documentElement.lang || "en", theme: "auto", order: "oldest" };
+  /* omitted settings are kept: the host's own, else the last thread's (a container the app
+     built anew had fallen back to the default site) */
+  var was = host.__moderato || M.last || { base: M.base, site: "default", lang: d.documentElement.lang || "en", theme: "auto", order: "oldest" };
   var canonical = d.querySelector('link[rel="canonical"]');
   var cfg = {};
   KEYS.forEach(function (k) { cfg[k] = opts[k] != null && k !== "base" ? String(opts[k]) : was[k]; });
-  cfg.title = opts.title;
   if (opts.thread == null) cfg.thread = (canonical && canonical.href) || location.origin + location.pathname;
   cfg.order = cfg.order === "newest" ? "newest" : "oldest";
   host.setAttribute("data-moderato", "1");
