@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, timedelta
 from typing import Any
 
@@ -106,35 +106,46 @@ def sweep_pending(rt: Runtime, connection: Redis, budget: float | None = None) -
     """Re-queue pending comments whose job was lost, oldest first, batch after batch until
     none is left or ``budget`` seconds (default: half the interval) are spent; return how
     many were queued."""
-    cfg = rt.app.config
-    cutoff = utcnow() - timedelta(seconds=cfg["SWEEP_AGE"])
-    deadline = _budget(rt, budget)
-    after: tuple[Any, str] | None = None
-    queued = 0
-    waiting: set[str] | None = None
-    while True:
-        query = select(Comment.id, Comment.attempts, Comment.created_at).where(
-            Comment.state == State.PENDING.value, Comment.enqueued_at < cutoff
-        )
-        if after is not None:
-            query = query.where(
-                or_(
-                    Comment.created_at > after[0],
-                    and_(Comment.created_at == after[0], Comment.id > after[1]),
-                )
-            )
-        with rt.db.session() as session:
-            rows = session.execute(
-                query.order_by(Comment.created_at, Comment.id).limit(BATCH)
-            ).all()
-        count, waiting, redis_failed = _requeue_comments(rt, connection, rows, waiting)
-        queued += count
-        if redis_failed or len(rows) < BATCH or time.monotonic() >= deadline:
-            break
-        after = (rows[-1].created_at, rows[-1].id)
+    cutoff = utcnow() - timedelta(seconds=rt.app.config["SWEEP_AGE"])
+    query = select(Comment.id, Comment.attempts, Comment.created_at).where(
+        Comment.state == State.PENDING.value, Comment.enqueued_at < cutoff
+    )
+    queued = _pages(
+        rt,
+        query,
+        Comment.created_at,
+        Comment.id,
+        _budget(rt, budget),
+        lambda rows, waiting: _requeue_comments(rt, connection, rows, waiting),
+    )
     if queued:
         log.info("sweep: re-queued %d pending comment(s)", queued)
     return queued
+
+
+#: Re-queues one page of rows: (how many, the queue's job ids once read, Redis refused).
+Requeue = Callable[[Sequence[Any], set[str] | None], tuple[int, set[str] | None, bool]]
+
+
+def _pages(rt: Runtime, query: Any, order: Any, key: Any, deadline: float, requeue: Requeue) -> int:
+    """Run ``requeue`` on the rows of ``query`` (selecting id, attempts, ``order``) page by
+    page in (``order``, ``key``) order, each page after the last one's row (keyset
+    pagination: rows it skipped stay behind it, never read twice), until a short page,
+    a refused enqueue or ``deadline``; return how many were queued."""
+    after: tuple[Any, Any] | None = None
+    queued = 0
+    waiting: set[str] | None = None
+    while True:
+        page = query
+        if after is not None:
+            page = page.where(or_(order > after[0], and_(order == after[0], key > after[1])))
+        with rt.db.session() as session:
+            rows = session.execute(page.order_by(order, key).limit(BATCH)).all()
+        count, waiting, redis_failed = requeue(rows, waiting)
+        queued += count
+        if redis_failed or len(rows) < BATCH or time.monotonic() >= deadline:
+            return queued
+        after = (rows[-1][2], rows[-1][0])
 
 
 def _requeue_comments(
@@ -201,32 +212,17 @@ def sweep_deliveries(rt: Runtime, connection: Redis, budget: float | None = None
             .values(status="pending", next_attempt_at=cutoff)
             .execution_options(synchronize_session=False)
         )
-    after: tuple[Any, str] | None = None
-    queued = 0
-    waiting: set[str] | None = None
-    while True:
-        query = select(
-            WebhookDelivery.id, WebhookDelivery.attempts, WebhookDelivery.next_attempt_at
-        ).where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at < cutoff)
-        if after is not None:
-            query = query.where(
-                or_(
-                    WebhookDelivery.next_attempt_at > after[0],
-                    and_(
-                        WebhookDelivery.next_attempt_at == after[0],
-                        WebhookDelivery.id > after[1],
-                    ),
-                )
-            )
-        with rt.db.session() as session:
-            rows = session.execute(
-                query.order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id).limit(BATCH)
-            ).all()
-        count, waiting, redis_failed = _requeue_deliveries(rt, connection, rows, waiting)
-        queued += count
-        if redis_failed or len(rows) < BATCH or time.monotonic() >= deadline:
-            break
-        after = (rows[-1].next_attempt_at, rows[-1].id)
+    query = select(
+        WebhookDelivery.id, WebhookDelivery.attempts, WebhookDelivery.next_attempt_at
+    ).where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at < cutoff)
+    queued = _pages(
+        rt,
+        query,
+        WebhookDelivery.next_attempt_at,
+        WebhookDelivery.id,
+        deadline,
+        lambda rows, waiting: _requeue_deliveries(rt, connection, rows, waiting),
+    )
     if queued:
         log.info("sweep: re-queued %d webhook deliver(y/ies)", queued)
     return queued

@@ -58,6 +58,15 @@ def _endpoint(session: Session, endpoint_id: int) -> Any:
     return endpoint
 
 
+#: ``keys create`` and ``keys roll``: when the (new) key stops working.
+EXPIRES_OPTION = click.option(
+    "--expires-in-days",
+    type=click.IntRange(min=1, max=3650),
+    default=None,
+    help="the new key stops working after this many days (default: when revoked)",
+)
+
+
 @click.group()
 def keys() -> None:
     """A site's API keys: create (shown once), list, revoke, rate limit."""
@@ -73,12 +82,7 @@ def keys() -> None:
     type=click.Choice(["submit", "read", "moderate"]),
     help="repeat for several (default: all three)",
 )
-@click.option(
-    "--expires-in-days",
-    type=click.IntRange(min=1, max=3650),
-    default=None,
-    help="the key stops working after this many days (default: when revoked)",
-)
+@EXPIRES_OPTION
 @click.option("--json", "as_json", is_flag=True)
 def keys_create(
     slug: str, name: str, scopes: tuple[str, ...], expires_in_days: int | None, as_json: bool
@@ -153,12 +157,7 @@ def keys_revoke(slug: str, prefix: str) -> None:
     show_default=True,
     help="how long the old key keeps working beside the new one",
 )
-@click.option(
-    "--expires-in-days",
-    type=click.IntRange(min=1, max=3650),
-    default=None,
-    help="the new key stops working after this many days (default: when revoked)",
-)
+@EXPIRES_OPTION
 @click.option("--json", "as_json", is_flag=True)
 @click.argument("prefix")
 def keys_roll(
