@@ -171,7 +171,35 @@ def export(session: Session, email: str, site: Site | None = None) -> dict[str, 
             )
             if site is None or b.site_id in (None, site.id)
         ],
+        "ban_history": [
+            {
+                "action": e.action,
+                "site": slugs.get(e.site_id, "") if e.site_id else "every site",
+                "by": e.actor,
+                "note": e.note,
+                "at": rfc3339(e.created_at),
+            }
+            for e in _ban_entries(session, email, site)
+        ],
     }
+
+
+def _ban_entries(session: Session, email: str, site: Site | None) -> list[AuditEntry]:
+    """Return the audit entries of bans on the address and their lifts: they name it
+    without naming a comment (a hand ban, an unban; found in review: an erasure left them
+    and an export did not show them)."""
+    entries = session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.action.in_(("ban", "unban")))
+        .order_by(AuditEntry.created_at, AuditEntry.id)
+    )
+    return [
+        e
+        for e in entries
+        if (e.details or {}).get("kind") == "email"
+        and str((e.details or {}).get("value", "")).lower() == email
+        and (site is None or e.site_id in (None, site.id))
+    ]
 
 
 def audit_export(session: Session, found: dict[str, Any], actor: str) -> None:
@@ -300,6 +328,9 @@ def _finish(session: Session, email: str, actor: str, site: Site | None, done: E
         session.execute(delete(Label).where(Label.check_id.in_(check_ids)))
         session.execute(delete(Check).where(Check.id.in_(check_ids)))
     done = Erasure(done.comments, done.taken_down, len(checks), done.deliveries)
+    for entry in _ban_entries(session, email, site):  # they name no comment
+        entry.details = {**(entry.details or {}), "value": ERASED}
+        entry.note = ERASED if entry.note else entry.note
     # The record that an erasure happened, by whom: counts only, never the address.
     session.add(
         AuditEntry(

@@ -22,6 +22,7 @@ from service.ids import looks_like_id
 from service.lifecycle import transition
 from service.moderation import access, actions, bp, cards
 from service.moderation.login import safe_next
+from service.status import State
 from service.store.tables import AuditEntry, Comment, Site, User
 from service.store.tables import Label as LabelRow
 from service.validation import has_lone_surrogate, whole_number
@@ -82,19 +83,41 @@ def act(comment_id: str) -> Any:
     me = access.user()
     with db().session() as dbs:
         comment, site = load_comment(dbs, comment_id)
-        outcome = transition(
-            dbs, comment_id, actions.change(action, expected, access.actor(me), note)
-        )
-        if outcome is None:
-            conflict = _conflict(comment)
+        if _reports_answered(dbs, comment, expected, data):
+            outcome, conflict = (
+                None,
+                Conflict(
+                    "A colleague kept this comment and dismissed its reports meanwhile: the card "
+                    "shows it now; act again if it must still go.",
+                    code="conflict",
+                ),
+            )
         else:
-            card = cards.build_one(dbs, outcome.comment, site)
+            outcome = transition(
+                dbs, comment_id, actions.change(action, expected, access.actor(me), note)
+            )
+            if outcome is None:
+                conflict = _conflict(comment)
+            else:
+                card = cards.build_one(dbs, outcome.comment, site)
     if outcome is None:
         return _answer_conflict(conflict, data)
     if outcome.deliveries:
         queue().enqueue_deliveries(outcome.deliveries)
     message = f"{actions.title(action, expected)}: done ({card.comment.author_name})."
     return _answer(card, data, message, actions.audit_name(action, expected), action.label.value)
+
+
+def _reports_answered(dbs: Any, comment: Any, expected: State, data: dict[str, Any]) -> bool:
+    """Tell whether the card acted on showed reports that a colleague has since answered
+    ("Keep: dismiss reports" changes no state, so a take-down from the stale card went
+    through and undid the colleague's decision; found in review)."""
+    seen = whole_number(str(data.get("reports_seen") or ""))
+    return (
+        seen is not None
+        and expected is State.PUBLISHED
+        and reports.open_count(dbs, comment.id) == 0
+    )
 
 
 def _answer(

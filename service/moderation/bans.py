@@ -16,17 +16,20 @@ from urllib.parse import urlsplit
 
 from flask import flash, jsonify, redirect, render_template, request, session, url_for
 from sqlalchemy import or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from service.auth import user_can_moderate
 from service.clock import utcnow
 from service.errors import NotFound, ValidationFailed
 from service.extensions import db
-from service.moderation import access, bp
+from service.moderation import access, actions, bp
 from service.moderation.act import load_comment, request_data
 from service.moderation.login import safe_next
 from service.moderation.nav import add_nav_item
 from service.store.tables import AuditEntry, Ban, Comment, Site, User
+from service.validation import has_controls
 
 KINDS = ("email", "ip", "domain")
 TARGETS = ("email", "ip", "email_domain", "url_domain")
@@ -100,8 +103,12 @@ def target_value(comment: Comment, target: str) -> tuple[str, str] | None:
 
 
 def normalise(kind: str, raw: str) -> str | None:
-    """Return a hand-typed ban value in the form the worker matches, or None if invalid."""
+    """Return a hand-typed ban value in the form the worker matches, or None if invalid
+    (control and direction characters included: they went raw into the Bans page, the
+    audit log and its CSV; found in review)."""
     value = raw.strip().lower()
+    if has_controls(value, bidi=True):
+        return None
     if kind == "email":
         return value if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value) else None
     if kind == "ip":
@@ -126,7 +133,11 @@ def ban() -> Any:
     everywhere = data.get("scope") == "all"
     if everywhere and me.role != "admin":
         errors["scope"] = {"code": "admin_required", "message": "Only admins ban on every site."}
-    note = str(data.get("note") or "").strip()[:1000] or None
+    try:  # as an action's note: at most 1,000 characters, no control characters
+        note = actions.clean_note(data.get("note"))
+    except actions.InvalidAction as exc:
+        errors.update(exc.fields)
+        note = None
     with db().session() as dbs:
         comment_id = data.get("comment_id")
         if comment_id:
@@ -173,13 +184,19 @@ def ban() -> Any:
         if everywhere:
             site_id = None
         row = existing(dbs, site_id, kind, value)
-        created = row is None
+        created = False
         if row is None:
-            row = Ban(
-                site_id=site_id, kind=kind, value=value, note=note, created_by=access.actor(me)
-            )
-            dbs.add(row)
-            dbs.flush()
+            # Two moderators banning one spammer at once: one ban, never a 500 (found in
+            # review); the unique index on every-site bans makes that hold for them too.
+            insert = pg_insert if dbs.get_bind().dialect.name == "postgresql" else sqlite_insert
+            statement = insert(Ban).values(
+                site_id=site_id, kind=kind, value=value, note=note,
+                created_by=access.actor(me), created_at=utcnow(),
+            ).on_conflict_do_nothing()  # fmt: skip
+            created = bool(dbs.execute(statement).rowcount)  # type: ignore[attr-defined]
+            row = existing(dbs, site_id, kind, value)
+            assert row is not None
+        if created:
             dbs.add(
                 AuditEntry(
                     comment_id=comment.id if comment else None,

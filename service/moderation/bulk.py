@@ -17,6 +17,7 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import select
 
+from service import reports
 from service.auth import user_can_moderate
 from service.extensions import db, queue
 from service.lifecycle import transition
@@ -76,8 +77,11 @@ def apply(
     user: User,
     actor: str,
     note: str | None,
+    reported: bool = False,
 ) -> BulkResult:
-    """Apply ``action`` to each ``(comment id, state seen)`` in batches; count what happened."""
+    """Apply ``action`` to each ``(comment id, state seen)`` in batches; count what happened.
+    With ``reported`` (a selection from the Reported queue) a comment whose reports were
+    dismissed meanwhile is a conflict, not a take-down (found in review)."""
     result = BulkResult()
     for start in range(0, len(items), BATCH):
         batch = items[start : start + BATCH]
@@ -97,6 +101,9 @@ def apply(
                     continue
                 if expected not in action.allowed_from:
                     result.not_allowed += 1
+                    continue
+                if reported and reports.open_count(dbs, comment_id) == 0:
+                    result.conflicts += 1
                     continue
                 outcome = transition(dbs, comment_id, actions.change(action, expected, actor, note))
                 if outcome is None:

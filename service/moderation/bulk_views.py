@@ -72,7 +72,9 @@ def bulk_selection() -> Any:
         # state its card showed (a card redrawn after a colleague's decision showed the new
         # one, and a bulk action undid that decision; found in review).
         items = [(comment_id, State(QUEUE_STATE[queue])) for comment_id, _ in items]
-    result = bulk.apply(action, items, access.user(), access.actor(), note)
+    result = bulk.apply(
+        action, items, access.user(), access.actor(), note, reported=queue == "reported"
+    )
     seen = {state for _, state in items}
     said = result.sentence(actions.title(action, seen.pop()) if len(seen) == 1 else action.title)
     if request.is_json:

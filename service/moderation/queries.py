@@ -242,10 +242,14 @@ def counts(
 def _matching(
     f: QueueFilter, scope: list[int] | None, site_id: int | None, as_of: datetime | None
 ) -> list[ColumnElement[bool]]:
-    """Return the WHERE conditions of a filter-wide action: the filter, created by ``as_of``."""
+    """Return the WHERE conditions of a filter-wide action: the filter, created by ``as_of``
+    and unchanged since. A comment a colleague moved into the queue after the moderator
+    reviewed the action (an old comment, just rejected) is not under it: the count check
+    alone let the run undo that decision (found in review)."""
     where = conditions(f, scope, site_id)
     if as_of is not None:
         where.append(Comment.created_at <= as_of)
+        where.append(Comment.updated_at <= as_of)
         if f.queue == "reported":
             # Only comments reported by the time the moderator reviewed the action: a report
             # made meanwhile must not put an unseen comment under it (found in review).

@@ -22,6 +22,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -284,6 +285,15 @@ class Ban(Base):
     #: hand its id to the next ban (PostgreSQL's sequences never do).
     __table_args__ = (
         UniqueConstraint("site_id", "kind", "value"),
+        # NULLs never clash under the constraint above: one ban on every site per value.
+        Index(
+            "uq_bans_every_site",
+            "kind",
+            "value",
+            unique=True,
+            sqlite_where=text("site_id IS NULL"),
+            postgresql_where=text("site_id IS NULL"),
+        ),
         {"sqlite_autoincrement": True},
     )
 

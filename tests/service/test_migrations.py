@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -52,5 +53,31 @@ def test_ban_ids_are_never_reused_after_the_upgrade(tmp_path: Path) -> None:
             session.add(later)
             session.flush()
             assert later.id == 4
+    finally:
+        new.dispose()
+
+
+def test_one_ban_on_every_site_per_value_after_the_upgrade(tmp_path: Path) -> None:
+    """Duplicates of a ban on every site (NULL site ids never clashed under the table's
+    unique constraint) are folded into the oldest, and the new index refuses another."""
+    from sqlalchemy.exc import IntegrityError
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    upgrade(url, "keys1")
+    old = Database(url)
+    with old.session() as session:
+        for _ in range(3):
+            session.add(Ban(site_id=None, kind="domain", value="spam.example", created_by="t"))
+        session.add(Ban(site_id=None, kind="domain", value="other.example", created_by="t"))
+    old.dispose()
+    upgrade(url)
+    new = Database(url)
+    try:
+        assert schema_drift(new) == []
+        with new.session() as session:
+            kept = session.execute(select(Ban.id, Ban.value).order_by(Ban.id)).all()
+            assert [tuple(r) for r in kept] == [(1, "spam.example"), (4, "other.example")]
+        with pytest.raises(IntegrityError), new.session() as session:
+            session.add(Ban(site_id=None, kind="domain", value="spam.example", created_by="t"))
     finally:
         new.dispose()

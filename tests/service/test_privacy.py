@@ -145,6 +145,7 @@ def test_erase_leaves_nothing_of_the_author_and_keeps_the_thread(
             "comments": [],
             "checks": [],
             "bans": [],
+            "ban_history": [],
         }
 
 
@@ -298,7 +299,7 @@ def test_an_admin_finds_downloads_and_erases_an_address_in_the_dashboard(
     assert "Erased 3 comment(s) (2 taken down) and 1 check record(s)." in landed
     with db.session() as session:
         assert privacy.export(session, ADA) == {
-            "email": ADA, "comments": [], "checks": [], "bans": []
+            "email": ADA, "comments": [], "checks": [], "bans": [], "ban_history": []
         }  # fmt: skip
         entries = session.scalars(
             select(AuditEntry).where(AuditEntry.action.in_(["privacy_export", "privacy_erase"]))
@@ -351,3 +352,41 @@ def test_an_erasure_racing_the_worker_still_takes_the_comment_down(
         row = session.get(Comment, comment_id)
         assert row is not None and row.state == "rejected"
         assert "Lovelace" not in json.dumps(row.decision)
+
+
+def test_the_address_leaves_the_ban_history_and_the_export_shows_it(
+    client: FlaskClient, db: Database
+) -> None:
+    """A hand ban's audit entry (and its note) and the unban after it name the address but
+    no comment: the export lists them, the erasure scrubs them (both were missed; found
+    in review)."""
+    from tests.dashboard import logged_in
+
+    token = logged_in(client, db)
+    made = client.post(
+        "/moderation/bans",
+        json={
+            "kind": "email",
+            "value": "Angry@Example.com",
+            "site": "default",
+            "note": "real name Andrew Smith",
+        },
+        headers={"X-CSRF-Token": token},
+    )
+    assert made.status_code == 201
+    lifted = client.post(made.get_json()["undo_url"], json={}, headers={"X-CSRF-Token": token})
+    assert lifted.status_code == 200
+    with db.session() as session:
+        found = privacy.export(session, "angry@example.com")
+    assert [(h["action"], h["note"]) for h in found["ban_history"]] == [
+        ("ban", "real name Andrew Smith"),
+        ("unban", None),
+    ]
+    privacy.erase_in_batches(db, "angry@example.com", "user:1")
+    with db.session() as session:
+        entries = session.scalars(
+            select(AuditEntry).where(AuditEntry.action.in_(["ban", "unban"]))
+        ).all()
+        dumped = json.dumps([[e.details, e.note] for e in entries])
+    assert "angry@example.com" not in dumped.lower() and "Andrew" not in dumped
+    assert len(entries) == 2

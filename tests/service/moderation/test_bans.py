@@ -252,3 +252,55 @@ def test_a_ban_from_a_card_can_be_undone_from_the_next_page(
     assert bans(db) == []
     again = ban(client, admin_csrf, comment_id=cid, target="email").get_json()
     assert again["undo_url"] == f"/moderation/bans/{again['id']}/delete"
+
+
+@pytest.mark.parametrize("scope", ["site", "all"])
+def test_moderators_banning_one_value_at_once_make_one_ban(
+    app: Any, db: Database, admin_csrf: str, scope: str
+) -> None:
+    """Eight simultaneous bans of one value (a spam wave, several moderators): one ban,
+    every answer 200 or 201 (a site ban was a 500, a ban on every site made duplicates,
+    and lifting one left the others rejecting comments; found in review)."""
+    import threading
+
+    from tests.dashboard import csrf_token, login
+
+    clients = []
+    for _ in range(8):
+        c = app.test_client()
+        assert login(c, "admin@example.org").status_code == 303
+        clients.append((c, csrf_token(c, "/moderation/account")))
+    gate = threading.Barrier(len(clients))
+    answers: list[int] = []
+
+    def one(c: Any, token: str) -> None:
+        gate.wait()
+        body = {"kind": "domain", "value": "wave.example", "site": "default", "scope": scope}
+        answers.append(ban(c, token, **body).status_code)
+
+    threads = [threading.Thread(target=one, args=pair) for pair in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(answers) == [200] * 7 + [201]
+    assert len(bans(db)) == 1
+    with db.session() as session:
+        audited = session.scalars(select(AuditEntry).where(AuditEntry.action == "ban")).all()
+    assert len(audited) == 1
+
+
+def test_ban_notes_and_values_refuse_control_characters(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """A ban's note is checked as an action's note (control and direction characters, at
+    most 1,000 characters: it was cut silently), and a hand-typed value refuses them."""
+    cid = held(db)
+    for note in ("ban\x00note", "evil \u202eeton", "x" * 1001):
+        rv = ban(client, admin_csrf, comment_id=cid, target="email", note=note)
+        assert rv.status_code == 422, note
+        assert "note" in rv.get_json()["error"]["fields"]
+    for value in ("x\x00y@evil.example", "x\u202ey@evil.example", "a\x1b[31m@evil.example"):
+        rv = ban(client, admin_csrf, kind="email", value=value, site="default")
+        assert rv.get_json()["error"]["fields"]["value"]["code"] == "invalid_email"
+    assert bans(db) == []

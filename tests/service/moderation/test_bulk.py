@@ -129,7 +129,8 @@ def test_filter_wide_bulk_acts_on_every_matching_comment(
 def test_filter_wide_bulk_asks_again_when_more_comments_match(
     client: FlaskClient, db: Database, admin_csrf: str
 ) -> None:
-    """If more comments match than confirmed, nothing happens and the new count is shown."""
+    """If more comments match than were confirmed (a count that does not fit its moment:
+    an edited form, clocks apart), nothing happens and the new count is shown."""
     first = held(db, text="Wave http://w.example", email="a@spam.example")
     html = client.get("/moderation/queue/held/bulk?email=@spam.example&action=spam", headers=HTML)
     form = _confirm_form(html.get_data(as_text=True))
@@ -139,7 +140,7 @@ def test_filter_wide_bulk_asks_again_when_more_comments_match(
 
         row = session.get(Comment, late)
         assert row is not None
-        row.created_at = utcnow() - timedelta(hours=1)
+        row.created_at = row.updated_at = utcnow() - timedelta(hours=1)
     resp = client.post("/moderation/queue/held/bulk?email=@spam.example", data=form)
     assert resp.status_code == 409
     assert "now matches 2 comments (you confirmed 1)" in resp.get_data(as_text=True)
@@ -254,12 +255,13 @@ def test_the_cap_notice_counts_in_thousands(
     assert "Spam: 1,000 comments?" in html and 'name="count" value="1000"' in html
 
 
-def test_asking_again_counts_the_comments_matching_now(
+def test_a_run_takes_only_the_comments_that_were_in_the_queue_when_reviewed(
     client: FlaskClient, db: Database, admin_csrf: str
 ) -> None:
-    """When more comments match than were confirmed, the page asks again about those
-    matching now, so confirming it acts (it showed the old moment's count with a new
-    moment, and a comment arriving in between made every confirmation ask again)."""
+    """The run takes the comments that matched when the moderator reviewed it, unchanged
+    since: one the worker held afterwards, one that arrived, and one a colleague moved into
+    the queue meanwhile are not under it (counting alone let a run undo a colleague's
+    fresh decision; found in review)."""
     first = held(db, text="Wave 1 http://w.example", email="a@spam.example")
     review = client.get("/moderation/queue/held/bulk?email=@spam.example&action=spam", headers=HTML)
     form = _confirm_form(review.get_data(as_text=True))
@@ -272,13 +274,29 @@ def test_asking_again_counts_the_comments_matching_now(
         row.created_at = utcnow() - timedelta(hours=1)
     # ... and one more arrives before the moderator confirms
     arrived = held(db, text="Wave 3 http://w.example", email="c@spam.example")
-    again = client.post("/moderation/queue/held/bulk?email=@spam.example", data=form)
-    assert again.status_code == 409
-    html = again.get_data(as_text=True)
-    assert "now matches 3 comments (you confirmed 1)" in html
-    resp = client.post("/moderation/queue/held/bulk?email=@spam.example", data=_confirm_form(html))
+    resp = client.post("/moderation/queue/held/bulk?email=@spam.example", data=form)
     assert resp.status_code == 303
-    assert all(state_of(db, c) == ("rejected", "spam") for c in (first, classified, arrived))
+    assert state_of(db, first) == ("rejected", "spam")
+    assert state_of(db, classified) == state_of(db, arrived) == ("held", None)
+
+    # a colleague rejects an old published comment as toxic after the review of
+    # "approve everything rejected as toxic": it stays rejected
+    old = held(db, state=State.REJECTED, rejection="toxic", text="Old insult", email="o@x.example")
+    url = "/moderation/queue/rejected/bulk?reason=toxic"
+    form = _confirm_form(client.get(f"{url}&action=approve", headers=HTML).get_data(as_text=True))
+    fresh = held(db, state=State.PUBLISHED, text="You are all idiots", email="f@x.example")
+    with db.session() as session:
+        row = session.get(Comment, fresh)
+        assert row is not None
+        row.created_at = utcnow() - timedelta(days=2)
+    colleague = {"action": "toxic", "expected": "published"}
+    acted = client.post(
+        f"/moderation/comments/{fresh}/act", json=colleague, headers={"X-CSRF-Token": admin_csrf}
+    )
+    assert acted.status_code == 200
+    assert client.post(url, data=form).status_code == 303
+    assert state_of(db, old)[0] == "published"
+    assert state_of(db, fresh) == ("rejected", "toxic")
 
 
 def _words(html: str) -> str:

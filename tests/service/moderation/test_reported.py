@@ -157,3 +157,40 @@ def test_a_queue_filter_with_a_nul_is_a_field_error(client: FlaskClient, admin_c
     """A NUL in the thread filter is a 422 field error, not a database error."""
     rv = client.get("/moderation/queue/held?thread=a%00b", headers={"Accept": "application/json"})
     assert rv.status_code == 422
+
+
+def test_a_take_down_from_a_stale_card_does_not_undo_a_colleagues_keep(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """A colleague pressed "Keep: dismiss reports" (no change of state); a take-down from
+    the card that still showed the reports is a conflict, one by one and in a selection,
+    not a silent take-down (found in review). With reports still open it goes through."""
+    kept = _reported(db, "A sharp but fair comment.", ("abusive", None))
+    other = _reported(db, "Another fair one.", ("spam", None))
+    html = client.get("/moderation/queue/reported").get_data(True)
+    seen = re.search(r'name="reports_seen" value="(\d+)"', html)
+    assert seen
+    with db.session() as session:
+        for comment_id in (kept, other):
+            comment = session.get(Comment, comment_id)
+            assert comment is not None
+            reports.dismiss(session, comment, "user:2", None, None)
+    rv = act(client, admin_csrf, kept, action="toxic", expected="published",
+             reports_seen=seen.group(1))  # fmt: skip
+    assert rv.status_code == 409
+    assert "dismissed its reports meanwhile" in rv.get_json()["error"]["message"]
+    assert state_of(db, kept) == ("published", None)
+    selection = client.post(
+        "/moderation/bulk",
+        json={"action": "toxic", "items": [f"{other}:published"], "queue": "reported"},
+        headers={"X-CSRF-Token": admin_csrf},
+    )
+    assert selection.get_json()["conflicts"] == 1
+    assert state_of(db, other) == ("published", None)
+    still = _reported(db, "You are all idiots.", ("abusive", None))
+    html = client.get("/moderation/queue/reported").get_data(True)
+    seen = re.search(r'name="reports_seen" value="(\d+)"', html)
+    assert seen
+    rv = act(client, admin_csrf, still, action="toxic", expected="published",
+             reports_seen=seen.group(1))  # fmt: skip
+    assert rv.status_code == 200 and state_of(db, still) == ("rejected", "toxic")
