@@ -179,6 +179,12 @@ def ban() -> Any:
                 "message": f"{value} is a mail provider shared by millions of readers: ban "
                 "the address or the IP hash instead.",
             }
+        if errors and not request.is_json and data.get("next"):
+            # A card's form (no script): back to the queue with the reasons, not to an
+            # error page that lost the moderator's place (found in review).
+            for name, error in errors.items():
+                flash(f"Not banned: {name}: {error['message']}", "error")
+            return redirect(safe_next(data.get("next")), code=303)
         if errors:
             raise ValidationFailed(fields=errors)
         if everywhere:

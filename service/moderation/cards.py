@@ -55,6 +55,14 @@ class Card:
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
+    def webmail(self) -> bool:
+        """Tell whether the author's domain is a big mail provider: never offered as a
+        domain ban (one click on it was always refused; found in review)."""
+        from service.moderation.bans import WEBMAIL  # bans.py builds on the cards
+
+        return self.domain.removeprefix("@") in WEBMAIL
+
+    @property
     def reason_labels(self) -> list[tuple[str, int]]:
         """Return the reports' reasons in words, most frequent first."""
         if self.reports is None:

@@ -27,9 +27,12 @@ add_nav_item("Threads", "moderation.threads_page", order=35)
 PAGE = 100
 
 
-def _counts(dbs: Session, site: Site, search: str) -> list[dict[str, Any]]:
-    """The site's threads with comments, newest activity first: counts per state, and
-    when the first comment arrived (what the site's automatic closing counts from)."""
+def _counts(
+    dbs: Session, site: Site, search: str, keys: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """The site's threads with comments, newest activity first (the ``PAGE`` latest, or
+    those named in ``keys``): counts per state, and when the first comment arrived (what
+    the site's automatic closing counts from)."""
 
     def count(state: State) -> Any:
         return func.sum(case((Comment.state == state.value, 1), else_=0))
@@ -46,8 +49,8 @@ def _counts(dbs: Session, site: Site, search: str) -> list[dict[str, Any]]:
         .where(Comment.site_id == site.id)
         .group_by(Comment.thread)
         .order_by(func.max(Comment.created_at).desc())
-        .limit(PAGE)
     )
+    query = query.where(Comment.thread.in_(keys)) if keys is not None else query.limit(PAGE)
     if search:
         query = query.where(Comment.thread.contains(search, autoescape=True))
     return [
@@ -89,18 +92,17 @@ def threads_page() -> str:
             extra = select(Thread.key).where(Thread.site_id == site.id)
             if search:
                 extra = extra.where(Thread.key.contains(search, autoescape=True))
-            for key in dbs.scalars(extra.order_by(Thread.updated_at.desc()).limit(PAGE)):
-                if key not in settled:
-                    rows.append(
-                        {
-                            "key": key,
-                            "published": 0,
-                            "held": 0,
-                            "pending": 0,
-                            "last": None,
-                            "first": None,
-                        }
-                    )
+            # Threads with settings beyond the latest PAGE, or with no comment yet: their
+            # own counts and first comment (a row with none read "Open" for a thread
+            # closed by age, and 0 held; found in review).
+            keys = [
+                k
+                for k in dbs.scalars(extra.order_by(Thread.updated_at.desc()).limit(PAGE))
+                if k not in settled
+            ]
+            counted = {r["key"]: r for r in _counts(dbs, site, "", keys)} if keys else {}
+            empty = {"published": 0, "held": 0, "pending": 0, "last": None, "first": None}
+            rows += [counted.get(key) or {"key": key, **empty} for key in keys]
             found = threads.states(dbs, site, {r["key"]: r["first"] for r in rows})
             for r in rows:
                 r["state"] = found[r["key"]]

@@ -193,6 +193,9 @@ def test_conflict_refreshes_the_card(
     expect(card).to_have_class("card state-rejected conflict current")
     assert state_of(db, cid) == ("rejected", "spam")
     assert not [p for p in problems if "409" not in p], problems
+    # the redrawn card's ban form goes back to this queue page, not to the Bans page
+    here = page.evaluate("location.pathname + location.search")
+    expect(card.locator('form.ban-form input[name="next"]')).to_have_value(here)
 
 
 def test_keyboard_only_with_visible_focus(
@@ -518,3 +521,34 @@ def test_a_poll_marks_cards_another_moderator_decided(
     expect(page.locator("#live")).not_to_contain_text("arrived")
     # the pager follows: 27 held, one decided elsewhere, one approved here
     expect(page.locator(".pager")).to_contain_text("1–25 of 25 in all")
+
+
+def test_messages_are_said_where_a_keyboard_moderator_is(
+    db: Database, live_server: LiveServer, page: Page
+) -> None:
+    """The live region is rendered before its first message (one that appears with it is
+    not read), stays in view, keeps an action's result beside a later note, says a
+    page's own message (a ban's, with its undo), and a card whose action failed while
+    focus moved on is marked (found in review)."""
+    first = held(db, email="one@example.org")
+    second = held(db, email="two@example.org")
+    log_in(page, live_server, db)
+    live = page.locator("#live")
+    assert live.evaluate("el => getComputedStyle(el).display") != "none"
+    assert live.evaluate("el => getComputedStyle(el).position") == "sticky"
+    card = page.locator(f"#c-{second}")
+    expect(page.locator(f"#c-{second}, #c-{first}").first).to_have_class(re.compile("current"))
+    page.context.set_offline(True)
+    page.keyboard.press("a")
+    expect(live).to_contain_text("The network failed; nothing changed for")
+    page.context.set_offline(False)
+    failed = page.locator("li.card.failed")
+    expect(failed).to_have_count(1)
+    page.evaluate("moderato.announce('A note from the poll.', 'info')")
+    expect(live.locator("p")).to_have_count(2)
+    expect(live).to_contain_text("The network failed")
+
+    card.locator("details.ban summary").click()
+    card.locator("form.ban-form button[type=submit]").click()
+    expect(live).to_contain_text("Banned email two@example.org on this site.")
+    expect(page.get_by_role("button", name=re.compile("^Undo: lift the ban"))).to_be_visible()

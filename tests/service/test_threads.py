@@ -8,6 +8,7 @@ import re
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
@@ -366,3 +367,32 @@ def test_the_threads_page_reads_every_threads_state_at_once(
     assert "<strong>Closed</strong> (after 3 days)" in rows["by-age"]
     assert "Closed" not in rows["kept-open"] and "until" not in rows["kept-open"]
     assert re.search(r"Open <span class=\"muted small\">until \d{4}-", rows["young"])
+
+
+def test_a_thread_with_settings_beyond_the_first_page_shows_its_counts_and_state(
+    client: FlaskClient, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A thread with its own settings whose last comment is older than the page's threads
+    is listed with its own counts and state: it read 0 held and "Open" while the site had
+    closed it by age (found in review). PAGE is made small to need few threads."""
+    from service.moderation import threads_views
+
+    monkeypatch.setattr(threads_views, "PAGE", 2)
+    with db.session() as session:
+        session.execute(update(Site).where(Site.slug == "default").values(
+            settings={"close_after_days": 2}))  # fmt: skip
+    stored(db, state=State.HELD, thread="old-story")
+    with db.session() as session:
+        session.execute(update(Comment).where(Comment.thread == "old-story").values(
+            created_at=utcnow() - timedelta(days=3)))  # fmt: skip
+    _set(db, "old-story", mode="pre")
+    for name in ("fresh-1", "fresh-2"):
+        stored(db, state=State.PUBLISHED, thread=name)
+    logged_in(client, db)
+    html = client.get("/moderation/threads", headers=HTML).get_data(as_text=True)
+    rows = {
+        m[0]: m[1]
+        for m in re.findall(r'<code class="wrap" dir="auto">([^<]+)</code>(.*?)</tr>', html, re.S)
+    }
+    assert "<strong>Closed</strong> (after 2 days)" in rows["old-story"]
+    assert re.search(r"queue/held\?site=default&amp;thread=old-story[^>]*>1</a>", rows["old-story"])

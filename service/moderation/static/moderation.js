@@ -31,14 +31,30 @@
   }
 
   /* Say something in the page's polite live region (and show it). */
+  /* The live region keeps the last two messages: a poll's note no longer wipes the result
+     of the action just taken (found in review); an addition is what screen readers say. */
   function announce(message, kind) {
     var live = document.getElementById("live");
     if (!live) { return; }
     var p = document.createElement("p");
     p.className = "flash flash-" + (kind || "info");
     p.textContent = message;
-    live.replaceChildren(p);
+    live.appendChild(p);
+    while (live.children.length > 2) { live.removeChild(live.firstElementChild); }
   }
+
+  /* A page's own messages (after a ban, an undo, a bulk run) sit in a status region that
+     was there at load, which screen readers do not read: say them through the live one. */
+  document.addEventListener("DOMContentLoaded", function () {
+    var said = document.querySelectorAll(".flashes:not(#live) > p.flash");
+    if (!said.length) { return; }
+    setTimeout(function () {
+      Array.prototype.forEach.call(said, function (p) {
+        announce(p.textContent, (p.className.match(/flash-(\w+)/) || [0, "info"])[1]);
+        p.remove();
+      });
+    }, 150);
+  });
 
   /* Forms with data-confirm ask before submitting. */
   document.addEventListener("submit", function (event) {

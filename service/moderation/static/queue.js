@@ -58,11 +58,26 @@
     Array.prototype.forEach.call(card.querySelectorAll("form.act button"), function (b) { b.disabled = busy; });
   }
 
+  /* A card drawn by /poll or /card names those as its forms' way back: a ban from it went
+     to the Bans page, out of the filtered queue (found in review). Back to this page. */
+  function homeForms(card) {
+    if (!onQueuePage) { return; }
+    Array.prototype.forEach.call(card.querySelectorAll('form input[name="next"]'), function (input) {
+      input.value = window.location.pathname + window.location.search;
+    });
+  }
+
+  function author(card) {
+    var name = card.querySelector(".author");
+    return name ? name.textContent.trim() : "this comment";
+  }
+
   function replaceCard(card, html, extraClass) {
     var tpl = document.createElement("template");
     tpl.innerHTML = html.trim();
     var fresh = tpl.content.firstElementChild;
     if (!fresh) { return null; }
+    homeForms(fresh);
     if (extraClass) { fresh.classList.add(extraClass); }
     var wasCurrent = card.classList.contains("current");
     card.replaceWith(fresh);
@@ -162,12 +177,14 @@
           refresh(card);
         } else {
           setBusy(card, false);
-          m.announce(errorText(res), "error");
+          card.classList.add("failed");  /* focus has moved on: the card says it (review) */
+          m.announce(errorText(res) + " (" + author(card) + ")", "error");
         }
       })
       .catch(function () {
         setBusy(card, false);
-        m.announce("The network failed; nothing changed. Try again.", "error");
+        card.classList.add("failed");
+        m.announce("The network failed; nothing changed for " + author(card) + ". Try again.", "error");
       });
   }
 
@@ -308,6 +325,7 @@
         var existing = document.getElementById(fresh.id);
         if (existing) { anchor = existing; return; }
         if (handled[fresh.id]) { return; }
+        homeForms(fresh);
         fresh.classList.add("new");
         if (anchor) { anchor.after(fresh); } else { list.prepend(fresh); arrived += 1; }
         anchor = fresh;

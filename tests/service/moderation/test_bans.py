@@ -304,3 +304,34 @@ def test_ban_notes_and_values_refuse_control_characters(
         rv = ban(client, admin_csrf, kind="email", value=value, site="default")
         assert rv.get_json()["error"]["fields"]["value"]["code"] == "invalid_email"
     assert bans(db) == []
+
+
+def test_a_refused_ban_from_a_card_goes_back_to_the_queue_and_webmail_is_not_offered(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """A card of a big mail provider's reader offers no domain ban (one click on it was
+    always refused); a refused form ban goes back to the queue with the reason instead of
+    an error page that lost the moderator's place (found in review)."""
+    cid = held(db, email="reader@gmail.com")
+    html_headers = {"Accept": "text/html"}
+    page = client.get("/moderation/queue/held", headers=html_headers).get_data(as_text=True)
+    assert 'value="email_domain"' not in page
+    other = held(db, email="reader@news.example")
+    page = client.get("/moderation/queue/held", headers=html_headers).get_data(as_text=True)
+    assert page.count('value="email_domain"') == 1
+    queue = "/moderation/queue/held"
+    rv = client.post(
+        "/moderation/bans",
+        data={
+            "comment_id": other,
+            "target": "email",
+            "note": "x" * 1001,
+            "next": queue,
+            "csrf_token": admin_csrf,
+        },
+        headers=html_headers,
+        follow_redirects=True,
+    )
+    assert rv.request.path == queue
+    assert "Not banned: note: The note is too long" in rv.get_data(as_text=True)
+    assert bans(db) == [] and cid
