@@ -154,7 +154,18 @@ def read_key(db_session: Session) -> KeyIdentity | None:
     identity = lookup_key(db_session, token)
     if identity is None:
         raise Unauthorized("The API key is unknown, revoked or expired.", code="invalid_api_key")
+    # Its use is recorded too (a key only used to render threads read "never used", and
+    # looked safe to revoke; found in review), at most once a minute per process: a
+    # write on every read would queue page views behind SQLite's one writer.
+    now = time.monotonic()
+    if now - _READ_TOUCHED.get(identity.prefix, -60.0) >= 60.0:
+        _READ_TOUCHED[identity.prefix] = now
+        _touch(db_session, identity)
     return identity
+
+
+#: When this process last recorded a read key's use (``read_key``), by key prefix.
+_READ_TOUCHED: dict[str, float] = {}
 
 
 #: Session keys besides ``user_id``: when the login happened, and a fingerprint of the password.

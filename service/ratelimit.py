@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import redis
+from flask import g, has_request_context
 from redis import Redis
 
 log = logging.getLogger(__name__)
@@ -68,8 +69,22 @@ class RateLimiter:
             )
         except redis.RedisError as exc:
             log.warning("rate limit not enforced for %s, Redis unavailable: %s", bucket, exc)
+            note_redis_failed()
             return 0
         return max(1, math.ceil(wait_ms / 1000)) if wait_ms > 0 else 0
+
+
+def note_redis_failed() -> None:
+    """Remember, for this request only, that Redis did not answer: its enqueue then does
+    not wait out the timeout a second time (a hung Redis made each post take 4 s against
+    the 2 s the docs promise; found in review). The sweep queues the comment."""
+    if has_request_context():
+        g.moderato_redis_failed = True
+
+
+def redis_failed_in_request() -> bool:
+    """Tell whether Redis already failed during this request (see ``note_redis_failed``)."""
+    return has_request_context() and bool(g.get("moderato_redis_failed"))
 
 
 def key_limit(config: Mapping[str, Any], site_settings: Mapping[str, Any] | None) -> Limit:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import signal
 import socket
@@ -15,6 +16,8 @@ from typing import IO
 from service.config import REDIS_URL_FILE, ConfigError, instance_dir
 from service.embedded_redis import EmbeddedRedis, _die_with_parent
 
+log = logging.getLogger(__name__)
+
 
 def prepare_database(port: int | None = None) -> str:
     """Apply migrations and make sure the ``default`` site exists, allowing this server's
@@ -22,14 +25,26 @@ def prepare_database(port: int | None = None) -> str:
     from service import create_app
     from service import sites as site_ops
     from service.store import Database
-    from service.store.migrate import upgrade
+    from service.store.migrate import head, newer_than_code, upgrade
 
     app = create_app()
     url = app.config["DATABASE_URL"]
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    upgrade(url)
     database = Database(url)
+    version = database.schema_version()
+    if newer_than_code(version):
+        # Code rolled back onto a newer schema: run on it (migrations stay compatible with
+        # the release before) rather than die on a revision this code does not know.
+        log.warning(
+            "the database schema (%s) is newer than this code (%s): not migrating; to go "
+            "back for good, run the newer release's `moderato db downgrade %s` first",
+            version,
+            head(),
+            head(),
+        )
+    else:
+        upgrade(url)
     with database.session() as session:
         port = port or int(os.environ.get("PORT", "8000"))
         origins = {

@@ -134,7 +134,7 @@ def add_key(
             secret_hash=key.secret_hash,
             name=name,
             scopes=list(scopes),
-            revoked_at=expires_at,
+            expires_at=expires_at,
         )
     )
     session.flush()
@@ -198,14 +198,14 @@ def roll_key(
     if key is None:
         return None
     if key.replaced_by is not None:
-        raise AlreadyRolled(prefix, key.replaced_by, key.revoked_at)
+        raise AlreadyRolled(prefix, key.replaced_by, key.expires_at)
     end = utcnow() + grace
-    key.revoked_at = end if key.revoked_at is None else min(key.revoked_at, end)
+    key.expires_at = end if key.expires_at is None else min(key.expires_at, end)
     token = add_key(session, site, name=key.name, scopes=key.scopes, expires_at=expires_at)
     parts = split_api_key(token)
     assert parts is not None
     key.replaced_by = parts[0]
-    return RolledKey(token, key.revoked_at)
+    return RolledKey(token, key.expires_at)
 
 
 def _active_key(session: Session, site: Site, prefix: str) -> ApiKey | None:

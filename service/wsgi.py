@@ -7,7 +7,8 @@ from service import create_app
 app = create_app()
 
 if app.config["ENV"] == "production" and not app.config["PUBLIC_URL"]:
-    # Said once per web process, not by every CLI command or worker (docs/deploy.md).
+    # Said by each web worker process as it starts (gunicorn's and nothing else: not by
+    # every CLI command or classifier worker; docs/deploy.md).
     logging.getLogger("moderato").warning(
         "MODERATO_PUBLIC_URL is not set: the absolute URLs moderato writes (Location, "
         "status_url, the no-JS thread's links) follow each request's Host header; set it "

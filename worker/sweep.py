@@ -116,50 +116,53 @@ def sweep_pending(rt: Runtime, connection: Redis, budget: float | None = None) -
         Comment.created_at,
         Comment.id,
         _budget(rt, budget),
-        lambda rows, waiting: _requeue_comments(rt, connection, rows, waiting),
+        lambda rows: _requeue_comments(rt, connection, rows),
     )
     if queued:
         log.info("sweep: re-queued %d pending comment(s)", queued)
     return queued
 
 
-#: Re-queues one page of rows: (how many, the queue's job ids once read, Redis refused).
-Requeue = Callable[[Sequence[Any], set[str] | None], tuple[int, set[str] | None, bool]]
+#: Re-queues one page of rows: (how many, whether Redis refused an enqueue).
+Requeue = Callable[[Sequence[Any]], tuple[int, bool]]
 
 
 def _pages(rt: Runtime, query: Any, order: Any, key: Any, deadline: float, requeue: Requeue) -> int:
     """Run ``requeue`` on the rows of ``query`` (selecting id, attempts, ``order``) page by
     page in (``order``, ``key``) order, each page after the last one's row (keyset
-    pagination: rows it skipped stay behind it, never read twice), until a short page,
-    a refused enqueue or ``deadline``; return how many were queued."""
+    pagination: rows it skipped stay behind it, never read twice), until a short page, a
+    page with nothing lost (a backlog: its rows wait in the queue, and paging through
+    them slowed the worker; found in review), a refused enqueue or ``deadline``; return
+    how many were queued."""
     after: tuple[Any, Any] | None = None
     queued = 0
-    waiting: set[str] | None = None
     while True:
         page = query
         if after is not None:
             page = page.where(or_(order > after[0], and_(order == after[0], key > after[1])))
         with rt.db.session() as session:
             rows = session.execute(page.order_by(order, key).limit(BATCH)).all()
-        count, waiting, redis_failed = requeue(rows, waiting)
+        count, redis_failed = requeue(rows)
         queued += count
-        if redis_failed or len(rows) < BATCH or time.monotonic() >= deadline:
+        if redis_failed or not count or len(rows) < BATCH or time.monotonic() >= deadline:
             return queued
         after = (rows[-1][2], rows[-1][0])
 
 
-def _requeue_comments(
-    rt: Runtime, connection: Redis, rows: Sequence[Any], waiting: set[str] | None
-) -> tuple[int, set[str] | None, bool]:
-    """Re-queue the lost ones among ``rows``; return how many, the queue's job ids if they
-    were read, and whether Redis refused an enqueue (the sweep stops then).
+def _requeue_comments(rt: Runtime, connection: Redis, rows: Sequence[Any]) -> tuple[int, bool]:
+    """Re-queue the lost ones among ``rows``; return how many, and whether Redis refused an
+    enqueue (the sweep stops then).
 
-    The batch's comments are marked queued again in two UPDATEs (those whose job had
-    started count an attempt), then enqueued: one transaction per comment made the sweep
-    cost ~5 ms a comment on SQLite. One that Redis then refuses waits ``SWEEP_AGE`` more.
+    Each lost comment is enqueued first; then those queued are marked so in two UPDATEs
+    (those whose job had started count an attempt): one transaction per comment made the
+    sweep cost ~5 ms a comment on SQLite, and marking the page before enqueueing charged
+    every comment of it an attempt when Redis refused writes, until all were held
+    unscored without one re-run (found in review).
     """
     cfg = rt.app.config
-    lost: dict[bool, list[str]] = {False: [], True: []}
+    waiting: set[str] | None = None  # read once per page: a snapshot goes stale
+    queued: dict[bool, list[str]] = {False: [], True: []}
+    refused = False
     for comment_id, attempts, _ in rows:
         job_id = classify_job_id(comment_id)
         status = job_status(connection, job_id, CLASSIFY_RUNS_FOR)
@@ -176,11 +179,12 @@ def _requeue_comments(
         if lost_mid_job and attempts + 1 >= cfg["CLASSIFY_MAX_ATTEMPTS"]:
             hold_for_classifier_error(comment_id, f"no decision after {attempts + 1} attempts")
             continue
-        lost[lost_mid_job].append(comment_id)
-    if not lost[False] and not lost[True]:
-        return 0, waiting, False
+        if not rt.queue.enqueue_classify(comment_id):
+            refused = True
+            break
+        queued[lost_mid_job].append(comment_id)
     with rt.db.session() as session:
-        for mid_job, ids in lost.items():
+        for mid_job, ids in queued.items():
             if ids:
                 session.execute(
                     update(Comment)
@@ -188,12 +192,7 @@ def _requeue_comments(
                     .values(attempts=Comment.attempts + int(mid_job), enqueued_at=utcnow())
                     .execution_options(synchronize_session=False)
                 )
-    queued = 0
-    for comment_id in lost[False] + lost[True]:
-        if not rt.queue.enqueue_classify(comment_id):
-            return queued, waiting, True
-        queued += 1
-    return queued, waiting, False
+    return len(queued[False]) + len(queued[True]), refused
 
 
 def sweep_deliveries(rt: Runtime, connection: Redis, budget: float | None = None) -> int:
@@ -221,17 +220,16 @@ def sweep_deliveries(rt: Runtime, connection: Redis, budget: float | None = None
         WebhookDelivery.next_attempt_at,
         WebhookDelivery.id,
         deadline,
-        lambda rows, waiting: _requeue_deliveries(rt, connection, rows, waiting),
+        lambda rows: _requeue_deliveries(rt, connection, rows),
     )
     if queued:
         log.info("sweep: re-queued %d webhook deliver(y/ies)", queued)
     return queued
 
 
-def _requeue_deliveries(
-    rt: Runtime, connection: Redis, rows: Sequence[Any], waiting: set[str] | None
-) -> tuple[int, set[str] | None, bool]:
+def _requeue_deliveries(rt: Runtime, connection: Redis, rows: Sequence[Any]) -> tuple[int, bool]:
     """Re-queue the deliveries among ``rows`` that have no job; see ``_requeue_comments``."""
+    waiting: set[str] | None = None
     queued = 0
     for delivery_id, attempts, _ in rows:
         job_id = delivery_job_id(delivery_id, attempts)
@@ -247,9 +245,9 @@ def _requeue_deliveries(
             if job_id in waiting:
                 continue
         if not rt.queue.enqueue_delivery_at(delivery_id, attempts, utcnow()):
-            return queued, waiting, True
+            return queued, True
         queued += 1
-    return queued, waiting, False
+    return queued, False
 
 
 def purge_checks(db: Database) -> int:
@@ -268,8 +266,12 @@ def sweep_once(rt: Runtime, connection: Redis, owner: str) -> int:
     interval = float(rt.app.config["SWEEP_INTERVAL"])
     if not connection.set(LOCK_KEY, owner, nx=True, px=max(int(interval * 1000) - 100, 100)):
         return 0
-    queued = sweep_pending(rt, connection)
-    sweep_deliveries(rt, connection)
+    # One budget for both phases, well inside the lock: each phase had half the interval,
+    # and a sweep outlived its lock while another worker's began (found in review).
+    share = BUDGET_SHARE * interval
+    started = time.monotonic()
+    queued = sweep_pending(rt, connection, budget=share)
+    sweep_deliveries(rt, connection, budget=max(share - (time.monotonic() - started), 0.0))
     purge_checks(rt.db)
     return queued
 

@@ -31,7 +31,7 @@ from service.errors import (
     ValidationFailed,
 )
 from service.extensions import db, queue, redis_conn
-from service.ratelimit import Limit, limiter
+from service.ratelimit import Limit, limiter, redis_failed_in_request
 from service.security import client_hash, ip_hash
 from service.store.tables import Site
 from service.urls import with_query
@@ -234,7 +234,12 @@ def _create(payload: dict[str, Any]) -> BaseResponse:
 
 
 def after_commit(accepted: Accepted) -> None:
-    """Queue the stored comment (and its outbox rows); the sweep catches what fails here."""
+    """Queue the stored comment (and its outbox rows); the sweep catches what fails here,
+    and what is not tried because Redis already failed this request."""
+    if redis_failed_in_request():
+        log.warning("comment %s not queued: Redis failed this request (the sweep will)",
+                    accepted.comment.id)  # fmt: skip
+        return
     queue().enqueue_classify(accepted.comment.id)
     if accepted.deliveries:
         queue().enqueue_deliveries(accepted.deliveries)

@@ -123,12 +123,14 @@ def keys_list(slug: str) -> None:
     now = utcnow()
     with _session() as session:
         for key in sites.keys_of(session, _site(session, slug)):
-            if key.revoked_at is None:
+            if key.revoked_at is not None:
+                state = f"revoked {rfc3339(key.revoked_at)}"
+            elif key.expires_at is None:
                 state = "active"
             elif key.active(now):
-                state = f"active until {rfc3339(key.revoked_at)}"
+                state = f"active until {rfc3339(key.expires_at)}"
             else:
-                state = f"revoked {rfc3339(key.revoked_at)}"
+                state = f"expired {rfc3339(key.expires_at)}"
             used = rfc3339(key.last_used_at) or "never used"
             click.echo(f"{key.prefix}  {key.name!r}  {','.join(key.scopes)}  {used}  {state}")
 
@@ -362,7 +364,7 @@ def webhooks_redeliver(
     (after a receiver's outage), oldest first; queued for the worker."""
     from service import create_app
     from service.extensions import db, queue
-    from service.integrations.webhooks import redeliver, redeliver_failed
+    from service.integrations.webhooks import MAX_BULK_REDELIVER, redeliver, redeliver_failed
 
     if (delivery_id is None) == (endpoint_id is None):
         raise click.UsageError("give a DELIVERY_ID or --failed-of ENDPOINT_ID")
@@ -377,12 +379,16 @@ def webhooks_redeliver(
                 after = since.replace(tzinfo=UTC) if since is not None else None
                 ids = redeliver_failed(session, endpoint, after)
                 disabled = not endpoint.enabled
+                _audit(session, endpoint.site_id, "webhook_redelivered",
+                       endpoint_id=endpoint_id, count=len(ids))  # fmt: skip
             elif redeliver(session, delivery_id or "") is None:
                 raise click.ClickException(f"there is no delivery {delivery_id!r}")
             else:
                 ids = [delivery_id or ""]
         queued = queue().enqueue_deliveries(ids) if ids else True
     what = f"delivery {delivery_id}" if delivery_id else f"{len(ids)} failed delivery(ies)"
+    if delivery_id is None and len(ids) >= MAX_BULK_REDELIVER:
+        what += " (more remain failed: run it again)"
     if queued and disabled and ids:  # as the admin page says (found in review)
         click.echo(f"{what} queued, but endpoint {endpoint_id} is disabled: they wait, paused, "
                    f"until `moderato webhooks enable {endpoint_id}`")  # fmt: skip

@@ -27,6 +27,26 @@ def head() -> str:
     return str(heads[0])
 
 
+def known(revision: str) -> bool:
+    """Tell whether ``revision`` is one of this code's migrations."""
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    try:
+        return script.get_revision(revision) is not None
+    except Exception:  # alembic raises for a revision it cannot locate
+        return False
+
+
+def newer_than_code(version: str | None) -> bool:
+    """Tell whether a database at ``version`` was migrated by a newer release than this
+    code (during a rolling upgrade, or after a rollback of the code)."""
+    return version is not None and not known(version)
+
+
 def upgrade(url: str, revision: str = "head") -> None:
     """Bring the database at ``url`` up to ``revision``."""
     command.upgrade(alembic_config(url), revision)
+
+
+def downgrade(url: str, revision: str) -> None:
+    """Take the database at ``url`` back to ``revision`` (before rolling the code back)."""
+    command.downgrade(alembic_config(url), revision)

@@ -87,15 +87,17 @@ class ApiKey(Base):
     scopes: Mapped[list[Any]] = mapped_column(default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None]
-    #: When the key stops working: past, it is revoked; future, it was rolled (or created
-    #: with an expiry) and still works until then; None, it works until revoked.
     revoked_at: Mapped[datetime | None]
+    #: When the key stops working by itself (created to expire, or rolled: the end of its
+    #: grace); None: until revoked. A column of its own, not a future ``revoked_at``: the
+    #: release before reads any ``revoked_at`` as revoked (found in review).
+    expires_at: Mapped[datetime | None]
     #: The prefix of the key that replaced this one (``roll``): a key is rolled once.
     replaced_by: Mapped[str | None] = mapped_column(String(16))
 
     def active(self, now: datetime) -> bool:
         """Tell whether the key still works at ``now``."""
-        return self.revoked_at is None or self.revoked_at > now
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
 
 
 class Comment(Base):

@@ -172,15 +172,15 @@ def test_a_rolled_key_works_beside_its_successor_until_its_grace_ends(
     with db.session() as session:
         rolled = session.scalars(select(ApiKey).where(ApiKey.prefix == prefix)).one()
         successor = session.scalars(select(ApiKey).where(ApiKey.prefix == new.split("_")[1])).one()
-        assert (successor.name, successor.scopes, successor.revoked_at) == (
+        assert (successor.name, successor.scopes, successor.expires_at) == (
             "cms",
             rolled.scopes,
             None,
         )
-        assert rolled.revoked_at is not None
-        left = rolled.revoked_at - utcnow()
+        assert rolled.expires_at is not None and rolled.revoked_at is None
+        left = rolled.expires_at - utcnow()
         assert timedelta(hours=23, minutes=59) < left <= timedelta(hours=24)
-        rolled.revoked_at = utcnow() - timedelta(seconds=1)  # the grace period is over
+        rolled.expires_at = utcnow() - timedelta(seconds=1)  # the grace period is over
     ended = client.post("/api/v1/comments", json=payload(), headers=bearer(old))
     assert ended.status_code == 401 and ended.get_json()["error"]["code"] == "invalid_api_key"
     assert client.post("/api/v1/comments", json=payload(), headers=bearer(new)).status_code == 202
@@ -200,13 +200,13 @@ def test_a_rolled_key_can_be_revoked_early_and_rolling_never_extends(
         assert row is not None
         first = site_ops.roll_key(session, row, prefix, timedelta(hours=1))
         assert first is not None
-        end = session.scalars(select(ApiKey.revoked_at).where(ApiKey.prefix == prefix)).one()
+        end = session.scalars(select(ApiKey.expires_at).where(ApiKey.prefix == prefix)).one()
         assert first.old_key_ends == end
         with pytest.raises(site_ops.AlreadyRolled) as again:
             site_ops.roll_key(session, row, prefix, timedelta(days=7))
         assert again.value.successor == first.token.split("_")[1]
         assert (
-            session.scalars(select(ApiKey.revoked_at).where(ApiKey.prefix == prefix)).one() == end
+            session.scalars(select(ApiKey.expires_at).where(ApiKey.prefix == prefix)).one() == end
         )
         assert site_ops.revoke_key(session, row, prefix) is True
         soon = site_ops.add_key(

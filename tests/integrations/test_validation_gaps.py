@@ -8,12 +8,13 @@ from collections.abc import Callable
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from service import sites as site_ops
 from service.security import ip_hash
 from service.status import State
 from service.store import Database
-from service.store.tables import Comment
+from service.store.tables import ApiKey, Comment
 from service.validation import whole_number
 from tests.conftest import SECRET
 from tests.factories import payload, stored
@@ -153,6 +154,11 @@ def test_keyed_reads_spend_no_rate_limit_check_the_key_and_may_carry_an_origin(
         counted = client.get("/api/v1/counts?thread=t", headers=key)
         assert counted.status_code == 200
         assert "Authorization" in counted.headers["Vary"]
+    with db.session() as session:  # reads alone count as use (keys list said "never used")
+        used = session.scalars(
+            select(ApiKey.last_used_at).where(ApiKey.prefix == site.tokens["first"].split("_")[1])
+        ).one()
+    assert used is not None
     shown = client.get(f"/api/v1/comments/{comment_id}", headers=key)
     assert shown.status_code == 200
     posted = client.post("/api/v1/comments", json=payload(user_ip="192.0.2.1"), headers=key)

@@ -216,6 +216,39 @@ def test_intake_answers_202_and_keeps_the_comment_when_redis_is_down(
         assert comment is not None and comment.state == "pending"
 
 
+def test_a_hung_redis_is_waited_for_once_per_post(
+    settings: dict[str, Any], db: Database, tmp_path: Any, caplog: Any
+) -> None:
+    """A Redis that takes connections and never answers (stopped, a failover) made each post
+    wait its timeout twice, in the rate limit and in the enqueue (found in review): after
+    the rate limit's failure the post is stored and answered without trying the enqueue,
+    and the sweep queues it."""
+    import os
+    import signal
+
+    from service.embedded_redis import EmbeddedRedis
+
+    server = EmbeddedRedis(tmp_path / "hung").start()
+    assert server.process is not None
+    pid = server.process.pid
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        app = create_app({**settings, "REDIS_URL": server.url})
+        with caplog.at_level("WARNING"):
+            rv = post(app.test_client())
+    finally:
+        os.kill(pid, signal.SIGCONT)
+        server.stop()
+    assert rv.status_code == 202
+    messages = [r.getMessage() for r in caplog.records]
+    assert any("rate limit not enforced" in m for m in messages)
+    assert any("not queued: Redis failed this request" in m for m in messages)
+    assert not any("could not enqueue comment" in m for m in messages)
+    with db.session() as session:
+        comment = session.get(Comment, rv.get_json()["id"])
+        assert comment is not None and comment.state == "pending"
+
+
 def test_intake_answers_503_with_retry_after_when_the_database_is_down(
     settings: dict[str, Any], tmp_path: Any
 ) -> None:

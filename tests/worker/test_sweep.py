@@ -182,3 +182,27 @@ def test_overdue_deliveries_are_paged_the_same_way(
         assert sweep.sweep_deliveries(rt, conn, budget=60) == 0  # type: ignore[arg-type]
         deliveries = queue().deliveries  # due now: scheduled, promoted by the next tick
         assert len(deliveries.scheduled_job_registry.get_job_ids()) == 5
+
+
+def test_a_redis_that_refuses_writes_charges_no_attempt(app: Flask, db: Database) -> None:
+    """With Redis refusing writes (out of memory, a full disk, a read-only replica) the
+    sweep queues nothing and charges nothing: a whole page was charged an attempt per
+    sweep, and after five sweeps every comment was held unscored without one re-run
+    (found in review). Once Redis takes writes, each is queued with one attempt."""
+    ids = [
+        _pending_with_started_job(app, db, timedelta(seconds=20)) for _ in range(3)
+    ]  # jobs a dead worker had started: each re-queue is an attempt
+    conn = redis_lib.from_url(app.config["REDIS_URL"])
+    saved = conn.config_get("maxmemory")["maxmemory"]
+    conn.config_set("maxmemory-policy", "noeviction")
+    conn.config_set("maxmemory", 1)
+    try:
+        for _ in range(6):
+            assert _sweep(app, db) == 0
+    finally:
+        conn.config_set("maxmemory", saved)
+    assert [_attempts(db, i) for i in ids] == [0, 0, 0]
+    with db.session() as session:
+        assert {session.get(Comment, i).state for i in ids} == {"pending"}  # type: ignore[union-attr]
+    assert _sweep(app, db) == 3
+    assert [_attempts(db, i) for i in ids] == [1, 1, 1]

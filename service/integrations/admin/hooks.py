@@ -130,7 +130,12 @@ def redeliver_failed(endpoint_id: int) -> BaseResponse:
     if not ids:
         flash("No failed deliveries to send again.", "success")
     elif enabled:
-        flash(f"{len(ids)} failed delivery(ies) queued again, oldest first.", "success")
+        more = (
+            " More remain failed: press it again."
+            if len(ids) >= webhooks.MAX_BULK_REDELIVER
+            else ""
+        )
+        flash(f"{len(ids)} failed delivery(ies) queued again, oldest first.{more}", "success")
     else:
         flash(
             f"{len(ids)} delivery(ies) queued, but the endpoint is disabled: they wait until "

@@ -44,7 +44,10 @@ def render_index(errors: FieldErrors | None = None, created: dict[str, Any] | No
         keys = dict(
             session.execute(
                 select(ApiKey.site_id, func.count())
-                .where(or_(ApiKey.revoked_at.is_(None), ApiKey.revoked_at > utcnow()))
+                .where(
+                    ApiKey.revoked_at.is_(None),
+                    or_(ApiKey.expires_at.is_(None), ApiKey.expires_at > utcnow()),
+                )
                 .group_by(ApiKey.site_id)
             ).all()
         )

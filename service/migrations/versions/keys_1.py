@@ -1,4 +1,4 @@
-"""api keys: a rolled key names its successor, so it is rolled once
+"""api keys: keys that expire, and a rolled key names its successor, so it is rolled once
 
 Revision ID: keys1
 Revises: bans1
@@ -18,9 +18,11 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("api_keys") as batch:
+        batch.add_column(sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True))
         batch.add_column(sa.Column("replaced_by", sa.String(length=16), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("api_keys") as batch:
         batch.drop_column("replaced_by")
+        batch.drop_column("expires_at")
