@@ -193,7 +193,8 @@ def test_comments_export_then_erase_an_address(env: dict[str, str], db: Any) -> 
     assert erased.returncode == 0, erased.stderr
     assert "erased 1 comment(s) (1 taken down)" in erased.stdout
     assert json.loads(run(["comments", "export", "--email", "ada@example.org"], env).stdout) == {
-        "email": "ada@example.org", "comments": [], "checks": [], "bans": []
+        "email": "ada@example.org", "comments": [], "checks": [], "bans": [],
+        "ban_history": []
     }  # fmt: skip
     again = run(["comments", "erase", "--email", "ada@example.org", "--yes"], env)
     assert again.stdout.strip() == "no comments or check records of ada@example.org to erase"
