@@ -212,6 +212,13 @@ def test_every_failed_delivery_of_an_endpoint_is_sent_again_in_one_command(
     result = moderato("--failed-of", str(endpoint_id))
     assert result.returncode == 0, result.stderr
     assert "3 failed delivery(ies) queued" in result.stdout
+    with db.session() as session:
+        from service.store.tables import AuditEntry
+
+        audited = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "webhook_redelivered")
+        ).all()
+    assert [(e.actor, e.details["count"]) for e in audited] == [("cli", 0), ("cli", 3)]
     wait_for(lambda: [d.status for d in deliveries(db)] == ["delivered"] * 3, timeout=30)
     resent = [got.headers["Webhook-Id"] for got in receiver.received[3:]]
     assert sorted(resent) == sorted(failed)
