@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from service.security import canonical_ip
-
 MAX_USER_AGENT = 512
 MAX_URL = 2048
 
@@ -88,12 +86,12 @@ def validate_client(
     if ip is not None:
         try:
             # A zone id (``fe80::1%eth0``) names the sender's interface, not the reader:
-            # dropped, so one address has one hash (found in review); IPv4 has none, and
-            # an empty one is no zone.
+            # dropped (the hashes spell each address one way: ``security.canonical_ip``);
+            # IPv4 has none, and an empty one is no zone.
             address, percent, zone = ip.partition("%")
             if percent and (not zone or ":" not in address):
                 raise ValueError(ip)
-            ip = canonical_ip(str(ipaddress.ip_address(address)))
+            ip = str(ipaddress.ip_address(address))
         except ValueError:
             errors["user_ip"] = _error("invalid_ip", "Enter an IPv4 or IPv6 address.")
             ip = None

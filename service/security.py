@@ -39,16 +39,15 @@ def client_hash(secret_key: str, ip: str | None) -> str | None:
     address one reader was billions of readers; found in review)."""
     if not ip:
         return None
+    value = canonical_ip(ip)  # IPv4-mapped as IPv4, no zone id
     try:
-        parsed = ipaddress.ip_address(ip)
+        parsed = ipaddress.ip_address(value)
     except ValueError:
         return ip_hash(secret_key, ip)
     if isinstance(parsed, ipaddress.IPv6Address):
-        if parsed.ipv4_mapped is not None:
-            return ip_hash(secret_key, str(parsed.ipv4_mapped))
         network = ipaddress.ip_network(f"{parsed}/64", strict=False)
         return ip_hash(secret_key, f"net:{network}")
-    return ip_hash(secret_key, str(parsed))
+    return ip_hash(secret_key, value)
 
 
 def avatar_hash(email: str) -> str:

@@ -168,6 +168,7 @@ class RolledKey:
     """A roll's new key (its token, shown once) and when the old one stops working."""
 
     token: str
+    prefix: str
     old_key_ends: datetime
 
 
@@ -205,7 +206,7 @@ def roll_key(
     parts = split_api_key(token)
     assert parts is not None
     key.replaced_by = parts[0]
-    return RolledKey(token, key.expires_at)
+    return RolledKey(token, parts[0], key.expires_at)
 
 
 def _active_key(session: Session, site: Site, prefix: str) -> ApiKey | None:

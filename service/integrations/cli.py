@@ -38,15 +38,10 @@ def _site(session: Session, slug: str) -> Any:
 
 
 def _audit(session: Session, site_id: int, action: str, **details: Any) -> None:
-    """Write a site-level audit entry for a change made on the command line (actor ``cli``,
-    as ``moderato threads set`` writes; the admin pages write the same actions)."""
-    from service.store.tables import AuditEntry
+    """Write a site-level audit entry for a change made on the command line."""
+    from service.integrations.admin.forms import audit
 
-    session.add(
-        AuditEntry(
-            site_id=site_id, actor="cli", action=action, details=details, created_at=utcnow()
-        )
-    )
+    audit(session, site_id, action, actor="cli", **details)
 
 
 def _endpoint(session: Session, endpoint_id: int) -> Any:
@@ -185,7 +180,7 @@ def keys_roll(
             ) from exc
         if rolled is None:
             raise click.ClickException(f"no active key {prefix!r} on {slug!r}")
-        _audit(session, site.id, "key_rolled", prefix=prefix, new_prefix=rolled.token[4:16],
+        _audit(session, site.id, "key_rolled", prefix=prefix, new_prefix=rolled.prefix,
                hours=grace_hours)  # fmt: skip
     ends = rfc3339(rolled.old_key_ends)
     if as_json:

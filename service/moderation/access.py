@@ -4,7 +4,7 @@
 - ``login_required`` — a view for any logged-in moderator or admin
 - ``admin_required`` — a view for admins only (403 for moderators)
 - ``public`` — a view that needs no session (login, first-admin setup, static files)
-- ``site_scope()`` / ``require_site()`` — which sites the user moderates
+- ``site_scope()`` / ``can_see_comment()`` — which sites the user moderates
   (``service.auth.user_can_moderate``): admins every site, moderators their assigned ones
 
 Without a session a browser is redirected to the login page (with ``next``);
@@ -146,12 +146,6 @@ def moderated_site(dbs: Session, slug: object, account: User | None = None) -> S
 
 #: The field error of a posted site the user does not moderate.
 UNKNOWN_SITE = {"code": "unknown_site", "message": "Choose a site you moderate."}
-
-
-def require_site(dbs: Session, site_id: int, account: User | None = None) -> None:
-    """Raise 403 unless the user may moderate ``site_id``."""
-    if not user_can_moderate(dbs, account or user(), site_id):
-        raise Forbidden("You do not moderate this site.", code="site_forbidden")
 
 
 def can_see_comment(dbs: Session, site_id: int, account: User | None = None) -> None:

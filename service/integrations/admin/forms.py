@@ -24,12 +24,15 @@ def error(errors: FieldErrors, name: str, code: str, message: str) -> None:
     errors[name] = {"code": code, "message": message}
 
 
-def audit(session: Session, site_id: int, action: str, **details: Any) -> None:
-    """Write a site-level audit entry for an admin's change."""
+def audit(
+    session: Session, site_id: int, action: str, actor: str | None = None, **details: Any
+) -> None:
+    """Write a site-level audit entry for a change: an admin's (the logged-in user), or the
+    command line's (``actor="cli"``, as ``moderato threads set`` writes)."""
     session.add(
         AuditEntry(
             site_id=site_id,
-            actor=access.actor(),
+            actor=actor or access.actor(),
             action=action,
             details=details,
             created_at=utcnow(),

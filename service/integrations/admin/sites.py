@@ -192,7 +192,7 @@ def roll_key(site_id: int, prefix: str) -> Any:
             flash(f"Key {prefix} was already revoked or does not exist.", "error")
             return redirect(url_for("integrations_admin.site", site_id=site_id), code=303)
         token = rolled.token
-        audit(session, site_id, "key_rolled", prefix=prefix, new_prefix=token[4:16], hours=hours)
+        audit(session, site_id, "key_rolled", prefix=prefix, new_prefix=rolled.prefix, hours=hours)
     ends = rolled.old_key_ends
     note = (  # its real end: a key that expires sooner keeps its own end (found in review)
         f"The old key {prefix} stops working now."
