@@ -248,6 +248,93 @@ def test_auto_theme_follows_the_readers_system_setting(
         ctx.close()
 
 
+@pytest.mark.parametrize(
+    ("head", "body_style", "dark"),
+    [
+        ("", "", False),  # a light-only page: the canvas stays white in dark mode
+        ('<meta name="color-scheme" content="light dark">', "", True),  # the page allows dark
+        ("", "background: #fdfdfd", False),  # the page paints itself light
+    ],
+    ids=["light-only-page", "page-allows-dark", "light-background"],
+)
+def test_auto_theme_follows_the_page_a_dark_reader_sees(
+    browser: Any,
+    live_server: LiveServer,
+    publisher: Publisher,
+    db: Database,
+    head: str,
+    body_style: str,
+    dark: bool,
+) -> None:
+    """For a reader in dark mode the widget is dark only where the page around it is: a page
+    that declares no dark scheme and paints nothing stays white, so the thread stays light."""
+    allow_origin(db, publisher.origin)
+    url = publisher.article(live_server, head=head)
+    publisher.pages["/article"] = publisher.pages["/article"].replace(
+        "<body>", f'<body style="{body_style}">'
+    )
+    ctx = browser.new_context(color_scheme="dark")
+    try:
+        w = open_widget(ctx.new_page(), url)
+        expect(w).to_have_class("m dark" if dark else "m")
+    finally:
+        ctx.close()
+
+
+def test_auto_theme_follows_a_page_that_switches_its_own_theme(
+    page: Page, live_server: LiveServer, publisher: Publisher, db: Database
+) -> None:
+    """A page whose own toggle paints it dark (a class on <html>) turns the thread dark, live,
+    and back; an element with its own background nearer the thread wins over the page's."""
+    allow_origin(db, publisher.origin)
+    style = "<style>html.night body { background: #101010; color: #eee; }</style>"
+    url = publisher.article(live_server, head=style)
+    w = open_widget(page, url)
+    expect(w).to_have_class("m")
+    page.evaluate("document.documentElement.classList.add('night')")
+    expect(w).to_have_class("m dark")
+    page.evaluate("document.documentElement.classList.remove('night')")
+    expect(w).to_have_class("m")
+    page.evaluate("document.querySelector('main').style.background = 'rgb(20, 30, 40)'")
+    page.evaluate("document.body.setAttribute('data-x', '1')")  # any change repaints
+    expect(w).to_have_class("m dark")
+
+
+@pytest.mark.parametrize(
+    ("allowed", "works"),
+    [("moderato moderato-html", True), ("someone-else", False)],
+    ids=["policies-allowed", "policies-not-allowed"],
+)
+def test_widget_loads_on_a_page_enforcing_trusted_types(
+    page: Page,
+    live_server: LiveServer,
+    publisher: Publisher,
+    db: Database,
+    allowed: str,
+    works: bool,
+) -> None:
+    """On a page that enforces Trusted Types, the loader and the widget use their own named
+    policies: allowed by name, the thread renders (a published link included) with no
+    violation; not allowed, the browser blocks it (so the first case proves enforcement)."""
+    allow_origin(db, publisher.origin)
+    stored(db, state=State.PUBLISHED, thread="publisher-article", text="see https://example.org/a")
+    csp = (
+        '<meta http-equiv="Content-Security-Policy" '
+        f"content=\"require-trusted-types-for 'script'; trusted-types {allowed}\">"
+    )
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    url = publisher.article(live_server, head=csp)
+    if works:
+        w = open_widget(page, url)
+        expect(w.locator(".body a[href='https://example.org/a']")).to_have_count(1)
+        assert not [e for e in errors if "Trusted" in e or "trusted-types" in e], errors
+    else:
+        page.goto(url)
+        wait_for(lambda: any("trusted-types needs" in e for e in errors))
+        expect(widget(page)).to_have_count(0)
+
+
 def test_missing_email_is_caught_in_the_browser_without_a_request(
     page: Page, live_server: LiveServer, db: Database
 ) -> None:

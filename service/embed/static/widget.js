@@ -84,9 +84,15 @@ function validate(v) {
 
 /* Defence in depth: the server already sanitises `html`; rebuild it from an allow-list anyway,
    parsing in an inert <template> (no script runs, no image loads). */
+var TT;
+try {
+  TT = window.trustedTypes && trustedTypes.createPolicy("moderato-html", { createHTML: String });
+} catch (x) {
+  console.error("moderato: trusted-types needs moderato-html", x);
+}
 function sanitize(html) {
   var t = d.createElement("template");
-  t.innerHTML = html;
+  t.innerHTML = TT ? TT.createHTML(html) : html;
   var out = d.createDocumentFragment();
   copy(t.content, out);
   return out;
@@ -651,14 +657,28 @@ function mount(host, cfg) {
     closedNote,
     respond,
   ]);
-  /* auto follows the reader's system setting, live */
+  /* auto follows the page, live: the first opaque background above the thread, else the
+     reader's system setting where the page's color-scheme allows dark (docs/embed.md) */
   var dark = theme === "auto" && window.matchMedia ? matchMedia("(prefers-color-scheme: dark)") : null;
-  function paint() {
-    wrap.classList.toggle("dark", theme === "dark" || !!(dark && dark.matches));
+  function pageDark() {
+    for (var e = host; e; e = e.parentElement || e.getRootNode().host) {
+      var c = getComputedStyle(e).backgroundColor.match(/^rgba?\(([\d.]+), ([\d.]+), ([\d.]+)(, [\d.]+)?/);
+      if (c && !(c[4] && c[4].slice(2) < 0.5)) return c[1] * 2 + c[2] * 7 + +c[3] < 1280;
+    }
+    return dark.matches && /dark/.test(getComputedStyle(d.documentElement).colorScheme + (d.querySelector("meta[name=color-scheme]") || {}).content);
   }
-  if (dark && dark.addEventListener) dark.addEventListener("change", paint);
-  paint();
+  function paint() {
+    wrap.classList.toggle("dark", theme === "dark" || (!!dark && pageDark()));
+  }
+  if (host.__moderatoSeen) host.__moderatoSeen();
+  if (dark) {
+    var seen = new MutationObserver(paint);
+    [d.documentElement, d.body].forEach(function (n) { if (n) seen.observe(n, { attributes: true }); });
+    dark.addEventListener("change", paint);
+    host.__moderatoSeen = function () { seen.disconnect(); dark.removeEventListener("change", paint); };
+  }
   root.appendChild(wrap);
+  paint();
   host.setAttribute("data-moderato-ready", "1");
   if (!cfg.thread.trim() || count(cfg.thread.trim()) > L.thread) return broken("validation_failed");
   restore();
