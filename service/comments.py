@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from service import events
@@ -118,10 +118,11 @@ def public_item(comment: Comment) -> dict[str, Any]:
     }
 
 
-def cursor_scope(site: str, thread: str, order: str) -> str:
-    """A short tag of the list a cursor belongs to: a cursor of one thread (or order) used
-    with another answered wrong pages without a word (found in review)."""
-    return hashlib.sha256(f"{site}\x00{thread}\x00{order}".encode()).hexdigest()[:12]
+def cursor_scope(site: str, thread: str, order: str, by: str = "comment") -> str:
+    """A short tag of the list a cursor belongs to: a cursor of one thread (or order, or
+    paging) used with another answered wrong pages without a word (found in review)."""
+    paging = "" if by == "comment" else f"\x00{by}"
+    return hashlib.sha256(f"{site}\x00{thread}\x00{order}{paging}".encode()).hexdigest()[:12]
 
 
 def encode_cursor(comment: Comment, scope: str) -> str:
@@ -159,13 +160,17 @@ def published_page(
     newest_first: bool,
     after: tuple[datetime, str] | None,
     limit: int,
+    only: ColumnElement[bool] | None = None,
 ) -> tuple[list[Comment], bool]:
-    """Return a page of a thread's published comments after a cursor, and whether more exist."""
+    """Return a page of a thread's published comments (those matching ``only``, if given)
+    after a cursor, and whether more exist."""
     query = select(Comment).where(
         Comment.site_id == site.id,
         Comment.thread == thread,
         Comment.state == State.PUBLISHED.value,
     )
+    if only is not None:
+        query = query.where(only)
     if after is not None:
         when, last_id = after
         if newest_first:

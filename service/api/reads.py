@@ -22,6 +22,7 @@ from service.comments import (
     published_page,
     thread_total,
 )
+from service.conversations import conversation_page
 from service.errors import NotFound, ValidationFailed
 from service.extensions import db
 from service.ids import looks_like_id
@@ -92,7 +93,8 @@ def private_view(comment: Comment) -> dict[str, Any]:
 
 @bp.get("/comments")
 def list_comments() -> BaseResponse:
-    """Return a thread's published comments, oldest first, cursor-paginated, with an ETag."""
+    """Return a thread's published comments, oldest first, cursor-paginated by comment or by
+    conversation (``by``), with an ETag."""
     args = request.args
     errors: dict[str, dict[str, str]] = {}
     thread = args.get("thread", "").strip()
@@ -101,13 +103,16 @@ def list_comments() -> BaseResponse:
     order = args.get("order", "oldest")
     if order not in ("oldest", "newest"):
         errors["order"] = {"code": "invalid_choice", "message": "Use oldest or newest."}
+    by = args.get("by", "comment")
+    if by not in ("comment", "conversation"):
+        errors["by"] = {"code": "invalid_choice", "message": "Use comment or conversation."}
     cfg = current_app.config
     limit = _limit(args.get("limit"), cfg["LIST_PAGE_SIZE"], cfg["LIST_MAX_PAGE_SIZE"], errors)
     after = None
     with db().session() as session:
         key = read_key(session)
         slug = _site_slug(session, key)
-        scope = cursor_scope(slug, thread, order)
+        scope = cursor_scope(slug, thread, order, by)
         if args.get("cursor"):
             after = decode_cursor(args["cursor"], scope)
             if after is None:
@@ -122,20 +127,31 @@ def list_comments() -> BaseResponse:
             raise NotFound(f"There is no site {slug!r}.", code="site_not_found")
         if key is None:
             cors.refuse_foreign_origin(site)
-        rows, more = published_page(
-            session, site, thread, newest_first=order == "newest", after=after, limit=limit
-        )
-        total = thread_total(session, site, thread, rows, complete=not (more or after))
+        newest = order == "newest"
+        cut = False
+        if by == "conversation":
+            rows, roots, more, cut = conversation_page(
+                session, site, thread, newest_first=newest, after=after, limit=limit
+            )
+        else:
+            rows, more = published_page(
+                session, site, thread, newest_first=newest, after=after, limit=limit
+            )
+            roots = rows
+        total = thread_total(session, site, thread, rows, complete=not (more or after or cut))
         thread_state = threads.state(session, site, thread).public()
     body = {
         "site": site.slug,
         "thread": thread,
         "order": order,
+        "by": by,
         "items": [public_item(c) for c in rows],
-        "next_cursor": encode_cursor(rows[-1], scope) if more and rows else None,
+        "next_cursor": encode_cursor(roots[-1], scope) if more and roots else None,
         "total": total,
         "thread_state": thread_state,
     }
+    if cut:
+        body["replies_truncated"] = True
     resp = _json(body)
     resp.set_etag(hashlib.sha256(resp.get_data()).hexdigest()[:32])
     resp.headers["Cache-Control"] = "no-cache"

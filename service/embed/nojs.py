@@ -19,9 +19,9 @@ from service.comments import (
     cursor_scope,
     decode_cursor,
     encode_cursor,
-    published_page,
     thread_total,
 )
+from service.conversations import conversation_page
 from service.embed import assets, i18n
 from service.extensions import db
 from service.store.tables import Comment, Site
@@ -114,10 +114,10 @@ def _link(req: ThreadRequest, anchor: str, **changes: str | None) -> str:
 def render_thread(req: ThreadRequest) -> Markup:
     """Render the thread and its form as an HTML fragment (``<section id="comments">``)."""
     cfg = current_app.config
-    scope = cursor_scope(req.site.slug, req.thread, req.order)
+    scope = cursor_scope(req.site.slug, req.thread, req.order, "conversation")
     after = decode_cursor(req.cursor, scope) if req.cursor else None
     with db().session() as session:
-        rows, more = published_page(
+        rows, roots, more, cut = conversation_page(
             session,
             req.site,
             req.thread,
@@ -125,7 +125,8 @@ def render_thread(req: ThreadRequest) -> Markup:
             after=after,
             limit=cfg["LIST_MAX_PAGE_SIZE"],
         )
-        count = thread_total(session, req.site, req.thread, rows, complete=not (more or after))
+        complete = not (more or after or cut)
+        count = thread_total(session, req.site, req.thread, rows, complete=complete)
         closed = threads.state(session, req.site, req.thread)
     parent = next((c for c in rows if c.id == req.reply_to), None)
     t = i18n.translator(req.lang)
@@ -137,8 +138,8 @@ def render_thread(req: ThreadRequest) -> Markup:
         dir=i18n.direction(req.lang),
         nodes=nest(rows),
         count=count,
-        next_link=_link(req, "#comments", cursor=encode_cursor(rows[-1], scope))
-        if more and rows
+        next_link=_link(req, "#comments", cursor=encode_cursor(roots[-1], scope))
+        if more and roots
         else None,
         reply_link=lambda cid: _link(req, "#respond", reply_to=cid),
         report_action=lambda cid: url_for("api.report_comment", comment_id=cid, _external=True),

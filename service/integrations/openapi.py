@@ -208,6 +208,15 @@ def paths() -> dict[str, Any]:
                         "schema": {"type": "string"},
                     },
                     {"name": "order", "in": "query", "schema": {"enum": ["oldest", "newest"]}},
+                    {
+                        "name": "by",
+                        "in": "query",
+                        "description": "`comment` (default): `limit` comments a page. "
+                        "`conversation`: `limit` top-level comments a page (and replies whose "
+                        "parent is not published), each followed by all its published replies, "
+                        "oldest first, so a late reply comes with its conversation.",
+                        "schema": {"enum": ["comment", "conversation"]},
+                    },
                     {"name": "cursor", "in": "query", "schema": {"type": "string"}},
                     {
                         "name": "limit",

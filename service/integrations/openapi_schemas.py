@@ -218,7 +218,13 @@ SCHEMAS: dict[str, Schema] = {
             "site": {"type": "string"},
             "thread": {"type": "string"},
             "order": {"enum": ["oldest", "newest"]},
+            "by": {"enum": ["comment", "conversation"]},
             "items": {"type": "array", "items": ref("PublicComment")},
+            "replies_truncated": {
+                "type": "boolean",
+                "description": "Present (true) when a conversation page's replies passed "
+                "the 2,000 a page brings; the latest were left out.",
+            },
             "next_cursor": {"type": ["string", "null"]},
             "total": {
                 "type": "integer",

@@ -107,6 +107,7 @@ class Comment(Base):
     __table_args__ = (
         Index("ix_comments_thread", "site_id", "thread", "state", "created_at"),
         Index("ix_comments_state_created", "state", "created_at"),
+        Index("ix_comments_parent", "parent_id", "state"),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)

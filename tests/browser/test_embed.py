@@ -7,6 +7,7 @@ import logging
 import re
 import threading
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -333,6 +334,49 @@ def test_widget_loads_on_a_page_enforcing_trusted_types(
         page.goto(url)
         wait_for(lambda: any("trusted-types needs" in e for e in errors))
         expect(widget(page)).to_have_count(0)
+
+
+def test_a_late_reply_loads_with_its_conversation_not_at_the_top(
+    app: Flask, page: Page, live_server: LiveServer, publisher: Publisher, db: Database
+) -> None:
+    """Newest first, two conversations a page: a late reply to the oldest comment is not
+    shown at the top of the first page; "Load more" brings it nested under its parent."""
+    app.config["LIST_PAGE_SIZE"] = 2
+    allow_origin(db, publisher.origin)
+    made = {}
+    timeline = [
+        ("Oldest point", None),
+        ("Middle point", None),
+        ("Newest point", None),
+        ("Late answer", "Oldest point"),
+    ]
+    for i, (text, parent) in enumerate(timeline):
+        row = stored(
+            db,
+            state=State.PUBLISHED,
+            thread="publisher-article",
+            text=text,
+            parent=made[parent].id if parent else None,
+        )
+        made[text] = row
+        with db.session() as session:
+            moved = session.get(Comment, row.id)
+            assert moved is not None
+            moved.created_at -= timedelta(hours=10 - i)
+    url = publisher.article(live_server)
+    publisher.pages["/article"] = publisher.pages["/article"].replace(
+        "data-thread=", 'data-order="newest" data-thread='
+    )
+    w = open_widget(page, url)
+    cards = w.locator("ol.list > li > article.card")
+    expect(cards).to_have_count(2)
+    expect(cards.first).to_contain_text("Newest point")
+    expect(w.locator("article.card", has_text="Late answer")).to_have_count(0)
+    w.get_by_role("button", name="Load more comments").click()
+    expect(cards).to_have_count(3)
+    nested = w.locator("ol.list > li", has_text="Oldest point").locator("ol.replies article.card")
+    expect(nested).to_have_text(re.compile("Late answer"))
+    expect(w.get_by_role("button", name="Load more comments")).to_be_hidden()
 
 
 def test_missing_email_is_caught_in_the_browser_without_a_request(

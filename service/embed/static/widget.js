@@ -358,13 +358,16 @@ function mount(host, cfg) {
   }
 
   function load(append) {
-    var params = { site: cfg.site, thread: cfg.thread, order: S.order };
+    var params = { site: cfg.site, thread: cfg.thread, order: S.order, by: "conversation" };
     if (append && S.cursor) params.cursor = S.cursor;
     if (!append) listStatus.replaceChildren(t("loading"));
     return getJSON(api("api/v1/comments", params)).then(
       function (body) {
         var fromMore = append && root.activeElement === more;
-        S.items = append ? S.items.concat(body.items) : body.items;
+        /* a reply whose parent was taken down meanwhile becomes a root and may come again */
+        var had = {};
+        S.items.forEach(function (c) { had[c.id] = 1; });
+        S.items = append ? S.items.concat(body.items.filter(function (c) { return !had[c.id]; })) : body.items;
         S.cursor = body.next_cursor;
         S.total = body.total;
         S.closed = body.thread_state && body.thread_state.closed ? body.thread_state : null;

@@ -1,0 +1,100 @@
+"""Thread pages by conversation: a page of top-level comments, each with all its replies.
+
+A page by comment (``comments.published_page``) cuts conversations apart: in newest-first
+order a late reply to an old comment arrives on the first page, far from its parent. A
+page here counts *roots* (published comments whose parent is not published: top-level
+ones, and replies to a comment that was taken down or never published, which would
+otherwise be shown nowhere) and brings every published reply below them, at any depth.
+
+Two queries: the roots, keyset-paginated like comment pages; then their replies, a
+recursive CTE over ``parent_id`` (indexed) that only follows published comments.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from service.comments import published_page
+from service.status import State
+from service.store.tables import Comment, Site
+
+#: Replies one page brings at most, oldest first (a page's conversations past it are cut,
+#: and the answer says so): a bound on one response, far above any real conversation.
+MAX_REPLIES = 2000
+
+
+def roots_page(
+    session: Session,
+    site: Site,
+    thread: str,
+    *,
+    newest_first: bool,
+    after: tuple[datetime, str] | None,
+    limit: int,
+) -> tuple[list[Comment], bool]:
+    """Return a page of a thread's conversation roots after a cursor, and whether more exist."""
+    parent = aliased(Comment)
+    shown = exists().where(parent.id == Comment.parent_id, parent.state == State.PUBLISHED.value)
+    return published_page(
+        session,
+        site,
+        thread,
+        newest_first=newest_first,
+        after=after,
+        limit=limit,
+        only=or_(Comment.parent_id.is_(None), ~shown),
+    )
+
+
+def replies_of(session: Session, roots: list[Comment]) -> tuple[dict[str, list[Comment]], bool]:
+    """Return the published replies below each root (any depth, oldest first), by root id,
+    and whether ``MAX_REPLIES`` cut them."""
+    if not roots:
+        return {}, False
+    ids = [r.id for r in roots]
+    first = (
+        select(Comment.id.label("id"), Comment.parent_id.label("root"))
+        # no site or thread condition: a reply is in its parent's thread (intake checks
+        # it), and with one SQLite reads the whole thread instead of ix_comments_parent
+        .where(Comment.parent_id.in_(ids), Comment.state == State.PUBLISHED.value)
+        .cte("tree", recursive=True)
+    )
+    child = aliased(Comment)
+    tree = first.union_all(
+        select(child.id, first.c.root).where(
+            child.parent_id == first.c.id, child.state == State.PUBLISHED.value
+        )
+    )
+    query = (
+        select(Comment, tree.c.root)
+        .join(tree, tree.c.id == Comment.id)
+        .order_by(Comment.created_at, Comment.id)
+        .limit(MAX_REPLIES + 1)
+    )
+    found = [(row[0], row[1]) for row in session.execute(query)]
+    below: dict[str, list[Comment]] = {root_id: [] for root_id in ids}
+    for comment, root_id in found[:MAX_REPLIES]:
+        below[root_id].append(comment)
+    return below, len(found) > MAX_REPLIES
+
+
+def conversation_page(
+    session: Session,
+    site: Site,
+    thread: str,
+    *,
+    newest_first: bool,
+    after: tuple[datetime, str] | None,
+    limit: int,
+) -> tuple[list[Comment], list[Comment], bool, bool]:
+    """Return a page of ``limit`` conversations: (its comments, each root followed by its
+    replies; its roots, for the cursor; whether more roots exist; whether replies were cut)."""
+    roots, more = roots_page(
+        session, site, thread, newest_first=newest_first, after=after, limit=limit
+    )
+    below, cut = replies_of(session, roots)
+    rows = [c for root in roots for c in (root, *below[root.id])]
+    return rows, roots, more, cut
