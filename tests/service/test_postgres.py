@@ -69,6 +69,21 @@ def test_intake_reads_and_pagination_work_on_postgres(client: FlaskClient, db: D
     assert client.post("/api/v1/comments", json={"thread": "pg"}).status_code == 422
 
 
+def test_conversation_pages_follow_replies_on_postgres(client: FlaskClient, db: Database) -> None:
+    """by=conversation's recursive query brings a root's replies at every depth on PostgreSQL,
+    and a reply under a held comment is a root of its own."""
+    root = stored(db, state=State.PUBLISHED, thread="pg-talk", text="root")
+    reply = stored(db, state=State.PUBLISHED, thread="pg-talk", text="reply", parent=root.id)
+    stored(db, state=State.PUBLISHED, thread="pg-talk", text="deeper", parent=reply.id)
+    held = stored(db, state=State.HELD, thread="pg-talk", text="held", parent=root.id)
+    stored(db, state=State.PUBLISHED, thread="pg-talk", text="under held", parent=held.id)
+    first = client.get("/api/v1/comments?thread=pg-talk&by=conversation&limit=1").get_json()
+    assert [i["text"] for i in first["items"]] == ["root", "reply", "deeper"]
+    cursor = first["next_cursor"]
+    rest = client.get(f"/api/v1/comments?thread=pg-talk&by=conversation&cursor={cursor}")
+    assert [i["text"] for i in rest.get_json()["items"]] == ["under held"]
+
+
 def test_concurrent_transitions_let_exactly_one_win(db: Database) -> None:
     """Eight threads race to move one pending comment; PostgreSQL's row lock lets one change it."""
     comment = stored(db)
