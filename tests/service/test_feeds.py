@@ -103,9 +103,7 @@ def test_feed_and_entries_carry_what_atom_requires(client: FlaskClient, db: Data
     assert link.get("href") == THREAD_PAGE.format("t") + f"#comment-{comment.id}"
 
 
-def test_ids_are_stable_across_requests_and_new_comments(
-    client: FlaskClient, db: Database
-) -> None:
+def test_ids_are_stable_across_requests_and_new_comments(client: FlaskClient, db: Database) -> None:
     """The feed id and each entry id are the same on every request, and a new comment adds
     an entry without changing the others' ids."""
     old = published(db, thread="t")
