@@ -1,5 +1,5 @@
 """Atom feeds of published comments: a thread's (``/feed/thread.atom``) and a site's
-(``/feed/site.atom``), for readers' feed readers and publishers' dashboards.
+(``/feed/site.atom``), for readers and publishers in their feed readers.
 
 Public like the thread list, without a key: an unknown site is ``404 site_not_found``, a
 thread without comments an empty feed (as Isso answers), bad parameters ``422``.
@@ -31,7 +31,7 @@ FEED_CACHE = "public, max-age=30"
 TITLE_TEXT = 80
 
 
-def comment_id(comment_id: str) -> str:
+def entry_id(comment_id: str) -> str:
     """Return a comment's entry id: its random id needs no host, so a move keeps it."""
     return f"urn:moderato:comment:{comment_id}"
 
@@ -58,14 +58,14 @@ def entry(comment: Comment, page: str) -> atom.Entry:
     snippet = text if len(text) <= TITLE_TEXT else text[: TITLE_TEXT - 1].rstrip() + "…"
     parent = comment.parent_id
     return atom.Entry(
-        id=comment_id(comment.id),
+        id=entry_id(comment.id),
         title=f"{comment.author_name}: {snippet}",
         author=comment.author_name,
         published=comment.created_at,
         updated=comment.published_at or comment.created_at,
         html=comment.html,
         link=comment_link(page, comment.id),
-        in_reply_to=(comment_id(parent), comment_link(page, parent)) if parent else None,
+        in_reply_to=(entry_id(parent), comment_link(page, parent)) if parent else None,
     )
 
 

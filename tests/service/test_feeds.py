@@ -103,6 +103,31 @@ def test_feed_and_entries_carry_what_atom_requires(client: FlaskClient, db: Data
     assert link.get("href") == THREAD_PAGE.format("t") + f"#comment-{comment.id}"
 
 
+def test_links_follow_the_public_url_not_the_host_header(
+    settings: dict[str, Any], db: Database
+) -> None:
+    """With MODERATO_PUBLIC_URL (under a path) the self link and the entries' links use it,
+    whatever Host header the request carried."""
+    from service import create_app
+    from service.config import public_url
+
+    comment = published(db, thread="t")
+    app = create_app({**settings, "PUBLIC_URL": public_url("https://comments.example/c/")})
+    try:
+        rv = app.test_client().get("/feed/thread.atom?thread=t", headers={"Host": "evil.example"})
+        feed = feedparser.parse(rv.get_data())
+    finally:
+        app.extensions["moderato.db"].dispose()
+        app.extensions["moderato.redis"].close()
+    base = "https://comments.example/c"
+    assert [link.href for link in feed.feed.links if link.rel == "self"] == [
+        f"{base}/feed/thread.atom?site=default&thread=t"
+    ]
+    page = f"{base}/embed/thread?site=default&thread=t&format=page"
+    assert feed.entries[0].link == f"{page}#comment-{comment.id}"
+    assert b"evil.example" not in rv.get_data()
+
+
 def test_ids_are_stable_across_requests_and_new_comments(client: FlaskClient, db: Database) -> None:
     """The feed id and each entry id are the same on every request, and a new comment adds
     an entry without changing the others' ids."""
