@@ -1,5 +1,6 @@
 """What one request costs in this process, without HTTP: intake (validate, store + fsync,
-enqueue to a real Valkey) and a thread page, through Flask's test client. Far less noisy
+enqueue to a real Valkey), a thread page and the Atom feeds (50 published comments each),
+through Flask's test client. Far less noisy
 than ``bench_intake`` (no wrk, no gunicorn, one core), so it shows a change's cost per
 request; ``/healthz`` is the baseline in the same run. Medians of ``--rounds`` rounds of
 ``--requests`` requests each.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from typing import Any
 
 from bench._common import instance, median
 
@@ -24,6 +26,25 @@ BODY = {
 }
 
 
+def publish_feed_thread(app: Any, client: Any) -> None:
+    """Post 50 comments to thread ``f`` and publish them (no worker runs here), so each feed
+    holds 50 entries; thread ``t``, which the thread list reads, stays as it was."""
+    from sqlalchemy import update
+
+    from service.clock import utcnow
+    from service.status import State
+    from service.store.tables import Comment
+
+    for _ in range(50):
+        client.post("/api/v1/comments", json={**BODY, "thread": "f"})
+    with app.extensions["moderato.db"].session() as session:
+        session.execute(
+            update(Comment)
+            .where(Comment.thread == "f")
+            .values(state=State.PUBLISHED.value, published_at=utcnow())
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=100)
@@ -32,14 +53,18 @@ def main() -> None:
     with instance():
         from service import create_app
 
-        client = create_app().test_client()
+        app = create_app()
+        client = app.test_client()
         for _ in range(30):  # warm up: imports, connections, the first pages
             client.post("/api/v1/comments", json=BODY)
+        publish_feed_thread(app, client)
         calls = {
             "GET /healthz (baseline)": lambda: client.get("/healthz"),
             "GET /api/v1/comments (thread)": lambda: client.get(
                 "/api/v1/comments?thread=t&limit=20"
             ),
+            "GET /feed/thread.atom (50)": lambda: client.get("/feed/thread.atom?thread=f"),
+            "GET /feed/site.atom (50)": lambda: client.get("/feed/site.atom"),
             "POST /api/v1/comments (intake)": lambda: client.post("/api/v1/comments", json=BODY),
         }
         results = {}

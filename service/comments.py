@@ -227,3 +227,16 @@ def thread_total(
         Comment.state == State.PUBLISHED.value,
     )
     return int(session.scalar(query) or 0)
+
+
+def latest_published(session: Session, site: Site, thread: str | None, limit: int) -> list[Comment]:
+    """Return the latest published comments of a thread, or of the whole site when
+    ``thread`` is None, newest first (one query on ``ix_comments_thread`` or
+    ``ix_comments_site_published``)."""
+    query = select(Comment).where(
+        Comment.site_id == site.id, Comment.state == State.PUBLISHED.value
+    )
+    if thread is not None:
+        query = query.where(Comment.thread == thread)
+    order = (Comment.created_at.desc(), Comment.id.desc())
+    return list(session.scalars(query.order_by(*order).limit(limit)))

@@ -8,6 +8,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from service.comments import IntakeMeta, store_new
+from service.lifecycle import Change, transition
 from service.status import State
 from service.store import Database
 from service.store.tables import Comment, Site
@@ -53,6 +54,17 @@ def stored(
         )
         accepted.comment.state = state.value
         return accepted.comment
+
+
+def published(db: Database, *, site: str = "default", **overrides: Any) -> Comment:
+    """Store a comment and publish it through the lifecycle, as the worker does (audit
+    entry, ``published_at``, events)."""
+    comment = stored(db, site=site, **overrides)
+    change = Change(State.PENDING, State.PUBLISHED, actor="system:worker", action="classify")
+    with db.session() as session:
+        outcome = transition(session, comment.id, change)
+        assert outcome is not None
+        return outcome.comment
 
 
 def count_comments(db: Database) -> int:

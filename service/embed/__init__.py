@@ -1,4 +1,5 @@
-"""The publisher's embed: the one-tag loader, the Shadow DOM widget, the no-JS thread, the demo."""
+"""The publisher's embed: the one-tag loader, the Shadow DOM widget, the no-JS thread, the
+demo, and the Atom feeds of published comments."""
 
 from __future__ import annotations
 
@@ -6,4 +7,4 @@ from flask import Blueprint
 
 bp = Blueprint("embed", __name__, template_folder="templates")
 
-from service.embed import pages, views  # noqa: E402, F401
+from service.embed import feeds, pages, views  # noqa: E402, F401

@@ -111,6 +111,11 @@ def _link(req: ThreadRequest, anchor: str, **changes: str | None) -> str:
     return "?" + urlencode({k: v for k, v in merged.items() if v}) + anchor
 
 
+def feed_url(site: str, thread: str) -> str:
+    """Return the absolute URL of a thread's Atom feed."""
+    return url_for("embed.thread_feed", site=site, thread=thread, _external=True)
+
+
 def render_thread(req: ThreadRequest) -> Markup:
     """Render the thread and its form as an HTML fragment (``<section id="comments">``)."""
     cfg = current_app.config
@@ -149,6 +154,7 @@ def render_thread(req: ThreadRequest) -> Markup:
         closed=closed if closed.closed else None,
         status_text=t(STATUS_KEYS[req.status]) if req.status in STATUS_KEYS else None,
         action=url_for("api.create_comment", _external=True),
+        feed_url=feed_url(req.site.slug, req.thread),
         css_url=url_for(
             "embed.asset", filename=assets.asset("fallback.css").filename, _external=True
         ),

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from service import sites
 from service.embed import assets, demo_content, i18n
-from service.embed.nojs import ThreadRequest, render_thread, theme_of
+from service.embed.nojs import ThreadRequest, feed_url, render_thread, theme_of
 from service.errors import NotFound
 from service.extensions import db
 
@@ -79,4 +79,6 @@ def demo() -> BaseResponse:
         thread=DEMO_THREAD,
         data_lang=args.get("lang") or "",
         css_url=url_for("embed.asset", filename=assets.asset("demo.css").filename),
+        feed_title=i18n.translator(lang)("feed"),
+        feed_url=feed_url(site.slug, DEMO_THREAD),
     )

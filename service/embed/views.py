@@ -9,7 +9,7 @@ from service import antibot, cors, sites
 from service.clock import utcnow
 from service.embed import assets, i18n
 from service.embed.assets import Asset
-from service.embed.nojs import ThreadRequest, render_thread, theme_of
+from service.embed.nojs import ThreadRequest, feed_url, render_thread, theme_of
 from service.embed.pages import content_security_policy, page_response
 from service.errors import NotFound, ValidationFailed
 from service.extensions import db
@@ -64,6 +64,14 @@ def asset(filename: str) -> BaseResponse:
         resp.headers["Cache-Control"] = "no-cache"
         return resp
     return send_asset(item, IMMUTABLE)
+
+
+def site_arg() -> str:
+    """Return the requested ``site`` (``default`` when absent); 422 if no site can be it."""
+    slug = request.args.get("site", "").strip() or sites.DEFAULT_SLUG
+    if not SITE_SLUG.match(slug):
+        raise ValidationFailed(fields={"site": field_error("invalid_site")})
+    return slug
 
 
 def thread_args() -> tuple[str, str]:
@@ -136,6 +144,8 @@ def thread() -> BaseResponse:
             csp=content_security_policy(frame_ancestors=origins, form_action=origins),
             fragment=fragment,
             title=i18n.translator(lang)("comments"),
+            feed_title=i18n.translator(lang)("feed"),
+            feed_url=feed_url(site.slug, thread_id),
             lang=lang,
             dir=i18n.direction(lang),
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from service.events import EVENT_TYPES
+from service.integrations.openapi_feeds import feed_paths
 from service.integrations.openapi_schemas import (
     COMMON_ERRORS,
     EXTRA_SCHEMAS,
@@ -527,11 +528,12 @@ def document(server_url: str | None = None) -> dict[str, Any]:
         "tags": [
             {"name": "Comments"},
             {"name": "Threads", "description": "Close an article's comments, or review it apart."},
+            {"name": "Feeds", "description": "Atom feeds of published comments."},
             {"name": "Operations"},
             {"name": "Akismet-compatible", "description": "Answers in Akismet's text/plain."},
             {"name": "Perspective-compatible", "description": "Google-style errors."},
         ],
-        "paths": paths(),
+        "paths": {**paths(), **feed_paths()},
         "components": {
             "schemas": {**SCHEMAS, **EXTRA_SCHEMAS},
             "securitySchemes": {

@@ -373,6 +373,9 @@ function mount(host, cfg) {
         S.closed = body.thread_state && body.thread_state.closed ? body.thread_state : null;
         S.loaded = true;
         render();
+        /* a feed entry's link (#comment-<id>, the no-JS thread's anchor) reaches into the shadow root */
+        var go = !append && location.hash.indexOf("#comment-") === 0 && root.getElementById("m-c-" + location.hash.slice(9));
+        if (go) go.scrollIntoView();
         if (append) {
           listStatus.textContent = t("more_loaded", { count: body.items.length });
           // The last page hides the button: focus goes to the first comment it brought.
@@ -657,6 +660,7 @@ function mount(host, cfg) {
     listStatus,
     list,
     more,
+    h("p", { class: "note" }, [h("a", { href: api("feed/thread.atom", { site: cfg.site, thread: cfg.thread }), type: "application/atom+xml", text: t("feed") })]),
     closedNote,
     respond,
   ]);

@@ -1,0 +1,132 @@
+"""Atom feeds of published comments: a thread's (``/feed/thread.atom``) and a site's
+(``/feed/site.atom``), for readers and publishers in their feed readers.
+
+Public like the thread list, without a key: an unknown site is ``404 site_not_found``, a
+thread without comments an empty feed (as Isso answers), bad parameters ``422``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from urllib.parse import quote, urlsplit, urlunsplit
+
+from flask import Response, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
+
+from service import atom, cors, sites
+from service.comments import latest_published
+from service.errors import NotFound
+from service.extensions import db
+from service.store.tables import Comment, Site
+
+from . import bp
+from .views import site_arg, thread_args
+
+#: Entries in a feed: the latest published comments, newest first.
+FEED_SIZE = 50
+#: Like the counts endpoint: shared caches may keep a feed for half a minute.
+FEED_CACHE = "public, max-age=30"
+#: Characters of a comment's text in its entry's title.
+TITLE_TEXT = 80
+
+
+def entry_id(comment_id: str) -> str:
+    """Return a comment's entry id: its random id needs no host, so a move keeps it."""
+    return f"urn:moderato:comment:{comment_id}"
+
+
+def thread_page(site: Site, thread: str) -> str:
+    """Return where a thread is read: the article, when the thread id is an http(s) URL on
+    one of the site's origins (or ours), else our no-JS thread page. A URL elsewhere is not
+    linked: anyone may name a thread, and the site feed would carry the link."""
+    parts = urlsplit(thread)
+    if parts.scheme in ("http", "https") and parts.netloc and cors.trusted(site, thread):
+        return urlunsplit(parts._replace(fragment=""))
+    return url_for("embed.thread", site=site.slug, thread=thread, format="page", _external=True)
+
+
+def comment_link(page: str, comment_id: str) -> str:
+    """Return the link to one comment: the id the no-JS thread gives its ``<li>``."""
+    return f"{page}#comment-{comment_id}"
+
+
+def entry(comment: Comment, page: str) -> atom.Entry:
+    """Return a published comment as a feed entry: its name and sanitised html, never the
+    e-mail address or the scores."""
+    text = " ".join(comment.text.split())
+    snippet = text if len(text) <= TITLE_TEXT else text[: TITLE_TEXT - 1].rstrip() + "…"
+    parent = comment.parent_id
+    return atom.Entry(
+        id=entry_id(comment.id),
+        title=f"{comment.author_name}: {snippet}",
+        author=comment.author_name,
+        published=comment.created_at,
+        updated=comment.published_at or comment.created_at,
+        html=comment.html,
+        link=comment_link(page, comment.id),
+        in_reply_to=(entry_id(parent), comment_link(page, parent)) if parent else None,
+    )
+
+
+def respond(feed: atom.Feed, site: Site) -> BaseResponse:
+    """Answer a feed: ETag and Last-Modified (304 when unchanged), cached briefly, readable
+    by the site's pages (CORS) and by any feed reader."""
+    body = atom.render(feed)
+    resp = Response(body, content_type=atom.MEDIA_TYPE)
+    resp.set_etag(hashlib.sha256(body).hexdigest()[:32])
+    resp.last_modified = feed.updated
+    resp.headers["Cache-Control"] = FEED_CACHE
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    cors.add_headers(resp, site.origins)
+    return resp.make_conditional(request)
+
+
+def _load(slug: str, thread: str | None) -> tuple[Site, list[Comment]]:
+    """Return the site and its latest published comments (of ``thread``, or all)."""
+    with db().session() as session:
+        site = sites.by_slug(session, slug)
+        if site is None:
+            raise NotFound(f"There is no site {slug!r}.", code="site_not_found")
+        return site, latest_published(session, site, thread, FEED_SIZE)
+
+
+def _updated(site: Site, rows: list[Comment]) -> datetime:
+    """Return the feed's last change: its newest publication, or the site's creation."""
+    return max((e.published_at or e.created_at for e in rows), default=site.created_at)
+
+
+@bp.get("/feed/thread.atom")
+def thread_feed() -> BaseResponse:
+    """Serve a thread's latest published comments as an Atom feed."""
+    slug, thread = thread_args()
+    site, rows = _load(slug, thread)
+    page = thread_page(site, thread)
+    feed = atom.Feed(
+        id=f"urn:moderato:feed:{site.slug}:thread:{quote(thread, safe='')}",
+        title=f"Comments on {thread}",
+        updated=_updated(site, rows),
+        self_url=url_for("embed.thread_feed", site=site.slug, thread=thread, _external=True),
+        alternate=page,
+        entries=[entry(c, page) for c in rows],
+    )
+    return respond(feed, site)
+
+
+@bp.get("/feed/site.atom")
+def site_feed() -> BaseResponse:
+    """Serve a site's latest published comments, across its threads, as an Atom feed."""
+    site, rows = _load(site_arg(), None)
+    pages: dict[str, str] = {}
+    for c in rows:
+        if c.thread not in pages:
+            pages[c.thread] = thread_page(site, c.thread)
+    feed = atom.Feed(
+        id=f"urn:moderato:feed:{site.slug}",
+        title=f"Comments on {site.name}",
+        updated=_updated(site, rows),
+        self_url=url_for("embed.site_feed", site=site.slug, _external=True),
+        alternate=None,
+        entries=[entry(c, pages[c.thread]) for c in rows],
+    )
+    return respond(feed, site)
