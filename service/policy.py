@@ -17,7 +17,12 @@ DEFAULT_POLICY: dict[str, Any] = {
     "publish_below": {"spam": 0.5, "toxicity": 0.5},
     "reject_above": {"spam": 0.95, "toxicity": 0.98},
     "form_token": "signal",
+    "new_authors": "score",
 }
+#: What the worker does with a first comment from an e-mail address the site has never
+#: published: ``score`` it like any other, or ``hold`` it for a person (WordPress's
+#: "comment author must have a previously approved comment", Coral's new-commenter review).
+NEW_AUTHORS = ("score", "hold")
 
 
 class PolicyError(ValueError):
@@ -30,6 +35,7 @@ def normalise_policy(raw: Mapping[str, Any] | None) -> dict[str, Any]:
     policy: dict[str, Any] = {
         "mode": raw.get("mode", DEFAULT_POLICY["mode"]),
         "form_token": raw.get("form_token", DEFAULT_POLICY["form_token"]),
+        "new_authors": raw.get("new_authors", DEFAULT_POLICY["new_authors"]),
     }
     for bound in ("publish_below", "reject_above"):
         given = raw.get(bound) or {}
@@ -43,6 +49,8 @@ def normalise_policy(raw: Mapping[str, Any] | None) -> dict[str, Any]:
         raise PolicyError(f"mode must be one of {', '.join(MODES)}")
     if policy["form_token"] not in ("signal", "required"):
         raise PolicyError("form_token must be 'signal' or 'required'")
+    if policy["new_authors"] not in NEW_AUTHORS:
+        raise PolicyError("new_authors must be 'score' or 'hold'")
     for score in SCORES:
         if policy["publish_below"][score] > policy["reject_above"][score]:
             raise PolicyError(f"publish_below.{score} must not exceed reject_above.{score}")

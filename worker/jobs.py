@@ -11,7 +11,7 @@ from service.policy import decide
 from service.status import State
 from service.store.tables import Comment, Site
 from worker import runtime
-from worker.rules import ban_hits, bot_hits, bot_holds
+from worker.rules import author_holds, ban_hits, bot_hits, bot_holds
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ def classify_comment(comment_id: str) -> str:
         assert site is not None
         policy = threads.policy_for(session, site, comment.thread)
         rules = ban_hits(session, comment) + bot_hits(comment.signals or {}, policy)
-        holds = bot_holds(comment.signals or {})
+        holds = bot_holds(comment.signals or {}) + author_holds(session, comment, policy)
         item = {
             "text": comment.text,
             "name": comment.author_name,

@@ -10,7 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from service.policy import RuleHit
-from service.status import Rejection
+from service.status import Rejection, State
 from service.store.tables import Ban, Comment
 
 #: Form-token verdicts (set at intake by the embed's token check) that mean "a bot".
@@ -50,6 +50,34 @@ def bot_holds(signals: Mapping[str, Any]) -> list[str]:
     if signals.get("form_token") == "reused":
         return ["the form token was already used by an earlier comment"]
     return []
+
+
+#: The hold reason a first-time author gets (the dashboard's filter and card show it).
+NEW_AUTHOR = "first comment from this e-mail address on this site (the site reviews new authors)"
+
+
+def author_holds(session: Session, comment: Comment, policy: Mapping[str, Any]) -> list[str]:
+    """Return a reason to hold the comment when the site reviews new authors and this
+    e-mail address has no published comment on the site yet.
+
+    The address is matched as typed and lower-cased (the index on ``author_email``
+    serves both); anyone may type a known author's address, so this is a first filter
+    for new voices, as in WordPress, never a check of identity: the scores still apply.
+    """
+    if policy.get("new_authors") != "hold":
+        return []
+    email = comment.author_email
+    known = session.scalar(
+        select(Comment.id)
+        .where(
+            Comment.author_email.in_(sorted({email, email.lower()})),
+            Comment.site_id == comment.site_id,
+            Comment.state == State.PUBLISHED.value,
+            Comment.id != comment.id,
+        )
+        .limit(1)
+    )
+    return [] if known else [NEW_AUTHOR]
 
 
 def bot_hits(signals: Mapping[str, Any], policy: Mapping[str, Any]) -> list[RuleHit]:

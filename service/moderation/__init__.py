@@ -26,6 +26,7 @@ pages.guard(bp)
 
 from service.moderation import (  # noqa: E402, F401
     act,
+    admin_policy,
     admin_sites,
     admin_users,
     audit,

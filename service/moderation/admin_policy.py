@@ -1,0 +1,114 @@
+"""A site's decision policy page (admins): mode, thresholds, form tokens, new authors, with
+a replay of the last 30 days under the proposed values before they are saved."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+
+from service import site_policy
+from service.errors import NotFound
+from service.extensions import db
+from service.moderation import access, bp
+from service.policy import MODES, NEW_AUTHORS, SCORES, PolicyError, normalise_policy
+from service.store.tables import Site
+
+BOUNDS = ("publish_below", "reject_above")
+#: Days of comments the replay reads.
+PREVIEW_DAYS = 30
+
+
+def parse(form: Any) -> tuple[dict[str, Any], dict[str, str]]:
+    """Return the policy a posted form asks for and the errors of its fields, by name."""
+    errors: dict[str, str] = {}
+    policy: dict[str, Any] = {
+        "mode": form.get("mode", ""),
+        "form_token": form.get("form_token", ""),
+        "new_authors": form.get("new_authors", ""),
+    }
+    if policy["mode"] not in MODES:
+        errors["mode"] = "Choose auto, pre or post."
+    if policy["form_token"] not in ("signal", "required"):
+        errors["form_token"] = "Choose signal or required."
+    if policy["new_authors"] not in NEW_AUTHORS:
+        errors["new_authors"] = "Choose score or hold."
+    for bound in BOUNDS:
+        policy[bound] = {}
+        for score in SCORES:
+            name = f"{bound}.{score}"
+            raw = form.get(name, "").strip()
+            try:
+                value = float(raw)
+            except ValueError:
+                value = math.nan
+            if not raw.isascii() or not 0 <= value <= 1:  # nan fails both comparisons
+                errors[name] = "Enter a number from 0 to 1, such as 0.5."
+            else:
+                policy[bound][score] = value
+    if not errors:
+        for score in SCORES:
+            if policy["publish_below"][score] > policy["reject_above"][score]:
+                errors[f"reject_above.{score}"] = (
+                    f"The reject threshold must not be below the publish threshold "
+                    f"({policy['publish_below'][score]:g})."
+                )
+    return policy, errors
+
+
+def _site(dbs: Any, site_id: int) -> Site:
+    """Return the site, or raise 404."""
+    site = dbs.get(Site, site_id)
+    if site is None:
+        raise NotFound("There is no such site.", code="site_not_found")
+    return site
+
+
+@bp.get("/sites/<int:site_id>/policy")
+@access.admin_required
+def site_policy_page(site_id: int) -> str:
+    """Show a site's policy in a form, with what it did to the last 30 days' comments."""
+    with db().session() as dbs:
+        site = _site(dbs, site_id)
+        current = normalise_policy(site.policy)
+        replay = site_policy.preview(dbs, site, current, PREVIEW_DAYS)
+        return render_template(
+            "moderation/site_policy.html",
+            site=site,
+            values=current,
+            current=current,
+            replay=replay,
+            proposed=False,
+            errors={},
+        )
+
+
+@bp.post("/sites/<int:site_id>/policy")
+@access.admin_required
+def site_policy_save(site_id: int) -> Any:
+    """Preview the posted policy against the last 30 days, or save it (audited)."""
+    policy, errors = parse(request.form)
+    with db().session() as dbs:
+        site = _site(dbs, site_id)
+        current = normalise_policy(site.policy)
+        saving = request.form.get("action") == "save"
+        if not errors and saving:
+            try:
+                changed = site_policy.change(dbs, site, policy, access.actor())
+            except PolicyError as exc:  # parse checks every rule; kept as a backstop
+                errors["mode"] = str(exc)
+            else:
+                flash(f"{site.name}: policy saved." if changed else "Nothing to change.", "success")
+                return redirect(url_for("moderation.site_policy_page", site_id=site.id), code=303)
+        replay = None if errors else site_policy.preview(dbs, site, policy, PREVIEW_DAYS)
+        page = render_template(
+            "moderation/site_policy.html",
+            site=site,
+            values={**current, **policy},
+            current=current,
+            replay=replay,
+            proposed=not errors,
+            errors=errors,
+        )
+    return page, 422 if errors else 200

@@ -1,0 +1,181 @@
+"""The site policy page (admins): the form, the replay of recent comments, saving, audit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select, update
+
+from service.clock import utcnow
+from service.policy import normalise_policy
+from service.status import State
+from service.store import Database
+from service.store.tables import AuditEntry, Comment, Label, Site
+from tests.dashboard import logged_in
+from tests.factories import stored
+
+URL = "/moderation/sites/1/policy"
+
+
+def _form(csrf: str, action: str = "preview", **changes: str) -> dict[str, str]:
+    form = {
+        "csrf_token": csrf,
+        "action": action,
+        "mode": "auto",
+        "form_token": "signal",
+        "new_authors": "score",
+        "publish_below.spam": "0.5",
+        "publish_below.toxicity": "0.5",
+        "reject_above.spam": "0.95",
+        "reject_above.toxicity": "0.98",
+    }
+    return {**form, **changes}
+
+
+def _scored(db: Database, spam: float, label: str | None = None, **overrides: Any) -> str:
+    """Store a decided comment with the scores the worker would have stored (and a label)."""
+    row = stored(db, state=State.PUBLISHED, **overrides)
+    with db.session() as session:
+        session.execute(
+            update(Comment).where(Comment.id == row.id).values(spam=spam, toxicity=0.01)
+        )
+        if label:
+            session.add(
+                Label(comment_id=row.id, site_id=1, label=label, source="moderator", actor="t")
+            )
+    return row.id
+
+
+def _policy(db: Database) -> dict[str, Any]:
+    with db.session() as session:
+        return session.scalars(select(Site.policy).where(Site.id == 1)).one()  # type: ignore[no-any-return]
+
+
+def _cells(html: str, row: str) -> list[str]:
+    """Return the numbers in the replay table's row headed ``row``."""
+    start = html.index(f'<th scope="row">{row}</th>')
+    end = html.index("</tr>", start)
+    return [part.split("<")[0] for part in html[start:end].split('class="num">')[1:]]
+
+
+def test_the_page_shows_the_policy_and_what_it_did(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """The form is filled with the site's policy and the replay counts its recent comments."""
+    for spam in (0.1, 0.2, 0.7, 0.97):
+        _scored(db, spam)
+    html = client.get(URL).get_data(as_text=True)
+    assert 'name="reject_above.spam" id="reject_above-spam" size="5" value="0.95"' in html
+    assert "What the current policy did" in html
+    assert _cells(html, "Published automatically") == ["2"]
+    assert _cells(html, "Held for a moderator") == ["1"]
+    assert _cells(html, "Rejected automatically") == ["1"]
+
+
+def test_a_preview_compares_without_saving_and_counts_labelled_mistakes(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """Raising the spam reject threshold to 0.99 shows one fewer automatic rejection and
+    one fewer legitimate comment rejected; a labelled spam comment published under a laxer
+    publish threshold is counted; nothing is saved by a preview."""
+    _scored(db, 0.97, label="ham")
+    _scored(db, 0.995, label="spam")
+    _scored(db, 0.55, label="spam")
+    _scored(db, 0.05)
+    rv = client.post(URL, data=_form(admin_csrf, **{"reject_above.spam": "0.99"}))
+    assert rv.status_code == 200
+    html = rv.get_data(as_text=True)
+    assert "What this policy would have done" in html
+    assert _cells(html, "Rejected automatically") == ["2", "1"]
+    assert _cells(html, "Labelled legitimate, yet rejected") == ["1", "0"]
+    rv = client.post(URL, data=_form(admin_csrf, **{"publish_below.spam": "0.6"}))
+    assert _cells(rv.get_data(as_text=True), "Labelled spam or abusive, yet published") == [
+        "0",
+        "1",
+    ]
+    assert _policy(db) == normalise_policy(None)
+
+
+def test_saving_stores_the_policy_audits_it_and_the_worker_uses_it(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """Save stores the whole normalised policy and writes one audit entry with before and
+    after; saving the same again changes nothing and audits nothing."""
+    form = _form(admin_csrf, "save", mode="pre", new_authors="hold", **{"reject_above.spam": "1"})
+    rv = client.post(URL, data=form)
+    assert rv.status_code == 303 and rv.headers["Location"].endswith(URL)
+    with db.session() as session:
+        policy = session.scalars(select(Site.policy).where(Site.id == 1)).one()
+        assert policy["mode"] == "pre" and policy["new_authors"] == "hold"
+        assert policy["reject_above"]["spam"] == 1.0
+        entries = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "policy_changed")
+        ).all()
+        assert len(entries) == 1
+        assert entries[0].details["before"]["mode"] == "auto"
+        assert entries[0].details["after"]["reject_above"]["spam"] == 1.0
+    assert client.post(URL, data=form).status_code == 303
+    with db.session() as session:
+        count = session.scalars(select(AuditEntry).where(AuditEntry.action == "policy_changed"))
+        assert len(count.all()) == 1
+
+
+def test_bad_values_are_named_on_the_form_and_nothing_is_saved(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """Numbers out of range, not numbers (or not ASCII digits), a reject threshold below
+    the publish one and an unknown mode are each a field error on a 422 page."""
+    bad = _form(
+        admin_csrf,
+        "save",
+        mode="sometimes",
+        **{
+            "publish_below.spam": "1.5",
+            "publish_below.toxicity": "nan",
+            "reject_above.toxicity": "٠.٩",
+        },
+    )
+    rv = client.post(URL, data=bad)
+    assert rv.status_code == 422
+    html = rv.get_data(as_text=True)
+    assert html.count("Enter a number from 0 to 1") >= 3
+    assert 'id="publish_below-spam" size="5" value="1.5" aria-invalid="true"' in html
+    assert "Choose auto, pre or post." in html
+    order = _form(admin_csrf, "save", **{"publish_below.spam": "0.9", "reject_above.spam": "0.8"})
+    rv = client.post(URL, data=order)
+    assert rv.status_code == 422
+    assert "must not be below the publish threshold (0.9)" in rv.get_data(as_text=True)
+    assert _policy(db) == normalise_policy(None)
+
+
+def test_only_admins_reach_the_page(app: Flask, client: FlaskClient, db: Database) -> None:
+    """A moderator of the site gets 403 on the page and on a save; an unknown site is 404."""
+    csrf = logged_in(client, db, email="mod@example.org", role="moderator", sites=["default"])
+    assert client.get(URL).status_code == 403
+    assert client.post(URL, data=_form(csrf, "save", mode="post")).status_code == 403
+    admin = app.test_client()
+    logged_in(admin, db)
+    assert admin.get("/moderation/sites/999/policy").status_code == 404
+
+
+def test_rule_decisions_and_old_comments_are_not_replayed(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """Comments rejected by a ban, unscored ones and those older than 30 days stay out."""
+    _scored(db, 0.1)
+    banned = _scored(db, 0.1)
+    old = _scored(db, 0.1)
+    stored(db, state=State.HELD)  # unscored (a classifier error)
+    with db.session() as session:
+        session.execute(
+            update(Comment).where(Comment.id == banned).values(state="rejected", rejection="banned")
+        )
+        session.execute(
+            update(Comment)
+            .where(Comment.id == old)
+            .values(created_at=utcnow().replace(year=utcnow().year - 1))
+        )
+    html = client.get(URL).get_data(as_text=True)
+    assert "1 scored comments" in html
