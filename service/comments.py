@@ -115,13 +115,16 @@ def public_item(comment: Comment) -> dict[str, Any]:
         "created_at": rfc3339(comment.created_at),
         "text": comment.text,
         "html": comment.html,
+        "featured": comment.featured_at is not None,
     }
 
 
-def cursor_scope(site: str, thread: str, order: str) -> str:
+def cursor_scope(site: str, thread: str, order: str, featured: bool = False) -> str:
     """A short tag of the list a cursor belongs to: a cursor of one thread (or order) used
-    with another answered wrong pages without a word (found in review)."""
-    return hashlib.sha256(f"{site}\x00{thread}\x00{order}".encode()).hexdigest()[:12]
+    with another answered wrong pages without a word (found in review). The featured
+    listing is a list of its own; the others' tags are as before it existed."""
+    key = f"{site}\x00{thread}\x00{order}" + ("\x00featured" if featured else "")
+    return hashlib.sha256(key.encode()).hexdigest()[:12]
 
 
 def encode_cursor(comment: Comment, scope: str) -> str:
@@ -159,13 +162,17 @@ def published_page(
     newest_first: bool,
     after: tuple[datetime, str] | None,
     limit: int,
+    featured: bool = False,
 ) -> tuple[list[Comment], bool]:
-    """Return a page of a thread's published comments after a cursor, and whether more exist."""
+    """Return a page of a thread's published (or only its featured) comments after a
+    cursor, and whether more exist."""
     query = select(Comment).where(
         Comment.site_id == site.id,
         Comment.thread == thread,
         Comment.state == State.PUBLISHED.value,
     )
+    if featured:
+        query = query.where(Comment.featured_at.is_not(None))
     if after is not None:
         when, last_id = after
         if newest_first:
@@ -220,5 +227,21 @@ def thread_total(
         Comment.site_id == site.id,
         Comment.thread == thread,
         Comment.state == State.PUBLISHED.value,
+    )
+    return int(session.scalar(query) or 0)
+
+
+def featured_total(
+    session: Session, site: Site, thread: str, page: list[Comment], complete: bool
+) -> int:
+    """Return how many comments of a thread are featured; counted from ``page`` when it
+    holds all of them (``complete``: the whole thread, or the whole featured list)."""
+    if complete:
+        return sum(c.featured_at is not None for c in page)
+    query = select(func.count()).where(
+        Comment.site_id == site.id,
+        Comment.thread == thread,
+        Comment.state == State.PUBLISHED.value,
+        Comment.featured_at.is_not(None),
     )
     return int(session.scalar(query) or 0)

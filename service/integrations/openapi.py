@@ -208,6 +208,13 @@ def paths() -> dict[str, Any]:
                         "schema": {"type": "string"},
                     },
                     {"name": "order", "in": "query", "schema": {"enum": ["oldest", "newest"]}},
+                    {
+                        "name": "featured",
+                        "in": "query",
+                        "description": "`1` (or `true`): only the comments a moderator "
+                        "featured. Its cursors belong to this list only.",
+                        "schema": {"enum": ["", "0", "1", "true", "false"]},
+                    },
                     {"name": "cursor", "in": "query", "schema": {"type": "string"}},
                     {
                         "name": "limit",
@@ -294,7 +301,8 @@ def paths() -> dict[str, Any]:
             "post": {
                 "tags": ["Comments"],
                 "operationId": "moderateComment",
-                "summary": "Approve, reject, or mark spam or ham (a `moderate` key)",
+                "summary": "Approve, reject, mark spam or ham, feature or unfeature (a "
+                "`moderate` key)",
                 "security": [{"bearerAuth": []}],
                 "parameters": [COMMENT_ID],
                 "requestBody": {
