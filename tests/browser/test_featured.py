@@ -45,6 +45,7 @@ def axe_page(browser: Browser) -> Iterator[Page]:
 
 
 def featured_of(db: Database, comment_id: str) -> bool:
+    """Tell whether a comment is featured, from the database."""
     with db.session() as session:
         row = session.get(Comment, comment_id)
         assert row is not None
@@ -52,6 +53,7 @@ def featured_of(db: Database, comment_id: str) -> bool:
 
 
 def widget(page: Page) -> Locator:
+    """Return the widget's root inside its shadow root."""
     return page.locator("#moderato-thread section.m")
 
 

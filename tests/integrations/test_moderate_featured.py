@@ -33,6 +33,7 @@ def _published(client: FlaskClient, db: Database, token: str, thread: str = "t")
 
 
 def _moderate(client: FlaskClient, comment_id: str, token: str | None, **body: Any) -> Any:
+    """Post ``body`` to the comment's moderate endpoint, with the key ``token`` if any."""
     headers = bearer(token) if token else {}
     return client.post(f"/api/v1/comments/{comment_id}/moderate", json=body, headers=headers)
 
