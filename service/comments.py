@@ -115,14 +115,20 @@ def public_item(comment: Comment) -> dict[str, Any]:
         "created_at": rfc3339(comment.created_at),
         "text": comment.text,
         "html": comment.html,
+        "featured": comment.featured_at is not None,
     }
 
 
-def cursor_scope(site: str, thread: str, order: str, by: str = "comment") -> str:
+def cursor_scope(
+    site: str, thread: str, order: str, by: str = "comment", featured: bool = False
+) -> str:
     """A short tag of the list a cursor belongs to: a cursor of one thread (or order, or
-    paging) used with another answered wrong pages without a word (found in review)."""
-    paging = "" if by == "comment" else f"\x00{by}"
-    return hashlib.sha256(f"{site}\x00{thread}\x00{order}{paging}".encode()).hexdigest()[:12]
+    paging) used with another answered wrong pages without a word (found in review). The
+    conversation paging and the featured listing are lists of their own; the others' tags
+    are as before they existed."""
+    key = f"{site}\x00{thread}\x00{order}"
+    key += ("" if by == "comment" else f"\x00{by}") + ("\x00featured" if featured else "")
+    return hashlib.sha256(key.encode()).hexdigest()[:12]
 
 
 def encode_cursor(comment: Comment, scope: str) -> str:
@@ -161,9 +167,10 @@ def published_page(
     after: tuple[datetime, str] | None,
     limit: int,
     only: ColumnElement[bool] | None = None,
+    featured: bool = False,
 ) -> tuple[list[Comment], bool]:
-    """Return a page of a thread's published comments (those matching ``only``, if given)
-    after a cursor, and whether more exist."""
+    """Return a page of a thread's published comments (those matching ``only``, if given;
+    only its featured ones with ``featured``) after a cursor, and whether more exist."""
     query = select(Comment).where(
         Comment.site_id == site.id,
         Comment.thread == thread,
@@ -171,6 +178,8 @@ def published_page(
     )
     if only is not None:
         query = query.where(only)
+    if featured:
+        query = query.where(Comment.featured_at.is_not(None))
     if after is not None:
         when, last_id = after
         if newest_first:
@@ -240,3 +249,19 @@ def latest_published(session: Session, site: Site, thread: str | None, limit: in
         query = query.where(Comment.thread == thread)
     order = (Comment.created_at.desc(), Comment.id.desc())
     return list(session.scalars(query.order_by(*order).limit(limit)))
+
+
+def featured_total(
+    session: Session, site: Site, thread: str, page: list[Comment], complete: bool
+) -> int:
+    """Return how many comments of a thread are featured; counted from ``page`` when it
+    holds all of them (``complete``: the whole thread, or the whole featured list)."""
+    if complete:
+        return sum(c.featured_at is not None for c in page)
+    query = select(func.count()).where(
+        Comment.site_id == site.id,
+        Comment.thread == thread,
+        Comment.state == State.PUBLISHED.value,
+        Comment.featured_at.is_not(None),
+    )
+    return int(session.scalar(query) or 0)

@@ -19,6 +19,7 @@ EVENT_TYPES = (
     "comment.rejected",
     "comment.moderated",
     "comment.reported",
+    "comment.featured",
 )
 
 
@@ -41,6 +42,7 @@ def comment_data(comment: Comment, site_slug: str) -> dict[str, Any]:
         if comment.spam is None
         else {"spam": comment.spam, "toxicity": comment.toxicity},
         "model_version": comment.model_version,
+        "featured": comment.featured_at is not None,
     }
 
 

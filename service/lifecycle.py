@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from service import events, reports
@@ -69,6 +69,11 @@ def transition(session: Session, comment_id: str, change: Change) -> Outcome | N
     }
     if change.new is State.PUBLISHED:
         values.setdefault("published_at", now)
+    details = dict(change.details)
+    if change.expected is State.PUBLISHED:  # only a published comment is featured
+        values.update(featured_at=None, featured_by=None)
+        if _featured(session, comment_id):
+            details["was_featured"] = True
     result = session.execute(
         update(Comment)
         .where(Comment.id == comment_id, Comment.state == change.expected.value)
@@ -89,7 +94,7 @@ def transition(session: Session, comment_id: str, change: Change) -> Outcome | N
             to_state=change.new.value,
             note=change.note,
             model_version=comment.model_version,
-            details={"rejection": values["rejection"], **change.details},
+            details={"rejection": values["rejection"], **details},
             created_at=now,
         )
     )
@@ -115,3 +120,9 @@ def transition(session: Session, comment_id: str, change: Change) -> Outcome | N
             {"action": change.action, "note": change.note, "actor": change.actor},
         )
     return Outcome(comment, deliveries)
+
+
+def _featured(session: Session, comment_id: str) -> bool:
+    """Tell whether a comment is featured (a take-down's audit entry says it was)."""
+    query = select(Comment.featured_at).where(Comment.id == comment_id)
+    return session.scalar(query) is not None

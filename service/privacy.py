@@ -17,8 +17,9 @@ says who wrote it or what they wrote:
 
 A comment not already rejected is taken down first, through the lifecycle (rejection
 ``moderator``, action ``erase``), so subscribers get ``comment.rejected`` and the thread no
-longer lists it. Moderator labels stay (a label without text is no training data, but the
-record of a decision is the site's). Bans on the address stay: keeping an abuser out is the
+longer lists it; a featured comment loses its flag with it (``service.featured``).
+Moderator labels stay (a label without text is no training data, but the record of a
+decision is the site's). Bans on the address stay: keeping an abuser out is the
 site's legitimate interest; an admin lifts them in the dashboard.
 """
 
@@ -136,6 +137,7 @@ def export(session: Session, email: str, site: Site | None = None) -> dict[str, 
                 "signals": c.signals or {},
                 "scores": None if c.spam is None else {"spam": c.spam, "toxicity": c.toxicity},
                 "decision": c.decision,
+                "featured": c.featured_at is not None,
             }
             for c in _comments(session, email, site)
         ],

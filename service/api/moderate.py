@@ -11,13 +11,17 @@ action                 new state                    label
 ``reject`` + toxic     ``rejected`` (``toxic``)      ``toxic``
 ``spam``               ``rejected`` (``spam``)       ``spam``
 ``ham``                ``published``                ``ham``
+``feature``            (stays ``published``)        –
+``unfeature``          (stays ``published``)        –
 =====================  ===========================  ======
 
 A plain ``reject`` is a human's "not here" that says nothing against the text
 being legitimate (the dashboard's off-topic), hence ``ham``; with
 ``"reason": "toxic"`` it is the dashboard's toxic rejection. The caller names
 the state it saw (``expected_status``); when the comment has moved on since,
-nothing changes and the answer is 409.
+nothing changes and the answer is 409. ``feature`` and ``unfeature`` change no state
+(``service.featured``): they take ``"expected_status": "published"`` and answer 409 when
+the comment was taken down meanwhile; asking for what already holds changes nothing.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from typing import Any
 
 from flask import Response, jsonify
 
+from service import featured
 from service.api import bp
 from service.api.intake import read_payload
 from service.auth import request_key
@@ -60,10 +65,10 @@ def validate_moderation(payload: dict[str, Any]) -> tuple[str, State, str | None
         errors["action"] = {"code": "required", "message": "This field is required."}
     elif not isinstance(action, str):
         errors["action"] = {"code": "invalid_type", "message": "This field must be a string."}
-    elif action not in ACTIONS:
+    elif action not in ACTIONS and action not in featured.ACTIONS:
         errors["action"] = {
             "code": "invalid_choice",
-            "message": f"Use one of: {', '.join(ACTIONS)}.",
+            "message": f"Use one of: {', '.join([*ACTIONS, *featured.ACTIONS])}.",
         }
     expected = payload.get("expected_status")
     states = [s.value for s in State]
@@ -102,7 +107,7 @@ def validate_moderation(payload: dict[str, Any]) -> tuple[str, State, str | None
 
 @bp.post("/comments/<comment_id>/moderate")
 def moderate_comment(comment_id: str) -> Response:
-    """Approve, reject, or mark as spam or ham a comment of the key's site."""
+    """Approve, reject, mark as spam or ham, feature or unfeature a comment of the key's site."""
     payload = read_payload()
     with db().session() as session:
         key = request_key(session, scope="moderate")
@@ -112,41 +117,81 @@ def moderate_comment(comment_id: str) -> Response:
         comment = session.get(Comment, comment_id) if looks_like_id(comment_id) else None
         if comment is None or comment.site_id != key.site_id:
             raise NotFound("There is no such comment.", code="comment_not_found")
-        new, rejection, label = TOXIC_REJECT if toxic else ACTIONS[action]
-        if not can_move(expected, new):
-            raise Conflict(
-                f"A {expected.value} comment cannot be moved to {new.value} ({action}).",
-                code="invalid_transition",
+        if action in featured.ACTIONS:
+            body, deliveries = _feature(session, comment_id, action, expected, key.actor, note)
+        else:
+            body, deliveries = _decide(
+                session, comment_id, action, expected, key.actor, note, toxic
             )
-        outcome = transition(
-            session,
-            comment_id,
-            Change(
-                expected=expected,
-                new=new,
-                actor=key.actor,
-                action=action,
-                rejection=rejection,
-                note=note,
-                label=label,
-                label_source="api",
-            ),
-        )
-        if outcome is None:
-            current = session.get(Comment, comment_id, populate_existing=True)
-            now = current.state if current else "gone"
-            raise Conflict(
-                f"The comment is {now} now, not {expected.value}; nothing was changed.",
-                code="conflict",
-            )
-        body = {
-            "id": comment_id,
-            "status": outcome.comment.state,
-            "rejection": outcome.comment.rejection,
-            "action": action,
-            "label": label.value,
-        }
-        deliveries = outcome.deliveries
     if deliveries:
         queue().enqueue_deliveries(deliveries)
     return jsonify(body)
+
+
+def _decide(
+    session: Any,
+    comment_id: str,
+    action: str,
+    expected: State,
+    actor: str,
+    note: str | None,
+    toxic: bool,
+) -> tuple[dict[str, Any], list[str]]:
+    """Move the comment through ``transition()``; return the answer and the outbox rows."""
+    new, rejection, label = TOXIC_REJECT if toxic else ACTIONS[action]
+    if not can_move(expected, new):
+        raise Conflict(
+            f"A {expected.value} comment cannot be moved to {new.value} ({action}).",
+            code="invalid_transition",
+        )
+    outcome = transition(
+        session,
+        comment_id,
+        Change(
+            expected=expected,
+            new=new,
+            actor=actor,
+            action=action,
+            rejection=rejection,
+            note=note,
+            label=label,
+            label_source="api",
+        ),
+    )
+    if outcome is None:
+        raise _conflict(session, comment_id, expected)
+    return _answer(outcome.comment, action, label.value), outcome.deliveries
+
+
+def _feature(
+    session: Any, comment_id: str, action: str, expected: State, actor: str, note: str | None
+) -> tuple[dict[str, Any], list[str]]:
+    """Feature or unfeature a published comment; return the answer and the outbox rows."""
+    if expected is not State.PUBLISHED:
+        raise Conflict(
+            f"Only a published comment can be featured or unfeatured, not a {expected.value} one.",
+            code="invalid_transition",
+        )
+    done = featured.set_featured(session, comment_id, action, actor, note)
+    if done is None:
+        raise _conflict(session, comment_id, expected)
+    return _answer(done.comment, action, None), done.deliveries
+
+
+def _conflict(session: Any, comment_id: str, expected: State) -> Conflict:
+    current = session.get(Comment, comment_id, populate_existing=True)
+    now = current.state if current else "gone"
+    return Conflict(
+        f"The comment is {now} now, not {expected.value}; nothing was changed.", code="conflict"
+    )
+
+
+def _answer(comment: Comment, action: str, label: str | None) -> dict[str, Any]:
+    return {
+        "id": comment.id,
+        "status": comment.state,
+        "rejection": comment.rejection,
+        "action": action,
+        "label": label,
+        "featured": comment.featured_at is not None,
+    }

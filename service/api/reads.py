@@ -17,6 +17,7 @@ from service.comments import (
     cursor_scope,
     decode_cursor,
     encode_cursor,
+    featured_total,
     public_item,
     published_counts,
     published_page,
@@ -29,6 +30,9 @@ from service.ids import looks_like_id
 from service.status import State
 from service.store.tables import Comment, Site
 from service.validation import thread_error, whole_number
+
+#: ``featured=`` values: only the featured comments, or every published one.
+FEATURED = {"1": True, "true": True, "0": False, "false": False, "": False}
 
 
 def _json(body: dict[str, Any], status: int = 200) -> Response:
@@ -93,8 +97,9 @@ def private_view(comment: Comment) -> dict[str, Any]:
 
 @bp.get("/comments")
 def list_comments() -> BaseResponse:
-    """Return a thread's published comments, oldest first, cursor-paginated by comment or by
-    conversation (``by``), with an ETag."""
+    """Return a thread's published comments (``featured=1``: its featured ones only), oldest
+    first, cursor-paginated by comment or by conversation (``by``; the featured list is
+    always by comment), with an ETag."""
     args = request.args
     errors: dict[str, dict[str, str]] = {}
     thread = args.get("thread", "").strip()
@@ -106,13 +111,18 @@ def list_comments() -> BaseResponse:
     by = args.get("by", "comment")
     if by not in ("comment", "conversation"):
         errors["by"] = {"code": "invalid_choice", "message": "Use comment or conversation."}
+    featured = FEATURED.get(args.get("featured", ""))
+    if featured is None:
+        errors["featured"] = {"code": "invalid_choice", "message": "Use 1 or 0."}
+    if featured:
+        by = "comment"  # the picks are a flat list: each stands alone
     cfg = current_app.config
     limit = _limit(args.get("limit"), cfg["LIST_PAGE_SIZE"], cfg["LIST_MAX_PAGE_SIZE"], errors)
     after = None
     with db().session() as session:
         key = read_key(session)
         slug = _site_slug(session, key)
-        scope = cursor_scope(slug, thread, order, by)
+        scope = cursor_scope(slug, thread, order, by, bool(featured))
         if args.get("cursor"):
             after = decode_cursor(args["cursor"], scope)
             if after is None:
@@ -135,10 +145,18 @@ def list_comments() -> BaseResponse:
             )
         else:
             rows, more = published_page(
-                session, site, thread, newest_first=newest, after=after, limit=limit
+                session,
+                site,
+                thread,
+                newest_first=newest,
+                after=after,
+                limit=limit,
+                featured=bool(featured),
             )
             roots = rows
-        total = thread_total(session, site, thread, rows, complete=not (more or after or cut))
+        complete = not (more or after or cut)
+        total = thread_total(session, site, thread, rows, complete=complete and not featured)
+        picks = featured_total(session, site, thread, rows, complete=complete)
         thread_state = threads.state(session, site, thread).public()
     body = {
         "site": site.slug,
@@ -148,6 +166,7 @@ def list_comments() -> BaseResponse:
         "items": [public_item(c) for c in rows],
         "next_cursor": encode_cursor(roots[-1], scope) if more and roots else None,
         "total": total,
+        "featured_total": picks,
         "thread_state": thread_state,
     }
     if cut:

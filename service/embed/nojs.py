@@ -19,6 +19,8 @@ from service.comments import (
     cursor_scope,
     decode_cursor,
     encode_cursor,
+    featured_total,
+    published_page,
     thread_total,
 )
 from service.conversations import conversation_page
@@ -59,6 +61,8 @@ class ThreadRequest:
     reply_to: str | None = None
     status: str | None = None
     return_to: str | None = None
+    #: Only the comments a moderator featured (``featured=1``).
+    featured: bool = False
     link_args: dict[str, str] = field(default_factory=dict)
 
 
@@ -95,7 +99,7 @@ def avatar_class(avatar: str) -> str:
 
 
 #: What a link of the thread changes, and what a publisher's page forwards to us.
-PAGE_PARAMS = ("reply_to", "cursor", "moderato")
+PAGE_PARAMS = ("reply_to", "cursor", "moderato", "featured")
 
 
 def _link(req: ThreadRequest, anchor: str, **changes: str | None) -> str:
@@ -119,20 +123,31 @@ def feed_url(site: str, thread: str) -> str:
 def render_thread(req: ThreadRequest) -> Markup:
     """Render the thread and its form as an HTML fragment (``<section id="comments">``)."""
     cfg = current_app.config
-    scope = cursor_scope(req.site.slug, req.thread, req.order, "conversation")
+    paging = "comment" if req.featured else "conversation"
+    scope = cursor_scope(req.site.slug, req.thread, req.order, paging, req.featured)
     after = decode_cursor(req.cursor, scope) if req.cursor else None
     with db().session() as session:
-        rows, roots, more, cut = conversation_page(
-            session,
-            req.site,
-            req.thread,
-            newest_first=req.order == "newest",
-            after=after,
-            limit=cfg["LIST_MAX_PAGE_SIZE"],
-        )
+        newest = req.order == "newest"
+        limit = cfg["LIST_MAX_PAGE_SIZE"]
+        if req.featured:  # the picks: a flat list, each comment on its own
+            rows, more = published_page(
+                session, req.site, req.thread, newest_first=newest, after=after, limit=limit,
+                featured=True,
+            )  # fmt: skip
+            roots, cut = rows, False
+        else:
+            rows, roots, more, cut = conversation_page(
+                session, req.site, req.thread, newest_first=newest, after=after, limit=limit
+            )
         complete = not (more or after or cut)
-        count = thread_total(session, req.site, req.thread, rows, complete=complete)
+        count = thread_total(
+            session, req.site, req.thread, rows, complete=complete and not req.featured
+        )
+        picks = featured_total(session, req.site, req.thread, rows, complete=complete)
         closed = threads.state(session, req.site, req.thread)
+    # the featured view's own links stay in it (our page's links keep it in link_args; a
+    # publisher's page gets it added, as it forwards ``featured`` like ``cursor``)
+    view = {"featured": "1"} if req.featured else {}
     parent = next((c for c in rows if c.id == req.reply_to), None)
     t = i18n.translator(req.lang)
     token = antibot.issue_token(cfg["SECRET_KEY"], req.site.slug, req.thread, utcnow().timestamp())
@@ -143,13 +158,16 @@ def render_thread(req: ThreadRequest) -> Markup:
         dir=i18n.direction(req.lang),
         nodes=nest(rows),
         count=count,
-        next_link=_link(req, "#comments", cursor=encode_cursor(roots[-1], scope))
+        picks=picks,
+        all_link=_link(req, "#comments", featured=None),
+        featured_link=_link(req, "#comments", featured="1"),
+        next_link=_link(req, "#comments", cursor=encode_cursor(roots[-1], scope), **view)
         if more and roots
         else None,
-        reply_link=lambda cid: _link(req, "#respond", reply_to=cid),
+        reply_link=lambda cid: _link(req, "#respond", reply_to=cid, **view),
         report_action=lambda cid: url_for("api.report_comment", comment_id=cid, _external=True),
         report_reasons=reports.REASONS,
-        cancel_link=_link(req, "#respond"),
+        cancel_link=_link(req, "#respond", **view),
         parent=None if closed.closed else parent,
         closed=closed if closed.closed else None,
         status_text=t(STATUS_KEYS[req.status]) if req.status in STATUS_KEYS else None,

@@ -55,7 +55,7 @@ def demo() -> BaseResponse:
         raise NotFound(
             "Run `moderato db upgrade` to create the default site.", code="site_not_found"
         )
-    link_args = {k: v for k, v in (("lang", args.get("lang")), ("theme", args.get("theme"))) if v}
+    link_args = {k: args[k] for k in ("lang", "theme", "featured") if args.get(k)}
     fallback = render_thread(
         ThreadRequest(
             site=site,
@@ -65,6 +65,7 @@ def demo() -> BaseResponse:
             cursor=args.get("cursor") or None,
             reply_to=args.get("reply_to") or None,
             status=args.get("moderato") or None,
+            featured=args.get("featured") in ("1", "true"),
             link_args=link_args,
         )
     )

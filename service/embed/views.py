@@ -123,7 +123,7 @@ def thread() -> BaseResponse:
     site = load_site(slug)
     args = request.args
     lang = i18n.pick(args.get("lang"))
-    keep = ("site", "thread", "lang", "order", "theme", "format", "return_to")
+    keep = ("site", "thread", "lang", "order", "theme", "format", "return_to", "featured")
     req = ThreadRequest(
         site=site,
         thread=thread_id,
@@ -134,6 +134,7 @@ def thread() -> BaseResponse:
         reply_to=args.get("reply_to") or None,
         status=args.get("moderato") or None,
         return_to=args.get("return_to") or None,
+        featured=args.get("featured") in ("1", "true"),
         link_args={k: args[k] for k in keep if args.get(k)},
     )
     fragment = render_thread(req)

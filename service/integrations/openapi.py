@@ -218,6 +218,13 @@ def paths() -> dict[str, Any]:
                         "oldest first, so a late reply comes with its conversation.",
                         "schema": {"enum": ["comment", "conversation"]},
                     },
+                    {
+                        "name": "featured",
+                        "in": "query",
+                        "description": "`1` (or `true`): only the comments a moderator "
+                        "featured. Its cursors belong to this list only.",
+                        "schema": {"enum": ["", "0", "1", "true", "false"]},
+                    },
                     {"name": "cursor", "in": "query", "schema": {"type": "string"}},
                     {
                         "name": "limit",
@@ -304,7 +311,8 @@ def paths() -> dict[str, Any]:
             "post": {
                 "tags": ["Comments"],
                 "operationId": "moderateComment",
-                "summary": "Approve, reject, or mark spam or ham (a `moderate` key)",
+                "summary": "Approve, reject, mark spam or ham, feature or unfeature (a "
+                "`moderate` key)",
                 "security": [{"bearerAuth": []}],
                 "parameters": [COMMENT_ID],
                 "requestBody": {

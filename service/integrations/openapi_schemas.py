@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from service.api.moderate import ACTIONS as API_ACTIONS
 from service.events import EVENT_TYPES
+from service.featured import ACTIONS as FEATURE_ACTIONS
 from service.integrations.perspective import ATTRIBUTES
 from service.moderation.actions import MAX_NOTE
 from service.reports import MAX_NOTE as REPORT_NOTE
@@ -12,6 +14,9 @@ from service.reports import REASONS as REPORT_REASONS
 from service.status import Rejection, State
 
 Schema = dict[str, Any]
+
+#: ``POST /api/v1/comments/{id}/moderate``'s actions: moves of state, then featuring.
+MODERATE_ACTIONS = [*API_ACTIONS, *FEATURE_ACTIONS]
 
 # What the validators accept, as JSON Schema patterns: control characters (Unicode Cc) are
 # refused everywhere; required text needs one non-space character; text keeps \t \n \r.
@@ -177,7 +182,16 @@ SCHEMAS: dict[str, Schema] = {
     },
     "PublicComment": {
         "type": "object",
-        "required": ["id", "parent", "author_name", "avatar", "created_at", "text", "html"],
+        "required": [
+            "id",
+            "parent",
+            "author_name",
+            "avatar",
+            "created_at",
+            "text",
+            "html",
+            "featured",
+        ],
         "properties": {
             "id": {"type": "string"},
             "parent": {"type": ["string", "null"]},
@@ -187,6 +201,10 @@ SCHEMAS: dict[str, Schema] = {
             "created_at": {"type": "string", "format": "date-time"},
             "text": {"type": "string"},
             "html": {"type": "string"},
+            "featured": {
+                "type": "boolean",
+                "description": "A moderator featured it (an editors' pick).",
+            },
         },
     },
     "CommentStatus": {
@@ -229,7 +247,13 @@ SCHEMAS: dict[str, Schema] = {
             "total": {
                 "type": "integer",
                 "minimum": 0,
-                "description": "Published comments in the whole thread, replies included.",
+                "description": "Published comments in the whole thread, replies included "
+                "(with `featured=1` too).",
+            },
+            "featured_total": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Featured comments in the whole thread.",
             },
             "thread_state": ref("ThreadState"),
         },
@@ -331,7 +355,11 @@ SCHEMAS: dict[str, Schema] = {
         "type": "object",
         "required": ["action", "expected_status"],
         "properties": {
-            "action": {"enum": ["approve", "reject", "spam", "ham"]},
+            "action": {
+                "enum": MODERATE_ACTIONS,
+                "description": "`feature` and `unfeature` change no state: they take "
+                "`expected_status: published` (409 when it no longer is).",
+            },
             "expected_status": {
                 "enum": [s.value for s in State],
                 "description": "The state the caller saw; 409 when it no longer holds.",
@@ -348,13 +376,17 @@ SCHEMAS: dict[str, Schema] = {
     },
     "Moderated": {
         "type": "object",
-        "required": ["id", "status", "rejection", "action", "label"],
+        "required": ["id", "status", "rejection", "action", "label", "featured"],
         "properties": {
             "id": {"type": "string"},
             "status": {"enum": [s.value for s in State]},
             "rejection": {"type": ["string", "null"]},
-            "action": {"enum": ["approve", "reject", "spam", "ham"]},
-            "label": {"enum": ["ok", "toxic", "spam", "ham"]},
+            "action": {"enum": MODERATE_ACTIONS},
+            "label": {
+                "enum": ["ok", "toxic", "spam", "ham", None],
+                "description": "null for `feature` and `unfeature` (no verdict on the text).",
+            },
+            "featured": {"type": "boolean", "description": "Whether it is featured now."},
         },
     },
     "AkismetComment": {
@@ -575,18 +607,25 @@ SCHEMAS: dict[str, Schema] = {
                 },
             },
             "model_version": {"type": ["string", "null"]},
+            "featured": {
+                "type": "boolean",
+                "description": "Featured by a moderator (only a published comment is).",
+            },
             "action": {
                 "type": "string",
-                "description": "`comment.moderated` only: what the moderator did (`approve`, "
-                "`ham`, `spam`, `reject`, `takedown`, `reject_toxic`, `reject_offtopic`).",
+                "description": "`comment.moderated` and `comment.featured` only: what the "
+                "moderator did (`approve`, `ham`, `spam`, `reject`, `takedown`, "
+                "`reject_toxic`, `reject_offtopic`; `feature`, `unfeature`).",
             },
             "note": {
                 "type": ["string", "null"],
-                "description": "`comment.moderated` only: the moderator's note.",
+                "description": "`comment.moderated` and `comment.featured` only: the "
+                "moderator's note.",
             },
             "actor": {
                 "type": "string",
-                "description": "`comment.moderated` only: who acted: `user:<id>` (a "
+                "description": "`comment.moderated` and `comment.featured` only: who acted: "
+                "`user:<id>` (a "
                 "moderator in the dashboard), `key:<prefix>` (a site key through the API), "
                 "`cli`.",
             },

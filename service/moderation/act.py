@@ -1,4 +1,5 @@
-"""Acting on one comment (approve, reject, spam, not spam, take down), its card and its history.
+"""Acting on one comment (approve, reject, spam, not spam, take down; feature or unfeature
+a published one), its card and its history.
 
 Every action goes through ``service.lifecycle.transition`` with the state the
 moderator saw as ``expected``: if another moderator (or the worker) changed the
@@ -15,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
 
-from service import reports
+from service import featured, reports
 from service.errors import Conflict, NotFound, ValidationFailed, wants_html
 from service.extensions import db, queue
 from service.ids import looks_like_id
@@ -69,6 +70,8 @@ def act(comment_id: str) -> Any:
     data = request_data()
     if data.get("action") == DISMISS:
         return _dismiss(comment_id, data)
+    if data.get("action") in featured.ACTIONS:
+        return _feature(comment_id, data)
     errors: dict[str, dict[str, str]] = {}
     try:
         action, expected = actions.parse(data.get("action"), data.get("expected"))
@@ -181,6 +184,38 @@ def _dismiss(comment_id: str, data: dict[str, Any]) -> Any:
     if remaining:
         message += f" {remaining} newer report(s) still wait."
     return _answer(card, data, message, "reports_dismissed", None, remaining=remaining)
+
+
+def _feature(comment_id: str, data: dict[str, Any]) -> Any:
+    """Feature or unfeature a published comment (no change of state); 409 when it is no
+    longer published, 422 when the card showed it in another state."""
+    action = str(data["action"])
+    errors: dict[str, dict[str, str]] = {}
+    if data.get("expected") not in (None, "", State.PUBLISHED.value):
+        errors["action"] = {
+            "code": "action_not_allowed",
+            "message": "Only a published comment can be featured or unfeatured.",
+        }
+    try:
+        note = actions.clean_note(data.get("note"))
+    except actions.InvalidAction as exc:
+        errors.update(exc.fields)
+    if errors:
+        raise ValidationFailed(fields=errors)
+    with db().session() as dbs:
+        comment, site = load_comment(dbs, comment_id)
+        done = featured.set_featured(dbs, comment_id, action, access.actor(), note)
+        if done is None:
+            conflict = _conflict(comment)
+        else:
+            card = cards.build_one(dbs, done.comment, site)
+    if done is None:
+        return _answer_conflict(conflict, data)
+    if done.deliveries:
+        queue().enqueue_deliveries(done.deliveries)
+    title = "Featured" if done.featured else "No longer featured"
+    message = f"{title} ({card.comment.author_name})."
+    return _answer(card, data, message, action, None, featured=done.featured)
 
 
 def _answer_conflict(conflict: Conflict, data: dict[str, Any]) -> BaseResponse:

@@ -110,6 +110,15 @@ class Comment(Base):
         Index("ix_comments_parent", "parent_id", "state"),
         # A site's latest published comments (its Atom feed) without a sort.
         Index("ix_comments_site_published", "site_id", "state", "created_at"),
+        # Only featured rows: a thread's featured listing and count read a few entries.
+        Index(
+            "ix_comments_featured",
+            "site_id",
+            "thread",
+            "created_at",
+            sqlite_where=text("featured_at IS NOT NULL"),
+            postgresql_where=text("featured_at IS NOT NULL"),
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
@@ -139,6 +148,10 @@ class Comment(Base):
     enqueued_at: Mapped[datetime | None]
     decided_at: Mapped[datetime | None]
     published_at: Mapped[datetime | None]
+    #: When a moderator featured the comment (an editors' pick), and who; None: not
+    #: featured. Only a published comment is featured: leaving ``published`` clears both.
+    featured_at: Mapped[datetime | None]
+    featured_by: Mapped[str | None] = mapped_column(String(200))
 
 
 class AuditEntry(Base):

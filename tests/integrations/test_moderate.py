@@ -62,6 +62,7 @@ def test_each_action_moves_the_comment_and_records_a_label(
         "rejection": rejection,
         "action": action,
         "label": label,
+        "featured": False,
     }
     with db.session() as session:
         labels = session.scalars(select(Label).where(Label.comment_id == comment_id)).all()

@@ -162,3 +162,20 @@ def test_the_no_js_thread_pages_by_conversation(
     rest = client.get(f"/embed/thread?site=default&thread=t&order=newest&cursor={cursor[1]}")
     later = rest.get_data(as_text=True)
     assert later.index("first of all") < later.index("a late reply")
+
+
+def test_the_featured_list_stays_flat_under_conversation_paging(
+    client: FlaskClient, db: Database
+) -> None:
+    """featured=1 lists the picks one by one (a featured reply without its parent) and
+    says so in ``by``, whatever paging was asked for."""
+    made = _timeline(db, ("root", None), ("picked reply", "root"))
+    with db.session() as session:
+        session.execute(
+            update(Comment)
+            .where(Comment.id == made["picked reply"].id)
+            .values(featured_at=made["root"].created_at, featured_by="user:1")
+        )
+    body = _page(client, "featured=1")
+    assert _texts(body) == ["picked reply"] and body["by"] == "comment"
+    assert body["featured_total"] == 1 and body["total"] == 2

@@ -81,3 +81,44 @@ def test_one_ban_on_every_site_per_value_after_the_upgrade(tmp_path: Path) -> No
             session.add(Ban(site_id=None, kind="domain", value="spam.example", created_by="t"))
     finally:
         new.dispose()
+
+
+def test_comments_are_not_featured_after_the_featured_upgrade(tmp_path: Path) -> None:
+    """Upgrading from ``bans2`` keeps every comment, none of them featured; the flag and its
+    partial index come and go with upgrade and downgrade (data kept both ways)."""
+    from sqlalchemy import text
+
+    from service.store.tables import Comment
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    upgrade(url, "bans2")
+    old = Database(url)
+    with old.session() as session:
+        site_id = sites.ensure_default(session).id
+        # the row the release before wrote (the models here map columns it does not have)
+        session.execute(
+            text(
+                "INSERT INTO comments (id, site_id, thread, state, author_name, author_email, "
+                "avatar, text, html, signals, attempts, created_at, updated_at) VALUES "
+                "('c0000000000000001', :site, 't', 'published', 'Ada', 'a@x.example', '', "
+                "'hi', '<p>hi</p>', '{}', 0, '2026-11-27 10:00:00', '2026-11-27 10:00:00')"
+            ),
+            {"site": site_id},
+        )
+    old.dispose()
+    upgrade(url)
+    command.downgrade(alembic_config(url), "bans2")
+    upgrade(url)
+    new = Database(url)
+    try:
+        assert schema_drift(new) == []
+        with new.session() as session:
+            found = session.scalars(select(Comment)).all()
+            assert [(c.id, c.state, c.featured_at, c.featured_by) for c in found] == [
+                ("c0000000000000001", "published", None, None)
+            ]
+        with new.engine.connect() as conn:
+            indexes = {r[1] for r in conn.exec_driver_sql("PRAGMA index_list(comments)")}
+        assert "ix_comments_featured" in indexes
+    finally:
+        new.dispose()

@@ -184,3 +184,76 @@ def test_a_lifted_bans_id_is_never_given_to_another_on_postgres(
     from tests.service.moderation.test_bans import test_a_lifted_bans_id_is_never_given_to_another
 
     test_a_lifted_bans_id_is_never_given_to_another(client, db, logged_in(client, db))
+
+
+def test_featured_listing_and_cursors_on_postgres(client: FlaskClient, db: Database) -> None:
+    """The ``featured=1`` filter, its cursors and ``featured_total`` (the partial index's
+    queries) behave the same on PostgreSQL."""
+    from service import featured
+
+    rows = [stored(db, state=State.PUBLISHED, thread="pg-picks", text=f"c{i}") for i in range(5)]
+    with db.session() as session:
+        for row in rows[1:4]:
+            assert featured.set_featured(session, row.id, "feature", "user:1") is not None
+    first = client.get("/api/v1/comments?thread=pg-picks&featured=1&limit=2").get_json()
+    rest = client.get(
+        f"/api/v1/comments?thread=pg-picks&featured=1&limit=2&cursor={first['next_cursor']}"
+    ).get_json()
+    ids = [i["id"] for i in first["items"] + rest["items"]]
+    assert sorted(ids) == sorted(r.id for r in rows[1:4]) and len(ids) == 3
+    assert (first["total"], first["featured_total"], rest["next_cursor"]) == (5, 3, None)
+
+
+def _race_take_down_and_feature(db: Database, comment_id: str) -> dict[str, bool]:
+    """Take a published comment down and feature it at once, from two threads; return
+    whether each said it was done."""
+    from service import featured
+    from service.status import Rejection
+
+    barrier = threading.Barrier(2)
+    results: dict[str, bool] = {}
+
+    def down() -> None:
+        barrier.wait()
+        change = Change(
+            State.PUBLISHED, State.REJECTED, "user:1", "takedown", rejection=Rejection.SPAM
+        )
+        with db.session() as session:
+            results["down"] = transition(session, comment_id, change) is not None
+
+    def pick() -> None:
+        barrier.wait()
+        with db.session() as session:
+            results["pick"] = featured.set_featured(session, comment_id, "feature", "u") is not None
+
+    workers = [threading.Thread(target=down), threading.Thread(target=pick)]
+    for t in workers:
+        t.start()
+    for t in workers:
+        t.join()
+    return results
+
+
+def test_a_take_down_racing_a_feature_never_leaves_a_featured_rejected_comment(
+    db: Database,
+) -> None:
+    """A moderator features a comment while another takes it down, twenty times over:
+    PostgreSQL's row lock orders the two conditional updates, so a comment is never left
+    rejected and featured, and a feature is audited exactly when it was answered as done
+    (one that lost is a conflict with no entry)."""
+    from service.store.tables import Comment
+
+    for _ in range(20):
+        comment = stored(db, state=State.PUBLISHED, thread="pg-race")
+        results = _race_take_down_and_feature(db, comment.id)
+        with db.session() as session:
+            row = session.get(Comment, comment.id)
+            assert row is not None
+            assert results["down"] is True and row.state == "rejected"
+            assert row.featured_at is None and row.featured_by is None
+            audited = session.scalars(
+                select(AuditEntry.id).where(
+                    AuditEntry.comment_id == comment.id, AuditEntry.action == "feature"
+                )
+            ).all()
+            assert len(audited) == (1 if results["pick"] else 0)

@@ -170,7 +170,7 @@ function mount(host, cfg) {
     var l = t(key);
     return cfg.title ? t("named", { label: l, title: cfg.title }) : n > 1 ? l + " " + n : l;
   }
-  var S = { reports: {}, reported: {}, items: [], own: [], cursor: null, order: cfg.order, parent: null, fresh: null, busy: false, loaded: false, total: null, closed: null };
+  var S = { reports: {}, reported: {}, items: [], own: [], cursor: null, order: cfg.order, parent: null, fresh: null, busy: false, loaded: false, total: null, closed: null, feat: false, ft: 0 };
   var tok = { p: null, value: null, at: 0, ttl: 0 };
   var F = {};
 
@@ -195,6 +195,9 @@ function mount(host, cfg) {
     h("option", { value: "newest", text: t("newest") }),
   ]);
   sort.value = S.order;
+  /* "Featured (N)": shows only the comments a moderator featured, or all again */
+  var featBtn = h("button", { type: "button", class: "btn2", "aria-pressed": "false", hidden: true,
+    onclick: function () { S.feat = !S.feat; featBtn.setAttribute("aria-pressed", S.feat); load(false); } });
   var listStatus = h("div", { class: "status", role: "status" });
   var list = h("ol", { class: "list" });
   var more = h("button", { type: "button", class: "btn2", hidden: true, onclick: function () { load(true); }, text: t("more") });
@@ -217,6 +220,7 @@ function mount(host, cfg) {
         avatar(c),
         h("span", { class: "by", id: byId, dir: "auto" }, [name]),
         h("time", { datetime: c.created_at, text: isNaN(stamp) ? "" : when.format(stamp) }),
+        c.featured ? h("span", { class: "feat", text: t("featured") }) : null,
       ]),
       c.own
         ? h("div", { class: "body plain", dir: "auto", text: c.text })
@@ -324,7 +328,7 @@ function mount(host, cfg) {
     var active = root.activeElement;
     var spot = focusSpot(active);
     var sel = active && active.tagName === "TEXTAREA" ? [active.selectionStart, active.selectionEnd] : null;
-    var all = S.items.concat(S.own);
+    var all = S.items.concat(S.feat ? [] : S.own);
     var byId = {};
     var top = [];
     all.forEach(function (c) { byId[c.id] = { c: c, kids: [] }; });
@@ -341,6 +345,9 @@ function mount(host, cfg) {
     title.textContent = t("comments_count", { count: S.total != null ? S.total : S.items.length });
     if (S.loaded) listStatus.textContent = all.length ? "" : t(S.closed ? "no_comments_closed" : "no_comments");
     more.hidden = !S.cursor;
+    featBtn.hidden = !S.ft && !S.feat;
+    featBtn.textContent = t("featured_n", { count: S.ft });
+    featBtn.setAttribute("aria-pressed", S.feat);
     /* a closed thread: its comments stay, the form and the replies go */
     if (S.closed) S.parent = null;
     respond.hidden = !!(S.closed || S.broken);
@@ -360,6 +367,7 @@ function mount(host, cfg) {
   function load(append) {
     var params = { site: cfg.site, thread: cfg.thread, order: S.order, by: "conversation" };
     if (append && S.cursor) params.cursor = S.cursor;
+    if (S.feat) params.featured = 1;
     if (!append) listStatus.replaceChildren(t("loading"));
     return getJSON(api("api/v1/comments", params)).then(
       function (body) {
@@ -370,6 +378,7 @@ function mount(host, cfg) {
         S.items = append ? S.items.concat(body.items.filter(function (c) { return !had[c.id]; })) : body.items;
         S.cursor = body.next_cursor;
         S.total = body.total;
+        S.ft = body.featured_total;
         S.closed = body.thread_state && body.thread_state.closed ? body.thread_state : null;
         S.loaded = true;
         render();
@@ -645,8 +654,10 @@ function mount(host, cfg) {
   function published(id, c) {
     S.own = S.own.filter(function (o) { return o.id !== id; });
     keep(id);
-    if (!S.items.some(function (x) { return x.id === c.id; })) {
-      if (S.total != null) S.total += 1;
+    var fresh = !S.items.some(function (x) { return x.id === c.id; });
+    if (fresh && S.total != null) S.total += 1;
+    /* a new comment is not featured: the featured view does not list it */
+    if (fresh && !S.feat) {
       if (S.order === "newest" && !c.parent) S.items.unshift(c);
       else S.items.push(c);
     }
@@ -656,7 +667,7 @@ function mount(host, cfg) {
   }
 
   var wrap = h("section", { class: "m", lang: code, dir: dir, "aria-label": named("comments") }, [
-    h("div", { class: "head" }, [title, h("span", { class: "sort" }, [h("label", { for: "m-sort", text: t("sort") }), sort])]),
+    h("div", { class: "head" }, [title, featBtn, h("span", { class: "sort" }, [h("label", { for: "m-sort", text: t("sort") }), sort])]),
     listStatus,
     list,
     more,

@@ -6,7 +6,9 @@
   var list = document.getElementById("cards");
   if (!list || !m) { return; }
   var onQueuePage = list.hasAttribute("data-poll");
-  var KEYS = { a: "approve", r: "toxic", o: "offtopic", s: "spam", n: "ham", d: "dismiss" };
+  var KEYS = { a: "approve", r: "toxic", o: "offtopic", s: "spam", n: "ham", d: "dismiss", f: "feature" };
+  /* Featuring changes no state: the card stays where it is, with focus, showing the flag. */
+  var IN_PLACE = { feature: true, unfeature: true };
   var POLL_MS = 10000;
   /* Cards acted on here never come back through a poll, and a poll that was sent before an
      action finished is dropped: its answer predates the action. */
@@ -161,7 +163,7 @@
     setBusy(card, true);
     /* On to the next card at once: keys pressed while this one saves act there, not
        nowhere (they were dropped; found in review). */
-    if (onQueuePage && card.classList.contains("current")) {
+    if (onQueuePage && !IN_PLACE[actionName] && card.classList.contains("current")) {
       var after = cards().slice(cards().indexOf(card) + 1).filter(usable)[0];
       if (after) { setCurrent(after, true); }
     }
@@ -170,7 +172,8 @@
         if (res.ok) {
           m.announce(res.data.message, "success");
           /* Keeping a comment leaves it in Published, and in Reported while newer reports wait. */
-          var stays = actionName === "dismiss" && (res.data.remaining || !/\/reported\//.test(list.getAttribute("data-poll") || ""));
+          var stays = IN_PLACE[actionName] ||
+            (actionName === "dismiss" && (res.data.remaining || !/\/reported\//.test(list.getAttribute("data-poll") || "")));
           if (onQueuePage && !stays) { removeCard(card); poll(); } else { replaceCard(card, res.data.card); refreshDetails(); }
         } else if (res.status === 409) {
           m.announce(errorText(res) + " The card shows its current state.", "conflict");
@@ -262,7 +265,11 @@
         /* Never act on a card the moderator cannot see (scrolled away from it). */
         setCurrent(card, true);
         m.announce("This is the comment that key acts on: press it again to act.", "info");
-      } else { act(card, KEYS[key]); }
+      } else {
+        /* the card's own button for the key: f is Feature or Unfeature, as the card shows */
+        var keyed = card.querySelector('form.act button[name="action"][data-key="' + key + '"]');
+        act(card, keyed ? keyed.value : KEYS[key]);
+      }
     }
     else if (key === "x") {
       if (card) {
