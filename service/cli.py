@@ -421,10 +421,13 @@ def threads_set(
 
 
 def _register_integrations() -> None:
-    """Attach ``keys`` and ``webhooks`` (service/integrations/cli.py)."""
+    """Attach ``keys`` and ``webhooks`` (service/integrations/cli.py) and ``sites policy``
+    (service/cli_policy.py)."""
+    from service.cli_policy import policy
     from service.integrations.cli import register
 
     register(main)
+    sites.add_command(policy)
 
 
 def _add_model_commands() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -29,6 +30,8 @@ PAGES = [
     "/moderation/integrations/",
     "/moderation/privacy",
     "/moderation/threads",
+    "/moderation/sites",
+    "/moderation/sites/1/policy",
 ]
 
 
@@ -74,6 +77,18 @@ def test_dashboard_pages_have_no_serious_accessibility_violations(
         assert axe_page.url.startswith(f"{live_server.url}{path.rstrip('/')}"), axe_page.url
         found[path] = blocking(axe_violations(axe_page))
     assert found == {path: [] for path in PAGES}
+    axe_page.goto(f"{live_server.url}/moderation/sites/1/policy")  # a refused policy
+    axe_page.get_by_label("spam: publish below").fill("1.5")
+    axe_page.get_by_role("button", name="Save policy").click()
+    expect(axe_page.get_by_role("alert")).to_contain_text("Enter a number from 0 to 1")
+    expect(axe_page.get_by_label("spam: publish below")).to_have_attribute("aria-invalid", "true")
+    assert blocking(axe_violations(axe_page)) == []
+    axe_page.get_by_label("spam: publish below").fill("0.6")
+    axe_page.get_by_role("button", name="Preview on the last 30 days").click()
+    expect(
+        axe_page.get_by_role("heading", name=re.compile("What this policy would"))
+    ).to_be_visible()
+    assert blocking(axe_violations(axe_page)) == []
     axe_page.goto(f"{live_server.url}/moderation/privacy")  # a lookup that finds a comment
     axe_page.get_by_label("E-mail address").fill("ada@example.org")
     axe_page.get_by_role("button", name="Find").click()
