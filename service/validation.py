@@ -34,6 +34,7 @@ MESSAGES = {
     "invalid_url": "Enter a web address starting with http:// or https://.",
     "invalid_id": "This is not a valid comment id.",
     "invalid_site": "This is not a valid site slug.",
+    "invalid_boolean": "This field must be true or false.",
     "parent_not_found": "The comment you reply to is not published in this thread.",
 }
 
@@ -51,6 +52,7 @@ class CommentInput:
     text: str
     url: str | None = None
     parent: str | None = None
+    notify_replies: bool = False
 
 
 def field_error(code: str, **params: Any) -> dict[str, str]:
@@ -201,6 +203,22 @@ def _url(payload: Mapping[str, Any], errors: FieldErrors) -> str | None:
     return value
 
 
+#: How a form (or JSON) may say yes or no: an HTML checkbox sends ``on``.
+TRUE_WORDS = frozenset({"1", "true", "on", "yes"})
+FALSE_WORDS = frozenset({"", "0", "false", "off", "no"})
+
+
+def _boolean(payload: Mapping[str, Any], name: str, errors: FieldErrors) -> bool:
+    """Return a yes/no field: JSON true/false, or a form's word for it; absent is False."""
+    value = payload.get(name)
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in TRUE_WORDS | FALSE_WORDS:
+        return value.strip().lower() in TRUE_WORDS
+    errors[name] = field_error("invalid_boolean")
+    return False
+
+
 def validate(
     payload: Mapping[str, Any], *, check_deliverability: bool = False
 ) -> tuple[CommentInput | None, FieldErrors]:
@@ -214,9 +232,10 @@ def validate(
     parent = _string(payload, "parent", errors) or None
     if parent is not None and not looks_like_id(parent):
         errors["parent"] = field_error("invalid_id")
+    notify = _boolean(payload, "notify_replies", errors)
     site = _string(payload, "site", errors) or "default"
     if "site" not in errors and not SITE_SLUG.match(site):
         errors["site"] = field_error("invalid_site")
     if errors or thread is None or name is None or email is None or text is None:
         return None, errors
-    return CommentInput(site, thread, name, email, text, url, parent), errors
+    return CommentInput(site, thread, name, email, text, url, parent, notify), errors

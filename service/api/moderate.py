@@ -146,7 +146,9 @@ def moderate_comment(comment_id: str) -> Response:
             "action": action,
             "label": label.value,
         }
-        deliveries = outcome.deliveries
+        deliveries, mails = outcome.deliveries, outcome.mails
     if deliveries:
         queue().enqueue_deliveries(deliveries)
+    if mails:
+        queue().enqueue_mails(mails)
     return jsonify(body)

@@ -408,6 +408,12 @@ function mount(host, cfg) {
     counter.textContent = t("chars", { count: count(clean(F.text.input.value, true)), max: L.text });
   }
   var hp = h("input", { id: "m-hp", name: CONFIG.honeypotField, type: "text", tabindex: "-1", autocomplete: "off" });
+  /* reply notifications: offered once the token's answer says mail is configured */
+  var notify = h("input", { type: "checkbox", id: "m-notify", "aria-describedby": "m-notify-hint" });
+  var notifyRow = h("div", { class: "field", hidden: true }, [
+    h("label", { class: "opt1" }, [notify, " " + t("notify")]),
+    h("span", { class: "opt", id: "m-notify-hint", text: t("notify_hint") }),
+  ]);
   var summary = h("div", { class: "summary", role: "alert" });
   var submit = h("button", { type: "submit", class: "btn", text: t("submit") });
   var closedNote = h("p", { class: "closed", dir: "auto", hidden: true });
@@ -423,6 +429,7 @@ function mount(host, cfg) {
     summary,
     field("name", h("input", { type: "text", autocomplete: "name", dir: "auto" }), true),
     field("email", h("input", { type: "email", autocomplete: "email", dir: "ltr" }), true),
+    notifyRow,
     field("url", h("input", { type: "url", autocomplete: "url", dir: "ltr" }), false),
     field("text", h("textarea", { rows: "6", dir: "auto", oninput: updateCount }), true, counter),
     h("div", { class: "hp", "aria-hidden": "true" }, [h("label", { for: "m-hp", text: t("honeypot") }), hp]),
@@ -477,6 +484,7 @@ function mount(host, cfg) {
         tok.value = b.token;
         tok.at = Date.now();
         tok.ttl = b.expires_in;
+        notifyRow.hidden = !b.notify;
         return tok.value;
       },
       function () {
@@ -538,6 +546,7 @@ function mount(host, cfg) {
       .then(function (value) {
         var body = new URLSearchParams({ site: cfg.site, thread: cfg.thread, name: v.name, email: v.email, url: v.url, text: v.text });
         if (parent) body.set("parent", parent.id);
+        if (!notifyRow.hidden && notify.checked) { body.set("notify_replies", "1"); body.set("lang", code); }
         if (value) body.set(CONFIG.tokenField, value);
         if (hp.value) body.set(CONFIG.honeypotField, hp.value);
         return fetch(api("api/v1/comments"), { method: "POST", body: body, credentials: "omit", headers: { Accept: "application/json" } });
