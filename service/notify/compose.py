@@ -76,9 +76,9 @@ def _message(
     domain = parseaddr(sender)[1].rpartition("@")[2] or "moderato.invalid"
     msg["Message-ID"] = f"<{message_id}@{domain}>"
     msg["Auto-Submitted"] = "auto-generated"
-    msg["Content-Language"] = lang
     msg.set_content("\n\n".join(paragraphs) + "\n")
     msg.add_alternative(_html(paragraphs, lang), subtype="html")
+    msg["Content-Language"] = lang  # after the body: setting it moves Content-* headers
     return msg
 
 
