@@ -95,7 +95,7 @@ def mail_settings(settings: dict[str, Any], server: MailServer) -> dict[str, Any
 
 
 def text_of(message: EmailMessage) -> str:
-    """Return the plain-text body of a message."""
+    """Return the plain-text body of a message, with its lines ending in LF (SMTP sends CRLF)."""
     part = message.get_body(preferencelist=("plain",))
     assert part is not None
-    return str(part.get_content())
+    return str(part.get_content()).replace("\r\n", "\n")

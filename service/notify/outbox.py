@@ -33,12 +33,12 @@ def address(email: str | None) -> str:
     return (email or "").strip().lower()
 
 
-def _insert_ignoring_conflict(session: Session, model: Any, values: dict[str, Any]) -> bool:
-    """Insert a row unless a unique constraint already holds one like it; tell whether it did."""
+def _insert_ignoring_conflict(session: Session, model: Any, values: dict[str, Any]) -> None:
+    """Insert a row unless a unique constraint already holds one like it (a concurrent
+    transaction's, or an earlier publish's); never raises for that."""
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    result = session.execute(insert(model).values(**values).on_conflict_do_nothing())
-    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+    session.execute(insert(model).values(**values).on_conflict_do_nothing())
 
 
 def find(session: Session, site_id: int, email: str) -> MailSubscription | None:
@@ -75,7 +75,7 @@ def _add(session: Session, kind: str, comment: Comment, sub: MailSubscription) -
     """Write one outbox row (none if this comment already has its mail of ``kind``)."""
     message_id = "mail_" + secrets.token_urlsafe(18)
     now = utcnow()
-    added = _insert_ignoring_conflict(
+    _insert_ignoring_conflict(
         session,
         MailMessage,
         {
@@ -90,7 +90,9 @@ def _add(session: Session, kind: str, comment: Comment, sub: MailSubscription) -
             "created_at": now,
         },
     )
-    return [message_id] if added else []
+    # Ours, or another's for the same (kind, comment): rowcount cannot tell on PostgreSQL.
+    added = session.scalar(select(MailMessage.id).where(MailMessage.id == message_id))
+    return [message_id] if added is not None else []
 
 
 def on_publish(session: Session, comment: Comment) -> list[str]:

@@ -12,10 +12,10 @@ from sqlalchemy import select
 
 from service import sites
 from service.lifecycle import Change, transition
-from service.status import State
+from service.status import Rejection, State
 from service.store import Database
 from service.store.migrate import upgrade
-from service.store.tables import AuditEntry, Site
+from service.store.tables import AuditEntry, Comment, Site
 from tests.dashboard import held_with_ties, logged_in, page_through
 from tests.factories import post, stored
 from tests.helpers import wait_for
@@ -169,3 +169,60 @@ def test_a_lifted_bans_id_is_never_given_to_another_on_postgres(
     from tests.service.moderation.test_bans import test_a_lifted_bans_id_is_never_given_to_another
 
     test_a_lifted_bans_id_is_never_given_to_another(client, db, logged_in(client, db))
+
+
+def test_reply_notifications_on_postgres(db: Database) -> None:
+    """The mail outbox's ON CONFLICT inserts work on PostgreSQL: four opted-in comments of
+    one address published at once by four threads make one subscription and four
+    confirmation rows (none of the publishes fails); a reply restored after a take-down
+    still has one mail; and notify1 downgrades and upgrades again cleanly."""
+    from alembic import command
+
+    from service.store.migrate import alembic_config
+    from service.store.tables_notify import MailMessage, MailSubscription
+    from tests.notify_helpers import publish
+    from tests.service.test_migrations import schema_drift
+
+    comments = [stored(db, text=f"opt-in {i}") for i in range(4)]
+    with db.session() as session:
+        for c in comments:
+            session.get(Comment, c.id).notify_replies = True  # type: ignore[union-attr]
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def run(comment_id: str) -> None:
+        barrier.wait()
+        try:
+            publish(db, comment_id)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    workers = [threading.Thread(target=run, args=(c.id,)) for c in comments]
+    for t in workers:
+        t.start()
+    for t in workers:
+        t.join()
+    assert errors == []
+    with db.session() as session:
+        subs = session.scalars(select(MailSubscription)).all()
+        assert [(s.email, s.state) for s in subs] == [("ada@example.org", "pending")]
+        subs[0].state = "confirmed"
+    reply = stored(db, parent=comments[0].id, email="bob@example.org", text="A reply.")
+    assert len(publish(db, reply.id)) == 1
+    with db.session() as session:
+        transition(
+            session,
+            reply.id,
+            Change(State.PUBLISHED, State.REJECTED, actor="t", action="reject",
+                   rejection=Rejection.MODERATOR),
+        )  # fmt: skip
+    assert publish(db, reply.id, expected=State.REJECTED) == []
+    with db.session() as session:
+        kinds = sorted(session.scalars(select(MailMessage.kind)).all())
+    assert kinds == ["confirm"] * 4 + ["reply"]
+
+    url = db.url
+    db.dispose()
+    command.downgrade(alembic_config(url), "bans2")
+    upgrade(url)
+    assert schema_drift(db) == []
