@@ -408,9 +408,9 @@ function mount(host, cfg) {
     counter.textContent = t("chars", { count: count(clean(F.text.input.value, true)), max: L.text });
   }
   var hp = h("input", { id: "m-hp", name: CONFIG.honeypotField, type: "text", tabindex: "-1", autocomplete: "off" });
-  /* reply notifications: offered once the token's answer says mail is configured */
+  /* reply notifications: in the form only once the token's answer says mail is configured */
   var notify = h("input", { type: "checkbox", id: "m-notify", "aria-describedby": "m-notify-hint" });
-  var notifyRow = h("div", { class: "field", hidden: true }, [
+  var notifyRow = h("div", { class: "field" }, [
     h("label", { class: "opt1" }, [notify, " " + t("notify")]),
     h("span", { class: "opt", id: "m-notify-hint", text: t("notify_hint") }),
   ]);
@@ -429,7 +429,6 @@ function mount(host, cfg) {
     summary,
     field("name", h("input", { type: "text", autocomplete: "name", dir: "auto" }), true),
     field("email", h("input", { type: "email", autocomplete: "email", dir: "ltr" }), true),
-    notifyRow,
     field("url", h("input", { type: "url", autocomplete: "url", dir: "ltr" }), false),
     field("text", h("textarea", { rows: "6", dir: "auto", oninput: updateCount }), true, counter),
     h("div", { class: "hp", "aria-hidden": "true" }, [h("label", { for: "m-hp", text: t("honeypot") }), hp]),
@@ -484,7 +483,8 @@ function mount(host, cfg) {
         tok.value = b.token;
         tok.at = Date.now();
         tok.ttl = b.expires_in;
-        notifyRow.hidden = !b.notify;
+        if (b.notify) F.email.input.parentNode.after(notifyRow);
+        else notifyRow.remove();
         return tok.value;
       },
       function () {
@@ -546,7 +546,7 @@ function mount(host, cfg) {
       .then(function (value) {
         var body = new URLSearchParams({ site: cfg.site, thread: cfg.thread, name: v.name, email: v.email, url: v.url, text: v.text });
         if (parent) body.set("parent", parent.id);
-        if (!notifyRow.hidden && notify.checked) { body.set("notify_replies", "1"); body.set("lang", code); }
+        if (notify.isConnected && notify.checked) { body.set("notify_replies", "1"); body.set("lang", code); }
         if (value) body.set(CONFIG.tokenField, value);
         if (hp.value) body.set(CONFIG.honeypotField, hp.value);
         return fetch(api("api/v1/comments"), { method: "POST", body: body, credentials: "omit", headers: { Accept: "application/json" } });
