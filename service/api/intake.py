@@ -229,7 +229,7 @@ def _create(payload: dict[str, Any]) -> BaseResponse:
         if data.parent and not parent_in_thread(session, site, data.thread, data.parent):
             raise ValidationFailed(fields={"parent": field_error("parent_not_found")})
         meta = _meta(payload, key, site, data, client)
-        data, meta.lang = _opt_in(payload, data)
+        data, meta.lang = _opt_in(data)
         accepted = store_new(session, site, data, meta)
         if idem is not None:
             idempotency.remember(session, site, idem, print_, accepted.comment.id)
@@ -237,15 +237,15 @@ def _create(payload: dict[str, Any]) -> BaseResponse:
     return _answer(accepted, site)
 
 
-def _opt_in(payload: dict[str, Any], data: CommentInput) -> tuple[CommentInput, str | None]:
-    """Keep an opt-in to reply notifications, with the reader's language, only while mail
-    is configured; without it the opt-in is ignored (the form does not offer it)."""
+def _opt_in(data: CommentInput) -> tuple[CommentInput, str | None]:
+    """Keep an opt-in to reply notifications, with the reader's language (one of the
+    catalogue's), only while mail is configured; without it the opt-in is ignored (the
+    form does not offer it)."""
     if not data.notify_replies:
         return data, None
     if not mailer.configured(current_app.config):
         return dataclasses.replace(data, notify_replies=False), None
-    lang = payload.get("lang")
-    return data, i18n.pick(lang if isinstance(lang, str) else None)
+    return data, i18n.pick(data.lang)
 
 
 def after_commit(accepted: Accepted) -> None:
