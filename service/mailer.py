@@ -154,6 +154,9 @@ class SmtpMailer:
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
             raise _by_code(min(codes), f"recipient refused: {exc.recipients}") from exc
+        except smtplib.SMTPNotSupportedError as exc:
+            # An address that needs SMTPUTF8 and a server without it: it will not change.
+            raise PermanentMailError(f"not supported by the server: {exc}") from exc
         except smtplib.SMTPAuthenticationError as exc:
             # The operator's credentials: fixable, so the mail waits for them.
             raise TemporaryMailError(f"authentication failed: {exc.smtp_code}") from exc

@@ -48,11 +48,13 @@ class Collector:
 
 
 class MailServer:
-    """An SMTP server on a fixed free port of 127.0.0.1, in aiosmtpd's own thread."""
+    """An SMTP server on a fixed free port of 127.0.0.1, in aiosmtpd's own thread;
+    ``options`` go to aiosmtpd (``tls_context``, ``ssl_context``, ``authenticator``…)."""
 
-    def __init__(self) -> None:
+    def __init__(self, **options: Any) -> None:
         self.port = free_port()
         self.handler = Collector()
+        self.options = options
         self.controller: Controller | None = None
 
     @property
@@ -66,7 +68,9 @@ class MailServer:
             return list(self.handler.messages)
 
     def start(self) -> MailServer:
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(
+            self.handler, hostname="127.0.0.1", port=self.port, **self.options
+        )
         self.controller.start()
         return self
 

@@ -234,7 +234,11 @@ def attempt_mail(
         error = "mail is off (no MODERATO_SMTP_URL)"
         record(db, message_id, "failed", error, policy(config), now, rand)
         return "failed"
-    prepared = prepare(db, message_id, config)
+    try:
+        prepared = prepare(db, message_id, config)
+    except ValueError as exc:  # a header the email package refuses: no retry would help
+        record(db, message_id, "failed", f"cannot compose: {exc}", policy(config), now, rand)
+        return "failed"
     if isinstance(prepared, Skip):
         cancel(db, message_id, prepared.reason)
         log.info("mail %s: cancelled (%s)", message_id, prepared.reason)
