@@ -14,7 +14,7 @@ Errors, as the worker reads them::
                               not retried
 
 Failure mode: with the server away, mails wait in the outbox (``mail_outbox``) and are
-retried with backoff for about a day; nothing is lost while the database keeps them.
+retried with backoff for half a day or so (``MAIL_*``); nothing is lost meanwhile.
 """
 
 from __future__ import annotations
