@@ -152,8 +152,9 @@ class SmtpMailer:
                 except (smtplib.SMTPException, OSError):
                     smtp.close()
         except smtplib.SMTPRecipientsRefused as exc:
-            codes = [code for code, _ in exc.recipients.values()]
-            raise _by_code(min(codes), f"recipient refused: {exc.recipients}") from exc
+            # The server's answer without the address (it goes to logs and the outbox row).
+            code, answer = min(exc.recipients.values())
+            raise _by_code(code, f"recipient refused: {code} {_text(answer)}") from exc
         except smtplib.SMTPNotSupportedError as exc:
             # An address that needs SMTPUTF8 and a server without it: it will not change.
             raise PermanentMailError(f"not supported by the server: {exc}") from exc

@@ -210,13 +210,14 @@ def test_a_reply_to_a_comment_without_the_box_ticked_sends_nothing(
 def test_a_recipient_the_server_refuses_is_not_retried(
     client: FlaskClient, db: Database, worker_runtime: Runtime, mail_server: MailServer
 ) -> None:
-    """A 5xx for the recipient fails the mail at once, with the server's answer recorded,
-    and no retry is scheduled."""
+    """A 5xx for the recipient fails the mail at once, with the server's answer recorded
+    (not the address: it also goes to the logs), and no retry is scheduled."""
     ada = confirmed_ada(client, worker_runtime, mail_server)
     mail_server.handler.refuse.add(ADA)
     comment(client, worker_runtime, parent=ada, name="Bob", email="bob@example.org",
             text=REPLIES[0])  # fmt: skip
     reply = outbox_rows(db)[-1]
     assert (reply.kind, reply.status, reply.attempts) == ("reply", "failed", 1)
-    assert "550" in (reply.last_error or "") and reply.next_attempt_at is None
+    assert "550 5.1.1 no such mailbox" in (reply.last_error or "")
+    assert ADA not in (reply.last_error or "") and reply.next_attempt_at is None
     assert len(mail_server.messages) == 1
