@@ -140,6 +140,7 @@ def register_blueprints(app: Flask) -> None:
     from service.integrations import bp as integrations_bp
     from service.integrations.admin import bp as integrations_admin_bp
     from service.moderation import bp as moderation_bp
+    from service.notify.pages import bp as mail_bp
     from service.ops import bp as ops_bp
 
     app.register_blueprint(ops_bp)
@@ -147,4 +148,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(integrations_bp)
     app.register_blueprint(moderation_bp, url_prefix="/moderation")
     app.register_blueprint(embed_bp)
+    app.register_blueprint(mail_bp)
     app.register_blueprint(integrations_admin_bp, url_prefix="/moderation/integrations")

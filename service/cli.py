@@ -235,22 +235,25 @@ def comments_erase(email: str, slug: str | None, yes: bool) -> None:
             except ValueError as exc:
                 raise click.ClickException(str(exc)) from exc
         count, checks = len(found["comments"]), len(found["checks"])
-        if not count and not checks:
-            click.echo(f"no comments or check records of {found['email']} to erase")
+        subs = len(found["reply_notifications"])
+        if not count and not checks and not subs:
+            click.echo(f"no comments, check records or subscriptions of {found['email']} to erase")
             return
         where = f"on site {slug}" if slug else "on every site"
         if not yes:
             click.confirm(
-                f"Erase {count} comment(s) and {checks} check record(s) of "
-                f"{found['email']} {where}? This cannot be undone",
+                f"Erase {count} comment(s), {checks} check record(s) and {subs} "
+                f"reply-notification subscription(s) of {found['email']} {where}? "
+                "This cannot be undone",
                 abort=True,
             )
         done = privacy.erase_in_batches(database(), email, "cli", slug)
         privacy.checkpoint(database())
         queued = queue().enqueue_deliveries(done.deliveries) if done.deliveries else True
     click.echo(
-        f"erased {done.comments} comment(s) ({done.taken_down} taken down) and "
-        f"{done.checks} check record(s) of {found['email']}"
+        f"erased {done.comments} comment(s) ({done.taken_down} taken down), "
+        f"{done.checks} check record(s) and {done.subscriptions} reply-notification "
+        f"subscription(s) of {found['email']}"
     )
     if not queued:
         click.echo("Redis did not answer: a running worker's sweep sends the take-down webhooks")

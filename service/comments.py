@@ -33,6 +33,8 @@ class IntakeMeta:
     permalink: str | None = None
     actor: str = "public"
     signals: dict[str, Any] = field(default_factory=dict)
+    #: The reader's language, kept with an opt-in to reply notifications (their mails').
+    lang: str | None = None
 
 
 @dataclass(slots=True)
@@ -82,6 +84,8 @@ def store_new(session: Session, site: Site, data: CommentInput, meta: IntakeMeta
         referrer=(meta.referrer or "")[:2048] or None,
         permalink=(meta.permalink or "")[:2048] or None,
         signals=meta.signals,
+        notify_replies=data.notify_replies,
+        lang=meta.lang if data.notify_replies else None,
         attempts=0,
         created_at=now,
         updated_at=now,

@@ -63,6 +63,20 @@ DEFAULTS: dict[str, Any] = {
     # The demo article at /demo: on in development and testing, off in production unless
     # turned on (it is a public thread anyone can post to).
     "DEMO_PAGE": None,
+    # Reply notifications by e-mail: off unless SMTP_URL is set (smtp:// STARTTLS,
+    # smtps:// TLS); MAIL_FROM and PUBLIC_URL (the links in the mails) are then required.
+    "SMTP_URL": None,
+    "MAIL_FROM": None,
+    "MAIL_TIMEOUT": 30.0,
+    # Retries of a mail the server did not take: attempts in all, then delays of
+    # base * factor^n seconds (with jitter), capped; 11 to 15 hours in all by default.
+    "MAIL_MAX_ATTEMPTS": 8,
+    "MAIL_RETRY_BASE": 30.0,
+    "MAIL_RETRY_FACTOR": 4.0,
+    "MAIL_RETRY_CAP": 21600.0,
+    # How long a confirmation link works, and how long before an address that has not
+    # confirmed may be sent another confirmation (seconds; a week).
+    "MAIL_CONFIRM_MAX_AGE": 7 * 24 * 3600,
 }
 
 
@@ -111,6 +125,8 @@ def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[st
         raise ConfigError(f"MODERATO_ENV={cfg['ENV']!r} is not one of {', '.join(ENVIRONMENTS)}")
     if cfg["PUBLIC_URL"]:
         cfg["PUBLIC_URL"] = public_url(str(cfg["PUBLIC_URL"]))
+    if cfg["SMTP_URL"]:
+        _check_mail(cfg)
     if cfg["DEMO_PAGE"] is None:
         cfg["DEMO_PAGE"] = cfg["ENV"] != "production"
     if not cfg["SECRET_KEY"]:
@@ -133,6 +149,24 @@ def public_url(raw: str) -> str:
             "https://comments.example (a path is allowed, no query)"
         )
     return raw.strip().rstrip("/")
+
+
+def _check_mail(cfg: Any) -> None:
+    """Refuse mail settings that cannot work: a bad SMTP URL, no sender, no public URL."""
+    from service.mailer import MailConfigError, check_sender, parse_smtp_url
+
+    try:
+        parse_smtp_url(str(cfg["SMTP_URL"]))
+        if not cfg["MAIL_FROM"]:
+            raise MailConfigError("MODERATO_MAIL_FROM is required with MODERATO_SMTP_URL")
+        cfg["MAIL_FROM"] = check_sender(str(cfg["MAIL_FROM"]))
+    except MailConfigError as exc:
+        raise ConfigError(str(exc)) from exc
+    if not cfg["PUBLIC_URL"]:
+        raise ConfigError(
+            "MODERATO_PUBLIC_URL is required with MODERATO_SMTP_URL: the links in the "
+            "mails (confirm, unsubscribe) are built on it"
+        )
 
 
 def _instance_secret(instance: Path) -> str:

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 CLASSIFY = "worker.jobs.classify_comment"
 CLASSIFY_FAILED = "worker.callbacks.classification_failed"
 DELIVER = "worker.webhooks.deliver"
+SEND_MAIL = "worker.mail.send"
 
 
 class JobQueue(Protocol):
@@ -29,6 +30,8 @@ class JobQueue(Protocol):
     def enqueue_classify(self, comment_id: str) -> bool: ...
 
     def enqueue_deliveries(self, delivery_ids: Iterable[str]) -> bool: ...
+
+    def enqueue_mails(self, message_ids: Iterable[str]) -> bool: ...
 
 
 def connect(url: str, socket_timeout: float = 2.0) -> Redis:
@@ -53,9 +56,9 @@ def queue_names(name: str) -> list[str]:
 
 
 class RQJobQueue:
-    """Enqueue moderato's jobs: classifications on ``name``, webhook deliveries on
-    ``name-webhooks``. A worker listens to both in that order, and RQ takes from the first
-    queue that has a job, so a comment never waits behind a line of slow deliveries."""
+    """Enqueue moderato's jobs: classifications on ``name``, webhook deliveries and mails
+    on ``name-webhooks``. A worker listens to both in that order, and RQ takes from the
+    first queue that has a job, so a comment never waits behind a line of slow deliveries."""
 
     def __init__(
         self,
@@ -108,12 +111,9 @@ class RQJobQueue:
         second before its ``next_attempt_at`` (and before a receiver's Retry-After); the
         time is rounded up instead.
         """
-        whole = when.replace(microsecond=0)
-        if whole < when:
-            whole += timedelta(seconds=1)
         try:
             self.deliveries.enqueue_at(
-                whole,
+                _whole_second(when),
                 DELIVER,
                 delivery_id,
                 job_id=delivery_job_id(delivery_id, attempt),
@@ -123,6 +123,46 @@ class RQJobQueue:
             log.warning("could not schedule delivery %s (the sweep will): %s", delivery_id, exc)
             return False
         return True
+
+    def enqueue_mails(self, message_ids: Iterable[str]) -> bool:
+        """Queue mails from the mail outbox; False if Redis is away (the sweep will)."""
+        ids = list(message_ids)
+        try:
+            for message_id in ids:
+                self.deliveries.enqueue(
+                    SEND_MAIL, message_id, job_id=mail_job_id(message_id), job_timeout=60
+                )
+        except redis.RedisError as exc:
+            log.warning("could not enqueue %d mail(s) (the sweep will): %s", len(ids), exc)
+            return False
+        return True
+
+    def enqueue_mail_at(self, message_id: str, attempt: int, when: datetime) -> bool:
+        """Schedule a mail's next attempt; False if Redis is away (the sweep will)."""
+        try:
+            self.deliveries.enqueue_at(
+                _whole_second(when),
+                SEND_MAIL,
+                message_id,
+                job_id=mail_job_id(message_id, attempt),
+                job_timeout=60,
+            )
+        except redis.RedisError as exc:
+            log.warning("could not schedule mail %s (the sweep will): %s", message_id, exc)
+            return False
+        return True
+
+
+def _whole_second(when: datetime) -> datetime:
+    """Round up to a whole second: RQ drops the fraction, which would run an attempt up to
+    a second before it is due (and before a receiver's Retry-After)."""
+    whole = when.replace(microsecond=0)
+    return whole + timedelta(seconds=1) if whole < when else whole
+
+
+def mail_job_id(message_id: str, attempt: int = 0) -> str:
+    """Return the RQ job id of a mail's attempt after ``attempt`` earlier ones."""
+    return f"send-{message_id}" if attempt == 0 else f"send-{message_id}-{attempt}"
 
 
 def delivery_job_id(delivery_id: str, attempt: int = 0) -> str:

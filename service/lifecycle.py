@@ -1,4 +1,4 @@
-"""Every change of a comment's state goes through ``transition``: conditional update, audit, outbox.
+"""Every change of a comment's state goes through ``transition``: update, audit, outboxes.
 
 A change whose expected state no longer holds changes nothing and returns
 ``None``: the worker treats that as "someone else already did it", a moderator
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from service import events, reports
 from service.clock import utcnow
+from service.notify import outbox as mail_outbox
 from service.status import Label, Rejection, State, can_move
 from service.store.tables import AuditEntry, Comment
 from service.store.tables import Label as LabelRow
@@ -48,10 +49,12 @@ class Change:
 
 @dataclass(slots=True)
 class Outcome:
-    """A change that happened: the updated row and the outbox rows to deliver."""
+    """A change that happened: the updated row and the outbox rows to send (webhook
+    deliveries, and mails: ``enqueue_mails``; the sweep sends those a caller forgets)."""
 
     comment: Comment
     deliveries: list[str]
+    mails: list[str] = field(default_factory=list)
 
 
 def transition(session: Session, comment_id: str, change: Change) -> Outcome | None:
@@ -119,7 +122,8 @@ def transition(session: Session, comment_id: str, change: Change) -> Outcome | N
             comment,
             {"action": change.action, "note": change.note, "actor": change.actor},
         )
-    return Outcome(comment, deliveries)
+    mails = mail_outbox.on_publish(session, comment) if change.new is State.PUBLISHED else []
+    return Outcome(comment, deliveries, mails)
 
 
 def _featured(session: Session, comment_id: str) -> bool:

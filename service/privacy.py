@@ -13,7 +13,9 @@ says who wrote it or what they wrote:
   notes (they may quote the author);
 - the text in webhook outbox rows about the comment (a pending delivery goes out with
   the erased body);
-- Akismet-compatible check records sent with that address, and their feedback labels.
+- Akismet-compatible check records sent with that address, and their feedback labels;
+- its reply-notification subscriptions and their mails (``service/notify/privacy.py``),
+  and each comment's opt-in to them.
 
 A comment not already rejected is taken down first, through the lifecycle (rejection
 ``moderator``, action ``erase``), so subscribers get ``comment.rejected`` and the thread no
@@ -37,6 +39,7 @@ from sqlalchemy.orm import Session
 from service import events, sites
 from service.clock import rfc3339
 from service.lifecycle import Change, Outcome, transition
+from service.notify import privacy as notify_privacy
 from service.status import Rejection, State
 from service.store import Database
 from service.store.tables import (
@@ -64,6 +67,7 @@ class Erasure:
     taken_down: int
     checks: int
     deliveries: list[str]  # outbox rows of the take-downs, to enqueue
+    subscriptions: int = 0  # reply-notification subscriptions deleted
 
 
 def normalise(email: str) -> str:
@@ -107,8 +111,8 @@ def _slugs(session: Session) -> dict[int, str]:
 
 def export(session: Session, email: str, site: Site | None = None) -> dict[str, Any]:
     """Return everything kept about ``email``, as JSON data: its comments (every field,
-    the classifier's decision included), its Akismet-compatible check records and the
-    bans on the address."""
+    the classifier's decision included), its Akismet-compatible check records, the bans
+    on the address and its reply-notification subscriptions."""
     email = normalise(email)
     slugs = _slugs(session)
     return {
@@ -135,6 +139,8 @@ def export(session: Session, email: str, site: Site | None = None) -> dict[str, 
                 "user_agent": c.user_agent,
                 "ip_hash": c.ip_hash,
                 "signals": c.signals or {},
+                "notify_replies": c.notify_replies,
+                "language": c.lang,
                 "scores": None if c.spam is None else {"spam": c.spam, "toxicity": c.toxicity},
                 "decision": c.decision,
                 "featured": c.featured_at is not None,
@@ -183,6 +189,7 @@ def export(session: Session, email: str, site: Site | None = None) -> dict[str, 
             }
             for e in _ban_entries(session, email, site)
         ],
+        "reply_notifications": notify_privacy.export(session, email, site, slugs),
     }
 
 
@@ -206,7 +213,7 @@ def _ban_entries(session: Session, email: str, site: Site | None) -> list[AuditE
 
 def audit_export(session: Session, found: dict[str, Any], actor: str) -> None:
     """Record that an export was made, by whom: counts only, never the address."""
-    counts = {k: len(found[k]) for k in ("comments", "checks", "bans")}
+    counts = {k: len(found[k]) for k in ("comments", "checks", "bans", "reply_notifications")}
     session.add(AuditEntry(actor=actor, action="privacy_export", details=counts))
 
 
@@ -329,7 +336,8 @@ def _finish(session: Session, email: str, actor: str, site: Site | None, done: E
         check_ids = [k.id for k in checks]
         session.execute(delete(Label).where(Label.check_id.in_(check_ids)))
         session.execute(delete(Check).where(Check.id.in_(check_ids)))
-    done = Erasure(done.comments, done.taken_down, len(checks), done.deliveries)
+    subscriptions = notify_privacy.erase(session, email, site)
+    done = Erasure(done.comments, done.taken_down, len(checks), done.deliveries, subscriptions)
     for entry in _ban_entries(session, email, site):  # they name no comment
         entry.details = {**(entry.details or {}), "value": ERASED}
         entry.note = ERASED if entry.note else entry.note
@@ -343,6 +351,7 @@ def _finish(session: Session, email: str, actor: str, site: Site | None, done: E
                 "comments": done.comments,
                 "taken_down": done.taken_down,
                 "checks": done.checks,
+                "reply_notifications": done.subscriptions,
             },
         )
     )
@@ -407,6 +416,8 @@ def _scrub_comment(comment: Comment, scrub: Any) -> None:
     comment.user_agent = None
     comment.referrer = None
     comment.signals = {}
+    comment.notify_replies = False
+    comment.lang = None
     if comment.decision:
         decision = dict(comment.decision)
         decision["reasons"] = [

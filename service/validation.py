@@ -22,6 +22,7 @@ MAX_NAME = 80
 MAX_EMAIL = 254
 MAX_TEXT = 5000
 MAX_URL = 2048
+MAX_LANG = 35  # a BCP 47 tag as browsers write them (``zh-Hant-TW``), with room to spare
 SITE_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 #: Messages for each field error code (English; the embed has its own catalogue).
@@ -34,6 +35,7 @@ MESSAGES = {
     "invalid_url": "Enter a web address starting with http:// or https://.",
     "invalid_id": "This is not a valid comment id.",
     "invalid_site": "This is not a valid site slug.",
+    "invalid_boolean": "This field must be true or false.",
     "parent_not_found": "The comment you reply to is not published in this thread.",
 }
 
@@ -51,6 +53,8 @@ class CommentInput:
     text: str
     url: str | None = None
     parent: str | None = None
+    notify_replies: bool = False
+    lang: str | None = None
 
 
 def field_error(code: str, **params: Any) -> dict[str, str]:
@@ -201,6 +205,34 @@ def _url(payload: Mapping[str, Any], errors: FieldErrors) -> str | None:
     return value
 
 
+#: How a form (or JSON) may say yes or no, exactly so: an HTML checkbox sends ``on``.
+TRUE_WORDS = ("1", "true", "on", "yes")
+FALSE_WORDS = ("", "0", "false", "off", "no")
+
+
+def _boolean(payload: Mapping[str, Any], name: str, errors: FieldErrors) -> bool:
+    """Return a yes/no field: JSON true/false, or a form's word for it; absent is False."""
+    value = payload.get(name)
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, str) and value in TRUE_WORDS + FALSE_WORDS:
+        return value in TRUE_WORDS
+    errors[name] = field_error("invalid_boolean")
+    return False
+
+
+def _lang(payload: Mapping[str, Any], errors: FieldErrors) -> str | None:
+    """Return the reader's language tag as sent (the mails' language), or None."""
+    value = _string(payload, "lang", errors)
+    if value and len(value) > MAX_LANG:
+        errors["lang"] = field_error("too_long", limit=MAX_LANG)
+    elif value and has_controls(value):
+        errors["lang"] = field_error("control_characters")
+    else:
+        return value or None
+    return None
+
+
 def validate(
     payload: Mapping[str, Any], *, check_deliverability: bool = False
 ) -> tuple[CommentInput | None, FieldErrors]:
@@ -214,9 +246,11 @@ def validate(
     parent = _string(payload, "parent", errors) or None
     if parent is not None and not looks_like_id(parent):
         errors["parent"] = field_error("invalid_id")
+    notify = _boolean(payload, "notify_replies", errors)
+    lang = _lang(payload, errors)
     site = _string(payload, "site", errors) or "default"
     if "site" not in errors and not SITE_SLUG.match(site):
         errors["site"] = field_error("invalid_site")
     if errors or thread is None or name is None or email is None or text is None:
         return None, errors
-    return CommentInput(site, thread, name, email, text, url, parent), errors
+    return CommentInput(site, thread, name, email, text, url, parent, notify, lang), errors

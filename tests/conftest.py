@@ -22,6 +22,7 @@ from service.embedded_redis import EmbeddedRedis
 from service.store import Database
 from service.store.migrate import upgrade
 from tests.helpers import wait_for
+from tests.mail_server import MailServer
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "test-secret-key-not-for-production"
@@ -40,6 +41,14 @@ def redis_url(redis_server: EmbeddedRedis) -> str:
     """The session server's URL, emptied before each test."""
     redis_lib.from_url(redis_server.url).flushall()
     return redis_server.url
+
+
+@pytest.fixture
+def mail_server() -> Iterator[MailServer]:
+    """A real SMTP server (aiosmtpd) on a free port of 127.0.0.1, collecting what it gets."""
+    server = MailServer().start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -194,10 +194,13 @@ def test_comments_export_then_erase_an_address(env: dict[str, str], db: Any) -> 
     assert "erased 1 comment(s) (1 taken down)" in erased.stdout
     assert json.loads(run(["comments", "export", "--email", "ada@example.org"], env).stdout) == {
         "email": "ada@example.org", "comments": [], "checks": [], "bans": [],
-        "ban_history": []
+        "ban_history": [], "reply_notifications": []
     }  # fmt: skip
     again = run(["comments", "erase", "--email", "ada@example.org", "--yes"], env)
-    assert again.stdout.strip() == "no comments or check records of ada@example.org to erase"
+    assert (
+        again.stdout.strip()
+        == "no comments, check records or subscriptions of ada@example.org to erase"
+    )
 
     bad = run(["comments", "erase", "--email", "not an address"], env)
     assert bad.returncode == 1 and "is not an e-mail address" in bad.stderr

@@ -67,5 +67,7 @@ def classify_comment(comment_id: str) -> str:
         return "skipped"
     if outcome.deliveries:
         rt.queue.enqueue_deliveries(outcome.deliveries)
+    if outcome.mails:
+        rt.queue.enqueue_mails(outcome.mails)
     log.info("comment %s: %s (%s)", comment_id, decision.state.value, "; ".join(decision.summary))
     return decision.action

@@ -13,9 +13,9 @@ comment that crashes workers cannot loop for ever, and is never published unseen
 A job started moments ago (a classification within ``CLASSIFY_RUNS_FOR`` seconds, a
 delivery within its time limit) is being run, not lost, and is left alone.
 
-Webhook deliveries get the same care: a pending delivery overdue by
-``SWEEP_AGE`` seconds whose job is neither waiting nor scheduled is queued
-again (the job's claim makes a duplicate harmless). Expired check records of
+Webhook deliveries and mails get the same care: a pending delivery (or mail) overdue
+by ``SWEEP_AGE`` seconds whose job is neither waiting nor scheduled is queued again
+(the job's claim makes a duplicate harmless). Expired check records of
 the Akismet-compatible API, and idempotency keys older than a day, are purged here too.
 """
 
@@ -38,11 +38,18 @@ from sqlalchemy import and_, delete, or_, select, update
 
 from service import idempotency
 from service.clock import utcnow
-from service.enqueue import classify_job_id, delivery_job_id, queue_names, webhooks_queue_name
+from service.enqueue import (
+    classify_job_id,
+    delivery_job_id,
+    mail_job_id,
+    queue_names,
+    webhooks_queue_name,
+)
 from service.status import State
 from service.store import Database
 from service.store.tables import Comment, WebhookDelivery, WebhookEndpoint
 from service.store.tables_integrations import Check
+from service.store.tables_notify import MailMessage
 from worker.callbacks import hold_for_classifier_error
 from worker.runtime import Runtime
 
@@ -220,19 +227,48 @@ def sweep_deliveries(rt: Runtime, connection: Redis, budget: float | None = None
         WebhookDelivery.next_attempt_at,
         WebhookDelivery.id,
         deadline,
-        lambda rows: _requeue_deliveries(rt, connection, rows),
+        lambda rows: _requeue_outbound(
+            rt, connection, rows, delivery_job_id, rt.queue.enqueue_delivery_at
+        ),
     )
     if queued:
         log.info("sweep: re-queued %d webhook deliver(y/ies)", queued)
     return queued
 
 
-def _requeue_deliveries(rt: Runtime, connection: Redis, rows: Sequence[Any]) -> tuple[int, bool]:
-    """Re-queue the deliveries among ``rows`` that have no job; see ``_requeue_comments``."""
+def sweep_mail(rt: Runtime, connection: Redis, budget: float | None = None) -> int:
+    """Re-queue pending mails that are overdue and have no job (Redis lost it, or was down
+    when the mail was written), like ``sweep_deliveries``; return how many."""
+    cutoff = utcnow() - timedelta(seconds=rt.app.config["SWEEP_AGE"])
+    query = select(MailMessage.id, MailMessage.attempts, MailMessage.next_attempt_at).where(
+        MailMessage.status == "pending", MailMessage.next_attempt_at < cutoff
+    )
+    queued = _pages(
+        rt,
+        query,
+        MailMessage.next_attempt_at,
+        MailMessage.id,
+        _budget(rt, budget),
+        lambda rows: _requeue_outbound(rt, connection, rows, mail_job_id, rt.queue.enqueue_mail_at),
+    )
+    if queued:
+        log.info("sweep: re-queued %d mail(s)", queued)
+    return queued
+
+
+def _requeue_outbound(
+    rt: Runtime,
+    connection: Redis,
+    rows: Sequence[Any],
+    job_id_of: Callable[[str, int], str],
+    enqueue_at: Callable[[str, int, Any], bool],
+) -> tuple[int, bool]:
+    """Re-queue the deliveries (or mails) among ``rows`` that have no job; see
+    ``_requeue_comments``."""
     waiting: set[str] | None = None
     queued = 0
     for delivery_id, attempts, _ in rows:
-        job_id = delivery_job_id(delivery_id, attempts)
+        job_id = job_id_of(delivery_id, attempts)
         status = job_status(connection, job_id)
         if status in (JobStatus.SCHEDULED, JobStatus.DEFERRED, RUNNING):
             continue
@@ -244,7 +280,7 @@ def _requeue_deliveries(rt: Runtime, connection: Redis, rows: Sequence[Any]) -> 
                 waiting = set(queue.get_job_ids())
             if job_id in waiting:
                 continue
-        if not rt.queue.enqueue_delivery_at(delivery_id, attempts, utcnow()):
+        if not enqueue_at(delivery_id, attempts, utcnow()):
             return queued, True
         queued += 1
     return queued, False
@@ -272,6 +308,7 @@ def sweep_once(rt: Runtime, connection: Redis, owner: str) -> int:
     started = time.monotonic()
     queued = sweep_pending(rt, connection, budget=share)
     sweep_deliveries(rt, connection, budget=max(share - (time.monotonic() - started), 0.0))
+    sweep_mail(rt, connection, budget=max(share - (time.monotonic() - started), 0.0))
     purge_checks(rt.db)
     return queued
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 from collections.abc import Callable
@@ -13,12 +14,13 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse
 
-from service import antibot, cors, idempotency, sites, threads
+from service import antibot, cors, idempotency, mailer, sites, threads
 from service.api import bp
 from service.auth import KeyIdentity, request_key
 from service.client_fields import ClientInfo, validate_client
 from service.clock import utcnow
 from service.comments import Accepted, IntakeMeta, parent_in_thread, store_new
+from service.embed import i18n
 from service.embed.not_sent import has_message, not_sent_page
 from service.errors import (
     ApiError,
@@ -226,11 +228,24 @@ def _create(payload: dict[str, Any]) -> BaseResponse:
         threads.require_open(session, site, data.thread)
         if data.parent and not parent_in_thread(session, site, data.thread, data.parent):
             raise ValidationFailed(fields={"parent": field_error("parent_not_found")})
-        accepted = store_new(session, site, data, _meta(payload, key, site, data, client))
+        meta = _meta(payload, key, site, data, client)
+        data, meta.lang = _opt_in(data)
+        accepted = store_new(session, site, data, meta)
         if idem is not None:
             idempotency.remember(session, site, idem, print_, accepted.comment.id)
     after_commit(accepted)
     return _answer(accepted, site)
+
+
+def _opt_in(data: CommentInput) -> tuple[CommentInput, str | None]:
+    """Keep an opt-in to reply notifications, with the reader's language (one of the
+    catalogue's), only while mail is configured; without it the opt-in is ignored (the
+    form does not offer it)."""
+    if not data.notify_replies:
+        return data, None
+    if not mailer.configured(current_app.config):
+        return dataclasses.replace(data, notify_replies=False), None
+    return data, i18n.pick(data.lang)
 
 
 def after_commit(accepted: Accepted) -> None:

@@ -117,14 +117,17 @@ def moderate_comment(comment_id: str) -> Response:
         comment = session.get(Comment, comment_id) if looks_like_id(comment_id) else None
         if comment is None or comment.site_id != key.site_id:
             raise NotFound("There is no such comment.", code="comment_not_found")
+        mails: list[str] = []
         if action in featured.ACTIONS:
             body, deliveries = _feature(session, comment_id, action, expected, key.actor, note)
         else:
-            body, deliveries = _decide(
+            body, deliveries, mails = _decide(
                 session, comment_id, action, expected, key.actor, note, toxic
             )
     if deliveries:
         queue().enqueue_deliveries(deliveries)
+    if mails:
+        queue().enqueue_mails(mails)
     return jsonify(body)
 
 
@@ -136,8 +139,9 @@ def _decide(
     actor: str,
     note: str | None,
     toxic: bool,
-) -> tuple[dict[str, Any], list[str]]:
-    """Move the comment through ``transition()``; return the answer and the outbox rows."""
+) -> tuple[dict[str, Any], list[str], list[str]]:
+    """Move the comment through ``transition()``; return the answer, the webhook outbox
+    rows and the mail outbox rows."""
     new, rejection, label = TOXIC_REJECT if toxic else ACTIONS[action]
     if not can_move(expected, new):
         raise Conflict(
@@ -160,7 +164,7 @@ def _decide(
     )
     if outcome is None:
         raise _conflict(session, comment_id, expected)
-    return _answer(outcome.comment, action, label.value), outcome.deliveries
+    return _answer(outcome.comment, action, label.value), outcome.deliveries, outcome.mails
 
 
 def _feature(

@@ -34,8 +34,9 @@ FIELD_LIMITS = {
 #: Where the hashed assets are served, relative to the directory of ``/embed.js``.
 ASSET_PATH = "embed/assets/"
 
-#: Catalogue keys left out of the widget bundle: count.js's, and the no-JS pages' own.
-SERVER_ONLY = ("count_", "wait_")
+#: Catalogue keys left out of the widget bundle: count.js's, the no-JS pages' own, the mails'
+#: and their pages', and a field error the widget never causes.
+SERVER_ONLY = ("count_", "wait_", "mail_", "err_invalid_boolean")
 
 #: Milliseconds the widget keeps polling a new comment's status, one entry per poll.
 POLL_DELAYS_MS = [600, 900, 1200, 1500, 2000, 2500, 3000, 3000, 4000, 5000, 6000]

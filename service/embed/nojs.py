@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from flask import current_app, render_template, url_for
 from markupsafe import Markup
 
-from service import antibot, cors, reports, threads
+from service import antibot, cors, mailer, reports, threads
 from service.clock import utcnow
 from service.comments import (
     cursor_scope,
@@ -186,6 +186,7 @@ def render_thread(req: ThreadRequest) -> Markup:
         values={},
         errors={},
         limits=assets.FIELD_LIMITS,
+        notify=mailer.configured(cfg),
         avatar_class=avatar_class,
         max_depth=MAX_DEPTH,
     )

@@ -17,7 +17,7 @@ from flask import current_app, render_template, request, url_for
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
 
-from service import antibot, cors, sites
+from service import antibot, cors, mailer, sites
 from service.clock import utcnow
 from service.comments import published_in_thread
 from service.embed import assets, i18n
@@ -120,7 +120,7 @@ def _refill(session: Session, site: Site, err: ApiError, lang: str) -> Refill:
     """Collect what goes back into the form: the typed values, the errors and the parent."""
     t = i18n.translator(lang)
     form = request.form
-    page = Refill(values={name: form.get(name, "") for name in LABELS})
+    page = Refill(values={name: form.get(name, "") for name in (*LABELS, "notify_replies")})
     fields = err.fields or {}
     for name in LABELS:
         if name in fields:
@@ -184,6 +184,7 @@ def _form_page(site: Site, lang: str, t: Translator, page: Refill, status: int) 
         honeypot_field=antibot.HONEYPOT_FIELD,
         token=token,
         limits=assets.FIELD_LIMITS,
+        notify=mailer.configured(cfg),
         # a reply comes back with its way out: the page without reply_to (found in review)
         cancel_link=with_query(back, ["reply_to"], fragment="respond")
         if page.parent is not None and back

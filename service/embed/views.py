@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, current_app, jsonify, redirect, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from service import antibot, cors, sites
+from service import antibot, cors, mailer, sites
 from service.clock import utcnow
 from service.embed import assets, i18n
 from service.embed.assets import Asset
@@ -99,7 +99,8 @@ def load_site(slug: str) -> Site:
 
 @bp.get("/embed/token")
 def form_token() -> BaseResponse:
-    """Issue a signed form token for a thread (the widget asks for one when it loads)."""
+    """Issue a signed form token for a thread (the widget asks for one when it loads), and
+    say whether the form offers reply notifications by e-mail (``notify``)."""
     slug, thread = thread_args()
     site = load_site(slug)
     cfg = current_app.config
@@ -109,6 +110,7 @@ def form_token() -> BaseResponse:
             "token": token,
             "expires_in": cfg["FORM_TOKEN_MAX_AGE"],
             "min_seconds": cfg["FORM_TOKEN_MIN_SECONDS"],
+            "notify": mailer.configured(cfg),
         }
     )
     resp.headers["Cache-Control"] = "no-store"

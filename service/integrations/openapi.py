@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from service.events import EVENT_TYPES
+from service.integrations import openapi_mail
 from service.integrations.openapi_feeds import feed_paths
 from service.integrations.openapi_schemas import (
     COMMON_ERRORS,
@@ -538,10 +539,14 @@ def document(server_url: str | None = None) -> dict[str, Any]:
             {"name": "Threads", "description": "Close an article's comments, or review it apart."},
             {"name": "Feeds", "description": "Atom feeds of published comments."},
             {"name": "Operations"},
+            {
+                "name": openapi_mail.TAG,
+                "description": "The links of our mails (HTML pages).",
+            },
             {"name": "Akismet-compatible", "description": "Answers in Akismet's text/plain."},
             {"name": "Perspective-compatible", "description": "Google-style errors."},
         ],
-        "paths": {**paths(), **feed_paths()},
+        "paths": {**paths(), **feed_paths(), **openapi_mail.paths()},
         "components": {
             "schemas": {**SCHEMAS, **EXTRA_SCHEMAS},
             "securitySchemes": {

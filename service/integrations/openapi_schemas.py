@@ -169,6 +169,24 @@ SCHEMAS: dict[str, Schema] = {
             "permalink": optional(
                 string(2048, pattern=OPTIONAL_URL, description="The page commented on.")
             ),
+            "notify_replies": {
+                "description": "E-mail the author when a reply to this comment is published "
+                "(after they confirm the address once per site). Ignored when the service has "
+                "no mail configured. A form's checkbox sends `on`.",
+                "anyOf": [
+                    {"type": "boolean"},
+                    {"enum": ["1", "true", "on", "yes", "", "0", "false", "off", "no"]},
+                    {"type": "null"},
+                ],
+            },
+            "lang": optional(
+                string(
+                    35,
+                    pattern=NO_CONTROLS,
+                    description="The reader's language tag: the reply-notification mails' "
+                    "language (en, fr, ar; others get English).",
+                )
+            ),
         },
     },
     "Accepted": {

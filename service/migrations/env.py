@@ -7,7 +7,8 @@ import os
 from alembic import context
 from sqlalchemy import create_engine, pool
 
-import service.store.tables_integrations  # noqa: F401
+import service.store.tables_integrations
+import service.store.tables_notify  # noqa: F401
 from service.store.tables import Base
 
 config = context.config

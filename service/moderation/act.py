@@ -107,6 +107,8 @@ def act(comment_id: str) -> Any:
         return _answer_conflict(conflict, data)
     if outcome.deliveries:
         queue().enqueue_deliveries(outcome.deliveries)
+    if outcome.mails:
+        queue().enqueue_mails(outcome.mails)
     message = f"{actions.title(action, expected)}: done ({card.comment.author_name})."
     return _answer(card, data, message, actions.audit_name(action, expected), action.label.value)
 

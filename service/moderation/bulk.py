@@ -86,6 +86,7 @@ def apply(
     for start in range(0, len(items), BATCH):
         batch = items[start : start + BATCH]
         deliveries: list[str] = []
+        mails: list[str] = []
         with db().session() as dbs:
             ids = [i for i, _ in batch]
             sites = dict(
@@ -111,8 +112,11 @@ def apply(
                 else:
                     result.done += 1
                     deliveries += outcome.deliveries
+                    mails += outcome.mails
         if deliveries:
             queue().enqueue_deliveries(deliveries)
+        if mails:
+            queue().enqueue_mails(mails)
     return result
 
 

@@ -100,8 +100,9 @@ def privacy_erase() -> Any:
     if done.deliveries and not queue().enqueue_deliveries(done.deliveries):
         flash("Redis did not answer: the worker's sweep sends the take-down webhooks.", "info")
     flash(
-        f"Erased {done.comments} comment(s) ({done.taken_down} taken down) and "
-        f"{done.checks} check record(s).",
+        f"Erased {done.comments} comment(s) ({done.taken_down} taken down), "
+        f"{done.checks} check record(s) and {done.subscriptions} reply-notification "
+        "subscription(s).",
         "success",
     )
     return redirect(url_for("moderation.privacy_page"), code=303)

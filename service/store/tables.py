@@ -138,6 +138,10 @@ class Comment(Base):
     referrer: Mapped[str | None] = mapped_column(String(2048))
     permalink: Mapped[str | None] = mapped_column(String(2048))
     signals: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    #: The author asked to be e-mailed about replies to this comment (tables_notify), in
+    #: ``lang``; stored only while mail is configured.
+    notify_replies: Mapped[bool] = mapped_column(default=False, server_default=false())
+    lang: Mapped[str | None] = mapped_column(String(16))
     spam: Mapped[float | None] = mapped_column(Float)
     toxicity: Mapped[float | None] = mapped_column(Float)
     decision: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -54,7 +54,7 @@ def fill(
 ) -> None:
     """Fill the widget's form like a reader."""
     w.get_by_label("Name").fill(name)
-    w.get_by_label("Email").fill(email)
+    w.get_by_role("textbox", name="Email").fill(email)
     w.get_by_label(re.compile("^Comment")).fill(text)
 
 
@@ -388,7 +388,7 @@ def test_missing_email_is_caught_in_the_browser_without_a_request(
     w = open_widget(page, f"{live_server.url}/demo")
     fill(w, email="")
     w.get_by_role("button", name="Post Comment").click()
-    email = w.get_by_label("Email")
+    email = w.get_by_role("textbox", name="Email")
     expect(w.locator("#m-email-err")).to_have_text("This field is required.")
     expect(email).to_have_attribute("aria-invalid", "true")
     expect(email).to_be_focused()
@@ -423,7 +423,7 @@ def test_server_side_422_is_shown_next_to_its_field(
     expect(w.locator("#m-email-err")).to_have_text(
         "Enter a valid email address, such as name@example.com."
     )
-    expect(w.get_by_label("Email")).to_have_attribute("aria-invalid", "true")
+    expect(w.get_by_role("textbox", name="Email")).to_have_attribute("aria-invalid", "true")
     assert responses == [422]
     expect(w.get_by_label(re.compile("^Comment"))).to_have_value(BENIGN)
     assert count_comments(db) == 0
@@ -521,7 +521,7 @@ def test_without_javascript_the_fallback_form_posts_and_comes_back(
         page.goto(f"{live_server.url}/demo")
         form = page.locator("section.moderato-fallback form")
         form.get_by_label("Name").fill("Nora Script-Free")
-        form.get_by_label("Email").fill("nora@example.org")
+        form.get_by_role("textbox", name="Email").fill("nora@example.org")
         form.get_by_label(re.compile("^Comment")).fill(BENIGN)
         form.get_by_role("button", name="Post Comment").click()
         page.wait_for_url(f"{live_server.url}/demo?moderato=pending#comments")
@@ -551,7 +551,7 @@ def test_without_javascript_a_refused_comment_comes_back_filled_in(
         page.goto(f"{live_server.url}/demo")
         form = page.locator("section.moderato-fallback form")
         form.get_by_label("Name").fill("Nora Script-Free")
-        form.get_by_label("Email").fill("nora@localhost")  # the browser lets it by
+        form.get_by_role("textbox", name="Email").fill("nora@localhost")  # the browser lets it by
         form.get_by_label(re.compile("^Comment")).fill(BENIGN)
         form.get_by_role("button", name="Post Comment").click()
         summary = page.locator(".mf-summary")

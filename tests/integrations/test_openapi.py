@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 from service.store import Database
 from tests.integrations.conftest import LiveServer, SiteKeys
 
-DOCUMENTED_BLUEPRINTS = ("api", "integrations", "ops")
+DOCUMENTED_BLUEPRINTS = ("api", "integrations", "ops", "mail")
 NOT_API = {"/docs", "/openapi.json", "/status"}  # pages, and the document itself
 
 
@@ -46,7 +46,8 @@ def test_document_loads_in_schemathesis_with_every_operation(client: FlaskClient
     assert "POST /api/v1/comments/{id}/moderate" in labels
     assert "POST /v1alpha1/comments:analyze" in labels
     assert {"GET /feed/thread.atom", "GET /feed/site.atom"} <= labels
-    assert len(operations) == 20
+    assert len(operations) == 24
+    assert "POST /mail/unsubscribe" in labels
 
 
 def test_docs_page_lists_every_operation(client: FlaskClient) -> None:

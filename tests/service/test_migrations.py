@@ -122,3 +122,43 @@ def test_comments_are_not_featured_after_the_featured_upgrade(tmp_path: Path) ->
         assert "ix_comments_featured" in indexes
     finally:
         new.dispose()
+
+
+def test_notify1_adds_the_opt_in_with_comments_not_opted_in_and_rolls_back(
+    tmp_path: Path,
+) -> None:
+    """Upgrading past notify1 keeps every comment, read as not opted in to reply
+    notifications (no language), adds the subscription and mail outbox tables, and a
+    downgrade to bans2 and back leaves the schema exactly as the models describe it."""
+    from sqlalchemy import inspect, text
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    upgrade(url, "bans2")
+    old = Database(url)
+    with old.session() as session:
+        site_id = sites.ensure_default(session).id
+        session.execute(
+            text(
+                "INSERT INTO comments (id, site_id, thread, state, author_name, author_email,"
+                " avatar, text, html, signals, attempts, created_at, updated_at) VALUES"
+                " ('c0000000000000000001', :site, 't', 'published', 'Ada', 'ada@example.org',"
+                " '', 'hello', '<p>hello</p>', '{}', 0, '2026-01-01', '2026-01-01')"
+            ),
+            {"site": site_id},
+        )
+    old.dispose()
+    upgrade(url)
+    command.downgrade(alembic_config(url), "bans2")
+    down = Database(url)
+    assert "mail_outbox" not in inspect(down.engine).get_table_names()
+    down.dispose()
+    upgrade(url)
+    new = Database(url)
+    try:
+        assert schema_drift(new) == []
+        with new.engine.connect() as conn:
+            row = conn.execute(text("SELECT notify_replies, lang FROM comments")).one()
+        assert tuple(row) == (0, None)
+        assert {"mail_subscriptions", "mail_outbox"} <= set(inspect(new.engine).get_table_names())
+    finally:
+        new.dispose()

@@ -7,18 +7,20 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from service import sites
 from service.lifecycle import Change, transition
-from service.status import State
+from service.status import Rejection, State
 from service.store import Database
 from service.store.migrate import upgrade
-from service.store.tables import AuditEntry, Site
+from service.store.tables import AuditEntry, Comment, Site
 from tests.dashboard import held_with_ties, logged_in, page_through
 from tests.factories import post, stored
 from tests.helpers import wait_for
+from tests.mail_server import MailServer
 from tests.postgres import TempPostgres, find_bindir
 
 BINDIR = find_bindir()
@@ -257,3 +259,66 @@ def test_a_take_down_racing_a_feature_never_leaves_a_featured_rejected_comment(
                 )
             ).all()
             assert len(audited) == (1 if results["pick"] else 0)
+
+
+def test_reply_notifications_on_postgres(app: Flask, db: Database, mail_server: MailServer) -> None:
+    """The mail outbox's ON CONFLICT inserts work on PostgreSQL: four opted-in comments of
+    one address published at once by four threads make one subscription and four
+    confirmation rows (none of the publishes fails), of which the worker sends one; a
+    reply restored after a take-down still has one mail, sent to a real SMTP server; and
+    notify1 downgrades and upgrades again cleanly."""
+    from alembic import command
+
+    from service.store.migrate import alembic_config
+    from service.store.tables_notify import MailMessage, MailSubscription
+    from tests.mail_server import mail_settings
+    from tests.notify_helpers import publish, send_outbox
+    from tests.service.test_migrations import schema_drift
+
+    comments = [stored(db, text=f"opt-in {i}") for i in range(4)]
+    with db.session() as session:
+        for c in comments:
+            session.get(Comment, c.id).notify_replies = True  # type: ignore[union-attr]
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def run(comment_id: str) -> None:
+        barrier.wait()
+        try:
+            publish(db, comment_id)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    workers = [threading.Thread(target=run, args=(c.id,)) for c in comments]
+    for t in workers:
+        t.start()
+    for t in workers:
+        t.join()
+    assert errors == []
+    app.config.update(mail_settings(dict(app.config), mail_server))
+    assert sorted(send_outbox(app)) == ["cancelled"] * 3 + ["sent"]
+    with db.session() as session:
+        subs = session.scalars(select(MailSubscription)).all()
+        assert [(s.email, s.state) for s in subs] == [("ada@example.org", "pending")]
+        subs[0].state = "confirmed"
+    reply = stored(db, parent=comments[0].id, name="Bob", email="bob@example.org", text="Hi.")
+    assert len(publish(db, reply.id)) == 1
+    with db.session() as session:
+        transition(
+            session,
+            reply.id,
+            Change(State.PUBLISHED, State.REJECTED, actor="t", action="reject",
+                   rejection=Rejection.MODERATOR),
+        )  # fmt: skip
+    assert publish(db, reply.id, expected=State.REJECTED) == []
+    with db.session() as session:
+        kinds = sorted(session.scalars(select(MailMessage.kind)).all())
+    assert kinds == ["confirm"] * 4 + ["reply"]
+    assert send_outbox(app) == ["sent"]
+    assert mail_server.wait_for(2)[1]["Subject"].startswith("Bob replied")
+
+    url = db.url
+    db.dispose()
+    command.downgrade(alembic_config(url), "bans2")
+    upgrade(url)
+    assert schema_drift(db) == []

@@ -146,6 +146,7 @@ def test_erase_leaves_nothing_of_the_author_and_keeps_the_thread(
             "checks": [],
             "bans": [],
             "ban_history": [],
+            "reply_notifications": [],
         }
 
 
@@ -181,7 +182,9 @@ def test_erase_in_batches_commits_each_batch_and_finishes_the_whole_job(db: Data
         entries = session.scalars(
             select(AuditEntry).where(AuditEntry.action == "privacy_erase")
         ).all()
-        assert [e.details for e in entries] == [{"comments": 3, "taken_down": 2, "checks": 1}]
+        assert [e.details for e in entries] == [
+            {"comments": 3, "taken_down": 2, "checks": 1, "reply_notifications": 0}
+        ]
         assert privacy.export(session, ADA)["comments"] == []
 
 
@@ -269,7 +272,10 @@ def test_an_admin_finds_downloads_and_erases_an_address_in_the_dashboard(
     )
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "3 comment(s), 1 check record(s) and 0 ban(s)" in html and SECRET_TEXT[:40] in html
+    assert (
+        "3 comment(s), 1 check record(s), 0 ban(s) and 0 reply-notification subscription(s)" in html
+        and SECRET_TEXT[:40] in html
+    )
     bad = client.post(
         "/moderation/privacy", data={"csrf_token": token, "email": "nope"}, headers=HTML
     )
@@ -296,10 +302,14 @@ def test_an_admin_finds_downloads_and_erases_an_address_in_the_dashboard(
     )  # fmt: skip
     assert done.status_code == 303 and done.headers["Location"] == "/moderation/privacy"
     landed = client.get(done.headers["Location"], headers=HTML).get_data(as_text=True)
-    assert "Erased 3 comment(s) (2 taken down) and 1 check record(s)." in landed
+    assert (
+        "Erased 3 comment(s) (2 taken down), 1 check record(s) and 0 reply-notification subscription(s)."
+        in landed
+    )
     with db.session() as session:
         assert privacy.export(session, ADA) == {
-            "email": ADA, "comments": [], "checks": [], "bans": [], "ban_history": []
+            "email": ADA, "comments": [], "checks": [], "bans": [], "ban_history": [],
+            "reply_notifications": [],
         }  # fmt: skip
         entries = session.scalars(
             select(AuditEntry).where(AuditEntry.action.in_(["privacy_export", "privacy_erase"]))
@@ -308,7 +318,9 @@ def test_an_admin_finds_downloads_and_erases_an_address_in_the_dashboard(
     assert [(e.action, e.actor) for e in entries] == [
         ("privacy_export", f"user:{admin.id}"), ("privacy_erase", f"user:{admin.id}")
     ]  # fmt: skip
-    assert entries[1].details == {"comments": 3, "taken_down": 2, "checks": 1}
+    assert entries[1].details == {
+        "comments": 3, "taken_down": 2, "checks": 1, "reply_notifications": 0
+    }  # fmt: skip
     assert ADA not in _every_stored_value(db)
 
 

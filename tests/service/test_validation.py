@@ -94,3 +94,32 @@ def test_comment_ids_start_with_a_letter_or_digit() -> None:
     ids = [new_id() for _ in range(2000)]
     assert all(i[0].isalnum() and looks_like_id(i) and len(i) == 22 for i in ids)
     assert len(set(ids)) == 2000
+
+
+@pytest.mark.parametrize(
+    ("sent", "kept"),
+    [(True, True), (False, False), (None, False), ("on", True), ("1", True), ("yes", True),
+     ("", False), ("0", False), ("off", False), ("false", False)],
+)  # fmt: skip
+def test_the_reply_opt_in_reads_json_booleans_and_a_forms_words(sent: Any, kept: bool) -> None:
+    """`notify_replies` is JSON true/false or a form's word for it (a checkbox sends `on`);
+    absent or null is no."""
+    data, errors = validate(payload(notify_replies=sent))
+    assert errors == {} and data is not None and data.notify_replies is kept
+
+
+@pytest.mark.parametrize("sent", [1, "TRUE", " on", "maybe", ["on"]])
+def test_anything_else_as_the_reply_opt_in_is_invalid_boolean(sent: Any) -> None:
+    """Numbers, other spellings and lists are refused, not guessed at (the OpenAPI schema
+    lists the exact words)."""
+    _, errors = validate(payload(notify_replies=sent))
+    assert errors["notify_replies"]["code"] == "invalid_boolean"
+
+
+def test_the_language_is_a_short_line() -> None:
+    """`lang` (the mails' language) is optional text of at most 35 characters, no controls."""
+    data, errors = validate(payload(lang="fr-CA"))
+    assert errors == {} and data is not None and data.lang == "fr-CA"
+    assert validate(payload(lang="x" * 36))[1]["lang"]["code"] == "too_long"
+    assert validate(payload(lang="fr\x00"))[1]["lang"]["code"] == "control_characters"
+    assert validate(payload(lang=7))[1]["lang"]["code"] == "invalid_type"

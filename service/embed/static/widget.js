@@ -429,6 +429,12 @@ function mount(host, cfg) {
     counter.textContent = t("chars", { count: count(clean(F.text.input.value, true)), max: L.text });
   }
   var hp = h("input", { id: "m-hp", name: CONFIG.honeypotField, type: "text", tabindex: "-1", autocomplete: "off" });
+  /* reply notifications: in the form only once the token's answer says mail is configured */
+  var notify = h("input", { type: "checkbox", id: "m-notify", "aria-describedby": "m-notify-hint" });
+  var notifyRow = h("div", { class: "field" }, [
+    h("label", { class: "opt1" }, [notify, " " + t("notify")]),
+    h("span", { class: "opt", id: "m-notify-hint", text: t("notify_hint") }),
+  ]);
   var summary = h("div", { class: "summary", role: "alert" });
   var submit = h("button", { type: "submit", class: "btn", text: t("submit") });
   var closedNote = h("p", { class: "closed", dir: "auto", hidden: true });
@@ -498,6 +504,8 @@ function mount(host, cfg) {
         tok.value = b.token;
         tok.at = Date.now();
         tok.ttl = b.expires_in;
+        if (b.notify) F.email.input.parentNode.after(notifyRow);
+        else notifyRow.remove();
         return tok.value;
       },
       function () {
@@ -559,6 +567,7 @@ function mount(host, cfg) {
       .then(function (value) {
         var body = new URLSearchParams({ site: cfg.site, thread: cfg.thread, name: v.name, email: v.email, url: v.url, text: v.text });
         if (parent) body.set("parent", parent.id);
+        if (notify.isConnected && notify.checked) { body.set("notify_replies", "1"); body.set("lang", code); }
         if (value) body.set(CONFIG.tokenField, value);
         if (hp.value) body.set(CONFIG.honeypotField, hp.value);
         return fetch(api("api/v1/comments"), { method: "POST", body: body, credentials: "omit", headers: { Accept: "application/json" } });

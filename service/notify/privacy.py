@@ -1,0 +1,73 @@
+"""Reply notifications in a commenter's data request: what the export lists, what erasure removes.
+
+A subscription holds the address itself (mail goes to it), per site; its outbox rows
+hold only ids (the mail is composed when sent). Export lists each subscription, its
+state and times, and the mails sent or waiting for it; erasure deletes them all, so
+nothing more is sent (a mail being sent at that moment is the one exception). The
+opt-in flag and language on each comment go with the comment's own erasure.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from service.clock import rfc3339
+from service.store.tables import Site
+from service.store.tables_notify import MailMessage, MailSubscription
+
+
+def _subscriptions(session: Session, email: str, site: Site | None) -> list[MailSubscription]:
+    """Return the address's subscriptions (``email`` normalised: trimmed, lower-cased)."""
+    query = select(MailSubscription).where(MailSubscription.email == email)
+    if site is not None:
+        query = query.where(MailSubscription.site_id == site.id)
+    return list(session.scalars(query.order_by(MailSubscription.id)))
+
+
+def export(
+    session: Session, email: str, site: Site | None, slugs: dict[int, str]
+) -> list[dict[str, Any]]:
+    """Return every reply-notification subscription of ``email``, with its mails."""
+    found = []
+    for sub in _subscriptions(session, email, site):
+        mails = session.scalars(
+            select(MailMessage)
+            .where(MailMessage.subscription_id == sub.id)
+            .order_by(MailMessage.created_at, MailMessage.id)
+        )
+        found.append(
+            {
+                "site": slugs.get(sub.site_id, ""),
+                "email": sub.email,
+                "state": sub.state,
+                "language": sub.lang,
+                "created_at": rfc3339(sub.created_at),
+                "confirmation_sent_at": rfc3339(sub.requested_at),
+                "confirmed_at": rfc3339(sub.confirmed_at),
+                "unsubscribed_at": rfc3339(sub.unsubscribed_at),
+                "mails": [
+                    {
+                        "kind": m.kind,
+                        "comment": m.comment_id,
+                        "status": m.status,
+                        "created_at": rfc3339(m.created_at),
+                        "sent_at": rfc3339(m.sent_at),
+                    }
+                    for m in mails
+                ],
+            }
+        )
+    return found
+
+
+def erase(session: Session, email: str, site: Site | None) -> int:
+    """Delete the address's subscriptions and their mails; return how many subscriptions."""
+    subs = _subscriptions(session, email, site)
+    ids = [sub.id for sub in subs]
+    if ids:
+        session.execute(delete(MailMessage).where(MailMessage.subscription_id.in_(ids)))
+        session.execute(delete(MailSubscription).where(MailSubscription.id.in_(ids)))
+    return len(ids)

@@ -1,0 +1,160 @@
+"""Reply notifications: the confirmation mail (double opt-in), received by a real SMTP server,
+and the signed links of our mails followed against the app, forged ones refused."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from service.notify import tokens
+from service.store import Database
+from tests.factories import post
+from tests.mail_server import SENDER, MailServer, mail_settings, text_of
+from tests.notify_helpers import links, path_of, publish, send_outbox, subscription
+
+NOT_VALID = "This link is not valid"
+EXPIRED = "This confirmation link has expired"
+
+
+@pytest.fixture
+def settings(settings: dict[str, Any], mail_server: MailServer) -> dict[str, Any]:
+    """This module's app sends mail to a real SMTP server on 127.0.0.1."""
+    return mail_settings(settings, mail_server)
+
+
+def ask(client: FlaskClient, db: Database, **fields: Any) -> str:
+    """Post a comment that opts in, publish it, send the outbox; return the comment id."""
+    comment_id = str(post(client, notify_replies=True, **fields).get_json()["id"])
+    assert len(publish(db, comment_id)) == 1
+    return comment_id
+
+
+def test_the_confirmation_mail_confirms_the_address_on_a_post_only(
+    app: Flask, client: FlaskClient, db: Database, mail_server: MailServer
+) -> None:
+    """Publishing an opted-in comment sends one confirmation mail (plain text and HTML, in
+    the reader's language) whose signed link shows a question on GET, changing nothing (mail
+    scanners follow links), and confirms on POST; a second POST says the same."""
+    ask(client, db, lang="fr", name="Ada Lovelace")
+    assert send_outbox(app) == ["sent"]
+    [mail] = mail_server.wait_for(1)
+    assert mail["To"] == "ada@example.org" and mail["From"] == SENDER
+    assert mail["Subject"] == "Confirmez les notifications de réponses de Default site"
+    assert mail["Auto-Submitted"] == "auto-generated" and mail["Content-Language"] == "fr"
+    assert mail["Message-ID"].endswith("@news.example>") and mail["List-Unsubscribe"] is None
+    assert text_of(mail).startswith("Bonjour Ada Lovelace,")
+    assert mail.get_body(preferencelist=("html",)) is not None
+    [link] = links(mail)
+    assert link.startswith("http://localhost/mail/confirm?token=")
+
+    page = client.get(path_of(link))
+    assert page.status_code == 200 and page.headers["Referrer-Policy"] == "no-referrer"
+    html = page.get_data(as_text=True)
+    assert "ada@example.org" in html and "Oui, prévenez-moi" in html and 'method="post"' in html
+    assert subscription(db).state == "pending"  # type: ignore[union-attr]
+
+    done = client.post(path_of(link))
+    assert done.status_code == 200
+    assert "C’est fait" in done.get_data(as_text=True)
+    sub = subscription(db)
+    assert sub is not None and sub.state == "confirmed" and sub.confirmed_at is not None
+    again = client.post(path_of(link))
+    assert again.status_code == 200 and "C’est fait" in again.get_data(as_text=True)
+
+
+def _altered(token: str) -> str:
+    """Change one character of the signature (the token's last part)."""
+    return token[:-3] + ("A" if token[-3] != "A" else "B") + token[-2:]
+
+
+def test_forged_or_altered_links_are_refused_with_a_clear_page(
+    app: Flask, client: FlaskClient, db: Database, mail_server: MailServer
+) -> None:
+    """A confirmation or unsubscribe link whose token was altered, signed with another
+    secret, cut, swapped between the two pages, or missing answers 400 with a page saying
+    the link is not valid, on GET and POST (the one-click POST included), and changes
+    nothing."""
+    ask(client, db)
+    send_outbox(app)
+    [link] = links(mail_server.wait_for(1)[0])
+    good = link.split("token=", 1)[1]
+    sub = subscription(db)
+    assert sub is not None
+    foreign = tokens.confirm_token("another-secret", sub.id, sub.nonce)
+    bad_confirms = [_altered(good), foreign, good[: len(good) // 2], "", "x" * 300]
+    for bad in bad_confirms:
+        for method in (client.get, client.post):
+            rv = method(f"/mail/confirm?token={bad}")
+            assert rv.status_code == 400, bad
+            assert NOT_VALID in rv.get_data(as_text=True)
+    assert subscription(db).state == "pending"  # type: ignore[union-attr]
+
+    assert client.post(path_of(link)).status_code == 200  # confirmed by the real link
+    real_unsub = tokens.unsubscribe_token(app.config["SECRET_KEY"], sub.id)
+    bad_unsubs = [
+        _altered(real_unsub),
+        tokens.unsubscribe_token("another-secret", sub.id),
+        good,  # a confirmation token is not an unsubscribe token
+        "",
+    ]
+    for bad in bad_unsubs:
+        rv = client.post(
+            f"/mail/unsubscribe?token={bad}",
+            data="List-Unsubscribe=One-Click",
+            content_type="application/x-www-form-urlencoded",
+        )
+        assert rv.status_code == 400 and NOT_VALID in rv.get_data(as_text=True)
+    assert subscription(db).state == "confirmed"  # type: ignore[union-attr]
+
+
+def test_an_expired_or_replaced_confirmation_link_says_so(
+    app: Flask, client: FlaskClient, db: Database, mail_server: MailServer
+) -> None:
+    """A confirmation link past MAIL_CONFIRM_MAX_AGE answers 410 saying it expired; so does
+    a link whose address unsubscribed since (its nonce changed), so an old mail cannot
+    subscribe an address again."""
+    ask(client, db)
+    send_outbox(app)
+    [link] = links(mail_server.wait_for(1)[0])
+    sub = subscription(db)
+    assert sub is not None
+
+    app.config["MAIL_CONFIRM_MAX_AGE"] = -1  # every link is older than that
+    expired = client.post(path_of(link))
+    assert expired.status_code == 410 and EXPIRED in expired.get_data(as_text=True)
+    app.config["MAIL_CONFIRM_MAX_AGE"] = 7 * 24 * 3600
+
+    unsub = tokens.unsubscribe_token(app.config["SECRET_KEY"], sub.id)
+    assert client.post(f"/mail/unsubscribe?token={unsub}").status_code == 200
+    replaced = client.post(path_of(link))
+    assert replaced.status_code == 410 and EXPIRED in replaced.get_data(as_text=True)
+    assert subscription(db).state == "unsubscribed"  # type: ignore[union-attr]
+
+
+def test_the_unsubscribe_page_asks_on_get_and_the_one_click_post_unsubscribes(
+    app: Flask, client: FlaskClient, db: Database, mail_server: MailServer
+) -> None:
+    """GET on an unsubscribe link shows a button and changes nothing; RFC 8058's POST
+    (`List-Unsubscribe=One-Click`, no cookie) unsubscribes, and repeating it says the same."""
+    ask(client, db)
+    send_outbox(app)
+    client.post(path_of(links(mail_server.wait_for(1)[0])[0]))
+    sub = subscription(db)
+    assert sub is not None and sub.state == "confirmed"
+    url = f"/mail/unsubscribe?token={tokens.unsubscribe_token(app.config['SECRET_KEY'], sub.id)}"
+
+    page = client.get(url)
+    assert page.status_code == 200 and "Unsubscribe</button>" in page.get_data(as_text=True)
+    assert subscription(db).state == "confirmed"  # type: ignore[union-attr]
+    for _ in range(2):
+        rv = client.post(
+            url,
+            data="List-Unsubscribe=One-Click",
+            content_type="application/x-www-form-urlencoded",
+        )
+        assert rv.status_code == 200
+        assert "You are unsubscribed" in rv.get_data(as_text=True)
+    assert subscription(db).state == "unsubscribed"  # type: ignore[union-attr]

@@ -1,0 +1,97 @@
+"""Reply notifications in a commenter's data request: the export lists the address's
+subscriptions and their mails; erasure removes them, and no mail goes out after it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from service import privacy
+from service.store import Database
+from tests.factories import post
+from tests.mail_server import MailServer, mail_settings
+from tests.notify_helpers import links, outbox_rows, path_of, publish, send_outbox, subscription
+from tests.service.test_privacy import _every_stored_value
+
+ADA = "ada@example.org"
+
+
+@pytest.fixture
+def settings(settings: dict[str, Any], mail_server: MailServer) -> dict[str, Any]:
+    """This module's app sends mail to a real SMTP server on 127.0.0.1."""
+    return mail_settings(settings, mail_server)
+
+
+def confirmed_ada_with_a_reply_waiting(
+    app: Flask, client: FlaskClient, db: Database, mail_server: MailServer
+) -> dict[str, str]:
+    """Ada opts in (typing her address in capitals) and confirms; Bob's reply to her is
+    published, its mail written but not sent yet. Return the comment ids."""
+    ada = post(client, notify_replies=True, email="  ADA@Example.org").get_json()["id"]
+    publish(db, ada)
+    send_outbox(app)
+    client.post(path_of(links(mail_server.wait_for(1)[0])[0]))
+    bob = post(client, parent=ada, name="Bob", email="bob@example.org").get_json()["id"]
+    assert len(publish(db, bob)) == 1
+    return {"ada": ada, "bob": bob}
+
+
+def test_the_export_lists_the_subscription_its_mails_and_each_opt_in(
+    app: Flask, client: FlaskClient, db: Database, mail_server: MailServer
+) -> None:
+    """A data export of the address holds its subscription on each site (state, language,
+    times) with the mails sent or waiting for it, and each comment's opt-in; it is JSON."""
+    ids = confirmed_ada_with_a_reply_waiting(app, client, db, mail_server)
+    with db.session() as session:
+        found = privacy.export(session, ADA)
+    [sub] = found["reply_notifications"]
+    assert (sub["site"], sub["email"], sub["state"], sub["language"]) == (
+        "default", ADA, "confirmed", "en"
+    )  # fmt: skip
+    assert sub["confirmed_at"] and sub["confirmation_sent_at"] and sub["unsubscribed_at"] is None
+    assert [(m["kind"], m["comment"], m["status"]) for m in sub["mails"]] == [
+        ("confirm", ids["ada"], "sent"),
+        ("reply", ids["bob"], "pending"),
+    ]
+    assert [c["notify_replies"] for c in found["comments"]] == [True]
+    json.dumps(found)
+
+
+def test_erasure_removes_the_subscriptions_and_no_mail_goes_out_after_it(
+    app: Flask, client: FlaskClient, db: Database, mail_server: MailServer
+) -> None:
+    """Erasing the address deletes its subscription and its outbox rows (the reply mail
+    waiting is never sent), clears its comments' opt-in, counts the subscription in the
+    audit entry, and leaves the address nowhere in the database."""
+    confirmed_ada_with_a_reply_waiting(app, client, db, mail_server)
+    done = privacy.erase_in_batches(db, ADA, "test")
+    assert done.subscriptions == 1
+    assert subscription(db, ADA) is None
+    assert [r.kind for r in outbox_rows(db)] == []
+    assert send_outbox(app) == []
+    assert len(mail_server.messages) == 1  # the confirmation, before the erasure
+    with db.session() as session:
+        assert privacy.export(session, ADA)["reply_notifications"] == []
+    assert ADA not in _every_stored_value(db)
+
+
+def test_erasure_on_one_site_keeps_the_subscription_of_another(
+    app: Flask, client: FlaskClient, db: Database, mail_server: MailServer
+) -> None:
+    """`erase --site S` removes the address's subscription on S only."""
+    from service import sites
+
+    with db.session() as session:
+        sites.create(session, "Other", ["https://other.example"], slug="other")
+    for site in ("default", "other"):
+        publish(db, post(client, notify_replies=True, site=site).get_json()["id"])
+    assert len(outbox_rows(db)) == 2
+    done = privacy.erase_in_batches(db, ADA, "test", site_slug="other")
+    assert done.subscriptions == 1
+    with db.session() as session:
+        left = privacy.export(session, ADA)["reply_notifications"]
+    assert [s["site"] for s in left] == ["default"]
