@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import Integer, Select, bindparam, exists, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from service.comments import published_page
@@ -24,6 +24,9 @@ from service.store.tables import Comment, Site
 #: Replies one page brings at most, oldest first (a page's conversations past it are cut,
 #: and the answer says so): a bound on one response, far above any real conversation.
 MAX_REPLIES = 2000
+#: Aliases made once: building one per request (and the statements around it) cost more
+#: than running the queries.
+_PARENT = aliased(Comment)
 
 
 def roots_page(
@@ -36,8 +39,7 @@ def roots_page(
     limit: int,
 ) -> tuple[list[Comment], bool]:
     """Return a page of a thread's conversation roots after a cursor, and whether more exist."""
-    parent = aliased(Comment)
-    shown = exists().where(parent.id == Comment.parent_id, parent.state == State.PUBLISHED.value)
+    shown = exists().where(_PARENT.id == Comment.parent_id, _PARENT.state == State.PUBLISHED.value)
     return published_page(
         session,
         site,
@@ -49,17 +51,17 @@ def roots_page(
     )
 
 
-def replies_of(session: Session, roots: list[Comment]) -> tuple[dict[str, list[Comment]], bool]:
-    """Return the published replies below each root (any depth, oldest first), by root id,
-    and whether ``MAX_REPLIES`` cut them."""
-    if not roots:
-        return {}, False
-    ids = [r.id for r in roots]
+def _replies_query() -> Select[Comment, str]:
+    """Build, once, the query of the published replies below the roots ``:roots`` (at
+    most ``:cap``, oldest first), each with its root's id."""
     first = (
         select(Comment.id.label("id"), Comment.parent_id.label("root"))
         # no site or thread condition: a reply is in its parent's thread (intake checks
         # it), and with one SQLite reads the whole thread instead of ix_comments_parent
-        .where(Comment.parent_id.in_(ids), Comment.state == State.PUBLISHED.value)
+        .where(
+            Comment.parent_id.in_(bindparam("roots", expanding=True)),
+            Comment.state == State.PUBLISHED.value,
+        )
         .cte("tree", recursive=True)
     )
     child = aliased(Comment)
@@ -68,13 +70,25 @@ def replies_of(session: Session, roots: list[Comment]) -> tuple[dict[str, list[C
             child.parent_id == first.c.id, child.state == State.PUBLISHED.value
         )
     )
-    query = (
+    return (
         select(Comment, tree.c.root)
         .join(tree, tree.c.id == Comment.id)
         .order_by(Comment.created_at, Comment.id)
-        .limit(MAX_REPLIES + 1)
+        .limit(bindparam("cap", type_=Integer))
     )
-    found = [(row[0], row[1]) for row in session.execute(query)]
+
+
+_REPLIES = _replies_query()
+
+
+def replies_of(session: Session, roots: list[Comment]) -> tuple[dict[str, list[Comment]], bool]:
+    """Return the published replies below each root (any depth, oldest first), by root id,
+    and whether ``MAX_REPLIES`` cut them."""
+    if not roots:
+        return {}, False
+    ids = [r.id for r in roots]
+    rows = session.execute(_REPLIES, {"roots": ids, "cap": MAX_REPLIES + 1})
+    found = [(row[0], row[1]) for row in rows]
     below: dict[str, list[Comment]] = {root_id: [] for root_id in ids}
     for comment, root_id in found[:MAX_REPLIES]:
         below[root_id].append(comment)
