@@ -20,12 +20,14 @@ from service.comments import (
     decode_cursor,
     encode_cursor,
     featured_total,
+    published_in_thread,
     published_page,
     thread_total,
 )
 from service.conversations import conversation_page
 from service.embed import assets, i18n
 from service.extensions import db
+from service.ids import looks_like_id
 from service.store.tables import Comment, Site
 from service.urls import with_query
 
@@ -145,10 +147,13 @@ def render_thread(req: ThreadRequest) -> Markup:
         )
         picks = featured_total(session, req.site, req.thread, rows, complete=complete)
         closed = threads.state(session, req.site, req.thread)
+        parent = next((c for c in rows if c.id == req.reply_to), None)
+        if parent is None and req.reply_to and looks_like_id(req.reply_to):
+            # Reply on a later page: its links lead to the first page (found in review)
+            parent = published_in_thread(session, req.site, req.thread, req.reply_to)
     # the featured view's own links stay in it (our page's links keep it in link_args; a
     # publisher's page gets it added, as it forwards ``featured`` like ``cursor``)
     view = {"featured": "1"} if req.featured else {}
-    parent = next((c for c in rows if c.id == req.reply_to), None)
     t = i18n.translator(req.lang)
     token = antibot.issue_token(cfg["SECRET_KEY"], req.site.slug, req.thread, utcnow().timestamp())
     html = render_template(

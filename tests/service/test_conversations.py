@@ -179,3 +179,21 @@ def test_the_featured_list_stays_flat_under_conversation_paging(
     body = _page(client, "featured=1")
     assert _texts(body) == ["picked reply"] and body["by"] == "comment"
     assert body["featured_total"] == 1 and body["total"] == 2
+
+
+def test_a_no_js_reply_to_a_comment_on_a_later_page_keeps_its_parent(
+    client: FlaskClient, db: Database, app: Any
+) -> None:
+    """Reply on the second page leads to a form that replies to that comment (its parent
+    field and "Replying to"), though the comment is not on the page the link opens."""
+    app.config["LIST_MAX_PAGE_SIZE"] = 1
+    made = _timeline(db, ("first of all", None), ("second one", None))
+    page = client.get("/embed/thread?site=default&thread=t").get_data(as_text=True)
+    cursor = re.search(r"cursor=([\w-]+)", page)
+    assert cursor is not None
+    later = client.get(f"/embed/thread?site=default&thread=t&cursor={cursor[1]}")
+    link = re.search(r'href="(\?[^"]*reply_to=[^"#]+)', later.get_data(as_text=True))
+    assert link is not None and made["second one"].id in link[1]
+    form = client.get("/embed/thread" + link[1].replace("&amp;", "&")).get_data(as_text=True)
+    assert f'name="parent" value="{made["second one"].id}"' in form
+    assert "second one" not in form.split('id="respond"')[0]  # not on this page's list
