@@ -51,9 +51,10 @@ def roots_page(
     )
 
 
-def _replies_query() -> Select[Comment, str]:
-    """Build, once, the query of the published replies below the roots ``:roots`` (at
-    most ``:cap``, oldest first), each with its root's id."""
+def _replies_query(newest_first: bool) -> Select[Comment, str]:
+    """Build, once per order, the query of the published replies below the roots
+    ``:roots``, each with its root's id: conversation by conversation in the page's order,
+    each oldest first, at most ``:cap`` in all."""
     first = (
         select(Comment.id.label("id"), Comment.parent_id.label("root"))
         # no site or thread condition: a reply is in its parent's thread (intake checks
@@ -70,29 +71,38 @@ def _replies_query() -> Select[Comment, str]:
             child.parent_id == first.c.id, child.state == State.PUBLISHED.value
         )
     )
+    root = aliased(Comment)
+    in_page_order = (
+        (root.created_at.desc(), root.id.desc())
+        if newest_first
+        else (root.created_at.asc(), root.id.asc())
+    )
     return (
         select(Comment, tree.c.root)
         .join(tree, tree.c.id == Comment.id)
-        .order_by(Comment.created_at, Comment.id)
+        .join(root, root.id == tree.c.root)
+        .order_by(*in_page_order, Comment.created_at, Comment.id)
         .limit(bindparam("cap", type_=Integer))
     )
 
 
-_REPLIES = _replies_query()
+_REPLIES = {newest: _replies_query(newest) for newest in (False, True)}
 
 
-def replies_of(session: Session, roots: list[Comment]) -> tuple[dict[str, list[Comment]], bool]:
+def replies_of(
+    session: Session, roots: list[Comment], newest_first: bool
+) -> tuple[dict[str, list[Comment]], str | None]:
     """Return the published replies below each root (any depth, oldest first), by root id,
-    and whether ``MAX_REPLIES`` cut them."""
+    and the root whose conversation ``MAX_REPLIES`` cut (None when none was)."""
     if not roots:
-        return {}, False
+        return {}, None
     ids = [r.id for r in roots]
-    rows = session.execute(_REPLIES, {"roots": ids, "cap": MAX_REPLIES + 1})
+    rows = session.execute(_REPLIES[newest_first], {"roots": ids, "cap": MAX_REPLIES + 1})
     found = [(row[0], row[1]) for row in rows]
     below: dict[str, list[Comment]] = {root_id: [] for root_id in ids}
     for comment, root_id in found[:MAX_REPLIES]:
         below[root_id].append(comment)
-    return below, len(found) > MAX_REPLIES
+    return below, found[MAX_REPLIES][1] if len(found) > MAX_REPLIES else None
 
 
 def conversation_page(
@@ -104,11 +114,24 @@ def conversation_page(
     after: tuple[datetime, str] | None,
     limit: int,
 ) -> tuple[list[Comment], list[Comment], bool, bool]:
-    """Return a page of ``limit`` conversations: (its comments, each root followed by its
-    replies; its roots, for the cursor; whether more roots exist; whether replies were cut)."""
+    """Return a page of up to ``limit`` conversations: (its comments, each root followed by
+    its replies; its roots, for the cursor; whether more roots exist; whether a
+    conversation's replies were cut).
+
+    When the page's replies pass ``MAX_REPLIES``, the page ends before the conversation
+    that passed it, which starts the next page whole; only a conversation that passes it
+    alone, first on its page, is cut (its earliest replies shown).
+    """
     roots, more = roots_page(
         session, site, thread, newest_first=newest_first, after=after, limit=limit
     )
-    below, cut = replies_of(session, roots)
+    below, cut_at = replies_of(session, roots, newest_first)
+    cut = False
+    if cut_at is not None:
+        k = next(i for i, r in enumerate(roots) if r.id == cut_at)
+        keep = max(k, 1)
+        more = more or keep < len(roots)
+        cut = k == 0
+        roots = roots[:keep]
     rows = [c for root in roots for c in (root, *below[root.id])]
     return rows, roots, more, cut

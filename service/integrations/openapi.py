@@ -216,7 +216,8 @@ def paths() -> dict[str, Any]:
                         "description": "`comment` (default): `limit` comments a page. "
                         "`conversation`: `limit` top-level comments a page (and replies whose "
                         "parent is not published), each followed by all its published replies, "
-                        "oldest first, so a late reply comes with its conversation.",
+                        "oldest first, so a late reply comes with its conversation. With "
+                        "`featured=1` the picks are a flat list: the answer's `by` is `comment`.",
                         "schema": {"enum": ["comment", "conversation"]},
                     },
                     {

@@ -249,7 +249,17 @@ SCHEMAS: dict[str, Schema] = {
     },
     "Thread": {
         "type": "object",
-        "required": ["site", "thread", "order", "items", "next_cursor", "total"],
+        "required": [
+            "site",
+            "thread",
+            "order",
+            "by",
+            "items",
+            "next_cursor",
+            "total",
+            "featured_total",
+            "thread_state",
+        ],
         "properties": {
             "site": {"type": "string"},
             "thread": {"type": "string"},
@@ -258,8 +268,8 @@ SCHEMAS: dict[str, Schema] = {
             "items": {"type": "array", "items": ref("PublicComment")},
             "replies_truncated": {
                 "type": "boolean",
-                "description": "Present (true) when a conversation page's replies passed "
-                "the 2,000 a page brings; the latest were left out.",
+                "description": "Present (true) when the page's first conversation alone "
+                "has more than the 2,000 replies a page brings: its earliest are shown.",
             },
             "next_cursor": {"type": ["string", "null"]},
             "total": {

@@ -125,20 +125,44 @@ def test_a_cursor_of_one_paging_is_refused_by_the_other(client: FlaskClient, db:
     assert rv.get_json()["error"]["fields"]["by"]["code"] == "invalid_choice"
 
 
-def test_replies_past_the_bound_are_cut_and_the_answer_says_so(
+def test_replies_past_the_bound_end_the_page_before_the_conversation_that_passed_it(
     client: FlaskClient, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A page brings at most MAX_REPLIES replies, oldest first; past it the answer carries
-    ``replies_truncated`` and the total still counts every published comment."""
+    """A page brings at most MAX_REPLIES replies: it ends before the conversation that
+    passes the bound, which starts the next page whole (no reply of another conversation
+    is lost; found in review)."""
+    monkeypatch.setattr(conversations, "MAX_REPLIES", 3)
+    _timeline(
+        db,
+        ("A", None),
+        ("B", None),
+        ("a1", "A"),
+        ("b1", "B"),
+        ("b2", "B"),
+        ("b3", "B"),
+    )
+    first = _page(client, "")
+    assert _texts(first) == ["A", "a1"] and "replies_truncated" not in first
+    second = _page(client, f"cursor={first['next_cursor']}")
+    assert _texts(second) == ["B", "b1", "b2", "b3"] and second["next_cursor"] is None
+
+
+def test_a_conversation_alone_past_the_bound_shows_its_earliest_replies(
+    client: FlaskClient, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A conversation with more replies than the bound, first on its page, shows its
+    earliest ones and the answer says ``replies_truncated``; the next page goes on with
+    the next conversation, and the total counts every published comment."""
     monkeypatch.setattr(conversations, "MAX_REPLIES", 2)
-    _timeline(db, ("root", None), ("r1", "root"), ("r2", "root"), ("r3", "root"))
+    _timeline(db, ("root", None), ("r1", "root"), ("r2", "root"), ("r3", "root"), ("next", None))
     body = _page(client, "")
     assert _texts(body) == ["root", "r1", "r2"]
-    assert body["replies_truncated"] is True
-    assert body["total"] == 4
+    assert body["replies_truncated"] is True and body["total"] == 5
+    rest = _page(client, f"cursor={body['next_cursor']}")
+    assert _texts(rest) == ["next"] and "replies_truncated" not in rest
     monkeypatch.setattr(conversations, "MAX_REPLIES", 3)
-    body = _page(client, "")
-    assert "replies_truncated" not in body and len(body["items"]) == 4
+    whole = _page(client, "")
+    assert "replies_truncated" not in whole and _texts(whole)[:4] == ["root", "r1", "r2", "r3"]
 
 
 def test_the_no_js_thread_pages_by_conversation(
