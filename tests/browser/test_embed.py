@@ -282,6 +282,35 @@ def test_auto_theme_follows_the_page_a_dark_reader_sees(
         ctx.close()
 
 
+def test_auto_theme_is_dark_on_a_dark_only_page_for_a_light_reader(
+    page: Page, live_server: LiveServer, publisher: Publisher, db: Database
+) -> None:
+    """A page that declares only a dark scheme shows a dark canvas to every reader, so the
+    thread on it is dark though the reader's system is light (found in review)."""
+    allow_origin(db, publisher.origin)
+    url = publisher.article(live_server, head='<meta name="color-scheme" content="dark">')
+    page.emulate_media(color_scheme="light")
+    expect(open_widget(page, url)).to_have_class("m dark")
+
+
+def test_swapped_containers_leave_no_listeners_behind(
+    page: Page, live_server: LiveServer, publisher: Publisher, db: Database
+) -> None:
+    """A single-page app that replaces the thread's container and renders again, many
+    times, keeps one live theme listener (the old hosts' ones stop; found in review)."""
+    allow_origin(db, publisher.origin)
+    open_widget(page, publisher.article(live_server))
+    for i in range(6):
+        page.evaluate(
+            """i => { const old = document.getElementById('moderato-thread');
+                const box = document.createElement('div'); box.id = 'moderato-thread';
+                old.replaceWith(box); Moderato.render({thread: 'publisher-article-' + i}); }""",
+            i,
+        )
+        expect(widget(page).locator("div.status")).not_to_have_text("Loading comments…")
+    assert page.evaluate("Moderato.live.length") == 1
+
+
 def test_auto_theme_follows_a_page_that_switches_its_own_theme(
     page: Page, live_server: LiveServer, publisher: Publisher, db: Database
 ) -> None:
@@ -377,6 +406,61 @@ def test_a_late_reply_loads_with_its_conversation_not_at_the_top(
     nested = w.locator("ol.list > li", has_text="Oldest point").locator("ol.replies article.card")
     expect(nested).to_have_text(re.compile("Late answer"))
     expect(w.get_by_role("button", name="Load more comments")).to_be_hidden()
+
+
+def test_a_link_to_a_comment_on_a_later_page_loads_pages_until_it_is_shown(
+    app: Flask, page: Page, live_server: LiveServer, publisher: Publisher, db: Database
+) -> None:
+    """#comment-<id> (a feed entry's link) for a comment three pages in: the widget loads
+    pages until the comment is there and scrolls to it (found in review)."""
+    app.config["LIST_PAGE_SIZE"] = 1
+    allow_origin(db, publisher.origin)
+    rows = [
+        stored(db, state=State.PUBLISHED, thread="publisher-article", text=f"Point {i}")
+        for i in range(4)
+    ]
+    with db.session() as session:
+        for i, row in enumerate(rows):
+            moved = session.get(Comment, row.id)
+            assert moved is not None
+            moved.created_at -= timedelta(hours=10 - i)
+    filler = "<p>" + "An article paragraph. " * 400 + "</p>"
+    url = publisher.article(live_server, body=filler)
+    page.goto(f"{url}#comment-{rows[2].id}")
+    target = widget(page).locator(f"#m-c-{rows[2].id}")
+    expect(target).to_be_in_viewport()
+    expect(widget(page).locator("article.card")).to_have_count(3)
+
+
+def test_switching_the_view_while_more_loads_keeps_one_list(
+    page: Page, live_server: LiveServer, publisher: Publisher, db: Database, app: Flask
+) -> None:
+    """ "Load more" on its way when the reader switches to the featured view: the late
+    answer is dropped, the featured view shows only featured comments, and the thread
+    keeps working (it had mixed the lists, then called the page broken; found in review)."""
+    from service import featured
+
+    app.config["LIST_PAGE_SIZE"] = 2
+    allow_origin(db, publisher.origin)
+    rows = [
+        stored(db, state=State.PUBLISHED, thread="publisher-article", text=f"Item {i}")
+        for i in range(5)
+    ]
+    with db.session() as session:
+        assert featured.set_featured(session, rows[0].id, "feature", "user:1") is not None
+    held_back: list[Any] = []
+    page.route("**/api/v1/comments?*cursor=*", lambda route: held_back.append(route))
+    w = open_widget(page, publisher.article(live_server))
+    w.get_by_role("button", name="Load more comments").click()
+    wait_for(lambda: held_back)
+    w.get_by_role("button", name=re.compile("^Featured")).click()
+    expect(w.locator("article.card")).to_have_count(1)
+    with page.expect_response(lambda r: "cursor=" in r.url):
+        held_back[0].continue_()
+    page.wait_for_timeout(300)  # the late answer's handler has run by now
+    expect(w.locator("article.card")).to_have_count(1)
+    expect(w.locator("article.card .feat")).to_have_count(1)
+    expect(w.get_by_role("button", name="Post Comment")).to_be_visible()
 
 
 def test_missing_email_is_caught_in_the_browser_without_a_request(

@@ -170,7 +170,7 @@ function mount(host, cfg) {
     var l = t(key);
     return cfg.title ? t("named", { label: l, title: cfg.title }) : n > 1 ? l + " " + n : l;
   }
-  var S = { reports: {}, reported: {}, items: [], own: [], cursor: null, order: cfg.order, parent: null, fresh: null, busy: false, loaded: false, total: null, closed: null, feat: false, ft: 0 };
+  var S = { reports: {}, reported: {}, items: [], own: [], cursor: null, order: cfg.order, parent: null, fresh: null, busy: false, loaded: false, total: null, closed: null, feat: false, ft: 0, seq: 0 };
   var tok = { p: null, value: null, at: 0, ttl: 0 };
   var F = {};
 
@@ -183,6 +183,7 @@ function mount(host, cfg) {
       return r.json().catch(function () { return {}; }).then(function (b) {
         var e = new Error(r.status);
         e.code = b && b.error && b.error.code;
+        e.cursor = !!(b && b.error && b.error.fields && b.error.fields.cursor);
         throw e;
       });
     });
@@ -364,13 +365,17 @@ function mount(host, cfg) {
     }
   }
 
-  function load(append) {
+  /* only the latest request's answer counts: a sort or view switched while "Load more"
+     was on its way must not mix two lists (found in review) */
+  function load(append, seek) {
+    var n = ++S.seq;
     var params = { site: cfg.site, thread: cfg.thread, order: S.order, by: "conversation" };
     if (append && S.cursor) params.cursor = S.cursor;
     if (S.feat) params.featured = 1;
     if (!append) listStatus.replaceChildren(t("loading"));
     return getJSON(api("api/v1/comments", params)).then(
       function (body) {
+        if (n !== S.seq) return;
         var fromMore = append && root.activeElement === more;
         /* a reply whose parent was taken down meanwhile becomes a root and may come again */
         var had = {};
@@ -382,9 +387,12 @@ function mount(host, cfg) {
         S.closed = body.thread_state && body.thread_state.closed ? body.thread_state : null;
         S.loaded = true;
         render();
-        /* a feed entry's link (#comment-<id>, the no-JS thread's anchor) reaches into the shadow root */
-        var go = !append && location.hash.indexOf("#comment-") === 0 && root.getElementById("m-c-" + location.hash.slice(9));
+        /* a feed entry's link (#comment-<id>, the no-JS thread's anchor) reaches into the
+           shadow root; a comment on a later page is looked for, up to 20 pages */
+        var id = (!append || seek) && location.hash.indexOf("#comment-") === 0 && location.hash.slice(9);
+        var go = id && root.getElementById("m-c-" + id);
         if (go) go.scrollIntoView();
+        else if (id && S.cursor && (seek || 0) < 20) return load(true, (seek || 0) + 1);
         if (append) {
           listStatus.textContent = t("more_loaded", { count: body.items.length });
           // The last page hides the button: focus goes to the first comment it brought.
@@ -392,7 +400,9 @@ function mount(host, cfg) {
         }
       },
       function (e) {
+        if (n !== S.seq) return;
         var code = e && e.code;
+        if (e && e.cursor) return load(false); // a cursor of another list: start again
         if (code === "origin_not_allowed" || code === "site_not_found" || code === "validation_failed") {
           broken(code);  // a setup mistake: retrying will not help
           return;
@@ -692,7 +702,9 @@ function mount(host, cfg) {
       var c = getComputedStyle(e).backgroundColor.match(/^rgba?\(([\d.]+), ([\d.]+), ([\d.]+)(, [\d.]+)?/);
       if (c && !(c[4] && c[4].slice(2) < 0.5)) return c[1] * 2 + c[2] * 7 + +c[3] < 1280;
     }
-    return dark.matches && /dark/.test(getComputedStyle(d.documentElement).colorScheme + (d.querySelector("meta[name=color-scheme]") || {}).content);
+    /* the canvas: dark where the page allows only dark, or dark and light for a dark reader */
+    var cs = getComputedStyle(d.documentElement).colorScheme + " " + (d.querySelector("meta[name=color-scheme]") || {}).content;
+    return /dark/.test(cs) && (dark.matches || !/light/.test(cs));
   }
   function paint() {
     wrap.classList.toggle("dark", theme === "dark" || (!!dark && pageDark()));
@@ -702,7 +714,10 @@ function mount(host, cfg) {
     var seen = new MutationObserver(paint);
     [d.documentElement, d.body].forEach(function (n) { if (n) seen.observe(n, { attributes: true }); });
     dark.addEventListener("change", paint);
-    host.__moderatoSeen = function () { seen.disconnect(); dark.removeEventListener("change", paint); };
+    var stop = (host.__moderatoSeen = function () { seen.disconnect(); dark.removeEventListener("change", paint); });
+    /* an app that swaps its container leaves hosts behind: stop their listeners */
+    M.live = (M.live || []).filter(function (x) { return (x[0].isConnected && x[0].__moderatoSeen === x[1]) || x[1](); });
+    M.live.push([host, stop]);
   }
   root.appendChild(wrap);
   paint();
