@@ -8,6 +8,7 @@ thread without comments an empty feed (as Isso answers), bad parameters ``422``.
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import datetime
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -29,6 +30,10 @@ FEED_SIZE = 50
 FEED_CACHE = "public, max-age=30"
 #: Characters of a comment's text in its entry's title.
 TITLE_TEXT = 80
+#: Direction overrides and isolates: a title cut in the middle of one would leave it open
+#: over the rest of a feed reader's line (found in review). Titles drop them; the entry's
+#: html keeps the comment as written.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def entry_id(comment_id: str) -> str:
@@ -54,7 +59,7 @@ def comment_link(page: str, comment_id: str) -> str:
 def entry(comment: Comment, page: str) -> atom.Entry:
     """Return a published comment as a feed entry: its name and sanitised html, never the
     e-mail address or the scores."""
-    text = " ".join(comment.text.split())
+    text = " ".join(BIDI_CONTROLS.sub("", comment.text).split())
     snippet = text if len(text) <= TITLE_TEXT else text[: TITLE_TEXT - 1].rstrip() + "…"
     parent = comment.parent_id
     return atom.Entry(
@@ -104,7 +109,7 @@ def thread_feed() -> BaseResponse:
     page = thread_page(site, thread)
     feed = atom.Feed(
         id=f"urn:moderato:feed:{site.slug}:thread:{quote(thread, safe='')}",
-        title=f"Comments on {thread}",
+        title=f"Comments on {BIDI_CONTROLS.sub('', thread)}",
         updated=_updated(site, rows),
         self_url=url_for("embed.thread_feed", site=site.slug, thread=thread, _external=True),
         alternate=page,

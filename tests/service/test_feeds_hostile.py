@@ -163,3 +163,16 @@ def test_a_feed_reads_its_comments_with_one_indexed_query(
         plan = [row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params)]
     assert plan[0].startswith(f"SEARCH comments USING INDEX {index} (site_id=? AND")
     assert not any(step.startswith("SCAN") for step in plan)
+
+
+def test_direction_overrides_stay_out_of_titles(client: FlaskClient, db: Database) -> None:
+    """A title cut from a comment holding a right-to-left override (or an isolate) drops
+    the control, so a feed reader's line is not turned around; the entry's html keeps
+    the comment as written."""
+    published(db, thread="t", text="\u202eesrever\u2066 isolated")
+    root = _well_formed(client.get("/feed/thread.atom?thread=t%E2%80%AEx").data)
+    assert "\u202e" not in (root.findtext("a:title", namespaces=NS) or "")
+    feed = _well_formed(client.get("/feed/thread.atom?thread=t").data)
+    title = feed.findtext("a:entry/a:title", namespaces=NS) or ""
+    assert "esrever" in title and "\u202e" not in title and "\u2066" not in title
+    assert "\u202e" in (feed.findtext("a:entry/a:content", namespaces=NS) or "")

@@ -334,7 +334,7 @@ function mount(host, cfg) {
     var top = [];
     all.forEach(function (c) { byId[c.id] = { c: c, kids: [] }; });
     all.forEach(function (c) {
-      var p = c.parent && byId[c.parent];
+      var p = !S.feat && c.parent && byId[c.parent]; // the picks stand alone
       if (p) p.kids.push(byId[c.id]);
       else if (c.own && S.order === "newest") top.unshift(byId[c.id]);
       else top.push(byId[c.id]);
