@@ -342,6 +342,7 @@ def sites_update(
 ) -> None:
     """Change a site's allowed origins or moderation mode (the embed keeps working)."""
     from service import create_app
+    from service import site_policy as site_ops_policy
     from service import sites as site_ops
     from service.extensions import db as database
 
@@ -359,8 +360,8 @@ def sites_update(
             raise click.ClickException(f"not an origin of {slug}: {', '.join(sorted(missing))}")
         origins = [o for o in site.origins or [] if o not in drop]
         site.origins = origins + [o for o in add if o not in origins]
-        if mode is not None:
-            site.policy = {**(site.policy or {}), "mode": mode}
+        if mode is not None:  # audited like every policy change (found in review)
+            site_ops_policy.change(session, site, {**(site.policy or {}), "mode": mode}, "cli")
         if close_after_days is not None:
             site.settings = {**(site.settings or {}), "close_after_days": close_after_days or None}
         days = (site.settings or {}).get("close_after_days") or "never"

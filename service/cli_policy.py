@@ -79,7 +79,8 @@ def policy(
             return
         changed = site_policy.change(session, site, proposed, "cli")
         click.echo(json.dumps(proposed, sort_keys=True))
-        click.echo(f"{site.slug}: policy {'saved' if changed else 'unchanged'}", err=True)
+        if changed:
+            click.echo(f"{site.slug}: policy saved", err=True)
 
 
 def _print_replay(replay: Any) -> None:

@@ -73,10 +73,12 @@ def transition(session: Session, comment_id: str, change: Change) -> Outcome | N
     if change.new is State.PUBLISHED:
         values.setdefault("published_at", now)
     details = dict(change.details)
-    if change.expected is State.PUBLISHED:  # only a published comment is featured
+    if change.expected is State.PUBLISHED or change.new is State.PUBLISHED:
+        # only a published comment is featured, and one published (again) is not yet: a
+        # take-down by a release before featuring existed left the flag (found in review)
         values.update(featured_at=None, featured_by=None)
-        if _featured(session, comment_id):
-            details["was_featured"] = True
+    if change.expected is State.PUBLISHED and _featured(session, comment_id):
+        details["was_featured"] = True
     result = session.execute(
         update(Comment)
         .where(Comment.id == comment_id, Comment.state == change.expected.value)

@@ -73,3 +73,19 @@ def test_bad_values_are_refused_with_a_clear_message(env: dict[str, str], db: Da
         assert result.returncode != 0 and said in result.stderr, result.stderr
     missing = run(["sites", "policy", "--site", "nope"], env)
     assert missing.returncode == 1 and "there is no site 'nope'" in missing.stderr
+
+
+def test_sites_update_mode_is_audited_like_the_policy_command(
+    env: dict[str, str], db: Database
+) -> None:
+    """`sites update --mode` changes the policy through the same audited path (actor cli;
+    found in review: it wrote no audit entry)."""
+    result = run(["sites", "update", "--site", "default", "--mode", "post"], env)
+    assert result.returncode == 0, result.stderr
+    with db.session() as session:
+        policy = session.scalars(select(Site.policy).where(Site.slug == "default")).one()
+        entries = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "policy_changed")
+        ).all()
+    assert policy["mode"] == "post"
+    assert [(e.actor, e.details["after"]["mode"]) for e in entries] == [("cli", "post")]

@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from service.policy import RuleHit
+from service.security import avatar_hash
 from service.status import Rejection, State
 from service.store.tables import Ban, Comment
 
@@ -52,7 +53,7 @@ def bot_holds(signals: Mapping[str, Any]) -> list[str]:
     return []
 
 
-#: The hold reason a first-time author gets (the dashboard's filter and card show it).
+#: The hold reason a first-time author gets (shown on the card as why it was held).
 NEW_AUTHOR = "first comment from this e-mail address on this site (the site reviews new authors)"
 
 
@@ -60,18 +61,19 @@ def author_holds(session: Session, comment: Comment, policy: Mapping[str, Any]) 
     """Return a reason to hold the comment when the site reviews new authors and this
     e-mail address has no published comment on the site yet.
 
-    The address is matched as typed and lower-cased (the index on ``author_email``
-    serves both); anyone may type a known author's address, so this is a first filter
-    for new voices, as in WordPress, never a check of identity: the scores still apply.
+    Addresses are matched trimmed and lower-cased, through the avatar hash every comment
+    stores (SHA-256 of exactly that; ``ix_comments_site_avatar``): ``Ada@example.org`` is
+    known when ``ada@example.org`` was published (found in review). Anyone may type a known
+    author's address, so this is a first filter for new voices, as in WordPress, never a
+    check of identity: the scores still apply.
     """
     if policy.get("new_authors") != "hold":
         return []
-    email = comment.author_email
     known = session.scalar(
         select(Comment.id)
         .where(
-            Comment.author_email.in_(sorted({email, email.lower()})),
             Comment.site_id == comment.site_id,
+            Comment.avatar == avatar_hash(comment.author_email),
             Comment.state == State.PUBLISHED.value,
             Comment.id != comment.id,
         )

@@ -206,6 +206,16 @@ def _feature(comment_id: str, data: dict[str, Any]) -> Any:
         raise ValidationFailed(fields=errors)
     with db().session() as dbs:
         comment, site = load_comment(dbs, comment_id)
+        if not data.get("expected") and comment.state != State.PUBLISHED.value:
+            # nobody acted meanwhile: the comment never was published (found in review)
+            raise ValidationFailed(
+                fields={
+                    "action": {
+                        "code": "action_not_allowed",
+                        "message": "Only a published comment can be featured or unfeatured.",
+                    }
+                }
+            )
         done = featured.set_featured(dbs, comment_id, action, access.actor(), note)
         if done is None:
             conflict = _conflict(comment)

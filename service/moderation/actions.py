@@ -131,7 +131,8 @@ def parse(action_name: str | None, expected: str | None) -> tuple[Action, State]
     errors: dict[str, dict[str, str]] = {}
     action = ACTIONS.get(action_name or "")
     if action is None:
-        errors["action"] = _err("invalid_action", f"Choose one of: {', '.join(ACTIONS)}.")
+        every = [*ACTIONS, "dismiss", "feature", "unfeature"]  # the last three: act.py
+        errors["action"] = _err("invalid_action", f"Choose one of: {', '.join(every)}.")
     state = None
     try:
         state = State(expected or "")

@@ -3,6 +3,8 @@ a replay of the last 30 days under the proposed values before they are saved."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from typing import Any
 
@@ -16,6 +18,19 @@ from service.policy import MODES, NEW_AUTHORS, SCORES, PolicyError, normalise_po
 from service.store.tables import Site
 
 BOUNDS = ("publish_below", "reject_above")
+#: How the error summary names each threshold field (two errors must be told apart).
+FIELD_NAMES = {
+    f"{bound}.{score}": f"{score.capitalize()}, {words}"
+    for bound, words in (("publish_below", "publish below"), ("reject_above", "reject at or above"))
+    for score in SCORES
+}
+
+
+def version(policy: dict[str, Any]) -> str:
+    """Return a short tag of a policy: a form carries the one it was opened on."""
+    return hashlib.sha256(json.dumps(policy, sort_keys=True).encode()).hexdigest()[:16]
+
+
 #: Days of comments the replay reads.
 PREVIEW_DAYS = 30
 
@@ -44,15 +59,15 @@ def parse(form: Any) -> tuple[dict[str, Any], dict[str, str]]:
             except ValueError:
                 value = math.nan
             if not raw.isascii() or not 0 <= value <= 1:  # nan fails both comparisons
-                errors[name] = "Enter a number from 0 to 1, such as 0.5."
+                errors[name] = f"{FIELD_NAMES[name]}: enter a number from 0 to 1, such as 0.5."
             else:
                 policy[bound][score] = value
     if not errors:
         for score in SCORES:
             if policy["publish_below"][score] > policy["reject_above"][score]:
                 errors[f"reject_above.{score}"] = (
-                    f"The reject threshold must not be below the publish threshold "
-                    f"({policy['publish_below'][score]:g})."
+                    f"{FIELD_NAMES[f'reject_above.{score}']}: must not be below the publish "
+                    f"threshold ({policy['publish_below'][score]:g})."
                 )
     return policy, errors
 
@@ -76,8 +91,8 @@ def site_policy_page(site_id: int) -> str:
         return render_template(
             "moderation/site_policy.html",
             site=site,
-            values=current,
             current=current,
+            base=version(current),
             replay=replay,
             proposed=False,
             errors={},
@@ -93,6 +108,17 @@ def site_policy_save(site_id: int) -> Any:
         site = _site(dbs, site_id)
         current = normalise_policy(site.policy)
         saving = request.form.get("action") == "save"
+        stale = request.form.get("base") != version(current)
+        if saving and not errors and stale and normalise_policy(policy) != current:
+            # another admin saved meanwhile: show theirs against this one, save knowingly
+            errors["base"] = (
+                "Another admin saved this site's policy while you were editing it. The "
+                "table compares their policy (now the current one) with yours; save again "
+                "to replace theirs."
+            )
+            conflict = True
+        else:
+            conflict = False
         if not errors and saving:
             try:
                 changed = site_policy.change(dbs, site, policy, access.actor())
@@ -101,14 +127,15 @@ def site_policy_save(site_id: int) -> Any:
             else:
                 flash(f"{site.name}: policy saved." if changed else "Nothing to change.", "success")
                 return redirect(url_for("moderation.site_policy_page", site_id=site.id), code=303)
-        replay = None if errors else site_policy.preview(dbs, site, policy, PREVIEW_DAYS)
+        valid = conflict or not errors
+        replay = site_policy.preview(dbs, site, policy, PREVIEW_DAYS) if valid else None
         page = render_template(
             "moderation/site_policy.html",
             site=site,
-            values={**current, **policy},
             current=current,
+            base=version(current),
             replay=replay,
-            proposed=not errors,
+            proposed=valid,
             errors=errors,
         )
-    return page, 422 if errors else 200
+    return page, 409 if conflict else 422 if errors else 200

@@ -108,6 +108,8 @@ class Comment(Base):
         Index("ix_comments_thread", "site_id", "thread", "state", "created_at"),
         Index("ix_comments_state_created", "state", "created_at"),
         Index("ix_comments_parent", "parent_id", "state"),
+        # "has this address a published comment on the site?" (new authors held)
+        Index("ix_comments_site_avatar", "site_id", "avatar", "state"),
         # A site's latest published comments (its Atom feed) without a sort.
         Index("ix_comments_site_published", "site_id", "state", "created_at"),
         # Only featured rows: a thread's featured listing and count read a few entries.

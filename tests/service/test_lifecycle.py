@@ -84,3 +84,26 @@ def test_illegal_moves_raise(
         transition(
             session, comment.id, Change(expected, new, actor="t", action="x", rejection=rejection)
         )
+
+
+def test_a_comment_published_again_is_not_featured_whoever_took_it_down(db: Database) -> None:
+    """A comment taken down by a release before featuring existed kept its flag; published
+    again ("not spam") it is not featured (found in review of a rolling upgrade)."""
+    from sqlalchemy import update
+
+    from service.clock import utcnow
+
+    comment = stored(db, state=State.REJECTED)
+    with db.session() as session:
+        session.execute(
+            update(Comment)
+            .where(Comment.id == comment.id)
+            .values(rejection="spam", featured_at=utcnow(), featured_by="user:1")
+        )
+    change = Change(State.REJECTED, State.PUBLISHED, actor="user:1", action="ham")
+    with db.session() as session:
+        assert transition(session, comment.id, change) is not None
+    with db.session() as session:
+        row = session.get(Comment, comment.id)
+        assert row is not None and row.state == "published"
+        assert row.featured_at is None and row.featured_by is None

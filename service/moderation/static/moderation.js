@@ -56,6 +56,13 @@
     }, 150);
   });
 
+  /* A form sent back with errors: its summary takes focus, so it is read first and its
+     links lead to the fields (GOV.UK's error summary). */
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.querySelector(".error-summary[tabindex]");
+    if (summary) { summary.focus(); }
+  });
+
   /* Forms with data-confirm ask before submitting. */
   document.addEventListener("submit", function (event) {
     var form = event.target;

@@ -151,6 +151,9 @@ def test_only_a_published_card_can_be_featured(
     assert featured_of(db, cid) == (False, None)
     card = client.get(f"/moderation/comments/{cid}/card").get_data(as_text=True)
     assert 'value="feature"' not in card
+    bare = act(client, admin_csrf, cid, action="feature", expected="")  # no state sent
+    assert bare.status_code == 422  # not "someone else acted" (found in review)
+    assert bare.get_json()["error"]["fields"]["action"]["code"] == "action_not_allowed"
 
 
 def test_a_moderator_cannot_feature_another_sites_comment(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Flask
@@ -9,6 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
 from service.clock import utcnow
+from service.moderation.admin_policy import version
 from service.policy import normalise_policy
 from service.status import State
 from service.store import Database
@@ -22,6 +24,7 @@ URL = "/moderation/sites/1/policy"
 def _form(csrf: str, action: str = "preview", **changes: str) -> dict[str, str]:
     form = {
         "csrf_token": csrf,
+        "base": version(normalise_policy(None)),
         "action": action,
         "mode": "auto",
         "form_token": "signal",
@@ -68,7 +71,7 @@ def test_the_page_shows_the_policy_and_what_it_did(
         _scored(db, spam)
     html = client.get(URL).get_data(as_text=True)
     assert 'name="reject_above.spam" id="reject_above-spam" size="5" value="0.95"' in html
-    assert "What the current policy did" in html
+    assert "Replay of the last 30 days under the current policy" in html
     assert _cells(html, "Published automatically") == ["2"]
     assert _cells(html, "Held for a moderator") == ["1"]
     assert _cells(html, "Rejected automatically") == ["1"]
@@ -87,7 +90,7 @@ def test_a_preview_compares_without_saving_and_counts_labelled_mistakes(
     rv = client.post(URL, data=_form(admin_csrf, **{"reject_above.spam": "0.99"}))
     assert rv.status_code == 200
     html = rv.get_data(as_text=True)
-    assert "What this policy would have done" in html
+    assert "the current policy and this one" in html
     assert _cells(html, "Rejected automatically") == ["2", "1"]
     assert _cells(html, "Labelled legitimate, yet rejected") == ["1", "0"]
     rv = client.post(URL, data=_form(admin_csrf, **{"publish_below.spam": "0.6"}))
@@ -140,13 +143,17 @@ def test_bad_values_are_named_on_the_form_and_nothing_is_saved(
     rv = client.post(URL, data=bad)
     assert rv.status_code == 422
     html = rv.get_data(as_text=True)
-    assert html.count("Enter a number from 0 to 1") >= 3
+    assert "Spam, publish below: enter a number from 0 to 1" in html
+    assert "Toxicity, publish below: enter a number from 0 to 1" in html
+    assert "Toxicity, reject at or above: enter a number from 0 to 1" in html
     assert 'id="publish_below-spam" size="5" value="1.5" aria-invalid="true"' in html
     assert "Choose auto, pre or post." in html
     order = _form(admin_csrf, "save", **{"publish_below.spam": "0.9", "reject_above.spam": "0.8"})
     rv = client.post(URL, data=order)
     assert rv.status_code == 422
-    assert "must not be below the publish threshold (0.9)" in rv.get_data(as_text=True)
+    assert "Spam, reject at or above: must not be below the publish threshold (0.9)" in (
+        rv.get_data(as_text=True)
+    )
     assert _policy(db) == normalise_policy(None)
 
 
@@ -179,3 +186,25 @@ def test_rule_decisions_and_old_comments_are_not_replayed(
         )
     html = client.get(URL).get_data(as_text=True)
     assert "1 scored comments" in html
+
+
+def test_a_save_over_a_colleagues_newer_policy_asks_first(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """Two admins edit at once: the second save, made on the policy as it was, does not
+    silently undo the first; it answers 409 with their policy beside this one, and a save
+    from that page (now based on theirs) goes through (found in review)."""
+    first = _form(admin_csrf, "save", **{"reject_above.spam": "0.99"})
+    assert client.post(URL, data=first).status_code == 303
+    stale = _form(admin_csrf, "save", mode="pre")  # opened before the first save
+    rv = client.post(URL, data=stale)
+    assert rv.status_code == 409
+    html = rv.get_data(as_text=True)
+    assert "Another admin saved this site&#39;s policy" in html
+    assert "the current policy and this one" in html
+    assert _policy(db)["reject_above"]["spam"] == 0.99 and _policy(db)["mode"] == "auto"
+    base = re.search(r'name="base" value="(\w+)"', html)
+    assert base is not None
+    again = {**stale, "base": base[1]}
+    assert client.post(URL, data=again).status_code == 303
+    assert _policy(db)["mode"] == "pre"
