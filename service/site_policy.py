@@ -8,19 +8,20 @@ comment, how many labelled spam or abuse each would publish and how many labelle
 legitimate ones each would reject with nobody looking.
 
 Left out of the replay: comments decided by a rule (bans, bot traps: no threshold
-changes those), comments never scored (held for a classifier error), and per-comment
-holds (a reused form token, a new author), which do not depend on the thresholds.
-Threads with a mode of their own are replayed with the site's mode.
+changes those), comments never scored (held for a classifier error), and a reused form
+token's hold. ``new_authors: hold`` is replayed: a comment counts as a new author's when
+no comment of its address (avatar hash) on the site had been published before it was
+written. Threads with a mode of their own are replayed with the site's mode.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service.clock import utcnow
@@ -33,6 +34,8 @@ RULES = (Rejection.BANNED.value, Rejection.BOT.value, Rejection.RULE.value)
 #: Moderator labels that say a comment should not have been published, and that it should.
 BAD_LABELS = ("spam", "toxic")
 GOOD_LABELS = ("ham", "ok")
+#: The hold a new author's comment gets in the replay (the worker words it for the card).
+NEW_AUTHOR = "new author"
 #: Comments one preview replays at most (the newest): enough for any threshold's effect.
 MAX_REPLAYED = 50_000
 
@@ -73,13 +76,31 @@ def _latest_labels(session: Session, site: Site, ids: list[str]) -> dict[str, st
     return found
 
 
+def _first_published(session: Session, site: Site, avatars: set[str]) -> dict[str, datetime]:
+    """Return when each address (avatar hash) first had a comment published on the site."""
+    found: dict[str, datetime] = {}
+    wanted = sorted(avatars)
+    for start in range(0, len(wanted), 500):
+        rows = session.execute(
+            select(Comment.avatar, func.min(Comment.published_at))
+            .where(
+                Comment.site_id == site.id,
+                Comment.avatar.in_(wanted[start : start + 500]),
+                Comment.published_at.is_not(None),
+            )
+            .group_by(Comment.avatar)
+        )
+        found.update({avatar: when for avatar, when in rows if when is not None})
+    return found
+
+
 def preview(session: Session, site: Site, proposed: dict[str, Any], days: int = 30) -> Preview:
     """Replay the site's scored comments of the last ``days`` days under its policy and
     under ``proposed`` (normalised), with the scores the worker stored."""
     current = normalise_policy(site.policy)
     proposed = normalise_policy(proposed)
     rows = session.execute(
-        select(Comment.id, Comment.spam, Comment.toxicity)
+        select(Comment.id, Comment.spam, Comment.toxicity, Comment.avatar, Comment.created_at)
         .where(
             Comment.site_id == site.id,
             Comment.created_at >= utcnow() - timedelta(days=days),
@@ -91,6 +112,7 @@ def preview(session: Session, site: Site, proposed: dict[str, Any], days: int = 
         .limit(MAX_REPLAYED)
     ).all()
     labels = _latest_labels(session, site, [r.id for r in rows])
+    first_published = _first_published(session, site, {r.avatar for r in rows})
     result = Preview(
         days=days,
         replayed=len(rows),
@@ -102,8 +124,11 @@ def preview(session: Session, site: Site, proposed: dict[str, Any], days: int = 
     for row in rows:
         scores = {"spam": row.spam, "toxicity": row.toxicity}
         label = labels.get(row.id)
+        known = first_published.get(row.avatar)
+        new_author = known is None or known >= row.created_at
         for policy, outcomes in ((current, result.current), (proposed, result.proposed)):
-            action = decide(scores, [], policy).action
+            holds = [NEW_AUTHOR] if new_author and policy["new_authors"] == "hold" else []
+            action = decide(scores, [], policy, holds).action
             outcomes.counts[action] += 1
             if action == "publish" and label in BAD_LABELS:
                 outcomes.bad_published += 1

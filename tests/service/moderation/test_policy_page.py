@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask
@@ -208,3 +209,23 @@ def test_a_save_over_a_colleagues_newer_policy_asks_first(
     again = {**stale, "base": base[1]}
     assert client.post(URL, data=again).status_code == 303
     assert _policy(db)["mode"] == "pre"
+
+
+def test_the_replay_shows_what_holding_new_authors_would_do(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """With new authors held, the replay holds a benign comment from an address with no
+    earlier publication on the site, and publishes one from an address published before."""
+    first = _scored(db, 0.1, email="known@example.org")
+    _scored(db, 0.1, email="known@example.org")
+    _scored(db, 0.1, email="fresh@example.org")
+    with db.session() as session:
+        rows = session.scalars(select(Comment).order_by(Comment.created_at)).all()
+        for i, row in enumerate(rows):  # one minute apart; published when written
+            row.created_at = rows[0].created_at + timedelta(minutes=i)
+            row.published_at = row.created_at
+        assert rows[0].id == first
+    rv = client.post(URL, data=_form(admin_csrf, new_authors="hold"))
+    html = rv.get_data(as_text=True)
+    assert _cells(html, "Published automatically") == ["3", "1"]
+    assert _cells(html, "Held for a moderator") == ["0", "2"]
