@@ -167,7 +167,7 @@ def prepare(db: Database, message_id: str, cfg: Any) -> EmailMessage | Skip:
                 fallback,
             ),
             unsubscribe=tokens.link(
-                public, tokens.UNSUBSCRIBE_PATH, tokens.unsubscribe_token(secret, sub.id)
+                public, tokens.UNSUBSCRIBE_PATH, tokens.unsubscribe_token(secret, sub.id, sub.email)
             ),
         )
 
