@@ -200,3 +200,31 @@ def test_an_unsubscribe_link_stops_only_the_address_it_was_mailed_to(
     token = tokens.unsubscribe_token(app.config["SECRET_KEY"], sub.id, "erin@example.org")
     assert client.post(f"/mail/unsubscribe?token={token}", **one_click).status_code == 200
     assert subscription(db, "erin@example.org").state == "unsubscribed"  # type: ignore[union-attr]
+
+
+def test_ticking_the_box_again_after_unsubscribing_asks_for_a_new_confirmation(
+    app: Flask, client: FlaskClient, db: Database, mail_server: MailServer
+) -> None:
+    """An unsubscribe lifts the limit of one confirmation a week: the next opt-in brings a
+    new confirmation mail at once, whose link subscribes the address again. The limit still
+    holds for an address that has not acted since: another opt-in before it confirms
+    sends nothing."""
+    ask(client, db)
+    send_outbox(app)
+    client.post(path_of(links(mail_server.wait_for(1)[0])[0]))
+    sub = subscription(db)
+    assert sub is not None and sub.state == "confirmed"
+    token = tokens.unsubscribe_token(app.config["SECRET_KEY"], sub.id, sub.email)
+    assert client.post(f"/mail/unsubscribe?token={token}").status_code == 200
+    assert subscription(db).state == "unsubscribed"  # type: ignore[union-attr]
+
+    ask(client, db, text="Back again: please tell me about replies to this one.")
+    assert send_outbox(app) == ["sent"]
+    again = mail_server.wait_for(2)[1]
+    assert again["Subject"].startswith("Confirm reply notifications")
+    ask(client, db, text="And one more comment, the box ticked once more.")
+    assert send_outbox(app) == ["cancelled"]
+    [link] = links(again)
+    assert client.post(path_of(link)).status_code == 200
+    assert subscription(db).state == "confirmed"  # type: ignore[union-attr]
+    assert len(mail_server.messages) == 2
