@@ -130,6 +130,7 @@ def _message(
     *, sender: str, to: str, subject: str, message_id: str, lang: str,
     paragraphs: list[Paragraph],
 ) -> EmailMessage:  # fmt: skip
+    """Return a mail: its headers, the plain text and the HTML twin of ``paragraphs``."""
     msg = EmailMessage(policy=POLICY)
     msg["From"] = sender
     msg["To"] = Address(addr_spec=to)
