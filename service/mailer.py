@@ -145,6 +145,8 @@ class SmtpMailer:
             try:
                 if self.settings.username:
                     smtp.login(self.settings.username, self.settings.password or "")
+                # Written with the message's own policy (compose.POLICY): the headers
+                # compose stores as written (List-Unsubscribe on one line) go out so.
                 smtp.send_message(message)
             finally:
                 try:

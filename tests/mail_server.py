@@ -1,5 +1,6 @@
 """A real SMTP server for tests (aiosmtpd) on 127.0.0.1: it collects what it is sent, can be
-stopped and started again on the same port, and can refuse recipients with a 5xx."""
+stopped and started again on the same port, and can refuse recipients with a 5xx. It keeps
+each message as received too (``raw``): what a reader's mail client would parse."""
 
 from __future__ import annotations
 
@@ -20,10 +21,11 @@ PUBLIC_URL = "http://localhost"
 
 
 class Collector:
-    """aiosmtpd's handler: keeps each message it accepts, parsed, with its envelope."""
+    """aiosmtpd's handler: keeps each message it accepts, parsed and raw, with its envelope."""
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
+        self.raw: list[bytes] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self.refuse: set[str] = set()  # recipients answered 550
         self.lock = threading.Lock()
@@ -43,6 +45,7 @@ class Collector:
         assert isinstance(parsed, EmailMessage)
         with self.lock:
             self.messages.append(parsed)
+            self.raw.append(raw)
             self.envelopes.append((str(envelope.mail_from), list(envelope.rcpt_tos)))
         return "250 Message accepted"
 
@@ -66,6 +69,12 @@ class MailServer:
     def messages(self) -> list[EmailMessage]:
         with self.handler.lock:
             return list(self.handler.messages)
+
+    @property
+    def raw(self) -> list[bytes]:
+        """The messages as received, byte for byte (CRLF line ends, dots unstuffed)."""
+        with self.handler.lock:
+            return list(self.handler.raw)
 
     def start(self) -> MailServer:
         self.controller = Controller(
@@ -103,3 +112,10 @@ def text_of(message: EmailMessage) -> str:
     part = message.get_body(preferencelist=("plain",))
     assert part is not None
     return str(part.get_content()).replace("\r\n", "\n")
+
+
+def raw_headers(raw: bytes) -> list[str]:
+    """Return the header lines of a raw message as they came, folded lines kept apart
+    (a line starting with white space continues the header above it)."""
+    head = raw.split(b"\r\n\r\n", 1)[0]
+    return head.decode("utf-8", "surrogateescape").split("\r\n")

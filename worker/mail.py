@@ -6,8 +6,8 @@ mail cannot both send it; a worker that dies mid-attempt leaves a pending row wh
 lease runs out, and the sweep queues it again. Per attempt:
 
 - the mail is no longer wanted (unsubscribed, erased, the reply taken down, the address
-  confirmed already, or asked to confirm less than ``MAIL_CONFIRM_MAX_AGE`` ago):
-  ``cancelled``, nothing sent;
+  confirmed already, or asked to confirm less than ``MAIL_CONFIRM_MAX_AGE`` ago and not
+  unsubscribed since): ``cancelled``, nothing sent;
 - the server took it: ``sent``;
 - ``TemporaryMailError`` (server away, 4xx, authentication): retried after
   ``base * factor^(n-1)`` seconds (capped, with jitter); after ``MAIL_MAX_ATTEMPTS``
@@ -90,7 +90,8 @@ def claim(db: Database, message_id: str, now: datetime) -> bool:
 
 def _reserve(session: Session, sub: MailSubscription, row: MailMessage, cfg: Any) -> bool:
     """Make ``row`` the subscription's one confirmation of the period (a new nonce: older
-    links stop working), unless another was sent within ``MAIL_CONFIRM_MAX_AGE``; one
+    links stop working), unless another was sent within ``MAIL_CONFIRM_MAX_AGE`` and the
+    address has not unsubscribed since (an address that acted may ask again at once); one
     conditional update, so two confirmations sent at once cannot both pass."""
     now = utcnow()
     cutoff = now - timedelta(seconds=float(cfg["MAIL_CONFIRM_MAX_AGE"]))
@@ -101,7 +102,11 @@ def _reserve(session: Session, sub: MailSubscription, row: MailMessage, cfg: Any
         .where(
             MailSubscription.id == sub.id,
             MailSubscription.state != "confirmed",
-            or_(MailSubscription.requested_at.is_(None), MailSubscription.requested_at < cutoff),
+            or_(
+                MailSubscription.requested_at.is_(None),
+                MailSubscription.requested_at < cutoff,
+                MailSubscription.unsubscribed_at > MailSubscription.requested_at,
+            ),
         )
         .values(requested_at=now, request_message_id=row.id, nonce=secrets.token_urlsafe(16))
         .execution_options(synchronize_session=False)
@@ -167,7 +172,7 @@ def prepare(db: Database, message_id: str, cfg: Any) -> EmailMessage | Skip:
                 fallback,
             ),
             unsubscribe=tokens.link(
-                public, tokens.UNSUBSCRIBE_PATH, tokens.unsubscribe_token(secret, sub.id)
+                public, tokens.UNSUBSCRIBE_PATH, tokens.unsubscribe_token(secret, sub.id, sub.email)
             ),
         )
 

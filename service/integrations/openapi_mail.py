@@ -75,7 +75,8 @@ def paths() -> dict[str, Any]:
                 "summary": "Stop every reply notification of the address on the site",
                 "description": "RFC 8058's one-click target: a mail client posts "
                 "`List-Unsubscribe=One-Click` to the mail's `List-Unsubscribe` URL. Repeating "
-                "it changes nothing.",
+                "it changes nothing; the link acts only on the subscription of the address "
+                "it was mailed to.",
                 "parameters": [TOKEN],
                 "requestBody": FORM,
                 "responses": {"200": page("Unsubscribed."), **BAD},

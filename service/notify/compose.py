@@ -5,13 +5,24 @@ with our signed HTTPS link, ``List-Unsubscribe-Post: List-Unsubscribe=One-Click`
 the same link in the body. ``Auto-Submitted: auto-generated`` (RFC 3834) keeps vacation
 responders quiet. The ``Message-ID`` is the outbox row's, so a retry after a lost answer
 is the same message to whoever de-duplicates.
+
+Two headers are written as they go out, never refolded: ``List-Unsubscribe`` (longer
+than 78 characters with a real public URL, and Python's folding would turn it into an
+RFC 2047 encoded-word, which is not allowed there: mail clients would then show no
+unsubscribe button), and a subject holding ``=?`` (a commenter's name written as an
+encoded-word would be decoded, so a name typed ``=?utf-8?q?PayPal?=`` would read
+"PayPal"): we encode that subject whole, so it reads as typed. The HTML twin links only
+the links we write (confirm, unsubscribe, the conversation): names and replies are text.
 """
 
 from __future__ import annotations
 
+import email.policy
 import html
-import re
+import secrets
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
@@ -19,7 +30,35 @@ from urllib.parse import urlencode, urlsplit
 
 Translator = Callable[..., str]
 EXCERPT = 500
-URL = re.compile(r"https?://[^\s<>\"]+")
+#: ``policy.default`` (folding at 78, bodies encoded as before), except that a header we
+#: store raw (``set_raw``) goes out exactly as written: ``smtplib`` sends with this policy.
+POLICY = email.policy.default.clone(refold_source="none")
+MAX_LINE = 998  # RFC 5322's limit on a line, header lines included
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A link the service writes into a mail (confirm, unsubscribe, the conversation)."""
+
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """Someone's words, quoted as they were written."""
+
+    text: str
+
+
+#: A paragraph: text (anyone's, never made a link) and our links, or a quote.
+Paragraph = tuple[str | Link, ...] | Quote
+
+
+def with_link(t: Translator, key: str, url: str, **params: str) -> tuple[str | Link, ...]:
+    """Return the string ``key`` with ``url`` as a ``Link`` where its ``{link}`` is."""
+    mark = f"\x00{secrets.token_hex(8)}\x00"  # no value filled in can hold it
+    before, found, after = t(key, link=mark, **params).partition(mark)
+    return (before, Link(url), after) if found else (before.rstrip() + " ", Link(url))
 
 
 def excerpt(text: str, limit: int = EXCERPT) -> str:
@@ -65,34 +104,69 @@ def own_thread_page(public_url: str, site: str, thread: str) -> str:
     return f"{public_url.rstrip('/')}/embed/thread?{query}"
 
 
+def _raw(msg: EmailMessage, name: str, value: str) -> None:
+    """Store a header exactly as ``value`` is written (ASCII, lines RFC 5322 allows)."""
+    lines = value.split("\n")
+    if (
+        not value.isascii()
+        or "\r" in value
+        or any(len(line) > MAX_LINE - len(name) - 2 for line in lines)
+        or any(not line[:1].isspace() for line in lines[1:])
+    ):
+        raise ValueError(f"{name} cannot be sent as written")
+    msg.set_raw(name, value)
+
+
+def _subject(msg: EmailMessage, subject: str) -> None:
+    """Set the subject so that it reads as written: with ``=?`` in it (which the email
+    package would decode as an encoded-word), encoded whole by us."""
+    if "=?" not in subject:
+        msg["Subject"] = subject
+        return
+    _raw(msg, "Subject", Header(subject, "utf-8", header_name="Subject").encode(linesep="\n"))
+
+
 def _message(
-    *, sender: str, to: str, subject: str, message_id: str, lang: str, paragraphs: list[str]
-) -> EmailMessage:
-    msg = EmailMessage()
+    *, sender: str, to: str, subject: str, message_id: str, lang: str,
+    paragraphs: list[Paragraph],
+) -> EmailMessage:  # fmt: skip
+    """Return a mail: its headers, the plain text and the HTML twin of ``paragraphs``."""
+    msg = EmailMessage(policy=POLICY)
     msg["From"] = sender
     msg["To"] = Address(addr_spec=to)
-    msg["Subject"] = subject
+    _subject(msg, subject)
     msg["Date"] = formatdate(usegmt=True)
     domain = parseaddr(sender)[1].rpartition("@")[2] or "moderato.invalid"
     msg["Message-ID"] = f"<{message_id}@{domain}>"
     msg["Auto-Submitted"] = "auto-generated"
-    msg.set_content("\n\n".join(paragraphs) + "\n")
+    msg.set_content("\n\n".join(_text(para) for para in paragraphs) + "\n")
     msg.add_alternative(_html(paragraphs, lang), subtype="html")
     msg["Content-Language"] = lang  # after the body: setting it moves Content-* headers
     return msg
 
 
-def _html(paragraphs: list[str], lang: str) -> str:
-    """Return the HTML twin of the text: each paragraph escaped, its links clickable."""
+def _text(para: Paragraph) -> str:
+    """Return a paragraph of the plain-text part."""
+    if isinstance(para, Quote):
+        return quoted(para.text)
+    return "".join(part.url if isinstance(part, Link) else part for part in para)
+
+
+def _html(paragraphs: list[Paragraph], lang: str) -> str:
+    """Return the HTML twin of the text: every text escaped, only our links clickable."""
     body = []
     for para in paragraphs:
-        if para.startswith(">"):
-            inner = html.escape("\n".join(line[2:] for line in para.splitlines()))
+        if isinstance(para, Quote):
+            inner = html.escape(para.text)
             body.append(f'<blockquote style="white-space:pre-wrap">{inner}</blockquote>')
             continue
-        escaped = html.escape(para)
-        linked = URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', escaped)
-        body.append(f"<p>{linked.replace(chr(10), '<br>')}</p>")
+        inner = "".join(
+            f'<a href="{html.escape(part.url)}">{html.escape(part.url)}</a>'
+            if isinstance(part, Link)
+            else html.escape(part).replace("\n", "<br>")
+            for part in para
+        )
+        body.append(f"<p>{inner}</p>")
     direction = "rtl" if lang == "ar" else "ltr"
     return (
         f'<!doctype html><html lang="{html.escape(lang)}" dir="{direction}"><body>'
@@ -113,11 +187,11 @@ def confirmation(
         message_id=message_id,
         lang=lang,
         paragraphs=[
-            t("mail_hello", name=name),
-            t("mail_confirm_ask", site=site),
-            link,
-            t("mail_confirm_expires", days=days),
-            t("mail_confirm_ignore"),
+            (t("mail_hello", name=name),),
+            (t("mail_confirm_ask", site=site),),
+            (Link(link),),
+            (t("mail_confirm_expires", days=days),),
+            (t("mail_confirm_ignore"),),
         ],
     )
 
@@ -134,13 +208,13 @@ def reply_notice(
         message_id=message_id,
         lang=lang,
         paragraphs=[
-            t("mail_reply_intro", name=replier),
-            quoted(excerpt(text)),
-            t("mail_reply_read", link=thread),
-            t("mail_reply_why", site=site),
-            t("mail_reply_stop", link=unsubscribe),
+            (t("mail_reply_intro", name=replier),),
+            Quote(excerpt(text)),
+            with_link(t, "mail_reply_read", thread),
+            (t("mail_reply_why", site=site),),
+            with_link(t, "mail_reply_stop", unsubscribe),
         ],
     )
-    msg["List-Unsubscribe"] = f"<{unsubscribe}>"
+    _raw(msg, "List-Unsubscribe", f"<{unsubscribe}>")  # one line, as RFC 8058 has it
     msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return msg

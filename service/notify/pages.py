@@ -3,7 +3,8 @@
 ``GET`` shows the question and a button, and changes nothing (mail scanners and link
 previews follow every link of a mail); ``POST`` does it. ``POST /mail/unsubscribe`` is
 also RFC 8058's one-click target: a mail client posts ``List-Unsubscribe=One-Click`` to
-the URL of ``List-Unsubscribe``, the token in its query, no cookie, no form to fill.
+the URL of ``List-Unsubscribe``, the token in its query, no cookie, no form to fill. An
+unsubscribe link acts only on the subscription of the address it was mailed to.
 Pages are in the subscriber's language, with our CSP; a link that is not ours or was
 changed is answered 400, a confirmation link that expired or was replaced 410.
 """
@@ -105,11 +106,15 @@ def confirm() -> BaseResponse:
 @bp.route(tokens.UNSUBSCRIBE_PATH, methods=["GET", "POST"])
 def unsubscribe() -> BaseResponse:
     """Ask, then stop every reply notification of an address on a site (one click)."""
+    secret = current_app.config["SECRET_KEY"]
     try:
-        sub_id = tokens.read_unsubscribe(current_app.config["SECRET_KEY"], _token())
+        sub_id, tag = tokens.read_unsubscribe(secret, _token())
     except tokens.BadLink:
         return _bad_link()
     sub, site = _load(sub_id)
+    if sub is not None and not tokens.names_address(secret, tag, sub.email):
+        # The id holds another address now: the one the link was mailed to is gone.
+        sub, site = None, request.host
     lang = i18n.pick(sub.lang if sub is not None else None)
     t = i18n.translator(lang)
     title = t("mail_unsub_title")
@@ -122,8 +127,8 @@ def unsubscribe() -> BaseResponse:
             action=request.url,
             token=_token(),
         )
-    if request.method == "POST":
+    if request.method == "POST" and sub is not None:
         with db().session() as session:
-            subscriptions.unsubscribe(session, sub_id)
+            subscriptions.unsubscribe(session, sub_id, sub.email)
     # A subscription erased meanwhile is as unsubscribed as can be.
     return _page(lang, title=title, message=t("mail_unsubscribed", site=site), done=True)

@@ -38,11 +38,11 @@ def confirm(session: Session, sub_id: int, nonce: str) -> str:
     return "confirmed" if result.rowcount == 1 else "already"  # type: ignore[attr-defined]
 
 
-def unsubscribe(session: Session, sub_id: int) -> bool:
-    """End the subscription (every mail still waiting for it is cancelled, and its
-    confirmation links stop working); tell whether it was there."""
+def unsubscribe(session: Session, sub_id: int, email: str) -> bool:
+    """End the subscription of ``email`` (every mail still waiting for it is cancelled,
+    and its confirmation links stop working); tell whether it was there."""
     sub = session.get(MailSubscription, sub_id)
-    if sub is None:
+    if sub is None or sub.email != email:
         return False
     if sub.state != "unsubscribed":
         sub.state = "unsubscribed"

@@ -2,13 +2,19 @@
 
 A confirmation link names the subscription and its current nonce and expires after
 ``MAIL_CONFIRM_MAX_AGE``: a newer confirmation mail, or an unsubscribe, changes the nonce,
-so an older link stops working. An unsubscribe link names the subscription only and never
-expires: a mail read months later must still be able to stop the next one (RFC 8058).
-Both are signed with ``SECRET_KEY`` (HMAC, itsdangerous); anything altered is refused.
+so an older link stops working. An unsubscribe link never expires (a mail read months
+later must still be able to stop the next one, RFC 8058); it names the subscription and
+the address it was mailed to (a keyed hash of it, so the link does not reveal it), and is
+used only on that address's subscription: a link from before an erasure can never stop
+someone else's mail. Both are signed with ``SECRET_KEY`` (HMAC, itsdangerous); anything
+altered is refused.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+from base64 import urlsafe_b64encode
 from typing import Any
 from urllib.parse import urlencode
 
@@ -17,7 +23,8 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLS
 CONFIRM_PATH = "/mail/confirm"
 UNSUBSCRIBE_PATH = "/mail/unsubscribe"
 CONFIRM_SALT = "moderato.mail-confirm.v1"
-UNSUBSCRIBE_SALT = "moderato.mail-unsubscribe.v1"
+UNSUBSCRIBE_SALT = "moderato.mail-unsubscribe.v2"
+ADDRESS_SALT = b"moderato.mail-address.v1"
 MAX_TOKEN_LENGTH = 256
 
 
@@ -36,9 +43,22 @@ def confirm_token(secret_key: str, subscription_id: int, nonce: str) -> str:
     )
 
 
-def unsubscribe_token(secret_key: str, subscription_id: int) -> str:
-    """Return the token of an unsubscribe link (no expiry)."""
-    return URLSafeSerializer(secret_key, salt=UNSUBSCRIBE_SALT).dumps({"s": subscription_id})
+def address_tag(secret_key: str, email: str) -> str:
+    """Return the short keyed hash of an address (trimmed, lower-cased) a link carries."""
+    key = hmac.new(secret_key.encode(), ADDRESS_SALT, hashlib.sha256).digest()
+    digest = hmac.new(key, email.strip().lower().encode(), hashlib.sha256).digest()
+    return urlsafe_b64encode(digest[:12]).decode()
+
+
+def unsubscribe_token(secret_key: str, subscription_id: int, email: str) -> str:
+    """Return the token of an unsubscribe link for ``email``'s subscription (no expiry)."""
+    claims = {"s": subscription_id, "a": address_tag(secret_key, email)}
+    return URLSafeSerializer(secret_key, salt=UNSUBSCRIBE_SALT).dumps(claims)
+
+
+def names_address(secret_key: str, tag: str, email: str) -> bool:
+    """Tell whether an unsubscribe token's ``tag`` is that of ``email``."""
+    return hmac.compare_digest(tag.encode(), address_tag(secret_key, email).encode())
 
 
 def _claims(loaded: Any) -> dict[str, Any]:
@@ -61,17 +81,17 @@ def read_confirm(secret_key: str, token: str | None, max_age: int) -> tuple[int,
     return claims["s"], str(claims.get("n", ""))
 
 
-def read_unsubscribe(secret_key: str, token: str | None) -> int:
-    """Return the subscription id an unsubscribe token names."""
+def read_unsubscribe(secret_key: str, token: str | None) -> tuple[int, str]:
+    """Return the subscription id and the address tag an unsubscribe token names."""
     if not token or len(token) > MAX_TOKEN_LENGTH:
         raise BadLink("no token")
     try:
-        sub_id: int = _claims(URLSafeSerializer(secret_key, salt=UNSUBSCRIBE_SALT).loads(token))[
-            "s"
-        ]
+        claims = _claims(URLSafeSerializer(secret_key, salt=UNSUBSCRIBE_SALT).loads(token))
     except BadSignature as exc:
         raise BadLink("bad signature") from exc
-    return sub_id
+    if not isinstance(claims.get("a"), str):
+        raise BadLink("no address")
+    return claims["s"], claims["a"]
 
 
 def link(public_url: str, path: str, token: str) -> str:

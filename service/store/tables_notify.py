@@ -23,7 +23,9 @@ class MailSubscription(Base):
     """An address that asked for reply notifications on a site, and where it stands."""
 
     __tablename__ = "mail_subscriptions"
-    __table_args__ = (UniqueConstraint("site_id", "email"),)
+    #: Erasure deletes rows: SQLite must not hand an erased row's id to the next address
+    #: (PostgreSQL's sequences never do). Unsubscribe links also check the address.
+    __table_args__ = (UniqueConstraint("site_id", "email"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))

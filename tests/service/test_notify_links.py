@@ -8,9 +8,12 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from itsdangerous import URLSafeSerializer
 
+from service import privacy
 from service.notify import tokens
 from service.store import Database
+from service.store.tables_notify import MailSubscription
 from tests.factories import post
 from tests.mail_server import SENDER, MailServer, mail_settings, text_of
 from tests.notify_helpers import links, path_of, publish, send_outbox, subscription
@@ -74,9 +77,9 @@ def test_forged_or_altered_links_are_refused_with_a_clear_page(
     app: Flask, client: FlaskClient, db: Database, mail_server: MailServer
 ) -> None:
     """A confirmation or unsubscribe link whose token was altered, signed with another
-    secret, cut, swapped between the two pages, or missing answers 400 with a page saying
-    the link is not valid, on GET and POST (the one-click POST included), and changes
-    nothing."""
+    secret, cut, swapped between the two pages, missing, or (unsubscribe) naming no
+    address answers 400 with a page saying the link is not valid, on GET and POST (the
+    one-click POST included), and changes nothing."""
     ask(client, db)
     send_outbox(app)
     [link] = links(mail_server.wait_for(1)[0])
@@ -93,11 +96,14 @@ def test_forged_or_altered_links_are_refused_with_a_clear_page(
     assert subscription(db).state == "pending"  # type: ignore[union-attr]
 
     assert client.post(path_of(link)).status_code == 200  # confirmed by the real link
-    real_unsub = tokens.unsubscribe_token(app.config["SECRET_KEY"], sub.id)
+    real_unsub = tokens.unsubscribe_token(app.config["SECRET_KEY"], sub.id, sub.email)
     bad_unsubs = [
         _altered(real_unsub),
-        tokens.unsubscribe_token("another-secret", sub.id),
+        tokens.unsubscribe_token("another-secret", sub.id, sub.email),
         good,  # a confirmation token is not an unsubscribe token
+        URLSafeSerializer(app.config["SECRET_KEY"], salt=tokens.UNSUBSCRIBE_SALT).dumps(
+            {"s": sub.id}
+        ),  # ours, but without the address it was mailed to
         "",
     ]
     for bad in bad_unsubs:
@@ -127,7 +133,7 @@ def test_an_expired_or_replaced_confirmation_link_says_so(
     assert expired.status_code == 410 and EXPIRED in expired.get_data(as_text=True)
     app.config["MAIL_CONFIRM_MAX_AGE"] = 7 * 24 * 3600
 
-    unsub = tokens.unsubscribe_token(app.config["SECRET_KEY"], sub.id)
+    unsub = tokens.unsubscribe_token(app.config["SECRET_KEY"], sub.id, sub.email)
     assert client.post(f"/mail/unsubscribe?token={unsub}").status_code == 200
     replaced = client.post(path_of(link))
     assert replaced.status_code == 410 and EXPIRED in replaced.get_data(as_text=True)
@@ -144,7 +150,8 @@ def test_the_unsubscribe_page_asks_on_get_and_the_one_click_post_unsubscribes(
     client.post(path_of(links(mail_server.wait_for(1)[0])[0]))
     sub = subscription(db)
     assert sub is not None and sub.state == "confirmed"
-    url = f"/mail/unsubscribe?token={tokens.unsubscribe_token(app.config['SECRET_KEY'], sub.id)}"
+    token = tokens.unsubscribe_token(app.config["SECRET_KEY"], sub.id, sub.email)
+    url = f"/mail/unsubscribe?token={token}"
 
     page = client.get(url)
     assert page.status_code == 200 and "Unsubscribe</button>" in page.get_data(as_text=True)
@@ -158,3 +165,66 @@ def test_the_unsubscribe_page_asks_on_get_and_the_one_click_post_unsubscribes(
         assert rv.status_code == 200
         assert "You are unsubscribed" in rv.get_data(as_text=True)
     assert subscription(db).state == "unsubscribed"  # type: ignore[union-attr]
+
+
+def test_an_unsubscribe_link_stops_only_the_address_it_was_mailed_to(
+    app: Flask, client: FlaskClient, db: Database, mail_server: MailServer
+) -> None:
+    """An unsubscribe link names the address it was mailed to, not only a subscription id:
+    should the id come to hold another address (a database restored from a backup, a
+    sequence reset), the old link answers that it is unsubscribed and stops no one, while
+    the other address's own link works."""
+    ada = ask(client, db)
+    send_outbox(app)
+    client.post(path_of(links(mail_server.wait_for(1)[0])[0]))
+    publish(db, post(client, parent=ada, name="Bob", email="bob@example.org").get_json()["id"])
+    assert send_outbox(app) == ["sent"]
+    old_link = str(mail_server.wait_for(2)[1]["List-Unsubscribe"]).strip("<>")
+    sub = subscription(db)
+    assert sub is not None
+    privacy.erase_in_batches(db, "ada@example.org", "test")
+    with db.session() as session:  # Erin's subscription, under Ada's old id
+        session.add(
+            MailSubscription(
+                id=sub.id, site_id=sub.site_id, email="erin@example.org", state="confirmed"
+            )
+        )
+    one_click = {
+        "data": "List-Unsubscribe=One-Click",
+        "content_type": "application/x-www-form-urlencoded",
+    }
+    rv = client.post(path_of(old_link), **one_click)
+    assert rv.status_code == 200 and "You are unsubscribed" in rv.get_data(as_text=True)
+    assert subscription(db, "erin@example.org").state == "confirmed"  # type: ignore[union-attr]
+
+    token = tokens.unsubscribe_token(app.config["SECRET_KEY"], sub.id, "erin@example.org")
+    assert client.post(f"/mail/unsubscribe?token={token}", **one_click).status_code == 200
+    assert subscription(db, "erin@example.org").state == "unsubscribed"  # type: ignore[union-attr]
+
+
+def test_ticking_the_box_again_after_unsubscribing_asks_for_a_new_confirmation(
+    app: Flask, client: FlaskClient, db: Database, mail_server: MailServer
+) -> None:
+    """An unsubscribe lifts the limit of one confirmation a week: the next opt-in brings a
+    new confirmation mail at once, whose link subscribes the address again. The limit still
+    holds for an address that has not acted since: another opt-in before it confirms
+    sends nothing."""
+    ask(client, db)
+    send_outbox(app)
+    client.post(path_of(links(mail_server.wait_for(1)[0])[0]))
+    sub = subscription(db)
+    assert sub is not None and sub.state == "confirmed"
+    token = tokens.unsubscribe_token(app.config["SECRET_KEY"], sub.id, sub.email)
+    assert client.post(f"/mail/unsubscribe?token={token}").status_code == 200
+    assert subscription(db).state == "unsubscribed"  # type: ignore[union-attr]
+
+    ask(client, db, text="Back again: please tell me about replies to this one.")
+    assert send_outbox(app) == ["sent"]
+    again = mail_server.wait_for(2)[1]
+    assert again["Subject"].startswith("Confirm reply notifications")
+    ask(client, db, text="And one more comment, the box ticked once more.")
+    assert send_outbox(app) == ["cancelled"]
+    [link] = links(again)
+    assert client.post(path_of(link)).status_code == 200
+    assert subscription(db).state == "confirmed"  # type: ignore[union-attr]
+    assert len(mail_server.messages) == 2

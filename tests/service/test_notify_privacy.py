@@ -95,3 +95,36 @@ def test_erasure_on_one_site_keeps_the_subscription_of_another(
     with db.session() as session:
         left = privacy.export(session, ADA)["reply_notifications"]
     assert [s["site"] for s in left] == ["default"]
+
+
+def test_an_erased_readers_old_unsubscribe_link_reaches_no_later_subscriber(
+    app: Flask, client: FlaskClient, db: Database, mail_server: MailServer
+) -> None:
+    """Dave confirms and gets a reply mail, then is erased; Erin opts in and confirms
+    after him. Her subscription gets a new id (SQLite would hand out the erased row's id
+    again), and a one-click POST of Dave's old unsubscribe link leaves her subscribed."""
+    dave, erin = "dave@example.org", "erin@example.org"
+    asked = post(client, notify_replies=True, name="Dave", email=dave).get_json()["id"]
+    publish(db, asked)
+    send_outbox(app)
+    client.post(path_of(links(mail_server.wait_for(1)[0])[0]))
+    publish(db, post(client, parent=asked, name="Bob", email="bob@example.org").get_json()["id"])
+    assert send_outbox(app) == ["sent"]
+    old_link = str(mail_server.wait_for(2)[1]["List-Unsubscribe"]).strip("<>")
+    dave_sub = subscription(db, dave)
+    assert dave_sub is not None and dave_sub.state == "confirmed"
+    assert privacy.erase_in_batches(db, dave, "test").subscriptions == 1
+
+    publish(db, post(client, notify_replies=True, name="Erin", email=erin).get_json()["id"])
+    assert send_outbox(app) == ["sent"]
+    client.post(path_of(links(mail_server.wait_for(3)[2])[0]))
+    erin_sub = subscription(db, erin)
+    assert erin_sub is not None and erin_sub.state == "confirmed"
+    assert erin_sub.id != dave_sub.id
+    rv = client.post(
+        path_of(old_link),
+        data="List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert rv.status_code == 200  # Dave's subscription is gone: as unsubscribed as can be
+    assert subscription(db, erin).state == "confirmed"  # type: ignore[union-attr]

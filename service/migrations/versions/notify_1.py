@@ -36,6 +36,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["site_id"], ["sites.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("site_id", "email"),
+        sqlite_autoincrement=True,  # erased rows' ids are never handed out again
     )
     op.create_table(
         "mail_outbox",
