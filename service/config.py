@@ -69,7 +69,7 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_FROM": None,
     "MAIL_TIMEOUT": 30.0,
     # Retries of a mail the server did not take: attempts in all, then delays of
-    # base * factor^n seconds (with jitter), capped; 11 to 15 hours in all by default.
+    # base * factor^n seconds (half of each random), capped; 7.4 to 14.8 hours in all by default.
     "MAIL_MAX_ATTEMPTS": 8,
     "MAIL_RETRY_BASE": 30.0,
     "MAIL_RETRY_FACTOR": 4.0,

@@ -18,20 +18,20 @@ TOKEN = {
     "description": "The signed token of the mail's link.",
     "schema": {"type": "string"},
 }
-FORM = {
-    "required": False,
-    "content": {
-        "application/x-www-form-urlencoded": {
-            "schema": {
-                "type": "object",
-                "properties": {
-                    "List-Unsubscribe": {"const": "One-Click"},
-                    "token": {"type": "string", "description": "Instead of the query's."},
-                },
-            }
-        }
-    },
-}
+
+
+def form(one_click: bool) -> dict[str, Any]:
+    """Return the optional form body of a page's POST (unsubscribe: RFC 8058's field too)."""
+    fields: dict[str, Any] = {"token": {"type": "string", "description": "Instead of the query's."}}
+    if one_click:
+        fields["List-Unsubscribe"] = {"const": "One-Click"}
+    schema = {"type": "object", "properties": fields}
+    return {
+        "required": False,
+        "content": {"application/x-www-form-urlencoded": {"schema": schema}},
+    }
+
+
 BAD = {"400": {"description": "Not one of our links, or altered: a page says so.", "content": HTML}}
 
 
@@ -57,7 +57,7 @@ def paths() -> dict[str, Any]:
                 "operationId": "confirmNotifications",
                 "summary": "Confirm reply notifications (double opt-in)",
                 "parameters": [TOKEN],
-                "requestBody": FORM,
+                "requestBody": form(one_click=False),
                 "responses": {"200": page("Confirmed (or already)."), **BAD, "410": expired},
             },
         },
@@ -78,7 +78,7 @@ def paths() -> dict[str, Any]:
                 "it changes nothing; the link acts only on the subscription of the address "
                 "it was mailed to.",
                 "parameters": [TOKEN],
-                "requestBody": FORM,
+                "requestBody": form(one_click=True),
                 "responses": {"200": page("Unsubscribed."), **BAD},
             },
         },
