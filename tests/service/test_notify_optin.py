@@ -126,6 +126,19 @@ def test_mail_settings_are_checked_when_the_app_starts(settings: dict[str, Any])
         ),
         ({"SMTP_URL": "http://u:hunter2@mail.example", "MAIL_FROM": "x@y.example"}, "smtps://"),
         ({"SMTP_URL": "smtp://mail.example", "MAIL_FROM": "no address"}, "MODERATO_MAIL_FROM"),
+        # numbers from the environment arrive as text when they are not numbers (review)
+        (
+            {
+                "SMTP_URL": "smtp://mail.example",
+                "MAIL_FROM": "x@y.example",
+                "MAIL_MAX_ATTEMPTS": "abc",
+            },
+            "MODERATO_MAIL_MAX_ATTEMPTS='abc' must be a whole number above 0",
+        ),
+        (
+            {"SMTP_URL": "smtp://mail.example", "MAIL_FROM": "x@y.example", "MAIL_TIMEOUT": 0},
+            "MODERATO_MAIL_TIMEOUT=0 must be a number above 0",
+        ),
     ]
     for extra, words in cases:
         with pytest.raises(ConfigError) as caught:
