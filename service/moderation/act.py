@@ -188,16 +188,20 @@ def _dismiss(comment_id: str, data: dict[str, Any]) -> Any:
     return _answer(card, data, message, "reports_dismissed", None, remaining=remaining)
 
 
+#: The field error of a feature request on a comment that is not published.
+NOT_PUBLISHED = {
+    "code": "action_not_allowed",
+    "message": "Only a published comment can be featured or unfeatured.",
+}
+
+
 def _feature(comment_id: str, data: dict[str, Any]) -> Any:
     """Feature or unfeature a published comment (no change of state); 409 when it is no
     longer published, 422 when the card showed it in another state."""
     action = str(data["action"])
     errors: dict[str, dict[str, str]] = {}
     if data.get("expected") not in (None, "", State.PUBLISHED.value):
-        errors["action"] = {
-            "code": "action_not_allowed",
-            "message": "Only a published comment can be featured or unfeatured.",
-        }
+        errors["action"] = NOT_PUBLISHED
     try:
         note = actions.clean_note(data.get("note"))
     except actions.InvalidAction as exc:
@@ -208,14 +212,7 @@ def _feature(comment_id: str, data: dict[str, Any]) -> Any:
         comment, site = load_comment(dbs, comment_id)
         if not data.get("expected") and comment.state != State.PUBLISHED.value:
             # nobody acted meanwhile: the comment never was published (found in review)
-            raise ValidationFailed(
-                fields={
-                    "action": {
-                        "code": "action_not_allowed",
-                        "message": "Only a published comment can be featured or unfeatured.",
-                    }
-                }
-            )
+            raise ValidationFailed(fields={"action": NOT_PUBLISHED})
         done = featured.set_featured(dbs, comment_id, action, access.actor(), note)
         if done is None:
             conflict = _conflict(comment)
