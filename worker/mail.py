@@ -165,11 +165,14 @@ def prepare(db: Database, message_id: str, cfg: Any) -> EmailMessage | Skip:
             **common,
             replier=comment.author_name,
             text=comment.text,
-            thread=compose.thread_link(
-                comment.thread,
-                [parent.permalink, comment.permalink],
-                lambda url: sites.origin_allowed(site, url),
-                fallback,
+            thread=compose.at_comment(  # the reply itself, not the top of the article
+                compose.thread_link(
+                    comment.thread,
+                    [parent.permalink, comment.permalink],
+                    lambda url: sites.origin_allowed(site, url),
+                    fallback,
+                ),
+                comment.id,
             ),
             unsubscribe=tokens.link(
                 public, tokens.UNSUBSCRIBE_PATH, tokens.unsubscribe_token(secret, sub.id, sub.email)

@@ -26,7 +26,7 @@ from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 Translator = Callable[..., str]
 EXCERPT = 500
@@ -96,6 +96,12 @@ def _safe_url(url: str) -> bool:
     except ValueError:
         return False
     return parts.scheme in ("http", "https") and bool(parts.hostname) and "@" not in parts.netloc
+
+
+def at_comment(url: str, comment_id: str) -> str:
+    """Return ``url`` pointing at one comment: the anchor the widget and the no-JS thread
+    scroll to (any fragment the page had is replaced)."""
+    return urlunsplit(urlsplit(url)._replace(fragment=f"comment-{comment_id}"))
 
 
 def own_thread_page(public_url: str, site: str, thread: str) -> str:

@@ -104,7 +104,8 @@ def test_a_confirmed_author_gets_one_mail_per_published_reply_until_unsubscribed
     )
     body = text_of(to_bob)
     assert body.startswith("Bob replied to your comment:") and "> " + REPLIES[0] in body
-    assert "Read the conversation: https://news.example/a/1\n" in body
+    # the link leads to the reply itself (the widget and the no-JS thread scroll to it)
+    assert f"Read the conversation: https://news.example/a/1#comment-{bob}\n" in body
     unsubscribe = to_bob["List-Unsubscribe"].strip("<>")
     assert unsubscribe.startswith("http://localhost/mail/unsubscribe?token=")
     assert to_bob["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
