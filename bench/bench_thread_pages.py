@@ -21,6 +21,7 @@ from bench._common import instance, median
 def _fill(app: object, comments: int) -> None:
     """Store a published thread straight into the database (intake is not measured here)."""
     from service.extensions import db
+    from service.status import State
     from service.store.tables import Comment
     from tests.factories import stored
 
@@ -31,7 +32,7 @@ def _fill(app: object, comments: int) -> None:
         for i in range(comments):
             parent = rng.choice(made) if made and rng.random() < 0.4 else None
             row = stored(
-                database, state=_published(), thread="t", text=f"comment {i}", parent=parent
+                database, state=State.PUBLISHED, thread="t", text=f"comment {i}", parent=parent
             )
             made.append(row.id)
         with database.session() as session:
@@ -39,12 +40,6 @@ def _fill(app: object, comments: int) -> None:
                 moved = session.get(Comment, comment_id)
                 assert moved is not None
                 moved.created_at -= timedelta(seconds=comments - i)
-
-
-def _published() -> object:
-    from service.status import State
-
-    return State.PUBLISHED
 
 
 def main() -> None:

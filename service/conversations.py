@@ -12,12 +12,13 @@ recursive CTE over ``parent_id`` (indexed) that only follows published comments.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Integer, Select, bindparam, exists, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from service.comments import published_page
+from service.comments import featured_total, published_page, thread_total
 from service.status import State
 from service.store.tables import Comment, Site
 
@@ -135,3 +136,48 @@ def conversation_page(
         roots = roots[:keep]
     rows = [c for root in roots for c in (root, *below[root.id])]
     return rows, roots, more, cut
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadPage:
+    """One page of a thread as its readers get it (the API's listing, the no-JS thread)."""
+
+    rows: list[Comment]  # in the order shown: by conversation, each root then its replies
+    last: Comment | None  # the next page starts after it (None: the last page)
+    cut: bool  # a conversation alone past MAX_REPLIES shows its earliest replies
+    total: int  # published comments in the whole thread
+    featured_total: int  # featured comments in the whole thread
+
+
+def thread_page(
+    session: Session,
+    site: Site,
+    thread: str,
+    *,
+    by: str,
+    featured: bool,
+    newest_first: bool,
+    after: tuple[datetime, str] | None,
+    limit: int,
+) -> ThreadPage:
+    """Return a page of a thread by comment or by conversation (``by``); the featured
+    comments (``featured``) are a flat list, each on its own, whatever ``by`` says."""
+    cut = False
+    if by == "conversation" and not featured:
+        rows, roots, more, cut = conversation_page(
+            session, site, thread, newest_first=newest_first, after=after, limit=limit
+        )
+    else:
+        rows, more = published_page(
+            session, site, thread, newest_first=newest_first, after=after, limit=limit,
+            featured=featured,
+        )  # fmt: skip
+        roots = rows
+    complete = not (more or after or cut)
+    return ThreadPage(
+        rows=rows,
+        last=roots[-1] if more and roots else None,
+        cut=cut,
+        total=thread_total(session, site, thread, rows, complete=complete and not featured),
+        featured_total=featured_total(session, site, thread, rows, complete=complete),
+    )

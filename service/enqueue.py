@@ -8,7 +8,7 @@ once Redis is back. Nothing accepted is lost.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -93,19 +93,33 @@ class RQJobQueue:
 
     def enqueue_deliveries(self, delivery_ids: Iterable[str]) -> bool:
         """Queue webhook deliveries from the outbox; False if Redis is away."""
-        ids = list(delivery_ids)
+        return self._outbox(DELIVER, list(delivery_ids), delivery_job_id, "deliveries")
+
+    def enqueue_delivery_at(self, delivery_id: str, attempt: int, when: datetime) -> bool:
+        """Schedule a delivery's next attempt; False if Redis is away (the sweep will)."""
+        job_id = delivery_job_id(delivery_id, attempt)
+        return self._schedule(DELIVER, delivery_id, job_id, when, "delivery")
+
+    def enqueue_mails(self, message_ids: Iterable[str]) -> bool:
+        """Queue mails from the mail outbox; False if Redis is away (the sweep will)."""
+        return self._outbox(SEND_MAIL, list(message_ids), mail_job_id, "mail(s)")
+
+    def enqueue_mail_at(self, message_id: str, attempt: int, when: datetime) -> bool:
+        """Schedule a mail's next attempt; False if Redis is away (the sweep will)."""
+        return self._schedule(SEND_MAIL, message_id, mail_job_id(message_id, attempt), when, "mail")
+
+    def _outbox(self, job: str, ids: list[str], job_id: Callable[[str], str], what: str) -> bool:
+        """Queue outbox rows (deliveries, mails) on the second queue; False if Redis is away."""
         try:
-            for delivery_id in ids:
-                self.deliveries.enqueue(
-                    DELIVER, delivery_id, job_id=delivery_job_id(delivery_id), job_timeout=60
-                )
+            for row_id in ids:
+                self.deliveries.enqueue(job, row_id, job_id=job_id(row_id), job_timeout=60)
         except redis.RedisError as exc:
-            log.warning("could not enqueue %d deliveries (the sweep will): %s", len(ids), exc)
+            log.warning("could not enqueue %d %s (the sweep will): %s", len(ids), what, exc)
             return False
         return True
 
-    def enqueue_delivery_at(self, delivery_id: str, attempt: int, when: datetime) -> bool:
-        """Schedule a delivery's next attempt; False if Redis is away (the sweep will).
+    def _schedule(self, job: str, row_id: str, job_id: str, when: datetime, what: str) -> bool:
+        """Schedule an outbox row's next attempt; False if Redis is away.
 
         RQ keeps whole seconds and drops the fraction, which would run the attempt up to a
         second before its ``next_attempt_at`` (and before a receiver's Retry-After); the
@@ -113,44 +127,21 @@ class RQJobQueue:
         """
         try:
             self.deliveries.enqueue_at(
-                _whole_second(when),
-                DELIVER,
-                delivery_id,
-                job_id=delivery_job_id(delivery_id, attempt),
-                job_timeout=60,
+                _whole_second(when), job, row_id, job_id=job_id, job_timeout=60
             )
         except redis.RedisError as exc:
-            log.warning("could not schedule delivery %s (the sweep will): %s", delivery_id, exc)
+            log.warning("could not schedule %s %s (the sweep will): %s", what, row_id, exc)
             return False
         return True
 
-    def enqueue_mails(self, message_ids: Iterable[str]) -> bool:
-        """Queue mails from the mail outbox; False if Redis is away (the sweep will)."""
-        ids = list(message_ids)
-        try:
-            for message_id in ids:
-                self.deliveries.enqueue(
-                    SEND_MAIL, message_id, job_id=mail_job_id(message_id), job_timeout=60
-                )
-        except redis.RedisError as exc:
-            log.warning("could not enqueue %d mail(s) (the sweep will): %s", len(ids), exc)
-            return False
-        return True
 
-    def enqueue_mail_at(self, message_id: str, attempt: int, when: datetime) -> bool:
-        """Schedule a mail's next attempt; False if Redis is away (the sweep will)."""
-        try:
-            self.deliveries.enqueue_at(
-                _whole_second(when),
-                SEND_MAIL,
-                message_id,
-                job_id=mail_job_id(message_id, attempt),
-                job_timeout=60,
-            )
-        except redis.RedisError as exc:
-            log.warning("could not schedule mail %s (the sweep will): %s", message_id, exc)
-            return False
-        return True
+def enqueue_outboxes(queue: JobQueue, deliveries: Sequence[str], mails: Sequence[str]) -> None:
+    """Queue what a committed change wrote to the outboxes (its webhook deliveries and
+    mails), after the commit; with Redis away the sweep sends them."""
+    if deliveries:
+        queue.enqueue_deliveries(deliveries)
+    if mails:
+        queue.enqueue_mails(mails)
 
 
 def _whole_second(when: datetime) -> datetime:

@@ -16,6 +16,7 @@ written. Threads with a mode of their own are replayed with the site's mode.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -94,11 +95,15 @@ def _first_published(session: Session, site: Site, avatars: set[str]) -> dict[st
     return found
 
 
-def preview(session: Session, site: Site, proposed: dict[str, Any], days: int = 30) -> Preview:
+def preview(
+    session: Session, site: Site, proposed: dict[str, Any] | None, days: int = 30
+) -> Preview:
     """Replay the site's scored comments of the last ``days`` days under its policy and
-    under ``proposed`` (normalised), with the scores the worker stored."""
+    under ``proposed`` (normalised; None: the current one, replayed once), with the
+    scores the worker stored."""
     current = normalise_policy(site.policy)
-    proposed = normalise_policy(proposed)
+    proposed = current if proposed is None else normalise_policy(proposed)
+    same = proposed == current
     rows = session.execute(
         select(Comment.id, Comment.spam, Comment.toxicity, Comment.avatar, Comment.created_at)
         .where(
@@ -121,12 +126,15 @@ def preview(session: Session, site: Site, proposed: dict[str, Any], days: int = 
         current=Outcomes(),
         proposed=Outcomes(),
     )
+    if same:  # one replay serves both columns
+        result = dataclasses.replace(result, proposed=result.current)
+    replays = [(current, result.current)] + ([] if same else [(proposed, result.proposed)])
     for row in rows:
         scores = {"spam": row.spam, "toxicity": row.toxicity}
         label = labels.get(row.id)
         known = first_published.get(row.avatar)
         new_author = known is None or known >= row.created_at
-        for policy, outcomes in ((current, result.current), (proposed, result.proposed)):
+        for policy, outcomes in replays:
             holds = [NEW_AUTHOR] if new_author and policy["new_authors"] == "hold" else []
             action = decide(scores, [], policy, holds).action
             outcomes.counts[action] += 1

@@ -6,6 +6,7 @@ import logging
 
 from service import threads
 from service.clock import utcnow
+from service.enqueue import enqueue_outboxes
 from service.lifecycle import Change, transition
 from service.policy import decide
 from service.status import State
@@ -65,9 +66,6 @@ def classify_comment(comment_id: str) -> str:
         )
     if outcome is None:
         return "skipped"
-    if outcome.deliveries:
-        rt.queue.enqueue_deliveries(outcome.deliveries)
-    if outcome.mails:
-        rt.queue.enqueue_mails(outcome.mails)
+    enqueue_outboxes(rt.queue, outcome.deliveries, outcome.mails)
     log.info("comment %s: %s (%s)", comment_id, decision.state.value, "; ".join(decision.summary))
     return decision.action

@@ -34,6 +34,7 @@ from service import featured
 from service.api import bp
 from service.api.intake import read_payload
 from service.auth import request_key
+from service.enqueue import enqueue_outboxes
 from service.errors import Conflict, NotFound, Unauthorized, ValidationFailed
 from service.extensions import db, queue
 from service.ids import looks_like_id
@@ -124,10 +125,7 @@ def moderate_comment(comment_id: str) -> Response:
             body, deliveries, mails = _decide(
                 session, comment_id, action, expected, key.actor, note, toxic
             )
-    if deliveries:
-        queue().enqueue_deliveries(deliveries)
-    if mails:
-        queue().enqueue_mails(mails)
+    enqueue_outboxes(queue(), deliveries, mails)
     return jsonify(body)
 
 

@@ -17,13 +17,10 @@ from service.comments import (
     cursor_scope,
     decode_cursor,
     encode_cursor,
-    featured_total,
     public_item,
     published_counts,
-    published_page,
-    thread_total,
 )
-from service.conversations import conversation_page
+from service.conversations import thread_page
 from service.errors import NotFound, ValidationFailed
 from service.extensions import db
 from service.ids import looks_like_id
@@ -137,39 +134,23 @@ def list_comments() -> BaseResponse:
             raise NotFound(f"There is no site {slug!r}.", code="site_not_found")
         if key is None:
             cors.refuse_foreign_origin(site)
-        newest = order == "newest"
-        cut = False
-        if by == "conversation":
-            rows, roots, more, cut = conversation_page(
-                session, site, thread, newest_first=newest, after=after, limit=limit
-            )
-        else:
-            rows, more = published_page(
-                session,
-                site,
-                thread,
-                newest_first=newest,
-                after=after,
-                limit=limit,
-                featured=bool(featured),
-            )
-            roots = rows
-        complete = not (more or after or cut)
-        total = thread_total(session, site, thread, rows, complete=complete and not featured)
-        picks = featured_total(session, site, thread, rows, complete=complete)
+        page = thread_page(
+            session, site, thread, by=by, featured=bool(featured),
+            newest_first=order == "newest", after=after, limit=limit,
+        )  # fmt: skip
         thread_state = threads.state(session, site, thread).public()
     body = {
         "site": site.slug,
         "thread": thread,
         "order": order,
         "by": by,
-        "items": [public_item(c) for c in rows],
-        "next_cursor": encode_cursor(roots[-1], scope) if more and roots else None,
-        "total": total,
-        "featured_total": picks,
+        "items": [public_item(c) for c in page.rows],
+        "next_cursor": encode_cursor(page.last, scope) if page.last else None,
+        "total": page.total,
+        "featured_total": page.featured_total,
         "thread_state": thread_state,
     }
-    if cut:
+    if page.cut:
         body["replies_truncated"] = True
     resp = _json(body)
     resp.set_etag(hashlib.sha256(resp.get_data()).hexdigest()[:32])

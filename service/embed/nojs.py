@@ -19,12 +19,9 @@ from service.comments import (
     cursor_scope,
     decode_cursor,
     encode_cursor,
-    featured_total,
     published_in_thread,
-    published_page,
-    thread_total,
 )
-from service.conversations import conversation_page
+from service.conversations import thread_page
 from service.embed import assets, i18n
 from service.extensions import db
 from service.ids import looks_like_id
@@ -129,23 +126,11 @@ def render_thread(req: ThreadRequest) -> Markup:
     scope = cursor_scope(req.site.slug, req.thread, req.order, paging, req.featured)
     after = decode_cursor(req.cursor, scope) if req.cursor else None
     with db().session() as session:
-        newest = req.order == "newest"
-        limit = cfg["LIST_MAX_PAGE_SIZE"]
-        if req.featured:  # the picks: a flat list, each comment on its own
-            rows, more = published_page(
-                session, req.site, req.thread, newest_first=newest, after=after, limit=limit,
-                featured=True,
-            )  # fmt: skip
-            roots, cut = rows, False
-        else:
-            rows, roots, more, cut = conversation_page(
-                session, req.site, req.thread, newest_first=newest, after=after, limit=limit
-            )
-        complete = not (more or after or cut)
-        count = thread_total(
-            session, req.site, req.thread, rows, complete=complete and not req.featured
-        )
-        picks = featured_total(session, req.site, req.thread, rows, complete=complete)
+        page = thread_page(
+            session, req.site, req.thread, by="conversation", featured=req.featured,
+            newest_first=req.order == "newest", after=after, limit=cfg["LIST_MAX_PAGE_SIZE"],
+        )  # fmt: skip
+        rows = page.rows
         closed = threads.state(session, req.site, req.thread)
         parent = next((c for c in rows if c.id == req.reply_to), None)
         if parent is None and req.reply_to and looks_like_id(req.reply_to):
@@ -162,12 +147,12 @@ def render_thread(req: ThreadRequest) -> Markup:
         req=req,
         dir=i18n.direction(req.lang),
         nodes=nest(rows),
-        count=count,
-        picks=picks,
+        count=page.total,
+        picks=page.featured_total,
         all_link=_link(req, "#comments", featured=None),
         featured_link=_link(req, "#comments", featured="1"),
-        next_link=_link(req, "#comments", cursor=encode_cursor(roots[-1], scope), **view)
-        if more and roots
+        next_link=_link(req, "#comments", cursor=encode_cursor(page.last, scope), **view)
+        if page.last
         else None,
         reply_link=lambda cid: _link(req, "#respond", reply_to=cid, **view),
         report_action=lambda cid: url_for("api.report_comment", comment_id=cid, _external=True),

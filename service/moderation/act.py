@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
 
 from service import featured, reports
+from service.enqueue import enqueue_outboxes
 from service.errors import Conflict, NotFound, ValidationFailed, wants_html
 from service.extensions import db, queue
 from service.ids import looks_like_id
@@ -105,10 +106,7 @@ def act(comment_id: str) -> Any:
                 card = cards.build_one(dbs, outcome.comment, site)
     if outcome is None:
         return _answer_conflict(conflict, data)
-    if outcome.deliveries:
-        queue().enqueue_deliveries(outcome.deliveries)
-    if outcome.mails:
-        queue().enqueue_mails(outcome.mails)
+    enqueue_outboxes(queue(), outcome.deliveries, outcome.mails)
     message = f"{actions.title(action, expected)}: done ({card.comment.author_name})."
     return _answer(card, data, message, actions.audit_name(action, expected), action.label.value)
 
@@ -220,8 +218,7 @@ def _feature(comment_id: str, data: dict[str, Any]) -> Any:
             card = cards.build_one(dbs, done.comment, site)
     if done is None:
         return _answer_conflict(conflict, data)
-    if done.deliveries:
-        queue().enqueue_deliveries(done.deliveries)
+    enqueue_outboxes(queue(), done.deliveries, [])
     title = "Featured" if done.featured else "No longer featured"
     message = f"{title} ({card.comment.author_name})."
     return _answer(card, data, message, action, None, featured=done.featured)

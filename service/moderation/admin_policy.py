@@ -80,23 +80,33 @@ def _site(dbs: Any, site_id: int) -> Site:
     return site
 
 
+def _render(
+    site: Site,
+    current: dict[str, Any],
+    replay: site_policy.Preview | None,
+    proposed: bool,
+    errors: dict[str, str],
+) -> str:
+    """Render the policy page: the form (on ``current``'s version), errors, the replay."""
+    return render_template(
+        "moderation/site_policy.html",
+        site=site,
+        current=current,
+        base=version(current),
+        replay=replay,
+        proposed=proposed,
+        errors=errors,
+    )
+
+
 @bp.get("/sites/<int:site_id>/policy")
 @access.admin_required
 def site_policy_page(site_id: int) -> str:
     """Show a site's policy in a form, with what it did to the last 30 days' comments."""
     with db().session() as dbs:
         site = _site(dbs, site_id)
-        current = normalise_policy(site.policy)
-        replay = site_policy.preview(dbs, site, current, PREVIEW_DAYS)
-        return render_template(
-            "moderation/site_policy.html",
-            site=site,
-            current=current,
-            base=version(current),
-            replay=replay,
-            proposed=False,
-            errors={},
-        )
+        replay = site_policy.preview(dbs, site, None, PREVIEW_DAYS)
+        return _render(site, normalise_policy(site.policy), replay, False, {})
 
 
 @bp.post("/sites/<int:site_id>/policy")
@@ -104,10 +114,10 @@ def site_policy_page(site_id: int) -> str:
 def site_policy_save(site_id: int) -> Any:
     """Preview the posted policy against the last 30 days, or save it (audited)."""
     policy, errors = parse(request.form)
+    saving = request.form.get("action") == "save"
     with db().session() as dbs:
         site = _site(dbs, site_id)
         current = normalise_policy(site.policy)
-        saving = request.form.get("action") == "save"
         stale = request.form.get("base") != version(current)
         if saving and not errors and stale and normalise_policy(policy) != current:
             # another admin saved meanwhile: show theirs against this one, save knowingly
@@ -116,10 +126,8 @@ def site_policy_save(site_id: int) -> Any:
                 "table compares their policy (now the current one) with yours; save again "
                 "to replace theirs."
             )
-            conflict = True
-        else:
-            conflict = False
-        if not errors and saving:
+        conflict = "base" in errors
+        if saving and not errors:
             try:
                 changed = site_policy.change(dbs, site, policy, access.actor())
             except PolicyError as exc:  # parse checks every rule; kept as a backstop
@@ -129,13 +137,5 @@ def site_policy_save(site_id: int) -> Any:
                 return redirect(url_for("moderation.site_policy_page", site_id=site.id), code=303)
         valid = conflict or not errors
         replay = site_policy.preview(dbs, site, policy, PREVIEW_DAYS) if valid else None
-        page = render_template(
-            "moderation/site_policy.html",
-            site=site,
-            current=current,
-            base=version(current),
-            replay=replay,
-            proposed=valid,
-            errors=errors,
-        )
+        page = _render(site, current, replay, valid, errors)
     return page, 409 if conflict else 422 if errors else 200

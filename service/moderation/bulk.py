@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from service import reports
 from service.auth import user_can_moderate
+from service.enqueue import enqueue_outboxes
 from service.extensions import db, queue
 from service.lifecycle import transition
 from service.moderation import actions
@@ -113,10 +114,7 @@ def apply(
                     result.done += 1
                     deliveries += outcome.deliveries
                     mails += outcome.mails
-        if deliveries:
-            queue().enqueue_deliveries(deliveries)
-        if mails:
-            queue().enqueue_mails(mails)
+        enqueue_outboxes(queue(), deliveries, mails)
     return result
 
 
