@@ -32,7 +32,14 @@ def form(one_click: bool) -> dict[str, Any]:
     }
 
 
-BAD = {"400": {"description": "Not one of our links, or altered: a page says so.", "content": HTML}}
+ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+BAD = {
+    "400": {
+        "description": "Not one of our links, or altered: a page says so (a client that "
+        "does not ask for HTML gets the JSON error, code `invalid_link`).",
+        "content": {**HTML, **ERROR},
+    }
+}
 
 
 def page(description: str) -> Schema:
@@ -42,7 +49,11 @@ def page(description: str) -> Schema:
 
 def paths() -> dict[str, Any]:
     """Return the paths of the confirm and unsubscribe pages."""
-    expired = page("The confirmation link expired, or a newer one replaced it.")
+    expired = {
+        "description": "The confirmation link expired, or a newer one replaced it (JSON: "
+        "code `link_expired`).",
+        "content": {**HTML, **ERROR},
+    }
     return {
         "/mail/confirm": {
             "get": {

@@ -11,7 +11,7 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 
 from service import site_policy
-from service.errors import NotFound
+from service.errors import Conflict, NotFound, ValidationFailed, wants_html
 from service.extensions import db
 from service.moderation import access, bp
 from service.policy import MODES, NEW_AUTHORS, SCORES, PolicyError, normalise_policy
@@ -31,24 +31,34 @@ def version(policy: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(policy, sort_keys=True).encode()).hexdigest()[:16]
 
 
+#: A save based on a policy another admin has replaced since.
+STALE = (
+    "Another admin saved this site's policy while you were editing it. The table compares "
+    "their policy (now the current one) with yours; save again to replace theirs."
+)
 #: Days of comments the replay reads.
 PREVIEW_DAYS = 30
 
 
-def parse(form: Any) -> tuple[dict[str, Any], dict[str, str]]:
-    """Return the policy a posted form asks for and the errors of its fields, by name."""
-    errors: dict[str, str] = {}
+def _error(code: str, message: str) -> dict[str, str]:
+    return {"code": code, "message": message}
+
+
+def parse(form: Any) -> tuple[dict[str, Any], dict[str, dict[str, str]]]:
+    """Return the policy a posted form asks for and the errors of its fields, by name, in
+    the contract's field-error shape (``code``, ``message``)."""
+    errors: dict[str, dict[str, str]] = {}
     policy: dict[str, Any] = {
         "mode": form.get("mode", ""),
         "form_token": form.get("form_token", ""),
         "new_authors": form.get("new_authors", ""),
     }
     if policy["mode"] not in MODES:
-        errors["mode"] = "Choose auto, pre or post."
+        errors["mode"] = _error("invalid_choice", "Choose auto, pre or post.")
     if policy["form_token"] not in ("signal", "required"):
-        errors["form_token"] = "Choose signal or required."
+        errors["form_token"] = _error("invalid_choice", "Choose signal or required.")
     if policy["new_authors"] not in NEW_AUTHORS:
-        errors["new_authors"] = "Choose score or hold."
+        errors["new_authors"] = _error("invalid_choice", "Choose score or hold.")
     for bound in BOUNDS:
         policy[bound] = {}
         for score in SCORES:
@@ -59,15 +69,17 @@ def parse(form: Any) -> tuple[dict[str, Any], dict[str, str]]:
             except ValueError:
                 value = math.nan
             if not raw.isascii() or not 0 <= value <= 1:  # nan fails both comparisons
-                errors[name] = f"{FIELD_NAMES[name]}: enter a number from 0 to 1, such as 0.5."
+                message = f"{FIELD_NAMES[name]}: enter a number from 0 to 1, such as 0.5."
+                errors[name] = _error("invalid_number", message)
             else:
                 policy[bound][score] = value
     if not errors:
         for score in SCORES:
             if policy["publish_below"][score] > policy["reject_above"][score]:
-                errors[f"reject_above.{score}"] = (
+                errors[f"reject_above.{score}"] = _error(
+                    "below_publish_threshold",
                     f"{FIELD_NAMES[f'reject_above.{score}']}: must not be below the publish "
-                    f"threshold ({policy['publish_below'][score]:g})."
+                    f"threshold ({policy['publish_below'][score]:g}).",
                 )
     return policy, errors
 
@@ -85,7 +97,7 @@ def _render(
     current: dict[str, Any],
     replay: site_policy.Preview | None,
     proposed: bool,
-    errors: dict[str, str],
+    errors: dict[str, dict[str, str]],
 ) -> str:
     """Render the policy page: the form (on ``current``'s version), errors, the replay."""
     return render_template(
@@ -121,17 +133,15 @@ def site_policy_save(site_id: int) -> Any:
         stale = request.form.get("base") != version(current)
         if saving and not errors and stale and normalise_policy(policy) != current:
             # another admin saved meanwhile: show theirs against this one, save knowingly
-            errors["base"] = (
-                "Another admin saved this site's policy while you were editing it. The "
-                "table compares their policy (now the current one) with yours; save again "
-                "to replace theirs."
-            )
+            errors["base"] = _error("conflict", STALE)
         conflict = "base" in errors
+        if errors and not wants_html():  # a script or fetch: the one JSON error shape
+            raise Conflict(STALE) if conflict else ValidationFailed(fields=errors)
         if saving and not errors:
             try:
                 changed = site_policy.change(dbs, site, policy, access.actor())
             except PolicyError as exc:  # parse checks every rule; kept as a backstop
-                errors["mode"] = str(exc)
+                errors["mode"] = _error("invalid_policy", str(exc))
             else:
                 flash(f"{site.name}: policy saved." if changed else "Nothing to change.", "success")
                 return redirect(url_for("moderation.site_policy_page", site_id=site.id), code=303)

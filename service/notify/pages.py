@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from service.embed import assets, i18n
 from service.embed.pages import page_response
+from service.errors import ApiError, BadRequest, wants_html
 from service.extensions import db
 from service.notify import subscriptions, tokens
 from service.store.tables import Site
@@ -45,8 +46,25 @@ def _page(lang: str, status: int = 200, **context: Any) -> BaseResponse:
     return resp
 
 
+class LinkGone(ApiError):
+    """A confirmation link that expired, or that a newer one replaced."""
+
+    status, code = 410, "link_expired"
+
+
 def _bad_link(expired: bool = False, lang: str = i18n.DEFAULT) -> BaseResponse:
+    """Answer a link that is not ours, altered (400) or expired (410): a page for a reader,
+    the one JSON error shape for a script."""
     t = i18n.translator(lang)
+    if not wants_html():
+        message = t("mail_expired_link" if expired else "mail_bad_link")
+        if expired:
+            raise LinkGone(message)
+        raise BadRequest(
+            message,
+            code="invalid_link",
+            fields={"token": {"code": "invalid_token", "message": message}},
+        )
     return _page(
         lang,
         410 if expired else 400,

@@ -228,3 +228,19 @@ def test_ticking_the_box_again_after_unsubscribing_asks_for_a_new_confirmation(
     assert client.post(path_of(link)).status_code == 200
     assert subscription(db).state == "confirmed"  # type: ignore[union-attr]
     assert len(mail_server.messages) == 2
+
+
+def test_a_bad_link_is_a_page_for_a_reader_and_the_json_shape_for_a_script(
+    client: FlaskClient,
+) -> None:
+    """A browser gets the page; a client asking for JSON (or nothing in particular, as mail
+    clients' one-click posts do) gets the one error shape naming the token field."""
+    for path in ("/mail/confirm?token=bad", "/mail/unsubscribe?token=bad"):
+        page = client.post(path, headers={"Accept": "text/html"})
+        assert page.status_code == 400 and page.content_type.startswith("text/html")
+        assert NOT_VALID in page.get_data(as_text=True)
+        script = client.post(path, headers={"Accept": "application/json"})
+        assert script.status_code == 400
+        error = script.get_json()["error"]
+        assert error["code"] == "invalid_link"
+        assert error["fields"]["token"]["code"] == "invalid_token"

@@ -20,6 +20,7 @@ from tests.dashboard import logged_in
 from tests.factories import stored
 
 URL = "/moderation/sites/1/policy"
+BROWSER = {"Accept": "text/html"}  # a page; a script gets the JSON error shape
 
 
 def _form(csrf: str, action: str = "preview", **changes: str) -> dict[str, str]:
@@ -141,7 +142,7 @@ def test_bad_values_are_named_on_the_form_and_nothing_is_saved(
             "reject_above.toxicity": "٠.٩",
         },
     )
-    rv = client.post(URL, data=bad)
+    rv = client.post(URL, data=bad, headers=BROWSER)
     assert rv.status_code == 422
     html = rv.get_data(as_text=True)
     assert "Spam, publish below: enter a number from 0 to 1" in html
@@ -150,7 +151,7 @@ def test_bad_values_are_named_on_the_form_and_nothing_is_saved(
     assert 'id="publish_below-spam" size="5" value="1.5" aria-invalid="true"' in html
     assert "Choose auto, pre or post." in html
     order = _form(admin_csrf, "save", **{"publish_below.spam": "0.9", "reject_above.spam": "0.8"})
-    rv = client.post(URL, data=order)
+    rv = client.post(URL, data=order, headers=BROWSER)
     assert rv.status_code == 422
     assert "Spam, reject at or above: must not be below the publish threshold (0.9)" in (
         rv.get_data(as_text=True)
@@ -198,7 +199,7 @@ def test_a_save_over_a_colleagues_newer_policy_asks_first(
     first = _form(admin_csrf, "save", **{"reject_above.spam": "0.99"})
     assert client.post(URL, data=first).status_code == 303
     stale = _form(admin_csrf, "save", mode="pre")  # opened before the first save
-    rv = client.post(URL, data=stale)
+    rv = client.post(URL, data=stale, headers=BROWSER)
     assert rv.status_code == 409
     html = rv.get_data(as_text=True)
     assert "Another admin saved this site&#39;s policy" in html
@@ -229,3 +230,25 @@ def test_the_replay_shows_what_holding_new_authors_would_do(
     html = rv.get_data(as_text=True)
     assert _cells(html, "Published automatically") == ["3", "1"]
     assert _cells(html, "Held for a moderator") == ["0", "2"]
+
+
+def test_a_script_gets_the_json_error_shape(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """Bad values posted without asking for HTML get the one JSON error shape, every field
+    at once with a code; a stale save gets 409 ``conflict``; nothing is saved."""
+    bad = _form(admin_csrf, "save", mode="sometimes", **{"publish_below.spam": "1.5"})
+    rv = client.post(URL, data=bad, headers={"Accept": "application/json"})
+    assert rv.status_code == 422
+    fields = rv.get_json()["error"]["fields"]
+    assert fields["mode"]["code"] == "invalid_choice"
+    assert fields["publish_below.spam"]["code"] == "invalid_number"
+    order = _form(admin_csrf, "save", **{"publish_below.spam": "0.9", "reject_above.spam": "0.8"})
+    rv = client.post(URL, data=order, headers={"Accept": "application/json"})
+    assert rv.get_json()["error"]["fields"]["reject_above.spam"]["code"] == (
+        "below_publish_threshold"
+    )
+    stale = {**_form(admin_csrf, "save", mode="pre"), "base": "0" * 16}
+    rv = client.post(URL, data=stale, headers={"Accept": "application/json"})
+    assert rv.status_code == 409 and rv.get_json()["error"]["code"] == "conflict"
+    assert _policy(db) == normalise_policy(None)
