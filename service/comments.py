@@ -35,6 +35,9 @@ class IntakeMeta:
     signals: dict[str, Any] = field(default_factory=dict)
     #: The reader's language, kept with an opt-in to reply notifications (their mails').
     lang: str | None = None
+    #: The hash of the author's edit token and the end of its window (``service.edits``).
+    edit_token_hash: str | None = None
+    edit_until: datetime | None = None
 
 
 @dataclass(slots=True)
@@ -86,6 +89,8 @@ def store_new(session: Session, site: Site, data: CommentInput, meta: IntakeMeta
         signals=meta.signals,
         notify_replies=data.notify_replies,
         lang=meta.lang if data.notify_replies else None,
+        edit_token_hash=meta.edit_token_hash,
+        edit_until=meta.edit_until,
         attempts=0,
         created_at=now,
         updated_at=now,

@@ -77,6 +77,9 @@ DEFAULTS: dict[str, Any] = {
     # How long a confirmation link works, and how long before an address that has not
     # confirmed may be sent another confirmation (seconds; a week).
     "MAIL_CONFIRM_MAX_AGE": 7 * 24 * 3600,
+    # Seconds an author may edit or withdraw their own comment after posting it (the
+    # intake's answer carries the token); 0 turns the feature off (docs/embed.md).
+    "EDIT_WINDOW": 15 * 60,
 }
 
 
@@ -127,6 +130,7 @@ def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[st
         cfg["PUBLIC_URL"] = public_url(str(cfg["PUBLIC_URL"]))
     if cfg["SMTP_URL"]:
         _check_mail(cfg)
+    _check_edit_window(cfg)
     if cfg["DEMO_PAGE"] is None:
         cfg["DEMO_PAGE"] = cfg["ENV"] != "production"
     if not cfg["SECRET_KEY"]:
@@ -185,6 +189,21 @@ def _check_mail(cfg: Any) -> None:
         if isinstance(value, bool) or not isinstance(value, kinds) or not value > 0:
             kind = "a whole number" if whole else "a number"
             raise ConfigError(f"MODERATO_{name}={value!r} must be {kind} above 0")
+
+
+#: The longest edit window: the widget keeps a reader's edit tokens as long as the window
+#: lasts, and a week is as long as it keeps their comments awaiting moderation.
+MAX_EDIT_WINDOW = 7 * 24 * 3600
+
+
+def _check_edit_window(cfg: Any) -> None:
+    """Refuse an edit window that is not a whole number of seconds from 0 (off) to a week."""
+    value = cfg["EDIT_WINDOW"]
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_EDIT_WINDOW:
+        raise ConfigError(
+            f"MODERATO_EDIT_WINDOW={value!r} must be a whole number of seconds from 0 "
+            f"(authors cannot edit) to {MAX_EDIT_WINDOW} (a week)"
+        )
 
 
 def _instance_secret(instance: Path) -> str:

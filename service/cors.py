@@ -17,8 +17,9 @@ from service import sites
 from service.errors import Forbidden
 from service.store.tables import Site
 
-ALLOW_METHODS = "GET, POST"
-ALLOW_HEADERS = "Accept, Content-Type"
+#: PATCH and DELETE: an author's edit and withdrawal, with the edit token in its header.
+ALLOW_METHODS = "GET, POST, PATCH, DELETE"
+ALLOW_HEADERS = "Accept, Content-Type, Moderato-Edit-Token"
 EXPOSE_HEADERS = "Location, ETag, Retry-After"
 PREFLIGHT_MAX_AGE = "600"
 

@@ -27,7 +27,7 @@ SEND_MAIL = "worker.mail.send"
 class JobQueue(Protocol):
     """Where accepted work goes; a real RQ queue in every running process."""
 
-    def enqueue_classify(self, comment_id: str) -> bool: ...
+    def enqueue_classify(self, comment_id: str, revision: int = 0) -> bool: ...
 
     def enqueue_deliveries(self, delivery_ids: Iterable[str]) -> bool: ...
 
@@ -73,13 +73,15 @@ class RQJobQueue:
         self.retry_intervals = list(retry_intervals)
         self.job_timeout = job_timeout
 
-    def enqueue_classify(self, comment_id: str) -> bool:
-        """Queue the classification of one stored comment; False if Redis is away."""
+    def enqueue_classify(self, comment_id: str, revision: int = 0) -> bool:
+        """Queue the classification of one stored comment's text ``revision`` (an author's
+        edit makes a new one, with a job of its own); False if Redis is away."""
+        args = (comment_id,) if revision == 0 else (comment_id, revision)
         try:
             self.queue.enqueue(
                 CLASSIFY,
-                comment_id,
-                job_id=classify_job_id(comment_id),
+                *args,
+                job_id=classify_job_id(comment_id, revision),
                 job_timeout=self.job_timeout,
                 retry=Retry(max=len(self.retry_intervals), interval=self.retry_intervals),
                 on_failure=Callback(CLASSIFY_FAILED),
@@ -161,6 +163,8 @@ def delivery_job_id(delivery_id: str, attempt: int = 0) -> str:
     return f"deliver-{delivery_id}" if attempt == 0 else f"deliver-{delivery_id}-{attempt}"
 
 
-def classify_job_id(comment_id: str) -> str:
-    """Return the RQ job id of a comment's classification."""
-    return f"classify-{comment_id}"
+def classify_job_id(comment_id: str, revision: int = 0) -> str:
+    """Return the RQ job id of the classification of a comment's text ``revision`` (0: the
+    text as posted). An edit's job never shares an id with the job of the text before,
+    which may still be running: RQ would overwrite that job's record under it."""
+    return f"classify-{comment_id}" if revision == 0 else f"classify-{comment_id}-r{revision}"

@@ -20,6 +20,7 @@ EVENT_TYPES = (
     "comment.moderated",
     "comment.reported",
     "comment.featured",
+    "comment.edited",
 )
 
 
@@ -43,6 +44,7 @@ def comment_data(comment: Comment, site_slug: str) -> dict[str, Any]:
         else {"spam": comment.spam, "toxicity": comment.toxicity},
         "model_version": comment.model_version,
         "featured": comment.featured_at is not None,
+        "edited_at": rfc3339(comment.edited_at),
     }
 
 

@@ -3,6 +3,12 @@
 A change whose expected state no longer holds changes nothing and returns
 ``None``: the worker treats that as "someone else already did it", a moderator
 as a conflict. This, not RQ job ids, is what makes double publishing impossible.
+
+A change may also name the text ``revision`` it was made on (the worker's decision: the
+scores belong to one text); an author's edit bumps the revision, so a decision about the
+text before the edit changes nothing. Only an author's edit (``author_edit``, actor
+``author``) makes the moves of ``status.AUTHOR_EDITS``; a comment its author withdrew
+(rejection ``withdrawn``) is never published again.
 """
 
 from __future__ import annotations
@@ -10,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from service import events, reports
@@ -25,6 +31,10 @@ EVENT_FOR_STATE = {
     State.HELD: "comment.held",
     State.REJECTED: "comment.rejected",
 }
+
+
+#: The audit actor of a comment's author (an edit or a withdrawal with the edit token).
+AUTHOR = "author"
 
 
 class IllegalTransition(ValueError):
@@ -45,6 +55,10 @@ class Change:
     label_source: str = "moderator"
     values: dict[str, Any] = field(default_factory=dict)
     details: dict[str, Any] = field(default_factory=dict)
+    #: The text revision the change was made on; None: whichever is current.
+    revision: int | None = None
+    #: An author's edit of their own comment: its new text goes back to the classifier.
+    author_edit: bool = False
 
 
 @dataclass(slots=True)
@@ -59,10 +73,12 @@ class Outcome:
 
 def transition(session: Session, comment_id: str, change: Change) -> Outcome | None:
     """Apply ``change`` if the comment is still in ``change.expected``; else return None."""
-    if not can_move(change.expected, change.new):
+    if not can_move(change.expected, change.new, author_edit=change.author_edit):
         raise IllegalTransition(f"{change.expected.value} → {change.new.value}")
     if change.new is State.REJECTED and change.rejection is None:
         raise IllegalTransition("a rejection needs a reason")
+    if change.author_edit and change.actor != AUTHOR:
+        raise IllegalTransition("only a comment's author edits it")
     now = utcnow()
     values: dict[str, Any] = {
         "state": change.new.value,
@@ -79,11 +95,17 @@ def transition(session: Session, comment_id: str, change: Change) -> Outcome | N
         values.update(featured_at=None, featured_by=None)
     if change.expected is State.PUBLISHED and _featured(session, comment_id):
         details["was_featured"] = True
+    where = [Comment.id == comment_id, Comment.state == change.expected.value]
+    if change.revision is not None:
+        where.append(Comment.revision == change.revision)
+    if change.author_edit:
+        values["revision"] = Comment.revision + 1
+    if change.new is State.PUBLISHED and change.expected is State.REJECTED:
+        # a comment its author withdrew is erased, and stays out (docs/contracts.md)
+        withdrawn = Rejection.WITHDRAWN.value
+        where.append(or_(Comment.rejection.is_(None), Comment.rejection != withdrawn))
     result = session.execute(
-        update(Comment)
-        .where(Comment.id == comment_id, Comment.state == change.expected.value)
-        .values(**values)
-        .execution_options(synchronize_session=False)
+        update(Comment).where(*where).values(**values).execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         return None
@@ -114,10 +136,14 @@ def transition(session: Session, comment_id: str, change: Change) -> Outcome | N
                 created_at=now,
             )
         )
-    if change.expected is State.PUBLISHED:  # taken down: readers' reports are answered
-        reports.resolve(session, comment_id, "taken_down", change.actor)
-    deliveries = events.record(session, EVENT_FOR_STATE[change.new], comment)
-    if not change.actor.startswith("system:"):
+    if change.expected is State.PUBLISHED and change.new is State.REJECTED:
+        reports.resolve(session, comment_id, "taken_down", change.actor)  # readers answered
+    if change.author_edit:  # the new text, then the worker's decision on it
+        edited = {"previous_status": change.expected.value}
+        deliveries = events.record(session, "comment.edited", comment, edited)
+    else:
+        deliveries = events.record(session, EVENT_FOR_STATE[change.new], comment)
+    if not change.actor.startswith("system:") and change.actor != AUTHOR:
         deliveries += events.record(
             session,
             "comment.moderated",

@@ -144,6 +144,8 @@ def export(session: Session, email: str, site: Site | None = None) -> dict[str, 
                 "scores": None if c.spam is None else {"spam": c.spam, "toxicity": c.toxicity},
                 "decision": c.decision,
                 "featured": c.featured_at is not None,
+                "edited_at": rfc3339(c.edited_at),
+                "previous_text": c.previous_text,
             }
             for c in _comments(session, email, site)
         ],
@@ -305,8 +307,34 @@ def _needles(email: str, found: list[Comment]) -> list[str]:
     return [email, *sorted({c.ip_hash for c in found if c.ip_hash})]
 
 
+def erase_comment(
+    session: Session,
+    comment: Comment,
+    actor: str,
+    *,
+    action: str,
+    rejection: Rejection,
+    note: str | None,
+) -> Erasure:
+    """Take one comment out of its thread and erase it as ``erase`` erases each comment of
+    an address (its author's withdrawal: ``service.edits``), with ``action``, ``rejection``
+    and ``note`` on the take-down; the address's other comments, check records and
+    subscriptions are left alone, and no ``privacy_erase`` entry is written."""
+    needles = [n for n in (comment.author_email.strip().lower(), comment.ip_hash) if n]
+    return _erase_comments(session, [comment], actor, needles, (action, rejection, note))
+
+
+#: The take-down of an erasure: its audit action, rejection reason and note.
+TakeDown = tuple[str, Rejection, str | None]
+ERASE: TakeDown = ("erase", Rejection.MODERATOR, ERASE_NOTE)
+
+
 def _erase_comments(
-    session: Session, found: list[Comment], actor: str, needles: list[str]
+    session: Session,
+    found: list[Comment],
+    actor: str,
+    needles: list[str],
+    how: TakeDown = ERASE,
 ) -> Erasure:
     """Take down and scrub ``found``, with their audit entries, report notes and outbox
     rows. The check records and the audit entry of the erasure are ``_finish``'s."""
@@ -314,7 +342,7 @@ def _erase_comments(
     deliveries: list[str] = []
     taken_down = 0
     for comment in found:
-        outcome = _take_down(session, comment, actor, scrub)
+        outcome = _take_down(session, comment, actor, scrub, how)
         if outcome is not None:
             taken_down += 1
             deliveries += outcome.deliveries
@@ -363,7 +391,9 @@ def _finish(session: Session, email: str, actor: str, site: Site | None, done: E
 RETRIES = 5
 
 
-def _take_down(session: Session, comment: Comment, actor: str, scrub: Any) -> Outcome | None:
+def _take_down(
+    session: Session, comment: Comment, actor: str, scrub: Any, how: TakeDown = ERASE
+) -> Outcome | None:
     """Scrub ``comment`` and move it to rejected; re-read and retry when the worker (or a
     moderator) changed it meanwhile, so an erased comment never stays published with the
     worker's freshly quoted reasons (found in review). Returns the take-down, or None for a
@@ -373,16 +403,17 @@ def _take_down(session: Session, comment: Comment, actor: str, scrub: Any) -> Ou
         _scrub_comment(comment, scrub)
         session.flush()  # the take-down's event carries the erased fields
         state = State(comment.state)
+        action, rejection, note = how
         if state is State.REJECTED:
-            session.add(AuditEntry.unchanged(comment, actor, "erase", ERASE_NOTE))
+            session.add(AuditEntry.unchanged(comment, actor, action, note))
             return None
         change = Change(
             expected=state,
             new=State.REJECTED,
             actor=actor,
-            action="erase",
-            rejection=Rejection.MODERATOR,
-            note=ERASE_NOTE,
+            action=action,
+            rejection=rejection,
+            note=note,
         )
         outcome = transition(session, comment.id, change)
         if outcome is not None:
@@ -418,6 +449,7 @@ def _scrub_comment(comment: Comment, scrub: Any) -> None:
     comment.signals = {}
     comment.notify_replies = False
     comment.lang = None
+    comment.previous_text = None  # the text before an author's edit
     if comment.decision:
         decision = dict(comment.decision)
         decision["reasons"] = [

@@ -23,6 +23,9 @@ class Rejection(StrEnum):
     RULE = "rule"
     BOT = "bot"
     MODERATOR = "moderator"
+    #: The author withdrew (deleted) their comment inside the edit window; its text and
+    #: personal data are erased, and no moderator can publish it again.
+    WITHDRAWN = "withdrawn"
 
 
 class Label(StrEnum):
@@ -43,6 +46,23 @@ TRANSITIONS: dict[State, frozenset[State]] = {
 }
 
 
-def can_move(current: State, new: State) -> bool:
-    """Tell whether ``current`` may change to ``new``."""
-    return new in TRANSITIONS[current]
+#: Moves only an author's edit of their own comment makes, inside the edit window: the
+#: edited text goes back to the classifier (an extension of CONTRACTS.md's table;
+#: docs/contracts.md, "Authors edit and withdraw their comments"). A pending comment edited
+#: stays pending (a new revision of its text).
+AUTHOR_EDITS: dict[State, frozenset[State]] = {
+    State.PENDING: frozenset({State.PENDING}),
+    State.HELD: frozenset({State.PENDING}),
+    State.PUBLISHED: frozenset({State.PENDING}),
+    State.REJECTED: frozenset(),
+}
+
+
+def can_move(current: State, new: State, *, author_edit: bool = False) -> bool:
+    """Tell whether ``current`` may change to ``new``; ``author_edit``: by an author's edit."""
+    return new in (AUTHOR_EDITS if author_edit else TRANSITIONS)[current]
+
+
+def restorable(rejection: str | None) -> bool:
+    """Tell whether a rejected comment may be published again: not once its author withdrew it."""
+    return rejection != Rejection.WITHDRAWN.value

@@ -233,6 +233,12 @@ def _lang(payload: Mapping[str, Any], errors: FieldErrors) -> str | None:
     return None
 
 
+def validate_text(payload: Mapping[str, Any]) -> tuple[str | None, FieldErrors]:
+    """Check a comment's ``text`` alone (an author's edit), exactly as ``validate`` does."""
+    errors: FieldErrors = {}
+    return _text_field(payload, "text", MAX_TEXT, errors, allow="\n\t"), errors
+
+
 def validate(
     payload: Mapping[str, Any], *, check_deliverability: bool = False
 ) -> tuple[CommentInput | None, FieldErrors]:

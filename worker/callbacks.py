@@ -25,11 +25,14 @@ def classification_failed(
     if job.retries_left:
         return
     comment_id = job.args[0]
-    hold_for_classifier_error(comment_id, f"{exc_type.__name__ if exc_type else 'error'}: {exc}")
+    revision = job.args[1] if len(job.args) > 1 else None  # an edit's job: that text only
+    why = f"{exc_type.__name__ if exc_type else 'error'}: {exc}"
+    hold_for_classifier_error(comment_id, why, revision)
 
 
-def hold_for_classifier_error(comment_id: str, why: str) -> bool:
-    """Move a still-pending comment to ``held``, never published, with the error recorded."""
+def hold_for_classifier_error(comment_id: str, why: str, revision: int | None = None) -> bool:
+    """Move a still-pending comment to ``held``, never published, with the error recorded
+    (only while its text is still ``revision``, when given)."""
     rt = runtime.get()
     with rt.db.session() as session:
         outcome = transition(
@@ -40,6 +43,7 @@ def hold_for_classifier_error(comment_id: str, why: str) -> bool:
                 new=State.HELD,
                 actor="system:worker",
                 action="classifier_error",
+                revision=revision,
                 values={
                     "decision": {
                         "action": "hold",

@@ -17,13 +17,22 @@ from worker.rules import author_holds, ban_hits, bot_hits, bot_holds
 log = logging.getLogger(__name__)
 
 
-def classify_comment(comment_id: str) -> str:
-    """Score a pending comment and apply its site's policy; a no-op once it is decided."""
+def classify_comment(comment_id: str, revision: int | None = None) -> str:
+    """Score a pending comment and apply its site's policy; a no-op once it is decided.
+
+    The decision holds only for the text revision scored (the update is conditional on it):
+    an author who edits the comment meanwhile makes a new revision, decided by its own job,
+    never by the scores of the text before. A job queued for an older ``revision`` than the
+    comment's (None: any) does nothing.
+    """
     rt = runtime.get()
     with rt.db.session() as session:
         comment = session.get(Comment, comment_id)
         if comment is None or comment.state != State.PENDING.value:
             return "skipped"
+        if revision is not None and comment.revision != revision:
+            return "skipped"
+        scored = comment.revision
         site = session.get(Site, comment.site_id)
         assert site is not None
         policy = threads.policy_for(session, site, comment.thread)
@@ -54,6 +63,7 @@ def classify_comment(comment_id: str) -> str:
                 actor="system:worker",
                 action="classify",
                 rejection=decision.rejection,
+                revision=scored,
                 values={
                     "spam": float(result["spam"]),
                     "toxicity": float(result["toxicity"]),

@@ -24,6 +24,8 @@ BROWSER_ENDPOINTS = frozenset(
         "api.get_comment",
         "api.count_comments",
         "api.report_comment",
+        "api.edit_comment",
+        "api.withdraw_comment",
     }
 )
 

@@ -14,11 +14,11 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse
 
-from service import antibot, cors, idempotency, mailer, sites, threads
+from service import antibot, cors, edits, idempotency, mailer, sites, threads
 from service.api import bp
 from service.auth import KeyIdentity, request_key
 from service.client_fields import ClientInfo, validate_client
-from service.clock import utcnow
+from service.clock import rfc3339, utcnow
 from service.comments import Accepted, IntakeMeta, parent_in_thread, store_new
 from service.embed import i18n
 from service.embed.not_sent import has_message, not_sent_page
@@ -35,7 +35,7 @@ from service.errors import (
 from service.extensions import db, queue, redis_conn
 from service.ratelimit import Limit, limiter, redis_failed_in_request
 from service.security import client_hash, ip_hash
-from service.store.tables import Site
+from service.store.tables import Comment, Site
 from service.urls import with_query
 from service.validation import CommentInput, field_error, has_lone_surrogate, validate
 
@@ -222,7 +222,10 @@ def _create(payload: dict[str, Any]) -> BaseResponse:
         if idem is not None:
             print_ = idempotency.fingerprint(payload)
             if (first := idempotency.replayed(session, site, idem, print_)) is not None:
-                resp = _accepted(first)
+                # a new edit token replaces the first answer's (only its hash was kept)
+                found = session.get(Comment, first)
+                grant = edits.regrant(found) if found and _edit_window() else None
+                resp = _accepted(first, grant)
                 resp.headers["Idempotent-Replayed"] = "true"
                 return resp
         threads.require_open(session, site, data.thread)
@@ -230,11 +233,19 @@ def _create(payload: dict[str, Any]) -> BaseResponse:
             raise ValidationFailed(fields={"parent": field_error("parent_not_found")})
         meta = _meta(payload, key, site, data, client)
         data, meta.lang = _opt_in(data)
+        grant = edits.grant(_edit_window())
+        if grant is not None:
+            meta.edit_token_hash, meta.edit_until = grant.digest, grant.until
         accepted = store_new(session, site, data, meta)
         if idem is not None:
             idempotency.remember(session, site, idem, print_, accepted.comment.id)
     after_commit(accepted)
-    return _answer(accepted, site)
+    return _answer(accepted, site, grant)
+
+
+def _edit_window() -> int:
+    """Return the seconds an author may edit their comment (0: not at all)."""
+    return int(current_app.config["EDIT_WINDOW"])
 
 
 def _opt_in(data: CommentInput) -> tuple[CommentInput, str | None]:
@@ -265,16 +276,20 @@ def status_url(comment_id: str) -> str:
     return url_for("api.get_comment", comment_id=comment_id, _external=True)
 
 
-def _answer(accepted: Accepted, site: Site) -> BaseResponse:
-    if wants_redirect():
+def _answer(accepted: Accepted, site: Site, grant: edits.Grant | None) -> BaseResponse:
+    if wants_redirect():  # the no-JS form offers no edits: the token is not shown
         return redirect(back_url(site, cors.return_target(site), "pending"), code=303)
-    return _accepted(accepted.comment.id)
+    return _accepted(accepted.comment.id, grant)
 
 
-def _accepted(comment_id: str) -> BaseResponse:
-    """The 202 of an accepted comment (the same for its idempotent replays)."""
+def _accepted(comment_id: str, grant: edits.Grant | None) -> BaseResponse:
+    """The 202 of an accepted comment (the same for its idempotent replays), with the
+    author's edit token while the edit window is on."""
     location = status_url(comment_id)
-    resp = jsonify({"id": comment_id, "status": "pending", "status_url": location})
+    body: dict[str, Any] = {"id": comment_id, "status": "pending", "status_url": location}
+    if grant is not None:
+        body.update(edit_token=grant.token, edit_until=rfc3339(grant.until))
+    resp = jsonify(body)
     resp.status_code = 202
     resp.headers["Location"] = location
     return resp

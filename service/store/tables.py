@@ -158,6 +158,16 @@ class Comment(Base):
     #: featured. Only a published comment is featured: leaving ``published`` clears both.
     featured_at: Mapped[datetime | None]
     featured_by: Mapped[str | None] = mapped_column(String(200))
+    #: The author's edit token, as its SHA-256 (the token itself is only in the intake's
+    #: answer), and until when it edits or withdraws the comment; None: no token.
+    edit_token_hash: Mapped[str | None] = mapped_column(String(64))
+    edit_until: Mapped[datetime | None]
+    #: When the author last edited the text, and the text before that edit (moderators
+    #: compare them; erased with the comment). None: never edited.
+    edited_at: Mapped[datetime | None]
+    previous_text: Mapped[str | None] = mapped_column(Text)
+    #: Bumped by every edit: the worker decides only the revision it scored.
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class AuditEntry(Base):

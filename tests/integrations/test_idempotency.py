@@ -19,9 +19,10 @@ from tests.integrations.conftest import bearer
 def test_a_retry_with_the_same_key_gets_the_first_answer(
     client: FlaskClient, db: Database, make_site: Any
 ) -> None:
-    """Same key and body: the same 202 (id, Location), flagged as a replay, one comment;
-    another body: 409 idempotency_conflict; another site may use the same key; a new key
-    stores a new comment."""
+    """Same key and body: the same 202 (id, Location, edit window), flagged as a replay, one
+    comment, with a new edit token in place of the first (only its hash was kept); another
+    body: 409 idempotency_conflict; another site may use the same key; a new key stores a
+    new comment."""
     site, other = make_site(), make_site("Other Paper")
     key = {**bearer(site.tokens["first"]), "Idempotency-Key": "3f1c-retry-1"}
     body = payload(user_ip="198.51.100.4", thread="idem")
@@ -29,7 +30,9 @@ def test_a_retry_with_the_same_key_gets_the_first_answer(
     assert first.status_code == 202 and "Idempotent-Replayed" not in first.headers
     again = client.post("/api/v1/comments", json=dict(reversed(list(body.items()))), headers=key)
     assert again.status_code == 202
-    assert again.get_json() == first.get_json()
+    replay, original = again.get_json(), first.get_json()
+    assert replay.pop("edit_token") != original.pop("edit_token")
+    assert replay == original
     assert again.headers["Location"] == first.headers["Location"]
     assert again.headers["Idempotent-Replayed"] == "true"
     assert count_comments(db) == 1

@@ -162,3 +162,43 @@ def test_notify1_adds_the_opt_in_with_comments_not_opted_in_and_rolls_back(
         assert {"mail_subscriptions", "mail_outbox"} <= set(inspect(new.engine).get_table_names())
     finally:
         new.dispose()
+
+
+def test_edit1_adds_edit_columns_with_comments_not_editable_and_rolls_back(
+    tmp_path: Path,
+) -> None:
+    """Upgrading past edit1 keeps every comment, with no edit token (not editable), never
+    edited, at revision 0; a downgrade to notify1 and back leaves the models' schema."""
+    from sqlalchemy import text
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    upgrade(url, "notify1")
+    old = Database(url)
+    with old.session() as session:
+        site_id = sites.ensure_default(session).id
+        session.execute(
+            text(
+                "INSERT INTO comments (id, site_id, thread, state, author_name, author_email,"
+                " avatar, text, html, signals, attempts, created_at, updated_at) VALUES"
+                " ('c0000000000000000002', :site, 't', 'published', 'Ada', 'ada@example.org',"
+                " '', 'hello', '<p>hello</p>', '{}', 0, '2026-01-01', '2026-01-01')"
+            ),
+            {"site": site_id},
+        )
+    old.dispose()
+    upgrade(url)
+    command.downgrade(alembic_config(url), "notify1")
+    upgrade(url)
+    new = Database(url)
+    try:
+        assert schema_drift(new) == []
+        with new.engine.connect() as conn:
+            found = conn.execute(
+                text(
+                    "SELECT edit_token_hash, edit_until, edited_at, previous_text, revision, text"
+                    " FROM comments"
+                )
+            ).one()
+        assert tuple(found) == (None, None, None, None, 0, "hello")
+    finally:
+        new.dispose()
