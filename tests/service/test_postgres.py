@@ -322,3 +322,54 @@ def test_reply_notifications_on_postgres(app: Flask, db: Database, mail_server: 
     command.downgrade(alembic_config(url), "bans2")
     upgrade(url)
     assert schema_drift(db) == []
+
+
+def _race_edit_and_decision(db: Database, body: dict[str, Any], text: str) -> bool:
+    """Run the worker's decision on revision 0 and the author's edit at once; return
+    whether the decision changed the comment."""
+    from service import edits
+
+    barrier = threading.Barrier(2)
+    decided: list[bool] = []
+
+    def decide() -> None:
+        barrier.wait()
+        change = Change(State.PENDING, State.PUBLISHED, "system:worker", "classify", revision=0)
+        with db.session() as session:
+            decided.append(transition(session, body["id"], change) is not None)
+
+    def edit() -> None:
+        barrier.wait()
+        with db.session() as session:
+            edits.edit(session, body["id"], body["edit_token"], text, window_on=True)
+
+    racers = [threading.Thread(target=decide), threading.Thread(target=edit)]
+    for t in racers:
+        t.start()
+    for t in racers:
+        t.join()
+    return decided[0]
+
+
+def test_an_edit_racing_a_decision_on_the_text_before_never_lets_it_stand_on_postgres(
+    client: FlaskClient, db: Database
+) -> None:
+    """The worker decides a comment on the text it scored while its author edits it, twenty
+    times over: PostgreSQL's row lock orders the two conditional updates (state and
+    revision), so the comment always ends pending with the new text at revision 1, and a
+    decision, when it landed, landed before the edit."""
+    from service.store.tables import Comment
+
+    for i in range(20):
+        body = post(client, thread="pg-edit").get_json()
+        decided = _race_edit_and_decision(db, body, f"Edited {i}.")
+        with db.session() as session:
+            row = session.get(Comment, body["id"])
+            assert row is not None
+            assert (row.state, row.revision, row.text) == ("pending", 1, f"Edited {i}.")
+            actions = session.scalars(
+                select(AuditEntry.action)
+                .where(AuditEntry.comment_id == body["id"])
+                .order_by(AuditEntry.id)
+            ).all()
+        assert actions == ["received", *(["classify"] if decided else []), "edited"]
