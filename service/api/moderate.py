@@ -40,7 +40,7 @@ from service.extensions import db, queue
 from service.ids import looks_like_id
 from service.lifecycle import Change, transition
 from service.moderation.actions import MAX_NOTE  # one limit for the dashboard and the API
-from service.status import Label, Rejection, State, can_move
+from service.status import Label, Rejection, State, can_move, restorable
 from service.store.tables import Comment
 from service.validation import field_error, has_controls
 
@@ -118,6 +118,12 @@ def moderate_comment(comment_id: str) -> Response:
         comment = session.get(Comment, comment_id) if looks_like_id(comment_id) else None
         if comment is None or comment.site_id != key.site_id:
             raise NotFound("There is no such comment.", code="comment_not_found")
+        if action in ("approve", "ham") and not restorable(comment.rejection):
+            raise Conflict(
+                "Its author withdrew this comment and it was erased: it cannot be published "
+                "again.",
+                code="withdrawn",
+            )
         mails: list[str] = []
         if action in featured.ACTIONS:
             body, deliveries = _feature(session, comment_id, action, expected, key.actor, note)

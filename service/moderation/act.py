@@ -24,7 +24,7 @@ from service.ids import looks_like_id
 from service.lifecycle import transition
 from service.moderation import access, actions, bp, cards
 from service.moderation.login import safe_next
-from service.status import State
+from service.status import State, restorable
 from service.store.tables import AuditEntry, Comment, Site, User
 from service.store.tables import Label as LabelRow
 from service.validation import has_lone_surrogate, whole_number
@@ -87,7 +87,9 @@ def act(comment_id: str) -> Any:
     me = access.user()
     with db().session() as dbs:
         comment, site = load_comment(dbs, comment_id)
-        if _reports_answered(dbs, comment, expected, data):
+        if action.new is State.PUBLISHED and not restorable(comment.rejection):
+            outcome, conflict = None, Conflict(actions.WITHDRAWN, code="withdrawn")
+        elif _reports_answered(dbs, comment, expected, data):
             outcome, conflict = (
                 None,
                 Conflict(

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from service.lifecycle import Change
-from service.status import Label, Rejection, State
+from service.status import Label, Rejection, State, restorable
 from service.validation import has_controls
 
 MAX_NOTE = 1000
@@ -111,9 +111,19 @@ def effect(action: Action, state: State) -> str:
     return EFFECTS[action.name]
 
 
+#: Why a comment its author withdrew offers no action (a card, a refused request).
+WITHDRAWN = (
+    "Its author withdrew this comment and its text and details were erased: it cannot be "
+    "published again."
+)
+
+
 def available(state: str, rejection: str | None) -> list[tuple[Action, str]]:
-    """Return the actions (with their button titles) offered on a card in ``state``."""
+    """Return the actions (with their button titles) offered on a card in ``state``: none
+    for a comment its author withdrew."""
     current = State(state)
+    if current is State.REJECTED and not restorable(rejection):
+        return []
     offered = []
     for action in ACTIONS.values():
         if current not in action.allowed_from:

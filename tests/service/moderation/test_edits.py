@@ -1,0 +1,78 @@
+"""The dashboard and an author's edits: an edited card says so and shows the text before;
+a withdrawn comment offers no action and no moderator can publish it again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.testing import FlaskClient
+
+from service.lifecycle import Change, transition
+from service.status import State
+from service.store import Database
+from tests.dashboard import state_of
+from tests.factories import BENIGN, post
+
+JSON = {"Accept": "application/json"}
+EDITED = "Actually, visit my blog http://myblog.example for the real figures."
+
+
+def posted_held(client: FlaskClient, db: Database, **fields: Any) -> dict[str, Any]:
+    """Post a comment through the API and hold it, as the worker would; return the 202 body."""
+    body: dict[str, Any] = post(client, **fields).get_json()
+    with db.session() as session:
+        change = Change(State.PENDING, State.HELD, "system:worker", "classify")
+        assert transition(session, body["id"], change) is not None
+    return body
+
+
+def with_token(body: dict[str, Any]) -> dict[str, str]:
+    return {"Moderato-Edit-Token": body["edit_token"]}
+
+
+def test_an_edited_card_says_edited_and_shows_the_text_before(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """A held comment its author edited: the card (queue and history page) says "edited by
+    its author" with when, and shows the text before the edit beside the new one."""
+    body = posted_held(client, db)
+    client.patch(f"/api/v1/comments/{body['id']}", json={"text": EDITED}, headers=with_token(body))
+    with db.session() as session:
+        change = Change(State.PENDING, State.HELD, "system:worker", "classify", revision=1)
+        assert transition(session, body["id"], change) is not None
+    for path in ("/moderation/queue/held", f"/moderation/comments/{body['id']}"):
+        html = client.get(path, headers={"Accept": "text/html"}).get_data(as_text=True)
+        assert "edited by its author" in html
+        assert (
+            "Text before the author&#39;s edit" in html or "Text before the author's edit" in html
+        )
+        assert BENIGN in html and "myblog.example" in html
+    history = client.get(f"/moderation/comments/{body['id']}").get_data(as_text=True)
+    assert "edited" in history and "author" in history
+
+
+def test_a_withdrawn_comment_offers_nothing_and_cannot_be_restored(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """The Rejected queue shows a withdrawn comment with no action; Approve and Not spam,
+    from the dashboard or from a site's tools, answer 409 withdrawn with the reason."""
+    body = posted_held(client, db)
+    assert (
+        client.delete(f"/api/v1/comments/{body['id']}", headers=with_token(body)).status_code == 200
+    )
+    html = client.get("/moderation/queue/rejected", headers={"Accept": "text/html"}).get_data(
+        as_text=True
+    )
+    card = html[html.index(f'id="c-{body["id"]}"') :].split("</li>")[0]
+    assert "Withdrawn by its author" in card
+    assert 'name="action"' not in card
+    for action in ("approve", "ham"):
+        rv = client.post(
+            f"/moderation/comments/{body['id']}/act",
+            json={"action": action, "expected": "rejected"},
+            headers={**JSON, "X-CSRF-Token": admin_csrf},
+        )
+        assert rv.status_code == 409
+        assert rv.get_json()["error"]["code"] == "withdrawn"
+        assert "cannot be published again" in rv.get_json()["error"]["message"]
+    assert state_of(db, body["id"]) == ("rejected", "withdrawn")
