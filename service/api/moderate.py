@@ -120,8 +120,7 @@ def moderate_comment(comment_id: str) -> Response:
             raise NotFound("There is no such comment.", code="comment_not_found")
         if action in ("approve", "ham") and not restorable(comment.rejection):
             raise Conflict(
-                "Its author withdrew this comment and it was erased: it cannot be published "
-                "again.",
+                "Its author withdrew this comment and it was erased: it cannot be published again.",
                 code="withdrawn",
             )
         mails: list[str] = []

@@ -35,8 +35,19 @@ FIELD_LIMITS = {
 ASSET_PATH = "embed/assets/"
 
 #: Catalogue keys left out of the widget bundle: count.js's, the no-JS pages' own, the mails'
-#: and their pages', and a field error the widget never causes.
-SERVER_ONLY = ("count_", "wait_", "mail_", "err_invalid_boolean")
+#: and their pages', a field error the widget never causes, and the edit chunk's own.
+SERVER_ONLY = ("count_", "wait_", "mail_", "err_invalid_boolean", "edit_")
+
+#: The widget's strings the edit chunk also says (a new text's field errors), besides its
+#: own ``edit_*`` ones.
+EDIT_SHARED = (
+    "err_required",
+    "err_too_long",
+    "err_control_characters",
+    "err_invalid_type",
+    "err_thread_closed",
+    "err_generic",
+)
 
 #: Milliseconds the widget keeps polling a new comment's status, one entry per poll.
 POLL_DELAYS_MS = [600, 900, 1200, 1500, 2000, 2500, 3000, 3000, 4000, 5000, 6000]
@@ -103,7 +114,8 @@ def _wrap(source: str, **args: Any) -> str:
 
 @cache
 def built() -> dict[str, Asset]:
-    """Build every hashed asset once: the widget bundle and the stylesheets."""
+    """Build every hashed asset once: the widget bundle, its edit chunk (loaded only for a
+    reader with a comment to edit) and the stylesheets."""
     widget = _wrap(
         _source("widget.js"),
         CSS=_source("widget.css"),
@@ -114,8 +126,17 @@ def built() -> dict[str, Asset]:
         },
         CONFIG=widget_constants(),
     )
+    edit = _wrap(
+        _source("edit.js"),
+        STRINGS={
+            lang: {k: v for k, v in table.items() if k.startswith("edit_") or k in EDIT_SHARED}
+            for lang, table in i18n.catalogue().items()
+        },
+        CONFIG={"limit": validation.MAX_TEXT, "pollDelays": POLL_DELAYS_MS},
+    )
     found = [
         _asset("widget", "js", widget),
+        _asset("edit", "js", edit),
         _asset("fallback", "css", _source("fallback.css")),
         _asset("demo", "css", _source("demo.css")),
     ]
@@ -140,6 +161,8 @@ def counter() -> Asset:
 
 @cache
 def loader() -> Asset:
-    """Build ``/embed.js``: the loader, pointing at the current widget bundle's hashed path."""
+    """Build ``/embed.js``: the loader, pointing at the current widget bundle's and edit
+    chunk's hashed paths."""
     widget_path = ASSET_PATH + asset("widget.js").filename
-    return _asset("embed", "js", _wrap(_source("embed.js"), WIDGET=widget_path))
+    edit_path = ASSET_PATH + asset("edit.js").filename
+    return _asset("embed", "js", _wrap(_source("embed.js"), WIDGET=widget_path, EDIT=edit_path))

@@ -99,3 +99,35 @@ def test_count_script_is_cached_like_the_loader_and_carries_only_count_strings(
     body = rv.get_data(as_text=True)
     assert '"count_other":"{count} commentaires"' in body and "err_generic" not in body
     assert len(assets.counter().gzipped) < 2 * 1024
+
+
+def test_the_edit_chunk_is_served_like_the_bundle_and_named_by_the_loader(
+    client: FlaskClient,
+) -> None:
+    """The edit chunk (loaded only for a reader with a comment to edit) is minified, named
+    by its content hash in the loader, served immutable and gzipped, and an outdated hash
+    redirects; its strings (every language's) stay out of the widget bundle."""
+    chunk = assets.asset("edit.js")
+    loader = client.get("/embed.js").get_data(as_text=True)
+    assert f'"embed/assets/edit.{chunk.digest}.js"' in loader
+    rv = client.get(f"/embed/assets/{chunk.filename}", headers={"Accept-Encoding": "gzip"})
+    assert rv.status_code == 200 and rv.mimetype == "text/javascript"
+    assert rv.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert gzip.decompress(rv.data) == chunk.body
+    assert (
+        client.get("/embed/assets/edit.000000000000.js")
+        .headers["Location"]
+        .endswith(chunk.filename)
+    )
+    body = chunk.body.decode()
+    assert '"edit_confirm":"Supprimer votre commentaire ? Cette action est définitive."' in body
+    assert "/*" not in body  # minified
+    widget = assets.asset("widget.js").body.decode()
+    assert "edit_confirm" not in widget and "Moderato-Edit-Token" not in widget
+
+
+def test_the_loaders_trusted_types_policy_blesses_only_the_bundle_and_the_chunk() -> None:
+    """The loader's policy compares a URL with exactly two: the bundle's and the chunk's."""
+    text = assets.loader().body.decode()
+    assert 'createPolicy("moderato"' in text
+    assert "if(u!==url&&u!==chunk)throw new TypeError(u)" in text

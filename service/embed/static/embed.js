@@ -43,21 +43,33 @@ if (M.mount) return;
 if (!M.loading) {
   M.loading = true;
   /* pages enforcing Trusted Types allow our policy by name (docs/embed.md); it blesses
-     only our own bundle's URL */
+     only our own two files' URLs: the widget bundle and its edit chunk */
   var url = base + WIDGET;
+  var chunk = base + EDIT;
+  var tt;
   try {
     if (window.trustedTypes)
-      url = trustedTypes.createPolicy("moderato", {
+      tt = trustedTypes.createPolicy("moderato", {
         createScriptURL: function (u) {
-          if (u !== base + WIDGET) throw new TypeError(u);
+          if (u !== url && u !== chunk) throw new TypeError(u);
           return u;
         },
-      }).createScriptURL(url);
+      });
   } catch (x) {
     console.error("moderato: trusted-types needs moderato moderato-html", x);
   }
-  var s = d.createElement("script");
-  s.src = url;
-  s.async = true;
-  (d.head || d.body).appendChild(s);
+  var add = function (u) {
+    var s = d.createElement("script");
+    s.src = tt ? tt.createScriptURL(u) : u;
+    s.async = true;
+    (d.head || d.body).appendChild(s);
+  };
+  /* the widget asks for the edit chunk when the reader has a comment to edit; threads that
+     ask before it runs wait in M.eq (the chunk then answers M.edit itself) */
+  M.edit = function (x) {
+    M.eq = [x];
+    M.edit = function (y) { M.eq.push(y); };
+    add(chunk);
+  };
+  add(url);
 }

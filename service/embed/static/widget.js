@@ -343,6 +343,7 @@ function mount(host, cfg) {
       byId[k].kids.sort(function (a, b) { return a.c.created_at < b.c.created_at ? -1 : 1; });
     });
     list.replaceChildren.apply(list, top.map(item));
+    if (S.ed) S.ed(); // the edit chunk's buttons and editors, on the reader's own comments
     title.textContent = t("comments_count", { count: S.total != null ? S.total : S.items.length });
     if (S.loaded) listStatus.textContent = all.length ? "" : t(S.closed ? "no_comments_closed" : "no_comments");
     more.hidden = !S.cursor;
@@ -599,6 +600,7 @@ function mount(host, cfg) {
       var mine = { id: b.id, own: true, parent: parent && parent.id, author_name: v.name, created_at: new Date().toISOString(), text: v.text };
       S.own.push(mine);
       keep(b.id, mine);
+      if (b.edit_token) edits(b);
       F.text.input.value = "";
       updateCount();
       showErrors({});
@@ -659,7 +661,20 @@ function mount(host, cfg) {
     keep(id);
     render();
   }
+  /* Until edit_until the reader may edit or delete their own comments: the 202's tokens
+     stay in this browser (moderato:edit:<site>:<thread>), and the edit UI is a chunk the
+     loader fetches only then (M.edit; docs/embed.md, "Editing your comment"). */
+  var X = { root: root, S: S, keep: keep, render: render, code: code, base: cfg.base, key: "moderato:edit:" + cfg.site + ":" + cfg.thread, m: {} };
+  function edits(b) {
+    try { X.m = JSON.parse(localStorage.getItem(X.key)) || X.m; } catch (e) { /* no storage */ }
+    if (b) {
+      X.m[b.id] = [b.edit_token, b.edit_until];
+      try { localStorage.setItem(X.key, JSON.stringify(X.m)); } catch (e) { /* no storage */ }
+    }
+    for (var k in X.m) return M.edit && M.edit(X); // the chunk drops what has expired
+  }
   function restore() {
+    edits();
     S.own = stored();
     keep("");
     S.own.forEach(function (o) {
