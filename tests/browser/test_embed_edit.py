@@ -4,7 +4,7 @@ edit chunk loaded on demand, in place, by keyboard alone, and gone when the wind
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -20,7 +20,6 @@ from tests.browser.test_embed import (
     allow_origin,
     fill,
     open_widget,
-    publisher,  # noqa: F401 (a fixture)
 )
 from tests.browser.test_embed_a11y import axe_violations, blocking
 from tests.factories import BENIGN
@@ -34,6 +33,15 @@ EDITED = "Thanks for the thorough reporting. I had not seen the council budget f
 def settings(settings: dict[str, Any]) -> dict[str, Any]:
     """No minimum fill time: a scripted (instant) form is not a bot."""
     return {**settings, "FORM_TOKEN_MIN_SECONDS": 0}
+
+
+@pytest.fixture
+def publisher() -> Iterator[Publisher]:
+    """A publisher's own web server, on another origin (as in test_embed.py)."""
+    server = Publisher()
+    yield server
+    server.server.shutdown()
+    server.server.server_close()
 
 
 def chunk_requests(page: Page) -> list[str]:
@@ -293,7 +301,7 @@ def test_the_chunk_loads_on_a_page_enforcing_trusted_types(
     page: Page,
     live_server: LiveServer,
     publisher: Publisher,
-    db: Database,  # noqa: F811
+    db: Database,
 ) -> None:
     """On a publisher's page that enforces Trusted Types (listing our two policies), the
     loader's policy blesses the chunk's URL too: Edit appears, with no violation."""
