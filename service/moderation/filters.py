@@ -36,7 +36,10 @@ QUEUE_REASONS: dict[str, tuple[str, ...]] = {
     "rejected": tuple(r.value for r in Rejection if r is not Rejection.SPAM),
 }
 #: How the Reason filter names a reason, where it is not the reason itself.
-REASON_LABELS = {"classifier_error": "classifier error (held unscored)"}
+REASON_LABELS = {
+    "classifier_error": "classifier error (held unscored)",
+    "withdrawn": "withdrawn by its author",
+}
 SCORE_FIELDS = ("spam_min", "spam_max", "tox_min", "tox_max")
 IP_HASH = re.compile(r"^[0-9a-f]{8,64}$")
 MAX_TEXT = 512

@@ -96,6 +96,7 @@ def test_the_reason_filter_offers_only_reasons_of_the_queue_shown(
         "rule",
         "bot",
         "moderator",
+        "withdrawn",
     ]
     for queue in ("pending", "published", "reported", "spam"):
         assert reason_options(page(client, f"/moderation/queue/{queue}")) is None, queue
