@@ -183,3 +183,25 @@ def test_a_cursor_or_the_featured_view_wins_over_a_comment(
     assert shown(with_cursor) == shown(get(client, f"{PAGE}&cursor={cursor}"))
     featured = get(client, f"{PAGE}&featured=1&comment={made['r7'].id}")
     assert shown(featured) == ([], None)
+
+
+def test_included_in_a_publishers_page_a_link_to_a_comment_opens_its_page(
+    app: Flask, client: FlaskClient, db: Database
+) -> None:
+    """A server-side include forwards ``comment`` like ``cursor``: the fragment opens at
+    the comment's page, and its links back to the publisher's page drop ``comment`` (its
+    "Load more" goes on from there, its Reply opens the form)."""
+    from urllib.parse import quote
+
+    app.config["LIST_MAX_PAGE_SIZE"] = 2
+    made = build(db, SPECS)
+    target = made["r4"].id
+    article = f"http://127.0.0.1:8000/article.php?id=123&comment={target}"
+    html = get(
+        client, f"/embed/thread?site=default&thread=t&comment={target}&return_to={quote(article)}"
+    )
+    assert shown(html)[0] == [made["under held"].id, target]
+    more = re.search(r'class="mf-more" href="([^"]+)"', html)
+    assert more is not None and more[1].startswith("http://127.0.0.1:8000/article.php?id=123&amp;")
+    assert "comment=" not in more[1] and "cursor=" in more[1]
+    assert f"article.php?id=123&amp;reply_to={target}#respond" in html
