@@ -159,7 +159,7 @@ def prepare(db: Database, message_id: str, cfg: Any) -> EmailMessage | Skip:
             or outbox.address(parent.author_email) != (sub.email)
         ):
             return Skip("the comment replied to no longer asks (erased)")
-        fallback = compose.own_thread_page(public, site.slug, comment.thread)
+        fallback = compose.own_thread_page(public, site.slug, comment.thread, comment.id)
         return compose.reply_notice(
             t,
             **common,
