@@ -1,6 +1,6 @@
 """Send the mail outbox: claim a row, read what it is about, compose, hand it to SMTP.
 
-Like webhook deliveries (``worker/webhooks.py``): a job first *claims* its row with a
+Like webhook deliveries (``worker/webhooks/``): a job first *claims* its row with a
 conditional update that pushes ``next_attempt_at`` a lease ahead, so two jobs for one
 mail cannot both send it; a worker that dies mid-attempt leaves a pending row whose
 lease runs out, and the sweep queues it again. Per attempt:
@@ -42,7 +42,7 @@ from service.store import Database
 from service.store.tables import Comment, Site
 from service.store.tables_notify import MailMessage, MailSubscription
 from worker import runtime
-from worker.webhooks import RetryPolicy
+from worker.webhooks.retry import RetryPolicy
 
 log = logging.getLogger(__name__)
 

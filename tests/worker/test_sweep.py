@@ -94,7 +94,7 @@ def test_a_delivery_paused_for_an_endpoint_enabled_since_is_sent_again(
     from service.integrations.webhooks import create_endpoint
     from service.store.tables import WebhookDelivery, WebhookEndpoint
     from worker.sweep import sweep_deliveries
-    from worker.webhooks import pause
+    from worker.webhooks.records import pause
 
     with db.session() as session:
         site = site_ops.by_slug(session, "default")
