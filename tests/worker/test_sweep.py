@@ -19,7 +19,7 @@ from service.extensions import queue
 from service.store import Database
 from service.store.tables import Comment
 from tests.factories import stored
-from worker.sweep import sweep_pending
+from worker.sweep.comments import sweep_pending
 
 
 def _pending_with_started_job(app: Flask, db: Database, started_ago: timedelta) -> str:
@@ -93,8 +93,8 @@ def test_a_delivery_paused_for_an_endpoint_enabled_since_is_sent_again(
     from service import sites as site_ops
     from service.integrations.webhooks import create_endpoint
     from service.store.tables import WebhookDelivery, WebhookEndpoint
-    from worker.sweep import sweep_deliveries
-    from worker.webhooks import pause
+    from worker.sweep.outbound import sweep_deliveries
+    from worker.webhooks.records import pause
 
     with db.session() as session:
         site = site_ops.by_slug(session, "default")
@@ -131,9 +131,9 @@ def test_one_sweep_reads_batch_after_batch_until_every_lost_comment_is_queued(
     interval (50 comments a second at 500 per 10 s); with no time left it stops after a
     batch, and the next sweep goes on. Comments whose job is waiting are skipped without
     stalling the pages after them. (BATCH is made small to page with a few rows.)"""
-    from worker import sweep
+    from worker.sweep import paging
 
-    monkeypatch.setattr(sweep, "BATCH", 4)
+    monkeypatch.setattr(paging, "BATCH", 4)
     ids = [stored(db, thread=f"lost-{n}").id for n in range(11)]
     with db.session() as session:
         session.execute(
@@ -145,10 +145,10 @@ def test_one_sweep_reads_batch_after_batch_until_every_lost_comment_is_queued(
         assert queue().enqueue_classify(ids[1])  # its job is waiting: not lost
         conn = redis_lib.from_url(app.config["REDIS_URL"])
         rt = SimpleNamespace(app=app, db=db, queue=queue())
-        assert sweep.sweep_pending(rt, conn, budget=0) == 3  # type: ignore[arg-type]
+        assert sweep_pending(rt, conn, budget=0) == 3  # type: ignore[arg-type]
         # a generous budget: on a loaded machine half the interval may pass after a page
-        assert sweep.sweep_pending(rt, conn, budget=60) == 7  # type: ignore[arg-type]
-        assert sweep.sweep_pending(rt, conn, budget=60) == 0  # type: ignore[arg-type]
+        assert sweep_pending(rt, conn, budget=60) == 7  # type: ignore[arg-type]
+        assert sweep_pending(rt, conn, budget=60) == 0  # type: ignore[arg-type]
         waiting = set(queue().queue.get_job_ids())
     assert waiting == {classify_job_id(i) for i in ids}
 
@@ -161,9 +161,10 @@ def test_overdue_deliveries_are_paged_the_same_way(
     from service import sites as site_ops
     from service.integrations.webhooks import create_endpoint
     from service.store.tables import WebhookDelivery
-    from worker import sweep
+    from worker.sweep import paging
+    from worker.sweep.outbound import sweep_deliveries
 
-    monkeypatch.setattr(sweep, "BATCH", 2)
+    monkeypatch.setattr(paging, "BATCH", 2)
     with db.session() as session:
         site = site_ops.by_slug(session, "default")
         assert site is not None
@@ -178,8 +179,8 @@ def test_overdue_deliveries_are_paged_the_same_way(
     with app.app_context():
         rt = SimpleNamespace(app=app, db=db, queue=queue())
         conn = redis_lib.from_url(app.config["REDIS_URL"])
-        assert sweep.sweep_deliveries(rt, conn, budget=60) == 5  # type: ignore[arg-type]
-        assert sweep.sweep_deliveries(rt, conn, budget=60) == 0  # type: ignore[arg-type]
+        assert sweep_deliveries(rt, conn, budget=60) == 5  # type: ignore[arg-type]
+        assert sweep_deliveries(rt, conn, budget=60) == 0  # type: ignore[arg-type]
         deliveries = queue().deliveries  # due now: scheduled, promoted by the next tick
         assert len(deliveries.scheduled_job_registry.get_job_ids()) == 5
 

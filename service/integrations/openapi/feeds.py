@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.integrations.openapi_schemas import COMMON_ERRORS, Schema, error, string
+from service.integrations.openapi.common import COMMON_ERRORS, Schema, error, string
 
 SITE = {
     "name": "site",
@@ -51,7 +51,7 @@ def _operation(operation_id: str, summary: str, description: str, params: list[S
     }
 
 
-def feed_paths() -> dict[str, Any]:
+def paths() -> dict[str, Any]:
     """Return the ``paths`` entries of the two feeds."""
     return {
         "/feed/thread.atom": {
