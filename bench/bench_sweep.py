@@ -6,7 +6,7 @@ pending comments queued ten minutes ago and no job in Redis, then runs the sweep
 worker's sweep thread would, once per ``SWEEP_INTERVAL`` (10 s by default), until every
 comment is queued again, and reports how many sweeps that took, the time spent sweeping,
 and the recovery time those sweeps mean at the default interval. Two ways in the same
-process, on fresh instances: one batch of ``worker.sweep.BATCH`` per sweep (the sweep
+process, on fresh instances: one batch of ``worker.sweep.paging.BATCH`` per sweep (the sweep
 before session 12: ``budget=0`` stops after the first batch), and batch after batch for
 up to half the interval (the shipped default). Medians over ``--rounds``.
 
@@ -32,7 +32,8 @@ from service.extensions import queue
 from service.store import Database
 from service.store.tables import Comment
 from service.validation import CommentInput
-from worker import sweep
+from worker.sweep import paging
+from worker.sweep.comments import sweep_pending
 
 
 def fill(database: Database, comments: int) -> None:
@@ -66,7 +67,7 @@ def recover(comments: int, one_batch: bool) -> tuple[int, float]:
             spent = 0.0
             while done < comments:
                 started = time.perf_counter()
-                done += sweep.sweep_pending(rt, conn, budget=budget)  # type: ignore[arg-type]
+                done += sweep_pending(rt, conn, budget=budget)  # type: ignore[arg-type]
                 spent += time.perf_counter() - started
                 sweeps += 1
             assert queue().queue.count == comments
@@ -81,7 +82,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     interval = 10.0  # the default MODERATO_SWEEP_INTERVAL
-    print(f"{args.comments} lost comments, sweep every {interval:g} s, BATCH {sweep.BATCH}")
+    print(f"{args.comments} lost comments, sweep every {interval:g} s, BATCH {paging.BATCH}")
     results: dict[str, tuple[float, float]] = {}
     for label, one_batch in (
         ("one batch per sweep", True),

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, UnaryExpression, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from service import events
@@ -190,28 +190,26 @@ def published_page(
     if featured:
         query = query.where(Comment.featured_at.is_not(None))
     if after is not None:
-        when, last_id = after
-        if newest_first:
-            query = query.where(
-                or_(
-                    Comment.created_at < when,
-                    and_(Comment.created_at == when, Comment.id < last_id),
-                )
-            )
-        else:
-            query = query.where(
-                or_(
-                    Comment.created_at > when,
-                    and_(Comment.created_at == when, Comment.id > last_id),
-                )
-            )
-    order = (
-        (Comment.created_at.desc(), Comment.id.desc())
-        if newest_first
-        else (Comment.created_at.asc(), Comment.id.asc())
-    )
-    rows = list(session.scalars(query.order_by(*order).limit(limit + 1)))
+        query = query.where(past(after, newest_first))
+    rows = list(session.scalars(query.order_by(*in_order(newest_first)).limit(limit + 1)))
     return rows[:limit], len(rows) > limit
+
+
+def past(key: tuple[datetime, str], newest_first: bool) -> ColumnElement[bool]:
+    """Return the condition "comes after ``key`` (created_at, id)" in a list's order."""
+    when, last_id = key
+    if newest_first:
+        return or_(
+            Comment.created_at < when, and_(Comment.created_at == when, Comment.id < last_id)
+        )
+    return or_(Comment.created_at > when, and_(Comment.created_at == when, Comment.id > last_id))
+
+
+def in_order(newest_first: bool) -> tuple[UnaryExpression[Any], UnaryExpression[Any]]:
+    """Return the ORDER BY of a list of comments: by time, then id, one way or the other."""
+    if newest_first:
+        return Comment.created_at.desc(), Comment.id.desc()
+    return Comment.created_at.asc(), Comment.id.asc()
 
 
 def published_counts(session: Session, site: Site, threads: list[str]) -> dict[str, int]:

@@ -12,10 +12,11 @@ recursive CTE over ``parent_id`` (indexed) that only follows published comments.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Integer, Select, bindparam, exists, or_, select
+from sqlalchemy import CTE, Integer, Select, bindparam, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from service.comments import featured_total, published_page, thread_total
@@ -28,6 +29,13 @@ MAX_REPLIES = 2000
 #: Aliases made once: building one per request (and the statements around it) cost more
 #: than running the queries.
 _PARENT = aliased(Comment)
+#: A conversation's root: a published comment whose parent is not published.
+IS_ROOT = or_(
+    Comment.parent_id.is_(None),
+    ~exists().where(_PARENT.id == Comment.parent_id, _PARENT.state == State.PUBLISHED.value),
+)
+#: Root ids a query of replies takes at once (under every database's bound parameters).
+CHUNK = 500
 
 
 def roots_page(
@@ -40,22 +48,14 @@ def roots_page(
     limit: int,
 ) -> tuple[list[Comment], bool]:
     """Return a page of a thread's conversation roots after a cursor, and whether more exist."""
-    shown = exists().where(_PARENT.id == Comment.parent_id, _PARENT.state == State.PUBLISHED.value)
     return published_page(
-        session,
-        site,
-        thread,
-        newest_first=newest_first,
-        after=after,
-        limit=limit,
-        only=or_(Comment.parent_id.is_(None), ~shown),
+        session, site, thread, newest_first=newest_first, after=after, limit=limit, only=IS_ROOT
     )
 
 
-def _replies_query(newest_first: bool) -> Select[Comment, str]:
-    """Build, once per order, the query of the published replies below the roots
-    ``:roots``, each with its root's id: conversation by conversation in the page's order,
-    each oldest first, at most ``:cap`` in all."""
+def _tree() -> CTE:
+    """Build the published replies below the roots ``:roots`` (any depth), each with its
+    root's id: ``(id, root)``."""
     first = (
         select(Comment.id.label("id"), Comment.parent_id.label("root"))
         # no site or thread condition: a reply is in its parent's thread (intake checks
@@ -67,11 +67,18 @@ def _replies_query(newest_first: bool) -> Select[Comment, str]:
         .cte("tree", recursive=True)
     )
     child = aliased(Comment)
-    tree = first.union_all(
+    return first.union_all(
         select(child.id, first.c.root).where(
             child.parent_id == first.c.id, child.state == State.PUBLISHED.value
         )
     )
+
+
+def _replies_query(newest_first: bool) -> Select[Comment, str]:
+    """Build, once per order, the query of the published replies below the roots
+    ``:roots``, each with its root's id: conversation by conversation in the page's order,
+    each oldest first, at most ``:cap`` in all."""
+    tree = _tree()
     root = aliased(Comment)
     in_page_order = (
         (root.created_at.desc(), root.id.desc())
@@ -88,6 +95,24 @@ def _replies_query(newest_first: bool) -> Select[Comment, str]:
 
 
 _REPLIES = {newest: _replies_query(newest) for newest in (False, True)}
+
+
+def _counts_query() -> Select[str, int]:
+    """Build the query of each root's count of published replies (``:roots``)."""
+    tree = _tree()
+    return select(tree.c.root, func.count()).group_by(tree.c.root)
+
+
+_COUNTS = _counts_query()
+
+
+def reply_counts(session: Session, roots: Sequence[str]) -> dict[str, int]:
+    """Return each root's count of published replies, at any depth (those with any)."""
+    counts: dict[str, int] = {}
+    for at in range(0, len(roots), CHUNK):
+        rows = session.execute(_COUNTS, {"roots": list(roots[at : at + CHUNK])})
+        counts.update((root, n) for root, n in rows)
+    return counts
 
 
 def replies_of(
@@ -130,12 +155,19 @@ def conversation_page(
     cut = False
     if cut_at is not None:
         k = next(i for i, r in enumerate(roots) if r.id == cut_at)
-        keep = max(k, 1)
+        keep = kept(k, len(roots))
         more = more or keep < len(roots)
         cut = k == 0
         roots = roots[:keep]
     rows = [c for root in roots for c in (root, *below[root.id])]
     return rows, roots, more, cut
+
+
+def kept(passed: int | None, roots: int) -> int:
+    """Return how many of a page's ``roots`` conversations it shows: all, unless the one
+    at index ``passed`` takes the page's replies past ``MAX_REPLIES``; then those before
+    it, or that one alone (cut) when it is first."""
+    return roots if passed is None else max(passed, 1)
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,10 +22,13 @@ from __future__ import annotations
 import smtplib
 import ssl
 from dataclasses import dataclass
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import parseaddr
 from typing import Any, Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from service.clock import utcnow
 
 DEFAULT_PORTS = {"smtp": 587, "smtps": 465}
 
@@ -112,9 +115,10 @@ def configured(cfg: Any) -> bool:
 
 
 class Mailer(Protocol):
-    """Something that hands one message over for delivery, or raises ``MailError``."""
+    """Something that hands one message over for delivery and says when the server accepted
+    it, or raises ``MailError``."""
 
-    def send(self, message: EmailMessage) -> None: ...
+    def send(self, message: EmailMessage) -> datetime: ...
 
 
 class SmtpMailer:
@@ -138,8 +142,10 @@ class SmtpMailer:
             smtp.ehlo()
         return smtp
 
-    def send(self, message: EmailMessage) -> None:
-        """Hand ``message`` to the server, or raise a ``MailError`` saying whether to retry."""
+    def send(self, message: EmailMessage) -> datetime:
+        """Hand ``message`` to the server and return when it accepted it (its 250 to the
+        message's end, before we say goodbye), or raise a ``MailError`` saying whether to
+        retry."""
         try:
             smtp = self._connect()
             try:
@@ -148,6 +154,7 @@ class SmtpMailer:
                 # Written with the message's own policy (compose.POLICY): the headers
                 # compose stores as written (List-Unsubscribe on one line) go out so.
                 smtp.send_message(message)
+                accepted = utcnow()
             finally:
                 try:
                     smtp.quit()
@@ -167,6 +174,7 @@ class SmtpMailer:
             raise _by_code(exc.smtp_code, f"{exc.smtp_code} {_text(exc.smtp_error)}") from exc
         except (TimeoutError, smtplib.SMTPException, OSError) as exc:
             raise TemporaryMailError(f"{type(exc).__name__}: {exc}") from exc
+        return accepted
 
 
 def _text(raw: bytes | str) -> str:

@@ -1,18 +1,22 @@
 """A real SMTP server for tests (aiosmtpd) on 127.0.0.1: it collects what it is sent, can be
-stopped and started again on the same port, and can refuse recipients with a 5xx. It keeps
-each message as received too (``raw``): what a reader's mail client would parse."""
+stopped and started again on the same port, can refuse recipients with a 5xx, put off
+messages with a 4xx and take its time to accept one. It keeps each message as received too
+(``raw``): what a reader's mail client would parse, and when it accepted each."""
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import threading
+from datetime import datetime
 from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
+from service.clock import utcnow
 from service.embedded_redis import free_port
 from tests.helpers import wait_for
 
@@ -28,6 +32,9 @@ class Collector:
         self.raw: list[bytes] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self.refuse: set[str] = set()  # recipients answered 550
+        self.defer = 0  # how many messages to come are answered 451 (try again later)
+        self.accept_after = 0.0  # seconds a message waits before the server accepts it
+        self.accepted_at: list[datetime] = []  # when each message was accepted (the 250)
         self.lock = threading.Lock()
 
     async def handle_RCPT(
@@ -39,6 +46,11 @@ class Collector:
         return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        with self.lock:
+            if self.defer:
+                self.defer -= 1
+                return "451 4.3.0 try again later"
+        await asyncio.sleep(self.accept_after)
         raw = envelope.original_content or envelope.content
         assert isinstance(raw, bytes)
         parsed = email.message_from_bytes(raw, policy=email.policy.default)
@@ -47,6 +59,7 @@ class Collector:
             self.messages.append(parsed)
             self.raw.append(raw)
             self.envelopes.append((str(envelope.mail_from), list(envelope.rcpt_tos)))
+            self.accepted_at.append(utcnow())
         return "250 Message accepted"
 
 

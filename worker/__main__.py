@@ -26,7 +26,7 @@ from rq.exceptions import StopRequested
 
 from service.enqueue import connect, queue_names
 from worker import runtime
-from worker.sweep import Sweeper
+from worker.sweep.loop import Sweeper
 
 log = logging.getLogger("worker")
 

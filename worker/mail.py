@@ -1,6 +1,6 @@
 """Send the mail outbox: claim a row, read what it is about, compose, hand it to SMTP.
 
-Like webhook deliveries (``worker/webhooks.py``): a job first *claims* its row with a
+Like webhook deliveries (``worker/webhooks/``): a job first *claims* its row with a
 conditional update that pushes ``next_attempt_at`` a lease ahead, so two jobs for one
 mail cannot both send it; a worker that dies mid-attempt leaves a pending row whose
 lease runs out, and the sweep queues it again. Per attempt:
@@ -8,7 +8,9 @@ lease runs out, and the sweep queues it again. Per attempt:
 - the mail is no longer wanted (unsubscribed, erased, the reply taken down, the address
   confirmed already, or asked to confirm less than ``MAIL_CONFIRM_MAX_AGE`` ago and not
   unsubscribed since): ``cancelled``, nothing sent;
-- the server took it: ``sent``;
+- the server took it: ``sent``, ``sent_at`` the time it accepted the mail (an attempt
+  that failed leaves no send time; a data export's ``confirmation_sent_at`` is the
+  confirmation mail's ``sent_at``);
 - ``TemporaryMailError`` (server away, 4xx, authentication): retried after
   ``base * factor^(n-1)`` seconds (capped, with jitter); after ``MAIL_MAX_ATTEMPTS``
   attempts, ``failed``;
@@ -42,7 +44,7 @@ from service.store import Database
 from service.store.tables import Comment, Site
 from service.store.tables_notify import MailMessage, MailSubscription
 from worker import runtime
-from worker.webhooks import RetryPolicy
+from worker.webhooks.retry import RetryPolicy
 
 log = logging.getLogger(__name__)
 
@@ -159,7 +161,7 @@ def prepare(db: Database, message_id: str, cfg: Any) -> EmailMessage | Skip:
             or outbox.address(parent.author_email) != (sub.email)
         ):
             return Skip("the comment replied to no longer asks (erased)")
-        fallback = compose.own_thread_page(public, site.slug, comment.thread)
+        fallback = compose.own_thread_page(public, site.slug, comment.thread, comment.id)
         return compose.reply_notice(
             t,
             **common,
@@ -188,8 +190,11 @@ def record(
     retry: RetryPolicy,
     now: datetime,
     rand: Callable[[], float],
+    *,
+    accepted_at: datetime | None = None,
 ) -> tuple[datetime | None, int]:
-    """Write an attempt's result (sent, retry, failed); return when to retry and attempts."""
+    """Write an attempt's result (sent, retry, failed); return when to retry and attempts.
+    A sent mail's ``sent_at`` is ``accepted_at``: when the server accepted it."""
     with db.session() as session:
         row = session.get(MailMessage, message_id)
         assert row is not None
@@ -198,7 +203,7 @@ def record(
         row.last_error = error
         row.next_attempt_at = None
         if outcome == "sent":
-            row.status, row.sent_at = "sent", now
+            row.status, row.sent_at = "sent", accepted_at
             return None, row.attempts
         if outcome == "retry" and row.attempts < retry.max_attempts:
             row.next_attempt_at = now + timedelta(seconds=retry.delay(row.attempts, None, rand))
@@ -251,14 +256,17 @@ def attempt_mail(
         cancel(db, message_id, prepared.reason)
         log.info("mail %s: cancelled (%s)", message_id, prepared.reason)
         return "cancelled"
+    accepted_at = None
     try:
-        mailer.send(prepared)
+        accepted_at = mailer.send(prepared)
         outcome, error = "sent", ""
     except smtp.TemporaryMailError as exc:
         outcome, error = "retry", str(exc)
     except smtp.PermanentMailError as exc:
         outcome, error = "failed", str(exc)
-    retry_at, attempts = record(db, message_id, outcome, error or None, policy(config), now, rand)
+    retry_at, attempts = record(
+        db, message_id, outcome, error or None, policy(config), now, rand, accepted_at=accepted_at
+    )
     if retry_at is not None:
         scheduler.enqueue_mail_at(message_id, attempts, retry_at)
         outcome = "retry"

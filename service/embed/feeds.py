@@ -41,22 +41,27 @@ def entry_id(comment_id: str) -> str:
     return f"urn:moderato:comment:{comment_id}"
 
 
-def thread_page(site: Site, thread: str) -> str:
+def thread_page(site: Site, thread: str, comment_id: str | None = None) -> str:
     """Return where a thread is read: the article, when the thread id is an http(s) URL on
-    one of the site's origins (or ours), else our no-JS thread page. A URL elsewhere is not
-    linked: anyone may name a thread, and the site feed would carry the link."""
+    one of the site's origins (or ours), else our no-JS thread page (with ``comment_id``,
+    its page that holds that comment). A URL elsewhere is not linked: anyone may name a
+    thread, and the site feed would carry the link."""
     parts = urlsplit(thread)
     if parts.scheme in ("http", "https") and parts.netloc and cors.trusted(site, thread):
         return urlunsplit(parts._replace(fragment=""))
-    return url_for("embed.thread", site=site.slug, thread=thread, format="page", _external=True)
+    return url_for(
+        "embed.thread", site=site.slug, thread=thread, format="page", comment=comment_id,
+        _external=True,
+    )  # fmt: skip
 
 
-def comment_link(page: str, comment_id: str) -> str:
-    """Return the link to one comment: the id the no-JS thread gives its ``<li>``."""
-    return f"{page}#comment-{comment_id}"
+def comment_link(site: Site, thread: str, comment_id: str) -> str:
+    """Return the link to one comment, at the id the widget and the no-JS thread give it:
+    the article (the widget finds the comment) or our page that holds it (``comment=``)."""
+    return f"{thread_page(site, thread, comment_id)}#comment-{comment_id}"
 
 
-def entry(comment: Comment, page: str) -> atom.Entry:
+def entry(comment: Comment, site: Site) -> atom.Entry:
     """Return a published comment as a feed entry: its name and sanitised html, never the
     e-mail address or the scores."""
     text = " ".join(BIDI_CONTROLS.sub("", comment.text).split())
@@ -69,8 +74,10 @@ def entry(comment: Comment, page: str) -> atom.Entry:
         published=comment.created_at,
         updated=comment.published_at or comment.created_at,
         html=comment.html,
-        link=comment_link(page, comment.id),
-        in_reply_to=(entry_id(parent), comment_link(page, parent)) if parent else None,
+        link=comment_link(site, comment.thread, comment.id),
+        in_reply_to=(
+            (entry_id(parent), comment_link(site, comment.thread, parent)) if parent else None
+        ),
     )
 
 
@@ -106,14 +113,13 @@ def thread_feed() -> BaseResponse:
     """Serve a thread's latest published comments as an Atom feed."""
     slug, thread = thread_args()
     site, rows = _load(slug, thread)
-    page = thread_page(site, thread)
     feed = atom.Feed(
         id=f"urn:moderato:feed:{site.slug}:thread:{quote(thread, safe='')}",
         title=f"Comments on {BIDI_CONTROLS.sub('', thread)}",
         updated=_updated(site, rows),
         self_url=url_for("embed.thread_feed", site=site.slug, thread=thread, _external=True),
-        alternate=page,
-        entries=[entry(c, page) for c in rows],
+        alternate=thread_page(site, thread),
+        entries=[entry(c, site) for c in rows],
     )
     return respond(feed, site)
 
@@ -122,16 +128,12 @@ def thread_feed() -> BaseResponse:
 def site_feed() -> BaseResponse:
     """Serve a site's latest published comments, across its threads, as an Atom feed."""
     site, rows = _load(site_arg(), None)
-    pages: dict[str, str] = {}
-    for c in rows:
-        if c.thread not in pages:
-            pages[c.thread] = thread_page(site, c.thread)
     feed = atom.Feed(
         id=f"urn:moderato:feed:{site.slug}",
         title=f"Comments on {site.name}",
         updated=_updated(site, rows),
         self_url=url_for("embed.site_feed", site=site.slug, _external=True),
         alternate=None,
-        entries=[entry(c, pages[c.thread]) for c in rows],
+        entries=[entry(c, site) for c in rows],
     )
     return respond(feed, site)

@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from service import antibot, cors, mailer, reports, threads
 from service.clock import utcnow
+from service.comment_pages import page_holding
 from service.comments import (
     cursor_scope,
     decode_cursor,
@@ -62,6 +63,8 @@ class ThreadRequest:
     return_to: str | None = None
     #: Only the comments a moderator featured (``featured=1``).
     featured: bool = False
+    #: Open at the page that holds this comment's conversation (``comment=<id>``).
+    comment: str | None = None
     link_args: dict[str, str] = field(default_factory=dict)
 
 
@@ -98,7 +101,7 @@ def avatar_class(avatar: str) -> str:
 
 
 #: What a link of the thread changes, and what a publisher's page forwards to us.
-PAGE_PARAMS = ("reply_to", "cursor", "moderato", "featured")
+PAGE_PARAMS = ("reply_to", "cursor", "moderato", "featured", "comment")
 
 
 def _link(req: ThreadRequest, anchor: str, **changes: str | None) -> str:
@@ -125,10 +128,18 @@ def render_thread(req: ThreadRequest) -> Markup:
     paging = "comment" if req.featured else "conversation"
     scope = cursor_scope(req.site.slug, req.thread, req.order, paging, req.featured)
     after = decode_cursor(req.cursor, scope) if req.cursor else None
+    newest_first = req.order == "newest"
     with db().session() as session:
+        if req.comment and not (req.cursor or req.featured) and looks_like_id(req.comment):
+            # a link to one comment (a feed entry's, a mail's) opens at its conversation's
+            # page; any other id opens the first page, as if there were none
+            after = page_holding(
+                session, req.site, req.thread, req.comment,
+                newest_first=newest_first, limit=cfg["LIST_MAX_PAGE_SIZE"],
+            )  # fmt: skip
         page = thread_page(
             session, req.site, req.thread, by="conversation", featured=req.featured,
-            newest_first=req.order == "newest", after=after, limit=cfg["LIST_MAX_PAGE_SIZE"],
+            newest_first=newest_first, after=after, limit=cfg["LIST_MAX_PAGE_SIZE"],
         )  # fmt: skip
         rows = page.rows
         closed = threads.state(session, req.site, req.thread)

@@ -137,6 +137,7 @@ def thread() -> BaseResponse:
         status=args.get("moderato") or None,
         return_to=args.get("return_to") or None,
         featured=args.get("featured") in ("1", "true"),
+        comment=args.get("comment") or None,
         link_args={k: args[k] for k in keep if args.get(k)},
     )
     fragment = render_thread(req)

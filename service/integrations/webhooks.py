@@ -1,6 +1,6 @@
 """Webhook endpoints: subscribe, rotate secrets, enable and disable, redeliver.
 
-Deliveries themselves happen in the worker (``worker/webhooks.py``); the web
+Deliveries themselves happen in the worker (``worker/webhooks/``); the web
 process only writes outbox rows (``service.events.record``) and queues them
 after commit.
 """

@@ -104,9 +104,10 @@ def at_comment(url: str, comment_id: str) -> str:
     return urlunsplit(urlsplit(url)._replace(fragment=f"comment-{comment_id}"))
 
 
-def own_thread_page(public_url: str, site: str, thread: str) -> str:
-    """Return our no-JS page of a thread: always there, whatever the thread id is."""
-    query = urlencode({"site": site, "thread": thread, "format": "page"})
+def own_thread_page(public_url: str, site: str, thread: str, comment: str) -> str:
+    """Return our no-JS page of a thread that holds ``comment``: always there, whatever
+    the thread id is."""
+    query = urlencode({"site": site, "thread": thread, "format": "page", "comment": comment})
     return f"{public_url.rstrip('/')}/embed/thread?{query}"
 
 

@@ -2,7 +2,9 @@
 
 A subscription holds the address itself (mail goes to it), per site; its outbox rows
 hold only ids (the mail is composed when sent). Export lists each subscription, its
-state and times, and the mails sent or waiting for it; erasure deletes them all, so
+state and times, and the mails sent or waiting for it (a mail's ``sent_at``, and the
+subscription's ``confirmation_sent_at``, are when the SMTP server accepted the mail: an
+attempt that failed leaves none); erasure deletes them all, so
 nothing more is sent (a mail being sent at that moment is the one exception). The
 opt-in flag and language on each comment go with the comment's own erasure.
 """
@@ -15,6 +17,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from service.clock import rfc3339
+from service.notify.outbox import CONFIRM
 from service.store.tables import Site
 from service.store.tables_notify import MailMessage, MailSubscription
 
@@ -33,11 +36,14 @@ def export(
     """Return every reply-notification subscription of ``email``, with its mails."""
     found = []
     for sub in _subscriptions(session, email, site):
-        mails = session.scalars(
-            select(MailMessage)
-            .where(MailMessage.subscription_id == sub.id)
-            .order_by(MailMessage.created_at, MailMessage.id)
+        mails = list(
+            session.scalars(
+                select(MailMessage)
+                .where(MailMessage.subscription_id == sub.id)
+                .order_by(MailMessage.created_at, MailMessage.id)
+            )
         )
+        confirmed = [m.sent_at for m in mails if m.kind == CONFIRM and m.sent_at is not None]
         found.append(
             {
                 "site": slugs.get(sub.site_id, ""),
@@ -45,7 +51,9 @@ def export(
                 "state": sub.state,
                 "language": sub.lang,
                 "created_at": rfc3339(sub.created_at),
-                "confirmation_sent_at": rfc3339(sub.requested_at),
+                # The last confirmation the server accepted; not ``requested_at``, which
+                # is set when an attempt takes it for sending and stays if that fails.
+                "confirmation_sent_at": rfc3339(max(confirmed, default=None)),
                 "confirmed_at": rfc3339(sub.confirmed_at),
                 "unsubscribed_at": rfc3339(sub.unsubscribed_at),
                 "mails": [

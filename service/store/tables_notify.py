@@ -71,4 +71,6 @@ class MailMessage(Base):
     last_attempt_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: When the SMTP server accepted the mail (after a successful SMTP transaction); None
+    #: until then, whatever attempts failed.
     sent_at: Mapped[datetime | None]

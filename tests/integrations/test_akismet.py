@@ -18,7 +18,7 @@ from service.store.tables import Label, Site
 from service.store.tables_integrations import Check
 from tests.factories import BENIGN, SPAM
 from tests.integrations.conftest import LiveServer, SiteKeys
-from worker.sweep import purge_checks
+from worker.sweep.purge import purge_checks
 
 BLOG = "https://news.example"
 USER = {"user_ip": "203.0.113.7"}

@@ -24,7 +24,8 @@ from service.integrations.webhooks import create_endpoint
 from service.store import Database
 from service.store.tables import WebhookDelivery, WebhookEndpoint
 from tests.factories import stored
-from worker.webhooks import RetryPolicy, attempt_delivery, parse_retry_after
+from worker.webhooks.delivery import attempt_delivery
+from worker.webhooks.retry import RetryPolicy, parse_retry_after
 
 Handler = Callable[[httpx.Request], httpx.Response]
 
@@ -350,7 +351,7 @@ def test_an_overrun_attempt_lets_go_of_its_connection_and_thread() -> None:
     socket for as long as the receiver trickled; a full pool stops every delivery)."""
     import threading
 
-    from worker import webhooks
+    from worker.webhooks import sending
 
     server = socket.create_server(("127.0.0.1", 0))
     port = server.getsockname()[1]
@@ -370,8 +371,8 @@ def test_an_overrun_attempt_lets_go_of_its_connection_and_thread() -> None:
             conn.close()
 
     threading.Thread(target=receiver, daemon=True).start()
-    client = webhooks.delivery_client(allow_private=True)
-    attempt = webhooks.post(
+    client = sending.delivery_client(allow_private=True)
+    attempt = sending.post(
         client, f"http://127.0.0.1:{port}/in", ["whsec_" + "A" * 32], "msg_1", "{}", 1.0, utcnow()
     )
     assert attempt.outcome == "retry" and attempt.error == "timeout: no answer within 1 s"

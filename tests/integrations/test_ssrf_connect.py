@@ -14,7 +14,7 @@ import pytest
 
 from service.integrations.ssrf import PublicOnlyBackend, UnsafeURL, check_url
 from tests.integrations.receiver import Receiver
-from worker.webhooks import delivery_client
+from worker.webhooks.sending import delivery_client
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
 import feedparser
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
@@ -22,6 +23,11 @@ from tests.factories import published, stored
 
 NS = {"a": "http://www.w3.org/2005/Atom", "thr": "http://purl.org/syndication/thread/1.0"}
 THREAD_PAGE = "http://localhost/embed/thread?site=default&thread={}&format=page"
+
+
+def _at(page: str, comment: Comment) -> str:
+    """Return the link to ``comment`` on our no-JS ``page``: the page that holds it."""
+    return f"{page}&comment={comment.id}#comment-{comment.id}"
 
 
 def _feed(client: FlaskClient, query: str, kind: str = "thread") -> Any:
@@ -100,7 +106,7 @@ def test_feed_and_entries_carry_what_atom_requires(client: FlaskClient, db: Data
     assert content is not None and content.get("type") == "html"
     link = entry.find("a:link[@rel='alternate']", NS)
     assert link is not None
-    assert link.get("href") == THREAD_PAGE.format("t") + f"#comment-{comment.id}"
+    assert link.get("href") == _at(THREAD_PAGE.format("t"), comment)
 
 
 def test_links_follow_the_public_url_not_the_host_header(
@@ -124,7 +130,7 @@ def test_links_follow_the_public_url_not_the_host_header(
         f"{base}/feed/thread.atom?site=default&thread=t"
     ]
     page = f"{base}/embed/thread?site=default&thread=t&format=page"
-    assert feed.entries[0].link == f"{page}#comment-{comment.id}"
+    assert feed.entries[0].link == _at(page, comment)
     assert b"evil.example" not in rv.get_data()
 
 
@@ -180,7 +186,7 @@ def test_replies_carry_thr_in_reply_to(client: FlaskClient, db: Database) -> Non
     marks = entries[_urn(reply)].findall("thr:in-reply-to", NS)
     assert len(marks) == 1
     assert marks[0].get("ref") == _urn(parent)
-    assert marks[0].get("href") == THREAD_PAGE.format("t") + f"#comment-{parent.id}"
+    assert marks[0].get("href") == _at(THREAD_PAGE.format("t"), parent)
     assert entries[_urn(parent)].find("thr:in-reply-to", NS) is None
     assert root.get("xmlns:thr") is None  # a real namespace declaration, not an attribute
 
@@ -202,20 +208,26 @@ def test_a_thread_named_by_its_article_url_links_to_the_article(
     other = _feed(client, "site=news&thread=https://evil.example/phish")
     assert urlsplit(other.feed.link).netloc == "localhost"
     assert other.feed.link.startswith("http://localhost/embed/thread?site=news&thread=https")
-    assert other.entries[0].link == other.feed.link + f"#comment-{foreign.id}"
+    assert other.entries[0].link == _at(other.feed.link, foreign)
 
 
 def test_an_entry_link_reaches_the_comment_in_the_no_js_thread(
-    client: FlaskClient, db: Database
+    app: Flask, client: FlaskClient, db: Database
 ) -> None:
-    """An entry of a thread without an article URL links to the no-JS thread page, whose
-    comment carries the anchor the link names."""
-    comment = published(db, thread="slug-thread")
-    link = _feed(client, "thread=slug-thread").entries[0].link
-    page, anchor = link.split("#")
-    assert anchor == f"comment-{comment.id}"
-    html = client.get(page.removeprefix("http://localhost")).get_data(as_text=True)
-    assert f'id="{anchor}"' in html
+    """An entry of a thread without an article URL links to the no-JS thread page that
+    holds its comment (``comment=``: the newest is three pages in, a page a conversation),
+    where the comment carries the anchor the link names; the feed's own link is the page."""
+    app.config["LIST_MAX_PAGE_SIZE"] = 1
+    comments = [published(db, thread="slug-thread", text=f"number {i}") for i in range(3)]
+    _spread(db, comments)
+    feed = _feed(client, "thread=slug-thread")
+    assert "comment=" not in feed.feed.link
+    for entry in feed.entries:
+        page, anchor = entry.link.split("#")
+        html = client.get(page.removeprefix("http://localhost")).get_data(as_text=True)
+        assert html.count('<li class="mf-c" id="comment-') == 1
+        assert f'id="{anchor}"' in html
+    assert feed.entries[0].link.endswith(f"comment={comments[-1].id}#comment-{comments[-1].id}")
 
 
 def test_site_feed_lists_the_sites_latest_published_comments_across_threads(
@@ -232,8 +244,8 @@ def test_site_feed_lists_the_sites_latest_published_comments_across_threads(
     _spread(db, [a, b])
     feed = _feed(client, "site=default", kind="site")
     assert [e.id for e in feed.entries] == [_urn(b), _urn(a)]
-    assert feed.entries[0].link == THREAD_PAGE.format("b") + f"#comment-{b.id}"
-    assert feed.entries[1].link == THREAD_PAGE.format("a") + f"#comment-{a.id}"
+    assert feed.entries[0].link == _at(THREAD_PAGE.format("b"), b)
+    assert feed.entries[1].link == _at(THREAD_PAGE.format("a"), a)
     assert feed.feed.id == "urn:moderato:feed:default"
     assert feed.feed.title == "Comments on Default site"
     assert _feed(client, "", kind="site").feed.id == feed.feed.id  # site defaults to default

@@ -15,8 +15,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from service.status import State
 from service.store import Database
-from tests.factories import post
+from tests.factories import post, stored
 from tests.mail_server import MailServer, mail_settings, raw_headers, text_of
 from tests.notify_helpers import links, path_of, publish, send_outbox, subscription
 
@@ -145,7 +146,8 @@ def test_only_the_links_the_service_writes_are_links_in_the_html(
     thread = f"{PUBLIC_URL}/embed/thread?site=default&thread=article-1&format=page"
     unsubscribe = str(mail["List-Unsubscribe"]).strip("<>")
     conversation, unsubscribed = hrefs(mail)
-    assert conversation.startswith(thread + "#comment-") and unsubscribed == unsubscribe
+    assert re.fullmatch(re.escape(thread) + r"&comment=([\w-]+)#comment-\1", conversation)
+    assert unsubscribed == unsubscribe
     html = mail.get_body(preferencelist=("html",)).get_content()  # type: ignore[union-attr]
     assert "Prize desk http://phish.example/login replied" in html
     assert "http://phish.example/claim" in html
@@ -168,3 +170,22 @@ def test_the_confirmation_links_only_its_confirm_link(
     html = mail.get_body(preferencelist=("html",)).get_content()  # type: ignore[union-attr]
     assert "Hello Prize desk http://phish.example/login," in html
     assert text_of(mail).startswith(f"Hello {PHISH},")
+
+
+def test_the_conversation_link_opens_our_page_that_holds_the_reply(
+    app: Flask, client: FlaskClient, db: Database, mail_server: MailServer
+) -> None:
+    """A thread without an article URL: the mail links our no-JS page with ``comment=``
+    the reply, which opens the page holding its conversation (three pages in here, a
+    conversation a page), where the link's anchor is."""
+    app.config["LIST_MAX_PAGE_SIZE"] = 1
+    for text in ("An earlier comment.", "Another earlier comment."):
+        stored(db, state=State.PUBLISHED, thread="article-1", text=text)
+    raw = reply_mail(app, client, db, mail_server, text="Bob answers Ada.")
+    mail = email.message_from_bytes(raw, policy=email.policy.default)
+    conversation = hrefs(mail)[0]
+    found = re.fullmatch(r"[^#]+&comment=([\w-]+)#comment-\1", conversation)
+    assert found is not None, conversation
+    html = client.get(path_of(conversation)).get_data(as_text=True)
+    assert f'id="comment-{found[1]}"' in html and "Bob answers Ada." in html
+    assert "An earlier comment." not in html

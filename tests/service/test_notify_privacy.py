@@ -9,9 +9,12 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import update
 
 from service import privacy
+from service.clock import rfc3339, utcnow
 from service.store import Database
+from service.store.tables_notify import MailMessage
 from tests.factories import post
 from tests.mail_server import MailServer, mail_settings
 from tests.notify_helpers import links, outbox_rows, path_of, publish, send_outbox, subscription
@@ -128,3 +131,33 @@ def test_an_erased_readers_old_unsubscribe_link_reaches_no_later_subscriber(
     )
     assert rv.status_code == 200  # Dave's subscription is gone: as unsubscribed as can be
     assert subscription(db, erin).state == "confirmed"  # type: ignore[union-attr]
+
+
+def test_the_export_says_a_mail_was_sent_when_the_server_accepted_it(
+    app: Flask, client: FlaskClient, db: Database, mail_server: MailServer
+) -> None:
+    """The SMTP server puts Ada's confirmation off the first time (451) and takes its time
+    to accept the retry. After the failed attempt the export shows no confirmation sent and
+    the mail pending without a send time; after the retry, the mail's ``sent_at`` and the
+    subscription's ``confirmation_sent_at`` are when the server accepted it, not when the
+    attempt began (both were: the failed attempt's start, then the retry's)."""
+    mail_server.handler.defer = 1
+    mail_server.handler.accept_after = 0.3
+    ada = post(client, notify_replies=True, email=ADA).get_json()["id"]
+    publish(db, ada)
+    assert send_outbox(app) == ["retry"]
+    with db.session() as session:
+        [sub] = privacy.export(session, ADA)["reply_notifications"]
+    assert sub["confirmation_sent_at"] is None
+    assert [(m["status"], m["sent_at"]) for m in sub["mails"]] == [("pending", None)]
+
+    with db.session() as session:  # the retry is due now
+        session.execute(update(MailMessage).values(next_attempt_at=utcnow()))
+    assert send_outbox(app) == ["sent"]
+    [accepted] = mail_server.handler.accepted_at
+    with db.session() as session:
+        [sub] = privacy.export(session, ADA)["reply_notifications"]
+    [mail] = sub["mails"]
+    assert mail["status"] == "sent" and mail["sent_at"] == sub["confirmation_sent_at"]
+    assert rfc3339(accepted) <= mail["sent_at"] <= rfc3339(utcnow())
+    assert len(mail_server.messages) == 1

@@ -206,6 +206,26 @@ def test_featured_listing_and_cursors_on_postgres(client: FlaskClient, db: Datab
     assert (first["total"], first["featured_total"], rest["next_cursor"]) == (5, 3, None)
 
 
+def test_a_link_to_a_comment_opens_its_page_on_postgres(
+    app: Flask, client: FlaskClient, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The no-JS thread's ``comment=<id>`` opens the page "Load more" reaches with the
+    comment on it, for every comment and order, on PostgreSQL: pages of a fixed size
+    (counts) and pages ended early by the replies bound (each root's replies counted)."""
+    from service import conversations
+    from tests.service import test_comment_pages as pages
+
+    made = pages.build(db, pages.SPECS)
+    app.config["LIST_MAX_PAGE_SIZE"] = 2
+    pages.assert_every_comment_lands(client, pages.roots(made))
+    monkeypatch.setattr(conversations, "MAX_REPLIES", 2)
+    app.config["LIST_MAX_PAGE_SIZE"] = 3
+    pages.assert_every_comment_lands(client, pages.roots(made), frozenset([made["r2-b"].id]))
+    assert pages.shown(client.get(f"{pages.PAGE}&comment={made['held'].id}").text) == (
+        pages.shown(client.get(pages.PAGE).text)
+    )
+
+
 def _race_take_down_and_feature(db: Database, comment_id: str) -> dict[str, bool]:
     """Take a published comment down and feature it at once, from two threads; return
     whether each said it was done."""

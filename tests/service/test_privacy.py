@@ -13,6 +13,7 @@ from service import privacy, reports
 from service.clock import utcnow
 from service.integrations.webhooks import create_endpoint
 from service.lifecycle import Change, transition
+from service.privacy import erasure, lookup
 from service.status import State
 from service.store import Database
 from service.store.tables import AuditEntry, Comment, Label, Site, User, WebhookDelivery
@@ -192,7 +193,7 @@ def test_an_interrupted_batched_erasure_is_finished_by_running_it_again(db: Data
     """A batch that fails rolls back alone: the batches before it stay erased, and the same
     command run again erases the rest (an erased comment no longer carries the address)."""
     ids = _life_of_ada(db)
-    real = privacy._take_down
+    real = erasure._take_down
     calls = 0
 
     def fails_on_the_second(*args: Any) -> Any:
@@ -202,12 +203,12 @@ def test_an_interrupted_batched_erasure_is_finished_by_running_it_again(db: Data
             raise RuntimeError("the process died")
         return real(*args)
 
-    privacy._take_down = fails_on_the_second  # type: ignore[assignment]
+    erasure._take_down = fails_on_the_second  # type: ignore[assignment]
     try:
         with pytest.raises(RuntimeError):
             privacy.erase_in_batches(db, ADA, "cli", batch=1)
     finally:
-        privacy._take_down = real  # type: ignore[assignment]
+        erasure._take_down = real  # type: ignore[assignment]
     with db.session() as session:
         assert session.get(Comment, ids["published"]).text == ""  # type: ignore[union-attr]
         assert session.get(Comment, ids["held"]).text.startswith(SECRET_TEXT)  # type: ignore[union-attr]
@@ -344,7 +345,7 @@ def test_an_erasure_racing_the_worker_still_takes_the_comment_down(
     erasure has read it: the erasure re-reads it, scrubs the fresh reasons and takes it
     down. Review finding: it stayed published as "[erased]" with the quoted reasons."""
     comment_id = stored(db, email=ADA, text=SECRET_TEXT).id
-    real = privacy._comments
+    real = lookup.comments
 
     def read_then_the_worker_decides(*args: Any) -> list[Comment]:
         found = real(*args)
@@ -356,7 +357,7 @@ def test_an_erasure_racing_the_worker_still_takes_the_comment_down(
             assert transition(other, comment_id, change) is not None
         return found
 
-    monkeypatch.setattr(privacy, "_comments", read_then_the_worker_decides)
+    monkeypatch.setattr(lookup, "comments", read_then_the_worker_decides)
     with db.session() as session:
         done = privacy.erase(session, ADA, "cli")
     assert done.taken_down == 1

@@ -1,10 +1,11 @@
 /* moderato edit chunk: Edit and Delete on the reader's own comments while their edit window
    is open (docs/embed.md, "Editing your comment"). The loader fetches it only for a reader
    who has such a comment (M.edit); each thread's widget hands over X: its shadow root, its
-   state (S), render, keep (its store of the reader's comments awaiting moderation), the
-   language code, the API base, the edit tokens (m: id -> [token, edit_until]) and their
-   storage key. Called with STRINGS (the edit_* strings and the text's field errors) and
-   CONFIG (the text's length limit, the poll delays). Plain JavaScript, no dependencies. */
+   state (S), render, keep (its store of the reader's comments awaiting moderation), its
+   settings (cfg) and the tokens it was given (m: id -> [token, edit_until]). The chunk
+   keeps the tokens in localStorage (moderato:edit:<site>:<thread>) until their windows
+   end. Called with STRINGS (the edit_* strings and the text's field errors) and CONFIG
+   (the text's length limit, the poll delays). Plain JavaScript, no dependencies. */
 "use strict";
 var d = document;
 var M = window.Moderato;
@@ -31,12 +32,15 @@ function init(X) {
   X.on = 1;
   var S = X.S;
   var root = X.root;
-  var s = Object.assign({}, STRINGS.en, STRINGS[X.code]);
+  var code = root.querySelector("section.m").getAttribute("lang"); // the widget's language
+  var key = "moderato:edit:" + X.cfg.site + ":" + X.cfg.thread;
+  var api = X.cfg.base + "api/v1/comments/";
+  var s = Object.assign({}, STRINGS.en, STRINGS[code]);
   var ui = {}; // comment id -> { form } (its editor) or { ask } (its delete confirmation)
   var timer = null;
   var clock;
   try {
-    clock = new Intl.DateTimeFormat(X.code, { timeStyle: "short" });
+    clock = new Intl.DateTimeFormat(code, { timeStyle: "short" });
   } catch (e) {
     clock = { format: function (dt) { return dt.toISOString().slice(11, 16) + " UTC"; } };
   }
@@ -65,26 +69,33 @@ function init(X) {
     return S.items.concat(S.own).filter(function (c) { return c.id === id; })[0];
   }
 
-  /* The tokens whose window is still open, written back: expired ones go, and the key
-     with the last of them. */
-  function live() {
+  /* The tokens whose window is still open: this page's and those the browser keeps
+     (another tab's too), written back; expired ones go (``gone``: one that no longer
+     works), and the key with the last of them. */
+  function live(gone) {
     var now = new Date();
+    var all = {};
     var out = {};
-    Object.keys(X.m || {}).forEach(function (id) {
-      var v = X.m[id];
+    try {
+      all = JSON.parse(localStorage.getItem(key)) || {};
+    } catch (e) { /* no storage, or not ours */ }
+    all = Object.assign(typeof all === "object" && !Array.isArray(all) ? all : {}, X.m);
+    delete all[gone];
+    Object.keys(all).forEach(function (id) {
+      var v = all[id];
       if (Array.isArray(v) && typeof v[0] === "string" && new Date(v[1]) > now) out[id] = v;
     });
     X.m = out;
     try {
-      if (Object.keys(out).length) localStorage.setItem(X.key, JSON.stringify(out));
-      else localStorage.removeItem(X.key);
+      if (Object.keys(out).length) localStorage.setItem(key, JSON.stringify(out));
+      else localStorage.removeItem(key);
     } catch (e) { /* no storage */ }
     return out;
   }
   function forget(id) {
     delete X.m[id];
     delete ui[id];
-    live();
+    live(id);
   }
 
   /* After every render of the thread: the buttons, an open editor or confirmation, on each
@@ -132,7 +143,7 @@ function init(X) {
   function call(method, id, body) {
     var headers = { Accept: "application/json", "Moderato-Edit-Token": (X.m[id] || [""])[0] };
     if (body) headers["Content-Type"] = "application/json";
-    return fetch(X.base + "api/v1/comments/" + encodeURIComponent(id), {
+    return fetch(api + encodeURIComponent(id), {
       method: method, credentials: "omit", headers: headers, body: body && JSON.stringify(body),
     });
   }
@@ -160,7 +171,7 @@ function init(X) {
   function later(wait) {
     var m = wait > 59;
     return wait > 0
-      ? t("edit_err_rate_wait", { when: new Intl.RelativeTimeFormat(X.code).format(m ? Math.ceil(wait / 60) : +wait, m ? "minute" : "second") })
+      ? t("edit_err_rate_wait", { when: new Intl.RelativeTimeFormat(code).format(m ? Math.ceil(wait / 60) : +wait, m ? "minute" : "second") })
       : t("edit_err_rate");
   }
 
@@ -236,7 +247,7 @@ function init(X) {
   function poll(id, i) {
     if (i >= CONFIG.pollDelays.length) return;
     setTimeout(function () {
-      fetch(X.base + "api/v1/comments/" + encodeURIComponent(id), { credentials: "omit", cache: "no-cache" })
+      fetch(api + encodeURIComponent(id), { credentials: "omit", cache: "no-cache" })
         .then(function (r) { return r.json(); })
         .then(function (b) {
           if (b.status === "pending") return poll(id, i + 1);

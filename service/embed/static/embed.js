@@ -44,9 +44,7 @@ if (!M.loading) {
   M.loading = true;
   /* pages enforcing Trusted Types allow our policy by name (docs/embed.md); it blesses
      only our own two files' URLs: the widget bundle and its edit chunk */
-  var url = base + WIDGET;
-  var chunk = base + EDIT;
-  var tt;
+  var url = base + WIDGET, chunk = base + EDIT, tt;
   try {
     if (window.trustedTypes)
       tt = trustedTypes.createPolicy("moderato", {
@@ -58,18 +56,17 @@ if (!M.loading) {
   } catch (x) {
     console.error("moderato: trusted-types needs moderato moderato-html", x);
   }
-  var add = function (u) {
+  /* a script added by script runs async */
+  function add(u) {
     var s = d.createElement("script");
     s.src = tt ? tt.createScriptURL(u) : u;
-    s.async = true;
     (d.head || d.body).appendChild(s);
-  };
+  }
   /* the widget asks for the edit chunk when the reader has a comment to edit; threads that
      ask before it runs wait in M.eq (the chunk then answers M.edit itself) */
+  M.eq = [];
   M.edit = function (x) {
-    M.eq = [x];
-    M.edit = function (y) { M.eq.push(y); };
-    add(chunk);
+    if (M.eq.push(x) < 2) add(chunk);
   };
   add(url);
 }

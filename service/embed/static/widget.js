@@ -170,7 +170,10 @@ function mount(host, cfg) {
     var l = t(key);
     return cfg.title ? t("named", { label: l, title: cfg.title }) : n > 1 ? l + " " + n : l;
   }
-  var S = { reports: {}, reported: {}, items: [], own: [], cursor: null, order: cfg.order, parent: null, fresh: null, busy: false, loaded: false, total: null, closed: null, feat: false, ft: 0, seq: 0 };
+  var S = { reports: {}, reported: {}, items: [], own: [], cursor: null, order: cfg.order, parent: null, fresh: null, busy: false, loaded: false, total: null, closed: null, feat: false, ft: 0, seq: 0, hunt: 1 };
+  /* a hashchange (the module's one listener calls it) looks for its comment now, or when
+     the list on its way has come */
+  host.__moderatoHash = function () { S.hunt = 1; if (!S.fly) seek(0); };
   var tok = { p: null, value: null, at: 0, ttl: 0 };
   var F = {};
 
@@ -366,10 +369,28 @@ function mount(host, cfg) {
     }
   }
 
+  /* #comment-<id> (a feed entry's or a mail's link) reaches into the shadow root, on load
+     and on each hashchange: the comment is marked, scrolled to and focused (screen readers
+     land on it); one on a later page is looked for, up to 20 pages. An id not found does
+     nothing, and other loads (sort, view, "Load more") leave focus where it is. */
+  function seek(i) {
+    var id = location.hash.indexOf("#comment-") === 0 && location.hash.slice(9);
+    var go = id && root.getElementById("m-c-" + id);
+    if (!go && id && S.cursor && i < 20) return load(true, i + 1);
+    S.hunt = 0;
+    if (go) {
+      S.fresh = id;
+      render();
+      focusComment(go.id);
+      root.getElementById(go.id).scrollIntoView();
+    }
+  }
+
   /* only the latest request's answer counts: a sort or view switched while "Load more"
      was on its way must not mix two lists (found in review) */
-  function load(append, seek) {
+  function load(append, i) {
     var n = ++S.seq;
+    S.fly = 1;
     var params = { site: cfg.site, thread: cfg.thread, order: S.order, by: "conversation" };
     if (append && S.cursor) params.cursor = S.cursor;
     if (S.feat) params.featured = 1;
@@ -377,6 +398,7 @@ function mount(host, cfg) {
     return getJSON(api("api/v1/comments", params)).then(
       function (body) {
         if (n !== S.seq) return;
+        S.fly = 0;
         var fromMore = append && root.activeElement === more;
         /* a reply whose parent was taken down meanwhile becomes a root and may come again */
         var had = {};
@@ -388,12 +410,7 @@ function mount(host, cfg) {
         S.closed = body.thread_state && body.thread_state.closed ? body.thread_state : null;
         S.loaded = true;
         render();
-        /* a feed entry's link (#comment-<id>, the no-JS thread's anchor) reaches into the
-           shadow root; a comment on a later page is looked for, up to 20 pages */
-        var id = (!append || seek) && location.hash.indexOf("#comment-") === 0 && location.hash.slice(9);
-        var go = id && root.getElementById("m-c-" + id);
-        if (go) go.scrollIntoView();
-        else if (id && S.cursor && (seek || 0) < 20) return load(true, (seek || 0) + 1);
+        if (S.hunt && seek(i || 0)) return;
         if (append) {
           listStatus.textContent = t("more_loaded", { count: body.items.length });
           // The last page hides the button: focus goes to the first comment it brought.
@@ -402,6 +419,7 @@ function mount(host, cfg) {
       },
       function (e) {
         if (n !== S.seq) return;
+        S.fly = 0;
         var code = e && e.code;
         if (e && e.cursor) return load(false); // a cursor of another list: start again
         if (code === "origin_not_allowed" || code === "site_not_found" || code === "validation_failed") {
@@ -662,16 +680,13 @@ function mount(host, cfg) {
     render();
   }
   /* Until edit_until the reader may edit or delete their own comments: the 202's tokens
-     stay in this browser (moderato:edit:<site>:<thread>), and the edit UI is a chunk the
-     loader fetches only then (M.edit; docs/embed.md, "Editing your comment"). */
-  var X = { root: root, S: S, keep: keep, render: render, code: code, base: cfg.base, key: "moderato:edit:" + cfg.site + ":" + cfg.thread, m: {} };
+     are kept in this browser (moderato:edit:<site>:<thread>, written by the edit chunk,
+     which drops them as their windows end), and the edit UI is a chunk the loader fetches
+     only then (M.edit; docs/embed.md, "Editing your comment"). */
+  var X = { root: root, S: S, keep: keep, render: render, cfg: cfg, m: {} };
   function edits(b) {
-    try { X.m = JSON.parse(localStorage.getItem(X.key)) || X.m; } catch (e) { /* no storage */ }
-    if (b) {
-      X.m[b.id] = [b.edit_token, b.edit_until];
-      try { localStorage.setItem(X.key, JSON.stringify(X.m)); } catch (e) { /* no storage */ }
-    }
-    for (var k in X.m) return M.edit && M.edit(X); // the chunk drops what has expired
+    if (b) X.m[b.id] = [b.edit_token, b.edit_until];
+    try { (b || localStorage["moderato:edit:" + cfg.site + ":" + cfg.thread]) && M.edit(X); } catch (e) { /* no storage, or a loader from before the chunk */ }
   }
   function restore() {
     edits();
@@ -764,6 +779,10 @@ function render(opts) {
 var M = (window.Moderato = window.Moderato || { q: [] });
 M.mount = mount;
 M.render = render;
+/* one listener for the page: each thread still on it looks for the new #comment-<id> */
+addEventListener("hashchange", function () {
+  (M.hosts || []).forEach(function (x) { if (x.isConnected) x.__moderatoHash(); });
+});
 (M.q || []).forEach(function (args) { mount(args[0], args[1]); });
 M.q = [];
 (M.rq || []).forEach(render);

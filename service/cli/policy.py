@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from service.cli.common import app_session, site_named
 from service.policy import MODES, NEW_AUTHORS, SCORES
 
 
@@ -48,14 +49,11 @@ def policy(
 ) -> None:
     """Show a site's decision policy, or change it (audited, actor cli); with --dry-run,
     print what the changed policy would have done to the last --days days' comments."""
-    from service import create_app, site_policy, sites
-    from service.extensions import db
+    from service import site_policy
     from service.policy import PolicyError, normalise_policy
 
-    with create_app().app_context(), db().session() as session:
-        site = sites.by_slug(session, slug)
-        if site is None:
-            raise click.ClickException(f"there is no site {slug!r}")
+    with app_session() as session:
+        site = site_named(session, slug)
         current = normalise_policy(site.policy)
         proposed: dict[str, Any] = {
             **current,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.integrations.openapi_schemas import COMMON_ERRORS, Schema, error, string
+from service.integrations.openapi.common import COMMON_ERRORS, Schema, error, string
 
 SITE = {
     "name": "site",
@@ -51,7 +51,7 @@ def _operation(operation_id: str, summary: str, description: str, params: list[S
     }
 
 
-def feed_paths() -> dict[str, Any]:
+def paths() -> dict[str, Any]:
     """Return the ``paths`` entries of the two feeds."""
     return {
         "/feed/thread.atom": {
@@ -60,7 +60,10 @@ def feed_paths() -> dict[str, Any]:
                 "A thread's latest published comments, as an Atom feed",
                 "Public, no key. The 50 newest published comments, newest first; a thread "
                 "without any is an empty feed. Entries carry the author's name and the "
-                "sanitised `html`, never the e-mail address or scores.",
+                "sanitised `html`, never the e-mail address or scores. Each links to its "
+                "comment: the article at `#comment-<id>` when the thread id is a URL on "
+                "one of the site's origins, else our no-JS thread page with "
+                "`comment=<id>#comment-<id>`, which opens at the page that holds it.",
                 [SITE, THREAD],
             )
         },
@@ -69,7 +72,7 @@ def feed_paths() -> dict[str, Any]:
                 "siteFeed",
                 "A site's latest published comments, across its threads, as an Atom feed",
                 "Public, no key. The site's 50 newest published comments, newest first, "
-                "each linking into its own thread.",
+                "each linking to its comment in its own thread (as the thread feed's).",
                 [SITE],
             )
         },

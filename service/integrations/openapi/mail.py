@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.integrations.openapi_schemas import Schema
+from service.integrations.openapi.common import Schema
 
 TAG = "Reply notifications"
 HTML = {"text/html": {"schema": {"type": "string"}}}

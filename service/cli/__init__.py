@@ -1,0 +1,91 @@
+"""The ``moderato`` command. Subcommands that need no app or database never open one.
+
+One module per command group: ``serve`` (run, web, worker), ``database`` (db),
+``users``, ``comments`` (commenters' data requests), ``sites`` (with ``sites policy`` in
+``policy``), ``threads``, ``keys`` and ``webhooks``; ``common`` opens the app and finds
+sites for them. ``score``, ``train`` and ``evaluate`` come from the models package.
+"""
+
+from __future__ import annotations
+
+import traceback
+
+import click
+
+from service.cli import comments, database, keys, serve, sites, threads, users, webhooks
+
+
+class _Main(click.Group):
+    """The command group; an operator's mistake (a setting, an unreachable or unparsable
+    database URL) is one line on stderr and exit status 1, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            message = _operator_error(exc)
+            if message is None:
+                raise
+            raise click.ClickException(message) from None
+
+
+def _operator_error(exc: BaseException) -> str | None:
+    """Return the one-line message for an error the operator must fix, else None."""
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+
+    from service.config import ConfigError
+
+    if isinstance(exc, ConfigError):
+        return str(exc)
+    if isinstance(exc, NoSuchModuleError) or (
+        isinstance(exc, ModuleNotFoundError)
+        and "sqlalchemy/dialects" in "".join(traceback.format_tb(exc.__traceback__))
+    ):
+        return (
+            f"DATABASE_URL needs a database driver moderato does not ship ({exc}); use "
+            "sqlite:///… or postgresql+psycopg://…"
+        )
+    if isinstance(exc, ArgumentError):
+        return f"DATABASE_URL is not a database URL SQLAlchemy can read ({exc})"
+    if isinstance(exc, OperationalError):
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        return f"cannot use the database: {reason}"
+    return None
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """moderato: self-hosted comment moderation."""
+
+
+def _add_own_commands() -> None:
+    """Attach the commands of this package's modules."""
+    for command in (
+        serve.run,
+        serve.web,
+        serve.worker,
+        database.db,
+        users.users,
+        comments.comments,
+        sites.sites,
+        threads.threads_group,
+        keys.keys,
+        webhooks.webhooks,
+    ):
+        main.add_command(command)
+
+
+def _add_model_commands() -> None:
+    """Attach ``score``, ``train`` and ``evaluate`` from the models package."""
+    try:
+        from models import cli as model_cli  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:  # pragma: no cover - the models package is part of the project
+        return
+    for name in ("score", "train", "evaluate"):
+        command = getattr(model_cli, name, None)
+        if command is not None:
+            main.add_command(command, name)
+
+
+_add_model_commands()
+_add_own_commands()

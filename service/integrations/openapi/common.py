@@ -1,0 +1,108 @@
+"""What every part of the OpenAPI document shares: the JSON error shape and its answers,
+small schema builders, and the validators' patterns."""
+
+from __future__ import annotations
+
+from typing import Any
+
+Schema = dict[str, Any]
+
+# What the validators accept, as JSON Schema patterns: control characters (Unicode Cc) are
+# refused everywhere; required text needs one non-space character; text keeps \t \n \r.
+CC = "\\x00-\\x1f\\x7f-\\x9f"
+TEXT_CC = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f"
+NO_CONTROLS = f"^[^{CC}]*$"
+LINE = f"^[^{CC}]*[^\\s{CC}][^{CC}]*$"
+TEXT = f"^[^{TEXT_CC}]*[^\\s{CC}][^{TEXT_CC}]*$"
+SLUG = "^(|[a-z0-9][a-z0-9_-]{0,63})$"
+OPTIONAL_ID = "^(|[A-Za-z0-9_-]{16,40})$"
+OPTIONAL_URL = "^(|[hH][tT][tT][pP][sS]?://[^\\s/?#@:]+(:[0-9]{1,5})?([/?#][^\\s]*)?)$"
+
+
+def ref(name: str) -> Schema:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def json_body(schema: Schema) -> Schema:
+    return {"application/json": {"schema": schema}}
+
+
+def error(description: str, extra_headers: dict[str, Any] | None = None) -> Schema:
+    """Return a response in the contract's JSON error shape."""
+    out: Schema = {"description": description, "content": json_body(ref("Error"))}
+    if extra_headers:
+        out["headers"] = extra_headers
+    return out
+
+
+RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "string"}}}
+
+COMMON_ERRORS = {
+    "400": error("Malformed body (`malformed_json`, `invalid_body`)."),
+    "413": error("Body larger than the limit (`payload_too_large`)."),
+    "415": error("Neither JSON nor a form (`unsupported_media_type`)."),
+    "503": error("A dependency is down (`service_unavailable`).", RETRY_AFTER),
+}
+KEY_ERRORS = {
+    "401": error(
+        "Unknown or revoked key, or a key sent other than as a bearer token "
+        "(`invalid_api_key`); none where one is required (`unauthorized`)."
+    ),
+    "403": error("The key lacks the scope (`insufficient_scope`) or belongs to another site."),
+    "429": error("The key is over its rate limit (`rate_limited`).", RETRY_AFTER),
+}
+
+
+def string(max_length: int | None = None, **extra: Any) -> Schema:
+    out: Schema = {"type": "string", **extra}
+    if max_length:
+        out["maxLength"] = max_length
+    return out
+
+
+def optional(schema: Schema) -> Schema:
+    """Allow ``null`` too: our endpoints treat a null optional field as an absent one."""
+    if "anyOf" in schema:
+        return {**schema, "anyOf": [*schema["anyOf"], {"type": "null"}]}
+    kind = schema.get("type")
+    if isinstance(kind, str):
+        return {**schema, "type": [kind, "null"]}
+    if "enum" in schema:
+        return {**schema, "enum": [*schema["enum"], None]}
+    return schema
+
+
+COMMENT_ID = {
+    "name": "id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{16,40}$"},
+}
+
+SCHEMAS: dict[str, Schema] = {
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {
+                    "code": {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"},
+                    "message": {"type": "string"},
+                    "fields": {
+                        "type": "object",
+                        "additionalProperties": {
+                            "type": "object",
+                            "required": ["code", "message"],
+                            "properties": {
+                                "code": {"type": "string"},
+                                "message": {"type": "string"},
+                            },
+                        },
+                    },
+                },
+            }
+        },
+    },
+}

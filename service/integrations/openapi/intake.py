@@ -1,0 +1,155 @@
+"""The OpenAPI description of comment intake: ``POST /api/v1/comments``."""
+
+from __future__ import annotations
+
+from service.integrations.openapi.common import (
+    COMMON_ERRORS,
+    KEY_ERRORS,
+    LINE,
+    NO_CONTROLS,
+    OPTIONAL_ID,
+    OPTIONAL_URL,
+    SLUG,
+    TEXT,
+    Schema,
+    error,
+    json_body,
+    optional,
+    ref,
+    string,
+)
+
+RESPONSES = {
+    "202": {
+        "description": "Stored, waiting for the classifier (or, for a retry with the same "
+        "Idempotency-Key, the first answer again).",
+        "headers": {
+            "Location": {"schema": {"type": "string"}},
+            "Idempotent-Replayed": {
+                "description": "`true` on a replayed answer.",
+                "schema": {"type": "string", "enum": ["true"]},
+            },
+        },
+        "content": json_body(ref("Accepted")),
+    },
+    "303": {"description": "A no-JS form post goes back to its page."},
+    **COMMON_ERRORS,
+    **KEY_ERRORS,
+    "400": error(
+        "Malformed body (`malformed_json`, `invalid_body`) or Idempotency-Key "
+        "(`invalid_idempotency_key`)."
+    ),
+    "403": error(
+        "The thread is closed (`thread_closed`), a page on an origin the site does not "
+        "allow (`origin_not_allowed`), or a key without `submit` or of another site."
+    ),
+    "404": error("No such site (`site_not_found`)."),
+    "409": error("The Idempotency-Key was used for another body (`idempotency_conflict`)."),
+    "422": error("Field errors, every one at once (`validation_failed`)."),
+}
+
+
+def create_comment() -> Schema:
+    """Return the operation that submits a comment."""
+    return {
+        "tags": ["Comments"],
+        "operationId": "createComment",
+        "summary": "Submit a comment for moderation",
+        "security": [{}, {"bearerAuth": []}],
+        "parameters": [
+            {
+                "name": "Idempotency-Key",
+                "in": "header",
+                "description": "With a site key: a retry with the same key and body "
+                "within 24 hours gets the first answer (`Idempotent-Replayed: true`), "
+                "not a second comment; another body with it is a 409.",
+                "schema": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 255,
+                    "pattern": "^[ -~]+$",
+                },
+            }
+        ],
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": ref("CommentInput")},
+                "application/x-www-form-urlencoded": {"schema": ref("CommentInput")},
+            },
+        },
+        "responses": RESPONSES,
+    }
+
+
+SCHEMAS: dict[str, Schema] = {
+    "CommentInput": {
+        "type": "object",
+        "description": "A comment. With a site key, also the end user's details; the site "
+        "is the key's. Unknown fields (the embed's form token, honeypot) are allowed. Text "
+        "fields are trimmed; control characters are refused (newlines and tabs in `text`).",
+        "required": ["thread", "name", "email", "text"],
+        "properties": {
+            "site": optional(
+                string(64, pattern=SLUG, description="Site slug; empty means `default`.")
+            ),
+            "thread": string(512, pattern=LINE, description="A slug or the page's URL."),
+            "name": string(80, pattern=LINE),
+            "email": string(254, format="email", description="Never shown or sent on."),
+            "text": string(5000, pattern=TEXT),
+            "url": optional(
+                string(2048, pattern=OPTIONAL_URL, description="The author's website.")
+            ),
+            "parent": optional(
+                string(40, pattern=OPTIONAL_ID, description="Published comment replied to.")
+            ),
+            "user_ip": {
+                "description": "The end user's IP address (kept only as a keyed hash; used "
+                "with a site key). An IPv4-mapped address hashes as IPv4; an IPv6 zone id "
+                "(`%eth0`) is accepted and dropped.",
+                "anyOf": [
+                    {"type": "string", "format": "ipv4"},
+                    {"type": "string", "format": "ipv6"},
+                    {"type": "string", "maxLength": 0},
+                    {"type": "null"},
+                ],
+            },
+            "user_agent": optional(
+                string(512, pattern=NO_CONTROLS, description="End user's agent.")
+            ),
+            "referrer": optional(
+                string(2048, pattern=NO_CONTROLS, description="End user's referrer.")
+            ),
+            "permalink": optional(
+                string(2048, pattern=OPTIONAL_URL, description="The page commented on.")
+            ),
+            "notify_replies": {
+                "description": "E-mail the author when a reply to this comment is published "
+                "(after they confirm the address once per site). Ignored when the service has "
+                "no mail configured. A form's checkbox sends `on`.",
+                "anyOf": [
+                    {"type": "boolean"},
+                    {"enum": ["1", "true", "on", "yes", "", "0", "false", "off", "no"]},
+                    {"type": "null"},
+                ],
+            },
+            "lang": optional(
+                string(
+                    35,
+                    pattern=NO_CONTROLS,
+                    description="The reader's language tag: the reply-notification mails' "
+                    "language (en, fr, ar; others get English).",
+                )
+            ),
+        },
+    },
+    "Accepted": {
+        "type": "object",
+        "required": ["id", "status", "status_url"],
+        "properties": {
+            "id": {"type": "string"},
+            "status": {"const": "pending"},
+            "status_url": {"type": "string", "format": "uri"},
+        },
+    },
+}

@@ -1,0 +1,167 @@
+"""The OpenAPI description of what is done to a published comment: readers report it,
+a site's tools moderate or feature it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from service.api.moderate import ACTIONS as API_ACTIONS
+from service.featured import ACTIONS as FEATURE_ACTIONS
+from service.integrations.openapi.common import (
+    COMMENT_ID,
+    COMMON_ERRORS,
+    KEY_ERRORS,
+    RETRY_AFTER,
+    TEXT_CC,
+    Schema,
+    error,
+    json_body,
+    optional,
+    ref,
+    string,
+)
+from service.moderation.actions import MAX_NOTE
+from service.reports import MAX_NOTE as REPORT_NOTE
+from service.reports import REASONS as REPORT_REASONS
+from service.status import State
+
+#: ``POST /api/v1/comments/{id}/moderate``'s actions: moves of state, then featuring.
+MODERATE_ACTIONS = [*API_ACTIONS, *FEATURE_ACTIONS]
+
+
+def paths() -> dict[str, Any]:
+    """Return the ``paths`` entries of ``/moderate`` and ``/reports``."""
+    return {
+        "/api/v1/comments/{id}/moderate": {
+            "post": {
+                "tags": ["Comments"],
+                "operationId": "moderateComment",
+                "summary": "Approve, reject, mark spam or ham, feature or unfeature (a "
+                "`moderate` key)",
+                "security": [{"bearerAuth": []}],
+                "parameters": [COMMENT_ID],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {"schema": ref("ModerationInput")},
+                        "application/x-www-form-urlencoded": {"schema": ref("ModerationInput")},
+                    },
+                },
+                "responses": {
+                    "200": {"description": "Done.", "content": json_body(ref("Moderated"))},
+                    **COMMON_ERRORS,
+                    **KEY_ERRORS,
+                    "404": error("No such comment of the key's site (`comment_not_found`)."),
+                    "409": error(
+                        "The state changed (`conflict`) or cannot (`invalid_transition`)."
+                    ),
+                    "422": error("Field errors (`validation_failed`)."),
+                },
+            }
+        },
+        "/api/v1/comments/{id}/reports": {
+            "post": {
+                "tags": ["Comments"],
+                "operationId": "reportComment",
+                "summary": "Report a published comment to the moderators (readers)",
+                "description": "Public, like the comment form (browsers on the site's "
+                "origins, or the site's server with a `submit` key, sending each reader's "
+                "`user_ip`). One report per comment and reader counts; a repeat gets the same "
+                "answer and changes nothing. The comment stays published and appears in the "
+                "dashboard's Reported queue.",
+                "security": [{}, {"bearerAuth": []}],
+                "parameters": [COMMENT_ID],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {"schema": ref("ReportInput")},
+                        "application/x-www-form-urlencoded": {"schema": ref("ReportInput")},
+                    },
+                },
+                "responses": {
+                    "202": {"description": "Recorded.", "content": json_body(ref("Reported"))},
+                    **COMMON_ERRORS,
+                    **KEY_ERRORS,
+                    "403": error(
+                        "A page on an origin the site does not allow "
+                        "(`origin_not_allowed`), or a key without `submit`."
+                    ),
+                    "404": error("No such published comment (`comment_not_found`)."),
+                    "422": error("Field errors (`validation_failed`)."),
+                    "429": error(
+                        "Too many reports or comments from this client, or the key "
+                        "is over its limit (`rate_limited`).",
+                        RETRY_AFTER,
+                    ),
+                },
+            }
+        },
+    }
+
+
+SCHEMAS: dict[str, Schema] = {
+    "ReportInput": {
+        "type": "object",
+        "required": ["reason"],
+        "properties": {
+            "reason": {"enum": list(REPORT_REASONS)},
+            "note": optional(
+                string(
+                    REPORT_NOTE,
+                    pattern=f"^[^{TEXT_CC}]*$",
+                    description="What the moderator should know.",
+                )
+            ),
+            "user_ip": optional(
+                string(
+                    45,
+                    description="With a key: the reader's IP address, so that each reader "
+                    "counts once (IPv6 by /64 network). Without one, each keyed report counts.",
+                )
+            ),
+        },
+    },
+    "Reported": {
+        "type": "object",
+        "required": ["id", "reported"],
+        "properties": {"id": {"type": "string"}, "reported": {"const": True}},
+    },
+    "ModerationInput": {
+        "type": "object",
+        "required": ["action", "expected_status"],
+        "properties": {
+            "action": {
+                "enum": MODERATE_ACTIONS,
+                "description": "`feature` and `unfeature` change no state: they take "
+                "`expected_status: published` (409 when it no longer is).",
+            },
+            "expected_status": {
+                "enum": [s.value for s in State],
+                "description": "The state the caller saw; 409 when it no longer holds.",
+            },
+            "note": optional(string(MAX_NOTE)),
+            "reason": optional(
+                {
+                    "enum": ["", "other", "toxic"],
+                    "description": "With reject: `toxic` rejects as toxic (label `toxic`); "
+                    "otherwise a moderator rejection (label `ham`).",
+                }
+            ),
+        },
+    },
+    "Moderated": {
+        "type": "object",
+        "required": ["id", "status", "rejection", "action", "label", "featured"],
+        "properties": {
+            "id": {"type": "string"},
+            "status": {"enum": [s.value for s in State]},
+            "rejection": {"type": ["string", "null"]},
+            "action": {"enum": MODERATE_ACTIONS},
+            "label": {
+                "enum": ["ok", "toxic", "spam", "ham", None],
+                "description": "null for `feature` and `unfeature` (no verdict on the text).",
+            },
+            "featured": {"type": "boolean", "description": "Whether it is featured now."},
+        },
+    },
+}

@@ -1,0 +1,215 @@
+"""The OpenAPI description of the Perspective-compatible API: Google-style errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from service.integrations.openapi.common import Schema, json_body, ref
+from service.integrations.perspective import ATTRIBUTES
+
+
+def google_error(description: str) -> Schema:
+    return {"description": description, "content": json_body(ref("GoogleError"))}
+
+
+PERSPECTIVE_ERRORS = {
+    "400": google_error("Bad request or key (`INVALID_ARGUMENT`)."),
+    "403": google_error("No key, or a key without the scope (`PERMISSION_DENIED`)."),
+    "429": google_error("The key is over its rate limit (`RESOURCE_EXHAUSTED`)."),
+    "503": google_error("The models are not available (`UNAVAILABLE`)."),
+}
+PERSPECTIVE_SECURITY: list[dict[str, list[str]]] = [
+    {"perspectiveKey": []},
+    {"perspectiveHeader": []},
+]
+SECURITY_SCHEMES = {
+    "perspectiveKey": {"type": "apiKey", "in": "query", "name": "key"},
+    "perspectiveHeader": {"type": "apiKey", "in": "header", "name": "X-Goog-Api-Key"},
+}
+
+
+def paths() -> dict[str, Any]:
+    """Return the ``paths`` entries of the Perspective-compatible endpoints."""
+    return {
+        "/v1alpha1/comments:analyze": {
+            "post": {
+                "tags": ["Perspective-compatible"],
+                "operationId": "perspectiveAnalyze",
+                "summary": "Score a comment (TOXICITY, SPAM), Perspective's wire format",
+                "security": PERSPECTIVE_SECURITY,
+                "requestBody": {"required": True, "content": json_body(ref("AnalyzeRequest"))},
+                "responses": {
+                    "200": {"description": "Scores.", "content": json_body(ref("AnalyzeResponse"))},
+                    **PERSPECTIVE_ERRORS,
+                },
+            }
+        },
+        "/v1alpha1/comments:suggestscore": {
+            "post": {
+                "tags": ["Perspective-compatible"],
+                "operationId": "perspectiveSuggestScore",
+                "summary": "Suggest scores (labels, for sites that opted in)",
+                "security": PERSPECTIVE_SECURITY,
+                "requestBody": {"required": True, "content": json_body(ref("SuggestRequest"))},
+                "responses": {
+                    "200": {"description": "Taken.", "content": json_body(ref("SuggestResponse"))},
+                    **PERSPECTIVE_ERRORS,
+                },
+            }
+        },
+        "/$discovery/rest": {
+            "get": {
+                "tags": ["Perspective-compatible"],
+                "operationId": "perspectiveDiscovery",
+                "summary": "Discovery document, for Google's API clients",
+                "description": "Give it to Perspective's sample code as `discoveryServiceUrl` "
+                "(with `static_discovery=False`); the methods it lists are the two above.",
+                "parameters": [
+                    {"name": "version", "in": "query", "schema": {"type": "string"}},
+                ],
+                "responses": {
+                    "200": {
+                        "description": "A Google discovery document (`discovery#restDescription`).",
+                        "content": json_body({"type": "object"}),
+                    },
+                    "404": google_error("Another version than v1alpha1 (`NOT_FOUND`)."),
+                },
+            }
+        },
+    }
+
+
+SCHEMAS: dict[str, Schema] = {
+    "AnalyzeRequest": {
+        "type": "object",
+        "required": ["comment", "requestedAttributes"],
+        "properties": {
+            "comment": {
+                "type": "object",
+                "required": ["text"],
+                "properties": {
+                    "text": {"type": "string", "minLength": 1, "pattern": "\\S"},
+                    "type": {"enum": ["PLAIN_TEXT", "TEXT_TYPE_UNSPECIFIED"]},
+                },
+            },
+            "requestedAttributes": {
+                "type": "object",
+                "minProperties": 1,
+                "propertyNames": {"enum": list(ATTRIBUTES)},
+                "additionalProperties": {
+                    "type": ["object", "null"],
+                    "properties": {
+                        "scoreType": {"const": "PROBABILITY"},
+                        "scoreThreshold": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
+                    },
+                },
+                "description": f"Supported: {', '.join(ATTRIBUTES)} (others: 400, or dropped "
+                "with dropUnsupportedAttributes).",
+            },
+            "languages": {
+                "type": ["array", "null"],
+                "items": {"type": "string", "pattern": "^[eE][nN](-.*)?$"},
+                "description": "English only; none means `en`.",
+            },
+            "doNotStore": {"type": ["boolean", "null"]},
+            "clientToken": {"type": ["string", "null"]},
+            "sessionId": {"type": ["string", "null"]},
+            "communityId": {"type": ["string", "null"]},
+            "spanAnnotations": {"type": ["boolean", "null"]},
+            "dropUnsupportedAttributes": {"type": ["boolean", "null"]},
+            "context": {"type": ["object", "null"]},
+        },
+    },
+    "Score": {
+        "type": "object",
+        "required": ["value", "type"],
+        "properties": {
+            "value": {"type": "number", "minimum": 0, "maximum": 1},
+            "type": {"const": "PROBABILITY"},
+        },
+    },
+    "AnalyzeResponse": {
+        "type": "object",
+        "required": ["attributeScores", "languages", "detectedLanguages"],
+        "properties": {
+            "attributeScores": {
+                "type": "object",
+                "propertyNames": {"enum": list(ATTRIBUTES)},
+                "additionalProperties": {
+                    "type": "object",
+                    "required": ["summaryScore"],
+                    "properties": {
+                        "summaryScore": ref("Score"),
+                        "spanScores": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["begin", "end", "score"],
+                                "properties": {
+                                    "begin": {"type": "integer", "minimum": 0},
+                                    "end": {"type": "integer", "minimum": 0},
+                                    "score": ref("Score"),
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+            "languages": {"type": "array", "items": {"type": "string"}},
+            "detectedLanguages": {"type": "array", "items": {"type": "string"}},
+            "clientToken": {"type": "string"},
+        },
+    },
+    "SuggestRequest": {
+        "type": "object",
+        "required": ["comment", "attributeScores"],
+        "properties": {
+            "comment": {
+                "type": "object",
+                "required": ["text"],
+                "properties": {
+                    "text": {"type": "string", "minLength": 1, "pattern": "\\S"},
+                    "type": {"enum": ["PLAIN_TEXT", "TEXT_TYPE_UNSPECIFIED"]},
+                },
+            },
+            "attributeScores": {"type": "object", "minProperties": 1},
+            "languages": {"type": ["array", "null"], "items": {"type": "string"}},
+            "clientToken": {"type": ["string", "null"]},
+            "communityId": {"type": ["string", "null"]},
+            "sessionId": {"type": ["string", "null"]},
+            "context": {"type": ["object", "null"]},
+        },
+    },
+    "SuggestResponse": {
+        "type": "object",
+        "required": ["detectedLanguages"],
+        "properties": {
+            "detectedLanguages": {"type": "array", "items": {"type": "string"}},
+            "requestedLanguages": {"type": "array"},
+            "clientToken": {"type": "string"},
+        },
+    },
+    "GoogleError": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message", "status"],
+                "properties": {
+                    "code": {"type": "integer"},
+                    "message": {"type": "string"},
+                    "status": {
+                        "enum": [
+                            "INVALID_ARGUMENT",
+                            "PERMISSION_DENIED",
+                            "RESOURCE_EXHAUSTED",
+                            "UNAVAILABLE",
+                            "NOT_FOUND",
+                        ]
+                    },
+                },
+            }
+        },
+    },
+}

@@ -1,0 +1,121 @@
+"""The OpenAPI description of the webhooks we send: one ``POST`` per event type."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from service.events import EVENT_TYPES
+from service.integrations.openapi.common import Schema, json_body, ref
+from service.reports import REASONS as REPORT_REASONS
+from service.status import Rejection, State
+
+
+def events() -> dict[str, Any]:
+    """Return the ``webhooks`` object: each event, with its body."""
+    return {
+        event: {
+            "post": {
+                "summary": f"`{event}`",
+                "requestBody": {"content": json_body(ref("WebhookEvent"))},
+                "responses": {"200": {"description": "Any 2xx acknowledges it."}},
+            }
+        }
+        for event in EVENT_TYPES
+    }
+
+
+SCHEMAS: dict[str, Schema] = {
+    "WebhookEvent": {
+        "type": "object",
+        "description": "The body of every webhook POST (Standard Webhooks signed). Events "
+        "arrive in no guaranteed order and may arrive twice: order by `timestamp`, "
+        "de-duplicate by the `webhook-id` header.",
+        "required": ["type", "timestamp", "data"],
+        "properties": {
+            "type": {"enum": list(EVENT_TYPES)},
+            "timestamp": {"type": "string", "format": "date-time"},
+            "data": ref("WebhookComment"),
+        },
+    },
+    "WebhookComment": {
+        "type": "object",
+        "description": "The comment as the event left it. Never the e-mail address. New "
+        "fields may be added; ignore the ones you do not know.",
+        "required": [
+            "id",
+            "site",
+            "thread",
+            "parent",
+            "status",
+            "rejection",
+            "author_name",
+            "author_url",
+            "avatar",
+            "text",
+            "html",
+            "created_at",
+            "scores",
+            "model_version",
+        ],
+        "properties": {
+            "id": {"type": "string"},
+            "site": {"type": "string", "description": "The site's slug."},
+            "thread": {"type": "string"},
+            "parent": {"type": ["string", "null"], "description": "The comment replied to."},
+            "status": {"enum": [s.value for s in State]},
+            "rejection": {
+                "enum": [None, *(r.value for r in Rejection)],
+                "description": "Why a rejected comment was rejected; null otherwise.",
+            },
+            "author_name": {"type": "string"},
+            "author_url": {"type": ["string", "null"]},
+            "avatar": {"type": "string", "description": "SHA-256 of the e-mail (Gravatar)."},
+            "text": {"type": "string", "description": "As the author typed it."},
+            "html": {"type": "string", "description": "Escaped, linkified; safe to insert."},
+            "created_at": {"type": "string", "format": "date-time"},
+            "scores": {
+                "type": ["object", "null"],
+                "description": "The classifier's probabilities; null before classification "
+                "(`comment.received`).",
+                "required": ["spam", "toxicity"],
+                "properties": {
+                    "spam": {"type": "number", "minimum": 0, "maximum": 1},
+                    "toxicity": {"type": "number", "minimum": 0, "maximum": 1},
+                },
+            },
+            "model_version": {"type": ["string", "null"]},
+            "featured": {
+                "type": "boolean",
+                "description": "Featured by a moderator (only a published comment is).",
+            },
+            "action": {
+                "type": "string",
+                "description": "`comment.moderated` and `comment.featured` only: what the "
+                "moderator did (`approve`, `ham`, `spam`, `reject`, `takedown`, "
+                "`reject_toxic`, `reject_offtopic`; `feature`, `unfeature`).",
+            },
+            "note": {
+                "type": ["string", "null"],
+                "description": "`comment.moderated` and `comment.featured` only: the "
+                "moderator's note.",
+            },
+            "actor": {
+                "type": "string",
+                "description": "`comment.moderated` and `comment.featured` only: who acted: "
+                "`user:<id>` (a "
+                "moderator in the dashboard), `key:<prefix>` (a site key through the API), "
+                "`cli`.",
+            },
+            "report": {
+                "type": "object",
+                "description": "`comment.reported` only: the new report's reason, and how "
+                "many reports of the comment no moderator has answered yet.",
+                "required": ["reason", "open_reports"],
+                "properties": {
+                    "reason": {"enum": list(REPORT_REASONS)},
+                    "open_reports": {"type": "integer", "minimum": 1},
+                },
+            },
+        },
+    },
+}

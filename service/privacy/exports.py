@@ -1,0 +1,105 @@
+"""Export everything kept about an e-mail address (GDPR article 15)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.clock import rfc3339
+from service.notify import privacy as notify_privacy
+from service.privacy import lookup
+from service.store.tables import AuditEntry, Ban, Site
+
+
+def export(session: Session, email: str, site: Site | None = None) -> dict[str, Any]:
+    """Return everything kept about ``email``, as JSON data: its comments (every field,
+    the classifier's decision included), its Akismet-compatible check records, the bans
+    on the address and its reply-notification subscriptions."""
+    email = lookup.normalise(email)
+    slugs = lookup.slugs(session)
+    return {
+        "email": email,
+        "comments": [
+            {
+                "id": c.id,
+                "site": slugs.get(c.site_id, ""),
+                "thread": c.thread,
+                "parent": c.parent_id,
+                "status": c.state,
+                "rejection": c.rejection,
+                "author_name": c.author_name,
+                "author_email": c.author_email,
+                "author_url": c.author_url,
+                "avatar": c.avatar,
+                "text": c.text,
+                "html": c.html,
+                "created_at": rfc3339(c.created_at),
+                "updated_at": rfc3339(c.updated_at),
+                "published_at": rfc3339(c.published_at) if c.published_at else None,
+                "permalink": c.permalink,
+                "referrer": c.referrer,
+                "user_agent": c.user_agent,
+                "ip_hash": c.ip_hash,
+                "signals": c.signals or {},
+                "notify_replies": c.notify_replies,
+                "language": c.lang,
+                "scores": None if c.spam is None else {"spam": c.spam, "toxicity": c.toxicity},
+                "decision": c.decision,
+                "featured": c.featured_at is not None,
+                "edited_at": rfc3339(c.edited_at),
+                "previous_text": c.previous_text,
+            }
+            for c in lookup.comments(session, email, site)
+        ],
+        "checks": [
+            {
+                "id": k.id,
+                "site": slugs.get(k.site_id, ""),
+                "source": k.source,
+                "author_name": k.author_name,
+                "author_email": k.author_email,
+                "author_url": k.author_url,
+                "text": k.text,
+                "permalink": k.permalink,
+                "user_agent": k.user_agent,
+                "ip_hash": k.ip_hash,
+                "comment_type": k.comment_type,
+                "created_at": rfc3339(k.created_at),
+                "verdict": k.verdict,
+                "scores": {"spam": k.spam, "toxicity": k.toxicity},
+            }
+            for k in lookup.checks(session, email, site)
+        ],
+        "bans": [
+            {
+                "site": slugs.get(b.site_id, "") if b.site_id else "every site",
+                "kind": b.kind,
+                "value": b.value,
+                "note": b.note,
+                "created_at": rfc3339(b.created_at),
+            }
+            for b in session.scalars(
+                select(Ban).where(Ban.kind == "email", Ban.value == email).order_by(Ban.id)
+            )
+            if site is None or b.site_id in (None, site.id)
+        ],
+        "ban_history": [
+            {
+                "action": e.action,
+                "site": slugs.get(e.site_id, "") if e.site_id else "every site",
+                "by": e.actor,
+                "note": e.note,
+                "at": rfc3339(e.created_at),
+            }
+            for e in lookup.ban_entries(session, email, site)
+        ],
+        "reply_notifications": notify_privacy.export(session, email, site, slugs),
+    }
+
+
+def audit_export(session: Session, found: dict[str, Any], actor: str) -> None:
+    """Record that an export was made, by whom: counts only, never the address."""
+    counts = {k: len(found[k]) for k in ("comments", "checks", "bans", "reply_notifications")}
+    session.add(AuditEntry(actor=actor, action="privacy_export", details=counts))

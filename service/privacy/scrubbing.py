@@ -1,0 +1,104 @@
+"""Rewrite what repeats an erased commenter: the comment itself, its audit entries and
+report notes, the webhook outbox rows about it."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from service import events
+from service.store.tables import AuditEntry, Comment, Report, WebhookDelivery
+
+ERASED = "[erased]"
+ERASE_NOTE = "erased at the author's request"
+
+
+def scrubber(needles: list[str]) -> Any:
+    """Return a function that replaces each of ``needles`` (any case) in a string, or in the
+    strings of a list or dict, with ``ERASED``."""
+    pattern = re.compile("|".join(re.escape(n) for n in needles), re.IGNORECASE)
+
+    def scrub(value: Any) -> Any:
+        if isinstance(value, str):
+            return pattern.sub(ERASED, value)
+        if isinstance(value, list):
+            return [scrub(v) for v in value]
+        if isinstance(value, dict):
+            return {k: scrub(v) for k, v in value.items()}
+        return value
+
+    return scrub
+
+
+def scrub_comment(comment: Comment, scrub: Any) -> None:
+    """Erase who wrote ``comment`` and what they wrote; keep its decision's reasons without
+    the words they quote."""
+    comment.author_name = ERASED
+    comment.author_email = ""
+    comment.author_url = None
+    comment.avatar = ""
+    comment.text = ""
+    comment.html = f"<p><em>{ERASED}</em></p>"
+    comment.ip_hash = None
+    comment.user_agent = None
+    comment.referrer = None
+    comment.signals = {}
+    comment.notify_replies = False
+    comment.lang = None
+    comment.previous_text = None  # the text before an author's edit
+    if comment.decision:
+        decision = dict(comment.decision)
+        decision["reasons"] = [
+            {"model": r.get("model"), "kind": r.get("kind"), "weight": r.get("weight")}
+            for r in decision.get("reasons") or []
+            if isinstance(r, dict)
+        ]
+        comment.decision = scrub(decision)
+
+
+def scrub_audit(session: Session, ids: list[str], scrub: Any) -> None:
+    """Scrub the address and IP hashes from the comments' audit entries, and replace the
+    moderators' notes on them (a note may quote the author's name or words; found in
+    review). Readers' report notes on them go too."""
+    for entry in session.scalars(select(AuditEntry).where(AuditEntry.comment_id.in_(ids))):
+        details = scrub(entry.details or {})
+        note = entry.note if entry.note in (None, "", ERASE_NOTE) else ERASED
+        if details != (entry.details or {}) or note != entry.note:
+            entry.details, entry.note = details, note
+    session.execute(
+        update(Report).where(Report.comment_id.in_(ids), Report.note.is_not(None)).values(note=None)
+    )
+
+
+def scrub_outbox(
+    session: Session,
+    comments: list[Comment],
+    fresh: set[str],
+    scrub: Any,
+    slugs: dict[int, str],
+) -> None:
+    """Rewrite the body of every outbox row about these comments with the erased fields
+    (rows of the take-down just recorded carry them already)."""
+    by_id = {c.id: c for c in comments}
+    mentions = or_(*(WebhookDelivery.payload.contains(cid, autoescape=True) for cid in by_id))
+    for row in session.scalars(select(WebhookDelivery).where(mentions)):
+        if row.id in fresh:
+            continue
+        body = json.loads(row.payload)
+        comment = by_id.get(str(body.get("data", {}).get("id")))
+        if comment is None:
+            continue
+        sent = body["data"]
+        # The state at the time of the event, and a moderation's action and note, stay.
+        kept = {
+            k: sent[k] for k in ("status", "rejection", "action", "actor", "report") if k in sent
+        }
+        if "note" in sent:  # a moderator's note may quote the author
+            kept["note"] = sent["note"] if sent["note"] in (None, "", ERASE_NOTE) else ERASED
+        fresh_data = events.comment_data(comment, slugs.get(comment.site_id, ""))
+        body["data"] = scrub({**fresh_data, **kept})
+        row.payload = json.dumps(body)

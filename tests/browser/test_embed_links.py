@@ -1,0 +1,199 @@
+"""Links to one comment (``#comment-<id>``, as feed entries and reply mails have them)
+land on it in Chromium: in the widget on load and on every hashchange (the comment in
+view, focused, marked), and natively in the no-JS page (``comment=<id>``)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Browser, Page, Route, expect
+
+from service.status import State
+from service.store import Database
+from service.store.tables import Comment
+from tests.browser.conftest import LiveServer
+from tests.browser.test_embed import Publisher, allow_origin, open_widget, widget
+from tests.factories import stored
+from tests.helpers import wait_for
+
+pytestmark = pytest.mark.browser
+
+FILLER = "<p>" + "An article paragraph. " * 400 + "</p>"
+#: The id of the comment whose card has focus in the widget's shadow root, if one has.
+FOCUSED = """() => {
+  const host = document.getElementById("moderato-thread");
+  const el = host && host.shadowRoot && host.shadowRoot.activeElement;
+  if (!el || el.tagName !== "ARTICLE" || document.activeElement !== host) return null;
+  return el.parentElement.id + (el.getAttribute("tabindex") === "-1" ? "" : " (no tabindex)");
+}"""
+
+
+@pytest.fixture
+def publisher() -> Iterator[Publisher]:
+    """The publisher's own server: another origin, as in tests/browser/test_embed.py."""
+    server = Publisher()
+    yield server
+    server.server.shutdown()
+    server.server.server_close()
+
+
+def thread(db: Database, count: int, name: str = "publisher-article") -> list[Comment]:
+    """Store ``count`` published comments of ``name``, an hour apart, oldest first."""
+    rows = [stored(db, state=State.PUBLISHED, thread=name, text=f"Point {i}") for i in range(count)]
+    with db.session() as session:
+        for i, row in enumerate(rows):
+            moved = session.get(Comment, row.id)
+            assert moved is not None
+            moved.created_at -= timedelta(hours=count - i)
+    return rows
+
+
+def focused(page: Page) -> str | None:
+    """Return the ``li`` id of the comment that has focus, or None."""
+    return page.evaluate(FOCUSED)  # type: ignore[no-any-return]
+
+
+def errors_of(page: Page) -> list[str]:
+    """Collect the page's uncaught script errors from now on."""
+    found: list[str] = []
+    page.on("pageerror", lambda exc: found.append(str(exc)))
+    return found
+
+
+def test_a_link_to_a_comment_focuses_it_on_load(
+    app: Flask, page: Page, live_server: LiveServer, publisher: Publisher, db: Database
+) -> None:
+    """An article opened at ``#comment-<id>`` for a comment three pages in: the widget
+    loads pages until it is there, brings it into view and moves focus to it (its card,
+    ``tabindex=-1``, so a screen reader lands on it), marked with the accent ring."""
+    app.config["LIST_PAGE_SIZE"] = 1
+    allow_origin(db, publisher.origin)
+    rows = thread(db, 4)
+    errors = errors_of(page)
+    page.goto(f"{publisher.article(live_server, body=FILLER)}#comment-{rows[2].id}")
+    target = widget(page).locator(f"#m-c-{rows[2].id} > article")
+    expect(target).to_be_in_viewport()
+    expect(target).to_be_focused()
+    assert wait_for(lambda: focused(page)) == f"m-c-{rows[2].id}"
+    expect(target).to_have_class("card new")
+    expect(widget(page).locator("article.card")).to_have_count(3)
+    assert errors == []
+
+
+def test_each_new_link_on_the_page_moves_focus_to_its_comment(
+    app: Flask, page: Page, live_server: LiveServer, publisher: Publisher, db: Database
+) -> None:
+    """A reader who follows a second ``#comment-`` link on the same page (a click on an
+    in-page link, or the hash set by script) lands on that comment too, loading later pages
+    for it; a hash naming no comment of the thread changes nothing, and the thread keeps
+    working."""
+    app.config["LIST_PAGE_SIZE"] = 1
+    allow_origin(db, publisher.origin)
+    rows = thread(db, 5)
+    links = f'<p><a id="to-last" href="#comment-{rows[4].id}">the last comment</a></p>'
+    errors = errors_of(page)
+    page.goto(f"{publisher.article(live_server, body=links + FILLER)}#comment-{rows[1].id}")
+    wait_for(lambda: focused(page) == f"m-c-{rows[1].id}")
+
+    page.evaluate("id => { location.hash = '#comment-' + id; }", rows[0].id)  # loaded already
+    wait_for(lambda: focused(page) == f"m-c-{rows[0].id}")
+    expect(widget(page).locator(f"#m-c-{rows[0].id} > article")).to_be_in_viewport()
+    expect(widget(page).locator(f"#m-c-{rows[1].id} > article")).to_have_class("card")
+
+    page.evaluate("window.scrollTo(0, 0)")
+    page.click("#to-last")  # on a later page: loaded for it
+    wait_for(lambda: focused(page) == f"m-c-{rows[4].id}")
+    expect(widget(page).locator(f"#m-c-{rows[4].id} > article")).to_be_in_viewport()
+    expect(widget(page).locator(f"#m-c-{rows[4].id} > article")).to_have_class("card new")
+    expect(widget(page).get_by_role("button", name="Load more comments")).to_be_hidden()
+
+    for hash_ in ("#comment-AAAAAAAAAAAAAAAAAAAAAA", "#comment-", "#comments", "#comment-<x>"):
+        page.evaluate("h => { location.hash = h; }", hash_)
+        page.wait_for_timeout(200)
+        assert focused(page) == f"m-c-{rows[4].id}"
+    expect(widget(page).locator("article.card")).to_have_count(5)
+    assert errors == []
+
+
+def test_a_hash_changed_while_the_thread_loads_waits_for_it(
+    app: Flask, page: Page, live_server: LiveServer, publisher: Publisher, db: Database
+) -> None:
+    """A hash that changes while the thread's first page is on its way is looked for when
+    that page comes (the request on its way stays the one that counts: one list, no card
+    twice); a later sort switch leaves focus on the sort control."""
+    app.config["LIST_PAGE_SIZE"] = 2
+    allow_origin(db, publisher.origin)
+    rows = thread(db, 5)
+    held: list[Route] = []
+
+    def hold_first(route: Route) -> None:
+        if held or "cursor=" in route.request.url:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route("**/api/v1/comments?*", hold_first)
+    page.goto(publisher.article(live_server, body=FILLER))
+    wait_for(lambda: held)
+    page.evaluate("id => { location.hash = '#comment-' + id; }", rows[3].id)
+    page.wait_for_timeout(200)
+    held[0].continue_()
+    wait_for(lambda: focused(page) == f"m-c-{rows[3].id}")
+    cards = widget(page).locator("article.card")
+    expect(cards).to_have_count(4)
+    ids = [c.get_attribute("aria-labelledby") for c in cards.all()]
+    assert len(set(ids)) == 4
+
+    sort = widget(page).get_by_label("Sort", exact=True)
+    sort.focus()
+    sort.select_option("newest")
+    expect(cards.first).to_contain_text("Point 4")
+    page.wait_for_timeout(200)
+    expect(sort).to_be_focused()
+
+
+def test_a_thread_swapped_by_a_single_page_app_follows_links_to_its_own_comments(
+    page: Page, live_server: LiveServer, publisher: Publisher, db: Database
+) -> None:
+    """After an app replaces the thread's container and renders another thread, a
+    ``#comment-`` link focuses that thread's comment; the thread it replaced is gone and
+    does not answer (no error, one listener for the page)."""
+    allow_origin(db, publisher.origin)
+    thread(db, 2)
+    other = thread(db, 2, name="second-article")
+    errors = errors_of(page)
+    open_widget(page, publisher.article(live_server))
+    page.evaluate(
+        """() => { const old = document.getElementById('moderato-thread');
+            const box = document.createElement('div'); box.id = 'moderato-thread';
+            old.replaceWith(box); Moderato.render({thread: 'second-article'}); }"""
+    )
+    expect(widget(page).get_by_text("Point 1")).to_be_visible()
+    page.evaluate("id => { location.hash = '#comment-' + id; }", other[1].id)
+    wait_for(lambda: focused(page) == f"m-c-{other[1].id}")
+    assert errors == []
+
+
+def test_the_no_js_page_opens_at_the_linked_comment(
+    app: Flask, browser: Browser, live_server: LiveServer, db: Database
+) -> None:
+    """Without JavaScript, a feed entry's link (``comment=<id>#comment-<id>``) for a
+    comment three pages in opens the page that holds it, scrolled to it and marked."""
+    app.config["LIST_MAX_PAGE_SIZE"] = 2
+    rows = thread(db, 7, name="nojs")
+    ctx = browser.new_context(java_script_enabled=False, viewport={"width": 800, "height": 400})
+    try:
+        reader = ctx.new_page()
+        url = f"{live_server.url}/embed/thread?site=default&thread=nojs&format=page"
+        reader.goto(f"{url}&comment={rows[5].id}#comment-{rows[5].id}")
+        expect(reader.locator(f"#comment-{rows[5].id}")).to_be_in_viewport()
+        card = reader.locator(f"#comment-{rows[5].id} > article")
+        expect(card).to_have_css("box-shadow", re.compile(r"0px 0px 0px 2px"))  # marked
+        expect(reader.locator("li.mf-c")).to_have_count(2)
+        expect(reader.locator(f"#comment-{rows[0].id}")).to_have_count(0)
+    finally:
+        ctx.close()
