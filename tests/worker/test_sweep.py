@@ -19,7 +19,7 @@ from service.extensions import queue
 from service.store import Database
 from service.store.tables import Comment
 from tests.factories import stored
-from worker.sweep import sweep_pending
+from worker.sweep.comments import sweep_pending
 
 
 def _pending_with_started_job(app: Flask, db: Database, started_ago: timedelta) -> str:
@@ -93,8 +93,8 @@ def test_a_delivery_paused_for_an_endpoint_enabled_since_is_sent_again(
     from service import sites as site_ops
     from service.integrations.webhooks import create_endpoint
     from service.store.tables import WebhookDelivery, WebhookEndpoint
-    from worker.sweep import sweep_deliveries
-    from worker.webhooks import pause
+    from worker.sweep.outbound import sweep_deliveries
+    from worker.webhooks.records import pause
 
     with db.session() as session:
         site = site_ops.by_slug(session, "default")
@@ -131,9 +131,9 @@ def test_one_sweep_reads_batch_after_batch_until_every_lost_comment_is_queued(
     interval (50 comments a second at 500 per 10 s); with no time left it stops after a
     batch, and the next sweep goes on. Comments whose job is waiting are skipped without
     stalling the pages after them. (BATCH is made small to page with a few rows.)"""
-    from worker import sweep
+    from worker.sweep import paging
 
-    monkeypatch.setattr(sweep, "BATCH", 4)
+    monkeypatch.setattr(paging, "BATCH", 4)
     ids = [stored(db, thread=f"lost-{n}").id for n in range(11)]
     with db.session() as session:
         session.execute(
@@ -145,10 +145,10 @@ def test_one_sweep_reads_batch_after_batch_until_every_lost_comment_is_queued(
         assert queue().enqueue_classify(ids[1])  # its job is waiting: not lost
         conn = redis_lib.from_url(app.config["REDIS_URL"])
         rt = SimpleNamespace(app=app, db=db, queue=queue())
-        assert sweep.sweep_pending(rt, conn, budget=0) == 3  # type: ignore[arg-type]
+        assert sweep_pending(rt, conn, budget=0) == 3  # type: ignore[arg-type]
         # a generous budget: on a loaded machine half the interval may pass after a page
-        assert sweep.sweep_pending(rt, conn, budget=60) == 7  # type: ignore[arg-type]
-        assert sweep.sweep_pending(rt, conn, budget=60) == 0  # type: ignore[arg-type]
+        assert sweep_pending(rt, conn, budget=60) == 7  # type: ignore[arg-type]
+        assert sweep_pending(rt, conn, budget=60) == 0  # type: ignore[arg-type]
         waiting = set(queue().queue.get_job_ids())
     assert waiting == {classify_job_id(i) for i in ids}
 
@@ -161,9 +161,10 @@ def test_overdue_deliveries_are_paged_the_same_way(
     from service import sites as site_ops
     from service.integrations.webhooks import create_endpoint
     from service.store.tables import WebhookDelivery
-    from worker import sweep
+    from worker.sweep import paging
+    from worker.sweep.outbound import sweep_deliveries
 
-    monkeypatch.setattr(sweep, "BATCH", 2)
+    monkeypatch.setattr(paging, "BATCH", 2)
     with db.session() as session:
         site = site_ops.by_slug(session, "default")
         assert site is not None
@@ -178,8 +179,8 @@ def test_overdue_deliveries_are_paged_the_same_way(
     with app.app_context():
         rt = SimpleNamespace(app=app, db=db, queue=queue())
         conn = redis_lib.from_url(app.config["REDIS_URL"])
-        assert sweep.sweep_deliveries(rt, conn, budget=60) == 5  # type: ignore[arg-type]
-        assert sweep.sweep_deliveries(rt, conn, budget=60) == 0  # type: ignore[arg-type]
+        assert sweep_deliveries(rt, conn, budget=60) == 5  # type: ignore[arg-type]
+        assert sweep_deliveries(rt, conn, budget=60) == 0  # type: ignore[arg-type]
         deliveries = queue().deliveries  # due now: scheduled, promoted by the next tick
         assert len(deliveries.scheduled_job_registry.get_job_ids()) == 5
 
@@ -206,3 +207,28 @@ def test_a_redis_that_refuses_writes_charges_no_attempt(app: Flask, db: Database
         assert {session.get(Comment, i).state for i in ids} == {"pending"}  # type: ignore[union-attr]
     assert _sweep(app, db) == 3
     assert [_attempts(db, i) for i in ids] == [1, 1, 1]
+
+
+def test_an_edited_comment_is_swept_by_its_revisions_job(app: Flask, db: Database) -> None:
+    """A comment its author edited (revision 1) is looked after through its edit's job, not
+    the finished job of the text before: waiting, it is left alone; lost, it is queued
+    again for that revision."""
+    comment = stored(db)
+    with db.session() as session:
+        session.execute(
+            update(Comment)
+            .where(Comment.id == comment.id)
+            .values(revision=1, enqueued_at=utcnow() - timedelta(minutes=10))
+        )
+    conn = redis_lib.from_url(app.config["REDIS_URL"])
+    done = Job.create(CLASSIFY, args=(comment.id,), id=classify_job_id(comment.id), connection=conn)
+    done.save()
+    done.set_status(JobStatus.FINISHED)  # the text before: decided long ago
+    with app.app_context():
+        assert queue().enqueue_classify(comment.id, 1)
+    assert _sweep(app, db) == 0  # the edit's job waits in the queue
+    Queue("moderato", connection=conn).empty()
+    assert _sweep(app, db) == 1  # lost: queued again, for revision 1
+    waiting = Queue("moderato", connection=conn).get_job_ids()
+    assert waiting == [classify_job_id(comment.id, 1)]
+    assert Job.fetch(waiting[0], connection=conn).args == (comment.id, 1)

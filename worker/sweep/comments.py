@@ -32,7 +32,7 @@ def sweep_pending(rt: Runtime, connection: Redis, budget: float | None = None) -
     none is left or ``budget`` seconds (default: half the interval) are spent; return how
     many were queued."""
     cutoff = utcnow() - timedelta(seconds=rt.app.config["SWEEP_AGE"])
-    query = select(Comment.id, Comment.attempts, Comment.created_at).where(
+    query = select(Comment.id, Comment.attempts, Comment.created_at, Comment.revision).where(
         Comment.state == State.PENDING.value, Comment.enqueued_at < cutoff
     )
     queued = pages(
@@ -62,8 +62,8 @@ def _requeue_comments(rt: Runtime, connection: Redis, rows: Sequence[Any]) -> tu
     waiting: set[str] | None = None  # read once per page: a snapshot goes stale
     queued: dict[bool, list[str]] = {False: [], True: []}
     refused = False
-    for comment_id, attempts, _ in rows:
-        job_id = classify_job_id(comment_id)
+    for comment_id, attempts, _, revision in rows:
+        job_id = classify_job_id(comment_id, revision)  # an edited text's job is its own
         status = job_status(connection, job_id, CLASSIFY_RUNS_FOR)
         if status in WAITING:
             if status != JobStatus.QUEUED:
@@ -76,9 +76,10 @@ def _requeue_comments(rt: Runtime, connection: Redis, rows: Sequence[Any]) -> tu
             status = JobStatus.STARTED  # "queued" but in no queue: a dead worker took it
         lost_mid_job = status in ABANDONED
         if lost_mid_job and attempts + 1 >= cfg["CLASSIFY_MAX_ATTEMPTS"]:
-            hold_for_classifier_error(comment_id, f"no decision after {attempts + 1} attempts")
+            why = f"no decision after {attempts + 1} attempts"
+            hold_for_classifier_error(comment_id, why, revision)
             continue
-        if not rt.queue.enqueue_classify(comment_id):
+        if not rt.queue.enqueue_classify(comment_id, revision):
             refused = True
             break
         queued[lost_mid_job].append(comment_id)
