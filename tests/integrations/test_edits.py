@@ -63,7 +63,9 @@ def test_an_edit_is_announced_signed_then_decided_again(
     for event in got:
         assert_documented_webhook(client, event)
 
-    assert client.delete(f"/api/v1/comments/{body['id']}", headers=with_token(body)).ok
+    assert (
+        client.delete(f"/api/v1/comments/{body['id']}", headers=with_token(body)).status_code == 200
+    )
     wait_for(lambda: len(receiver.received) >= 4, timeout=20)
     rejected = next(e for e in events() if e["type"] == "comment.rejected")
     assert rejected["data"]["rejection"] == "withdrawn" and rejected["data"]["text"] == ""
@@ -89,3 +91,45 @@ def test_a_sites_tools_cannot_restore_a_withdrawn_comment(
             headers=key,
         )
         assert rv.status_code == 409 and rv.get_json()["error"]["code"] == "withdrawn"
+
+
+def test_the_document_describes_edits_and_their_answers_validate(
+    client: FlaskClient, db: Database
+) -> None:
+    """/openapi.json lists PATCH and DELETE on a comment with the token header and every
+    refusal, and types the new fields; real answers validate against their schemas."""
+    import jsonschema
+
+    doc = client.get("/openapi.json").get_json()
+    ops = doc["paths"]["/api/v1/comments/{id}"]
+    for method, statuses in (
+        ("patch", {"200", "202", "403", "404", "409", "422", "429"}),
+        ("delete", {"200", "403", "404", "409", "429"}),
+    ):
+        assert statuses <= set(ops[method]["responses"]), method
+        headers = [p["name"] for p in ops[method]["parameters"] if p["in"] == "header"]
+        assert headers == ["Moderato-Edit-Token"]
+        described = " ".join(r["description"] for r in ops[method]["responses"].values())
+        for code in ("invalid_edit_token", "edit_window_closed", "not_editable"):
+            assert code in described, (method, code)
+
+    def valid(body: dict[str, Any], name: str) -> None:
+        schema = {"$ref": f"#/components/schemas/{name}", "components": doc["components"]}
+        jsonschema.validate(body, schema, cls=jsonschema.Draft202012Validator)
+
+    body = post(client).get_json()
+    assert {"edit_token", "edit_until"} <= set(
+        doc["components"]["schemas"]["Accepted"]["properties"]
+    )
+    valid(body, "Accepted")
+    edited = client.patch(
+        f"/api/v1/comments/{body['id']}", json={"text": EDITED}, headers=with_token(body)
+    )
+    valid(edited.get_json(), "CommentEdited")
+    gone = client.delete(f"/api/v1/comments/{body['id']}", headers=with_token(body))
+    valid(gone.get_json(), "CommentWithdrawn")
+    assert (
+        "withdrawn"
+        in doc["components"]["schemas"]["WebhookComment"]["properties"]["rejection"]["enum"]
+    )
+    assert "comment.edited" in doc["webhooks"]

@@ -6,7 +6,7 @@ exceptions to it (Akismet's ``text/plain``, Perspective's Google-style errors).
 A test runs schemathesis against the live app with this document.
 
 One module per part of the API, each with its paths and the schemas they use:
-``intake`` and ``reads`` (comments), ``threads``, ``moderation`` (reports and the
+``intake``, ``reads`` and ``edits`` (comments; an author's edit and withdrawal), ``threads``, ``moderation`` (reports and the
 moderate endpoint), ``ops``, ``akismet``, ``perspective``, ``feeds``, ``mail`` (the
 mails' pages) and ``webhooks`` (the events we send); ``common`` holds the error shape,
 the builders and the patterns they share. This module puts them together, in the
@@ -20,6 +20,7 @@ from typing import Any
 from service.integrations.openapi import (
     akismet,
     common,
+    edits,
     feeds,
     intake,
     mail,
@@ -37,10 +38,12 @@ VERSION = "1.0.0"
 
 def paths() -> dict[str, Any]:
     """Return the ``paths`` object."""
+    comment = reads.paths()
+    comment["/api/v1/comments/{id}"].update(edits.operations())
     return {
         **threads.paths(),
         "/api/v1/comments": {"post": intake.create_comment(), "get": reads.list_comments()},
-        **reads.paths(),
+        **comment,
         **moderation.paths(),
         **ops.paths(),
         **akismet.paths(),
@@ -56,6 +59,7 @@ def schemas() -> dict[str, Schema]:
         **common.SCHEMAS,
         **intake.SCHEMAS,
         **reads.SCHEMAS,
+        **edits.SCHEMAS,
         **threads.SCHEMAS,
         **moderation.SCHEMAS,
         **akismet.SCHEMAS,

@@ -22,7 +22,7 @@ from service.integrations.openapi.common import (
 RESPONSES = {
     "202": {
         "description": "Stored, waiting for the classifier (or, for a retry with the same "
-        "Idempotency-Key, the first answer again).",
+        "Idempotency-Key, the first answer again, with a new edit token).",
         "headers": {
             "Location": {"schema": {"type": "string"}},
             "Idempotent-Replayed": {
@@ -150,6 +150,20 @@ SCHEMAS: dict[str, Schema] = {
             "id": {"type": "string"},
             "status": {"const": "pending"},
             "status_url": {"type": "string", "format": "uri"},
+            "edit_token": {
+                "type": "string",
+                "pattern": "^[A-Za-z0-9_-]{43,}$",
+                "description": "While the edit window is on: the author's token to edit or "
+                "delete the comment until `edit_until` (`PATCH`/`DELETE` with the "
+                "`Moderato-Edit-Token` header). Shown once (a replay carries a new one, "
+                "which replaces it); keep it with the author only.",
+            },
+            "edit_until": {
+                "type": "string",
+                "format": "date-time",
+                "description": "The end of the edit window (`MODERATO_EDIT_WINDOW` after "
+                "posting).",
+            },
         },
     },
 }

@@ -40,7 +40,9 @@ SCHEMAS: dict[str, Schema] = {
     "WebhookComment": {
         "type": "object",
         "description": "The comment as the event left it. Never the e-mail address. New "
-        "fields may be added; ignore the ones you do not know.",
+        "fields may be added; ignore the ones you do not know. A comment its author "
+        "withdrew (`comment.rejected`, rejection `withdrawn`) comes erased: no name, no "
+        "text.",
         "required": [
             "id",
             "site",
@@ -87,6 +89,17 @@ SCHEMAS: dict[str, Schema] = {
             "featured": {
                 "type": "boolean",
                 "description": "Featured by a moderator (only a published comment is).",
+            },
+            "edited_at": {
+                "type": ["string", "null"],
+                "format": "date-time",
+                "description": "When its author last edited the text (null: never).",
+            },
+            "previous_status": {
+                "enum": [s.value for s in State],
+                "description": "`comment.edited` only: the state the author's edit took "
+                "the comment out of (it is `pending` now, its new text waiting for the "
+                "classifier).",
             },
             "action": {
                 "type": "string",
