@@ -6,11 +6,11 @@ exceptions to it (Akismet's ``text/plain``, Perspective's Google-style errors).
 A test runs schemathesis against the live app with this document.
 
 One module per part of the API, each with its paths and the schemas they use:
-``intake``, ``reads`` and ``edits`` (comments; an author's edit and withdrawal), ``threads``, ``moderation`` (reports and the
-moderate endpoint), ``ops``, ``akismet``, ``perspective``, ``feeds``, ``mail`` (the
-mails' pages) and ``webhooks`` (the events we send); ``common`` holds the error shape,
-the builders and the patterns they share. This module puts them together, in the
-order the document has always listed them.
+``intake``, ``reads`` and ``edits`` (comments; an author's edit and withdrawal),
+``threads``, ``moderation`` (reports and the moderate endpoint), ``ops``, ``akismet``,
+``perspective``, ``feeds``, ``mail`` (the mails' pages) and ``webhooks`` (the events we
+send); ``common`` holds the error shape, the builders and the patterns they share. This
+module puts them together, in the order the document has always listed them.
 """
 
 from __future__ import annotations

@@ -161,8 +161,7 @@ SCHEMAS: dict[str, Schema] = {
             "edit_until": {
                 "type": "string",
                 "format": "date-time",
-                "description": "The end of the edit window (`MODERATO_EDIT_WINDOW` after "
-                "posting).",
+                "description": "The end of the edit window (`MODERATO_EDIT_WINDOW` after posting).",
             },
         },
     },
