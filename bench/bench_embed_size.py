@@ -1,5 +1,6 @@
 """Measure what a reader downloads for the embed: embed.js + the widget bundle, raw and gzipped
-(and count.js, which index pages load instead).
+(and count.js, which index pages load instead, and the edit chunk, which the loader fetches
+only for a reader with a comment to edit).
 
 Run: ``.venv/bin/python bench/bench_embed_size.py`` (no app, database or network needed).
 """
@@ -22,6 +23,11 @@ def main() -> None:
     count = assets.counter()  # index pages load this instead, not beside the thread
     print(
         f"{'count.js (index)':<20} {len(count.body):>7,} B raw  {len(count.gzipped):>6,} B gzipped"
+    )
+    chunk = assets.asset("edit.js")  # loaded only for a reader with a comment to edit
+    print(
+        f"{'edit chunk (lazy)':<20} {len(chunk.body):>7,} B raw  {len(chunk.gzipped):>6,} B gzipped"
+        " (not in the total)"
     )
 
 
