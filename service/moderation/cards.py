@@ -55,6 +55,20 @@ class Card:
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
+    def featured(self) -> bool:
+        """Tell whether the comment is featured (only a published one can be)."""
+        c = self.comment
+        return c.featured_at is not None and c.state == State.PUBLISHED.value
+
+    @property
+    def version(self) -> str:
+        """Return what changes when the card would show something new in place: the
+        comment's last change (a feature or unfeature bumps it too) and its open reports.
+        The queue's poll compares it with the card on screen."""
+        reports = (self.reports.newest, self.reports.count) if self.reports else (0, 0)
+        return f"{self.comment.updated_at.timestamp():.6f}.{reports[0]}.{reports[1]}"
+
+    @property
     def webmail(self) -> bool:
         """Tell whether the author's domain is a big mail provider: never offered as a
         domain ban (one click on it was always refused; found in review)."""
