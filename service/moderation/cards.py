@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from service.clock import rfc3339, utcnow
 from service.moderation.actions import Action, available
-from service.moderation.highlight import Run, runs
+from service.moderation.highlight import Run, isolate, runs
 from service.moderation.queries import queue_of
 from service.reports import Summary, open_summaries
 from service.status import State
@@ -97,7 +97,7 @@ class Card:
 
 def _describe(reason: Reason) -> str:
     weight = f" (weight {reason.weight:.2f})" if reason.weight is not None else ""
-    return f"{reason.model}: {reason.kind} “{reason.text}”{weight}"
+    return f"{reason.model}: {reason.kind} “{isolate(reason.text)}”{weight}"
 
 
 def _reasons(raw: list[Mapping[str, Any]], text_length: int) -> list[Reason]:

@@ -178,7 +178,7 @@ def test_a_filter_wide_action_takes_the_featured_only(
         feature(db, cid)
     html = page(client, "/moderation/queue/published/bulk?featured=1&action=spam")
     assert "<h1>Take down: spam: 2 comments?</h1>" in html
-    assert "<strong>featured</strong>: 1" in html
+    assert "<strong>featured</strong>: <bdi>1</bdi>" in html
 
 
 @pytest.fixture
