@@ -60,6 +60,10 @@ class TempPostgres:
             "-E",
             "UTF8",
         )
+        return self.resume()
+
+    def resume(self) -> TempPostgres:
+        """Start the server on its existing cluster; wait until it accepts connections."""
         options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=on"
         self._run(
             str(self.bindir / "pg_ctl"),
@@ -99,6 +103,10 @@ class TempPostgres:
     def url(self, name: str) -> str:
         """Return the SQLAlchemy URL of database ``name``."""
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
+
+    def pause(self) -> None:
+        """Stop the server, keeping its files (an outage: ``resume`` starts it again)."""
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
 
     def stop(self) -> None:
         """Stop the server and delete its files."""

@@ -23,6 +23,7 @@ from service.extensions import db, queue
 from service.ids import looks_like_id
 from service.lifecycle import transition
 from service.moderation import access, actions, bp, cards
+from service.moderation.highlight import isolate
 from service.moderation.login import safe_next
 from service.status import State, restorable
 from service.store.tables import AuditEntry, Comment, Site, User
@@ -109,7 +110,7 @@ def act(comment_id: str) -> Any:
     if outcome is None:
         return _answer_conflict(conflict, data)
     enqueue_outboxes(queue(), outcome.deliveries, outcome.mails)
-    message = f"{actions.title(action, expected)}: done ({card.comment.author_name})."
+    message = f"{actions.title(action, expected)}: done ({isolate(card.comment.author_name)})."
     return _answer(card, data, message, actions.audit_name(action, expected), action.label.value)
 
 
@@ -182,7 +183,7 @@ def _dismiss(comment_id: str, data: dict[str, Any]) -> Any:
     if not closed:
         return _answer_conflict(conflict, data)
     remaining = card.reports.count if card.reports else 0
-    message = f"Kept, {closed} report(s) dismissed ({card.comment.author_name})."
+    message = f"Kept, {closed} report(s) dismissed ({isolate(card.comment.author_name)})."
     if remaining:
         message += f" {remaining} newer report(s) still wait."
     return _answer(card, data, message, "reports_dismissed", None, remaining=remaining)
@@ -222,7 +223,7 @@ def _feature(comment_id: str, data: dict[str, Any]) -> Any:
         return _answer_conflict(conflict, data)
     enqueue_outboxes(queue(), done.deliveries, [])
     title = "Featured" if done.featured else "No longer featured"
-    message = f"{title} ({card.comment.author_name})."
+    message = f"{title} ({isolate(card.comment.author_name)})."
     return _answer(card, data, message, action, None, featured=done.featured)
 
 

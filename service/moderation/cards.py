@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from service.clock import rfc3339, utcnow
 from service.moderation.actions import Action, available
-from service.moderation.highlight import Run, runs
+from service.moderation.highlight import Run, isolate, runs
 from service.moderation.queries import queue_of
 from service.reports import Summary, open_summaries
 from service.status import State
@@ -55,6 +55,20 @@ class Card:
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
+    def featured(self) -> bool:
+        """Tell whether the comment is featured (only a published one can be)."""
+        c = self.comment
+        return c.featured_at is not None and c.state == State.PUBLISHED.value
+
+    @property
+    def version(self) -> str:
+        """Return what changes when the card would show something new in place: the
+        comment's last change (a feature or unfeature bumps it too) and its open reports.
+        The queue's poll compares it with the card on screen."""
+        reports = (self.reports.newest, self.reports.count) if self.reports else (0, 0)
+        return f"{self.comment.updated_at.timestamp():.6f}.{reports[0]}.{reports[1]}"
+
+    @property
     def webmail(self) -> bool:
         """Tell whether the author's domain is a big mail provider: never offered as a
         domain ban (one click on it was always refused; found in review)."""
@@ -83,7 +97,7 @@ class Card:
 
 def _describe(reason: Reason) -> str:
     weight = f" (weight {reason.weight:.2f})" if reason.weight is not None else ""
-    return f"{reason.model}: {reason.kind} “{reason.text}”{weight}"
+    return f"{reason.model}: {reason.kind} “{isolate(reason.text)}”{weight}"
 
 
 def _reasons(raw: list[Mapping[str, Any]], text_length: int) -> list[Reason]:

@@ -35,6 +35,9 @@ QUEUE_REASONS: dict[str, tuple[str, ...]] = {
     "held": ("classifier_error",),
     "rejected": tuple(r.value for r in Rejection if r is not Rejection.SPAM),
 }
+#: Queues whose comments can be featured (both list published comments): there the filter
+#: offers "Featured only" (an editors' pick is a flag on a published comment).
+FEATURED_QUEUES = ("published", "reported")
 #: How the Reason filter names a reason, where it is not the reason itself.
 REASON_LABELS = {
     "classifier_error": "classifier error (held unscored)",
@@ -60,6 +63,8 @@ class QueueFilter:
     tox_min: float | None = None
     tox_max: float | None = None
     reason: str | None = None
+    #: Only featured comments (True), where the queue offers it (``FEATURED_QUEUES``).
+    featured: bool | None = None
     email: str | None = None
     ip: str | None = None
     #: Words the comment's text contains (case-insensitive for ASCII letters): a spam wave's
@@ -89,10 +94,16 @@ class QueueFilter:
         return out
 
     def for_queue(self, queue: str) -> dict[str, str]:
-        """Return the query arguments of this filter on ``queue`` (a queue tab's link), from
-        its first page and without a reason no comment there can have."""
+        """Return the query arguments of this filter on ``queue`` (a queue tab's link)."""
+        return self.on(queue).args()
+
+    def on(self, queue: str) -> QueueFilter:
+        """Return this filter as ``queue``'s tab applies it: from its first page, without a
+        reason no comment there can have, and "featured only" only where comments can be
+        featured. A tab counts exactly what its link lists."""
         reason = self.reason if self.reason in reasons_for(queue) else None
-        return self.args(after=None, before=None, reason=reason)
+        featured = self.featured if queue in FEATURED_QUEUES else None
+        return replace(self, queue=queue, after=None, before=None, reason=reason, featured=featured)
 
     def narrowed(self) -> bool:
         """Tell whether anything beyond the queue and the sort narrows the list."""
@@ -152,6 +163,8 @@ def reasons_for(queue: str) -> tuple[str, ...]:
 
 
 def _plain(value: Any) -> str:
+    if value is True:
+        return "1"
     if isinstance(value, Cursor):
         return value.encode()
     if isinstance(value, float):
@@ -209,6 +222,16 @@ def parse(queue: str, args: Mapping[str, str]) -> tuple[QueueFilter, FieldErrors
         )
     elif reason:
         values["reason"] = reason
+    featured = (args.get("featured") or "").strip()
+    if featured and featured not in ("0", "1"):
+        errors["featured"] = _error("invalid_choice", "Send featured=1 for featured comments only.")
+    elif featured == "1" and values["queue"] not in FEATURED_QUEUES:
+        errors["featured"] = _error(
+            "invalid_choice",
+            "Only published comments are featured: the filter applies to Published and Reported.",
+        )
+    elif featured == "1":
+        values["featured"] = True
     email = (args.get("email") or "").strip().lower()
     if email and ("@" not in email or len(email) > 254 or " " in email):
         errors["email"] = _error(

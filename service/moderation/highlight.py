@@ -87,7 +87,17 @@ def show_controls(text: str) -> Markup:
     return Markup("".join(out))
 
 
-def plain_controls(text: str) -> str:
-    """``text`` with each of ``CONTROLS`` written as its tag, for attributes and labels."""
-    text = text or ""
-    return "".join(f"⟨{CONTROLS[ch]}⟩" if ch in CONTROLS else ch for ch in text)
+#: First strong isolate and pop directional isolate: what ``isolate`` wraps user text in.
+FSI, PDI = "\u2068", "\u2069"
+
+
+def isolate(text: str | None) -> str:
+    """Return user text (a name, a thread, a quoted signal) for a sentence, an attribute
+    or a label: without the invisible controls of ``CONTROLS`` (an override or a stray
+    PDI inside would reorder or end the isolate early), wrapped in FSI … PDI, so that a
+    right-to-left name cannot reorder the words around it ("Select the comment by …").
+    Markup cannot isolate inside an attribute; these characters can. Empty text stays
+    empty. The card's visible text shows the controls as tags instead (``show_controls``)
+    inside elements that isolate it (``<bdi>``, ``dir="auto"``)."""
+    kept = "".join(ch for ch in text or "" if ch not in CONTROLS)
+    return f"{FSI}{kept}{PDI}" if kept else ""

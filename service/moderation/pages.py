@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from service.errors import ApiError, error_response, wants_html
 from service.moderation import access, csrf, nav
-from service.moderation.highlight import plain_controls, show_controls
+from service.moderation.highlight import isolate, show_controls
 from service.policy import shown
 
 CSP = (
@@ -82,6 +82,6 @@ def guard(bp: Blueprint) -> None:
             csrf_field=csrf.field,
             score=shown,
             shown_text=show_controls,
-            plain_text=plain_controls,
+            isolated=isolate,
         )
     )

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from service.errors import NotFound, ValidationFailed
 from service.extensions import db
-from service.moderation import access, bp, cards, filters, queries
+from service.moderation import access, bp, cards, counts, filters, queries
 from service.moderation.actions import ACTIONS, title
 from service.moderation.filters import QueueFilter
 from service.moderation.nav import add_nav_item
@@ -42,6 +42,8 @@ class View:
     page: queries.Page
     counts: dict[str, int]
     cards: list[cards.Card]
+    #: How many featured comments "Featured only" would list (None: the queue has no such filter).
+    featured: int | None = None
 
     def context(self) -> dict[str, Any]:
         """Return the template variables."""
@@ -53,6 +55,8 @@ class View:
             "sites": self.sites,
             "page": self.page,
             "counts": self.counts,
+            "filtered": {q: self.filter.on(q).narrowed() for q in filters.QUEUES},
+            "featured_count": self.featured,
             "cards": self.cards,
             "queues": filters.QUEUES,
             "titles": filters.QUEUE_TITLES,
@@ -99,7 +103,9 @@ def load(dbs: Session, f: QueueFilter, errors: dict[str, dict[str, str]]) -> Vie
     pg = queries.page(dbs, f, scope, site_id, page_size())
     slugs = {s.id: s.slug for s in sites}
     built = cards.build_all(dbs, pg.comments, slugs)
-    return View(f, errors, sites, site, pg, queries.counts(dbs, f, scope, site_id), built)
+    tabs = counts.counts(dbs, f, scope, site_id)
+    featured = counts.featured(dbs, f, scope, site_id, tabs)
+    return View(f, errors, sites, site, pg, tabs, built, featured)
 
 
 def parse_or_404(queue: str) -> tuple[QueueFilter, dict[str, dict[str, str]]]:
@@ -136,6 +142,10 @@ def queue(queue: str) -> Any:
 def poll(queue: str) -> BaseResponse:
     """Return the live counts and the current page's cards, for the page's short polling.
 
+    Besides the cards' HTML (each card carries its ``data-version``, which changes when it
+    is featured, unfeatured or reported), ``featured`` lists the page's featured cards, so
+    that a page updates the cards a colleague featured or unfeatured in place.
+
     A bad field (a mangled page cursor, a score out of range) is a 422 with the contract's
     field errors: the page itself only ever polls with the fields it parsed.
     """
@@ -150,9 +160,11 @@ def poll(queue: str) -> BaseResponse:
     return jsonify(
         {
             "counts": view.counts,
+            "featured_count": view.featured,
             "total": pg.total,
             "next": url_for("moderation.queue", queue=vf.queue, **after) if pg.more else None,
             "ids": [c.comment.id for c in view.cards],
+            "featured": [c.comment.id for c in view.cards if c.featured],
             "html": fragment,
         }
     )

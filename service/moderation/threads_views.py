@@ -15,6 +15,7 @@ from service import threads
 from service.errors import ValidationFailed
 from service.extensions import db
 from service.moderation import access, bp
+from service.moderation.highlight import isolate
 from service.moderation.nav import add_nav_item
 from service.policy import MODES
 from service.status import State
@@ -151,7 +152,7 @@ def thread_settings() -> Any:
         slug = site.slug
     words = "closed" if now.closed else "open"
     mode = f", {now.mode} moderation" if now.mode else ""
-    flash(f"{key}: {words}{mode}.", "success")
+    flash(f"{isolate(key)}: {words}{mode}.", "success")
     return redirect(url_for("moderation.threads_page", site=slug, q=form.get("q") or None), 303)
 
 

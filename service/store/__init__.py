@@ -12,8 +12,10 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import create_engine, event, text
+from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql.expression import FromClause
 
 
 class Database:
@@ -31,6 +33,7 @@ class Database:
             if sqlite_synchronous.upper() not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
                 raise ValueError(f"bad SQLITE_SYNCHRONOUS: {sqlite_synchronous!r}")
             _tune_sqlite(self.engine, sqlite_synchronous)
+            self.engine.dialect.statement_compiler = _SQLiteHints
         self.Session = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
@@ -55,6 +58,16 @@ class Database:
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+
+
+class _SQLiteHints(SQLiteCompiler):
+    """SQLite's compiler, writing a table's ``with_hint(table, "INDEXED BY ix", "sqlite")``
+    after its name (SQLAlchemy renders table hints for other databases only). SQLite plans
+    without statistics unless someone runs ``ANALYZE``, so a small partial index can lose to
+    a wider one that reads far more rows (``service.moderation.queries.using_index``)."""
+
+    def get_from_hint_text(self, table: FromClause, text: str | None) -> str | None:
+        return text
 
 
 def _tune_sqlite(engine: Engine, synchronous: str) -> None:

@@ -88,7 +88,8 @@ def test_log_in_review_highlighted_reasons_and_approve_by_keyboard(
     assert placed, decision
     for reason in placed:  # every reason the worker stored is highlighted, with its weight
         a, b = reason["span"]
-        expected = f"{reason['model']}: {reason['kind']} “{reason['text']}” (weight {reason['weight']:.2f})"
+        quoted = f"\u2068{reason['text']}\u2069"  # isolated: the comment's words, in a title
+        expected = f"{reason['model']}: {reason['kind']} “{quoted}” (weight {reason['weight']:.2f})"
         # reasons on the same words share one mark, their labels joined with "; "
         expect(card.locator("mark.r", has_text=HELD_TEXT[a:b]).first).to_have_attribute(
             "title", re.compile(f"(^|; ){re.escape(expected)}(;|$)")

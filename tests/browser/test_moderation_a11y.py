@@ -23,6 +23,8 @@ PAGES = [
     "/moderation/queue/held",
     "/moderation/queue/reported",
     "/moderation/queue/published",
+    "/moderation/queue/published?featured=1",  # "Featured only", tabs marked "(filtered)"
+    "/moderation/queue/held?reason=classifier_error",
     "/moderation/stats",
     "/moderation/audit",
     "/moderation/bans",

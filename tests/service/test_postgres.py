@@ -256,6 +256,54 @@ def _race_take_down_and_feature(db: Database, comment_id: str) -> dict[str, bool
     return results
 
 
+def test_tab_counts_and_featured_only_on_postgres(client: FlaskClient, db: Database) -> None:
+    """The tabs' filtered counts and "Featured only" (list, count, tabs) behave the same on
+    PostgreSQL, whose planner reads the featured comments' partial index by itself once it
+    has statistics (the SQLite-only ``INDEXED BY`` is not sent)."""
+    from sqlalchemy import event, insert, text
+
+    from service.clock import utcnow
+    from tests.service.moderation import test_queue_counts as counts
+
+    token = logged_in(client, db)
+    counts.test_tabs_count_the_reason_filter_where_it_applies_and_say_so(
+        client, db, token, counts.seed(db)
+    )
+    with db.session() as session:  # a fresh start: the queues' comments differ per test
+        session.execute(text("DELETE FROM comments"))
+    counts.test_featured_only_lists_the_picks_with_a_count_and_a_link(
+        client, db, token, counts.seed(db)
+    )
+    now = utcnow()
+    many = [
+        {"id": f"pg-many-{n}", "site_id": 1, "thread": f"t{n % 40}", "state": "published",
+         "author_name": "A", "author_email": "a@example.org", "avatar": "0", "text": "x",
+         "html": "<p>x</p>", "created_at": now, "updated_at": now}
+        for n in range(5000)
+    ]  # fmt: skip
+    with db.engine.begin() as conn:
+        conn.execute(insert(Comment), many)
+        conn.execute(text("ANALYZE comments"))
+    seen: list[tuple[str, Any]] = []
+
+    def record(conn: Any, cursor: Any, sql: str, params: Any, context: Any, many: bool) -> None:
+        seen.append((sql, params))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert client.get("/moderation/queue/published?featured=1&site=default").status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    featured_only = [(sql, p) for sql, p in seen if "featured_at IS NOT NULL" in sql]
+    assert featured_only
+    with db.engine.connect() as conn:
+        for sql, params in featured_only:
+            plan = "\n".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + sql, params))
+            assert "Seq Scan on comments" not in plan, plan
+            if "FROM reports" not in sql:  # the Reported tab starts from its few open reports
+                assert "ix_comments_featured" in plan, plan
+
+
 def test_a_take_down_racing_a_feature_never_leaves_a_featured_rejected_comment(
     db: Database,
 ) -> None:

@@ -325,7 +325,7 @@ def test_a_thread_is_closed_before_its_first_comment_from_the_dashboard(
     assert rv.status_code == 303
     assert post(client, thread="court-case").status_code == 403
     page = client.get("/moderation/threads", headers=HTML).get_data(as_text=True)
-    assert "court-case" in page and "Reopen court-case" in page
+    assert "court-case" in page and 'aria-label="Reopen \u2068court-case\u2069"' in page
 
 
 def test_the_threads_page_reads_every_threads_state_at_once(

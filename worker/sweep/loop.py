@@ -10,6 +10,7 @@ import time
 import redis
 from redis import Redis
 from rq.scheduler import RQScheduler
+from sqlalchemy.exc import OperationalError
 
 from service.enqueue import queue_names
 from worker.runtime import Runtime
@@ -23,11 +24,12 @@ log = logging.getLogger(__name__)
 LOCK_KEY = "moderato:sweep:lock"
 
 
-def sweep_once(rt: Runtime, connection: Redis, owner: str) -> int:
-    """Sweep if no other worker holds the lock for this interval; return comments re-queued."""
+def sweep_once(rt: Runtime, connection: Redis, owner: str) -> int | None:
+    """Sweep if no other worker holds the lock for this interval; return comments re-queued
+    (None when another worker sweeps this interval)."""
     interval = float(rt.app.config["SWEEP_INTERVAL"])
     if not connection.set(LOCK_KEY, owner, nx=True, px=max(int(interval * 1000) - 100, 100)):
-        return 0
+        return None
     # One budget for both phases, well inside the lock: each phase had half the interval,
     # and a sweep outlived its lock while another worker's began (found in review).
     share = BUDGET_SHARE * interval
@@ -57,26 +59,38 @@ class Sweeper(threading.Thread):
         tick = min(1.0, interval)
         next_sweep = 0.0
         elapsed = 0.0
-        redis_down = False
+        down: set[str] = set()  # "Redis", "the database": logged once per outage
         while not self.stopped.wait(tick):
             elapsed += tick
             try:
                 if self.scheduler.acquire_locks():
                     self.scheduler.enqueue_scheduled_jobs()
+                back = {"Redis"}  # the scheduler talks to Redis; only a sweep to the database
                 if elapsed >= next_sweep:
                     next_sweep = elapsed + interval
-                    sweep_once(self.rt, self.connection, self.owner)
-                if redis_down:
-                    log.info("sweep: Redis is back")
-                    redis_down = False
+                    if sweep_once(self.rt, self.connection, self.owner) is not None:
+                        back.add("the database")
+                for name in sorted(down & back):
+                    log.info("sweep: %s is back", name)
+                down -= back
             except redis.RedisError as exc:
                 # Once per outage, not once a second (3,600 lines an hour; found in review).
-                if not redis_down:
-                    log.warning("sweep skipped while Redis is unavailable: %s", exc)
-                redis_down = True
+                _outage(down, "Redis", exc)
+            except OperationalError as exc:
+                # The same for the database: a traceback every interval of a PostgreSQL
+                # outage buried the one line that said what was wrong.
+                _outage(down, "the database", exc)
             except Exception:
                 log.exception("sweep failed; trying again next interval")
 
     def stop(self) -> None:
         """Ask the thread to finish after its current sweep."""
         self.stopped.set()
+
+
+def _outage(down: set[str], name: str, exc: Exception) -> None:
+    """Log the first failure of an outage of ``name``; later ones until it is back are quiet."""
+    if name not in down:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        log.warning("sweep skipped while %s is unavailable: %s", name, reason)
+    down.add(name)

@@ -30,6 +30,14 @@
     });
   }
 
+  /* User text (a name) inside a sentence or a label: its own bidi controls dropped, and
+     wrapped in FSI ... PDI, so a right-to-left name cannot reorder the words around it. */
+  var BIDI_CONTROLS = /[\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
+  function isolate(text) {
+    var clean = String(text == null ? "" : text).replace(BIDI_CONTROLS, "");
+    return clean ? "\u2068" + clean + "\u2069" : "";
+  }
+
   /* Say something in the page's polite live region (and show it). */
   /* The live region keeps the last two messages: a poll's note no longer wipes the result
      of the action just taken (found in review); an addition is what screen readers say. */
@@ -76,6 +84,7 @@
     csrfToken: csrfToken,
     get: function (url) { return request("GET", url); },
     post: function (url, body) { return request("POST", url, body === undefined ? {} : body); },
-    announce: announce
+    announce: announce,
+    isolate: isolate
   };
 })();

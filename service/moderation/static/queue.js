@@ -69,9 +69,14 @@
     });
   }
 
+  /* The author's name for a sentence: isolated (a right-to-left name cannot reorder the
+     sentence), without the tags the card shows for hidden controls, as the server's are. */
   function author(card) {
     var name = card.querySelector(".author");
-    return name ? name.textContent.trim() : "this comment";
+    if (!name) { return "this comment"; }
+    var copy = name.cloneNode(true);
+    Array.prototype.forEach.call(copy.querySelectorAll(".ctl"), function (tag) { tag.remove(); });
+    return m.isolate(copy.textContent.trim()) || "this comment";
   }
 
   function replaceCard(card, html, extraClass) {
@@ -99,6 +104,50 @@
     });
   }
   function usable(card) { return !card.hasAttribute("aria-busy") && !card.classList.contains("conflict"); }
+
+  /* Put the fresh card's part (``selector``) in place of the card's own, where ``place``
+     puts a new one; remove the card's when the fresh card has none. */
+  function swapPart(card, fresh, selector, place) {
+    var mine = card.querySelector(selector);
+    var theirs = fresh.querySelector(selector);
+    if (mine && theirs) { mine.replaceWith(theirs); }
+    else if (theirs) { place(theirs); }
+    else if (mine) { mine.remove(); }
+  }
+
+  /* A card on screen that changed in place (a poll's copy has another data-version): a
+     colleague featured or unfeatured it, or readers reported it. Its badge and Feature
+     button follow at once, in place: no redraw, so focus, a typed note, the selection and
+     an open ban form stay. Its reports follow too, but not on the card in hand (current,
+     or holding focus): "Keep" closes the reports the card showed, and a list that grew
+     under the moderator's key would close some unread. Returns "featured", "unfeatured"
+     or "" (no change to the flag). */
+  function sync(card, fresh) {
+    if (card.dataset.version === fresh.dataset.version || !usable(card) || handled[card.id]) { return ""; }
+    if (card.dataset.state !== fresh.dataset.state) { return ""; }
+    var was = !!card.querySelector(".badge.featured");
+    var meta = card.querySelector(".meta");
+    swapPart(card, fresh, ".meta .badge.featured", function (badge) { if (meta) { meta.appendChild(badge); } });
+    var button = card.querySelector('form.act button[data-key="f"]');
+    var pick = fresh.querySelector('form.act button[data-key="f"]');
+    if (button && pick) {
+      button.value = pick.value; /* its accessible name is its text: "Unfeature f" */
+      while (button.firstChild) { button.removeChild(button.firstChild); }
+      while (pick.firstChild) { button.appendChild(pick.firstChild); }
+    }
+    var inHand = card.classList.contains("current") || card.contains(document.activeElement);
+    var form = card.querySelector("form.act");
+    var text = card.querySelector(".text");
+    var sameReports = (card.querySelector("div.reports") || {}).textContent === (fresh.querySelector("div.reports") || {}).textContent;
+    if (!inHand && form && text) {
+      swapPart(card, fresh, "div.reports", function (box) { text.after(box); });
+      swapPart(card, fresh, 'form.act input[name="reports_seen"]', function (input) { form.appendChild(input); });
+      swapPart(card, fresh, 'form.act button[value="dismiss"]', function (keep) { form.appendChild(keep); });
+    }
+    if (!inHand || sameReports) { card.dataset.version = fresh.dataset.version; }
+    var now = !!card.querySelector(".badge.featured");
+    return was === now ? "" : (now ? "featured" : "unfeatured");
+  }
 
   /* The comment's own page: its history and labels follow the action just taken. */
   function refreshDetails() {
@@ -174,7 +223,12 @@
           /* Keeping a comment leaves it in Published, and in Reported while newer reports wait. */
           var stays = IN_PLACE[actionName] ||
             (actionName === "dismiss" && (res.data.remaining || !/\/reported\//.test(list.getAttribute("data-poll") || "")));
-          if (onQueuePage && !stays) { removeCard(card); poll(); } else { replaceCard(card, res.data.card); refreshDetails(); }
+          if (onQueuePage && !stays) { removeCard(card); poll(); }
+          else {
+            generation += 1; /* a poll sent before this answer would put the old flag back */
+            replaceCard(card, res.data.card);
+            refreshDetails();
+          }
         } else if (res.status === 409) {
           m.announce(errorText(res) + " The card shows its current state.", "conflict");
           refresh(card);
@@ -308,6 +362,8 @@
       if (total) { total.textContent = res.data.total; }
       var matching = document.getElementById("matching-count");
       if (matching) { matching.textContent = res.data.total; }
+      var picks = document.getElementById("featured-count");
+      if (picks && res.data.featured_count != null) { picks.textContent = res.data.featured_count; }
       var nextLink = document.querySelector('.pager a[rel="next"]');
       if (nextLink && res.data.next) { nextLink.setAttribute("href", res.data.next); }
       if (nextLink) { nextLink.hidden = !res.data.next; } /* the queue emptied: no next page */
@@ -328,9 +384,15 @@
       var arrived = 0;
       var added = 0;
       var anchor = null;
+      var flagged = [];
       Array.prototype.forEach.call(tpl.content.querySelectorAll("li.card"), function (fresh) {
         var existing = document.getElementById(fresh.id);
-        if (existing) { anchor = existing; return; }
+        if (existing) {
+          anchor = existing;
+          var change = sync(existing, fresh);
+          if (change) { flagged.push([existing, change]); }
+          return;
+        }
         if (handled[fresh.id]) { return; }
         homeForms(fresh);
         fresh.classList.add("new");
@@ -361,6 +423,11 @@
       if (arrived && firstPage) { said.push(arrived + " new comment" + (arrived === 1 ? "" : "s") + " arrived."); }
       if (gone.length) {
         said.push(gone.length + " comment" + (gone.length === 1 ? " was" : "s were") + " decided by someone else (marked in red).");
+      }
+      if (flagged.length === 1) {
+        said.push("Someone else " + flagged[0][1] + " the comment by " + author(flagged[0][0]) + ".");
+      } else if (flagged.length) {
+        said.push(flagged.length + " comments were featured or unfeatured by someone else.");
       }
       if (said.length) { m.announce(said.join(" "), "info"); }
     }).catch(function () { /* offline for a moment: the next poll catches up */ });

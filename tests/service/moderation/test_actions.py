@@ -105,7 +105,7 @@ def test_take_down_a_published_comment(client: FlaskClient, db: Database, admin_
     assert entry.action == "takedown" and entry.details["reason"] == "toxic"
     assert labels_of(db, cid) == ["toxic"]
     # the message names a take-down too (it said "Reject: toxic: done")
-    assert resp.get_json()["message"] == "Take down: toxic: done (Ada Reader)."
+    assert resp.get_json()["message"] == "Take down: toxic: done (\u2068Ada Reader\u2069)."
 
 
 def test_second_moderator_gets_a_conflict(app: Flask, db: Database) -> None:

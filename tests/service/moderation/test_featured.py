@@ -50,7 +50,7 @@ def test_feature_flags_a_published_comment_and_audits_it(
         None,
         "published",
     )
-    assert body["message"] == "Featured (Ada Reader)."
+    assert body["message"] == "Featured (\u2068Ada Reader\u2069)."
     assert 'class="badge featured"' in body["card"]
     assert 'value="unfeature"' in body["card"] and 'data-key="f"' in body["card"]
     assert featured_of(db, cid) == (True, "user:1")
@@ -116,7 +116,7 @@ def test_a_plain_form_features_and_returns_to_the_queue(
     assert resp.status_code == 303 and resp.headers["Location"] == "/moderation/queue/published"
     page = client.get("/moderation/queue/published", headers={"Accept": "text/html"})
     html = page.get_data(as_text=True)
-    assert "Featured (Ada Reader)." in html
+    assert "Featured (\u2068Ada Reader\u2069)." in html
     assert 'class="badge featured"' in html and 'value="unfeature"' in html
     assert featured_of(db, cid)[0] is True
 

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from service.moderation import actions, charts, filters
-from service.moderation.highlight import Run, runs
+from service.moderation.highlight import Run, isolate, runs
 from service.status import Label, Rejection, State
 
 
@@ -168,3 +168,28 @@ def test_charts_are_svg_with_escaped_labels() -> None:
         top=1.0,
     )
     assert "50%" in line and "<polyline" not in line  # a gap breaks the line into single points
+
+
+def test_featured_only_is_a_filter_of_the_queues_of_published_comments() -> None:
+    """``featured=1`` parses on Published and Reported and writes itself back; a queue tab
+    of unpublished comments drops it; elsewhere, or with another value, it is a field
+    error (and ``featured=0`` is no filter)."""
+    f, errors = filters.parse("published", {"featured": "1", "thread": "t"})
+    assert not errors and f.featured is True and f.narrowed()
+    assert f.args() == {"thread": "t", "featured": "1"}
+    assert f.for_queue("reported") == {"thread": "t", "featured": "1"}
+    assert f.for_queue("held") == {"thread": "t"} and not f.on("held").featured
+    assert filters.parse("published", {"featured": "0"}) == (filters.QueueFilter("published"), {})
+    for queue, value in (("held", "1"), ("spam", "1"), ("published", "yes")):
+        assert filters.parse(queue, {"featured": value})[1]["featured"]["code"] == "invalid_choice"
+
+
+def test_isolate_wraps_user_text_and_drops_its_controls() -> None:
+    """User text for an attribute or a sentence comes wrapped in FSI … PDI, without the
+    direction controls (or zero-width characters) it carried: an override or a stray PDI
+    inside would reorder the label or end the isolate early. Letters of any script stay;
+    empty text stays empty."""
+    assert isolate("Ada Reader") == "\u2068Ada Reader\u2069"
+    assert isolate("مريم 2") == "\u2068مريم 2\u2069"
+    assert isolate("Ada\u202eevil\u2069 \u200f\u2066x\u200b") == "\u2068Adaevil x\u2069"
+    assert isolate("") == isolate(None) == isolate("\u202e") == ""

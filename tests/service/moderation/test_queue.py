@@ -273,7 +273,7 @@ def test_card_shows_reasons_summary_scores_and_model(
     )
     html = page(client, "/moderation/queue/held")
     assert (
-        '<mark class="r r-spam" title="spam: link “casino-bonus.example” (weight 4.40)">'
+        '<mark class="r r-spam" title="spam: link “\u2068casino-bonus.example\u2069” (weight 4.40)">'
         "casino-bonus.example</mark>" in html
     )
     assert "Why held:" in html and "spam score 0.91 is at or above" in html
