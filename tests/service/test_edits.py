@@ -367,3 +367,34 @@ def test_a_bad_edit_window_is_refused_at_start(tmp_path: Any, bad: Any) -> None:
     with pytest.raises(ConfigError, match="MODERATO_EDIT_WINDOW"):
         load(str(tmp_path), {"SECRET_KEY": SECRET, "EDIT_WINDOW": bad})
     assert load(str(tmp_path), {"SECRET_KEY": SECRET, "EDIT_WINDOW": 0})["EDIT_WINDOW"] == 0
+
+
+def test_the_text_before_an_edit_is_exported_and_erased_with_the_comment(
+    client: FlaskClient, db: Database
+) -> None:
+    """A privacy export lists when the author edited and the text before; an erasure of
+    the address removes that text with the rest."""
+    from service import privacy
+
+    body = posted(client, db)
+    edit(client, body)
+    with db.session() as session:
+        [found] = privacy.export(session, "ada@example.org")["comments"]
+    assert (found["text"], found["previous_text"]) == (EDITED, BENIGN)
+    assert found["edited_at"] is not None
+    with db.session() as session:
+        privacy.erase(session, "ada@example.org", "user:1")
+    comment = row(db, body["id"])
+    assert (comment.text, comment.previous_text) == ("", None)
+
+
+def test_the_no_js_form_gets_no_edit_token(client: FlaskClient) -> None:
+    """A browser form without JavaScript is redirected back to its page: no token, in the
+    body or the address (the no-JS form offers no edits)."""
+    rv = client.post(
+        "/api/v1/comments",
+        data={"thread": "t", "name": "Ada", "email": "ada@example.org", "text": BENIGN},
+        headers={"Accept": "text/html", "Referer": f"{ORIGIN}/article"},
+    )
+    assert rv.status_code == 303
+    assert "edit" not in rv.headers["Location"] and b"edit" not in rv.data
