@@ -57,7 +57,13 @@ def load_comment(dbs: Session, comment_id: str) -> tuple[Comment, str]:
     return comment, site.slug if site else "?"
 
 
-def _conflict(comment: Comment) -> Conflict:
+def _conflict(comment: Comment, revision: int | None = None) -> Conflict:
+    if revision is not None and comment.revision != revision:
+        return Conflict(
+            "Its author edited this comment since you loaded the page: the card shows the "
+            "new text.",
+            code="conflict",
+        )
     state = comment.state + (f" ({comment.rejection})" if comment.rejection else "")
     return Conflict(
         f"Someone else acted on this comment since you loaded the page: it is now {state}.",
@@ -100,11 +106,12 @@ def act(comment_id: str) -> Any:
                 ),
             )
         else:
-            outcome = transition(
-                dbs, comment_id, actions.change(action, expected, access.actor(me), note)
-            )
+            change = actions.change(action, expected, access.actor(me), note)
+            # the text the card showed: its author may have edited it since (a new revision)
+            change.revision = whole_number(str(data.get("revision") or ""))
+            outcome = transition(dbs, comment_id, change)
             if outcome is None:
-                conflict = _conflict(comment)
+                conflict = _conflict(comment, change.revision)
             else:
                 card = cards.build_one(dbs, outcome.comment, site)
     if outcome is None:

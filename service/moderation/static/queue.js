@@ -209,6 +209,8 @@
     var seen = form.querySelector('input[name="reports_seen"]');
     var body = { action: actionName, expected: card.dataset.state, note: note ? note.value : "" };
     if (seen) { body.reports_seen = seen.value; }
+    var revision = form.querySelector('input[name="revision"]'); // the text the card shows
+    if (revision) { body.revision = revision.value; }
     setBusy(card, true);
     /* On to the next card at once: keys pressed while this one saves act there, not
        nowhere (they were dropped; found in review). */

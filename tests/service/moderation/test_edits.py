@@ -76,3 +76,31 @@ def test_a_withdrawn_comment_offers_nothing_and_cannot_be_restored(
         assert rv.get_json()["error"]["code"] == "withdrawn"
         assert "cannot be published again" in rv.get_json()["error"]["message"]
     assert state_of(db, body["id"]) == ("rejected", "withdrawn")
+
+
+def test_approving_a_card_whose_text_was_edited_since_is_a_conflict(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """A card shows the text at its revision: if the author edited a pending comment since
+    (it stays pending), approving it from the card publishes nothing the moderator did not
+    read (409, the card redrawn); with the current revision it goes through."""
+    body: dict[str, Any] = post(client).get_json()
+    seen = client.get("/moderation/queue/pending", headers={"Accept": "text/html"}).get_data(
+        as_text=True
+    )
+    assert 'name="revision" value="0"' in seen.split(f'id="c-{body["id"]}"')[1].split("</li>")[0]
+    client.patch(f"/api/v1/comments/{body['id']}", json={"text": EDITED}, headers=with_token(body))
+
+    def approve(revision: int) -> Any:
+        return client.post(
+            f"/moderation/comments/{body['id']}/act",
+            json={"action": "approve", "expected": "pending", "revision": str(revision)},
+            headers={**JSON, "X-CSRF-Token": admin_csrf},
+        )
+
+    stale = approve(0)
+    assert stale.status_code == 409
+    assert "edited this comment since you loaded the page" in stale.get_json()["error"]["message"]
+    assert state_of(db, body["id"]) == ("pending", None)
+    assert approve(1).status_code == 200
+    assert state_of(db, body["id"]) == ("published", None)
