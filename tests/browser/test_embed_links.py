@@ -197,3 +197,36 @@ def test_the_no_js_page_opens_at_the_linked_comment(
         expect(reader.locator(f"#comment-{rows[0].id}")).to_have_count(0)
     finally:
         ctx.close()
+
+
+def test_a_link_to_one_threads_comment_stops_the_other_threads_looking(
+    app: Flask, page: Page, live_server: LiveServer, publisher: Publisher, db: Database
+) -> None:
+    """Two threads on a page, the link names the second one's comment, three pages in:
+    the first thread stops looking once the second shows it. It went on alone through 20
+    more pages (with the default page size, 1,000 conversations fetched and drawn in a
+    thread the link was not about), pushing the comment down the page."""
+    app.config["LIST_PAGE_SIZE"] = 1
+    allow_origin(db, publisher.origin)
+    thread(db, 30, name="first-article")
+    second = thread(db, 3, name="second-article")
+    tag = f'<script src="{live_server.url}/embed.js" data-site="default"'
+    publisher.pages["/two"] = (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Two</title>'
+        f"</head><body><main><h1>Two threads</h1>{FILLER}"
+        f'{tag} data-thread="first-article"></script>{FILLER}'
+        f'{tag} data-thread="second-article"></script>{FILLER}</main></body></html>'
+    )
+    asked: list[str] = []
+    listed = "/api/v1/comments?site=default&thread=first-article"
+    page.on("request", lambda r: asked.append(r.url) if listed in r.url else None)
+    errors = errors_of(page)
+    page.goto(f"{publisher.origin}/two#comment-{second[2].id}")
+    host = page.locator("[data-moderato]").nth(1)
+    target = host.locator(f"#m-c-{second[2].id} > article")
+    expect(target).to_be_focused()
+    page.wait_for_timeout(1000)  # the first thread's pages, had it gone on
+    expect(target).to_be_in_viewport()
+    assert len(asked) <= 5, asked
+    expect(page.locator("[data-moderato]").first.locator("article.card")).to_have_count(len(asked))
+    assert errors == []

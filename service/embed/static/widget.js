@@ -375,7 +375,8 @@ function mount(host, cfg) {
   function seek(i) {
     var id = location.hash.indexOf("#comment-") === 0 && location.hash.slice(9);
     var go = id && root.getElementById("m-c-" + id);
-    if (!go && id && S.cursor && i < 20) return load(true, i + 1);
+    /* ...and not once another thread on the page shows it (each loaded 20 pages) */
+    if (!go && id && S.cursor && i < 20 && !M.hosts.some(function (x) { return x.isConnected && x.__moderatoRoot.getElementById("m-c-" + id); })) return load(true, i + 1);
     S.hunt = 0;
     if (go) {
       S.fresh = id;
