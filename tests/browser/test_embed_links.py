@@ -230,3 +230,28 @@ def test_a_link_to_one_threads_comment_stops_the_other_threads_looking(
     assert len(asked) <= 5, asked
     expect(page.locator("[data-moderato]").first.locator("article.card")).to_have_count(len(asked))
     assert errors == []
+
+
+def test_a_hash_that_cannot_name_one_of_our_comments_loads_nothing_more(
+    app: Flask, page: Page, live_server: LiveServer, publisher: Publisher, db: Database
+) -> None:
+    """A WordPress-era ``#comment-123`` (the anchors an article's old comments had, still
+    in search results and old mails), or any hash not shaped like our ids, is not looked
+    for: the thread shows its first page and asks for no more. The widget loaded 20 more
+    pages for each (1,000 conversations with the default page size)."""
+    app.config["LIST_PAGE_SIZE"] = 1
+    allow_origin(db, publisher.origin)
+    rows = thread(db, 25)
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "/api/v1/comments?" in r.url else None)
+    errors = errors_of(page)
+    page.goto(f"{publisher.article(live_server, body=FILLER)}#comment-123")
+    expect(widget(page).locator("article.card")).to_have_count(1)
+    for hash_ in ("#comment-4567", "#comment-<x>", f"#comment-{rows[0].id}.1"):
+        page.evaluate("h => { location.hash = h; }", hash_)
+    page.wait_for_timeout(1000)  # the pages it would have loaded
+    expect(widget(page).locator("article.card")).to_have_count(1)
+    assert len(asked) == 1, asked
+    page.evaluate("id => { location.hash = '#comment-' + id; }", rows[3].id)  # ours: found
+    wait_for(lambda: focused(page) == f"m-c-{rows[3].id}")
+    assert errors == []

@@ -373,7 +373,8 @@ function mount(host, cfg) {
      land on it); one on a later page is looked for, up to 20 pages. An id not found does
      nothing, and other loads (sort, view, "Load more") leave focus where it is. */
   function seek(i) {
-    var id = location.hash.indexOf("#comment-") === 0 && location.hash.slice(9);
+    /* only the shape of our ids: a WordPress-era #comment-123 loaded 20 pages for nothing */
+    var id = (/^#comment-([\w-]{16,40})$/.exec(location.hash) || [])[1];
     var go = id && root.getElementById("m-c-" + id);
     /* ...and not once another thread on the page shows it (each loaded 20 pages) */
     if (!go && id && S.cursor && i < 20 && !M.hosts.some(function (x) { return x.isConnected && x.__moderatoRoot.getElementById("m-c-" + id); })) return load(true, i + 1);
