@@ -255,3 +255,40 @@ def test_a_hash_that_cannot_name_one_of_our_comments_loads_nothing_more(
     page.evaluate("id => { location.hash = '#comment-' + id; }", rows[3].id)  # ours: found
     wait_for(lambda: focused(page) == f"m-c-{rows[3].id}")
     assert errors == []
+
+
+def test_a_sort_switched_while_the_linked_comment_is_looked_for_keeps_focus(
+    app: Flask, page: Page, live_server: LiveServer, publisher: Publisher, db: Database
+) -> None:
+    """The reader switches the sort while the widget is still loading pages for the
+    ``#comment-`` link: their choice ends the search, and focus stays on the sort control
+    (it was pulled to the comment once the new order showed it)."""
+    app.config["LIST_PAGE_SIZE"] = 1
+    allow_origin(db, publisher.origin)
+    rows = thread(db, 12)
+    held: list[Route] = []
+
+    def hold_second(route: Route) -> None:
+        if held or "cursor=" not in route.request.url:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route("**/api/v1/comments?*", hold_second)
+    errors = errors_of(page)
+    page.goto(f"{publisher.article(live_server, body=FILLER)}#comment-{rows[8].id}")
+    for _ in range(250):  # Playwright calls the handler while the test waits on it
+        if held:
+            break
+        page.wait_for_timeout(20)
+    sort = widget(page).get_by_label("Sort", exact=True)
+    sort.focus()
+    sort.select_option("newest")
+    held[0].continue_()
+    cards = widget(page).locator("article.card")
+    expect(cards.first).to_contain_text("Point 11")
+    page.wait_for_timeout(1000)  # the pages the search would have gone on with
+    expect(sort).to_be_focused()
+    expect(cards).to_have_count(1)
+    assert focused(page) is None
+    assert errors == []

@@ -194,17 +194,19 @@ function mount(host, cfg) {
 
   /* ---- the thread ---- */
   var title = h("h2", { id: "m-title", text: t("comments") });
-  var sort = h("select", { id: "m-sort", onchange: function () { S.order = sort.value; load(false); } }, [
+  /* a reader's own sort, view or "Load more" ends the search for a linked comment: focus
+     stays where they are (it was pulled to the comment once found; found in review) */
+  var sort = h("select", { id: "m-sort", onchange: function () { S.order = sort.value; S.hunt = 0; load(false); } }, [
     h("option", { value: "oldest", text: t("oldest") }),
     h("option", { value: "newest", text: t("newest") }),
   ]);
   sort.value = S.order;
   /* "Featured (N)": shows only the comments a moderator featured, or all again */
   var featBtn = h("button", { type: "button", class: "btn2", "aria-pressed": "false", hidden: true,
-    onclick: function () { S.feat = !S.feat; featBtn.setAttribute("aria-pressed", S.feat); load(false); } });
+    onclick: function () { S.feat = !S.feat; S.hunt = 0; featBtn.setAttribute("aria-pressed", S.feat); load(false); } });
   var listStatus = h("div", { class: "status", role: "status" });
   var list = h("ol", { class: "list" });
-  var more = h("button", { type: "button", class: "btn2", hidden: true, onclick: function () { load(true); }, text: t("more") });
+  var more = h("button", { type: "button", class: "btn2", hidden: true, onclick: function () { S.hunt = 0; load(true); }, text: t("more") });
 
   function avatar(c) {
     var n = parseInt(String(c.avatar || "").slice(0, 2), 16);
