@@ -197,3 +197,98 @@ def test_the_no_js_page_opens_at_the_linked_comment(
         expect(reader.locator(f"#comment-{rows[0].id}")).to_have_count(0)
     finally:
         ctx.close()
+
+
+def test_a_link_to_one_threads_comment_stops_the_other_threads_looking(
+    app: Flask, page: Page, live_server: LiveServer, publisher: Publisher, db: Database
+) -> None:
+    """Two threads on a page, the link names the second one's comment, three pages in:
+    the first thread stops looking once the second shows it. It went on alone through 20
+    more pages (with the default page size, 1,000 conversations fetched and drawn in a
+    thread the link was not about), pushing the comment down the page."""
+    app.config["LIST_PAGE_SIZE"] = 1
+    allow_origin(db, publisher.origin)
+    thread(db, 30, name="first-article")
+    second = thread(db, 3, name="second-article")
+    tag = f'<script src="{live_server.url}/embed.js" data-site="default"'
+    publisher.pages["/two"] = (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Two</title>'
+        f"</head><body><main><h1>Two threads</h1>{FILLER}"
+        f'{tag} data-thread="first-article"></script>{FILLER}'
+        f'{tag} data-thread="second-article"></script>{FILLER}</main></body></html>'
+    )
+    asked: list[str] = []
+    listed = "/api/v1/comments?site=default&thread=first-article"
+    page.on("request", lambda r: asked.append(r.url) if listed in r.url else None)
+    errors = errors_of(page)
+    page.goto(f"{publisher.origin}/two#comment-{second[2].id}")
+    host = page.locator("[data-moderato]").nth(1)
+    target = host.locator(f"#m-c-{second[2].id} > article")
+    expect(target).to_be_focused()
+    page.wait_for_timeout(1000)  # the first thread's pages, had it gone on
+    expect(target).to_be_in_viewport()
+    assert len(asked) <= 5, asked
+    expect(page.locator("[data-moderato]").first.locator("article.card")).to_have_count(len(asked))
+    assert errors == []
+
+
+def test_a_hash_that_cannot_name_one_of_our_comments_loads_nothing_more(
+    app: Flask, page: Page, live_server: LiveServer, publisher: Publisher, db: Database
+) -> None:
+    """A WordPress-era ``#comment-123`` (the anchors an article's old comments had, still
+    in search results and old mails), or any hash not shaped like our ids, is not looked
+    for: the thread shows its first page and asks for no more. The widget loaded 20 more
+    pages for each (1,000 conversations with the default page size)."""
+    app.config["LIST_PAGE_SIZE"] = 1
+    allow_origin(db, publisher.origin)
+    rows = thread(db, 25)
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "/api/v1/comments?" in r.url else None)
+    errors = errors_of(page)
+    page.goto(f"{publisher.article(live_server, body=FILLER)}#comment-123")
+    expect(widget(page).locator("article.card")).to_have_count(1)
+    for hash_ in ("#comment-4567", "#comment-<x>", f"#comment-{rows[0].id}.1"):
+        page.evaluate("h => { location.hash = h; }", hash_)
+    page.wait_for_timeout(1000)  # the pages it would have loaded
+    expect(widget(page).locator("article.card")).to_have_count(1)
+    assert len(asked) == 1, asked
+    page.evaluate("id => { location.hash = '#comment-' + id; }", rows[3].id)  # ours: found
+    wait_for(lambda: focused(page) == f"m-c-{rows[3].id}")
+    assert errors == []
+
+
+def test_a_sort_switched_while_the_linked_comment_is_looked_for_keeps_focus(
+    app: Flask, page: Page, live_server: LiveServer, publisher: Publisher, db: Database
+) -> None:
+    """The reader switches the sort while the widget is still loading pages for the
+    ``#comment-`` link: their choice ends the search, and focus stays on the sort control
+    (it was pulled to the comment once the new order showed it)."""
+    app.config["LIST_PAGE_SIZE"] = 1
+    allow_origin(db, publisher.origin)
+    rows = thread(db, 12)
+    held: list[Route] = []
+
+    def hold_second(route: Route) -> None:
+        if held or "cursor=" not in route.request.url:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route("**/api/v1/comments?*", hold_second)
+    errors = errors_of(page)
+    page.goto(f"{publisher.article(live_server, body=FILLER)}#comment-{rows[8].id}")
+    for _ in range(250):  # Playwright calls the handler while the test waits on it
+        if held:
+            break
+        page.wait_for_timeout(20)
+    sort = widget(page).get_by_label("Sort", exact=True)
+    sort.focus()
+    sort.select_option("newest")
+    held[0].continue_()
+    cards = widget(page).locator("article.card")
+    expect(cards.first).to_contain_text("Point 11")
+    page.wait_for_timeout(1000)  # the pages the search would have gone on with
+    expect(sort).to_be_focused()
+    expect(cards).to_have_count(1)
+    assert focused(page) is None
+    assert errors == []

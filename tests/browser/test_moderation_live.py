@@ -163,6 +163,38 @@ def test_new_reports_show_on_cards_away_from_the_one_in_hand(
     assert not problems, problems
 
 
+def test_my_unfeature_on_featured_only_takes_the_card_off_the_list(
+    db: Database, live_server: LiveServer, page: Page
+) -> None:
+    """On "Featured only", unfeaturing a pick by keyboard takes its card off the list and
+    moves on to the next pick, as any action that takes a card out of its queue does. It
+    stayed, and the next poll marked it in red as "decided by someone else"."""
+    problems = watch(page)
+    picks = [held(db, state=State.PUBLISHED, text=f"Editors' pick {i}.") for i in range(3)]
+    with db.session() as session:
+        for cid in picks:
+            comment = session.get(Comment, cid)
+            assert comment is not None
+            comment.featured_at = comment.created_at
+    log_in(page, live_server, db)
+    page.goto(f"{live_server.url}/moderation/queue/published?featured=1")
+    cards = page.locator("li.card")
+    expect(cards).to_have_count(3)
+    first = cards.first
+    first_id = first.get_attribute("id")
+    first.focus()
+    page.keyboard.press("f")
+    expect(page.locator("#live")).to_contain_text("No longer featured")
+    expect(page.locator(f"#{first_id}")).to_have_count(0)
+    expect(cards).to_have_count(2)
+    expect(cards.first).to_have_class(re.compile("current"))
+    poll(page)
+    expect(page.locator("#featured-count")).to_have_text("2")
+    expect(page.locator("li.card.conflict")).to_have_count(0)
+    expect(page.locator("#live")).not_to_contain_text("someone else")
+    assert not problems, problems
+
+
 def test_tab_counts_follow_the_reason_filter_on_every_poll(
     db: Database, live_server: LiveServer, page: Page
 ) -> None:

@@ -194,17 +194,19 @@ function mount(host, cfg) {
 
   /* ---- the thread ---- */
   var title = h("h2", { id: "m-title", text: t("comments") });
-  var sort = h("select", { id: "m-sort", onchange: function () { S.order = sort.value; load(false); } }, [
+  /* a reader's own sort, view or "Load more" ends the search for a linked comment: focus
+     stays where they are (it was pulled to the comment once found; found in review) */
+  var sort = h("select", { id: "m-sort", onchange: function () { S.order = sort.value; S.hunt = 0; load(false); } }, [
     h("option", { value: "oldest", text: t("oldest") }),
     h("option", { value: "newest", text: t("newest") }),
   ]);
   sort.value = S.order;
   /* "Featured (N)": shows only the comments a moderator featured, or all again */
   var featBtn = h("button", { type: "button", class: "btn2", "aria-pressed": "false", hidden: true,
-    onclick: function () { S.feat = !S.feat; featBtn.setAttribute("aria-pressed", S.feat); load(false); } });
+    onclick: function () { S.feat = !S.feat; S.hunt = 0; featBtn.setAttribute("aria-pressed", S.feat); load(false); } });
   var listStatus = h("div", { class: "status", role: "status" });
   var list = h("ol", { class: "list" });
-  var more = h("button", { type: "button", class: "btn2", hidden: true, onclick: function () { load(true); }, text: t("more") });
+  var more = h("button", { type: "button", class: "btn2", hidden: true, onclick: function () { S.hunt = 0; load(true); }, text: t("more") });
 
   function avatar(c) {
     var n = parseInt(String(c.avatar || "").slice(0, 2), 16);
@@ -374,9 +376,11 @@ function mount(host, cfg) {
      land on it); one on a later page is looked for, up to 20 pages. An id not found does
      nothing, and other loads (sort, view, "Load more") leave focus where it is. */
   function seek(i) {
-    var id = location.hash.indexOf("#comment-") === 0 && location.hash.slice(9);
+    /* only the shape of our ids: a WordPress-era #comment-123 loaded 20 pages for nothing */
+    var id = (/^#comment-([\w-]{16,40})$/.exec(location.hash) || [])[1];
     var go = id && root.getElementById("m-c-" + id);
-    if (!go && id && S.cursor && i < 20) return load(true, i + 1);
+    /* ...and not once another thread on the page shows it (each loaded 20 pages) */
+    if (!go && id && S.cursor && i < 20 && !M.hosts.some(function (x) { return x.isConnected && x.__moderatoRoot.getElementById("m-c-" + id); })) return load(true, i + 1);
     S.hunt = 0;
     if (go) {
       S.fresh = id;

@@ -193,6 +193,14 @@
     if (focus) { empty.focus(); }
   }
 
+  /* A feature or unfeature keeps the card where it is, except an unfeature on a "Featured
+     only" list: the card leaves it (kept, the next poll took it for a colleague's
+     decision, "marked in red"; found in review). */
+  function inPlace(actionName) {
+    return !!IN_PLACE[actionName] && !(actionName === "unfeature" && !!list &&
+      /[?&]featured=1(&|$)/.test(list.getAttribute("data-poll") || ""));
+  }
+
   function act(card, actionName) {
     if (!card) { return; }
     if (card.hasAttribute("aria-busy")) {
@@ -214,7 +222,7 @@
     setBusy(card, true);
     /* On to the next card at once: keys pressed while this one saves act there, not
        nowhere (they were dropped; found in review). */
-    if (onQueuePage && !IN_PLACE[actionName] && card.classList.contains("current")) {
+    if (onQueuePage && !inPlace(actionName) && card.classList.contains("current")) {
       var after = cards().slice(cards().indexOf(card) + 1).filter(usable)[0];
       if (after) { setCurrent(after, true); }
     }
@@ -223,7 +231,7 @@
         if (res.ok) {
           m.announce(res.data.message, "success");
           /* Keeping a comment leaves it in Published, and in Reported while newer reports wait. */
-          var stays = IN_PLACE[actionName] ||
+          var stays = inPlace(actionName) ||
             (actionName === "dismiss" && (res.data.remaining || !/\/reported\//.test(list.getAttribute("data-poll") || "")));
           if (onQueuePage && !stays) { removeCard(card); poll(); }
           else {
