@@ -90,6 +90,10 @@ class EmbeddedRedis:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             preexec_fn=_die_with_parent,
+            # Its own process group: a terminal's Ctrl-C (SIGINT to the whole foreground
+            # group) stopped Redis under the worker, whose last sweep then logged an outage
+            # at every shutdown; whoever started it stops it, last (found in review).
+            start_new_session=True,
         )
         client = redis.Redis(port=self.port, socket_connect_timeout=0.2, socket_timeout=0.5)
         deadline = time.monotonic() + timeout

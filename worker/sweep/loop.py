@@ -65,14 +65,11 @@ class Sweeper(threading.Thread):
             try:
                 if self.scheduler.acquire_locks():
                     self.scheduler.enqueue_scheduled_jobs()
-                back = {"Redis"}  # the scheduler talks to Redis; only a sweep to the database
+                _back(down, "Redis")  # the scheduler talked to it; a sweep to the database
                 if elapsed >= next_sweep:
                     next_sweep = elapsed + interval
                     if sweep_once(self.rt, self.connection, self.owner) is not None:
-                        back.add("the database")
-                for name in sorted(down & back):
-                    log.info("sweep: %s is back", name)
-                down -= back
+                        _back(down, "the database")
             except redis.RedisError as exc:
                 # Once per outage, not once a second (3,600 lines an hour; found in review).
                 _outage(down, "Redis", exc)
@@ -94,3 +91,10 @@ def _outage(down: set[str], name: str, exc: Exception) -> None:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         log.warning("sweep skipped while %s is unavailable: %s", name, reason)
     down.add(name)
+
+
+def _back(down: set[str], name: str) -> None:
+    """Log the end of an outage of ``name``, if there was one."""
+    if name in down:
+        log.info("sweep: %s is back", name)
+        down.discard(name)
