@@ -14,6 +14,7 @@ from service import site_policy
 from service.errors import Conflict, NotFound, ValidationFailed, wants_html
 from service.extensions import db
 from service.moderation import access, bp
+from service.moderation.highlight import isolate
 from service.policy import MODES, NEW_AUTHORS, SCORES, PolicyError, normalise_policy
 from service.store.tables import Site
 
@@ -143,7 +144,10 @@ def site_policy_save(site_id: int) -> Any:
             except PolicyError as exc:  # parse checks every rule; kept as a backstop
                 errors["mode"] = _error("invalid_policy", str(exc))
             else:
-                flash(f"{site.name}: policy saved." if changed else "Nothing to change.", "success")
+                flash(
+                    f"{isolate(site.name)}: policy saved." if changed else "Nothing to change.",
+                    "success",
+                )
                 return redirect(url_for("moderation.site_policy_page", site_id=site.id), code=303)
         valid = conflict or not errors
         replay = site_policy.preview(dbs, site, policy, PREVIEW_DAYS) if valid else None

@@ -14,6 +14,7 @@ from service.clock import utcnow
 from service.errors import NotFound, ValidationFailed
 from service.extensions import db
 from service.moderation import access, bp
+from service.moderation.highlight import isolate
 from service.moderation.nav import add_nav_item
 from service.status import State
 from service.store.tables import AuditEntry, Comment, Site, User, UserSite
@@ -68,10 +69,10 @@ def site_moderators(site_id: int) -> Any:
         row = dbs.get(UserSite, (target.id, site.id))
         if removing and row is not None:
             dbs.delete(row)
-            message = f"{target.email} no longer moderates {site.name}."
+            message = f"{isolate(target.email)} no longer moderates {isolate(site.name)}."
         elif not removing and row is None:
             dbs.add(UserSite(user_id=target.id, site_id=site.id))
-            message = f"{target.email} now moderates {site.name}."
+            message = f"{isolate(target.email)} now moderates {isolate(site.name)}."
         else:
             message = "Nothing to change."
         if message != "Nothing to change.":

@@ -13,6 +13,7 @@ from service.clock import utcnow
 from service.errors import Conflict, NotFound, ValidationFailed
 from service.extensions import db
 from service.moderation import access, bp
+from service.moderation.highlight import isolate
 from service.moderation.nav import add_nav_item
 from service.passwords import MIN_LENGTH, hash_password
 from service.store.tables import AuditEntry, Site, User, UserSite
@@ -89,7 +90,7 @@ def create_user() -> Any:
         dbs.flush()
         _audit(dbs, "user_created", created, role=created.role, sites=slugs)
         email = created.email
-    flash(f"Created {form.get('role')} {email}.", "success")
+    flash(f"Created {form.get('role')} {isolate(email)}.", "success")
     return redirect(url_for("moderation.users_page"), code=303)
 
 
@@ -142,7 +143,7 @@ def update_user(user_id: int) -> Any:
         email = target.email
     if target.id == me.id and (disabled or role != "admin"):
         flash("You changed your own account; you may have lost access to this page.", "info")
-    flash(f"Saved {email}.", "success")
+    flash(f"Saved {isolate(email)}.", "success")
     return redirect(url_for("moderation.users_page"), code=303)
 
 
@@ -171,5 +172,5 @@ def reset_password(user_id: int) -> Any:
         target.password_hash = hash_password(password)
         _audit(dbs, "password_reset", target)
         email = target.email
-    flash(f"New password set for {email}; their sessions have ended.", "success")
+    flash(f"New password set for {isolate(email)}; their sessions have ended.", "success")
     return redirect(url_for("moderation.users_page"), code=303)

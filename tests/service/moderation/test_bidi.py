@@ -9,11 +9,14 @@ from html.parser import HTMLParser
 from typing import Any
 
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from service import featured
+from service.moderation.admin_policy import version
+from service.policy import normalise_policy
 from service.status import State
 from service.store import Database
-from service.store.tables import Comment
+from service.store.tables import Comment, Site
 from tests.dashboard import held, make_user
 
 HTML = {"Accept": "text/html"}
@@ -146,3 +149,47 @@ def test_other_pages_isolate_user_text_in_their_labels(
     for html in (comment_page, threads, bans, users, sites):
         found: list[Any] = [f for f in labels(html) if not well_isolated(f[2])]
         assert found == []
+
+
+def test_admin_pages_isolate_site_names_and_addresses_in_titles_and_messages(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """An admin-entered right-to-left site name (with an override inside) reads isolated in
+    the policy page's title and in the messages of assigning a moderator and saving a
+    policy; the address in an account's message too (review: they were bare)."""
+    with db.session() as session:
+        site = session.scalar(select(Site).where(Site.slug == "default"))
+        assert site is not None
+        site.name = "أخبار\u202e 24"
+        site_id = site.id
+    clean = f"{FSI}أخبار 24{PDI}"
+    policy_page = page(client, f"/moderation/sites/{site_id}/policy")
+    assert f"<title>{clean}: policy" in policy_page
+    user_id = make_user(db, "moderator@example.org", role="moderator", sites=[])
+    assigned = client.post(
+        f"/moderation/sites/{site_id}/moderators",
+        data={"user_id": str(user_id), "csrf_token": admin_csrf},
+        headers=HTML,
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert f"{FSI}moderator@example.org{PDI} now moderates {clean}." in assigned
+    saved = client.post(
+        f"/moderation/sites/{site_id}/policy",
+        data={
+            "csrf_token": admin_csrf,
+            "base": version(normalise_policy(None)),
+            "action": "save",
+            "mode": "pre",
+            "form_token": "signal",
+            "new_authors": "score",
+            "publish_below.spam": "0.5",
+            "publish_below.toxicity": "0.5",
+            "reject_above.spam": "0.95",
+            "reject_above.toxicity": "0.98",
+        },
+        headers=HTML,
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert f"{clean}: policy saved." in saved
+    for html in (policy_page, assigned, saved):
+        assert "\u202e" not in html.split("</title>")[0]
