@@ -26,9 +26,13 @@ from service.moderation import actions
 from service.moderation.actions import Action
 from service.status import State
 from service.store.tables import Comment, User
+from service.validation import whole_number
 
 BATCH = 100
 DEFAULT_MAX = 5000
+
+#: A comment to act on: its id, the state and the text revision its card showed (None: any).
+Item = tuple[str, State, int | None]
 
 
 @dataclass(slots=True)
@@ -74,13 +78,16 @@ def bulk_max() -> int:
 
 def apply(
     action: Action,
-    items: Sequence[tuple[str, State]],
+    items: Sequence[Item],
     user: User,
     actor: str,
     note: str | None,
     reported: bool = False,
 ) -> BulkResult:
-    """Apply ``action`` to each ``(comment id, state seen)`` in batches; count what happened.
+    """Apply ``action`` to each ``(comment id, state seen, text revision seen)`` in batches;
+    count what happened. A revision (None: whichever is current) makes a comment its author
+    edited since its card was drawn a conflict: its author may have swapped the text, and
+    the worker held the new one again, in the state the moderator saw (found in review).
     With ``reported`` (a selection from the Reported queue) a comment whose reports were
     dismissed meanwhile is a conflict, not a take-down (found in review)."""
     result = BulkResult()
@@ -89,12 +96,12 @@ def apply(
         deliveries: list[str] = []
         mails: list[str] = []
         with db().session() as dbs:
-            ids = [i for i, _ in batch]
+            ids = [i for i, _, _ in batch]
             sites = dict(
                 dbs.execute(select(Comment.id, Comment.site_id).where(Comment.id.in_(ids))).all()
             )
             allowed: dict[int, bool] = {}
-            for comment_id, expected in batch:
+            for comment_id, expected, revision in batch:
                 site_id = sites.get(comment_id)
                 if site_id is not None and site_id not in allowed:
                     allowed[site_id] = user_can_moderate(dbs, user, site_id)
@@ -107,7 +114,9 @@ def apply(
                 if reported and reports.open_count(dbs, comment_id) == 0:
                     result.conflicts += 1
                     continue
-                outcome = transition(dbs, comment_id, actions.change(action, expected, actor, note))
+                change = actions.change(action, expected, actor, note)
+                change.revision = revision
+                outcome = transition(dbs, comment_id, change)
                 if outcome is None:
                     result.conflicts += 1
                 else:
@@ -118,22 +127,27 @@ def apply(
     return result
 
 
-def parse_items(raw: object) -> list[tuple[str, State]] | None:
-    """Return ``(id, state)`` pairs from JSON ``[{"id", "state"}]`` or form ``id:state`` strings."""
+def parse_items(raw: object) -> list[Item] | None:
+    """Return ``(id, state, revision)`` from JSON ``[{"id", "state", "revision"}]`` or form
+    ``id:state:revision`` strings (the revision is optional: None)."""
     if not isinstance(raw, list) or not raw:
         return None
-    items: list[tuple[str, State]] = []
+    items: list[Item] = []
     for entry in raw:
         if isinstance(entry, dict):
-            comment_id, state = entry.get("id"), entry.get("state")
+            comment_id, state, seen = entry.get("id"), entry.get("state"), entry.get("revision")
         elif isinstance(entry, str):
-            comment_id, _, state = entry.partition(":")
+            comment_id, _, rest = entry.partition(":")
+            state, _, seen = rest.partition(":")
         else:
             return None
         if not isinstance(comment_id, str) or not isinstance(state, str):
             return None
+        revision = None if seen in (None, "") else whole_number(str(seen))
+        if seen not in (None, "") and revision is None:
+            return None
         try:
-            items.append((comment_id, State(state)))
+            items.append((comment_id, State(state), revision))
         except ValueError:
             return None
     return items

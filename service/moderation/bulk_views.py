@@ -71,11 +71,11 @@ def bulk_selection() -> Any:
         # Sent from a queue page: every comment is expected in the queue's state, whatever
         # state its card showed (a card redrawn after a colleague's decision showed the new
         # one, and a bulk action undid that decision; found in review).
-        items = [(comment_id, State(QUEUE_STATE[queue])) for comment_id, _ in items]
+        items = [(i, State(QUEUE_STATE[queue]), revision) for i, _, revision in items]
     result = bulk.apply(
         action, items, access.user(), access.actor(), note, reported=queue == "reported"
     )
-    seen = {state for _, state in items}
+    seen = {state for _, state, _ in items}
     said = result.sentence(actions.title(action, seen.pop()) if len(seen) == 1 else action.title)
     if request.is_json:
         return jsonify({**result.as_dict(), "message": said})
@@ -92,7 +92,10 @@ def _sample(dbs: Session, ids: list[str], slugs: dict[int, str]) -> list[cards.C
 
 
 def _no_items() -> dict[str, str]:
-    return {"code": "required", "message": "Select at least one comment (as id:state)."}
+    return {
+        "code": "required",
+        "message": "Select at least one comment (as id:state or id:state:revision).",
+    }
 
 
 @bp.route("/queue/<queue>/bulk", methods=["GET", "POST"])
@@ -136,7 +139,7 @@ def bulk_filter(queue: str) -> Any:
     back = url_for("moderation.queue", queue=f.queue, **args)
     if proceed:
         result = bulk.apply(
-            action, [(i, State(expected)) for i in ids], access.user(), access.actor(), note
+            action, [(i, State(expected), None) for i in ids], access.user(), access.actor(), note
         )
         said = result.sentence(actions.title(action, State(expected)))
         flash(said, "success" if not result.conflicts else "conflict")

@@ -3,6 +3,7 @@ a withdrawn comment offers no action and no moderator can publish it again."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask.testing import FlaskClient
@@ -104,3 +105,36 @@ def test_approving_a_card_whose_text_was_edited_since_is_a_conflict(
     assert state_of(db, body["id"]) == ("pending", None)
     assert approve(1).status_code == 200
     assert state_of(db, body["id"]) == ("published", None)
+
+
+def test_a_bulk_approve_leaves_a_comment_edited_since_the_page_was_drawn(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """The held queue is drawn; the author edits a held comment and the worker holds the new
+    text again; the moderator ticks the card and bulk-approves: the box names the text
+    revision its card showed, so the new text (never seen) is a conflict, not published."""
+    body = posted_held(client, db)
+    page = client.get("/moderation/queue/held", headers={"Accept": "text/html"})
+    item = re.search(rf'name="item" value="({body["id"]}[^"]*)"', page.get_data(as_text=True))
+    assert item is not None
+    rv = client.patch(
+        f"/api/v1/comments/{body['id']}", json={"text": EDITED}, headers=with_token(body)
+    )
+    assert rv.status_code == 202
+    with db.session() as session:
+        change = Change(State.PENDING, State.HELD, "system:worker", "classify", revision=1)
+        assert transition(session, body["id"], change) is not None
+    for sent in (
+        {"data": {"csrf_token": admin_csrf, "action": "approve", "item": [item.group(1)]}},
+        {
+            "json": {
+                "action": "approve",
+                "items": [
+                    dict(zip(("id", "state", "revision"), item.group(1).split(":"), strict=True))
+                ],
+            },
+            "headers": {"X-CSRF-Token": admin_csrf},
+        },
+    ):
+        client.post("/moderation/bulk", **sent)
+        assert state_of(db, body["id"]) == ("held", None)
