@@ -20,7 +20,7 @@ from service.store.tables import Site
 #: PATCH and DELETE: an author's edit and withdrawal, with the edit token in its header.
 ALLOW_METHODS = "GET, POST, PATCH, DELETE"
 ALLOW_HEADERS = "Accept, Content-Type, Moderato-Edit-Token"
-EXPOSE_HEADERS = "Location, ETag, Retry-After"
+EXPOSE_HEADERS = "Location, ETag, Retry-After, Date"
 PREFLIGHT_MAX_AGE = "600"
 
 

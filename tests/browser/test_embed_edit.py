@@ -4,6 +4,7 @@ edit chunk loaded on demand, in place, by keyboard alone, and gone when the wind
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -200,6 +201,26 @@ def test_the_buttons_go_when_the_window_closes(
     w = open_widget(page, f"{live_server.url}/demo")
     expect(w.locator("article.card.own")).to_have_count(1)
     expect(w.get_by_role("button", name="Edit your comment")).to_have_count(0)
+
+
+def test_a_browser_clock_ahead_of_the_servers_keeps_the_buttons(
+    page: Page, live_server: LiveServer, db: Database, publisher: Publisher
+) -> None:
+    """On a publisher's page (another origin), the reader's clock runs 20 minutes ahead of
+    the server's, longer than the window: the window is measured from the server's answer
+    (its Date, exposed to the page), so Edit and Delete are offered, and go 15 minutes later
+    by the reader's clock (they never showed: the server's edit_until was already past by
+    the browser's clock; found in review)."""
+    allow_origin(db, publisher.origin)
+    page.clock.install(time=time.time() + 20 * 60)
+    w = open_widget(page, publisher.article(live_server))
+    card = post_own(w)
+    expect(card.get_by_role("button", name="Edit your comment")).to_be_visible()
+    expect(card.get_by_role("button", name="Delete your comment")).to_be_visible()
+    page.clock.fast_forward("14:00")
+    expect(card.get_by_role("button", name="Edit your comment")).to_be_visible()
+    page.clock.fast_forward("01:30")
+    expect(card.get_by_role("button", name="Edit your comment")).to_have_count(0)
 
 
 def test_the_token_outlives_a_reload(page: Page, live_server: LiveServer, db: Database) -> None:

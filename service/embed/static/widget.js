@@ -606,13 +606,13 @@ function mount(host, cfg) {
         return fetch(api("api/v1/comments"), { method: "POST", body: body, credentials: "omit", headers: { Accept: "application/json" } });
       })
       .then(function (r) {
-        return r.json().catch(function () { return {}; }).then(function (b) { answered(r.status, b, v, parent, r.headers.get("Retry-After")); });
+        return r.json().catch(function () { return {}; }).then(function (b) { answered(r.status, b, v, parent, r.headers.get("Retry-After"), r.headers.get("Date")); });
       })
       .catch(function () { summary.textContent = t("err_network"); })
       .then(function () { busy(false); });
   }
 
-  function answered(status, b, v, parent, wait) {
+  function answered(status, b, v, parent, wait, at) {
     var err = b.error || {};
     if (status === 202 && b.id) {
       /* one token per comment: the next one starts its own fill time */
@@ -622,7 +622,7 @@ function mount(host, cfg) {
       var mine = { id: b.id, own: true, parent: parent && parent.id, author_name: v.name, created_at: new Date().toISOString(), text: v.text };
       S.own.push(mine);
       keep(b.id, mine);
-      if (b.edit_token) edits(b);
+      if (b.edit_token) edits(b, at);
       F.text.input.value = "";
       updateCount();
       showErrors({});
@@ -688,8 +688,11 @@ function mount(host, cfg) {
      which drops them as their windows end), and the edit UI is a chunk the loader fetches
      only then (M.edit; docs/embed.md, "Editing your comment"). */
   var X = { root: root, S: S, keep: keep, render: render, cfg: cfg, m: {} };
-  function edits(b) {
-    if (b) X.m[b.id] = [b.edit_token, b.edit_until];
+  /* edit_until on this browser's clock: the window left by the server's (its answer's
+     Date), as a clock ahead of the server's by more than the window never showed the
+     buttons (found in review) */
+  function edits(b, at) {
+    if (b) X.m[b.id] = [b.edit_token, new Date(Date.now() + Date.parse(b.edit_until) - (Date.parse(at) || Date.now())).toISOString()];
     try { (b || localStorage["moderato:edit:" + cfg.site + ":" + cfg.thread]) && M.edit(X); } catch (e) { /* no storage, or a loader from before the chunk */ }
   }
   function restore() {
