@@ -138,3 +138,29 @@ def test_a_bulk_approve_leaves_a_comment_edited_since_the_page_was_drawn(
     ):
         client.post("/moderation/bulk", **sent)
         assert state_of(db, body["id"]) == ("held", None)
+
+
+def test_a_filter_wide_approve_leaves_a_comment_edited_after_its_confirmation_page(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """The moderator reviews "Approve all held" (its sample shows the text); the author then
+    edits the comment and the worker holds the new text again; confirming leaves it held,
+    counted as changed meanwhile: the action covers the texts as of the confirmation page."""
+    from tests.service.moderation.test_bulk import _confirm_form
+
+    body = posted_held(client, db)
+    html = client.get(
+        "/moderation/queue/held/bulk?action=approve", headers={"Accept": "text/html"}
+    ).get_data(as_text=True)
+    form = _confirm_form(html)
+    assert form["count"] == "1"
+    rv = client.patch(
+        f"/api/v1/comments/{body['id']}", json={"text": EDITED}, headers=with_token(body)
+    )
+    assert rv.status_code == 202
+    with db.session() as session:
+        change = Change(State.PENDING, State.HELD, "system:worker", "classify", revision=1)
+        assert transition(session, body["id"], change) is not None
+    resp = client.post("/moderation/queue/held/bulk", data=form)
+    assert resp.status_code == 303
+    assert state_of(db, body["id"]) == ("held", None)
