@@ -25,7 +25,10 @@ def classification_failed(
     if job.retries_left:
         return
     comment_id = job.args[0]
-    revision = job.args[1] if len(job.args) > 1 else None  # an edit's job: that text only
+    # the text its job scored: an edit's job names its revision; the post's own job (the
+    # comment id alone) scored the text as posted, revision 0, never "whichever is current"
+    # (an edit meanwhile was held with an error its own job never had; found in review)
+    revision = job.args[1] if len(job.args) > 1 else 0
     why = f"{exc_type.__name__ if exc_type else 'error'}: {exc}"
     hold_for_classifier_error(comment_id, why, revision)
 

@@ -10,15 +10,17 @@ import pytest
 import redis as redis_lib
 from flask.testing import FlaskClient
 from rq import Queue, SimpleWorker
+from rq.job import Job
 from sqlalchemy import select
 
 from models.scoring import Scorer
+from service.enqueue import classify_job_id
 from service.store import Database
 from service.store.tables import AuditEntry, Comment
 from tests.factories import BENIGN, SPAM, post
 from tests.helpers import wait_for
 from worker import runtime
-from worker.callbacks import hold_for_classifier_error
+from worker.callbacks import classification_failed, hold_for_classifier_error
 from worker.jobs import classify_comment
 
 WAIT = 20
@@ -114,6 +116,23 @@ def test_a_failed_job_of_the_text_before_holds_nothing(
     assert _row(db, body["id"]).state == "pending"
     assert hold_for_classifier_error(body["id"], "boom", revision=1)
     assert _row(db, body["id"]).state == "held"
+
+
+def test_the_posts_own_job_failing_after_an_edit_holds_nothing(
+    client: FlaskClient, db: Database, worker_runtime: runtime.Runtime, redis_url: str
+) -> None:
+    """The intake's job (``classify-<id>``, queued with the comment id alone) fails its last
+    attempt after the author edited the comment: its classifier_error hold is about the text
+    as posted (revision 0), so the edited text stays pending for its own job (it was held
+    for a human with the error of a job that never saw it; found in review)."""
+    body = post(client).get_json()
+    job = Job.fetch(classify_job_id(body["id"]), connection=redis_lib.from_url(redis_url))
+    assert job.args == [body["id"]] or job.args == (body["id"],)
+    assert _edit(client, body, BENIGN + " Edited.").status_code == 202
+    job.retries_left = 0
+    classification_failed(job, job.connection, RuntimeError, RuntimeError("boom"), None)
+    assert _row(db, body["id"]).state == "pending"
+    assert _decisions(db, body["id"]) == []
 
 
 @pytest.mark.slow
