@@ -181,4 +181,9 @@ def withdraw(
         session, comment, AUTHOR, action="withdrawn", rejection=Rejection.WITHDRAWN, note=None
     )
     session.refresh(comment)
+    if comment.rejection != Rejection.WITHDRAWN.value:
+        # A moderator rejected it between our read and the take-down: answer as if they had
+        # been first (the erasure rolls back with this transaction), rather than leave an
+        # erased shell that "not spam" could publish (found in review).
+        raise _not_editable(comment)
     return comment, erased.deliveries

@@ -21,6 +21,7 @@ from service.config import ConfigError, load
 from service.enqueue import classify_job_id
 from service.integrations.webhooks import create_endpoint
 from service.lifecycle import Change, transition
+from service.privacy import erasure
 from service.status import Rejection, State
 from service.store import Database
 from service.store.tables import AuditEntry, Comment
@@ -276,6 +277,32 @@ def test_a_withdrawn_comment_cannot_be_published_again(client: FlaskClient, db: 
         with db.session() as session:
             assert transition(session, body["id"], change) is None
     assert row(db, body["id"]).state == "rejected"
+
+
+def test_a_withdrawal_that_loses_the_race_to_a_moderators_rejection_changes_nothing(
+    client: FlaskClient, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A moderator rejects the comment after the withdrawal read it, before its take-down:
+    the withdrawal answers 409 not_editable as if the moderator had been first, and the
+    comment stays as the moderator left it (text kept, a moderator can still restore it);
+    it was an erased shell with rejection spam that "not spam" could publish (review)."""
+    body = posted(client, db, text="A fine comment a moderator will misjudge.")
+    real = erasure._take_down
+
+    def moderator_first(session: Any, comment: Any, *args: Any, **kwargs: Any) -> Any:
+        spam = Change(State.PUBLISHED, State.REJECTED, "user:1", "spam", rejection=Rejection.SPAM)
+        with db.session() as other:  # the moderator's own request, committed first
+            assert transition(other, comment.id, spam) is not None
+        return real(session, comment, *args, **kwargs)
+
+    monkeypatch.setattr(erasure, "_take_down", moderator_first)
+    rv = withdraw(client, body)
+    assert rv.status_code == 409
+    assert rv.get_json()["error"]["code"] == "not_editable"
+    comment = row(db, body["id"])
+    assert (comment.state, comment.rejection) == ("rejected", "spam")
+    assert comment.text == "A fine comment a moderator will misjudge."
+    assert [a for _, a, _, _ in audit(db, body["id"])][-1] == "spam"
 
 
 def test_an_edit_under_a_closed_thread_is_refused_but_a_withdrawal_is_not(
