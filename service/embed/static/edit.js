@@ -2,33 +2,18 @@
    is open (docs/embed.md, "Editing your comment"). The loader fetches it only for a reader
    who has such a comment (M.edit); each thread's widget hands over X: its shadow root, its
    state (S), render, keep (its store of the reader's comments awaiting moderation), its
-   settings (cfg) and the tokens it was given (m: id -> [token, edit_until]). The chunk
+   settings (cfg), its element builder (h) and the tokens it was given (m: id ->
+   [token, edit_until]). The chunk
    keeps the tokens in localStorage (moderato:edit:<site>:<thread>) until their windows
    end. Called with STRINGS (the edit_* strings and the text's field errors) and CONFIG
    (the text's length limit, the poll delays). Plain JavaScript, no dependencies. */
 "use strict";
-var d = document;
 var M = window.Moderato;
 var CONTROL_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/; // tab and newline allowed
 
-/* Build an element: attributes by setAttribute, text by textContent, never HTML strings. */
-function h(tag, attrs, kids) {
-  var el = d.createElement(tag);
-  Object.keys(attrs || {}).forEach(function (k) {
-    var v = attrs[k];
-    if (v == null || v === false) return;
-    if (k.slice(0, 2) === "on") el.addEventListener(k.slice(2), v);
-    else if (k === "text") el.textContent = v;
-    else el.setAttribute(k, v === true ? "" : v);
-  });
-  (kids || []).forEach(function (c) {
-    if (c != null) el.appendChild(typeof c === "string" ? d.createTextNode(c) : c);
-  });
-  return el;
-}
-
 function init(X) {
   if (X.on) return X.render(); // a new comment of the same thread: draw its buttons
+  var h = X.h; // the widget's element builder (attributes, text, children; never HTML)
   X.on = 1;
   var S = X.S;
   var root = X.root;
