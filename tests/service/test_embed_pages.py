@@ -157,8 +157,9 @@ def test_an_edited_comment_carries_an_edited_mark_naming_when(
     client: FlaskClient, db: Database
 ) -> None:
     """Next to its time, a comment its author edited shows "edited" in a <time> whose
-    datetime, title and label give the edit's time, in the page's language; a comment
-    never edited shows no mark."""
+    datetime, title and words for a screen reader (visually hidden; the visible word is
+    hidden from it) give the edit's time, in the page's language; a comment never edited
+    shows no mark."""
     edited = stored(db, state=State.PUBLISHED, thread="ed", name="Ada", text="Edited text")
     stored(db, state=State.PUBLISHED, thread="ed", name="Bo", text="Never edited")
     with db.session() as session:
@@ -168,13 +169,15 @@ def test_an_edited_comment_carries_an_edited_mark_naming_when(
     html = client.get("/embed/thread?site=default&thread=ed").get_data(as_text=True)
     mark = (
         '<time class="mf-edited" datetime="2026-11-27T09:30:05Z" '
-        'title="Edited 2026-11-27 09:30 UTC" aria-label="Edited 2026-11-27 09:30 UTC">edited</time>'
+        'title="Edited 2026-11-27 09:30 UTC"><span aria-hidden="true">edited</span>'
+        '<span class="mf-vh">Edited 2026-11-27 09:30 UTC</span></time>'
     )
     assert html.count(mark) == 1
     card = html.split(f'id="comment-{edited.id}"')[1].split("</header>")[0]
     assert mark in card
     french = client.get("/embed/thread?site=default&thread=ed&lang=fr").get_data(as_text=True)
-    assert 'aria-label="Modifié le 2026-11-27 09:30 UTC">modifié</time>' in french
+    assert '<span aria-hidden="true">modifié</span>' in french
+    assert '<span class="mf-vh">Modifié le 2026-11-27 09:30 UTC</span></time>' in french
 
 
 def test_names_in_the_reply_and_report_labels_are_isolated(
