@@ -122,6 +122,7 @@ def public_item(comment: Comment) -> dict[str, Any]:
         "author_url": comment.author_url,
         "avatar": comment.avatar,
         "created_at": rfc3339(comment.created_at),
+        "edited_at": rfc3339(comment.edited_at),
         "text": comment.text,
         "html": comment.html,
         "featured": comment.featured_at is not None,

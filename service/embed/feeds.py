@@ -61,6 +61,13 @@ def comment_link(site: Site, thread: str, comment_id: str) -> str:
     return f"{thread_page(site, thread, comment_id)}#comment-{comment_id}"
 
 
+def last_change(comment: Comment) -> datetime:
+    """Return when a published comment last changed: the later of its publication and its
+    author's edit (its ``updated``)."""
+    published = comment.published_at or comment.created_at
+    return max(published, comment.edited_at) if comment.edited_at else published
+
+
 def entry(comment: Comment, site: Site) -> atom.Entry:
     """Return a published comment as a feed entry: its name and sanitised html, never the
     e-mail address or the scores."""
@@ -72,7 +79,7 @@ def entry(comment: Comment, site: Site) -> atom.Entry:
         title=f"{comment.author_name}: {snippet}",
         author=comment.author_name,
         published=comment.created_at,
-        updated=comment.published_at or comment.created_at,
+        updated=last_change(comment),
         html=comment.html,
         link=comment_link(site, comment.thread, comment.id),
         in_reply_to=(
@@ -104,8 +111,8 @@ def _load(slug: str, thread: str | None) -> tuple[Site, list[Comment]]:
 
 
 def _updated(site: Site, rows: list[Comment]) -> datetime:
-    """Return the feed's last change: its newest publication, or the site's creation."""
-    return max((e.published_at or e.created_at for e in rows), default=site.created_at)
+    """Return the feed's last change: its newest publication or edit, or the site's creation."""
+    return max(map(last_change, rows), default=site.created_at)
 
 
 @bp.get("/feed/thread.atom")

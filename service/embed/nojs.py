@@ -26,6 +26,7 @@ from service.conversations import thread_page
 from service.embed import assets, i18n
 from service.extensions import db
 from service.ids import looks_like_id
+from service.moderation.highlight import isolate
 from service.store.tables import Comment, Site
 from service.urls import with_query
 
@@ -189,6 +190,7 @@ def render_thread(req: ThreadRequest) -> Markup:
         limits=assets.FIELD_LIMITS,
         notify=mailer.configured(cfg),
         avatar_class=avatar_class,
+        isolate=isolate,
         max_depth=MAX_DEPTH,
     )
     return Markup(html)

@@ -26,6 +26,9 @@ from tests.helpers import wait_for
 
 pytestmark = pytest.mark.browser
 
+#: The isolate a name is wrapped in inside a label ("Reply to FSI name PDI").
+FSI, PDI = "\u2068", "\u2069"
+
 WAIT_MS = 30_000  # the worker publishes in well under a second; CI machines are shared
 
 
@@ -721,7 +724,7 @@ def test_a_rate_limited_report_says_how_long_to_wait(
     fill(w)
     w.get_by_role("button", name="Post Comment").click()
     expect(w.locator("article.card.own")).to_have_count(1)
-    w.get_by_role("button", name="Report the comment by Troll").click()
+    w.get_by_role("button", name=f"Report the comment by {FSI}Troll{PDI}").click()
     w.get_by_role("radio", name="Spam or advertising").check()
     w.get_by_role("button", name="Send report").click()
     expect(w.locator("form.reportf .status")).to_have_text(
@@ -796,7 +799,7 @@ def test_reply_with_the_keyboard_alone(page: Page, live_server: LiveServer, db: 
     keyboard, focus visible."""
     stored(db, state=State.PUBLISHED, thread="demo", name="Ada", text="Is the path lit at night?")
     w = open_widget(page, f"{live_server.url}/demo")
-    reply = w.get_by_role("button", name="Reply to Ada")
+    reply = w.get_by_role("button", name=f"Reply to {FSI}Ada{PDI}")
     for _ in range(40):
         page.keyboard.press("Tab")
         if reply.evaluate("b => b.getRootNode().activeElement === b"):
@@ -845,7 +848,7 @@ def test_focus_stays_on_its_reply_button_when_the_readers_comment_is_published(
     fill(w)
     w.get_by_role("button", name="Post Comment").click()
     expect(w.locator("article.card.own")).to_be_visible()
-    reply = w.get_by_role("button", name="Reply to Grace")
+    reply = w.get_by_role("button", name=f"Reply to {FSI}Grace{PDI}")
     reply.focus()
     expect(w.locator("article.card:not(.own)", has_text=BENIGN)).to_be_visible(timeout=WAIT_MS)
     expect(reply).to_be_focused()
@@ -910,7 +913,7 @@ def test_a_reader_reports_a_comment_with_the_keyboard(
 
     stored(db, state=State.PUBLISHED, thread="demo", name="Troll", text="You are all idiots.")
     w = open_widget(page, f"{live_server.url}/demo")
-    report = w.get_by_role("button", name="Report the comment by Troll")
+    report = w.get_by_role("button", name=f"Report the comment by {FSI}Troll{PDI}")
     report.focus()
     page.keyboard.press("Enter")
     expect(report).to_have_attribute("aria-expanded", "true")
@@ -937,7 +940,7 @@ def test_a_reader_reports_a_comment_with_the_keyboard(
         "Thank you. A moderator will look at this comment.", timeout=WAIT_MS
     )
     expect(w.get_by_text("Reported", exact=True)).to_be_focused()
-    expect(w.get_by_role("button", name="Report the comment by Troll")).to_have_count(0)
+    expect(w.get_by_role("button", name=f"Report the comment by {FSI}Troll{PDI}")).to_have_count(0)
     with db.session() as session:
         (row,) = session.scalars(select(Report)).all()
         assert (row.reason, row.note) == ("abusive", "Insults other readers")
@@ -1017,7 +1020,7 @@ def test_a_closed_thread_shows_its_comments_and_the_closing_message(
     expect(w.locator("p.closed")).to_have_text("Comments are closed. The trial has begun.")
     expect(w.locator("form[aria-label='Leave a Reply']")).to_be_hidden()
     expect(w.get_by_role("button", name=re.compile("^Reply"))).to_have_count(0)
-    expect(w.get_by_role("button", name="Report the comment by Early")).to_be_visible()
+    expect(w.get_by_role("button", name=f"Report the comment by {FSI}Early{PDI}")).to_be_visible()
 
 
 def test_a_single_page_app_shows_each_articles_thread_in_place(
@@ -1084,12 +1087,12 @@ def test_focus_stays_on_report_when_the_thread_is_redrawn(
     fill(w)
     w.get_by_role("button", name="Post Comment").click()
     expect(w.locator("article.card.own")).to_have_count(1)
-    report = w.get_by_role("button", name="Report the comment by Grace")
+    report = w.get_by_role("button", name=f"Report the comment by {FSI}Grace{PDI}")
     report.focus()
     expect(w.locator(".respond > p.status")).to_have_text(
         "Your comment is published.", timeout=WAIT_MS
     )
-    expect(w.get_by_role("button", name="Report the comment by Grace")).to_be_focused()
+    expect(w.get_by_role("button", name=f"Report the comment by {FSI}Grace{PDI}")).to_be_focused()
 
 
 def test_several_threads_on_one_page_have_landmarks_named_apart(

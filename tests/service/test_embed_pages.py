@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -10,6 +11,7 @@ from flask.testing import FlaskClient
 from service import antibot
 from service.status import State
 from service.store import Database
+from service.store.tables import Comment
 from tests.factories import stored
 
 
@@ -149,3 +151,41 @@ def test_a_return_to_a_browser_reads_as_another_host_is_not_trusted(
         ).get_data(as_text=True)
         assert 'href="http://evil.example' not in html and 'href="http://x@' not in html
         assert 'href="?site=default&amp;thread=ssi' in html
+
+
+def test_an_edited_comment_carries_an_edited_mark_naming_when(
+    client: FlaskClient, db: Database
+) -> None:
+    """Next to its time, a comment its author edited shows "edited" in a <time> whose
+    datetime, title and words for a screen reader (visually hidden; the visible word is
+    hidden from it) give the edit's time, in the page's language; a comment never edited
+    shows no mark."""
+    edited = stored(db, state=State.PUBLISHED, thread="ed", name="Ada", text="Edited text")
+    stored(db, state=State.PUBLISHED, thread="ed", name="Bo", text="Never edited")
+    with db.session() as session:
+        row = session.get(Comment, edited.id)
+        assert row is not None
+        row.edited_at = datetime(2026, 11, 27, 9, 30, 5, tzinfo=UTC)
+    html = client.get("/embed/thread?site=default&thread=ed").get_data(as_text=True)
+    mark = (
+        '<time class="mf-edited" datetime="2026-11-27T09:30:05Z" '
+        'title="Edited 2026-11-27 09:30 UTC"><span aria-hidden="true">edited</span>'
+        '<span class="mf-vh">Edited 2026-11-27 09:30 UTC</span></time>'
+    )
+    assert html.count(mark) == 1
+    card = html.split(f'id="comment-{edited.id}"')[1].split("</header>")[0]
+    assert mark in card
+    french = client.get("/embed/thread?site=default&thread=ed&lang=fr").get_data(as_text=True)
+    assert '<span aria-hidden="true">modifié</span>' in french
+    assert '<span class="mf-vh">Modifié le 2026-11-27 09:30 UTC</span></time>' in french
+
+
+def test_names_in_the_reply_and_report_labels_are_isolated(
+    client: FlaskClient, db: Database
+) -> None:
+    """The Reply link and the Report summary are named with the author's name in FSI … PDI,
+    without the direction controls it carried (as the widget and the dashboard do)."""
+    stored(db, state=State.PUBLISHED, thread="bidi", name="مريم\u202eevil\u2066", text="Hi")
+    html = client.get("/embed/thread?site=default&thread=bidi").get_data(as_text=True)
+    assert 'aria-label="Reply to \u2068مريمevil\u2069"' in html
+    assert 'aria-label="Report the comment by \u2068مريمevil\u2069"' in html

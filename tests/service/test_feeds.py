@@ -378,3 +378,29 @@ def test_the_no_js_page_and_the_demo_advertise_the_thread_feed(client: FlaskClie
     demo = client.get("/demo?lang=fr").get_data(as_text=True).split("</head>")[0]
     assert 'title="Flux des commentaires (Atom)"' in demo
     assert 'href="http://localhost/feed/thread.atom?site=default&amp;thread=demo"' in demo
+
+
+def test_an_edited_entrys_updated_time_is_its_edit_when_that_came_after_publication(
+    client: FlaskClient, db: Database
+) -> None:
+    """An entry's (and the feed's) updated time is the later of the comment's publication
+    and its author's edit; a comment never edited keeps its publication as updated."""
+    edited = published(db, thread="t")
+    plain = published(db, thread="t")
+    _spread(db, [edited, plain])  # published two and one seconds ago
+    with db.session() as session:
+        row = session.get(Comment, edited.id)
+        assert row is not None and row.published_at is not None
+        edited_at = row.published_at + timedelta(minutes=5)
+        row.edited_at = edited_at
+    rv = client.get("/feed/thread.atom?thread=t")
+    root = ET.fromstring(rv.get_data())
+    updated = {
+        e.findtext("a:id", namespaces=NS): e.findtext("a:updated", namespaces=NS)
+        for e in root.findall("a:entry", NS)
+    }
+    stamp = edited_at.strftime("%Y-%m-%dT%H:%M:%S")
+    assert (updated[_urn(edited)] or "").startswith(stamp)
+    assert not (updated[_urn(plain)] or "").startswith(stamp)
+    assert (root.findtext("a:updated", namespaces=NS) or "").startswith(stamp)
+    assert not _feed(client, "thread=t").bozo

@@ -50,19 +50,20 @@ def test_lists_only_published_comments_oldest_first(client: FlaskClient, db: Dat
 def test_items_have_the_contract_fields_and_an_avatar_hash_not_the_email(
     client: FlaskClient, db: Database
 ) -> None:
-    """Each item carries id, parent, author, avatar (SHA-256 of the e-mail), time, text, html
-    and whether it is featured."""
+    """Each item carries id, parent, author, avatar (SHA-256 of the e-mail), time, when it was
+    edited (null: never), text, html and whether it is featured."""
     parent = stored(db, state=State.PUBLISHED, thread="t", email=" Ada@Example.org ")
     reply = stored(db, state=State.PUBLISHED, thread="t", parent=parent.id)
     _spread(db, [parent, reply])
     items = _thread(client, "thread=t")["items"]
     assert set(items[0]) == {
-        "id", "parent", "author_name", "author_url", "avatar", "created_at", "text", "html",
-        "featured",
+        "id", "parent", "author_name", "author_url", "avatar", "created_at", "edited_at", "text",
+        "html", "featured",
     }  # fmt: skip
     assert items[0]["avatar"] == hashlib.sha256(b"ada@example.org").hexdigest()
     assert items[1]["parent"] == parent.id
     assert items[0]["created_at"].endswith("Z")
+    assert items[0]["edited_at"] is None
 
 
 def test_text_is_plain_and_html_is_sanitised(client: FlaskClient, db: Database) -> None:

@@ -158,3 +158,29 @@ def test_a_benign_comment_edited_into_spam_leaves_the_thread_end_to_end(
     assert _decisions(db, body["id"])[-1][1] == state
     status = client.get(f"/api/v1/comments/{body['id']}").get_json()
     assert status["status"] == state and "comment" not in status
+
+
+@pytest.mark.slow
+def test_the_listing_marks_a_comment_edited_once_its_new_text_is_published(
+    client: FlaskClient, db: Database, start_worker: Callable[..., Any]
+) -> None:
+    """With a real worker process: a published comment is listed with ``edited_at`` null;
+    its author edits it, the worker publishes the new text, and the listing (and the
+    comment's own read) carry the new text with ``edited_at``, the time of the edit."""
+    start_worker()
+    body = post(client, thread="edit-mark").get_json()
+
+    def items() -> list[dict[str, Any]]:
+        listing = client.get("/api/v1/comments?thread=edit-mark").get_json()
+        return list(listing["items"])
+
+    wait_for(lambda: [i["text"] for i in items()] == [BENIGN], timeout=WAIT)
+    assert items()[0]["edited_at"] is None
+    edited = _edit(client, body, BENIGN + " Edited.")
+    assert edited.status_code == 202
+    wait_for(lambda: [i["text"] for i in items()] == [BENIGN + " Edited."], timeout=WAIT)
+    item = items()[0]
+    assert item["edited_at"] == edited.get_json()["edited_at"]
+    assert item["edited_at"] is not None and item["edited_at"] >= item["created_at"]
+    status = client.get(f"/api/v1/comments/{body['id']}").get_json()
+    assert status["comment"]["edited_at"] == item["edited_at"]

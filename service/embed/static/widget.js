@@ -20,11 +20,20 @@ function pick(tag) {
   return STRINGS[tag] ? tag : "en";
 }
 
+/* A name in a sentence or a label: without the invisible direction controls (an override
+   or a stray PDI would reorder or end the isolate early), in FSI … PDI, as the dashboard's
+   isolate() does (service/moderation/highlight.py: the same characters). */
+var BIDI = /[\u200b\u200e\u200f\u061c\u2060\u202a-\u202e\u2066-\u2069\ufeff]/g;
+function isolate(v) {
+  v = String(v == null ? "" : v).replace(BIDI, "");
+  return v && "\u2068" + v + "\u2069";
+}
+
 function translator(code) {
   var s = Object.assign({}, STRINGS.en, STRINGS[code]);
   return function (key, params) {
     return String(s[key] || key).replace(/\{(\w+)\}/g, function (m, k) {
-      return params && k in params ? params[k] : m;
+      return params && k in params ? (k === "name" ? isolate(params[k]) : params[k]) : m;
     });
   };
 }
@@ -214,6 +223,16 @@ function mount(host, cfg) {
     return h("span", { class: "av av" + (isNaN(n) ? 0 : n % 8), "aria-hidden": "true", text: first.toUpperCase() });
   }
 
+  /* "edited", and when: in words a screen reader reads (hidden from sight) and the title a
+     mouse shows (an aria-label on <time> is not its name everywhere) */
+  function edited(at) {
+    var dt = new Date(at);
+    if (!at || isNaN(dt)) return null;
+    var label = t("edited_at", { time: when.format(dt) });
+    return h("time", { class: "edited", datetime: at, title: label }, [
+      h("span", { "aria-hidden": "true", text: t("edited") }), h("span", { class: "vh", text: label })]);
+  }
+
   function item(node) {
     var c = node.c;
     var byId = "m-by-" + c.id;
@@ -226,6 +245,7 @@ function mount(host, cfg) {
         avatar(c),
         h("span", { class: "by", id: byId, dir: "auto" }, [name]),
         h("time", { datetime: c.created_at, text: isNaN(stamp) ? "" : when.format(stamp) }),
+        edited(c.edited_at),
         c.featured ? h("span", { class: "feat", text: t("featured") }) : null,
       ]),
       c.own

@@ -158,6 +158,7 @@ SCHEMAS: dict[str, Schema] = {
             "author_name",
             "avatar",
             "created_at",
+            "edited_at",
             "text",
             "html",
             "featured",
@@ -169,6 +170,12 @@ SCHEMAS: dict[str, Schema] = {
             "author_url": {"type": ["string", "null"]},
             "avatar": {"type": "string", "description": "SHA-256 of the e-mail (Gravatar)."},
             "created_at": {"type": "string", "format": "date-time"},
+            "edited_at": {
+                "type": ["string", "null"],
+                "format": "date-time",
+                "description": "When its author last edited it (null: never). The text "
+                "shown is the edited one, published again after moderation.",
+            },
             "text": {"type": "string"},
             "html": {"type": "string"},
             "featured": {
