@@ -14,6 +14,7 @@ from flask import current_app, render_template, url_for
 from markupsafe import Markup
 
 from service import antibot, cors, mailer, reports, threads
+from service.bidi import isolate
 from service.clock import utcnow
 from service.comment_pages import page_holding
 from service.comments import (
@@ -26,7 +27,6 @@ from service.conversations import thread_page
 from service.embed import assets, i18n
 from service.extensions import db
 from service.ids import looks_like_id
-from service.moderation.highlight import isolate
 from service.store.tables import Comment, Site
 from service.urls import with_query
 

@@ -17,13 +17,13 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
 
 from service import featured, reports
+from service.bidi import isolate
 from service.enqueue import enqueue_outboxes
 from service.errors import Conflict, NotFound, ValidationFailed, wants_html
 from service.extensions import db, queue
 from service.ids import looks_like_id
 from service.lifecycle import transition
 from service.moderation import access, actions, bp, cards
-from service.moderation.highlight import isolate
 from service.moderation.login import safe_next
 from service.status import State, restorable
 from service.store.tables import AuditEntry, Comment, Site, User

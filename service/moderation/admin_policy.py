@@ -11,10 +11,10 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 
 from service import site_policy
+from service.bidi import isolate
 from service.errors import Conflict, NotFound, ValidationFailed, wants_html
 from service.extensions import db
 from service.moderation import access, bp
-from service.moderation.highlight import isolate
 from service.policy import MODES, NEW_AUTHORS, SCORES, PolicyError, normalise_policy
 from service.store.tables import Site
 

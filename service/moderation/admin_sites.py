@@ -10,11 +10,11 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
+from service.bidi import isolate
 from service.clock import utcnow
 from service.errors import NotFound, ValidationFailed
 from service.extensions import db
 from service.moderation import access, bp
-from service.moderation.highlight import isolate
 from service.moderation.nav import add_nav_item
 from service.status import State
 from service.store.tables import AuditEntry, Comment, Site, User, UserSite

@@ -9,11 +9,11 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from service import users
+from service.bidi import isolate
 from service.clock import utcnow
 from service.errors import Conflict, NotFound, ValidationFailed
 from service.extensions import db
 from service.moderation import access, bp
-from service.moderation.highlight import isolate
 from service.moderation.nav import add_nav_item
 from service.passwords import MIN_LENGTH, hash_password
 from service.store.tables import AuditEntry, Site, User, UserSite

@@ -11,9 +11,10 @@ from urllib.parse import urlencode, urlsplit
 from flask import url_for
 from sqlalchemy.orm import Session
 
+from service.bidi import isolate
 from service.clock import rfc3339, utcnow
 from service.moderation.actions import Action, available
-from service.moderation.highlight import Run, isolate, runs
+from service.moderation.highlight import Run, runs
 from service.moderation.queries import queue_of
 from service.reports import Summary, open_summaries
 from service.status import State

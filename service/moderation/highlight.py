@@ -15,6 +15,8 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from service.bidi import CONTROLS
+
 
 @dataclass(frozen=True, slots=True)
 class Run:
@@ -60,17 +62,6 @@ def runs(text: str, reasons: Sequence[Mapping[str, Any]]) -> list[Run]:
     return out
 
 
-#: Invisible characters that change how the text around them reads: bidirectional
-#: overrides, embeddings, isolates and marks, and zero-width spaces. On a card each is
-#: shown as a visible tag in its place instead of acting, so a moderator reads the text in
-#: the order it was typed ("\u202e" would show the rest of a comment reversed).
-CONTROLS = {
-    "\u200b": "ZWSP", "\u200e": "LRM", "\u200f": "RLM", "\u061c": "ALM", "\u2060": "WJ",
-    "\u202a": "LRE", "\u202b": "RLE", "\u202c": "PDF", "\u202d": "LRO", "\u202e": "RLO",
-    "\u2066": "LRI", "\u2067": "RLI", "\u2068": "FSI", "\u2069": "PDI", "\ufeff": "BOM",
-}  # fmt: skip
-
-
 def show_controls(text: str) -> Markup:
     """Escape ``text`` for HTML, with each of ``CONTROLS`` shown as a tag, not applied."""
     text = text or ""
@@ -85,19 +76,3 @@ def show_controls(text: str) -> Markup:
             code = f"U+{ord(ch):04X}"
             out.append(f'<span class="ctl" title="{code}, hidden in the text">⟨{name}⟩</span>')
     return Markup("".join(out))
-
-
-#: First strong isolate and pop directional isolate: what ``isolate`` wraps user text in.
-FSI, PDI = "\u2068", "\u2069"
-
-
-def isolate(text: str | None) -> str:
-    """Return user text (a name, a thread, a quoted signal) for a sentence, an attribute
-    or a label: without the invisible controls of ``CONTROLS`` (an override or a stray
-    PDI inside would reorder or end the isolate early), wrapped in FSI … PDI, so that a
-    right-to-left name cannot reorder the words around it ("Select the comment by …").
-    Markup cannot isolate inside an attribute; these characters can. Empty text stays
-    empty. The card's visible text shows the controls as tags instead (``show_controls``)
-    inside elements that isolate it (``<bdi>``, ``dir="auto"``)."""
-    kept = "".join(ch for ch in text or "" if ch not in CONTROLS)
-    return f"{FSI}{kept}{PDI}" if kept else ""

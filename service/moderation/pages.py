@@ -13,9 +13,10 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
 
+from service.bidi import isolate
 from service.errors import ApiError, error_response, wants_html
 from service.moderation import access, csrf, nav
-from service.moderation.highlight import isolate, show_controls
+from service.moderation.highlight import show_controls
 from service.policy import shown
 
 CSP = (

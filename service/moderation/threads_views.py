@@ -12,10 +12,10 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from service import threads
+from service.bidi import isolate
 from service.errors import ValidationFailed
 from service.extensions import db
 from service.moderation import access, bp
-from service.moderation.highlight import isolate
 from service.moderation.nav import add_nav_item
 from service.policy import MODES
 from service.status import State

@@ -22,7 +22,7 @@ function pick(tag) {
 
 /* A name in a sentence or a label: without the invisible direction controls (an override
    or a stray PDI would reorder or end the isolate early), in FSI … PDI, as the dashboard's
-   isolate() does (service/moderation/highlight.py: the same characters). */
+   isolate() does (service/bidi.py: the same characters). */
 var BIDI = /[\u200b\u200e\u200f\u061c\u2060\u202a-\u202e\u2066-\u2069\ufeff]/g;
 function isolate(v) {
   v = String(v == null ? "" : v).replace(BIDI, "");

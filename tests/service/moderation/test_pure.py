@@ -6,8 +6,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from service.bidi import isolate
 from service.moderation import actions, charts, filters
-from service.moderation.highlight import Run, isolate, runs
+from service.moderation.highlight import Run, runs
 from service.status import Label, Rejection, State
 
 
