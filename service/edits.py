@@ -62,12 +62,16 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _issue(until: datetime) -> Grant:
+    token = secrets.token_urlsafe(32)
+    return Grant(token, token_hash(token), until)
+
+
 def grant(window: int, now: datetime | None = None) -> Grant | None:
     """Return a new token valid for ``window`` seconds from ``now``; None when the window is 0."""
     if window <= 0:
         return None
-    token = secrets.token_urlsafe(32)
-    return Grant(token, token_hash(token), (now or utcnow()) + timedelta(seconds=window))
+    return _issue((now or utcnow()) + timedelta(seconds=window))
 
 
 def regrant(comment: Comment) -> Grant | None:
@@ -76,9 +80,9 @@ def regrant(comment: Comment) -> Grant | None:
     its hash is kept); None once the window is over or when it never had one."""
     if comment.edit_until is None or comment.edit_until <= utcnow():
         return None
-    token = secrets.token_urlsafe(32)
-    comment.edit_token_hash = token_hash(token)
-    return Grant(token, comment.edit_token_hash, comment.edit_until)
+    fresh = _issue(comment.edit_until)
+    comment.edit_token_hash = fresh.digest
+    return fresh
 
 
 def _load(session: Session, comment_id: str) -> Comment:

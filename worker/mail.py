@@ -43,7 +43,7 @@ from service.status import State
 from service.store import Database
 from service.store.tables import Comment, Site
 from service.store.tables_notify import MailMessage, MailSubscription
-from worker import runtime
+from worker import leases, runtime
 from worker.webhooks.retry import RetryPolicy
 
 log = logging.getLogger(__name__)
@@ -76,18 +76,7 @@ def policy(cfg: Mapping[str, Any]) -> RetryPolicy:
 
 def claim(db: Database, message_id: str, now: datetime) -> bool:
     """Take a pending, due mail for one attempt (a lease); False if not ours to send now."""
-    with db.session() as session:
-        result = session.execute(
-            update(MailMessage)
-            .where(
-                MailMessage.id == message_id,
-                MailMessage.status == "pending",
-                or_(MailMessage.next_attempt_at.is_(None), MailMessage.next_attempt_at <= now),
-            )
-            .values(next_attempt_at=now + LEASE)
-            .execution_options(synchronize_session=False)
-        )
-        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+    return leases.claim(db, MailMessage, message_id, now, LEASE)
 
 
 def _reserve(session: Session, sub: MailSubscription, row: MailMessage, cfg: Any) -> bool:

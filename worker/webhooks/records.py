@@ -7,11 +7,12 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select
 
 from service.integrations import webhooks as endpoints
 from service.store import Database
 from service.store.tables import WebhookDelivery, WebhookEndpoint
+from worker import leases
 from worker.webhooks.retry import Attempt, RetryPolicy
 
 STREAK_SLACK = timedelta(hours=1)  # beyond the longest retry delay, a gap ends a streak
@@ -20,25 +21,12 @@ LEASE = timedelta(seconds=90)  # longer than the delivery job's 60 s timeout
 
 def claim(db: Database, delivery_id: str, now: datetime) -> bool:
     """Take a pending, due delivery for one attempt (a lease); False if not ours to send now."""
-    due = or_(WebhookDelivery.next_attempt_at.is_(None), WebhookDelivery.next_attempt_at <= now)
-    return _update_pending(db, delivery_id, due, next_attempt_at=now + LEASE)
+    return leases.claim(db, WebhookDelivery, delivery_id, now, LEASE)
 
 
 def _update_pending(db: Database, delivery_id: str, condition: Any, **values: Any) -> bool:
-    """Change a still-pending delivery when ``condition`` holds, in one conditional UPDATE;
-    tell whether it did."""
-    with db.session() as session:
-        result = session.execute(
-            update(WebhookDelivery)
-            .where(
-                WebhookDelivery.id == delivery_id,
-                WebhookDelivery.status == "pending",
-                condition,
-            )
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
-        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+    """Change a still-pending delivery when ``condition`` holds; tell whether it did."""
+    return leases.update_pending(db, WebhookDelivery, delivery_id, condition, **values)
 
 
 def pause(db: Database, delivery_id: str) -> bool:
