@@ -3,9 +3,15 @@
 only for a reader with a comment to edit).
 
 Run: ``.venv/bin/python bench/bench_embed_size.py`` (no app, database or network needed).
+``--minifiers`` also builds the same sources with ``rjsmin`` (comments and whitespace only,
+the minifier before ``calmjs.parse``; ``pip install rjsmin``) and prints both gzipped sizes.
 """
 
 from __future__ import annotations
+
+import statistics
+import sys
+import time
 
 from service.embed import assets
 
@@ -31,5 +37,42 @@ def main() -> None:
     )
 
 
+def _gzipped_sizes() -> dict[str, int]:
+    """Return each script's gzipped size as the current minifier builds it."""
+    for build in (assets.built, assets.loader, assets.counter):
+        build.cache_clear()
+    return {
+        "embed.js": len(assets.loader().gzipped),
+        "widget.js": len(assets.asset("widget.js").gzipped),
+        "edit.js": len(assets.asset("edit.js").gzipped),
+        "count.js": len(assets.counter().gzipped),
+    }
+
+
+def compare_minifiers() -> None:
+    """Print the gzipped sizes of the same sources minified by rjsmin and by calmjs.parse."""
+    import rjsmin
+
+    shorten = assets.minify
+    assets.minify = lambda script: rjsmin.jsmin(script) + "\n"  # type: ignore[assignment]
+    try:
+        before = _gzipped_sizes()
+    finally:
+        assets.minify = shorten  # type: ignore[assignment]
+    after = _gzipped_sizes()
+    for name in before:
+        print(f"{name:<10} rjsmin {before[name]:>6,} B  calmjs.parse {after[name]:>6,} B")
+    old, new = (d["embed.js"] + d["widget.js"] for d in (before, after))
+    print(f"{'total':<10} rjsmin {old:>6,} B  calmjs.parse {new:>6,} B (loader + widget)")
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        _gzipped_sizes()
+        times.append(time.perf_counter() - started)
+    print(f"building all four with calmjs.parse: median {statistics.median(times):.2f} s of 5")
+
+
 if __name__ == "__main__":
     main()
+    if "--minifiers" in sys.argv[1:]:
+        compare_minifiers()
