@@ -9,6 +9,13 @@ answers the stored comment's 202 again (``Idempotent-Replayed: true``); with ano
 ``409 idempotency_conflict``. The record is written in the comment's own transaction, so
 a comment is never stored without it, nor it without the comment. Browser posts have the
 form token instead; the header counts only with a site key.
+
+A comment erased (a privacy erasure of its address) or withdrawn by its author keeps its
+key for the rest of the day, so a retry cannot store it again, but not its fingerprint:
+a hash of a body that holds the address and the text is personal data too (anyone
+holding a guess of the body can confirm it), so it is replaced by ``ERASED``. Such a key
+answers every request with the erased comment's id and its state now (``rejected``), no
+edit token: it can no longer tell the retry from another body.
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from service.clock import utcnow
@@ -28,6 +35,8 @@ from service.store.tables import IdempotencyKey, Site
 HEADER = "Idempotency-Key"
 MAX_KEY = 255
 TTL = timedelta(hours=24)
+#: The fingerprint of a key whose comment was erased or withdrawn (never a SHA-256 digest).
+ERASED = "erased"
 
 
 def key_from(headers: Any) -> str | None:
@@ -50,9 +59,9 @@ def fingerprint(payload: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def replayed(session: Session, site: Site, key: str, print_: str) -> str | None:
-    """Return the comment id a live record of ``key`` holds, None if there is none; 409 if
-    the record was made for another body."""
+def replayed(session: Session, site: Site, key: str, print_: str) -> IdempotencyKey | None:
+    """Return the live record of ``key`` (its comment id, and whether that comment was
+    erased), None if there is none; 409 if the record was made for another body."""
     row = session.scalars(
         select(IdempotencyKey).where(IdempotencyKey.site_id == site.id, IdempotencyKey.key == key)
     ).one_or_none()
@@ -62,13 +71,18 @@ def replayed(session: Session, site: Site, key: str, print_: str) -> str | None:
         session.delete(row)
         session.flush()
         return None
-    if row.fingerprint != print_:
+    if row.fingerprint not in (print_, ERASED):
         raise Conflict(
             f"This {HEADER} was used for a different request in the last "
             f"{int(TTL.total_seconds() // 3600)} hours: use a new key for a new comment.",
             code="idempotency_conflict",
         )
-    return row.comment_id
+    return row
+
+
+def erased(row: IdempotencyKey) -> bool:
+    """Tell whether the record's comment was erased or withdrawn since (see the module)."""
+    return row.fingerprint == ERASED
 
 
 def remember(session: Session, site: Site, key: str, print_: str, comment_id: str) -> None:
@@ -77,6 +91,17 @@ def remember(session: Session, site: Site, key: str, print_: str, comment_id: st
         IdempotencyKey(
             site_id=site.id, key=key, fingerprint=print_, comment_id=comment_id, created_at=utcnow()
         )
+    )
+
+
+def forget_bodies(session: Session, comment_ids: list[str]) -> None:
+    """Keep the keys of erased comments (a retry must not store one again) without the
+    fingerprints of their bodies."""
+    session.execute(
+        update(IdempotencyKey)
+        .where(IdempotencyKey.comment_id.in_(comment_ids))
+        .values(fingerprint=ERASED)
+        .execution_options(synchronize_session=False)
     )
 
 

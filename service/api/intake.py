@@ -11,6 +11,7 @@ from typing import Any, ParamSpec
 import redis
 from flask import current_app, jsonify, redirect, request, url_for
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -35,7 +36,7 @@ from service.errors import (
 from service.extensions import db, queue, redis_conn
 from service.ratelimit import Limit, limiter, redis_failed_in_request
 from service.security import client_hash, ip_hash
-from service.store.tables import Comment, Site
+from service.store.tables import Comment, IdempotencyKey, Site
 from service.urls import with_query
 from service.validation import CommentInput, field_error, has_lone_surrogate, validate
 
@@ -222,12 +223,7 @@ def _create(payload: dict[str, Any]) -> BaseResponse:
         if idem is not None:
             print_ = idempotency.fingerprint(payload)
             if (first := idempotency.replayed(session, site, idem, print_)) is not None:
-                # a new edit token replaces the first answer's (only its hash was kept)
-                found = session.get(Comment, first)
-                grant = edits.regrant(found) if found and _edit_window() else None
-                resp = _accepted(first, grant)
-                resp.headers["Idempotent-Replayed"] = "true"
-                return resp
+                return _replay(session, first)
         threads.require_open(session, site, data.thread)
         if data.parent and not parent_in_thread(session, site, data.thread, data.parent):
             raise ValidationFailed(fields={"parent": field_error("parent_not_found")})
@@ -241,6 +237,19 @@ def _create(payload: dict[str, Any]) -> BaseResponse:
             idempotency.remember(session, site, idem, print_, accepted.comment.id)
     after_commit(accepted)
     return _answer(accepted, site, grant)
+
+
+def _replay(session: Session, record: IdempotencyKey) -> BaseResponse:
+    """Answer a retry with the first request's 202 and a new edit token, which replaces the
+    first (only its hash was kept); a comment erased or withdrawn since is not stored again:
+    its id, its state now (rejected) and no token (docs/integrations.md)."""
+    found = session.get(Comment, record.comment_id)
+    if idempotency.erased(record) or found is None:
+        resp = _accepted(record.comment_id, None, found.state if found else "rejected")
+    else:
+        resp = _accepted(record.comment_id, edits.regrant(found) if _edit_window() else None)
+    resp.headers["Idempotent-Replayed"] = "true"
+    return resp
 
 
 def _edit_window() -> int:
@@ -282,11 +291,11 @@ def _answer(accepted: Accepted, site: Site, grant: edits.Grant | None) -> BaseRe
     return _accepted(accepted.comment.id, grant)
 
 
-def _accepted(comment_id: str, grant: edits.Grant | None) -> BaseResponse:
+def _accepted(comment_id: str, grant: edits.Grant | None, status: str = "pending") -> BaseResponse:
     """The 202 of an accepted comment (the same for its idempotent replays), with the
     author's edit token while the edit window is on."""
     location = status_url(comment_id)
-    body: dict[str, Any] = {"id": comment_id, "status": "pending", "status_url": location}
+    body: dict[str, Any] = {"id": comment_id, "status": status, "status_url": location}
     if grant is not None:
         body.update(edit_token=grant.token, edit_until=rfc3339(grant.until))
     resp = jsonify(body)

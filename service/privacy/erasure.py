@@ -10,13 +10,14 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from service import idempotency
 from service.lifecycle import Change, Outcome, transition
 from service.notify import privacy as notify_privacy
 from service.privacy import lookup, scrubbing
 from service.privacy.scrubbing import ERASE_NOTE, ERASED
 from service.status import Rejection, State
 from service.store import Database
-from service.store.tables import AuditEntry, Comment, IdempotencyKey, Label, Site
+from service.store.tables import AuditEntry, Comment, Label, Site
 from service.store.tables_integrations import Check
 
 CHUNK = 200  # comments per query (SQLite limits an expression's depth and its parameters)
@@ -157,8 +158,9 @@ def _erase_comments(
         ids = [c.id for c in chunk]
         scrubbing.scrub_audit(session, ids, scrub)
         scrubbing.scrub_outbox(session, chunk, fresh, scrub, slugs)
-        # an Idempotency-Key's fingerprint hashes a body holding the address and the text
-        session.execute(delete(IdempotencyKey).where(IdempotencyKey.comment_id.in_(ids)))
+        # an Idempotency-Key's fingerprint hashes a body holding the address and the text:
+        # it goes, the key stays (a site server's retry must not store the comment again)
+        idempotency.forget_bodies(session, ids)
     return Erasure(len(found), taken_down, 0, deliveries)
 
 

@@ -106,16 +106,49 @@ def test_concurrent_retries_with_one_key_store_one_comment(
     assert count_comments(db) == 1
 
 
-def test_an_erasure_removes_the_keys_of_the_erased_comments(
+def test_an_erasure_keeps_the_key_but_not_the_fingerprint_of_the_body(
     client: FlaskClient, db: Database, make_site: Any
 ) -> None:
-    """The key's fingerprint hashes a body that holds the address and the text: an
-    erasure of the address removes it with the comment (found in re-review)."""
+    """The key's fingerprint hashes a body that holds the address and the text: an erasure
+    of the address drops it (found in re-review), but keeps the key, so the site server's
+    retry of the original POST is answered with the erased comment (rejected, no edit
+    token) instead of storing it, and its words, again."""
     from service import privacy
 
     site = make_site()
     headers = {**bearer(site.tokens["first"]), "Idempotency-Key": "to-erase"}
-    assert client.post("/api/v1/comments", json=payload(), headers=headers).status_code == 202
+    first = client.post("/api/v1/comments", json=payload(), headers=headers)
+    assert first.status_code == 202
     privacy.erase_in_batches(db, "ada@example.org", "cli")
     with db.session() as session:
-        assert session.scalars(select(IdempotencyKey)).all() == []
+        prints = session.scalars(select(IdempotencyKey.fingerprint)).all()
+    assert prints == [idempotency.ERASED]
+    retry = client.post("/api/v1/comments", json=payload(), headers=headers)
+    assert retry.status_code == 202 and retry.headers["Idempotent-Replayed"] == "true"
+    was = first.get_json()
+    assert retry.get_json() == {"id": was["id"], "status": "rejected",
+                                "status_url": was["status_url"]}  # fmt: skip
+    assert count_comments(db) == 1
+
+
+def test_a_withdrawn_comment_is_not_stored_again_by_a_retry(
+    client: FlaskClient, db: Database, make_site: Any
+) -> None:
+    """A site server's retry of the original POST (same key, same body) after its reader
+    withdrew the comment gets the withdrawn comment's id, status rejected, no edit token:
+    nothing withdrawn comes back; its key keeps no fingerprint of the erased body."""
+    site = make_site()
+    headers = {**bearer(site.tokens["first"]), "Idempotency-Key": "withdrawn-retry"}
+    body = payload(user_ip="198.51.100.4", thread="idem")
+    first = client.post("/api/v1/comments", json=body, headers=headers).get_json()
+    token = {"Moderato-Edit-Token": first["edit_token"]}
+    gone = client.delete(f"/api/v1/comments/{first['id']}", headers={**headers, **token})
+    assert gone.status_code == 200 and gone.get_json()["rejection"] == "withdrawn"
+    retry = client.post("/api/v1/comments", json=body, headers=headers)
+    assert retry.status_code == 202 and retry.headers["Idempotent-Replayed"] == "true"
+    assert retry.get_json() == {"id": first["id"], "status": "rejected",
+                                "status_url": first["status_url"]}  # fmt: skip
+    assert count_comments(db) == 1
+    with db.session() as session:
+        prints = session.scalars(select(IdempotencyKey.fingerprint)).all()
+    assert prints == [idempotency.ERASED]

@@ -22,7 +22,8 @@ from service.integrations.openapi.common import (
 RESPONSES = {
     "202": {
         "description": "Stored, waiting for the classifier (or, for a retry with the same "
-        "Idempotency-Key, the first answer again, with a new edit token).",
+        "Idempotency-Key, the first answer again, with a new edit token; the key of a comment "
+        "erased or withdrawn since answers its id, status `rejected`, and stores nothing).",
         "headers": {
             "Location": {"schema": {"type": "string"}},
             "Idempotent-Replayed": {
@@ -148,7 +149,11 @@ SCHEMAS: dict[str, Schema] = {
         "required": ["id", "status", "status_url"],
         "properties": {
             "id": {"type": "string"},
-            "status": {"const": "pending"},
+            "status": {
+                "enum": ["pending", "rejected"],
+                "description": "`pending`; `rejected` only when replaying the key of a "
+                "comment erased or withdrawn since (no edit token then).",
+            },
             "status_url": {"type": "string", "format": "uri"},
             "edit_token": {
                 "type": "string",
