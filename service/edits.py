@@ -17,8 +17,9 @@ the token, until ``edit_until``:
   (``privacy.erase_comment``). No moderator can publish it again.
 
 The errors, in the contract's shape: ``404 comment_not_found``, ``403
-invalid_edit_token``, ``403 edit_window_closed``, ``409 not_editable`` (a rejected
-comment; withdrawing one already withdrawn answers as the first time did), ``403
+invalid_edit_token``, ``403 edit_window_closed``, ``409 not_editable`` (an edit of a
+rejected comment; a withdrawal of one a moderator rejected: withdrawing one the classifier
+rejected is allowed, and one already withdrawn answers as the first time did), ``403
 thread_closed`` (an edit under a closed thread; a withdrawal is allowed there).
 """
 
@@ -30,6 +31,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service import privacy, threads
@@ -39,7 +41,7 @@ from service.ids import looks_like_id
 from service.lifecycle import AUTHOR, Change, Outcome, transition
 from service.rendering import render
 from service.status import Rejection, State
-from service.store.tables import Comment, Site
+from service.store.tables import AuditEntry, Comment, Site
 
 #: The request header that carries the token (a header: never in a URL, so never in a log).
 HEADER = "Moderato-Edit-Token"
@@ -108,10 +110,14 @@ def _authorise(comment: Comment, token: str | None, window_on: bool) -> None:
         )
 
 
-def _not_editable(comment: Comment) -> Conflict:
+def _not_editable() -> Conflict:
+    # the rejection's reason is not said: a comment rejected as a bot's got its 202 too
+    return Conflict("This comment is rejected: it can no longer be edited.", code="not_editable")
+
+
+def _not_withdrawable() -> Conflict:
     return Conflict(
-        f"This comment is {comment.state} ({comment.rejection}): it can no longer be edited "
-        "or deleted.",
+        "A moderator rejected this comment: it can no longer be edited or deleted.",
         code="not_editable",
     )
 
@@ -134,7 +140,7 @@ def edit(
         _authorise(comment, token, window_on)
         state = State(comment.state)
         if state is State.REJECTED:
-            raise _not_editable(comment)
+            raise _not_editable()
         site = session.get(Site, comment.site_id)
         assert site is not None
         threads.require_open(session, site, comment.thread)
@@ -180,14 +186,38 @@ def withdraw(
     if comment.state == State.REJECTED.value:
         if comment.rejection == Rejection.WITHDRAWN.value:
             return comment, []
-        raise _not_editable(comment)
+        if not _rejected_by_classifier(session, comment.id):
+            raise _not_withdrawable()
     erased = privacy.erase_comment(
         session, comment, AUTHOR, action="withdrawn", rejection=Rejection.WITHDRAWN, note=None
     )
     session.refresh(comment)
-    if comment.rejection != Rejection.WITHDRAWN.value:
+    if comment.rejection != Rejection.WITHDRAWN.value or not _rejected_by_classifier(
+        session, comment.id
+    ):
         # A moderator rejected it between our read and the take-down: answer as if they had
         # been first (the erasure rolls back with this transaction), rather than leave an
-        # erased shell that "not spam" could publish (found in review).
-        raise _not_editable(comment)
+        # erased shell that "not spam" could publish (found in review), or erase what a
+        # human judged.
+        raise _not_withdrawable()
     return comment, erased.deliveries
+
+
+def _rejected_by_classifier(session: Session, comment_id: str) -> bool:
+    """Tell whether the latest move of the comment into ``rejected`` (if any) was the
+    worker's: a moderator's rejection stands, and the author may not withdraw (erase) it;
+    the classifier's, the author may (a comment edited into spam, say). Read inside the
+    withdrawal's transaction after its update too, so a moderator's rejection committed
+    in between is seen."""
+    actor = session.scalar(
+        select(AuditEntry.actor)
+        .where(
+            AuditEntry.comment_id == comment_id,
+            AuditEntry.to_state == State.REJECTED.value,
+            AuditEntry.from_state != State.REJECTED.value,
+            AuditEntry.actor != AUTHOR,  # the withdrawal's own entry
+        )
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    )
+    return actor is None or actor.startswith("system:")

@@ -7,8 +7,9 @@ as a conflict. This, not RQ job ids, is what makes double publishing impossible.
 A change may also name the text ``revision`` it was made on (the worker's decision: the
 scores belong to one text); an author's edit bumps the revision, so a decision about the
 text before the edit changes nothing. Only an author's edit (``author_edit``, actor
-``author``) makes the moves of ``status.AUTHOR_EDITS``; a comment its author withdrew
-(rejection ``withdrawn``) is never published again.
+``author``) makes the moves of ``status.AUTHOR_EDITS``; only an author's withdrawal
+(rejection ``withdrawn``) moves a rejected comment to rejected (one the classifier
+rejected), and a comment its author withdrew is never published again.
 """
 
 from __future__ import annotations
@@ -73,12 +74,15 @@ class Outcome:
 
 def transition(session: Session, comment_id: str, change: Change) -> Outcome | None:
     """Apply ``change`` if the comment is still in ``change.expected``; else return None."""
-    if not can_move(change.expected, change.new, author_edit=change.author_edit):
+    withdrawal = change.rejection is Rejection.WITHDRAWN
+    if not can_move(
+        change.expected, change.new, author_edit=change.author_edit, withdrawal=withdrawal
+    ):
         raise IllegalTransition(f"{change.expected.value} → {change.new.value}")
     if change.new is State.REJECTED and change.rejection is None:
         raise IllegalTransition("a rejection needs a reason")
-    if change.author_edit and change.actor != AUTHOR:
-        raise IllegalTransition("only a comment's author edits it")
+    if (change.author_edit or withdrawal) and change.actor != AUTHOR:
+        raise IllegalTransition("only a comment's author edits or withdraws it")
     now = utcnow()
     values: dict[str, Any] = {
         "state": change.new.value,
@@ -100,8 +104,9 @@ def transition(session: Session, comment_id: str, change: Change) -> Outcome | N
         where.append(Comment.revision == change.revision)
     if change.author_edit:
         values["revision"] = Comment.revision + 1
-    if change.new is State.PUBLISHED and change.expected is State.REJECTED:
-        # a comment its author withdrew is erased, and stays out (docs/contracts.md)
+    if change.expected is State.REJECTED:
+        # a comment its author withdrew is erased, and stays out (docs/contracts.md); it
+        # is withdrawn once
         withdrawn = Rejection.WITHDRAWN.value
         where.append(or_(Comment.rejection.is_(None), Comment.rejection != withdrawn))
     result = session.execute(

@@ -58,8 +58,15 @@ AUTHOR_EDITS: dict[State, frozenset[State]] = {
 }
 
 
-def can_move(current: State, new: State, *, author_edit: bool = False) -> bool:
-    """Tell whether ``current`` may change to ``new``; ``author_edit``: by an author's edit."""
+def can_move(
+    current: State, new: State, *, author_edit: bool = False, withdrawal: bool = False
+) -> bool:
+    """Tell whether ``current`` may change to ``new``; ``author_edit``: by an author's edit;
+    ``withdrawal``: by an author's withdrawal, which moves any state to rejected
+    (``withdrawn``), a comment the classifier rejected included (``service.edits`` refuses
+    one a human rejected)."""
+    if withdrawal:
+        return new is State.REJECTED
     return new in (AUTHOR_EDITS if author_edit else TRANSITIONS)[current]
 
 

@@ -211,7 +211,10 @@ def _take_down(
         session.flush()  # the take-down's event carries the erased fields
         state = State(comment.state)
         action, rejection, note = how
-        if state is State.REJECTED:
+        # a rejected comment stays as it is, but for its author's withdrawal of one the
+        # classifier rejected (service.edits checks that): rejected → rejected, withdrawn
+        withdraws = rejection is Rejection.WITHDRAWN and comment.rejection != rejection.value
+        if state is State.REJECTED and not withdraws:
             session.add(AuditEntry.unchanged(comment, actor, action, note))
             return None
         change = Change(

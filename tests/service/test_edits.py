@@ -196,12 +196,68 @@ def test_after_the_window_the_token_no_longer_edits_or_withdraws(
 
 
 def test_a_rejected_comment_is_not_editable(client: FlaskClient, db: Database) -> None:
-    """A comment rejected (as spam here) is out of the thread: 409 not_editable for both."""
-    body = posted(client, db, State.REJECTED)
+    """A comment a moderator rejected (as spam here) is out of the thread, as they judged
+    it: 409 not_editable for an edit and for a withdrawal, which erases nothing."""
+    body = posted(client, db)
+    spam = Change(State.PUBLISHED, State.REJECTED, "user:1", "spam", rejection=Rejection.SPAM)
+    with db.session() as session:
+        assert transition(session, body["id"], spam) is not None
     for rv in (edit(client, body), withdraw(client, body)):
         assert rv.status_code == 409
         assert rv.get_json()["error"]["code"] == "not_editable"
-    assert row(db, body["id"]).rejection == "spam"
+        assert "spam" not in rv.get_json()["error"]["message"]
+    assert (row(db, body["id"]).rejection, row(db, body["id"]).text) == ("spam", BENIGN)
+
+
+def test_a_comment_edited_into_spam_and_rejected_can_still_be_withdrawn(
+    client: FlaskClient, db: Database
+) -> None:
+    """The classifier rejected the edited text: the author cannot edit it again (409
+    not_editable), but may still withdraw it inside the window: withdrawn and erased, and
+    a moderator can no longer restore it from the Spam queue."""
+    body = posted(client, db)
+    assert edit(client, body, text="Buy cheap pills at casino-bonus.example").status_code == 202
+    worker = Change(State.PENDING, State.REJECTED, "system:worker", "classify",
+                    rejection=Rejection.SPAM, revision=1)  # fmt: skip
+    with db.session() as session:
+        assert transition(session, body["id"], worker) is not None
+    again = edit(client, body)
+    assert again.status_code == 409 and again.get_json()["error"]["code"] == "not_editable"
+    rv = withdraw(client, body)
+    assert rv.status_code == 200
+    assert rv.get_json() == {"id": body["id"], "status": "rejected", "rejection": "withdrawn"}
+    comment = row(db, body["id"])
+    assert (comment.text, comment.previous_text, comment.author_email) == ("", None, "")
+    assert audit(db, body["id"])[-1] == ("author", "withdrawn", "rejected", "rejected")
+    ham = Change(State.REJECTED, State.PUBLISHED, "user:1", "ham")
+    with db.session() as session:
+        assert transition(session, body["id"], ham) is None
+    assert withdraw(client, body).get_json() == rv.get_json()
+
+
+def test_a_withdrawal_of_a_classifier_rejection_loses_to_a_moderator_meanwhile(
+    client: FlaskClient, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The withdrawal read a comment the classifier rejected; before its take-down a
+    moderator published it ("not spam") and rejected it again: the moderator's rejection
+    stands (409 not_editable, nothing erased), though the state and the reason read the
+    same as before."""
+    body = posted(client, db, State.REJECTED, text="A fine comment misjudged twice.")
+    real = erasure._take_down
+
+    def moderator_meanwhile(session: Any, comment: Any, *args: Any, **kwargs: Any) -> Any:
+        ham = Change(State.REJECTED, State.PUBLISHED, "user:1", "ham")
+        spam = Change(State.PUBLISHED, State.REJECTED, "user:1", "spam", rejection=Rejection.SPAM)
+        with db.session() as other:
+            assert transition(other, comment.id, ham) is not None
+            assert transition(other, comment.id, spam) is not None
+        return real(session, comment, *args, **kwargs)
+
+    monkeypatch.setattr(erasure, "_take_down", moderator_meanwhile)
+    rv = withdraw(client, body)
+    assert rv.status_code == 409 and rv.get_json()["error"]["code"] == "not_editable"
+    comment = row(db, body["id"])
+    assert (comment.rejection, comment.text) == ("spam", "A fine comment misjudged twice.")
 
 
 def test_unknown_comments_are_404(client: FlaskClient) -> None:

@@ -107,3 +107,19 @@ def test_a_comment_published_again_is_not_featured_whoever_took_it_down(db: Data
         row = session.get(Comment, comment.id)
         assert row is not None and row.state == "published"
         assert row.featured_at is None and row.featured_by is None
+
+
+def test_only_an_authors_withdrawal_moves_a_rejected_comment_to_rejected(db: Database) -> None:
+    """rejected → rejected exists only as an author's withdrawal (rejection withdrawn);
+    a moderator cannot "withdraw", and a withdrawn comment is not withdrawn twice."""
+    comment = stored(db, state=State.REJECTED)
+    by_mod = Change(State.REJECTED, State.REJECTED, "user:1", "spam", rejection=Rejection.SPAM)
+    as_mod = Change(State.REJECTED, State.REJECTED, "user:1", "x", rejection=Rejection.WITHDRAWN)
+    mine = Change(State.REJECTED, State.REJECTED, "author", "withdrawn",
+                  rejection=Rejection.WITHDRAWN)  # fmt: skip
+    with db.session() as session:
+        for change in (by_mod, as_mod):
+            with pytest.raises(IllegalTransition):
+                transition(session, comment.id, change)
+        assert transition(session, comment.id, mine) is not None
+        assert transition(session, comment.id, mine) is None

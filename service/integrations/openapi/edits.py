@@ -38,7 +38,8 @@ ERRORS = {
     ),
     "404": error("No such comment, or another site's with your key (`comment_not_found`)."),
     "409": error(
-        "The comment is rejected: it can no longer be edited or deleted (`not_editable`); "
+        "The comment is rejected: it can no longer be edited, nor deleted when a moderator "
+        "rejected it (one the classifier rejected may be withdrawn) (`not_editable`); "
         "it changed throughout the edit (`conflict`)."
     ),
     "429": error(
