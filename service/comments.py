@@ -123,6 +123,8 @@ def public_item(comment: Comment) -> dict[str, Any]:
         "avatar": comment.avatar,
         "created_at": rfc3339(comment.created_at),
         "edited_at": rfc3339(comment.edited_at),
+        # the text's revision (0 until an edit): an author's edit names the one it changes
+        "revision": comment.revision,
         "text": comment.text,
         "html": comment.html,
         "featured": comment.featured_at is not None,

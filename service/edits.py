@@ -11,13 +11,16 @@ the token, until ``edit_until``:
   ``author``, webhook ``comment.edited``) and is queued for the classifier, which decides
   it as a new comment. A decision about the text before the edit, still under way, was
   made on the old revision and changes nothing. Sending the text it already has changes
-  nothing.
+  nothing. An edit may name the revision it was made on (``revision``; 0 is the text
+  posted): another by now is ``409 edit_conflict`` (a stale tab's edit would otherwise
+  replace the text of another's, unread).
 - **withdraw**: the comment leaves its thread at once (rejected, ``withdrawn``) and its
   text and personal data are erased as a privacy erasure erases a comment
   (``privacy.erase_comment``). No moderator can publish it again.
 
 The errors, in the contract's shape: ``404 comment_not_found``, ``403
-invalid_edit_token``, ``403 edit_window_closed``, ``409 not_editable`` (an edit of a
+invalid_edit_token``, ``403 edit_window_closed``, ``409 edit_conflict`` (a stale
+revision), ``409 not_editable`` (an edit of a
 rejected comment; a withdrawal of one a moderator rejected: withdrawing one the classifier
 rejected is allowed, and one already withdrawn answers as the first time did), ``403
 thread_closed`` (an edit under a closed thread; a withdrawal is allowed there).
@@ -130,10 +133,26 @@ class Edited:
     outcome: Outcome | None
 
 
+def _stale(current: int) -> Conflict:
+    return Conflict(
+        f"This comment was edited elsewhere since (its text is now revision {current}): "
+        "read it again and edit its latest text.",
+        code="edit_conflict",
+    )
+
+
 def edit(
-    session: Session, comment_id: str, token: str | None, text: str, *, window_on: bool
+    session: Session,
+    comment_id: str,
+    token: str | None,
+    text: str,
+    *,
+    window_on: bool,
+    revision: int | None = None,
 ) -> Edited:
-    """Replace the comment's text and send it back to the classifier (see the module)."""
+    """Replace the comment's text and send it back to the classifier (see the module);
+    ``revision``, when given, is the text's revision the author edited: 409
+    ``edit_conflict`` when the comment has another by now (an edit from another tab)."""
     for _ in range(RETRIES):
         comment = _load(session, comment_id)
         session.refresh(comment)
@@ -141,6 +160,8 @@ def edit(
         state = State(comment.state)
         if state is State.REJECTED:
             raise _not_editable()
+        if revision is not None and revision != comment.revision:
+            raise _stale(comment.revision)
         site = session.get(Site, comment.site_id)
         assert site is not None
         threads.require_open(session, site, comment.thread)

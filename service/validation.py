@@ -37,6 +37,7 @@ MESSAGES = {
     "invalid_site": "This is not a valid site slug.",
     "invalid_boolean": "This field must be true or false.",
     "parent_not_found": "The comment you reply to is not published in this thread.",
+    "invalid_revision": "This field must be a whole number: the revision of the text edited.",
 }
 
 FieldErrors = dict[str, dict[str, str]]
@@ -237,6 +238,20 @@ def validate_text(payload: Mapping[str, Any]) -> tuple[str | None, FieldErrors]:
     """Check a comment's ``text`` alone (an author's edit), exactly as ``validate`` does."""
     errors: FieldErrors = {}
     return _text_field(payload, "text", MAX_TEXT, errors, allow="\n\t"), errors
+
+
+def validate_revision(payload: Mapping[str, Any], errors: FieldErrors) -> int | None:
+    """Return an edit's optional ``revision`` (a JSON integer, or ASCII digits in a form);
+    None when absent; a field error in ``errors`` when malformed."""
+    raw = payload.get("revision")
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, int) and not isinstance(raw, bool) and 0 <= raw < 10**18:
+        return raw
+    number = whole_number(raw)
+    if number is None:
+        errors["revision"] = field_error("invalid_revision")
+    return number
 
 
 def validate(

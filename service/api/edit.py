@@ -24,7 +24,7 @@ from service.extensions import db, queue
 from service.ids import looks_like_id
 from service.ratelimit import redis_failed_in_request
 from service.store.tables import Comment, Site
-from service.validation import validate_text
+from service.validation import validate_revision, validate_text
 
 
 def _window_on() -> bool:
@@ -59,27 +59,31 @@ def _body(comment: Comment) -> dict[str, Any]:
         "status_url": status_url(comment.id),
         "edited_at": rfc3339(comment.edited_at),
         "edit_until": rfc3339(comment.edit_until),
+        "revision": comment.revision,
     }
 
 
 @bp.patch("/comments/<comment_id>")
 def edit_comment(comment_id: str) -> BaseResponse:
     """Replace the text of the caller's own comment: 202 while the new text waits for the
-    classifier (a text the comment already has: 200, nothing changes)."""
+    classifier (a text the comment already has: 200, nothing changes); with ``revision``,
+    only if that is still the comment's (else 409 ``edit_conflict``)."""
     payload = read_payload()
     text, errors = validate_text(payload)
+    revision = validate_revision(payload, errors)
     with db().session() as session:
         _guard(session, comment_id)
         if errors or text is None:
             raise ValidationFailed(fields=errors)
-        done = edits.edit(session, comment_id, _token(), text, window_on=_window_on())
+        done = edits.edit(
+            session, comment_id, _token(), text, window_on=_window_on(), revision=revision
+        )
         body = _body(done.comment)
-        revision = done.comment.revision
     resp = jsonify(body)
     if done.outcome is None:
         return resp
     if not redis_failed_in_request():  # else the sweep queues it, as at intake
-        queue().enqueue_classify(comment_id, revision)
+        queue().enqueue_classify(comment_id, body["revision"])
     enqueue_outboxes(queue(), done.outcome.deliveries, [])
     resp.status_code = 202
     resp.headers["Location"] = body["status_url"]

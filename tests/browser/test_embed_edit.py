@@ -340,3 +340,32 @@ def test_the_chunk_loads_on_a_page_enforcing_trusted_types(
     w.get_by_role("button", name="Save").click()
     expect(w.locator("article.card.own", has_text=EDITED)).to_be_visible()
     assert not [e for e in errors if "Trusted" in e or "trusted-types" in e], errors
+
+
+def test_a_stale_tabs_edit_does_not_overwrite_the_other_tabs(
+    context: Any, live_server: LiveServer, db: Database
+) -> None:
+    """Two tabs show the reader's comment; the first saves an edit; the second, still
+    showing the text before, names that revision: the server refuses it (409), the tab
+    says to reload, and the first tab's text stays."""
+    first = context.new_page()
+    w1 = open_widget(first, f"{live_server.url}/demo")
+    post_own(w1)
+    second = context.new_page()
+    w2 = open_widget(second, f"{live_server.url}/demo")
+    w2.locator("article.card.own", has_text=BENIGN).get_by_role(
+        "button", name="Edit your comment"
+    ).click()
+    w1.locator("article.card.own", has_text=BENIGN).get_by_role(
+        "button", name="Edit your comment"
+    ).click()
+    w1.get_by_role("textbox", name="Edit your comment").fill(EDITED)
+    w1.get_by_role("button", name="Save").click()
+    expect(w1.locator("article.card.own", has_text=EDITED)).to_be_visible()
+    w2.get_by_role("textbox", name="Edit your comment").fill("The stale tab's words.")
+    w2.get_by_role("button", name="Save").click()
+    expect(w2.locator("form.reportf p.err")).to_have_text(
+        "This comment was changed in another window or tab. "
+        "Reload the page to edit its latest text."
+    )
+    assert (row(db).text, row(db).revision) == (EDITED, 1)

@@ -141,6 +141,36 @@ def test_an_edit_replaces_the_text_and_sends_it_back_to_the_classifier(
     assert "ada@example.org" not in str(event)
 
 
+def test_an_edit_naming_a_stale_revision_is_a_conflict(client: FlaskClient, db: Database) -> None:
+    """Two tabs show revision 0; the first saves (202, revision 1); the second, still on
+    revision 0, gets 409 edit_conflict and the first tab's text stays. The listing and the
+    answers name the revision; an edit without one (an API client) still works."""
+    body = posted(client, db)
+    assert client.get("/api/v1/comments?thread=article-1").get_json()["items"][0]["revision"] == 0
+    url, token = f"/api/v1/comments/{body['id']}", {"Moderato-Edit-Token": body["edit_token"]}
+    first = client.patch(url, json={"text": EDITED, "revision": 0}, headers=token)
+    assert first.status_code == 202 and first.get_json()["revision"] == 1
+    stale = client.patch(url, json={"text": "The other tab's words.", "revision": 0}, headers=token)
+    assert stale.status_code == 409
+    assert stale.get_json()["error"]["code"] == "edit_conflict"
+    assert (row(db, body["id"]).text, row(db, body["id"]).revision) == (EDITED, 1)
+    fresh = client.patch(url, data={"text": "Form-encoded, current.", "revision": "1"},
+                         headers=token)  # fmt: skip
+    assert fresh.status_code == 202 and fresh.get_json()["revision"] == 2
+    assert edit(client, body).get_json()["revision"] == 3  # no revision named: any
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, "one", True, "\u0663"])
+def test_a_malformed_revision_is_a_field_error(client: FlaskClient, db: Database, bad: Any) -> None:
+    """A revision that is not a whole number: 422 invalid_revision, with the text's errors."""
+    body = posted(client, db)
+    rv = client.patch(f"/api/v1/comments/{body['id']}", json={"text": "", "revision": bad},
+                      headers={"Moderato-Edit-Token": body["edit_token"]})  # fmt: skip
+    assert rv.status_code == 422
+    fields = rv.get_json()["error"]["fields"]
+    assert (fields["revision"]["code"], fields["text"]["code"]) == ("invalid_revision", "required")
+
+
 def test_a_held_or_pending_comment_can_be_edited_too(client: FlaskClient, db: Database) -> None:
     """Held goes back to pending; pending stays pending with a new revision."""
     held = posted(client, db, State.HELD)

@@ -58,7 +58,7 @@ def test_items_have_the_contract_fields_and_an_avatar_hash_not_the_email(
     items = _thread(client, "thread=t")["items"]
     assert set(items[0]) == {
         "id", "parent", "author_name", "author_url", "avatar", "created_at", "edited_at", "text",
-        "html", "featured",
+        "html", "featured", "revision",
     }  # fmt: skip
     assert items[0]["avatar"] == hashlib.sha256(b"ada@example.org").hexdigest()
     assert items[1]["parent"] == parent.id

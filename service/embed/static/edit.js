@@ -143,6 +143,7 @@ function init(X) {
       if (r.status === 422 && f && field) return field(f.code);
       var over = { edit_window_closed: "edit_closed", invalid_edit_token: "edit_closed",
         not_editable: "edit_gone", comment_not_found: "edit_gone" }[e.code];
+      if (e.code === "edit_conflict") return said(t("edit_conflict")); // another tab saved first
       if (over) {
         forget(id);
         X.render();
@@ -193,9 +194,11 @@ function init(X) {
       if (code) return wrong(code);
       save.setAttribute("aria-disabled", "true");
       save.textContent = t("edit_saving");
-      call("PATCH", id, { text: text })
+      /* the revision this text is: another tab's edit since is a 409, not overwritten */
+      call("PATCH", id, { text: text, revision: c.revision || 0 })
         .then(function (r) {
-          if (r.status === 202 || r.status === 200) return saved(id, text, r.status);
+          if (r.status === 202 || r.status === 200)
+            return r.json().then(function (b) { saved(id, text, r.status, b.revision); });
           return refused(r, id, wrong, said);
         })
         .catch(function () { said(t("edit_err_network")); })
@@ -211,7 +214,7 @@ function init(X) {
 
   /* An edit accepted: the comment waits for moderation again, in its place, in the reader's
      own words; it outlives a reload meanwhile, and comes back once published. */
-  function saved(id, text, status) {
+  function saved(id, text, status, revision) {
     delete ui[id];
     if (status === 200) {
       X.render();
@@ -219,7 +222,7 @@ function init(X) {
       return focus(id, "edit");
     }
     var c = find(id);
-    var mine = { id: id, own: true, parent: c.parent, author_name: c.author_name, created_at: c.created_at, text: text };
+    var mine = { id: id, own: true, parent: c.parent, author_name: c.author_name, created_at: c.created_at, text: text, revision: revision };
     var swap = function (x) { return x.id === id ? mine : x; };
     S.items = S.items.map(swap);
     S.own = S.own.map(swap);

@@ -40,7 +40,8 @@ ERRORS = {
     "409": error(
         "The comment is rejected: it can no longer be edited, nor deleted when a moderator "
         "rejected it (one the classifier rejected may be withdrawn) (`not_editable`); "
-        "it changed throughout the edit (`conflict`)."
+        "it changed throughout the edit (`conflict`); the `revision` named is no longer the "
+        "comment's (`edit_conflict`)."
     ),
     "429": error(
         "Too many requests: the browser's per-client limit, or the key's (`rate_limited`).",
@@ -83,7 +84,7 @@ def operations() -> dict[str, Any]:
                 },
                 **{k: v for k, v in COMMON_ERRORS.items() if k != "503"},
                 **ERRORS,
-                "422": error("The text's field error (`validation_failed`)."),
+                "422": error("The text's or the revision's field errors (`validation_failed`)."),
             },
         },
         "delete": {
@@ -112,15 +113,30 @@ SCHEMAS: dict[str, Schema] = {
     "CommentEdit": {
         "type": "object",
         "description": "The new text (trimmed; newlines and tabs kept, other control "
-        "characters refused). Other fields are ignored: only the text is edited.",
+        "characters refused) and, optionally, the revision of the text it replaces. Other "
+        "fields are ignored: only the text is edited.",
         "required": ["text"],
-        "properties": {"text": string(5000, pattern=TEXT)},
+        "properties": {
+            "text": string(5000, pattern=TEXT),
+            "revision": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "The text's revision the author edited (0: as posted; the "
+                "listing's and the edit's `revision`). When the comment has another by now "
+                "(an edit from another tab or device), nothing changes: `409 "
+                "edit_conflict`. Leave it out to edit whatever text is current.",
+            },
+        },
     },
     "CommentEdited": {
         "type": "object",
-        "required": ["id", "status", "status_url", "edited_at", "edit_until"],
+        "required": ["id", "status", "status_url", "edited_at", "edit_until", "revision"],
         "properties": {
             "id": {"type": "string"},
+            "revision": {
+                "type": "integer",
+                "description": "The revision of the comment's text now (name it in the next edit).",
+            },
             "status": {"enum": [s.value for s in State]},
             "status_url": {"type": "string", "format": "uri"},
             "edited_at": {

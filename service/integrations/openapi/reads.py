@@ -159,6 +159,7 @@ SCHEMAS: dict[str, Schema] = {
             "avatar",
             "created_at",
             "edited_at",
+            "revision",
             "text",
             "html",
             "featured",
@@ -175,6 +176,11 @@ SCHEMAS: dict[str, Schema] = {
                 "format": "date-time",
                 "description": "When its author last edited it (null: never). The text "
                 "shown is the edited one, published again after moderation.",
+            },
+            "revision": {
+                "type": "integer",
+                "description": "The text's revision: 0 as posted, one more per edit (an "
+                "author's edit may name it: `PATCH`).",
             },
             "text": {"type": "string"},
             "html": {"type": "string"},
