@@ -369,3 +369,19 @@ def test_a_stale_tabs_edit_does_not_overwrite_the_other_tabs(
         "Reload the page to edit its latest text."
     )
     assert (row(db).text, row(db).revision) == (EDITED, 1)
+
+
+def test_a_closed_thread_offers_delete_but_not_edit(
+    page: Page, live_server: LiveServer, db: Database
+) -> None:
+    """Under a thread closed since the reader posted, their comment offers Delete (still
+    allowed) but not Edit (the server would refuse it: thread_closed)."""
+    from tests.service.test_threads import _set
+
+    w = open_widget(page, f"{live_server.url}/demo")
+    post_own(w)
+    _set(db, "demo", closed=True, message="The trial has begun.")
+    w = open_widget(page, f"{live_server.url}/demo")
+    card = w.locator("article.card.own", has_text=BENIGN)
+    expect(card.get_by_role("button", name="Delete your comment")).to_be_visible()
+    expect(card.get_by_role("button", name="Edit your comment")).to_have_count(0)

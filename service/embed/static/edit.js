@@ -95,14 +95,15 @@ function init(X) {
       var a = article(id);
       if (!a) return;
       var open = ui[id] || {};
-      if (open.form) {
+      if (open.form && !S.closed) {
         var body = a.querySelector(":scope > .body");
         if (body) body.hidden = true; // edited in place
         a.appendChild(open.form);
         return;
       }
+      /* a closed thread takes no new words, edits included; deleting stays allowed */
       a.appendChild(open.ask || h("div", { class: "acts mine" }, [
-        h("button", { type: "button", class: "edit link", "aria-label": t("edit_edit_name"),
+        S.closed ? null : h("button", { type: "button", class: "edit link", "aria-label": t("edit_edit_name"),
           onclick: function () { edit(id); }, text: t("edit_edit") }),
         h("button", { type: "button", class: "del link", "aria-label": t("edit_delete_name"),
           onclick: function () { ask(id); }, text: t("edit_delete") }),
