@@ -385,3 +385,31 @@ def test_a_closed_thread_offers_delete_but_not_edit(
     card = w.locator("article.card.own", has_text=BENIGN)
     expect(card.get_by_role("button", name="Delete your comment")).to_be_visible()
     expect(card.get_by_role("button", name="Edit your comment")).to_have_count(0)
+
+
+def test_a_chunk_that_failed_to_load_is_fetched_again_on_a_later_click(
+    page: Page, live_server: LiveServer
+) -> None:
+    """The edit chunk's first request fails (the network dropped): no buttons, but no
+    reload is needed either: the reader's next click fetches it again, and the comment
+    offers Edit and Delete."""
+    seen = chunk_requests(page)
+    failures = [1]
+
+    def flaky(route: Any) -> None:
+        if failures:
+            failures.pop()
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+
+    page.route("**/embed/assets/edit.*", flaky)
+    w = open_widget(page, f"{live_server.url}/demo")
+    card = post_own(w)
+    page.wait_for_timeout(300)
+    assert len(seen) == 1
+    expect(card.get_by_role("button", name="Edit your comment")).to_have_count(0)
+    w.locator("h2").first.click()
+    expect(card.get_by_role("button", name="Edit your comment")).to_be_visible()
+    expect(card.get_by_role("button", name="Delete your comment")).to_be_visible()
+    assert len(seen) == 2

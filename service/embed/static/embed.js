@@ -57,16 +57,29 @@ if (!M.loading) {
     console.error("moderato: trusted-types needs moderato moderato-html", x);
   }
   /* a script added by script runs async */
-  function add(u) {
+  function add(u, fail) {
     var s = d.createElement("script");
     s.src = tt ? tt.createScriptURL(u) : u;
+    s.onerror = fail;
     (d.head || d.body).appendChild(s);
   }
   /* the widget asks for the edit chunk when the reader has a comment to edit; threads that
-     ask before it runs wait in M.eq (the chunk then answers M.edit itself) */
+     ask before it runs wait in M.eq (the chunk then answers M.edit itself). A chunk that
+     fails to load (offline, say) is asked for again by the reader's next click on the
+     page, or the widget's next call, not only after a reload. */
+  var asked;
+  function load() {
+    asked = 1;
+    add(chunk, function () {
+      this.remove();
+      asked = 0;
+      d.addEventListener("click", function () { if (!asked) load(); }, { once: true, capture: true });
+    });
+  }
   M.eq = [];
   M.edit = function (x) {
-    if (M.eq.push(x) < 2) add(chunk);
+    if (M.eq.indexOf(x) < 0) M.eq.push(x);
+    if (!asked) load();
   };
   add(url);
 }
