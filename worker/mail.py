@@ -5,9 +5,12 @@ conditional update that pushes ``next_attempt_at`` a lease ahead, so two jobs fo
 mail cannot both send it; a worker that dies mid-attempt leaves a pending row whose
 lease runs out, and the sweep queues it again. Per attempt:
 
-- the mail is no longer wanted (unsubscribed, erased, the reply taken down, the address
-  confirmed already, or asked to confirm less than ``MAIL_CONFIRM_MAX_AGE`` ago and not
-  unsubscribed since): ``cancelled``, nothing sent;
+- the mail is no longer wanted (unsubscribed, erased, the reply taken down or being
+  edited, the address confirmed already, or asked to confirm less than
+  ``MAIL_CONFIRM_MAX_AGE`` ago and not unsubscribed since): ``cancelled``, nothing sent;
+  a reply's mail cancelled so is made due again when the reply is published again
+  (``service.notify.outbox``), and one whose reply was published while we cancelled it
+  is tried again at once;
 - the server took it: ``sent``, ``sent_at`` the time it accepted the mail (an attempt
   that failed leaves no send time; a data export's ``confirmation_sent_at`` is the
   confirmation mail's ``sent_at``);
@@ -49,6 +52,9 @@ from worker.webhooks.retry import RetryPolicy
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=90)  # longer than the job's 60 s timeout
+#: Why a reply's mail is cancelled while the reply is out of its thread (taken down, or
+#: edited and waiting for the classifier): the one reason a later publish undoes.
+NOT_PUBLISHED = "the reply is no longer published"
 
 
 class MailScheduler(Protocol):
@@ -143,7 +149,7 @@ def prepare(db: Database, message_id: str, cfg: Any) -> EmailMessage | Skip:
         if sub.state != "confirmed":
             return Skip("unsubscribed")
         if comment.state != State.PUBLISHED.value:
-            return Skip("the reply is no longer published")
+            return Skip(NOT_PUBLISHED)
         if (
             parent is None
             or not parent.notify_replies
@@ -210,12 +216,21 @@ def record(
         return None, row.attempts
 
 
-def cancel(db: Database, message_id: str, reason: str) -> None:
-    """Mark a mail not needed after all."""
+def cancel(db: Database, message_id: str, reason: str) -> bool:
+    """Mark a mail not needed after all; False when it is a reply's that is published again
+    by now (its author's edit, published between our read and this write): then it stays
+    pending and due. The reply's state is read after the row's update, so a publish that
+    commits later finds the row cancelled and makes it due (``outbox._revive``)."""
     with db.session() as session:
         row = session.get(MailMessage, message_id)
-        if row is not None and row.status == "pending":
-            row.status, row.next_attempt_at, row.last_error = "cancelled", None, reason
+        if row is None or row.status != "pending":
+            return True
+        row.status, row.next_attempt_at, row.last_error = "cancelled", None, reason
+        session.flush()  # the row's lock first (PostgreSQL), then the reply's state
+        if reason == NOT_PUBLISHED and outbox.published(session, row.comment_id):
+            row.status, row.next_attempt_at, row.last_error = "pending", utcnow(), None
+            return False
+        return True
 
 
 def attempt_mail(
@@ -227,6 +242,7 @@ def attempt_mail(
     scheduler: MailScheduler,
     now: datetime | None = None,
     rand: Callable[[], float] = random.random,
+    retried: bool = False,
 ) -> str:
     """Make one attempt at a mail and record it; return what happened."""
     now = now or utcnow()
@@ -242,7 +258,12 @@ def attempt_mail(
         record(db, message_id, "failed", f"cannot compose: {exc}", policy(config), now, rand)
         return "failed"
     if isinstance(prepared, Skip):
-        cancel(db, message_id, prepared.reason)
+        if not cancel(db, message_id, prepared.reason):
+            log.info("mail %s: the reply is published again: trying again", message_id)
+            if retried:  # it flipped twice under us: left pending and due, for the sweep
+                return "skipped"
+            return attempt_mail(db, message_id, mailer=mailer, config=config,
+                                scheduler=scheduler, rand=rand, retried=True)  # fmt: skip
         log.info("mail %s: cancelled (%s)", message_id, prepared.reason)
         return "cancelled"
     accepted_at = None

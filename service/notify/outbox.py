@@ -5,8 +5,10 @@ decision, a moderator's approval, a site's own tools), so no path can publish wi
 it; the outbox rows are committed with the state change or not at all. Needs no
 settings: rows are only written for opt-ins, which intake stores only while mail is
 configured. Inserts are ``ON CONFLICT DO NOTHING``: a comment published a second time
-(taken down, then restored) finds its mail already written, and two transactions that
-create one address's subscription at once both find the one row.
+(taken down, or edited by its author, then published again) finds its mail already
+written, and two transactions that create one address's subscription at once both find
+the one row. A reply's mail the worker cancelled because the reply was not published
+when its job ran is made due again then (``_revive``): it was never sent.
 """
 
 from __future__ import annotations
@@ -92,7 +94,34 @@ def _add(session: Session, kind: str, comment: Comment, sub: MailSubscription) -
     )
     # Ours, or another's for the same (kind, comment): rowcount cannot tell on PostgreSQL.
     added = session.scalar(select(MailMessage.id).where(MailMessage.id == message_id))
-    return [message_id] if added is not None else []
+    if added is not None:
+        return [message_id]
+    return _revive(session, kind, comment) if kind == REPLY else []
+
+
+def _revive(session: Session, kind: str, comment: Comment) -> list[str]:
+    """Make a reply's mail due again when the worker cancelled it unsent: the reply was no
+    longer published when its job ran (its author was editing it, or a moderator had taken
+    it down), and now it is again. A mail sent, failed or still pending is left alone, so
+    a reply is told at most once. The row is locked (``FOR UPDATE``; SQLite has one writer
+    anyway): a job cancelling it meanwhile either commits first, and we see it cancelled,
+    or waits for our commit, and then sees the reply published (``worker.mail.cancel``)."""
+    row = session.scalars(
+        select(MailMessage)
+        .where(MailMessage.kind == kind, MailMessage.comment_id == comment.id)
+        .with_for_update()
+    ).one_or_none()
+    if row is None or row.status != "cancelled" or row.sent_at is not None:
+        return []
+    # (whatever the cancellation's reason: the job checks everything again before sending)
+    row.status, row.next_attempt_at, row.last_error = "pending", utcnow(), None
+    return [row.id]
+
+
+def published(session: Session, comment_id: str) -> bool:
+    """Tell whether the comment is published now (a fresh read)."""
+    state = session.scalar(select(Comment.state).where(Comment.id == comment_id))
+    return state == State.PUBLISHED.value
 
 
 def on_publish(session: Session, comment: Comment) -> list[str]:

@@ -222,3 +222,58 @@ def test_a_recipient_the_server_refuses_is_not_retried(
     assert "550 5.1.1 no such mailbox" in (reply.last_error or "")
     assert ADA not in (reply.last_error or "") and reply.next_attempt_at is None
     assert len(mail_server.messages) == 1
+
+
+def drain_queue(rt: Runtime, which: int) -> None:
+    """Run the jobs of one queue only: 0 the classifications, 1 the deliveries and mails."""
+    names = queue_names(rt.app.config["QUEUE_NAME"])[which : which + 1]
+    SimpleWorker(names, connection=rt.queue.connection).work(burst=True)
+
+
+def test_a_reply_edited_while_its_mail_waits_is_told_once_published_again(
+    client: FlaskClient, db: Database, worker_runtime: Runtime, mail_server: MailServer
+) -> None:
+    """Bob's reply is published and its mail to Ada queued; Bob edits the reply before the
+    mail job runs, which finds it out of its thread and cancels the mail; once the worker
+    publishes the edited reply, the mail goes out after all: one mail, with the new text,
+    and no second one on a later publish."""
+    ada = confirmed_ada(client, worker_runtime, mail_server)
+    sent = post(client, parent=ada, name="Bob", email="bob@example.org", text=REPLIES[0])
+    bob = sent.get_json()
+    drain_queue(worker_runtime, 0)  # published; its mail waits in the other queue
+    assert state(db, bob["id"]) == "published"
+    edited = client.patch(f"/api/v1/comments/{bob['id']}", json={"text": REPLIES[3]},
+                          headers={"Moderato-Edit-Token": bob["edit_token"]})  # fmt: skip
+    assert edited.status_code == 202
+    drain_queue(worker_runtime, 1)  # the mail's job: the reply is pending, being edited
+    assert [(r.kind, r.status) for r in outbox_rows(db)][-1] == ("reply", "cancelled")
+    drain(worker_runtime)  # the edit is published: the mail is due again, and sent
+    assert state(db, bob["id"]) == "published"
+    notice = mail_server.wait_for(2)[1]
+    assert notice["Subject"].startswith("Bob replied") and REPLIES[3] in text_of(notice)
+    key = moderate_key(db)
+    moderate(client, key, bob["id"], "reject", "published")
+    moderate(client, key, bob["id"], "approve", "rejected")
+    drain(worker_runtime)
+    assert len(mail_server.messages) == 2
+    assert [(r.kind, r.status) for r in outbox_rows(db)] == [("confirm", "sent"), ("reply", "sent")]
+
+
+def test_a_reply_published_again_while_its_job_cancels_the_mail_is_sent(
+    client: FlaskClient, db: Database, worker_runtime: Runtime, mail_server: MailServer
+) -> None:
+    """The mail's job read the reply while it was being edited, and the edit was published
+    before the job wrote its cancellation (the publish found the row still pending): the
+    cancellation sees the reply published, leaves the mail due, and it is sent once."""
+    from worker.mail import NOT_PUBLISHED, cancel
+
+    ada = confirmed_ada(client, worker_runtime, mail_server)
+    post(client, parent=ada, name="Bob", email="bob@example.org", text=REPLIES[0])
+    drain_queue(worker_runtime, 0)
+    row = outbox_rows(db)[-1]
+    assert (row.kind, row.status) == ("reply", "pending")
+    assert cancel(db, row.id, NOT_PUBLISHED) is False
+    assert outbox_rows(db)[-1].status == "pending"
+    drain(worker_runtime)
+    assert mail_server.wait_for(2)[1]["Subject"].startswith("Bob replied")
+    assert outbox_rows(db)[-1].status == "sent" and len(mail_server.messages) == 2
