@@ -413,3 +413,28 @@ def test_a_chunk_that_failed_to_load_is_fetched_again_on_a_later_click(
     expect(card.get_by_role("button", name="Edit your comment")).to_be_visible()
     expect(card.get_by_role("button", name="Delete your comment")).to_be_visible()
     assert len(seen) == 2
+
+
+def test_a_comment_the_classifier_rejected_can_still_be_deleted(
+    page: Page, live_server: LiveServer, db: Database
+) -> None:
+    """The reader's comment was rejected by the classifier while its card waits on the
+    page: Edit says it can no longer be edited, and Delete (kept) withdraws it."""
+    from service.lifecycle import Change, transition
+    from service.status import Rejection, State
+
+    w = open_widget(page, f"{live_server.url}/demo")
+    card = post_own(w)
+    spam = Change(State.PENDING, State.REJECTED, "system:worker", "classify",
+                  rejection=Rejection.SPAM)  # fmt: skip
+    with db.session() as session:
+        assert transition(session, row(db).id, spam) is not None
+    card.get_by_role("button", name="Edit your comment").click()
+    w.get_by_role("textbox", name="Edit your comment").fill(EDITED)
+    w.get_by_role("button", name="Save").click()
+    expect(w.locator("form.reportf p.err")).to_have_text("This comment can no longer be edited.")
+    w.get_by_role("button", name="Cancel").click()
+    card.get_by_role("button", name="Delete your comment").click()
+    w.get_by_role("button", name="Yes, delete it").click()
+    expect(w.locator("div.status[role=status]")).to_have_text("Your comment is deleted.")
+    assert (row(db).state, row(db).rejection, row(db).text) == ("rejected", "withdrawn", "")

@@ -145,6 +145,9 @@ function init(X) {
       var over = { edit_window_closed: "edit_closed", invalid_edit_token: "edit_closed",
         not_editable: "edit_gone", comment_not_found: "edit_gone" }[e.code];
       if (e.code === "edit_conflict") return said(t("edit_conflict")); // another tab saved first
+      /* rejected: no more edits, but the author may still withdraw one the classifier
+         rejected (Delete stays; the server answers for one a moderator rejected) */
+      if (e.code === "not_editable" && field) return said(t("edit_not_editable"));
       if (over) {
         forget(id);
         X.render();
