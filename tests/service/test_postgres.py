@@ -441,3 +441,56 @@ def test_an_edit_racing_a_decision_on_the_text_before_never_lets_it_stand_on_pos
                 .order_by(AuditEntry.id)
             ).all()
         assert actions == ["received", *(["classify"] if decided else []), "edited"]
+
+
+def test_a_reply_mail_cancelled_while_it_was_out_is_sent_once_on_postgres(
+    app: Flask, db: Database, mail_server: MailServer
+) -> None:
+    """On PostgreSQL (the row locked FOR UPDATE): a reply's mail the job cancelled while the
+    reply was out of its thread is made due again by its next publish and sent once; the
+    publish after that writes nothing."""
+    from service.store.tables_notify import MailSubscription
+    from tests.mail_server import mail_settings
+    from tests.notify_helpers import publish, send_outbox
+
+    parent = stored(db, text="Tell me about replies.")
+    with db.session() as session:
+        session.get(Comment, parent.id).notify_replies = True  # type: ignore[union-attr]
+    publish(db, parent.id)
+    app.config.update(mail_settings(dict(app.config), mail_server))
+    send_outbox(app)  # the confirmation
+    with db.session() as session:
+        session.scalars(select(MailSubscription)).one().state = "confirmed"
+    reply = stored(db, parent=parent.id, name="Bob", email="bob@example.org", text="Hi.")
+    [mail] = publish(db, reply.id)
+    down = Change(State.PUBLISHED, State.REJECTED, actor="t", action="reject",
+                  rejection=Rejection.MODERATOR)  # fmt: skip
+    with db.session() as session:
+        assert transition(session, reply.id, down) is not None
+    assert send_outbox(app) == ["cancelled"]
+    assert publish(db, reply.id, expected=State.REJECTED) == [mail]
+    assert send_outbox(app) == ["sent"]
+    assert mail_server.wait_for(2)[1]["Subject"].startswith("Bob replied")
+    with db.session() as session:
+        assert transition(session, reply.id, down) is not None
+    assert publish(db, reply.id, expected=State.REJECTED) == []
+    assert send_outbox(app) == []
+
+
+def test_a_comment_the_classifier_rejected_is_withdrawn_on_postgres(
+    client: FlaskClient, db: Database
+) -> None:
+    """rejected → rejected (withdrawn) on PostgreSQL: the conditional update on the
+    rejection, the audit read after it; a second withdrawal answers the same."""
+    body = post(client, thread="pg-withdraw").get_json()
+    spam = Change(State.PENDING, State.REJECTED, "system:worker", "classify",
+                  rejection=Rejection.SPAM)  # fmt: skip
+    with db.session() as session:
+        assert transition(session, body["id"], spam) is not None
+    url, token = f"/api/v1/comments/{body['id']}", {"Moderato-Edit-Token": body["edit_token"]}
+    for _ in range(2):
+        rv = client.delete(url, headers=token)
+        assert rv.status_code == 200 and rv.get_json()["rejection"] == "withdrawn"
+    with db.session() as session:
+        row = session.get(Comment, body["id"])
+        assert row is not None and (row.text, row.rejection) == ("", "withdrawn")
