@@ -15,5 +15,5 @@ from service.integrations import (  # noqa: E402, F401
     akismet,
     apidocs,
     perspective,
-    perspective_discovery,
 )
+from service.integrations.perspective import discovery  # noqa: E402, F401

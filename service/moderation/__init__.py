@@ -30,7 +30,7 @@ from service.moderation import (  # noqa: E402, F401
     admin_sites,
     admin_users,
     audit,
-    bans,
+    bans_views,
     bulk_views,
     login,
     privacy_views,

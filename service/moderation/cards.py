@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from service.bidi import isolate
 from service.clock import rfc3339, utcnow
 from service.moderation.actions import Action, available
+from service.moderation.bans import WEBMAIL
 from service.moderation.highlight import Run, runs
 from service.moderation.queries import queue_of
 from service.reports import Summary, open_summaries
@@ -73,8 +74,6 @@ class Card:
     def webmail(self) -> bool:
         """Tell whether the author's domain is a big mail provider: never offered as a
         domain ban (one click on it was always refused; found in review)."""
-        from service.moderation.bans import WEBMAIL  # bans.py builds on the cards
-
         return self.domain.removeprefix("@") in WEBMAIL
 
     @property

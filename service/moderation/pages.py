@@ -60,7 +60,7 @@ def render_error(err: ApiError) -> BaseResponse | tuple[str, int, dict[str, str]
 
 
 def _template_context() -> dict[str, object]:
-    from service.moderation.bans import pop_undo  # bans.py builds on these pages
+    from service.moderation.bans_views import pop_undo  # bans_views builds on these pages
 
     account = access.current_user()
     return {

@@ -216,3 +216,43 @@ def test_tab_counts_follow_the_reason_filter_on_every_poll(
     expect(tab).to_have_accessible_name("Held 2 (filtered)")
     expect(page).to_have_title(re.compile(r"^Held \(2\)"))
     assert not problems, problems
+
+
+def test_a_colleagues_unfeature_on_featured_only_says_unfeatured(
+    db: Database, live_server: LiveServer, page: Page, colleague: Page
+) -> None:
+    """Both moderators have "Featured only" open; the colleague unfeatures a pick that is
+    not the last. At my next poll its card is marked in red, out of the list, and the live
+    region says "Someone else unfeatured the comment by …", not that someone else decided
+    it (the state did not change: it is still published)."""
+    problems = watch(page) + watch(colleague)
+    picks = [
+        held(db, state=State.PUBLISHED, text=f"Editors' pick {i}.", name=name)
+        for i, name in enumerate(("Ada Lovelace", "Grace Hopper", "Alan Turing"))
+    ]
+    with db.session() as session:
+        for cid in picks:
+            comment = session.get(Comment, cid)
+            assert comment is not None
+            comment.featured_at = comment.created_at
+    log_in(page, live_server, db)
+    page.goto(f"{live_server.url}/moderation/queue/published?featured=1")
+    log_in(colleague, live_server, db, email="colleague@example.org")
+    colleague.goto(f"{live_server.url}/moderation/queue/published?featured=1")
+    expect(page.locator("li.card")).to_have_count(3)
+
+    theirs = colleague.locator(f"#c-{picks[1]}")
+    theirs.focus()
+    colleague.keyboard.press("f")
+    expect(colleague.locator(f"#c-{picks[1]}")).to_have_count(0)
+
+    poll(page)
+    mine = page.locator(f"#c-{picks[1]}")
+    expect(mine).to_have_class(re.compile("conflict"))
+    expect(mine.locator(".badge.featured")).to_have_count(0)
+    expect(page.locator("#live")).to_contain_text(
+        f"Someone else unfeatured the comment by {FSI}Grace Hopper{PDI} (marked in red)."
+    )
+    expect(page.locator("#live")).not_to_contain_text("decided by someone else")
+    expect(page.locator("#featured-count")).to_have_text("2")
+    assert not problems, problems

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from service.integrations.openapi.common import Schema, json_body, ref
-from service.integrations.perspective import ATTRIBUTES
+from service.integrations.perspective.payload import ATTRIBUTES
 
 
 def google_error(description: str) -> Schema:

@@ -92,16 +92,23 @@
     return fresh;
   }
 
-  /* A card someone else decided: shown in its new state, in red, and inert to keys and to
-     the selection (its new state is not the queue's: a key meant for the next card, or a
-     bulk action, would undo a colleague's decision; found in review). */
+  /* A card someone else took out of the list: shown as it is now, in red, and inert to keys
+     and to the selection (it no longer belongs here: a key meant for the next card, or a
+     bulk action, would undo a colleague's work; found in review). Resolves to the card on
+     screen and what happened: "unfeatured" when the comment kept its state and lost its
+     flag (it left "Featured only"), else "decided". */
   function refresh(card) {
+    var state = card.dataset.state;
+    var wasFeatured = !!card.querySelector(".badge.featured");
     return m.get("/moderation/comments/" + encodeURIComponent(card.dataset.id) + "/card").then(function (res) {
-      if (!res.ok || typeof res.data !== "string") { return; }
+      if (!res.ok || typeof res.data !== "string") { return [card, "decided"]; }
       var fresh = replaceCard(card, res.data, "conflict");
-      var box = fresh && fresh.querySelector("input.select");
+      if (!fresh) { return [card, "decided"]; }
+      var box = fresh.querySelector("input.select");
       if (box) { box.checked = false; box.disabled = true; updateSelected(); }
-    });
+      var unfeatured = wasFeatured && fresh.dataset.state === state && !fresh.querySelector(".badge.featured");
+      return [fresh, unfeatured ? "unfeatured" : "decided"];
+    }, function () { return [card, "decided"]; });
   }
   function usable(card) { return !card.hasAttribute("aria-busy") && !card.classList.contains("conflict"); }
 
@@ -388,7 +395,7 @@
         if (inQueue[c.dataset.id]) { seenLater = true; }
         else if (seenLater && usable(c) && !handled[c.id]) { gone.push(c); }
       });
-      gone.forEach(refresh);
+      var refreshed = Promise.all(gone.map(refresh));
       var tpl = document.createElement("template");
       tpl.innerHTML = res.data.html;
       var arrived = 0;
@@ -429,17 +436,28 @@
       }
       /* Only comments that arrived ahead of the page are news; a card moving up from the
          next page after an action is not (it overwrote the action's message). */
-      var said = [];
-      if (arrived && firstPage) { said.push(arrived + " new comment" + (arrived === 1 ? "" : "s") + " arrived."); }
-      if (gone.length) {
-        said.push(gone.length + " comment" + (gone.length === 1 ? " was" : "s were") + " decided by someone else (marked in red).");
-      }
-      if (flagged.length === 1) {
-        said.push("Someone else " + flagged[0][1] + " the comment by " + author(flagged[0][0]) + ".");
-      } else if (flagged.length) {
-        said.push(flagged.length + " comments were featured or unfeatured by someone else.");
-      }
-      if (said.length) { m.announce(said.join(" "), "info"); }
+      return refreshed.then(function (outcomes) {
+        var said = [];
+        if (arrived && firstPage) { said.push(arrived + " new comment" + (arrived === 1 ? "" : "s") + " arrived."); }
+        var decided = outcomes.filter(function (o) { return o[1] === "decided"; }).length;
+        if (decided) {
+          said.push(decided + " comment" + (decided === 1 ? " was" : "s were") + " decided by someone else (marked in red).");
+        }
+        /* On "Featured only" a colleague's unfeature takes the card out of the list: said as
+           what it is, not as a decision (it read "decided by someone else"). */
+        var unfeatured = outcomes.filter(function (o) { return o[1] === "unfeatured"; });
+        if (unfeatured.length === 1) {
+          said.push("Someone else unfeatured the comment by " + author(unfeatured[0][0]) + " (marked in red).");
+        } else if (unfeatured.length) {
+          said.push(unfeatured.length + " comments were unfeatured by someone else (marked in red).");
+        }
+        if (flagged.length === 1) {
+          said.push("Someone else " + flagged[0][1] + " the comment by " + author(flagged[0][0]) + ".");
+        } else if (flagged.length) {
+          said.push(flagged.length + " comments were featured or unfeatured by someone else.");
+        }
+        if (said.length) { m.announce(said.join(" "), "info"); }
+      });
     }).catch(function () { /* offline for a moment: the next poll catches up */ });
   }
 

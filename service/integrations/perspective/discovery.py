@@ -9,8 +9,8 @@ Perspective's own samples build their client from a discovery document::
 ``GET /$discovery/rest?version=v1alpha1`` answers a document that describes our two
 methods, ``comments.analyze`` and ``comments.suggestscore``, with this server as its root,
 so such code moves to moderato by changing the URL and the key. It is written here from
-what we serve (the request and response fields ``perspective.py`` reads and writes), not
-copied from Google's.
+what we serve (the request and response fields ``comments`` and ``payload`` read and
+write), not copied from Google's.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Any
 from flask import Response, jsonify, request
 
 from service.integrations import bp
-from service.integrations.perspective import PerspectiveError
+from service.integrations.perspective.errors import PerspectiveError
 
 VERSION = "v1alpha1"
 
