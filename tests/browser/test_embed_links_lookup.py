@@ -104,3 +104,31 @@ def test_an_id_in_no_thread_costs_one_request(
     expect(w.get_by_role("button", name="Back to the first comments")).to_be_hidden()
     assert focused(page) is None
     assert errors == []
+
+
+def test_a_reader_typing_elsewhere_keeps_focus_when_the_comment_comes(
+    app: Flask, page: Page, live_server: LiveServer, publisher: Publisher, db: Database
+) -> None:
+    """The reader starts typing in the article's search box while the linked comment's
+    page is on its way: the comment is marked when it comes, but focus (and the page's
+    scroll) stay with the reader. It was pulled to the comment mid-word."""
+    app.config["LIST_PAGE_SIZE"] = 1
+    allow_origin(db, publisher.origin)
+    rows = thread(db, 4)
+    held = hold(page, "comment=")
+    search = '<p><label>Search <input id="search" type="search"></label></p>'
+    errors = errors_of(page)
+    page.goto(f"{publisher.article(live_server, body=search + FILLER)}#comment-{rows[2].id}")
+    until(page, held)
+    box = page.locator("#search")
+    box.click()
+    page.keyboard.type("river")
+    held[0].continue_()
+    expect(widget(page).locator(f"#m-c-{rows[2].id} > article")).to_have_class("card new")
+    page.wait_for_timeout(300)
+    page.keyboard.type(" path")
+    expect(box).to_be_focused()
+    expect(box).to_have_value("river path")
+    expect(box).to_be_in_viewport()
+    assert focused(page) is None
+    assert errors == []

@@ -179,10 +179,11 @@ function mount(host, cfg) {
     var l = t(key);
     return cfg.title ? t("named", { label: l, title: cfg.title }) : n > 1 ? l + " " + n : l;
   }
-  var S = { reports: {}, reported: {}, items: [], own: [], cursor: null, order: cfg.order, parent: null, fresh: null, busy: false, loaded: false, total: null, closed: null, feat: false, ft: 0, seq: 0, hunt: 1 };
+  var S = { reports: {}, reported: {}, items: [], own: [], cursor: null, order: cfg.order, parent: null, fresh: null, busy: false, loaded: false, total: null, closed: null, feat: false, ft: 0, seq: 0, hunt: 1, was: d.activeElement };
   /* a hashchange (the module's one listener calls it) looks for its comment now, or when
-     the list on its way has come */
-  host.__moderatoHash = function () { S.hunt = 1; if (!S.fly) seek(); };
+     the list on its way has come; focus moves to it only if the reader has not moved it
+     meanwhile (S.was: where it was when the search began) */
+  host.__moderatoHash = function () { S.hunt = 1; S.was = root.activeElement || d.activeElement; if (!S.fly) seek(); };
   var tok = { p: null, value: null, at: 0, ttl: 0 };
   var F = {};
 
@@ -408,11 +409,15 @@ function mount(host, cfg) {
     var go = id && root.getElementById("m-c-" + id);
     if (!go && id && id !== asked) return load(false, id);
     S.hunt = 0;
+    var now = root.activeElement || d.activeElement;
     if (go) {
       S.fresh = id;
       render();
-      focusComment(go.id);
-      root.getElementById(go.id).scrollIntoView();
+      /* not while the reader is elsewhere (typing in the page's search box, found in review) */
+      if (now === S.was || now === d.body) {
+        focusComment(go.id);
+        root.getElementById(go.id).scrollIntoView();
+      }
     }
   }
 
