@@ -4,6 +4,7 @@ reader is busy elsewhere on the page, and after an app renders another thread in
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 import pytest
@@ -131,4 +132,35 @@ def test_a_reader_typing_elsewhere_keeps_focus_when_the_comment_comes(
     expect(box).to_have_value("river path")
     expect(box).to_be_in_viewport()
     assert focused(page) is None
+    assert errors == []
+
+
+def test_a_thread_rendered_in_its_place_ends_the_old_ones_lookup(
+    app: Flask, page: Page, live_server: LiveServer, publisher: Publisher, db: Database
+) -> None:
+    """An app calls ``Moderato.render`` with another thread into the same container while
+    the first thread's linked comment is being looked for: the old request is aborted,
+    the old thread asks for nothing more and draws nothing (it went on fetching its pages
+    behind the new thread)."""
+    app.config["LIST_PAGE_SIZE"] = 1
+    allow_origin(db, publisher.origin)
+    rows = thread(db, 12)
+    other = thread(db, 2, name="second-article")
+    held = hold(page, "comment=")
+    failed: list[str] = []
+    page.on("requestfailed", lambda r: failed.append(r.url))
+    errors = errors_of(page)
+    page.goto(f"{publisher.article(live_server, body=FILLER)}#comment-{rows[8].id}")
+    until(page, held)
+    old = listings(page)
+    page.evaluate("() => Moderato.render({thread: 'second-article'})")
+    w = widget(page)
+    expect(w.locator(f"#m-c-{other[0].id}")).to_be_visible()
+    wait_for(lambda: any("publisher-article" in url for url in failed))
+    with contextlib.suppress(Exception):  # the page aborted it: nothing left to continue
+        held[0].continue_()
+    page.wait_for_timeout(1000)  # the pages the old thread went on with
+    assert [url for url in old if "publisher-article" in url] == []
+    expect(w.locator("article.card")).to_have_count(1)  # the new thread's first page
+    expect(w.locator(f"#m-c-{rows[8].id}")).to_have_count(0)
     assert errors == []

@@ -141,6 +141,10 @@ var KEYS = ["base", "site", "thread", "lang", "theme", "order", "title"];
 function mount(host, cfg) {
   var was = host.__moderato;
   if (was && KEYS.every(function (k) { return was[k] === cfg[k]; })) return;
+  /* the thread this one replaces stops: its requests on their way are aborted, and their
+     answers (a linked comment's page) can no longer draw or take focus */
+  if (host.__moderatoEnd) host.__moderatoEnd();
+  var halt = new AbortController();
   host.__moderato = M.last = cfg;
   M.base = cfg.base;
   var code = pick(cfg.lang);
@@ -184,6 +188,7 @@ function mount(host, cfg) {
      the list on its way has come; focus moves to it only if the reader has not moved it
      meanwhile (S.was: where it was when the search began) */
   host.__moderatoHash = function () { S.hunt = 1; S.was = root.activeElement || d.activeElement; if (!S.fly) seek(); };
+  host.__moderatoEnd = function () { S.seq = -1; halt.abort(); };
   var tok = { p: null, value: null, at: 0, ttl: 0 };
   var F = {};
 
@@ -191,7 +196,7 @@ function mount(host, cfg) {
     return cfg.base + path + (params ? "?" + new URLSearchParams(params) : "");
   }
   function getJSON(url) {
-    return fetch(url, { credentials: "omit", cache: "no-cache" }).then(function (r) {
+    return fetch(url, { credentials: "omit", cache: "no-cache", signal: halt.signal }).then(function (r) {
       if (r.ok) return r.json();
       return r.json().catch(function () { return {}; }).then(function (b) {
         var e = new Error(r.status);
