@@ -140,6 +140,7 @@ def test_each_new_link_on_the_page_moves_focus_to_its_comment(
         assert focused(page) == f"m-c-{rows[4].id}"
     expect(widget(page).locator("article.card")).to_have_count(1)
     assert len(asked) == 1 and "comment=AAAAAAAAAAAAAAAAAAAAAA" in asked[0], asked
+    expect(widget(page).locator("div.status")).to_have_text("")  # not "Loading comments…"
     assert errors == []
 
 

@@ -444,8 +444,12 @@ function mount(host, cfg) {
         S.fly = 0;
         var from = root.activeElement;
         var at = body.located;
-        /* a link to no comment of the thread changes nothing once the thread is shown */
-        if (at && !at.found && S.loaded) return seek(id);
+        /* a link to no comment of the thread changes nothing once the thread is shown
+           (but "Loading comments…" goes) */
+        if (at && !at.found && S.loaded) {
+          render();
+          return seek(id);
+        }
         if (id) S.feat = false;
         if (!append) S.first = at && !at.first_page;
         /* a reply whose parent was taken down meanwhile becomes a root and may come again */
