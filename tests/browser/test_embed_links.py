@@ -207,7 +207,8 @@ def test_the_no_js_page_opens_at_the_linked_comment(
     app: Flask, browser: Browser, live_server: LiveServer, db: Database
 ) -> None:
     """Without JavaScript, a feed entry's link (``comment=<id>#comment-<id>``) for a
-    comment three pages in opens the page that holds it, scrolled to it and marked."""
+    comment three pages in opens the page that holds it, scrolled to it and marked; its
+    "Back to the first comments" link opens the first page."""
     app.config["LIST_MAX_PAGE_SIZE"] = 2
     rows = thread(db, 7, name="nojs")
     ctx = browser.new_context(java_script_enabled=False, viewport={"width": 800, "height": 400})
@@ -220,6 +221,9 @@ def test_the_no_js_page_opens_at_the_linked_comment(
         expect(card).to_have_css("box-shadow", re.compile(r"0px 0px 0px 2px"))  # marked
         expect(reader.locator("li.mf-c")).to_have_count(2)
         expect(reader.locator(f"#comment-{rows[0].id}")).to_have_count(0)
+        reader.get_by_role("link", name="Back to the first comments").click()
+        expect(reader.locator(f"#comment-{rows[0].id}")).to_be_visible()
+        expect(reader.get_by_role("link", name="Back to the first comments")).to_have_count(0)
     finally:
         ctx.close()
 
