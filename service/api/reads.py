@@ -226,8 +226,9 @@ def _site_slug(session: Any, key: KeyIdentity | None) -> str:
 
 
 def _linked(raw: str | None, errors: dict[str, Any]) -> str | None:
-    """Return the id of ``comment=`` (open at the page that holds it), if one is given."""
-    if raw is None:
+    """Return the id of ``comment=`` (open at the page that holds it), if one is given
+    (empty, like an empty ``cursor``: none)."""
+    if not raw:
         return None
     if not looks_like_id(raw):
         errors["comment"] = {"code": "invalid_id", "message": "This is not a comment id."}

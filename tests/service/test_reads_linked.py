@@ -90,7 +90,8 @@ def test_in_the_featured_view_only_a_featured_comment_is_found(
 
 def test_a_bad_comment_or_one_beside_a_cursor_is_refused(client: FlaskClient, db: Database) -> None:
     """An id of the wrong shape, or a comment with a cursor, is ``422`` with the field
-    named (one page or the other: the API does not guess which was meant)."""
+    named (one page or the other: the API does not guess which was meant); an empty
+    ``comment=`` is none, as an empty cursor is."""
     made = build(db, SPECS)
     cursor = client.get(f"/api/v1/comments?{BASE}").get_json()["next_cursor"]
     for query, code in (
@@ -101,3 +102,5 @@ def test_a_bad_comment_or_one_beside_a_cursor_is_refused(client: FlaskClient, db
         rv = client.get(f"/api/v1/comments?{BASE}&{query}")
         assert rv.status_code == 422
         assert rv.get_json()["error"]["fields"]["comment"]["code"] == code
+    empty = client.get(f"/api/v1/comments?{BASE}&comment=").get_json()
+    assert "located" not in empty and empty == client.get(f"/api/v1/comments?{BASE}").get_json()
