@@ -1,5 +1,6 @@
-"""Which page of a thread's conversations holds one comment: a link to a comment (the
-no-JS thread's ``comment=<id>``, in feed entries and reply mails) opens that page.
+"""Which page of a thread's listing holds one comment: a link to a comment (the no-JS
+thread's ``comment=<id>``, in feed entries and reply mails; the listing API's, which the
+widget sends for ``#comment-<id>``) opens that page.
 
 The page is the one "Load more" from the first page reaches, found from counts on the
 thread's index (``ix_comments_thread``) without reading the pages before it; its cursor
@@ -9,6 +10,7 @@ is an ordinary one, so the page goes on as any other.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Integer, Select, String, and_, bindparam, func, literal, or_, select
@@ -17,6 +19,7 @@ from sqlalchemy.orm import Session, aliased
 from service import conversations
 from service.comments import in_order, past
 from service.conversations import IS_ROOT, kept, reply_counts
+from service.ids import looks_like_id
 from service.status import State
 from service.store.tables import Comment, Site
 
@@ -52,19 +55,101 @@ def page_holding(
 ) -> tuple[datetime, str] | None:
     """Return the cursor position of the page of ``limit`` conversations that holds the
     comment ``comment_id``; None for the first page, and for an id that is not a published
-    comment of the thread (it opens the first page, as without one).
+    comment of the thread (it opens the first page, as without one)."""
+    found = locate(
+        session, site, thread, comment_id, by="conversation", featured=False,
+        newest_first=newest_first, limit=limit,
+    )  # fmt: skip
+    return found.after if found else None
 
-    Its conversation's root comes up its published parents (one recursive query). One
-    count says how many roots come before that root, and whether the thread has replies
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """The page of a listing that holds a comment: its cursor position (None: the first)."""
+
+    after: tuple[datetime, str] | None
+
+
+def locate(
+    session: Session,
+    site: Site,
+    thread: str,
+    comment_id: str,
+    *,
+    by: str,
+    featured: bool,
+    newest_first: bool,
+    limit: int,
+) -> Found | None:
+    """Return the page of ``limit`` the thread's listing (``by`` conversation or comment,
+    ``featured`` or all, as ``thread_page`` pages it) that holds ``comment_id``; None when
+    that listing does not hold it (not an id, not a published comment of the thread, not
+    featured in the featured list)."""
+    if not looks_like_id(comment_id):
+        return None
+    if by == "conversation" and not featured:
+        params = {"comment": comment_id, "site": site.id, "thread": thread}
+        found = session.execute(_ROOT, params).first()
+        if found is None:
+            return None
+        root = (found[0], found[1])
+        return Found(_conversation_page(session, site, thread, root, newest_first, limit))
+    return _flat_page(session, site, thread, comment_id, featured, newest_first, limit)
+
+
+def _flat_page(
+    session: Session,
+    site: Site,
+    thread: str,
+    comment_id: str,
+    featured: bool,
+    newest_first: bool,
+    limit: int,
+) -> Found | None:
+    """Return the page of a flat list (by comment, or the featured picks) holding the
+    comment: one count of the comments before it, then the one that ends the page before."""
+    listed = [
+        Comment.site_id == site.id,
+        Comment.thread == thread,
+        Comment.state == State.PUBLISHED.value,
+    ]
+    if featured:
+        listed.append(Comment.featured_at.is_not(None))
+    key = session.execute(
+        select(Comment.created_at, Comment.id).where(*listed, Comment.id == comment_id)
+    ).first()
+    if key is None:
+        return None
+    before = past((key[0], key[1]), not newest_first)
+    position = session.execute(select(func.count()).where(*listed, before)).scalar_one()
+    if position < limit:
+        return Found(None)
+    row = session.execute(
+        select(Comment.created_at, Comment.id)
+        .where(*listed, before)
+        .order_by(*in_order(newest_first))
+        .offset(position // limit * limit - 1)
+        .limit(1)
+    ).one()
+    return Found((row[0], row[1]))
+
+
+def _conversation_page(
+    session: Session,
+    site: Site,
+    thread: str,
+    root: tuple[datetime, str],
+    newest_first: bool,
+    limit: int,
+) -> tuple[datetime, str] | None:
+    """Return the cursor position of the page of conversations that holds ``root``; None
+    for the first page.
+
+    One count says how many roots come before that root, and whether the thread has replies
     enough for ``MAX_REPLIES`` to end a page early. Most have not: the pages are then
     ``limit`` roots each, and the page's cursor is a few roots back. Else the pages before
     are laid out as ``conversation_page`` ends them, from each root's count of replies.
     """
-    params = {"comment": comment_id, "site": site.id, "thread": thread}
-    found = session.execute(_ROOT, params).first()
-    if found is None:
-        return None
-    root = (found[0], found[1])
     in_thread = (
         Comment.site_id == site.id,
         Comment.thread == thread,

@@ -13,6 +13,7 @@ from service import cors, reports, sites, threads
 from service.api import bp
 from service.auth import KeyIdentity, read_key, request_key, session_user, user_can_moderate
 from service.clock import rfc3339
+from service.comment_pages import locate
 from service.comments import (
     cursor_scope,
     decode_cursor,
@@ -96,7 +97,8 @@ def private_view(comment: Comment) -> dict[str, Any]:
 def list_comments() -> BaseResponse:
     """Return a thread's published comments (``featured=1``: its featured ones only), oldest
     first, cursor-paginated by comment or by conversation (``by``; the featured list is
-    always by comment), with an ETag."""
+    always by comment), with an ETag; ``comment=<id>``: the page that holds that comment
+    (``located`` says whether it does; else the first page)."""
     args = request.args
     errors: dict[str, dict[str, str]] = {}
     thread = args.get("thread", "").strip()
@@ -115,6 +117,7 @@ def list_comments() -> BaseResponse:
         by = "comment"  # the picks are a flat list: each stands alone
     cfg = current_app.config
     limit = _limit(args.get("limit"), cfg["LIST_PAGE_SIZE"], cfg["LIST_MAX_PAGE_SIZE"], errors)
+    linked = _linked(args.get("comment"), errors)
     after = None
     with db().session() as session:
         key = read_key(session)
@@ -134,6 +137,12 @@ def list_comments() -> BaseResponse:
             raise NotFound(f"There is no site {slug!r}.", code="site_not_found")
         if key is None:
             cors.refuse_foreign_origin(site)
+        found = linked and locate(
+            session, site, thread, linked, by=by, featured=bool(featured),
+            newest_first=order == "newest", limit=limit,
+        )  # fmt: skip
+        if found:
+            after = found.after
         page = thread_page(
             session, site, thread, by=by, featured=bool(featured),
             newest_first=order == "newest", after=after, limit=limit,
@@ -152,6 +161,8 @@ def list_comments() -> BaseResponse:
     }
     if page.cut:
         body["replies_truncated"] = True
+    if linked:
+        body["located"] = {"id": linked, "found": bool(found), "first_page": after is None}
     resp = _json(body)
     resp.set_etag(hashlib.sha256(resp.get_data()).hexdigest()[:32])
     resp.headers["Cache-Control"] = "no-cache"
@@ -212,6 +223,21 @@ def _site_slug(session: Any, key: KeyIdentity | None) -> str:
         if site is not None:
             return site.slug
     return sites.DEFAULT_SLUG
+
+
+def _linked(raw: str | None, errors: dict[str, Any]) -> str | None:
+    """Return the id of ``comment=`` (open at the page that holds it), if one is given
+    (empty, like an empty ``cursor``: none)."""
+    if not raw:
+        return None
+    if not looks_like_id(raw):
+        errors["comment"] = {"code": "invalid_id", "message": "This is not a comment id."}
+    elif request.args.get("cursor"):
+        errors["comment"] = {
+            "code": "not_with_cursor",
+            "message": "Give a cursor or a comment, not both.",
+        }
+    return raw
 
 
 def _limit(raw: str | None, default: int, maximum: int, errors: dict[str, Any]) -> int:

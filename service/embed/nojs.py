@@ -163,6 +163,8 @@ def render_thread(req: ThreadRequest) -> Markup:
         picks=page.featured_total,
         all_link=_link(req, "#comments", featured=None),
         featured_link=_link(req, "#comments", featured="1"),
+        # a page past the first (a link to a comment opened it, or "Load more"): the way back
+        first_link=_link(req, "#comments", **view) if after else None,
         next_link=_link(req, "#comments", cursor=encode_cursor(page.last, scope), **view)
         if page.last
         else None,

@@ -12,10 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import select
 
 from service.status import State
 from service.store import Database
+from service.store.tables import Comment
 from tests.browser.conftest import LiveServer
 from tests.factories import stored
 
@@ -174,3 +177,27 @@ def test_no_js_form_sent_back_with_errors_passes_axe(
         expect(axe_page.locator(".mf-summary")).to_be_focused()
         expect(axe_page.locator("[aria-invalid=true]")).to_have_count(1)
         assert blocking(axe_violations(axe_page)) == [], lang
+
+
+def test_a_later_page_opened_by_a_link_passes_axe(
+    app: Flask, axe_page: Page, live_server: LiveServer, db: Database
+) -> None:
+    """A link to a comment on a later page, in the widget (its "Back to the first
+    comments" button shown) in light, dark and right-to-left, and in the no-JS page (its
+    link back): axe finds nothing serious."""
+    app.config["LIST_PAGE_SIZE"] = app.config["LIST_MAX_PAGE_SIZE"] = 2
+    seed_thread(db)
+    with db.session() as session:
+        last = session.scalars(
+            select(Comment.id).where(Comment.thread == "demo").order_by(Comment.created_at.desc())
+        ).first()
+    for url in VARIANTS.values():
+        axe_page.goto(f"{live_server.url}{url}#comment-{last}")
+        w = axe_page.locator("#moderato-thread section.m")
+        expect(w.locator(f"#m-c-{last} > article")).to_be_focused()
+        expect(w.locator(":scope > button.btn2:visible")).to_have_count(1)  # back to the first
+        assert blocking(axe_violations(axe_page)) == [], url
+    page_url = f"{live_server.url}/embed/thread?site=default&thread=demo&format=page"
+    axe_page.goto(f"{page_url}&comment={last}#comment-{last}")
+    expect(axe_page.locator(".mf-first")).to_be_visible()
+    assert blocking(axe_violations(axe_page)) == []

@@ -57,6 +57,13 @@ def focused(page: Page) -> str | None:
     return page.evaluate(FOCUSED)  # type: ignore[no-any-return]
 
 
+def listings(page: Page) -> list[str]:
+    """Collect the URLs of the thread listings the page asks for from now on."""
+    found: list[str] = []
+    page.on("request", lambda r: found.append(r.url) if "/api/v1/comments?" in r.url else None)
+    return found
+
+
 def errors_of(page: Page) -> list[str]:
     """Collect the page's uncaught script errors from now on."""
     found: list[str] = []
@@ -68,11 +75,14 @@ def test_a_link_to_a_comment_focuses_it_on_load(
     app: Flask, page: Page, live_server: LiveServer, publisher: Publisher, db: Database
 ) -> None:
     """An article opened at ``#comment-<id>`` for a comment three pages in: the widget
-    loads pages until it is there, brings it into view and moves focus to it (its card,
-    ``tabindex=-1``, so a screen reader lands on it), marked with the accent ring."""
+    asks once for the page that holds it (``comment=<id>``: it walked the pages before,
+    one request each), brings it into view and moves focus to it (its card,
+    ``tabindex=-1``, so a screen reader lands on it), marked with the accent ring. "Back to
+    the first comments" then brings the first page, focus on its first comment."""
     app.config["LIST_PAGE_SIZE"] = 1
     allow_origin(db, publisher.origin)
     rows = thread(db, 4)
+    asked = listings(page)
     errors = errors_of(page)
     page.goto(f"{publisher.article(live_server, body=FILLER)}#comment-{rows[2].id}")
     target = widget(page).locator(f"#m-c-{rows[2].id} > article")
@@ -80,7 +90,14 @@ def test_a_link_to_a_comment_focuses_it_on_load(
     expect(target).to_be_focused()
     assert wait_for(lambda: focused(page)) == f"m-c-{rows[2].id}"
     expect(target).to_have_class("card new")
-    expect(widget(page).locator("article.card")).to_have_count(3)
+    expect(widget(page).locator("article.card")).to_have_count(1)
+    assert len(asked) == 1 and f"comment={rows[2].id}" in asked[0], asked
+
+    back = widget(page).get_by_role("button", name="Back to the first comments")
+    back.click()
+    wait_for(lambda: focused(page) == f"m-c-{rows[0].id}")
+    expect(back).to_be_hidden()
+    expect(widget(page).get_by_role("button", name="Load more comments")).to_be_visible()
     assert errors == []
 
 
@@ -88,9 +105,10 @@ def test_each_new_link_on_the_page_moves_focus_to_its_comment(
     app: Flask, page: Page, live_server: LiveServer, publisher: Publisher, db: Database
 ) -> None:
     """A reader who follows a second ``#comment-`` link on the same page (a click on an
-    in-page link, or the hash set by script) lands on that comment too, loading later pages
-    for it; a hash naming no comment of the thread changes nothing, and the thread keeps
-    working."""
+    in-page link, or the hash set by script) lands on that comment too: one shown already
+    at once, another after one request for its page; a hash naming no comment of the
+    thread changes nothing (one request, or none for a hash not shaped like our ids), and
+    the thread keeps working."""
     app.config["LIST_PAGE_SIZE"] = 1
     allow_origin(db, publisher.origin)
     rows = thread(db, 5)
@@ -98,11 +116,15 @@ def test_each_new_link_on_the_page_moves_focus_to_its_comment(
     errors = errors_of(page)
     page.goto(f"{publisher.article(live_server, body=links + FILLER)}#comment-{rows[1].id}")
     wait_for(lambda: focused(page) == f"m-c-{rows[1].id}")
+    widget(page).get_by_role("button", name="Load more comments").click()
+    expect(widget(page).locator("article.card")).to_have_count(2)
 
-    page.evaluate("id => { location.hash = '#comment-' + id; }", rows[0].id)  # loaded already
-    wait_for(lambda: focused(page) == f"m-c-{rows[0].id}")
-    expect(widget(page).locator(f"#m-c-{rows[0].id} > article")).to_be_in_viewport()
+    asked = listings(page)
+    page.evaluate("id => { location.hash = '#comment-' + id; }", rows[2].id)  # shown already
+    wait_for(lambda: focused(page) == f"m-c-{rows[2].id}")
+    expect(widget(page).locator(f"#m-c-{rows[2].id} > article")).to_be_in_viewport()
     expect(widget(page).locator(f"#m-c-{rows[1].id} > article")).to_have_class("card")
+    assert asked == []
 
     page.evaluate("window.scrollTo(0, 0)")
     page.click("#to-last")  # on a later page: loaded for it
@@ -111,11 +133,14 @@ def test_each_new_link_on_the_page_moves_focus_to_its_comment(
     expect(widget(page).locator(f"#m-c-{rows[4].id} > article")).to_have_class("card new")
     expect(widget(page).get_by_role("button", name="Load more comments")).to_be_hidden()
 
+    asked.clear()
     for hash_ in ("#comment-AAAAAAAAAAAAAAAAAAAAAA", "#comment-", "#comments", "#comment-<x>"):
         page.evaluate("h => { location.hash = h; }", hash_)
         page.wait_for_timeout(200)
         assert focused(page) == f"m-c-{rows[4].id}"
-    expect(widget(page).locator("article.card")).to_have_count(5)
+    expect(widget(page).locator("article.card")).to_have_count(1)
+    assert len(asked) == 1 and "comment=AAAAAAAAAAAAAAAAAAAAAA" in asked[0], asked
+    expect(widget(page).locator("div.status")).to_have_text("")  # not "Loading comments…"
     assert errors == []
 
 
@@ -124,14 +149,14 @@ def test_a_hash_changed_while_the_thread_loads_waits_for_it(
 ) -> None:
     """A hash that changes while the thread's first page is on its way is looked for when
     that page comes (the request on its way stays the one that counts: one list, no card
-    twice); a later sort switch leaves focus on the sort control."""
+    twice): its page comes next; a later sort switch leaves focus on the sort control."""
     app.config["LIST_PAGE_SIZE"] = 2
     allow_origin(db, publisher.origin)
     rows = thread(db, 5)
     held: list[Route] = []
 
     def hold_first(route: Route) -> None:
-        if held or "cursor=" in route.request.url:
+        if held or "comment=" in route.request.url:
             route.continue_()
         else:
             held.append(route)
@@ -144,9 +169,9 @@ def test_a_hash_changed_while_the_thread_loads_waits_for_it(
     held[0].continue_()
     wait_for(lambda: focused(page) == f"m-c-{rows[3].id}")
     cards = widget(page).locator("article.card")
-    expect(cards).to_have_count(4)
+    expect(cards).to_have_count(2)
     ids = [c.get_attribute("aria-labelledby") for c in cards.all()]
-    assert len(set(ids)) == 4
+    assert ids == [f"m-by-{rows[2].id}", f"m-by-{rows[3].id}"]
 
     sort = widget(page).get_by_label("Sort", exact=True)
     sort.focus()
@@ -182,7 +207,8 @@ def test_the_no_js_page_opens_at_the_linked_comment(
     app: Flask, browser: Browser, live_server: LiveServer, db: Database
 ) -> None:
     """Without JavaScript, a feed entry's link (``comment=<id>#comment-<id>``) for a
-    comment three pages in opens the page that holds it, scrolled to it and marked."""
+    comment three pages in opens the page that holds it, scrolled to it and marked; its
+    "Back to the first comments" link opens the first page."""
     app.config["LIST_MAX_PAGE_SIZE"] = 2
     rows = thread(db, 7, name="nojs")
     ctx = browser.new_context(java_script_enabled=False, viewport={"width": 800, "height": 400})
@@ -195,17 +221,21 @@ def test_the_no_js_page_opens_at_the_linked_comment(
         expect(card).to_have_css("box-shadow", re.compile(r"0px 0px 0px 2px"))  # marked
         expect(reader.locator("li.mf-c")).to_have_count(2)
         expect(reader.locator(f"#comment-{rows[0].id}")).to_have_count(0)
+        reader.get_by_role("link", name="Back to the first comments").click()
+        expect(reader.locator(f"#comment-{rows[0].id}")).to_be_visible()
+        expect(reader.get_by_role("link", name="Back to the first comments")).to_have_count(0)
     finally:
         ctx.close()
 
 
-def test_a_link_to_one_threads_comment_stops_the_other_threads_looking(
+def test_a_link_to_one_threads_comment_costs_each_thread_one_request(
     app: Flask, page: Page, live_server: LiveServer, publisher: Publisher, db: Database
 ) -> None:
     """Two threads on a page, the link names the second one's comment, three pages in:
-    the first thread stops looking once the second shows it. It went on alone through 20
-    more pages (with the default page size, 1,000 conversations fetched and drawn in a
-    thread the link was not about), pushing the comment down the page."""
+    each thread asks once for the page holding it; the first, which does not hold it,
+    shows its first page. It went on alone through 20 more pages (with the default page
+    size, 1,000 conversations fetched and drawn in a thread the link was not about),
+    pushing the comment down the page."""
     app.config["LIST_PAGE_SIZE"] = 1
     allow_origin(db, publisher.origin)
     thread(db, 30, name="first-article")
@@ -227,8 +257,8 @@ def test_a_link_to_one_threads_comment_stops_the_other_threads_looking(
     expect(target).to_be_focused()
     page.wait_for_timeout(1000)  # the first thread's pages, had it gone on
     expect(target).to_be_in_viewport()
-    assert len(asked) <= 5, asked
-    expect(page.locator("[data-moderato]").first.locator("article.card")).to_have_count(len(asked))
+    assert len(asked) == 1, asked
+    expect(page.locator("[data-moderato]").first.locator("article.card")).to_have_count(1)
     assert errors == []
 
 
@@ -260,16 +290,16 @@ def test_a_hash_that_cannot_name_one_of_our_comments_loads_nothing_more(
 def test_a_sort_switched_while_the_linked_comment_is_looked_for_keeps_focus(
     app: Flask, page: Page, live_server: LiveServer, publisher: Publisher, db: Database
 ) -> None:
-    """The reader switches the sort while the widget is still loading pages for the
-    ``#comment-`` link: their choice ends the search, and focus stays on the sort control
-    (it was pulled to the comment once the new order showed it)."""
+    """The reader switches the sort while the widget is still asking for the
+    ``#comment-`` link's page: their choice ends the search, and focus stays on the sort
+    control (it was pulled to the comment once the new order showed it)."""
     app.config["LIST_PAGE_SIZE"] = 1
     allow_origin(db, publisher.origin)
     rows = thread(db, 12)
     held: list[Route] = []
 
     def hold_second(route: Route) -> None:
-        if held or "cursor=" not in route.request.url:
+        if held or "comment=" not in route.request.url:
             route.continue_()
         else:
             held.append(route)

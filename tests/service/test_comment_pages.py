@@ -3,6 +3,7 @@ conversations that holds it, the very page "Load more" from the first page reach
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import timedelta
 from typing import Any
@@ -205,3 +206,29 @@ def test_included_in_a_publishers_page_a_link_to_a_comment_opens_its_page(
     assert more is not None and more[1].startswith("http://127.0.0.1:8000/article.php?id=123&amp;")
     assert "comment=" not in more[1] and "cursor=" in more[1]
     assert f"article.php?id=123&amp;reply_to={target}#respond" in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "label"),
+    [("en", "Back to the first comments"), ("fr", "Revenir aux premiers commentaires")],
+)
+def test_a_page_past_the_first_links_back_to_it(
+    app: Flask, client: FlaskClient, db: Database, lang: str, label: str
+) -> None:
+    """A page opened at a comment three pages in (or reached by "Load more") has a link,
+    in the page's language, back to the first page of its view: no cursor, no comment, the
+    page's own settings kept. The first page, even opened at a comment on it, has none."""
+    app.config["LIST_MAX_PAGE_SIZE"] = 2
+    made = build(db, SPECS)
+    query = f"{PAGE}&lang={lang}&order=newest"
+    deep = get(client, f"{query}&comment={made['r1'].id}")
+    link = re.search(r'<a class="mf-first" href="([^"]+)">([^<]+)</a>', deep)
+    assert link is not None and link[2] == label
+    assert "cursor=" not in link[1] and "comment=" not in link[1]
+    assert "order=newest" in link[1] and f"lang={lang}" in link[1]
+    back = "/embed/thread" + html.unescape(link[1]).removesuffix("#comments")
+    assert shown(get(client, back)) == shown(get(client, query))
+    cursor = shown(get(client, query))[1]
+    assert 'class="mf-first"' in get(client, f"{query}&cursor={cursor}")
+    for opened in (query, f"{query}&comment={made['r7'].id}"):
+        assert 'class="mf-first"' not in get(client, opened)

@@ -141,6 +141,10 @@ var KEYS = ["base", "site", "thread", "lang", "theme", "order", "title"];
 function mount(host, cfg) {
   var was = host.__moderato;
   if (was && KEYS.every(function (k) { return was[k] === cfg[k]; })) return;
+  /* the thread this one replaces stops: its requests on their way are aborted, and their
+     answers (a linked comment's page) can no longer draw or take focus */
+  if (host.__moderatoEnd) host.__moderatoEnd();
+  var halt = new AbortController();
   host.__moderato = M.last = cfg;
   M.base = cfg.base;
   var code = pick(cfg.lang);
@@ -179,10 +183,12 @@ function mount(host, cfg) {
     var l = t(key);
     return cfg.title ? t("named", { label: l, title: cfg.title }) : n > 1 ? l + " " + n : l;
   }
-  var S = { reports: {}, reported: {}, items: [], own: [], cursor: null, order: cfg.order, parent: null, fresh: null, busy: false, loaded: false, total: null, closed: null, feat: false, ft: 0, seq: 0, hunt: 1 };
+  var S = { reports: {}, reported: {}, items: [], own: [], cursor: null, order: cfg.order, parent: null, fresh: null, busy: false, loaded: false, total: null, closed: null, feat: false, ft: 0, seq: 0, hunt: 1, was: d.activeElement };
   /* a hashchange (the module's one listener calls it) looks for its comment now, or when
-     the list on its way has come */
-  host.__moderatoHash = function () { S.hunt = 1; if (!S.fly) seek(0); };
+     the list on its way has come; focus moves to it only if the reader has not moved it
+     meanwhile (S.was: where it was when the search began) */
+  host.__moderatoHash = function () { S.hunt = 1; S.was = root.activeElement || d.activeElement; if (!S.fly) seek(); };
+  host.__moderatoEnd = function () { S.seq = -1; halt.abort(); };
   var tok = { p: null, value: null, at: 0, ttl: 0 };
   var F = {};
 
@@ -190,7 +196,7 @@ function mount(host, cfg) {
     return cfg.base + path + (params ? "?" + new URLSearchParams(params) : "");
   }
   function getJSON(url) {
-    return fetch(url, { credentials: "omit", cache: "no-cache" }).then(function (r) {
+    return fetch(url, { credentials: "omit", cache: "no-cache", signal: halt.signal }).then(function (r) {
       if (r.ok) return r.json();
       return r.json().catch(function () { return {}; }).then(function (b) {
         var e = new Error(r.status);
@@ -216,6 +222,8 @@ function mount(host, cfg) {
   var listStatus = h("div", { class: "status", role: "status" });
   var list = h("ol", { class: "list" });
   var more = h("button", { type: "button", class: "btn2", hidden: true, onclick: function () { S.hunt = 0; load(true); }, text: t("more") });
+  /* a link opened a later page: the way back to the first */
+  var first = h("button", { type: "button", class: "btn2", hidden: true, onclick: function () { S.hunt = 0; load(false); }, text: t("first_page") });
 
   function avatar(c) {
     var n = parseInt(String(c.avatar || "").slice(0, 2), 16);
@@ -372,6 +380,7 @@ function mount(host, cfg) {
     title.textContent = t("comments_count", { count: S.total != null ? S.total : S.items.length });
     if (S.loaded) listStatus.textContent = all.length ? "" : t(S.closed ? "no_comments_closed" : "no_comments");
     more.hidden = !S.cursor;
+    first.hidden = !S.first;
     featBtn.hidden = !S.ft && !S.feat;
     featBtn.textContent = t("featured_n", { count: S.ft });
     featBtn.setAttribute("aria-pressed", S.feat);
@@ -391,39 +400,58 @@ function mount(host, cfg) {
     }
   }
 
+  /* only the shape of our ids: a WordPress-era #comment-123 is not asked for */
+  function linked() {
+    return (/^#comment-([\w-]{16,40})$/.exec(location.hash) || [])[1];
+  }
   /* #comment-<id> (a feed entry's or a mail's link) reaches into the shadow root, on load
      and on each hashchange: the comment is marked, scrolled to and focused (screen readers
-     land on it); one on a later page is looked for, up to 20 pages. An id not found does
-     nothing, and other loads (sort, view, "Load more") leave focus where it is. */
-  function seek(i) {
-    /* only the shape of our ids: a WordPress-era #comment-123 loaded 20 pages for nothing */
-    var id = (/^#comment-([\w-]{16,40})$/.exec(location.hash) || [])[1];
+     land on it); one not shown is asked for once (`asked`): the server answers the page
+     of the whole thread that holds it. An id not found does nothing, and other loads
+     (sort, view, "Load more") leave focus where it is. */
+  function seek(asked) {
+    var id = linked();
     var go = id && root.getElementById("m-c-" + id);
-    /* ...and not once another thread on the page shows it (each loaded 20 pages) */
-    if (!go && id && S.cursor && i < 20 && !M.hosts.some(function (x) { return x.isConnected && x.__moderatoRoot.getElementById("m-c-" + id); })) return load(true, i + 1);
+    if (!go && id && id !== asked) return load(false, id);
     S.hunt = 0;
+    var now = root.activeElement || d.activeElement;
     if (go) {
       S.fresh = id;
       render();
-      focusComment(go.id);
-      root.getElementById(go.id).scrollIntoView();
+      /* not while the reader is elsewhere (typing in the page's search box, found in review) */
+      if (now === S.was || now === d.body) {
+        focusComment(go.id);
+        root.getElementById(go.id).scrollIntoView();
+      }
     }
   }
 
   /* only the latest request's answer counts: a sort or view switched while "Load more"
      was on its way must not mix two lists (found in review) */
-  function load(append, i) {
+  function load(append, id) {
     var n = ++S.seq;
     S.fly = 1;
     var params = { site: cfg.site, thread: cfg.thread, order: S.order, by: "conversation" };
     if (append && S.cursor) params.cursor = S.cursor;
-    if (S.feat) params.featured = 1;
+    /* a linked comment: the page of the whole thread that holds it (the Featured view
+       lists only the picks, and a picks' page would not show its conversation) */
+    if (id) params.comment = id;
+    else if (S.feat) params.featured = 1;
     if (!append) listStatus.replaceChildren(t("loading"));
     return getJSON(api("api/v1/comments", params)).then(
       function (body) {
         if (n !== S.seq) return;
         S.fly = 0;
-        var fromMore = append && root.activeElement === more;
+        var from = root.activeElement;
+        var at = body.located;
+        /* a link to no comment of the thread changes nothing once the thread is shown
+           (but "Loading comments…" goes) */
+        if (at && !at.found && S.loaded) {
+          render();
+          return seek(id);
+        }
+        if (id) S.feat = false;
+        if (!append) S.first = at && !at.first_page;
         /* a reply whose parent was taken down meanwhile becomes a root and may come again */
         var had = {};
         S.items.forEach(function (c) { had[c.id] = 1; });
@@ -434,12 +462,11 @@ function mount(host, cfg) {
         S.closed = body.thread_state && body.thread_state.closed ? body.thread_state : null;
         S.loaded = true;
         render();
-        if (S.hunt && seek(i || 0)) return;
-        if (append) {
-          listStatus.textContent = t("more_loaded", { count: body.items.length });
-          // The last page hides the button: focus goes to the first comment it brought.
-          if (fromMore && more.hidden && body.items.length) focusComment("m-c-" + body.items[0].id, null);
-        }
+        if (S.hunt) return seek(id);
+        if (append) listStatus.textContent = t("more_loaded", { count: body.items.length });
+        // The last page hides "Load more", the first page its own button: focus goes to
+        // the first comment the page brought.
+        if (from && from.hidden && body.items.length) focusComment("m-c-" + body.items[0].id, null);
       },
       function (e) {
         if (n !== S.seq) return;
@@ -745,6 +772,7 @@ function mount(host, cfg) {
   var wrap = h("section", { class: "m", lang: code, dir: dir, "aria-label": named("comments") }, [
     h("div", { class: "head" }, [title, featBtn, h("span", { class: "sort" }, [h("label", { for: "m-sort", text: t("sort") }), sort])]),
     listStatus,
+    first,
     list,
     more,
     h("p", { class: "note" }, [h("a", { href: api("feed/thread.atom", { site: cfg.site, thread: cfg.thread }), type: "application/atom+xml", text: t("feed") })]),
@@ -781,7 +809,7 @@ function mount(host, cfg) {
   host.setAttribute("data-moderato-ready", "1");
   if (!cfg.thread.trim() || count(cfg.thread.trim()) > L.thread) return broken("validation_failed");
   restore();
-  load(false);
+  load(false, linked());
   token();
 }
 

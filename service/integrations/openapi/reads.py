@@ -64,6 +64,18 @@ def list_comments() -> Schema:
             },
             {"name": "cursor", "in": "query", "schema": {"type": "string"}},
             {
+                "name": "comment",
+                "in": "query",
+                "description": "A comment's id (a link to it, `#comment-<id>`): answer the "
+                "page of this listing (its `order`, `by`, `featured` and `limit`) that holds "
+                "it, whose `next_cursor` goes on as any page's. The answer's `located` says "
+                "whether it does; a comment the listing does not hold (not published, of "
+                "another thread, not featured under `featured=1`) gets the first page. Not "
+                "with `cursor` (`not_with_cursor`); an id of the wrong shape is "
+                "`invalid_id`.",
+                "schema": COMMENT_ID["schema"],
+            },
+            {
                 "name": "limit",
                 "in": "query",
                 "schema": {"type": "integer", "minimum": 1, "maximum": 200},

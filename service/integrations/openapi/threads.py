@@ -106,6 +106,19 @@ SCHEMAS: dict[str, Schema] = {
                 "description": "Featured comments in the whole thread.",
             },
             "thread_state": ref("ThreadState"),
+            "located": {
+                "type": "object",
+                "description": "Present when `comment` was given: that comment (`id`), "
+                "whether this listing holds it (`found`; when not, the page is the first), "
+                "and whether the page is the first (`first_page`: when not, a reader may "
+                "want a way back to it).",
+                "required": ["id", "found", "first_page"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "found": {"type": "boolean"},
+                    "first_page": {"type": "boolean"},
+                },
+            },
         },
     },
     "ThreadState": {
