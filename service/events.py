@@ -45,6 +45,9 @@ def comment_data(comment: Comment, site_slug: str) -> dict[str, Any]:
         "model_version": comment.model_version,
         "featured": comment.featured_at is not None,
         "edited_at": rfc3339(comment.edited_at),
+        # the text's revision: name it in /moderate, so a decision never lands on a text
+        # its author edited after the event (both texts may be ``held``)
+        "revision": comment.revision,
     }
 
 

@@ -48,18 +48,28 @@ class Featuring:
 
 
 def set_featured(
-    session: Session, comment_id: str, action: str, actor: str, note: str | None = None
+    session: Session,
+    comment_id: str,
+    action: str,
+    actor: str,
+    note: str | None = None,
+    *,
+    revision: int | None = None,
 ) -> Featuring | None:
     """Feature (``action="feature"``) or unfeature a published comment; return None when
-    the comment is not published (gone, or taken down meanwhile: a conflict)."""
+    the comment is not published (gone, or taken down meanwhile: a conflict), or, given
+    ``revision``, when its text is another revision by now (edited and published again)."""
     if action not in ACTIONS:
         raise ValueError(f"not a featuring action: {action!r}")
     feature = action == FEATURE
     now = utcnow()
     flag = Comment.featured_at.is_(None) if feature else Comment.featured_at.is_not(None)
+    where = [Comment.id == comment_id, Comment.state == State.PUBLISHED.value, flag]
+    if revision is not None:
+        where.append(Comment.revision == revision)
     result = session.execute(
         update(Comment)
-        .where(Comment.id == comment_id, Comment.state == State.PUBLISHED.value, flag)
+        .where(*where)
         .values(
             featured_at=now if feature else None,
             featured_by=actor if feature else None,
@@ -69,6 +79,8 @@ def set_featured(
     )
     comment = session.get(Comment, comment_id, populate_existing=True)
     if comment is None or comment.state != State.PUBLISHED.value:
+        return None
+    if revision is not None and comment.revision != revision:
         return None
     if result.rowcount != 1:  # type: ignore[attr-defined]
         return Featuring(comment, False, [])  # already as asked

@@ -19,13 +19,18 @@ A plain ``reject`` is a human's "not here" that says nothing against the text
 being legitimate (the dashboard's off-topic), hence ``ham``; with
 ``"reason": "toxic"`` it is the dashboard's toxic rejection. The caller names
 the state it saw (``expected_status``); when the comment has moved on since,
-nothing changes and the answer is 409. ``feature`` and ``unfeature`` change no state
-(``service.featured``): they take ``"expected_status": "published"`` and answer 409 when
-the comment was taken down meanwhile; asking for what already holds changes nothing.
+nothing changes and the answer is 409; so it is when the caller names the text's
+``revision`` it saw and its author has edited it since (an edit sends the comment back to
+``pending`` and the worker may hold it again: both texts are ``held``, so the state alone
+cannot tell them apart; the dashboard's cards send theirs likewise). ``feature`` and
+``unfeature`` change no state (``service.featured``): they take ``"expected_status":
+"published"`` and answer 409 when the comment was taken down meanwhile; asking for what
+already holds changes nothing.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Response, jsonify
@@ -42,7 +47,7 @@ from service.lifecycle import Change, transition
 from service.moderation.actions import MAX_NOTE  # one limit for the dashboard and the API
 from service.status import Label, Rejection, State, can_move, restorable
 from service.store.tables import Comment
-from service.validation import field_error, has_controls
+from service.validation import field_error, has_controls, validate_revision
 
 #: action → (new state, rejection reason, label)
 ACTIONS: dict[str, tuple[State, Rejection | None, Label]] = {
@@ -55,9 +60,21 @@ TOXIC_REJECT = (State.REJECTED, Rejection.TOXIC, Label.TOXIC)
 REASONS = ("other", "toxic")
 
 
-def validate_moderation(payload: dict[str, Any]) -> tuple[str, State, str | None, bool]:
-    """Return (action, expected state, note, toxic?), or raise 422 naming every bad field."""
+@dataclass(frozen=True)
+class Moderation:
+    """A valid request: the action, the state and text revision seen (None: any), the note."""
+
+    action: str
+    expected: State
+    note: str | None
+    toxic: bool
+    revision: int | None
+
+
+def validate_moderation(payload: dict[str, Any]) -> Moderation:
+    """Return the request, or raise 422 naming every bad field."""
     errors: dict[str, dict[str, str]] = {}
+    revision = validate_revision(payload, errors)
     reason = payload.get("reason")
     if reason not in (None, "", *REASONS):
         errors["reason"] = {"code": "invalid_choice", "message": "Use other or toxic."}
@@ -103,7 +120,9 @@ def validate_moderation(payload: dict[str, Any]) -> tuple[str, State, str | None
         errors["reason"] = {"code": "invalid_choice", "message": "A reason goes with reject."}
     if errors:
         raise ValidationFailed(fields=errors)
-    return str(action), State(str(expected)), (note.strip() or None) if note else None, toxic
+    return Moderation(
+        str(action), State(str(expected)), (note.strip() or None) if note else None, toxic, revision
+    )
 
 
 @bp.post("/comments/<comment_id>/moderate")
@@ -114,38 +133,33 @@ def moderate_comment(comment_id: str) -> Response:
         key = request_key(session, scope="moderate")
         if key is None:
             raise Unauthorized("Send a site key with the moderate scope.", code="unauthorized")
-        action, expected, note, toxic = validate_moderation(payload)
+        asked = validate_moderation(payload)
         comment = session.get(Comment, comment_id) if looks_like_id(comment_id) else None
         if comment is None or comment.site_id != key.site_id:
             raise NotFound("There is no such comment.", code="comment_not_found")
-        if action in ("approve", "ham") and not restorable(comment.rejection):
+        if asked.action in ("approve", "ham") and not restorable(comment.rejection):
             raise Conflict(
                 "Its author withdrew this comment and it was erased: it cannot be published again.",
                 code="withdrawn",
             )
         mails: list[str] = []
-        if action in featured.ACTIONS:
-            body, deliveries = _feature(session, comment_id, action, expected, key.actor, note)
+        if asked.revision is not None and asked.revision != comment.revision:
+            raise _edited(comment.revision)
+        if asked.action in featured.ACTIONS:
+            body, deliveries = _feature(session, comment_id, asked, key.actor)
         else:
-            body, deliveries, mails = _decide(
-                session, comment_id, action, expected, key.actor, note, toxic
-            )
+            body, deliveries, mails = _decide(session, comment_id, asked, key.actor)
     enqueue_outboxes(queue(), deliveries, mails)
     return jsonify(body)
 
 
 def _decide(
-    session: Any,
-    comment_id: str,
-    action: str,
-    expected: State,
-    actor: str,
-    note: str | None,
-    toxic: bool,
+    session: Any, comment_id: str, asked: Moderation, actor: str
 ) -> tuple[dict[str, Any], list[str], list[str]]:
     """Move the comment through ``transition()``; return the answer, the webhook outbox
     rows and the mail outbox rows."""
-    new, rejection, label = TOXIC_REJECT if toxic else ACTIONS[action]
+    action, expected = asked.action, asked.expected
+    new, rejection, label = TOXIC_REJECT if asked.toxic else ACTIONS[action]
     if not can_move(expected, new):
         raise Conflict(
             f"A {expected.value} comment cannot be moved to {new.value} ({action}).",
@@ -160,33 +174,49 @@ def _decide(
             actor=actor,
             action=action,
             rejection=rejection,
-            note=note,
+            note=asked.note,
             label=label,
             label_source="api",
+            revision=asked.revision,
         ),
     )
     if outcome is None:
-        raise _conflict(session, comment_id, expected)
+        raise _conflict(session, comment_id, expected, asked.revision)
     return _answer(outcome.comment, action, label.value), outcome.deliveries, outcome.mails
 
 
 def _feature(
-    session: Any, comment_id: str, action: str, expected: State, actor: str, note: str | None
+    session: Any, comment_id: str, asked: Moderation, actor: str
 ) -> tuple[dict[str, Any], list[str]]:
     """Feature or unfeature a published comment; return the answer and the outbox rows."""
+    action, expected = asked.action, asked.expected
     if expected is not State.PUBLISHED:
         raise Conflict(
             f"Only a published comment can be featured or unfeatured, not a {expected.value} one.",
             code="invalid_transition",
         )
-    done = featured.set_featured(session, comment_id, action, actor, note)
+    done = featured.set_featured(
+        session, comment_id, action, actor, asked.note, revision=asked.revision
+    )
     if done is None:
-        raise _conflict(session, comment_id, expected)
+        raise _conflict(session, comment_id, expected, asked.revision)
     return _answer(done.comment, action, None), done.deliveries
 
 
-def _conflict(session: Any, comment_id: str, expected: State) -> Conflict:
+def _edited(current: int) -> Conflict:
+    return Conflict(
+        f"Its author edited this comment since you read it (its text is now revision "
+        f"{current}): read it again; nothing was changed.",
+        code="conflict",
+    )
+
+
+def _conflict(
+    session: Any, comment_id: str, expected: State, revision: int | None = None
+) -> Conflict:
     current = session.get(Comment, comment_id, populate_existing=True)
+    if current is not None and revision is not None and current.revision != revision:
+        return _edited(current.revision)
     now = current.state if current else "gone"
     return Conflict(
         f"The comment is {now} now, not {expected.value}; nothing was changed.", code="conflict"

@@ -60,6 +60,8 @@ def get_comment(comment_id: str) -> Response:
             "id": comment.id,
             "status": comment.state,
             "created_at": rfc3339(comment.created_at),
+            # the text's revision, which /moderate may name (an edit makes a new one)
+            "revision": comment.revision,
         }
         if comment.state == State.PUBLISHED.value:
             body["comment"] = public_item(comment)

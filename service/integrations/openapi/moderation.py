@@ -53,7 +53,9 @@ def paths() -> dict[str, Any]:
                     **KEY_ERRORS,
                     "404": error("No such comment of the key's site (`comment_not_found`)."),
                     "409": error(
-                        "The state changed (`conflict`) or cannot (`invalid_transition`)."
+                        "The state or the text's revision changed (`conflict`), the state "
+                        "cannot change so (`invalid_transition`), or its author withdrew "
+                        "it (`withdrawn`)."
                     ),
                     "422": error("Field errors (`validation_failed`)."),
                 },
@@ -138,6 +140,17 @@ SCHEMAS: dict[str, Schema] = {
             "expected_status": {
                 "enum": [s.value for s in State],
                 "description": "The state the caller saw; 409 when it no longer holds.",
+            },
+            "revision": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "The revision of the text the caller saw (`revision` in "
+                "`GET /api/v1/comments/{id}`, the listing and every webhook event). Send "
+                "it: an author may edit a comment for a while after posting, which sends "
+                "it back to `pending` and may get it held again, so a held comment's state "
+                "alone cannot tell the text you read from the new one. When the comment "
+                "has another revision by now, nothing changes: `409 conflict`. Left out: "
+                "whatever text is current.",
             },
             "note": optional(string(MAX_NOTE)),
             "reason": optional(

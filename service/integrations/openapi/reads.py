@@ -204,11 +204,18 @@ SCHEMAS: dict[str, Schema] = {
     },
     "CommentStatus": {
         "type": "object",
-        "required": ["id", "status", "created_at"],
+        "required": ["id", "status", "created_at", "revision"],
         "properties": {
             "id": {"type": "string"},
             "status": {"enum": [s.value for s in State]},
             "created_at": {"type": "string", "format": "date-time"},
+            "revision": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "The text's revision (0 as posted, one more per author's "
+                "edit): send it with `/moderate`, so a decision never lands on a text "
+                "edited since you read it.",
+            },
             "comment": ref("PublicComment"),
             "rejection": {"type": ["string", "null"]},
             "scores": {

@@ -95,6 +95,13 @@ SCHEMAS: dict[str, Schema] = {
                 "format": "date-time",
                 "description": "When its author last edited the text (null: never).",
             },
+            "revision": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "The text's revision: 0 as posted, one more per author's "
+                "edit. Send it as `revision` with `POST /api/v1/comments/{id}/moderate`, so "
+                "a decision never lands on a text edited after this event.",
+            },
             "previous_status": {
                 "enum": [s.value for s in State],
                 "description": "`comment.edited` only: the state the author's edit took "
