@@ -135,7 +135,7 @@ def test_status_of_a_pending_comment_is_public_without_scores(
             .values(spam=0.7, toxicity=0.1, decision={"summary": ["x"], "reasons": []})
         )
     body = client.get(f"/api/v1/comments/{comment.id}").get_json()
-    assert set(body) == {"id", "status", "created_at"}
+    assert set(body) == {"id", "status", "created_at", "revision"}
     assert body["status"] == "held"
 
 
