@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import hmac
+import re
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -42,21 +45,22 @@ KEY_HINT = "Send the API key as 'Authorization: Bearer <key>'."
 def bearer_token() -> str | None:
     """Return the bearer token of the request, or None when it sends no key.
 
-    A key sent any other way (another scheme, ``X-Api-Key``) is a 401, not "no key": the
-    request would otherwise go through as an anonymous browser post to the default site,
-    and the integrator would never learn why its site saw nothing. ``Basic`` is left to a
-    reverse proxy that guards the service with a password.
+    A key sent any other way (another scheme, ``X-Api-Key``, any other header that carries
+    a value shaped like our keys, ``Basic`` credentials holding one, the query or the body)
+    is a 401, not "no key": the request would otherwise go through as an anonymous browser
+    post to the default site, and the integrator would never learn why its site saw
+    nothing. ``Basic`` without a key is left to a reverse proxy that guards the service
+    with a password. (The Perspective-compatible endpoints, which read ``X-Goog-Api-Key``
+    and ``?key=``, and Akismet's, which read ``api_key``, never call this.)
     """
     header = request.headers.get("Authorization")
-    if header is None:
-        if request.headers.get("X-Api-Key"):
+    if header is None or header.strip().partition(" ")[0].lower() == "basic":
+        if header is None and request.headers.get("X-Api-Key"):
             raise Unauthorized(f"X-Api-Key is not read. {KEY_HINT}", code="invalid_api_key")
-        if misplaced := _misplaced_key():
+        if misplaced := _key_in_headers() or (None if header else _misplaced_key()):
             raise Unauthorized(f"{misplaced} is not read. {KEY_HINT}", code="invalid_api_key")
         return None
     scheme, _, token = header.strip().partition(" ")
-    if scheme.lower() == "basic":
-        return None
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized(
             f"The Authorization header has no bearer key. {KEY_HINT}", code="invalid_api_key"
@@ -64,8 +68,43 @@ def bearer_token() -> str | None:
     return token.strip()
 
 
+def sends_key() -> bool:
+    """Tell whether the request carries an API key, in its place or misplaced: it is a
+    site's server then, which always gets JSON (docs/contracts.md)."""
+    try:
+        return bearer_token() is not None
+    except Unauthorized:
+        return True
+
+
 #: Where integrators put a key by habit (Akismet's ``api_key``, Perspective's ``?key=``).
 MISPLACED_KEY_NAMES = ("api_key", "key", "access_token")
+
+#: What one of our keys looks like anywhere in a header's value (``security.new_api_key``).
+KEY_SHAPE = re.compile(r"(?<![A-Za-z0-9])mod_[0-9a-f]{12}_[A-Za-z0-9_-]{16,}")
+
+#: Headers never searched for a key: ``Authorization`` is read above; a browser's cookies
+#: and the address of its page are the reader's, not the integrator's.
+NOT_SEARCHED = frozenset({"authorization", "cookie", "referer"})
+
+
+def _key_in_headers() -> str | None:
+    """Name the header that carries a value shaped like one of our keys (``X-Goog-Api-Key``,
+    ``Api-Key``, ``Basic`` credentials, ...), or None (found in review: such a comment was
+    posted anonymously to the default site)."""
+    header = request.headers.get("Authorization")
+    if header is not None:
+        credentials = header.strip().partition(" ")[2].strip()
+        try:
+            decoded = base64.b64decode(credentials, validate=True).decode("utf-8", "replace")
+        except (binascii.Error, ValueError):
+            decoded = ""
+        if KEY_SHAPE.search(decoded) or KEY_SHAPE.search(credentials):
+            return "A key in Basic credentials"
+    for name, value in request.headers.items():
+        if name.lower() not in NOT_SEARCHED and KEY_SHAPE.search(value):
+            return f"The {name} header"
+    return None
 
 
 def _misplaced_key() -> str | None:

@@ -15,7 +15,9 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from service import cors, edits
 from service.api import bp
-from service.api.intake import limit_browser_posts, read_payload, status_url
+from service.api.body import read_payload
+from service.api.browser import limit_browser_posts
+from service.api.intake import status_url
 from service.auth import request_key
 from service.clock import rfc3339
 from service.enqueue import enqueue_outboxes

@@ -3,72 +3,36 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 import logging
-from collections.abc import Callable
-from typing import Any, ParamSpec
+from typing import Any
 
 import redis
 from flask import current_app, jsonify, redirect, request, url_for
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse
 
 from service import antibot, cors, edits, idempotency, mailer, sites, threads
 from service.api import bp
+from service.api.body import FORM_TYPES, read_payload
+from service.api.browser import answers_forms, back_url, limit_browser_posts, wants_redirect
 from service.auth import KeyIdentity, request_key
 from service.client_fields import ClientInfo, validate_client
 from service.clock import rfc3339, utcnow
 from service.comments import Accepted, IntakeMeta, parent_in_thread, store_new
 from service.embed import i18n
-from service.embed.not_sent import has_message, not_sent_page
 from service.errors import (
-    ApiError,
-    BadRequest,
     Forbidden,
     NotFound,
-    PayloadTooLarge,
-    RateLimited,
-    UnsupportedMedia,
     ValidationFailed,
 )
 from service.extensions import db, queue, redis_conn
-from service.ratelimit import Limit, limiter, redis_failed_in_request
-from service.security import client_hash, ip_hash
+from service.ratelimit import redis_failed_in_request
+from service.security import ip_hash
 from service.store.tables import Comment, IdempotencyKey, Site
-from service.urls import with_query
-from service.validation import CommentInput, field_error, has_lone_surrogate, validate
+from service.validation import CommentInput, field_error, validate
 
 log = logging.getLogger(__name__)
-P = ParamSpec("P")
-
-FORM_TYPES = ("application/x-www-form-urlencoded",)
-
-
-def read_payload() -> dict[str, Any]:
-    """Return the request body as a mapping; 400, 413 or 415 when it cannot be one."""
-    try:
-        if request.mimetype == "application/json":
-            payload = request.get_json(silent=True)
-            if payload is None:
-                raise BadRequest()
-            if not isinstance(payload, dict):
-                raise BadRequest("The JSON body must be an object.", code="invalid_body")
-            if has_lone_surrogate(payload):
-                raise BadRequest(
-                    "The JSON body has a lone surrogate escape (such as \\ud800, half of an "
-                    "emoji cut in two): it is not text. Send whole characters.",
-                    code="invalid_body",
-                )
-            return payload
-        if request.mimetype in FORM_TYPES:
-            return request.form.to_dict(flat=True)
-    except RequestEntityTooLarge as exc:
-        raise PayloadTooLarge() from exc
-    except RecursionError as exc:  # nested thousands deep; found in review (a 500)
-        raise BadRequest("The JSON body is nested too deeply.", code="malformed_json") from exc
-    raise UnsupportedMedia()
 
 
 def _meta(
@@ -130,55 +94,6 @@ def _claim(key: str) -> bool:
     except redis.RedisError as exc:
         log.warning("form token not checked for reuse (Redis away): %s", exc)
         return True
-
-
-def answers_forms(
-    *, refill: bool = False, kind: str = "comment"
-) -> Callable[[Callable[P, BaseResponse]], Callable[P, BaseResponse]]:
-    """Give a no-JS form post (see ``wants_redirect``) pages instead of JSON errors: its
-    field errors, and a whole-post refusal its reader can act on (origin_not_allowed,
-    rate_limited, thread_closed), as a translated page; with ``refill`` (the comment form)
-    that page holds the form again, filled in. Anything else keeps the contract's JSON.
-    The comment form and the report form share it."""
-
-    def decorate(view: Callable[P, BaseResponse]) -> Callable[P, BaseResponse]:
-        @functools.wraps(view)
-        def wrapped(*args: P.args, **kwargs: P.kwargs) -> BaseResponse:
-            try:
-                return view(*args, **kwargs)
-            except ApiError as err:
-                answered = (
-                    isinstance(err, ValidationFailed)
-                    or has_message(err.code)
-                    # a report on a comment taken down meanwhile (it answered raw JSON)
-                    or (kind == "report" and err.code == "comment_not_found")
-                )
-                if not (answered and wants_redirect()):
-                    raise
-                page = not_sent_page(err, refill=refill, kind=kind)
-                page.headers.update(err.headers)
-                return page
-
-        return wrapped
-
-    return decorate
-
-
-def limit_browser_posts(
-    message: str = "You are commenting too quickly. Please wait a moment and try again.",
-) -> None:
-    """429 when one client (by IP hash, IPv6 by /64) posts faster than ``ANON_RATE_*``
-    without a key; comments and reports share the bucket.
-
-    Keys have their own limit; this one keeps a single client from filling the queue (a
-    flood of long comments kept the worker busy for half a minute, found in review).
-    """
-    cfg = current_app.config
-    limit = Limit(per_minute=float(cfg["ANON_RATE_PER_MINUTE"]), burst=int(cfg["ANON_RATE_BURST"]))
-    client = client_hash(cfg["SECRET_KEY"], request.remote_addr) or "unknown"
-    wait = limiter().wait_seconds(f"anon:{client}", limit)
-    if wait:
-        raise RateLimited(message, headers={"Retry-After": str(wait)})
 
 
 @bp.post("/comments")
@@ -302,19 +217,3 @@ def _accepted(comment_id: str, grant: edits.Grant | None, status: str = "pending
     resp.status_code = 202
     resp.headers["Location"] = location
     return resp
-
-
-def wants_redirect() -> bool:
-    """Tell whether a browser form (no JavaScript) posted this and expects a page back."""
-    if request.mimetype not in FORM_TYPES:
-        return False
-    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
-    return best == "text/html"
-
-
-def back_url(site: Site, referrer: str | None, status: str) -> str:
-    """Return where a no-JS form post goes next: back to its page, if that page is the site's."""
-    if referrer and cors.trusted(site, referrer):
-        # a reply sent: the page comes back without its reply_to, as a plain form again
-        return with_query(referrer, ["moderato", "reply_to"], [("moderato", status)], "comments")
-    return url_for("ops.status_page", moderato=status, _external=True) + "#comments"

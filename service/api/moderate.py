@@ -37,7 +37,7 @@ from flask import Response, jsonify
 
 from service import featured
 from service.api import bp
-from service.api.intake import read_payload
+from service.api.body import read_payload
 from service.auth import request_key
 from service.enqueue import enqueue_outboxes
 from service.errors import Conflict, NotFound, Unauthorized, ValidationFailed

@@ -14,13 +14,8 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from service import cors, events, reports
 from service.api import bp
-from service.api.intake import (
-    answers_forms,
-    back_url,
-    limit_browser_posts,
-    read_payload,
-    wants_redirect,
-)
+from service.api.body import read_payload
+from service.api.browser import answers_forms, back_url, limit_browser_posts, wants_redirect
 from service.auth import request_key
 from service.client_fields import validate_client
 from service.errors import NotFound, ValidationFailed

@@ -11,7 +11,7 @@ from flask import Response, jsonify, request
 
 from service import threads
 from service.api import bp
-from service.api.intake import read_payload
+from service.api.body import read_payload
 from service.auth import KeyIdentity, request_key
 from service.clock import rfc3339
 from service.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
