@@ -84,15 +84,24 @@ def webhooks_list(slug: str) -> None:
 @webhooks.command("rotate")
 @click.argument("endpoint_id", type=int)
 def webhooks_rotate(endpoint_id: int) -> None:
-    """Give an endpoint a new secret; the old one also signs during the overlap."""
+    """Give an endpoint a new secret; the old one also signs during the overlap, and so
+    does every earlier one until its own overlap ends."""
     from flask import current_app
 
-    from service.integrations.webhooks import rotate_secret
+    from service.clock import utcnow
+    from service.integrations.webhooks import TooManySecrets, overlap_ends, rotate_secret
 
     with app_session() as session:
         overlap = float(current_app.config["WEBHOOK_SECRET_OVERLAP"])
-        secret = rotate_secret(session, _endpoint(session, endpoint_id), overlap)
+        endpoint = _endpoint(session, endpoint_id)
+        try:
+            secret = rotate_secret(session, endpoint, overlap)
+        except TooManySecrets as exc:
+            raise click.ClickException(f"not rotated: {exc}") from exc
+        ends = overlap_ends(endpoint, utcnow())
     click.echo(f"new secret: {secret}\nthe previous secret signs too for {overlap:g} s")
+    for until in ends[1 if overlap > 0 else 0 :]:
+        click.echo(f"an earlier secret signs too until {rfc3339(until)}")
 
 
 @webhooks.command("enable")

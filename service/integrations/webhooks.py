@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from service.clock import utcnow
+from service.clock import rfc3339, utcnow
 from service.events import EVENT_TYPES
 from service.integrations.signing import new_secret
 from service.integrations.ssrf import Resolver, UnsafeURL, check_url, resolve
@@ -76,19 +76,67 @@ def create_endpoint(
     return NewEndpoint(endpoint, secret)
 
 
-def signing_secrets(endpoint: WebhookEndpoint, now: datetime) -> list[str]:
-    """Return the secrets that sign now: the current one, and the previous during its overlap."""
-    found = [endpoint.secret]
+#: At most this many secrets sign at once (the current one and those in their overlap):
+#: another rotation is refused until the oldest one's overlap ends.
+MAX_SIGNING = 5
+
+
+class TooManySecrets(Exception):
+    """A rotation would make more than ``MAX_SIGNING`` secrets sign at once."""
+
+
+def _retired(endpoint: WebhookEndpoint, now: datetime) -> list[tuple[str, datetime]]:
+    """Return the previous secrets whose overlap still runs, newest first, with its end."""
+    found: list[tuple[str, datetime]] = []
     expires = endpoint.previous_secret_expires_at
     if endpoint.previous_secret and expires is not None and expires > now:
-        found.append(endpoint.previous_secret)
+        found.append((endpoint.previous_secret, expires))
+    for entry in endpoint.older_secrets or []:
+        until = _when(entry.get("expires_at"))
+        if entry.get("secret") and until is not None and until > now:
+            found.append((str(entry["secret"]), until))
     return found
 
 
+def _when(raw: object) -> datetime | None:
+    """Read a stored ISO 8601 time (UTC), or None when it is not one."""
+    try:
+        found = datetime.fromisoformat(str(raw))
+    except ValueError:
+        return None
+    return found if found.tzinfo else found.replace(tzinfo=UTC)
+
+
+def signing_secrets(endpoint: WebhookEndpoint, now: datetime) -> list[str]:
+    """Return the secrets that sign now: the current one, and every previous one during its
+    overlap (a second rotation within the overlap keeps the first secret signing too)."""
+    return [endpoint.secret, *(secret for secret, _ in _retired(endpoint, now))]
+
+
+def overlap_ends(endpoint: WebhookEndpoint, now: datetime) -> list[datetime]:
+    """Return when each previous secret still signing stops, newest secret first."""
+    return [until for _, until in _retired(endpoint, now)]
+
+
 def rotate_secret(session: Session, endpoint: WebhookEndpoint, overlap_seconds: float) -> str:
-    """Give the endpoint a new secret; the old one keeps signing for ``overlap_seconds``."""
-    endpoint.previous_secret = endpoint.secret
-    endpoint.previous_secret_expires_at = utcnow() + timedelta(seconds=overlap_seconds)
+    """Give the endpoint a new secret; the old one keeps signing for ``overlap_seconds``, and
+    so does every earlier one until its own overlap ends. ``TooManySecrets`` when
+    ``MAX_SIGNING`` secrets would then sign at once."""
+    now = utcnow()
+    retired = _retired(endpoint, now)
+    if len(retired) + 2 > MAX_SIGNING:
+        raise TooManySecrets(
+            f"{len(retired) + 1} secrets sign this endpoint's deliveries already; another "
+            f"rotation would make {len(retired) + 2} (at most {MAX_SIGNING}). Try again after "
+            f"{rfc3339(retired[-1][1])}, when the oldest one's overlap ends."
+        )
+    if overlap_seconds > 0:
+        retired.insert(0, (endpoint.secret, now + timedelta(seconds=overlap_seconds)))
+    head = retired[0] if retired else (None, None)
+    endpoint.previous_secret, endpoint.previous_secret_expires_at = head
+    endpoint.older_secrets = [
+        {"secret": secret, "expires_at": until.isoformat()} for secret, until in retired[1:]
+    ] or None
     endpoint.secret = new_secret()
     session.flush()
     return endpoint.secret

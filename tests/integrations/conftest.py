@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from flask import Flask
 
 from service import sites as site_ops
+from service.cli import main
 from service.store import Database
 from tests.browser.conftest import LiveServer
+from tests.conftest import worker_env
 from tests.integrations.receiver import Receiver
 
 
@@ -62,3 +66,16 @@ def live_server(app: Flask) -> Iterator[LiveServer]:
     server = LiveServer(app).start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def moderato(settings: dict[str, Any]) -> Any:
+    """Run a ``moderato`` subcommand in-process against the test database; return its result."""
+    runner = CliRunner()
+    env = worker_env({**settings, "WEBHOOKS_ALLOW_PRIVATE": True})
+
+    def run(*args: str) -> Any:
+        result = runner.invoke(main, list(args), env=env, catch_exceptions=False)
+        return result
+
+    return run

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 from unittest.mock import patch
 
-import pytest
 from click.testing import CliRunner
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -24,19 +23,6 @@ from service.store.tables import AuditEntry, WebhookDelivery
 from tests.conftest import worker_env
 from tests.factories import payload, stored
 from tests.integrations.conftest import bearer
-
-
-@pytest.fixture
-def moderato(settings: dict[str, Any]) -> Any:
-    """Run a ``moderato`` subcommand in-process against the test database; return its result."""
-    runner = CliRunner()
-    env = worker_env({**settings, "WEBHOOKS_ALLOW_PRIVATE": True})
-
-    def run(*args: str) -> Any:
-        result = runner.invoke(main, list(args), env=env, catch_exceptions=False)
-        return result
-
-    return run
 
 
 def test_keys_create_list_revoke(moderato: Any, client: FlaskClient) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 from flask import current_app, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
+from service.clock import utcnow
 from service.errors import NotFound
 from service.events import EVENT_TYPES
 from service.extensions import db, queue
@@ -60,14 +61,20 @@ def rotate(endpoint_id: int) -> Any:
     overlap = float(current_app.config["WEBHOOK_SECRET_OVERLAP"])
     with db().session() as session:
         endpoint = get_endpoint(session, endpoint_id)
-        secret = webhooks.rotate_secret(session, endpoint, overlap)
+        try:
+            secret = webhooks.rotate_secret(session, endpoint, overlap)
+        except webhooks.TooManySecrets as exc:
+            flash(f"Not rotated: {exc}", "error")
+            return back(endpoint)
         audit(session, endpoint.site_id, "webhook_secret_rotated", endpoint_id=endpoint_id)
         site_id, url = endpoint.site_id, endpoint.url
+        older = len(webhooks.overlap_ends(endpoint, utcnow())) - (overlap > 0)
+    also = f" {older} earlier secret(s) sign too until their own overlap ends." if older else ""
     shown = {
         "kind": "new signing secret",
         "name": url,
         "value": secret,
-        "note": f"The previous secret also signs for the next {overlap / 3600:g} hours.",
+        "note": f"The previous secret also signs for the next {overlap / 3600:g} hours.{also}",
     }
     return render_site(site_id, secret=shown)
 

@@ -24,6 +24,9 @@ class WebhookEndpoint(Base):
     secret: Mapped[str] = mapped_column(String(128))
     previous_secret: Mapped[str | None] = mapped_column(String(128))
     previous_secret_expires_at: Mapped[datetime | None]
+    #: Secrets before ``previous_secret`` whose overlap still runs, newest first:
+    #: ``[{"secret", "expires_at"}]`` (RFC 3339); they sign too until then.
+    older_secrets: Mapped[list[Any] | None]
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     disabled_reason: Mapped[str | None] = mapped_column(String(200))
     failing_since: Mapped[datetime | None]
