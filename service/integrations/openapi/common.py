@@ -15,6 +15,9 @@ NO_CONTROLS = f"^[^{CC}]*$"
 LINE = f"^[^{CC}]*[^\\s{CC}][^{CC}]*$"
 TEXT = f"^[^{TEXT_CC}]*[^\\s{CC}][^{TEXT_CC}]*$"
 SLUG = "^(|[a-z0-9][a-z0-9_-]{0,63})$"
+#: A thread given as a query parameter: not blank (the server trims it, then requires it),
+#: no control characters; at most 512 characters once trimmed (not expressible here).
+THREAD_PARAM: dict[str, Any] = {"type": "string", "minLength": 1, "pattern": LINE}
 OPTIONAL_ID = "^(|[A-Za-z0-9_-]{16,40})$"
 OPTIONAL_URL = "^(|[hH][tT][tT][pP][sS]?://[^\\s/?#@:]+(:[0-9]{1,5})?([/?#][^\\s]*)?)$"
 

@@ -4,20 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.integrations.openapi.common import COMMON_ERRORS, Schema, error, string
+from service.integrations.openapi.common import (
+    COMMON_ERRORS,
+    SLUG,
+    THREAD_PARAM,
+    Schema,
+    error,
+    string,
+)
 
 SITE = {
     "name": "site",
     "in": "query",
     "description": "The site's slug; `default` when absent.",
-    "schema": string(64),
+    "schema": string(64, pattern=SLUG),
 }
 THREAD = {
     "name": "thread",
     "in": "query",
     "required": True,
     "description": "The thread: up to 512 characters once trimmed, no control characters.",
-    "schema": {"type": "string"},
+    "schema": THREAD_PARAM,
 }
 HEADERS = {
     name: {"description": description, "schema": {"type": "string"}}

@@ -9,6 +9,7 @@ from service.integrations.openapi.common import (
     COMMENT_ID,
     COMMON_ERRORS,
     KEY_ERRORS,
+    THREAD_PARAM,
     Schema,
     error,
     json_body,
@@ -41,8 +42,9 @@ def list_comments() -> Schema:
                 "name": "thread",
                 "in": "query",
                 "required": True,
-                "description": "Up to 512 characters once trimmed (like every text field).",
-                "schema": {"type": "string"},
+                "description": "Up to 512 characters once trimmed (like every text field); "
+                "not blank, no control characters.",
+                "schema": THREAD_PARAM,
             },
             {"name": "order", "in": "query", "schema": {"enum": ["oldest", "newest"]}},
             {
@@ -115,7 +117,7 @@ def paths() -> dict[str, Any]:
                         "required": True,
                         "description": "Repeat for each thread, at most 100; each up to 512 "
                         "characters once trimmed.",
-                        "schema": {"type": "array", "items": {"type": "string"}},
+                        "schema": {"type": "array", "minItems": 1, "items": THREAD_PARAM},
                         "style": "form",
                         "explode": True,
                     },

@@ -8,6 +8,7 @@ from typing import Any
 from service.integrations.openapi.common import (
     COMMON_ERRORS,
     KEY_ERRORS,
+    THREAD_PARAM,
     Schema,
     error,
     json_body,
@@ -19,8 +20,8 @@ THREAD = {
     "name": "thread",
     "in": "query",
     "required": True,
-    "description": "Up to 512 characters once trimmed.",
-    "schema": {"type": "string"},
+    "description": "Up to 512 characters once trimmed; not blank, no control characters.",
+    "schema": THREAD_PARAM,
 }
 SETTINGS_RESPONSES = {
     "200": {
