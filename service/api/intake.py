@@ -155,14 +155,17 @@ def _create(payload: dict[str, Any]) -> BaseResponse:
 
 
 def _replay(session: Session, record: IdempotencyKey) -> BaseResponse:
-    """Answer a retry with the first request's 202 and a new edit token, which replaces the
-    first (only its hash was kept); a comment erased or withdrawn since is not stored again:
-    its id, its state now (rejected) and no token (docs/integrations.md)."""
+    """Answer a retry with the first request's 202, the comment's state now and a new edit
+    token, which replaces the first (only its hash was kept); a comment erased or withdrawn
+    since is not stored again: its id, its state now (rejected) and no token
+    (docs/integrations.md)."""
     found = session.get(Comment, record.comment_id)
     if idempotency.erased(record) or found is None:
         resp = _accepted(record.comment_id, None, found.state if found else "rejected")
     else:
-        resp = _accepted(record.comment_id, edits.regrant(found) if _edit_window() else None)
+        grant = edits.regrant(found) if _edit_window() else None
+        # its state now: the worker or a moderator may have decided it since the first 202
+        resp = _accepted(record.comment_id, grant, found.state)
     resp.headers["Idempotent-Replayed"] = "true"
     return resp
 

@@ -10,8 +10,9 @@ from sqlalchemy import select, update
 
 from service import idempotency
 from service.clock import utcnow
+from service.status import State
 from service.store import Database
-from service.store.tables import IdempotencyKey
+from service.store.tables import Comment, IdempotencyKey
 from tests.factories import count_comments, payload
 from tests.integrations.conftest import bearer
 
@@ -152,3 +153,25 @@ def test_a_withdrawn_comment_is_not_stored_again_by_a_retry(
     with db.session() as session:
         prints = session.scalars(select(IdempotencyKey.fingerprint)).all()
     assert prints == [idempotency.ERASED]
+
+
+def test_a_replay_names_the_comments_state_now(
+    client: FlaskClient, db: Database, make_site: Any
+) -> None:
+    """A retry after the worker (or a moderator) decided the comment answers its state now
+    (here published), not the first answer's pending, with the same id and Location."""
+    site = make_site()
+    key = {**bearer(site.tokens["first"]), "Idempotency-Key": "3f1c-decided-1"}
+    body = payload(user_ip="198.51.100.4", thread="idem-decided")
+    first = client.post("/api/v1/comments", json=body, headers=key)
+    with db.session() as session:
+        session.execute(
+            update(Comment)
+            .where(Comment.id == first.get_json()["id"])
+            .values(state=State.PUBLISHED.value)
+        )
+    retry = client.post("/api/v1/comments", json=body, headers=key)
+    assert retry.status_code == 202 and retry.headers["Idempotent-Replayed"] == "true"
+    assert retry.get_json()["status"] == "published"
+    assert retry.get_json()["id"] == first.get_json()["id"]
+    assert retry.headers["Location"] == first.headers["Location"]

@@ -18,6 +18,7 @@ from service.integrations.openapi.common import (
     ref,
     string,
 )
+from service.status import State
 
 RESPONSES = {
     "202": {
@@ -150,9 +151,11 @@ SCHEMAS: dict[str, Schema] = {
         "properties": {
             "id": {"type": "string"},
             "status": {
-                "enum": ["pending", "rejected"],
-                "description": "`pending`; `rejected` only when replaying the key of a "
-                "comment erased or withdrawn since (no edit token then).",
+                "enum": [s.value for s in State],
+                "description": "`pending` for a new comment; an idempotent replay "
+                "(`Idempotent-Replayed: true`) names the comment's state now (`published`, "
+                "`held`, `rejected` once decided; a comment erased or withdrawn since is "
+                "`rejected`, with no edit token).",
             },
             "status_url": {"type": "string", "format": "uri"},
             "edit_token": {
