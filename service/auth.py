@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
 from service.clock import utcnow
-from service.errors import Forbidden, RateLimited, Unauthorized
+from service.errors import Forbidden, KeyUnauthorized, RateLimited
 from service.ratelimit import key_limit, limiter
 from service.security import same_hash, split_api_key
 from service.store.tables import ApiKey, Site, User, UserSite
@@ -56,13 +56,13 @@ def bearer_token() -> str | None:
     header = request.headers.get("Authorization")
     if header is None or header.strip().partition(" ")[0].lower() == "basic":
         if header is None and request.headers.get("X-Api-Key"):
-            raise Unauthorized(f"X-Api-Key is not read. {KEY_HINT}", code="invalid_api_key")
+            raise KeyUnauthorized(f"X-Api-Key is not read. {KEY_HINT}", code="invalid_api_key")
         if misplaced := _key_in_headers() or (None if header else _misplaced_key()):
-            raise Unauthorized(f"{misplaced} is not read. {KEY_HINT}", code="invalid_api_key")
+            raise KeyUnauthorized(f"{misplaced} is not read. {KEY_HINT}", code="invalid_api_key")
         return None
     scheme, _, token = header.strip().partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized(
+        raise KeyUnauthorized(
             f"The Authorization header has no bearer key. {KEY_HINT}", code="invalid_api_key"
         )
     return token.strip()
@@ -73,7 +73,7 @@ def sends_key() -> bool:
     site's server then, which always gets JSON (docs/contracts.md)."""
     try:
         return bearer_token() is not None
-    except Unauthorized:
+    except KeyUnauthorized:
         return True
 
 
@@ -145,7 +145,7 @@ def authenticate(db_session: Session, token: str, scope: str | None = None) -> K
     if over its limit."""
     identity = lookup_key(db_session, token)
     if identity is None:
-        raise Unauthorized("The API key is unknown, revoked or expired.", code="invalid_api_key")
+        raise KeyUnauthorized("The API key is unknown, revoked or expired.", code="invalid_api_key")
     if scope is not None and scope not in identity.scopes:
         raise Forbidden(f"This key lacks the {scope!r} scope.", code="insufficient_scope")
     site = db_session.get(Site, identity.site_id)
@@ -192,7 +192,7 @@ def read_key(db_session: Session) -> KeyIdentity | None:
         return None
     identity = lookup_key(db_session, token)
     if identity is None:
-        raise Unauthorized("The API key is unknown, revoked or expired.", code="invalid_api_key")
+        raise KeyUnauthorized("The API key is unknown, revoked or expired.", code="invalid_api_key")
     # Its use is recorded too (a key only used to render threads read "never used", and
     # looked safe to revoke; found in review), at most once a minute per process: a
     # write on every read would queue page views behind SQLite's one writer.

@@ -5,6 +5,7 @@ The tree::
     ApiError                      status, code, message, optional fields
     ├── BadRequest         400    malformed_json, invalid_body
     ├── Unauthorized       401    unauthorized, invalid_api_key
+    │   └── KeyUnauthorized        (+ WWW-Authenticate: Bearer): an API key is missing or bad
     ├── Forbidden          403    forbidden, origin_not_allowed, insufficient_scope
     ├── NotFound           404    not_found, site_not_found, comment_not_found
     ├── Conflict           409    conflict (state changed since the caller looked)
@@ -67,6 +68,18 @@ class BadRequest(ApiError):
 
 class Unauthorized(ApiError):
     status, code, message = 401, "unauthorized", "Authentication is required."
+
+
+class KeyUnauthorized(Unauthorized):
+    """A 401 about an API key: says how to authenticate (``WWW-Authenticate: Bearer``, RFC
+    6750; ``error="invalid_token"`` when a key was sent but is not one we accept). The
+    dashboard's 401s (a session, not a key) do not carry it."""
+
+    def __init__(self, message: str | None = None, *, code: str | None = None) -> None:
+        challenge = 'Bearer realm="moderato"'
+        if (code or self.code) == "invalid_api_key":
+            challenge += ', error="invalid_token"'
+        super().__init__(message, code=code, headers={"WWW-Authenticate": challenge})
 
 
 class Forbidden(ApiError):

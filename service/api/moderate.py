@@ -40,7 +40,7 @@ from service.api import bp
 from service.api.body import read_payload
 from service.auth import request_key
 from service.enqueue import enqueue_outboxes
-from service.errors import Conflict, NotFound, Unauthorized, ValidationFailed
+from service.errors import Conflict, KeyUnauthorized, NotFound, ValidationFailed
 from service.extensions import db, queue
 from service.ids import looks_like_id
 from service.lifecycle import Change, transition
@@ -132,7 +132,7 @@ def moderate_comment(comment_id: str) -> Response:
     with db().session() as session:
         key = request_key(session, scope="moderate")
         if key is None:
-            raise Unauthorized("Send a site key with the moderate scope.", code="unauthorized")
+            raise KeyUnauthorized("Send a site key with the moderate scope.", code="unauthorized")
         asked = validate_moderation(payload)
         comment = session.get(Comment, comment_id) if looks_like_id(comment_id) else None
         if comment is None or comment.site_id != key.site_id:

@@ -14,7 +14,7 @@ from service.api import bp
 from service.api.body import read_payload
 from service.auth import KeyIdentity, request_key
 from service.clock import rfc3339
-from service.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
+from service.errors import Forbidden, KeyUnauthorized, NotFound, ValidationFailed
 from service.extensions import db
 from service.store.tables import Site
 from service.validation import thread_error
@@ -45,7 +45,7 @@ def _key_site(session: Any) -> tuple[KeyIdentity, Site]:
     """The request's ``moderate`` key and its site (401 without one; 403 for another site)."""
     key = request_key(session, scope="moderate")
     if key is None:
-        raise Unauthorized("Send a site key with the moderate scope.", code="unauthorized")
+        raise KeyUnauthorized("Send a site key with the moderate scope.", code="unauthorized")
     site = session.get(Site, key.site_id)
     if site is None:  # pragma: no cover - a key's site cascades with it
         raise NotFound("There is no such site.", code="site_not_found")

@@ -105,3 +105,32 @@ def test_polling_the_status_url_spends_nothing_of_the_keys_rate_limit(
         polled = client.get(first.headers["Location"], headers=bearer(token))
         assert polled.status_code == 200
     assert client.post("/api/v1/comments", json=payload(), headers=key).status_code == 202
+
+
+def test_key_401s_say_how_to_authenticate(
+    client: FlaskClient, make_site: Callable[..., SiteKeys]
+) -> None:
+    """Every 401 about a key carries WWW-Authenticate: Bearer (RFC 6750): invalid_token for
+    a bad or misplaced key, a bare challenge where a key is required and none was sent; the
+    dashboard's 401 (a session, not a key) does not."""
+    comment_id = client.post(
+        "/api/v1/comments", json=payload(), headers=bearer(make_site().tokens["first"])
+    ).get_json()["id"]
+    invalid = [
+        client.post("/api/v1/comments", json=payload(), headers=bearer("mod_0123456789ab_nope")),
+        client.get("/api/v1/comments?thread=t", headers={"Authorization": "Token x"}),
+        client.get(
+            "/api/v1/counts?thread=t", headers={"X-Goog-Api-Key": "mod_0123456789ab_" + "x" * 43}
+        ),
+    ]
+    for rv in invalid:
+        assert rv.status_code == 401
+        assert rv.headers["WWW-Authenticate"] == 'Bearer realm="moderato", error="invalid_token"'
+    missing = client.post(
+        f"/api/v1/comments/{comment_id}/moderate",
+        json={"action": "approve", "expected_status": "pending"},
+    )
+    assert missing.status_code == 401
+    assert missing.headers["WWW-Authenticate"] == 'Bearer realm="moderato"'
+    dashboard = client.get("/moderation/integrations/")
+    assert dashboard.status_code == 401 and "WWW-Authenticate" not in dashboard.headers

@@ -39,6 +39,13 @@ def error(description: str, extra_headers: dict[str, Any] | None = None) -> Sche
 
 
 RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "string"}}}
+WWW_AUTHENTICATE = {
+    "WWW-Authenticate": {
+        "description": 'How to authenticate (RFC 6750): `Bearer realm="moderato"`, with '
+        '`error="invalid_token"` when the key sent is not one we accept.',
+        "schema": {"type": "string"},
+    }
+}
 
 COMMON_ERRORS = {
     "400": error("Malformed body (`malformed_json`, `invalid_body`)."),
@@ -49,7 +56,8 @@ COMMON_ERRORS = {
 KEY_ERRORS = {
     "401": error(
         "Unknown or revoked key, or a key sent other than as a bearer token "
-        "(`invalid_api_key`); none where one is required (`unauthorized`)."
+        "(`invalid_api_key`); none where one is required (`unauthorized`).",
+        WWW_AUTHENTICATE,
     ),
     "403": error("The key lacks the scope (`insufficient_scope`) or belongs to another site."),
     "429": error("The key is over its rate limit (`rate_limited`).", RETRY_AFTER),

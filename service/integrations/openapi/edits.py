@@ -10,6 +10,7 @@ from service.integrations.openapi.common import (
     COMMON_ERRORS,
     RETRY_AFTER,
     TEXT,
+    WWW_AUTHENTICATE,
     Schema,
     error,
     json_body,
@@ -29,7 +30,10 @@ TOKEN = {
 
 #: What a refusal of either says, besides the common errors.
 ERRORS = {
-    "401": error("A key was sent and is unknown, revoked or expired (`invalid_api_key`)."),
+    "401": error(
+        "A key was sent and is unknown, revoked or expired (`invalid_api_key`).",
+        WWW_AUTHENTICATE,
+    ),
     "403": error(
         "No token, or not this comment's (`invalid_edit_token`); its window is over or the "
         "feature is off (`edit_window_closed`); a page on an origin the site does not allow "

@@ -10,6 +10,7 @@ from service.integrations.openapi.common import (
     COMMON_ERRORS,
     KEY_ERRORS,
     THREAD_PARAM,
+    WWW_AUTHENTICATE,
     Schema,
     error,
     json_body,
@@ -90,7 +91,10 @@ def list_comments() -> Schema:
                 "content": json_body(ref("Thread")),
             },
             "304": {"description": "Not modified since the ETag sent."},
-            "401": error("A key was sent and is unknown, revoked or expired (`invalid_api_key`)."),
+            "401": error(
+                "A key was sent and is unknown, revoked or expired (`invalid_api_key`).",
+                WWW_AUTHENTICATE,
+            ),
             "404": error("No such site (`site_not_found`)."),
             "422": error("Bad parameters (`validation_failed`)."),
             "503": COMMON_ERRORS["503"],
@@ -130,7 +134,8 @@ def paths() -> dict[str, Any]:
                     },
                     "304": {"description": "Not modified since the ETag sent."},
                     "401": error(
-                        "A key was sent and is unknown, revoked or expired (`invalid_api_key`)."
+                        "A key was sent and is unknown, revoked or expired (`invalid_api_key`).",
+                        WWW_AUTHENTICATE,
                     ),
                     "403": error(
                         "A page on an origin the site does not allow (`origin_not_allowed`)."
