@@ -183,6 +183,10 @@ def _email(payload: Mapping[str, Any], errors: FieldErrors, deliverability: bool
     return info.normalized
 
 
+#: Characters an author's website address may not hold (percent-encode them: ``%22``).
+URL_REFUSED = frozenset('"<>')
+
+
 def _url(payload: Mapping[str, Any], errors: FieldErrors) -> str | None:
     value = _string(payload, "url", errors)
     if not value:
@@ -200,6 +204,10 @@ def _url(payload: Mapping[str, Any], errors: FieldErrors) -> str | None:
         or not parts.hostname
         or has_controls(value)
         or any(ch.isspace() for ch in value)
+        # a quote or an angle bracket is never in a real address (RFC 3986 percent-encodes
+        # them), and a bare one breaks out of the href of a template or a subscriber that
+        # renders the link less carefully than ours (found in review)
+        or any(ch in URL_REFUSED for ch in value)
     ):
         errors["url"] = field_error("invalid_url")
         return None

@@ -4,6 +4,7 @@ controls are refused where nobody needs them."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -244,3 +245,26 @@ def test_akismet_verify_key_needs_the_scope_comment_check_needs(
     assert (
         client.post("/1.1/verify-key", data={**blog, "key": site.tokens["first"]}).text == "valid"
     )
+
+
+def test_an_author_url_with_a_quote_or_an_angle_bracket_is_a_field_error(
+    client: FlaskClient, make_site: Callable[..., SiteKeys]
+) -> None:
+    """url holding ", < or > is 422 with the field error invalid_url; its
+    percent-encoded form is accepted; the document's pattern refuses and accepts the same."""
+    key = bearer(make_site().tokens["first"])
+    doc = client.get("/openapi.json").get_json()
+    pattern = doc["components"]["schemas"]["CommentInput"]["properties"]["url"]["pattern"]
+    for bad in (
+        'https://ada.example/"onmouseover="x',
+        "https://ada.example/<b>",
+        "https://a>b.example",
+    ):
+        rv = client.post("/api/v1/comments", json=payload(url=bad), headers=key)
+        assert rv.status_code == 422, bad
+        assert set(rv.get_json()["error"]["fields"]) == {"url"}
+        assert rv.get_json()["error"]["fields"]["url"]["code"] == "invalid_url"
+        assert not re.search(pattern, bad)
+    good = "https://ada.example/%22quoted%22%3Cb%3E"
+    assert client.post("/api/v1/comments", json=payload(url=good), headers=key).status_code == 202
+    assert re.search(pattern, good)

@@ -20,6 +20,8 @@ SLUG = "^(|[a-z0-9][a-z0-9_-]{0,63})$"
 THREAD_PARAM: dict[str, Any] = {"type": "string", "minLength": 1, "pattern": LINE}
 OPTIONAL_ID = "^(|[A-Za-z0-9_-]{16,40})$"
 OPTIONAL_URL = "^(|[hH][tT][tT][pP][sS]?://[^\\s/?#@:]+(:[0-9]{1,5})?([/?#][^\\s]*)?)$"
+#: An author's website: as ``OPTIONAL_URL``, without ``"``, ``<`` or ``>`` (``validation._url``).
+AUTHOR_URL = '^(|[hH][tT][tT][pP][sS]?://[^\\s/?#@:"<>]+(:[0-9]{1,5})?([/?#][^\\s"<>]*)?)$'
 
 
 def ref(name: str) -> Schema:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from service.integrations.openapi.common import (
+    AUTHOR_URL,
     COMMON_ERRORS,
     KEY_ERRORS,
     LINE,
@@ -100,7 +101,11 @@ SCHEMAS: dict[str, Schema] = {
             "email": string(254, format="email", description="Never shown or sent on."),
             "text": string(5000, pattern=TEXT),
             "url": optional(
-                string(2048, pattern=OPTIONAL_URL, description="The author's website.")
+                string(
+                    2048,
+                    pattern=AUTHOR_URL,
+                    description="The author's website (no `\"`, `<` or `>`: percent-encode them).",
+                )
             ),
             "parent": optional(
                 string(40, pattern=OPTIONAL_ID, description="Published comment replied to.")
