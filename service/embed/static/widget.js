@@ -395,8 +395,16 @@ function mount(host, cfg) {
     if (active && root.activeElement !== active && wrap.contains(active)) {
       active.focus();
       if (sel) active.setSelectionRange(sel[0], sel[1]);
-    } else if (spot && !active.isConnected) {
-      focusComment(spot.id, spot.cls);
+    } else if (!(spot && !active.isConnected && focusComment(spot.id, spot.cls))) {
+      lost(active);
+    }
+  }
+  /* the focused control went with a redraw ("Try again", say): focus stays in the thread,
+     on its heading, not on the page's <body> */
+  function lost(el) {
+    if (el && !el.isConnected) {
+      title.tabIndex = -1;
+      title.focus();
     }
   }
 
@@ -437,7 +445,11 @@ function mount(host, cfg) {
        lists only the picks, and a picks' page would not show its conversation) */
     if (id) params.comment = id;
     else if (S.feat) params.featured = 1;
-    if (!append) listStatus.replaceChildren(t("loading"));
+    if (!append) {
+      var was = root.activeElement;
+      listStatus.replaceChildren(t("loading"));
+      lost(was);
+    }
     return getJSON(api("api/v1/comments", params)).then(
       function (body) {
         if (n !== S.seq) return;
