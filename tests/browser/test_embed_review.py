@@ -7,7 +7,7 @@ reader's own comment, and the title isolated in the landmark's name."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -17,8 +17,9 @@ from playwright.sync_api import Page, Route, expect
 from service.status import State
 from service.store import Database
 from tests.browser.conftest import LiveServer
-from tests.browser.test_embed import Publisher, open_widget
-from tests.factories import stored
+from tests.browser.test_embed import WAIT_MS, Publisher, open_widget
+from tests.browser.test_embed_edit import post_own
+from tests.factories import BENIGN, SPAM, stored
 
 pytestmark = pytest.mark.browser
 
@@ -92,3 +93,52 @@ def test_a_retried_load_more_keeps_focus_in_the_thread(
     expect(w.locator("article.card")).to_have_count(3)
     expect(w.locator("h2")).to_be_focused()
     expect(w.locator("div.status[role=status]")).to_have_text("More comments loaded: 1.")
+
+
+def test_after_an_edit_and_a_deletion_no_message_contradicts_them(
+    page: Page, live_server: LiveServer, start_worker: Callable[..., Any], db: Database
+) -> None:
+    """The reader's comment is published ("Your comment is published." under the form,
+    "Comments (2)"); edited into spam it waits for a moderator: the edit is said, the form's
+    old message goes, and the heading counts it out; deleted, only the deletion is said and
+    the count is the server's (as a reload shows)."""
+    start_worker()
+    stored(db, state=State.PUBLISHED, thread="demo", name="Ada", text="Is the path lit?")
+    w = open_widget(page, f"{live_server.url}/demo")
+    card = post_own(w)
+    done = w.locator("#m-respond > p.status")
+    mine = w.locator("article.card:not(.own)", has_text=BENIGN)
+    expect(mine).to_be_visible(timeout=WAIT_MS)
+    expect(done).to_have_text("Your comment is published.")
+    expect(w.locator("h2")).to_have_text("Comments (2)")
+    mine.get_by_role("button", name="Edit your comment").click()
+    w.get_by_role("textbox", name="Edit your comment").fill(SPAM)
+    w.get_by_role("button", name="Save").click()
+    live = w.locator("div.status[role=status]")
+    expect(live).to_have_text("Your edit is saved and awaiting moderation.")
+    expect(done).to_have_text("")
+    expect(w.locator("h2")).to_have_text("Comments (1)")
+    card = w.locator("article.card.own", has_text=SPAM)
+    card.get_by_role("button", name="Delete your comment").click()
+    w.get_by_role("button", name="Yes, delete it").click()
+    expect(live).to_have_text("Your comment is deleted.")
+    expect(done).to_have_text("")
+    expect(w.locator("h2")).to_have_text("Comments (1)")
+    w = open_widget(page, f"{live_server.url}/demo")
+    expect(w.locator("h2")).to_have_text("Comments (1)")
+
+
+def test_deleting_a_comment_awaiting_moderation_leaves_no_awaiting_message(
+    page: Page, live_server: LiveServer
+) -> None:
+    """Posted ("Your comment is awaiting moderation." under the form) and deleted at once:
+    only "Your comment is deleted." is left."""
+    w = open_widget(page, f"{live_server.url}/demo")
+    card = post_own(w)
+    done = w.locator("#m-respond > p.status")
+    expect(done).to_have_text("Your comment is awaiting moderation.")
+    card.get_by_role("button", name="Delete your comment").click()
+    w.get_by_role("button", name="Yes, delete it").click()
+    expect(w.locator("div.status[role=status]")).to_have_text("Your comment is deleted.")
+    expect(done).to_have_text("")
+    expect(w.locator("h2")).to_have_text("Comments (0)")
