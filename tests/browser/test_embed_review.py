@@ -7,6 +7,7 @@ reader's own comment, and the title isolated in the landmark's name."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -142,3 +143,25 @@ def test_deleting_a_comment_awaiting_moderation_leaves_no_awaiting_message(
     expect(w.locator("div.status[role=status]")).to_have_text("Your comment is deleted.")
     expect(done).to_have_text("")
     expect(w.locator("h2")).to_have_text("Comments (0)")
+
+
+def test_a_report_sent_after_choose_a_reason_says_sending(
+    page: Page, live_server: LiveServer, db: Database
+) -> None:
+    """Sent without a reason, the report says "Choose a reason."; sent again with one, the
+    error goes while the request is on its way ("Sending…"), and the thanks follow."""
+    stored(db, state=State.PUBLISHED, thread="demo", name="Troll", text="You are all idiots.")
+    held: list[Route] = []
+    page.route("**/api/v1/comments/*/reports", lambda route: held.append(route))
+    w = open_widget(page, f"{live_server.url}/demo")
+    w.get_by_role("button", name=re.compile("^Report the comment by")).click()
+    w.get_by_role("button", name="Send report").click()
+    status = w.locator("form.reportf .status")
+    expect(status).to_have_text("Choose a reason.")
+    w.get_by_role("radio", name="Abusive or harassing").check()
+    w.get_by_role("button", name="Send report").click()
+    expect(status).to_have_text("Sending…")
+    held[0].continue_()
+    expect(w.locator("div.status[role=status]")).to_have_text(
+        "Thank you. A moderator will look at this comment."
+    )

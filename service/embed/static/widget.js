@@ -304,6 +304,7 @@ function mount(host, cfg) {
       if (!chosen) { status.textContent = t("report_pick"); form.querySelector("input").focus(); return; }
       if (send.getAttribute("aria-disabled") === "true") return;
       send.setAttribute("aria-disabled", "true");
+      status.textContent = t("sending"); // not the last try's "Choose a reason."
       var body = new URLSearchParams({ reason: chosen.value, note: note.value });
       fetch(api("api/v1/comments/" + encodeURIComponent(c.id) + "/reports"), { method: "POST", body: body, credentials: "omit", headers: { Accept: "application/json" } })
         .then(function (r) {
