@@ -18,7 +18,7 @@ from playwright.sync_api import Page, Route, expect
 from service.status import State
 from service.store import Database
 from tests.browser.conftest import LiveServer
-from tests.browser.test_embed import WAIT_MS, Publisher, open_widget
+from tests.browser.test_embed import WAIT_MS, Publisher, allow_origin, open_widget, widget
 from tests.browser.test_embed_edit import post_own
 from tests.factories import BENIGN, SPAM, stored
 
@@ -165,3 +165,37 @@ def test_a_report_sent_after_choose_a_reason_says_sending(
     expect(w.locator("div.status[role=status]")).to_have_text(
         "Thank you. A moderator will look at this comment."
     )
+
+
+@pytest.mark.parametrize("mistake", ["origin", "site"])
+def test_a_misconfigured_page_gets_the_refusal_and_nothing_else(
+    page: Page, live_server: LiveServer, publisher: Publisher, db: Database, mistake: str
+) -> None:
+    """A page on an origin the site does not allow, or naming no such site: the console has
+    the widget's hint and no CORS error, as no form token is asked for (docs/embed.md: such
+    a page "gets that refusal and nothing else"); a page set up right still gets its token."""
+    url = publisher.article(live_server)
+    if mistake == "site":
+        allow_origin(db, publisher.origin)
+        publisher.pages["/article"] = publisher.pages["/article"].replace(
+            'data-site="default"', 'data-site="dialy-news"'
+        )
+    console: list[str] = []
+    page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+    tokens: list[str] = []
+    page.on("request", lambda r: tokens.append(r.url) if "/embed/token" in r.url else None)
+    page.goto(url)
+    w = widget(page)
+    expect(w.locator("div.status")).to_contain_text(
+        "This page is not allowed" if mistake == "origin" else "not set up correctly"
+    )
+    page.wait_for_timeout(500)
+    assert [m for m in console if m.startswith("warning: moderato:")], console
+    assert not [m for m in console if "CORS" in m or "token" in m], console
+    assert tokens == []
+
+
+def test_a_page_set_up_right_gets_its_form_token(page: Page, live_server: LiveServer) -> None:
+    """The token is asked for once the thread has come, before the reader posts."""
+    with page.expect_request("**/embed/token?*"):
+        open_widget(page, f"{live_server.url}/demo")

@@ -455,6 +455,9 @@ function mount(host, cfg) {
       function (body) {
         if (n !== S.seq) return;
         S.fly = 0;
+        /* the form's token once the thread has come: a page the site refuses gets that
+           refusal and nothing else (no CORS error in its console; found in review) */
+        token();
         var from = root.activeElement;
         var at = body.located;
         /* a link to no comment of the thread changes nothing once the thread is shown
@@ -823,7 +826,6 @@ function mount(host, cfg) {
   if (!cfg.thread.trim() || count(cfg.thread.trim()) > L.thread) return broken("validation_failed");
   restore();
   load(false, linked());
-  token();
 }
 
 /* Moderato.render({thread, site, lang, theme, order, target, title}): docs/embed.md */
