@@ -199,3 +199,21 @@ def test_a_page_set_up_right_gets_its_form_token(page: Page, live_server: LiveSe
     """The token is asked for once the thread has come, before the reader posts."""
     with page.expect_request("**/embed/token?*"):
         open_widget(page, f"{live_server.url}/demo")
+
+
+def test_the_comment_box_says_whom_it_replies_to(
+    page: Page, live_server: LiveServer, db: Database
+) -> None:
+    """Reply focuses the Comment box, whose description now says "Replying to Ada" besides
+    its counter; after Cancel reply it no longer does (the counter stays)."""
+    stored(db, state=State.PUBLISHED, thread="demo", name="Ada", text="Is the path lit?")
+    w = open_widget(page, f"{live_server.url}/demo")
+    box = w.get_by_label(re.compile("^Comment"))
+    expect(box).to_have_accessible_description(re.compile(r"\d+ of [\d,]+"))
+    expect(box).not_to_have_accessible_description(re.compile("Replying"))
+    w.get_by_role("button", name=re.compile("^Reply to")).click()
+    expect(box).to_be_focused()
+    expect(box).to_have_accessible_description(re.compile(r"\d+ of [\d,]+.*Replying to Ada"))
+    w.get_by_role("button", name="Cancel reply").click()
+    expect(box).not_to_have_accessible_description(re.compile("Replying"))
+    expect(box).to_have_accessible_description(re.compile(r"\d+ of [\d,]+"))

@@ -387,6 +387,8 @@ function mount(host, cfg) {
     featBtn.setAttribute("aria-pressed", S.feat);
     /* a closed thread: its comments stay, the form and the replies go */
     if (S.closed) S.parent = null;
+    replying.hidden = !S.parent;
+    replyingText.id = S.parent ? "m-re" : "";
     respond.hidden = !!(S.closed || S.broken);
     closedNote.hidden = !S.closed;
     closedNote.textContent = S.closed ? t("closed") + (S.closed.message ? " " + S.closed.message : "") : "";
@@ -504,7 +506,8 @@ function mount(host, cfg) {
     var err = h("p", { class: "err", id: "m-" + name + "-err" });
     input.id = "m-" + name;
     input.name = name;
-    input.setAttribute("aria-describedby", err.id + (extra ? " " + extra.id : ""));
+    /* the comment's box is described by its counter and, replying, by "Replying to …" */
+    input.setAttribute("aria-describedby", err.id + (extra ? " " + extra.id + " m-re" : ""));
     if (required) {
       input.required = true;
       input.setAttribute("aria-required", "true");
@@ -565,14 +568,12 @@ function mount(host, cfg) {
        keeps its own direction, and brackets stay where they belong */
     var parts = t("in_reply_to").split("{name}");
     replyingText.replaceChildren(parts[0], h("bdi", { text: c.author_name }), parts[1] || "");
-    replying.hidden = false;
     render();
     F.text.input.focus();
   }
   function cancelReply() {
     var id = S.parent && S.parent.id;
     S.parent = null;
-    replying.hidden = true;
     render();
     var back = id && root.getElementById("m-c-" + id);
     if (back) back.querySelector(".reply").focus();
@@ -690,7 +691,6 @@ function mount(host, cfg) {
       updateCount();
       showErrors({});
       S.parent = null;
-      replying.hidden = true;
       done.textContent = t("awaiting");
       render();
       poll(b.id, 0);
