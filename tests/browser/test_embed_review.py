@@ -14,9 +14,11 @@ from typing import Any
 import pytest
 from flask import Flask
 from playwright.sync_api import Page, Route, expect
+from sqlalchemy import select
 
 from service.status import State
 from service.store import Database
+from service.store.tables import Comment
 from tests.browser.conftest import LiveServer
 from tests.browser.test_embed import WAIT_MS, Publisher, allow_origin, open_widget, widget
 from tests.browser.test_embed_edit import post_own
@@ -80,7 +82,7 @@ def test_try_again_keeps_focus_in_the_thread(page: Page, live_server: LiveServer
 def test_a_retried_load_more_keeps_focus_in_the_thread(
     app: Flask, page: Page, live_server: LiveServer, db: Database
 ) -> None:
-    """"Load more" fails; its "Try again", pressed by keyboard, brings the rest: the
+    """ "Load more" fails; its "Try again", pressed by keyboard, brings the rest: the
     button went with the redraw, and focus is in the thread (on its heading)."""
     app.config["LIST_PAGE_SIZE"] = 2
     for i in range(3):
@@ -217,3 +219,28 @@ def test_the_comment_box_says_whom_it_replies_to(
     w.get_by_role("button", name="Cancel reply").click()
     expect(box).not_to_have_accessible_description(re.compile("Replying"))
     expect(box).to_have_accessible_description(re.compile(r"\d+ of [\d,]+"))
+
+
+def test_a_comment_from_the_widget_links_the_dashboard_to_its_page(
+    page: Page, live_server: LiveServer, publisher: Publisher, db: Database
+) -> None:
+    """On a publisher's article whose thread is a slug (data-thread="publisher-article"),
+    a comment posted through the widget carries the page's URL (without its #fragment) as
+    its permalink, and the moderation card's thread link opens that page, not the API's
+    JSON."""
+    from sqlalchemy import update
+
+    from tests.browser.test_moderation import log_in
+
+    allow_origin(db, publisher.origin)
+    article = publisher.article(live_server)
+    w = open_widget(page, f"{article}?ref=home#comments")
+    post_own(w)
+    with db.session() as session:
+        (row,) = session.scalars(select(Comment)).all()
+        assert (row.thread, row.permalink) == ("publisher-article", f"{article}?ref=home")
+        session.execute(update(Comment).values(state=State.HELD.value))
+    log_in(page, live_server, db)
+    link = page.locator(f"#c-{row.id} a.thread")
+    expect(link).to_have_attribute("href", f"{article}?ref=home")
+    expect(link).to_have_text("publisher-article")

@@ -662,7 +662,8 @@ function mount(host, cfg) {
     var parent = S.parent;
     token()
       .then(function (value) {
-        var body = new URLSearchParams({ site: cfg.site, thread: cfg.thread, name: v.name, email: v.email, url: v.url, text: v.text });
+        /* the page's URL: the dashboard's link to a thread named by a slug (found in review) */
+        var body = new URLSearchParams({ site: cfg.site, thread: cfg.thread, name: v.name, email: v.email, url: v.url, text: v.text, permalink: location.href.split("#")[0] });
         if (parent) body.set("parent", parent.id);
         if (notify.isConnected && notify.checked) { body.set("notify_replies", "1"); body.set("lang", code); }
         if (value) body.set(CONFIG.tokenField, value);
