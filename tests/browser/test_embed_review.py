@@ -244,3 +244,21 @@ def test_a_comment_from_the_widget_links_the_dashboard_to_its_page(
     link = page.locator(f"#c-{row.id} a.thread")
     expect(link).to_have_attribute("href", f"{article}?ref=home")
     expect(link).to_have_text("publisher-article")
+
+
+def test_the_readers_own_published_comment_offers_delete_not_report(
+    page: Page, live_server: LiveServer, start_worker: Callable[..., Any], db: Database
+) -> None:
+    """Published, the reader's own comment offers Reply, Edit and Delete but not Report
+    (they can delete it); another reader's comment still offers Report."""
+    start_worker()
+    stored(db, state=State.PUBLISHED, thread="demo", name="Ada", text="Is the path lit?")
+    w = open_widget(page, f"{live_server.url}/demo")
+    post_own(w)
+    mine = w.locator("article.card:not(.own)", has_text=BENIGN)
+    expect(mine).to_be_visible(timeout=WAIT_MS)
+    expect(mine.get_by_role("button", name="Delete your comment")).to_be_visible()
+    expect(mine.get_by_role("button", name=re.compile("^Reply to"))).to_be_visible()
+    expect(mine.get_by_role("button", name=re.compile("^Report"))).to_have_count(0)
+    other = w.locator("article.card", has_text="Is the path lit?")
+    expect(other.get_by_role("button", name=re.compile("^Report"))).to_be_visible()

@@ -103,6 +103,9 @@ function init(X) {
       next = Math.min(next, until - new Date());
       var a = article(id);
       if (!a) return;
+      /* the reader's own comment: Delete, not Report */
+      var report = a.querySelector(":scope > .acts > .report");
+      if (report) report.remove();
       var open = ui[id] || {};
       if (open.form && !S.closed) {
         var body = a.querySelector(":scope > .body");
