@@ -20,7 +20,7 @@ from service.status import State
 from service.store import Database
 from service.store.tables import Comment
 from tests.browser.conftest import LiveServer
-from tests.browser.test_embed import WAIT_MS, Publisher, allow_origin, open_widget, widget
+from tests.browser.test_embed import FSI, PDI, WAIT_MS, Publisher, allow_origin, open_widget, widget
 from tests.browser.test_embed_edit import post_own
 from tests.factories import BENIGN, SPAM, stored
 
@@ -262,3 +262,20 @@ def test_the_readers_own_published_comment_offers_delete_not_report(
     expect(mine.get_by_role("button", name=re.compile("^Report"))).to_have_count(0)
     other = w.locator("article.card", has_text="Is the path lit?")
     expect(other.get_by_role("button", name=re.compile("^Report"))).to_be_visible()
+
+
+def test_an_arabic_landmark_isolates_the_articles_title(
+    page: Page, live_server: LiveServer, publisher: Publisher, db: Database
+) -> None:
+    """In Arabic the thread's region is "التعليقات: <title>" with the title in FSI … PDI
+    (its direction controls dropped, as for a name): a left-to-right title, or one carrying
+    an override, cannot reorder the label."""
+    allow_origin(db, publisher.origin)
+    url = publisher.article(live_server)
+    publisher.pages["/article"] = publisher.pages["/article"].replace(
+        'data-site="default"', 'data-site="default" data-lang="ar" data-title="River \u202epath"'
+    )
+    page.goto(url)
+    region = f"التعليقات: {FSI}River path{PDI}"
+    expect(widget(page)).to_have_attribute("aria-label", region)
+    expect(page.get_by_role("region", name=region, exact=True)).to_have_count(1)

@@ -181,7 +181,8 @@ function mount(host, cfg) {
   }
   function named(key) {
     var l = t(key);
-    return cfg.title ? t("named", { label: l, title: cfg.title }) : n > 1 ? l + " " + n : l;
+    /* the title isolated, as a name is: a left-to-right title in "التعليقات: …" keeps its place */
+    return cfg.title ? t("named", { label: l, title: isolate(cfg.title) }) : n > 1 ? l + " " + n : l;
   }
   var S = { reports: {}, reported: {}, items: [], own: [], cursor: null, order: cfg.order, parent: null, fresh: null, busy: false, loaded: false, total: null, closed: null, feat: false, ft: 0, seq: 0, hunt: 1, was: d.activeElement };
   /* a hashchange (the module's one listener calls it) looks for its comment now, or when
