@@ -430,8 +430,9 @@ function mount(host, cfg) {
     if (go) {
       S.fresh = id;
       render();
-      /* not while the reader is elsewhere (typing in the page's search box, found in review) */
-      if (now === S.was || now === d.body) {
+      /* not while the reader is elsewhere (typing in the page's search box, found in review);
+         the heading is where a redraw put focus (lost), not the reader */
+      if (now === S.was || now === d.body || now === title) {
         focusComment(go.id);
         root.getElementById(go.id).scrollIntoView();
       }
