@@ -70,9 +70,21 @@ def _meta(
         ip_hash=ip_hash(secret, request.remote_addr),
         user_agent=request.user_agent.string or None,
         referrer=request.referrer,
+        permalink=_page(payload, site),
         actor="public",
         signals={"source": "form" if request.mimetype in FORM_TYPES else "json", **traps},
     )
+
+
+def _page(payload: dict[str, Any], site: Site) -> str | None:
+    """Return the page a browser's comment was written on (the widget's ``permalink``: its
+    URL without the fragment) when it is an http(s) URL on one of the site's origins or
+    ours; else None (a page may post what it likes there, and the dashboard links to it)."""
+    info, errors = validate_client({"permalink": payload.get("permalink")})
+    url = info.permalink
+    if errors or url is None or not cors.trusted(site, url):
+        return None
+    return url.split("#", 1)[0]
 
 
 def _claim(key: str) -> bool:

@@ -1117,7 +1117,7 @@ def test_several_threads_on_one_page_have_landmarks_named_apart(
     page.goto(f"{publisher.origin}/several")
     expect(page.locator("section.m #m-respond > form")).to_have_count(3)
     named = [
-        ("Comments: River path plans", "Leave a Reply: River path plans"),
+        (f"Comments: {FSI}River path plans{PDI}", f"Leave a Reply: {FSI}River path plans{PDI}"),
         ("Comments 2", "Leave a Reply 2"),
         ("Comments 3", "Leave a Reply 3"),
     ]
@@ -1134,7 +1134,9 @@ def test_several_threads_on_one_page_have_landmarks_named_apart(
     assert host.evaluate("el => el.__moderato.thread") == "bakery-2"
     expect(page.get_by_role("region", name="Comments 3", exact=True)).to_have_count(1)
     host.evaluate("el => Moderato.render({target: el, thread: 'letters', title: 'Letters'})")
-    expect(page.get_by_role("region", name="Comments: Letters", exact=True)).to_have_count(1)
+    expect(
+        page.get_by_role("region", name=f"Comments: {FSI}Letters{PDI}", exact=True)
+    ).to_have_count(1)
 
 
 def test_render_called_before_the_widget_has_loaded_waits_for_it(
@@ -1253,4 +1255,6 @@ def test_an_app_that_rebuilds_its_container_keeps_one_name_and_its_site(
     )
     expect(page.locator("main section.m").get_by_text("On article 1.")).to_be_visible()
     page.evaluate("Moderato.render({target: document.querySelector('main div'), title: 'Story'})")
-    expect(page.get_by_role("region", name="Comments: Story", exact=True)).to_have_count(1)
+    expect(page.get_by_role("region", name=f"Comments: {FSI}Story{PDI}", exact=True)).to_have_count(
+        1
+    )

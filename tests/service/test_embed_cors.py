@@ -130,3 +130,32 @@ def test_counts_answer_the_sites_origins_and_refuse_others(client: FlaskClient) 
     assert ok.headers["Access-Control-Allow-Origin"] == ALLOWED
     refused = client.get("/api/v1/counts?thread=a", headers={"Origin": FOREIGN})
     assert refused.status_code == 403
+
+
+def test_a_browsers_permalink_is_kept_only_on_the_sites_origins(
+    client: FlaskClient, db: Database
+) -> None:
+    """The widget sends its page's URL as ``permalink``: kept (without a fragment) when it is
+    on one of the site's origins or ours; a URL elsewhere, or not a URL, is dropped, and the
+    comment is accepted all the same."""
+    from sqlalchemy import select
+
+    from service.store.tables import Comment
+
+    sent = {
+        f"{ALLOWED}/news/river-path?x=1#comments": f"{ALLOWED}/news/river-path?x=1",
+        "http://localhost/demo": "http://localhost/demo",
+        "https://evil.example/phish": None,
+        "javascript:alert(1)": None,
+        f"{ALLOWED}/a b": None,
+    }
+    for i, url in enumerate(sent):
+        body = payload(thread="a-slug", text=f"Comment number {i}.", permalink=url)
+        rv = client.post("/api/v1/comments", data=body, headers={"Origin": ALLOWED})
+        assert rv.status_code == 202, rv.get_json()
+        with db.session() as session:
+            kept = session.get(Comment, rv.get_json()["id"])
+            assert kept is not None
+            assert kept.permalink == sent[url], url
+    with db.session() as session:
+        assert len(session.scalars(select(Comment)).all()) == len(sent)

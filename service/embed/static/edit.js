@@ -35,9 +35,18 @@ function init(X) {
       return params && k in params ? params[k] : m;
     });
   }
+  /* in the thread's live region; the form's own ("Your comment is awaiting moderation.",
+     "… is published.") is about the comment as it was, and goes (found in review) */
   function say(text) {
-    var live = root.querySelector("div.status[role=status]"); // the thread's live region
+    var live = root.querySelector("div.status[role=status]");
+    var form = root.querySelector("#m-respond > .status");
     if (live) live.textContent = text;
+    if (form) form.textContent = "";
+  }
+  /* the heading's count is of published comments: one edited (waiting again) or deleted
+     leaves it, one published again comes back */
+  function count(n) {
+    if (S.total != null) S.total = Math.max(0, S.total + n);
   }
   function article(id) {
     var li = root.getElementById("m-c-" + id);
@@ -94,6 +103,9 @@ function init(X) {
       next = Math.min(next, until - new Date());
       var a = article(id);
       if (!a) return;
+      /* the reader's own comment: Delete, not Report */
+      var report = a.querySelector(":scope > .acts > .report");
+      if (report) report.remove();
       var open = ui[id] || {};
       if (open.form && !S.closed) {
         var body = a.querySelector(":scope > .body");
@@ -226,6 +238,7 @@ function init(X) {
       return focus(id, "edit");
     }
     var c = find(id);
+    if (!c.own) count(-1);
     var mine = { id: id, own: true, parent: c.parent, author_name: c.author_name, created_at: c.created_at, text: text, revision: revision };
     var swap = function (x) { return x.id === id ? mine : x; };
     S.items = S.items.map(swap);
@@ -247,6 +260,7 @@ function init(X) {
           X.keep(id);
           S.own = S.own.filter(function (o) { return o.id !== id; });
           var at = S.items.map(function (x) { return x.id; }).indexOf(id);
+          if (at < 0 || S.items[at].own) count(1);
           if (at < 0) S.items.push(b.comment);
           else S.items[at] = b.comment;
           X.render();
@@ -279,9 +293,10 @@ function init(X) {
     call("DELETE", id).then(function (r) {
       if (!r.ok) return refused(r, id, null, said);
       forget(id);
-      var before = S.items.length;
-      S.items = S.items.filter(function (c) { return c.id !== id; });
-      if (S.items.length < before && S.total) S.total -= 1;
+      S.items = S.items.filter(function (c) {
+        if (c.id === id && !c.own) count(-1);
+        return c.id !== id;
+      });
       S.own = S.own.filter(function (o) { return o.id !== id; });
       X.keep(id);
       X.render();

@@ -181,7 +181,8 @@ function mount(host, cfg) {
   }
   function named(key) {
     var l = t(key);
-    return cfg.title ? t("named", { label: l, title: cfg.title }) : n > 1 ? l + " " + n : l;
+    /* the title isolated, as a name is: a left-to-right title in "التعليقات: …" keeps its place */
+    return cfg.title ? t("named", { label: l, title: isolate(cfg.title) }) : n > 1 ? l + " " + n : l;
   }
   var S = { reports: {}, reported: {}, items: [], own: [], cursor: null, order: cfg.order, parent: null, fresh: null, busy: false, loaded: false, total: null, closed: null, feat: false, ft: 0, seq: 0, hunt: 1, was: d.activeElement };
   /* a hashchange (the module's one listener calls it) looks for its comment now, or when
@@ -304,6 +305,7 @@ function mount(host, cfg) {
       if (!chosen) { status.textContent = t("report_pick"); form.querySelector("input").focus(); return; }
       if (send.getAttribute("aria-disabled") === "true") return;
       send.setAttribute("aria-disabled", "true");
+      status.textContent = t("sending"); // not the last try's "Choose a reason."
       var body = new URLSearchParams({ reason: chosen.value, note: note.value });
       fetch(api("api/v1/comments/" + encodeURIComponent(c.id) + "/reports"), { method: "POST", body: body, credentials: "omit", headers: { Accept: "application/json" } })
         .then(function (r) {
@@ -386,6 +388,8 @@ function mount(host, cfg) {
     featBtn.setAttribute("aria-pressed", S.feat);
     /* a closed thread: its comments stay, the form and the replies go */
     if (S.closed) S.parent = null;
+    replying.hidden = !S.parent;
+    replyingText.id = S.parent ? "m-re" : "";
     respond.hidden = !!(S.closed || S.broken);
     closedNote.hidden = !S.closed;
     closedNote.textContent = S.closed ? t("closed") + (S.closed.message ? " " + S.closed.message : "") : "";
@@ -395,8 +399,16 @@ function mount(host, cfg) {
     if (active && root.activeElement !== active && wrap.contains(active)) {
       active.focus();
       if (sel) active.setSelectionRange(sel[0], sel[1]);
-    } else if (spot && !active.isConnected) {
-      focusComment(spot.id, spot.cls);
+    } else if (!(spot && !active.isConnected && focusComment(spot.id, spot.cls))) {
+      lost(active);
+    }
+  }
+  /* the focused control went with a redraw ("Try again", say): focus stays in the thread,
+     on its heading, not on the page's <body> */
+  function lost(el) {
+    if (el && !el.isConnected) {
+      title.tabIndex = -1;
+      title.focus();
     }
   }
 
@@ -418,8 +430,9 @@ function mount(host, cfg) {
     if (go) {
       S.fresh = id;
       render();
-      /* not while the reader is elsewhere (typing in the page's search box, found in review) */
-      if (now === S.was || now === d.body) {
+      /* not while the reader is elsewhere (typing in the page's search box, found in review);
+         the heading is where a redraw put focus (lost), not the reader */
+      if (now === S.was || now === d.body || now === title) {
         focusComment(go.id);
         root.getElementById(go.id).scrollIntoView();
       }
@@ -437,11 +450,18 @@ function mount(host, cfg) {
        lists only the picks, and a picks' page would not show its conversation) */
     if (id) params.comment = id;
     else if (S.feat) params.featured = 1;
-    if (!append) listStatus.replaceChildren(t("loading"));
+    if (!append) {
+      var was = root.activeElement;
+      listStatus.replaceChildren(t("loading"));
+      lost(was);
+    }
     return getJSON(api("api/v1/comments", params)).then(
       function (body) {
         if (n !== S.seq) return;
         S.fly = 0;
+        /* the form's token once the thread has come: a page the site refuses gets that
+           refusal and nothing else (no CORS error in its console; found in review) */
+        token();
         var from = root.activeElement;
         var at = body.located;
         /* a link to no comment of the thread changes nothing once the thread is shown
@@ -488,7 +508,8 @@ function mount(host, cfg) {
     var err = h("p", { class: "err", id: "m-" + name + "-err" });
     input.id = "m-" + name;
     input.name = name;
-    input.setAttribute("aria-describedby", err.id + (extra ? " " + extra.id : ""));
+    /* the comment's box is described by its counter and, replying, by "Replying to …" */
+    input.setAttribute("aria-describedby", err.id + (extra ? " " + extra.id + " m-re" : ""));
     if (required) {
       input.required = true;
       input.setAttribute("aria-required", "true");
@@ -549,14 +570,12 @@ function mount(host, cfg) {
        keeps its own direction, and brackets stay where they belong */
     var parts = t("in_reply_to").split("{name}");
     replyingText.replaceChildren(parts[0], h("bdi", { text: c.author_name }), parts[1] || "");
-    replying.hidden = false;
     render();
     F.text.input.focus();
   }
   function cancelReply() {
     var id = S.parent && S.parent.id;
     S.parent = null;
-    replying.hidden = true;
     render();
     var back = id && root.getElementById("m-c-" + id);
     if (back) back.querySelector(".reply").focus();
@@ -645,7 +664,8 @@ function mount(host, cfg) {
     var parent = S.parent;
     token()
       .then(function (value) {
-        var body = new URLSearchParams({ site: cfg.site, thread: cfg.thread, name: v.name, email: v.email, url: v.url, text: v.text });
+        /* the page's URL: the dashboard's link to a thread named by a slug (found in review) */
+        var body = new URLSearchParams({ site: cfg.site, thread: cfg.thread, name: v.name, email: v.email, url: v.url, text: v.text, permalink: location.href.split("#")[0] });
         if (parent) body.set("parent", parent.id);
         if (notify.isConnected && notify.checked) { body.set("notify_replies", "1"); body.set("lang", code); }
         if (value) body.set(CONFIG.tokenField, value);
@@ -674,7 +694,6 @@ function mount(host, cfg) {
       updateCount();
       showErrors({});
       S.parent = null;
-      replying.hidden = true;
       done.textContent = t("awaiting");
       render();
       poll(b.id, 0);
@@ -810,7 +829,6 @@ function mount(host, cfg) {
   if (!cfg.thread.trim() || count(cfg.thread.trim()) > L.thread) return broken("validation_failed");
   restore();
   load(false, linked());
-  token();
 }
 
 /* Moderato.render({thread, site, lang, theme, order, target, title}): docs/embed.md */
