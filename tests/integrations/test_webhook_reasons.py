@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import update
+from sqlalchemy import select, update
 from standardwebhooks import Webhook
 
 from service.store import Database
@@ -18,8 +18,6 @@ from tests.factories import SPAM, post
 from tests.helpers import assert_documented_webhook, wait_for
 from tests.integrations.receiver import Receiver
 from tests.integrations.test_webhooks_e2e import WORKER, subscribe
-
-pytestmark = pytest.mark.slow
 
 #: Every comment is rejected as spam: the thresholds are 0 (the scorer still explains why).
 REJECT_ALL = {
@@ -54,6 +52,7 @@ def _has(receiver: Receiver, kind: str, comment_id: str) -> bool:
     return any(b["type"] == kind and b["data"]["id"] == comment_id for b in bodies)
 
 
+@pytest.mark.slow
 def test_held_and_rejected_events_carry_the_reasons_the_dashboard_shows(
     client: FlaskClient, db: Database, receiver: Receiver, start_worker: Callable[..., Any]
 ) -> None:
@@ -99,3 +98,53 @@ def test_held_and_rejected_events_carry_the_reasons_the_dashboard_shows(
     for event in (held, _event(receiver, secret, "comment.rejected", rejected_id)):
         assert_documented_webhook(client, event)
         assert "ada@example.org" not in str(event)
+
+
+def test_an_erasure_keeps_the_reasons_without_the_words_they_quote(
+    client: FlaskClient, db: Database
+) -> None:
+    """After a privacy erasure, the held event waiting in the outbox and the take-down's
+    ``comment.rejected`` still carry the reasons' model, kind and weight, with their text
+    and span null, and nothing of the address or the quoted words."""
+    from service import privacy
+    from service.integrations.webhooks import create_endpoint
+    from service.lifecycle import Change, transition
+    from service.status import State
+    from tests.factories import stored
+    from tests.helpers import outbox_bodies
+
+    with db.session() as session:
+        site = session.scalars(select(Site).where(Site.slug == "default")).one()
+        create_endpoint(
+            session, site, "http://127.0.0.1:9/in", ["comment.held", "comment.rejected"],
+            allow_private=True,
+        )  # fmt: skip
+    comment = stored(db, text="Win at casino.example today", email="erase.me@example.org")
+    decision = {
+        "action": "hold",
+        "summary": ["spam score 0.71 is at or above the publish threshold 0.50"],
+        "reasons": [
+            {"model": "spam", "kind": "link", "text": "casino.example", "weight": 1.8,
+             "span": [7, 21]},
+        ],
+    }  # fmt: skip
+    held = Change(
+        State.PENDING, State.HELD, actor="system:worker", action="classify",
+        values={"spam": 0.71, "toxicity": 0.02, "decision": decision},
+    )  # fmt: skip
+    with db.session() as session:
+        assert transition(session, comment.id, held) is not None
+    (before,) = outbox_bodies(db)
+    assert before["data"]["reasons"][0]["text"] == "casino.example"
+    with db.session() as session:
+        privacy.erase(session, "erase.me@example.org", "cli")
+    bodies = {b["type"]: b["data"] for b in outbox_bodies(db)}
+    assert set(bodies) == {"comment.held", "comment.rejected"}
+    for data in bodies.values():
+        assert data["reasons"] == [
+            {"model": "spam", "kind": "link", "text": None, "weight": 1.8, "span": None}
+        ]
+        assert "casino" not in json.dumps(data) and "erase.me" not in json.dumps(data)
+        assert_documented_webhook(
+            client, {"type": "comment.held", "timestamp": before["timestamp"], "data": data}
+        )
