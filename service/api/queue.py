@@ -24,7 +24,7 @@ from flask import Response, current_app, request
 from sqlalchemy import func, select
 
 from service.api import bp
-from service.api.reads import _limit
+from service.api.reads import page_limit
 from service.auth import read_key
 from service.comments import cursor_scope, decode_cursor, encode_cursor, in_order, past
 from service.errors import Forbidden, KeyUnauthorized, ValidationFailed
@@ -90,7 +90,7 @@ def list_queue() -> Response:
     errors: dict[str, dict[str, str]] = {}
     status, order, thread = _validate(errors)
     cfg = current_app.config
-    limit = _limit(
+    limit = page_limit(
         request.args.get("limit"), cfg["LIST_PAGE_SIZE"], cfg["LIST_MAX_PAGE_SIZE"], errors
     )
     newest_first = order == "newest"
