@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from service import events, reports
 from service.clock import utcnow
+from service.explain import explanation
 from service.notify import outbox as mail_outbox
 from service.status import Label, Rejection, State, can_move
 from service.store.tables import AuditEntry, Comment
@@ -33,6 +34,8 @@ EVENT_FOR_STATE = {
     State.REJECTED: "comment.rejected",
 }
 
+#: The state events whose ``data`` carries the decision's ``reasons`` and ``summary``.
+EXPLAINED = (State.HELD, State.REJECTED)
 
 #: The audit actor of a comment's author (an edit or a withdrawal with the edit token).
 AUTHOR = "author"
@@ -147,7 +150,10 @@ def transition(session: Session, comment_id: str, change: Change) -> Outcome | N
         edited = {"previous_status": change.expected.value}
         deliveries = events.record(session, "comment.edited", comment, edited)
     else:
-        deliveries = events.record(session, EVENT_FOR_STATE[change.new], comment)
+        # held and rejected say why (the classifier's reasons, as the dashboard shows
+        # them): the receiver needed a second, read-scoped call to learn it
+        why = explanation(comment) if change.new in EXPLAINED else None
+        deliveries = events.record(session, EVENT_FOR_STATE[change.new], comment, why)
     if not change.actor.startswith("system:") and change.actor != AUTHOR:
         deliveries += events.record(
             session,

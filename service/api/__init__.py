@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from service.api import cors, edit, intake, moderate, reads, report, threads  # noqa: E402, F401
+from service.api import cors, edit, intake, moderate, queue, reads, report, threads  # noqa: E402, F401

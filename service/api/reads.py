@@ -120,7 +120,7 @@ def list_comments() -> BaseResponse:
     if featured:
         by = "comment"  # the picks are a flat list: each stands alone
     cfg = current_app.config
-    limit = _limit(args.get("limit"), cfg["LIST_PAGE_SIZE"], cfg["LIST_MAX_PAGE_SIZE"], errors)
+    limit = page_limit(args.get("limit"), cfg["LIST_PAGE_SIZE"], cfg["LIST_MAX_PAGE_SIZE"], errors)
     linked = _linked(args.get("comment"), errors)
     after = None
     with db().session() as session:
@@ -244,7 +244,9 @@ def _linked(raw: str | None, errors: dict[str, Any]) -> str | None:
     return raw
 
 
-def _limit(raw: str | None, default: int, maximum: int, errors: dict[str, Any]) -> int:
+def page_limit(raw: str | None, default: int, maximum: int, errors: dict[str, Any]) -> int:
+    """Return ``limit=`` (ASCII digits, 1 to ``maximum``), or ``default`` when absent; note
+    ``invalid_limit`` in ``errors`` otherwise (the thread listing and the queue)."""
     if raw is None:
         return default
     value = whole_number(raw)

@@ -11,6 +11,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from service import events
+from service.explain import explanation
 from service.store.tables import AuditEntry, Comment, Report, WebhookDelivery
 
 ERASED = "[erased]"
@@ -100,5 +101,7 @@ def scrub_outbox(
         if "note" in sent:  # a moderator's note may quote the author
             kept["note"] = sent["note"] if sent["note"] in (None, "", ERASE_NOTE) else ERASED
         fresh_data = events.comment_data(comment, slugs.get(comment.site_id, ""))
+        if "reasons" in sent:  # held, rejected: the reasons no longer quote the words
+            fresh_data.update(explanation(comment))
         body["data"] = scrub({**fresh_data, **kept})
         row.payload = json.dumps(body)

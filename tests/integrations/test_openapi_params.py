@@ -15,6 +15,7 @@ THREAD_OPERATIONS = [
     ("/api/v1/counts", "get"),
     ("/api/v1/threads", "get"),
     ("/api/v1/threads", "put"),
+    ("/api/v1/queue", "get"),
     ("/feed/thread.atom", "get"),
 ]
 BLANK_OR_CONTROLS = ["", "   ", "\t", "a\x00b", "line\nbreak"]

@@ -7,7 +7,8 @@ A test runs schemathesis against the live app with this document.
 
 One module per part of the API, each with its paths and the schemas they use:
 ``intake``, ``reads`` and ``edits`` (comments; an author's edit and withdrawal),
-``threads``, ``moderation`` (reports and the moderate endpoint), ``ops``, ``akismet``,
+``threads``, ``moderation`` (reports and the moderate endpoint), ``queue`` (what
+waits for a decision), ``ops``, ``akismet``,
 ``perspective``, ``feeds``, ``mail`` (the mails' pages) and ``webhooks`` (the events we
 send); ``common`` holds the error shape, the builders and the patterns they share. This
 module puts them together, in the order the document has always listed them.
@@ -27,6 +28,7 @@ from service.integrations.openapi import (
     moderation,
     ops,
     perspective,
+    queue,
     reads,
     threads,
     webhooks,
@@ -45,6 +47,7 @@ def paths() -> dict[str, Any]:
         "/api/v1/comments": {"post": intake.create_comment(), "get": reads.list_comments()},
         **comment,
         **moderation.paths(),
+        **queue.paths(),
         **ops.paths(),
         **akismet.paths(),
         **perspective.paths(),
@@ -62,6 +65,7 @@ def schemas() -> dict[str, Schema]:
         **edits.SCHEMAS,
         **threads.SCHEMAS,
         **moderation.SCHEMAS,
+        **queue.SCHEMAS,
         **akismet.SCHEMAS,
         **perspective.SCHEMAS,
         **webhooks.SCHEMAS,

@@ -24,7 +24,33 @@ def events() -> dict[str, Any]:
     }
 
 
+#: One signal behind a decision: the scoring contract's reason (docs/contracts.md).
+REASON: Schema = {
+    "type": "object",
+    "description": "One signal behind the classifier's decision (the scoring contract). An "
+    "erased comment's reasons keep `model`, `kind` and `weight`; `text` and `span` are null.",
+    "required": ["model", "kind", "text", "weight", "span"],
+    "properties": {
+        "model": {"type": "string", "description": "`spam` or `toxicity`."},
+        "kind": {
+            "type": "string",
+            "description": "`token`, `link`, `pattern`, `author` or `rule`.",
+        },
+        "text": {"type": ["string", "null"], "description": "The words or link it is about."},
+        "weight": {"type": ["number", "null"]},
+        "span": {
+            "type": ["array", "null"],
+            "description": "`[start, end)` characters of the comment's text; null when the "
+            "signal has no place in it.",
+            "items": {"type": "integer", "minimum": 0},
+            "minItems": 2,
+            "maxItems": 2,
+        },
+    },
+}
+
 SCHEMAS: dict[str, Schema] = {
+    "Reason": REASON,
     "WebhookEvent": {
         "type": "object",
         "description": "The body of every webhook POST (Standard Webhooks signed). Events "
@@ -125,6 +151,20 @@ SCHEMAS: dict[str, Schema] = {
                 "`user:<id>` (a "
                 "moderator in the dashboard), `key:<prefix>` (a site key through the API), "
                 "`cli`.",
+            },
+            "reasons": {
+                "type": "array",
+                "description": "`comment.held` and `comment.rejected` only: the "
+                "classifier's reasons, as the dashboard highlights them (empty when a rule, "
+                "a ban or a classifier error decided, or for a comment never scored).",
+                "items": ref("Reason"),
+            },
+            "summary": {
+                "type": "array",
+                "description": "`comment.held` and `comment.rejected` only: the decision "
+                "in words, as the dashboard's card says it (e.g. `the site reviews every "
+                "comment before publishing`; `classifier_error: …` when scoring kept failing).",
+                "items": {"type": "string"},
             },
             "report": {
                 "type": "object",
