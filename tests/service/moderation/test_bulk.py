@@ -355,3 +355,22 @@ def test_a_bulk_selection_of_published_comments_says_take_down(
         headers={"X-CSRF-Token": admin_csrf},
     )
     assert resp.get_json()["message"] == "Take down: spam: 1 of 1 comment(s) done."
+
+
+def test_a_filter_wide_action_with_a_bad_filter_is_refused(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """The review page and the confirmation both answer 422 naming the bad field, and change
+    nothing: a bad field is never dropped to act on the whole queue."""
+    ids = [held(db, email=f"a{n}@example.org") for n in range(2)]
+    review = client.get("/moderation/queue/held/bulk?email=notanemail&action=spam", headers=HTML)
+    assert review.status_code == 422
+    assert "Review and confirm" not in review.get_data(as_text=True)
+    confirm = client.post(
+        "/moderation/queue/held/bulk?email=notanemail",
+        data={"csrf_token": admin_csrf, "action": "spam", "as_of": rfc3339(utcnow()), "count": "2"},
+        headers={"Accept": "application/json"},
+    )
+    assert confirm.status_code == 422
+    assert set(confirm.get_json()["error"]["fields"]) == {"email"}
+    assert all(state_of(db, i) == ("held", None) for i in ids)
