@@ -157,6 +157,31 @@ def lines(
     return _frame(title, labels, top, fmt, body, series)
 
 
+def table(
+    title: str,
+    first: str,
+    labels: Sequence[str],
+    series: Sequence[Series],
+    fmt: Callable[[float], str] = _fmt_number,
+) -> Markup:
+    """Return a chart's values as a data table (one row per label, one column per series):
+    the text alternative of a chart a screen reader can walk ("–": no value)."""
+    head = "".join(f'<th scope="col" class="num">{escape(s.name)}</th>' for s in series)
+    rows = []
+    for i, label in enumerate(labels):
+        cells = "".join(f'<td class="num">{_cell(s.values[i], fmt)}</td>' for s in series)
+        rows.append(f'<tr><th scope="row">{escape(label)}</th>{cells}</tr>')
+    return Markup(
+        f'<table class="grid chart-data"><caption>{escape(title)}</caption>'
+        f'<thead><tr><th scope="col">{escape(first)}</th>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _cell(value: float | None, fmt: Callable[[float], str]) -> str:
+    return "–" if value is None else str(escape(fmt(value)))
+
+
 def _polyline(points: list[str], color: str) -> str:
     return (
         f'<polyline points="{" ".join(points)}" fill="none" stroke="{escape(color)}" '
