@@ -1,0 +1,49 @@
+"""Where focus lands after a page load the moderator caused: on what comes next."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from service.store import Database
+from tests.browser.conftest import LiveServer
+from tests.browser.test_moderation import log_in
+from tests.dashboard import held, make_user
+
+pytestmark = pytest.mark.browser
+
+
+def test_after_a_ban_focus_is_on_its_undo(
+    db: Database, live_server: LiveServer, page: Page
+) -> None:
+    """A ban from a card reloads the queue: focus is on the one-time "Undo: lift the ban on
+    …" button (it was on <body>), so Enter undoes a mis-click; j still moves to a card."""
+    held(db, email="two@example.org")
+    log_in(page, live_server, db)
+    card = page.locator("li.card").first
+    card.locator("details.ban summary").click()
+    card.locator("form.ban-form button[type=submit]").click()
+    undo = page.get_by_role("button", name=re.compile("^Undo: lift the ban"))
+    expect(undo).to_be_focused()
+    page.keyboard.press("j")
+    expect(page.locator("li.card").first).to_be_focused()
+
+
+def test_after_a_wrong_password_focus_is_on_the_password(
+    db: Database, live_server: LiveServer, page: Page
+) -> None:
+    """A refused login keeps the e-mail address and puts focus on the Password field (it
+    was on E-mail), described by the error; a fresh login page starts on E-mail."""
+    make_user(db, "admin@example.org")
+    page.goto(f"{live_server.url}/moderation/login")
+    expect(page.get_by_label("E-mail")).to_be_focused()
+    page.get_by_label("E-mail").fill("admin@example.org")
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("alert")).to_contain_text("the password is wrong")
+    password = page.get_by_label("Password")
+    expect(password).to_be_focused()
+    expect(password).to_have_accessible_description(re.compile("the password is wrong"))
+    expect(page.get_by_label("E-mail")).to_have_value("admin@example.org")
