@@ -47,3 +47,30 @@ def test_after_a_wrong_password_focus_is_on_the_password(
     expect(password).to_be_focused()
     expect(password).to_have_accessible_description(re.compile("the password is wrong"))
     expect(page.get_by_label("E-mail")).to_have_value("admin@example.org")
+
+
+def test_dashboard_pages_have_a_served_icon_their_policy_allows(
+    db: Database, live_server: LiveServer, page: Page
+) -> None:
+    """Every dashboard page names its icon, a same-origin SVG file (no request for a missing
+    /favicon.ico, no inline icon for the CSP to refuse): it loads, as an image, with no
+    console error on the login page or the queue."""
+    found: list[str] = []
+    page.on("console", lambda msg: found.append(msg.text) if msg.type == "error" else None)
+    for path in ("/moderation/login", "/moderation/queue/held"):
+        if path.endswith("held"):
+            log_in(page, live_server, db)
+        page.goto(f"{live_server.url}{path}")
+        icon = page.locator('link[rel="icon"]')
+        href = icon.evaluate("link => link.href")
+        assert href == f"{live_server.url}/moderation/static/favicon.svg", href
+        answer = page.request.get(href)
+        assert answer.status == 200 and answer.headers["content-type"].startswith("image/svg")
+        loaded = page.evaluate(
+            """href => new Promise(done => { const img = new Image();
+                img.onload = () => done(img.naturalWidth > 0); img.onerror = () => done(false);
+                img.src = href; })""",
+            href,
+        )
+        assert loaded, f"the icon does not load under {path}'s policy"
+    assert found == []
