@@ -27,6 +27,7 @@ def test_after_a_ban_focus_is_on_its_undo(
     card.locator("form.ban-form button[type=submit]").click()
     undo = page.get_by_role("button", name=re.compile("^Undo: lift the ban"))
     expect(undo).to_be_focused()
+    expect(page.locator("li.card.current")).to_have_count(1)  # the queue's script is ready
     page.keyboard.press("j")
     expect(page.locator("li.card").first).to_be_focused()
 
