@@ -163,13 +163,15 @@ def table(
     labels: Sequence[str],
     series: Sequence[Series],
     fmt: Callable[[float], str] = _fmt_number,
+    missing: str = "–",
 ) -> Markup:
     """Return a chart's values as a data table (one row per label, one column per series):
-    the text alternative of a chart a screen reader can walk ("–": no value)."""
+    the text alternative of a chart a screen reader can walk (``missing``: no value, "0"
+    for counts)."""
     head = "".join(f'<th scope="col" class="num">{escape(s.name)}</th>' for s in series)
     rows = []
     for i, label in enumerate(labels):
-        cells = "".join(f'<td class="num">{_cell(s.values[i], fmt)}</td>' for s in series)
+        cells = "".join(f'<td class="num">{_cell(s.values[i], fmt, missing)}</td>' for s in series)
         rows.append(f'<tr><th scope="row">{escape(label)}</th>{cells}</tr>')
     return Markup(
         f'<table class="grid chart-data"><caption>{escape(title)}</caption>'
@@ -178,8 +180,8 @@ def table(
     )
 
 
-def _cell(value: float | None, fmt: Callable[[float], str]) -> str:
-    return "–" if value is None else str(escape(fmt(value)))
+def _cell(value: float | None, fmt: Callable[[float], str], missing: str) -> str:
+    return missing if value is None else str(escape(fmt(value)))
 
 
 def _polyline(points: list[str], color: str) -> str:

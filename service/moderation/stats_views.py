@@ -72,7 +72,7 @@ def stats_page() -> Any:
     # The charts' values as tables, for screen readers (an SVG image has only its title).
     first = per.capitalize()
     tables = {
-        "outcomes": charts.table(titles["outcomes"], first, numbers.labels, outcomes),
+        "outcomes": charts.table(titles["outcomes"], first, numbers.labels, outcomes, missing="0"),
         "rates": charts.table(titles["rates"], first, numbers.labels, rates, charts.percent),
         "decision": charts.table(titles["decision"], first, numbers.labels, median, charts.minutes),
     }

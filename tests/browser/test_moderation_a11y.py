@@ -166,6 +166,7 @@ def test_score_meters_are_named_and_charts_have_their_numbers_as_tables(
     )
     last = outcomes.locator("tbody tr").last.locator("th, td").nth(held_column)
     expect(last).to_have_text("2")  # today's two held comments
+    expect(outcomes.locator("tbody tr").first.locator("td").first).to_have_text("0")
     expect(
         axe_page.get_by_role("table", name="Hold, spam and toxicity rates per day")
     ).to_be_visible()
