@@ -61,9 +61,11 @@ class BulkResult:
 
     def sentence(self, title: str) -> str:
         """Return the result in words, for the action called ``title``."""
-        parts = [f"{title}: {self.done} of {self.total} comment(s) done"]
+        noun = "comment" if self.total == 1 else "comments"
+        parts = [f"{title}: {self.done} of {self.total} {noun} done"]
         if self.conflicts:
-            parts.append(f"{self.conflicts} had changed meanwhile and were left alone")
+            verb = "was" if self.conflicts == 1 else "were"
+            parts.append(f"{self.conflicts} had changed meanwhile and {verb} left alone")
         if self.not_found:
             parts.append(f"{self.not_found} not found")
         if self.not_allowed:

@@ -16,7 +16,7 @@ from service.moderation import access, actions, bp, bulk, cards, queries
 from service.moderation.act import request_data
 from service.moderation.filters import QUEUE_TITLES
 from service.moderation.login import safe_next
-from service.moderation.queue import QUEUE_STATE, parse_or_404, resolve
+from service.moderation.queue import FIELD_LABELS, QUEUE_STATE, parse_or_404, resolve
 from service.status import State
 from service.store.tables import Comment
 from service.validation import whole_number
@@ -160,5 +160,6 @@ def bulk_filter(queue: str) -> Any:
         back=back,
         changed=changed,
         confirmed=confirmed,
+        labels=FIELD_LABELS,
     )
     return page, 409 if changed else 200

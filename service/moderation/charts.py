@@ -29,13 +29,19 @@ def _fmt_number(value: float) -> str:
 
 
 def _nice_max(value: float) -> float:
-    if value <= 0:
+    """Return a round axis maximum at or above ``value`` that divides by 4 (the gridlines
+    sit at quarters, and each label must say exactly where its line is): 1 (rates), 4, 8,
+    20, 40, 80, 100, 200, 400, 800, 1000, …"""
+    if value <= 1:
         return 1.0
-    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000):
-        if value <= step:
-            return float(step)
-    magnitude = 10 ** (len(str(int(value))) - 1)
-    return float(((int(value) // magnitude) + 1) * magnitude)
+    if value <= 8:
+        return 4.0 if value <= 4 else 8.0
+    magnitude = 10.0
+    while True:
+        for step in (2, 4, 8, 10):
+            if value <= step * magnitude:
+                return step * magnitude
+        magnitude *= 10
 
 
 def _frame(
@@ -93,7 +99,7 @@ def stacked_bars(
 ) -> Markup:
     """Return a stacked bar chart: one bar per label, one segment per series."""
     totals = [sum((s.values[i] or 0.0) for s in series) for i in range(len(labels))]
-    top = _nice_max(max(totals, default=0.0))
+    top = max(_nice_max(max(totals, default=0.0)), 4.0)  # counts: no quarter comments
     plot_w = WIDTH - LEFT - RIGHT
     plot_h = HEIGHT - TOP - BOTTOM
     slot = plot_w / max(len(labels), 1)
@@ -151,6 +157,33 @@ def lines(
     return _frame(title, labels, top, fmt, body, series)
 
 
+def table(
+    title: str,
+    first: str,
+    labels: Sequence[str],
+    series: Sequence[Series],
+    fmt: Callable[[float], str] = _fmt_number,
+    missing: str = "–",
+) -> Markup:
+    """Return a chart's values as a data table (one row per label, one column per series):
+    the text alternative of a chart a screen reader can walk (``missing``: no value, "0"
+    for counts)."""
+    head = "".join(f'<th scope="col" class="num">{escape(s.name)}</th>' for s in series)
+    rows = []
+    for i, label in enumerate(labels):
+        cells = "".join(f'<td class="num">{_cell(s.values[i], fmt, missing)}</td>' for s in series)
+        rows.append(f'<tr><th scope="row">{escape(label)}</th>{cells}</tr>')
+    return Markup(
+        f'<table class="grid chart-data"><caption>{escape(title)}</caption>'
+        f'<thead><tr><th scope="col">{escape(first)}</th>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _cell(value: float | None, fmt: Callable[[float], str], missing: str) -> str:
+    return missing if value is None else str(escape(fmt(value)))
+
+
 def _polyline(points: list[str], color: str) -> str:
     return (
         f'<polyline points="{" ".join(points)}" fill="none" stroke="{escape(color)}" '
@@ -158,12 +191,18 @@ def _polyline(points: list[str], color: str) -> str:
     )
 
 
+#: Axis maxima for durations, in minutes: each divides by 4 into quarters that
+#: ``minutes()`` writes exactly (1–4 min, 5–20 min, 15–60 min, 30 min–2 h, 3–12 h, 12–48 h, …).
+MINUTE_TOPS = (4, 8, 20, 40, 60, 120, 240, 480, 720, 1440, 2880, 5760, 11520)
+
+
 def minutes_top(peak: float) -> float:
-    """Return a round axis maximum (in minutes) at or above ``peak``."""
-    for step in (5, 10, 15, 30, 60, 120, 240, 480, 720, 1440, 2880, 10080):
+    """Return a round axis maximum (in minutes) at or above ``peak``, divisible by 4 into
+    exactly labelled quarters (a 5 or 15 minute top labelled 1.25 min "1 min"; review)."""
+    for step in MINUTE_TOPS:
         if peak <= step:
             return float(step)
-    return float(int(peak // 10080 + 1) * 10080)
+    return float(int(peak // 5760 + 1) * 5760)
 
 
 def percent(value: float) -> str:
@@ -172,7 +211,11 @@ def percent(value: float) -> str:
 
 
 def minutes(value: float) -> str:
-    """Format a duration in minutes."""
+    """Format a duration in minutes: whole numbers without decimals ("2 h", "45 min"),
+    one decimal otherwise under 10 minutes or from 2 hours ("2.5 min", "2.5 h")."""
     if value >= 120:
-        return f"{value / 60:.1f} h"
+        hours = value / 60
+        return f"{hours:.0f} h" if hours == round(hours) else f"{hours:.1f} h"
+    if value < 10 and value != round(value):
+        return f"{value:.1f} min"
     return f"{value:.0f} min"

@@ -38,6 +38,11 @@ def _lookup(raw: str) -> tuple[dict[str, Any] | None, str | None]:
         return None, "Enter the e-mail address the commenter used."
 
 
+def counted(n: int, noun: str) -> str:
+    """Return ``n`` with its noun, singular or plural ("1 ban", "0 check records")."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _page(email: str = "", found: dict[str, Any] | None = None, error: str | None = None) -> Any:
     page = render_template(
         "moderation/privacy.html",
@@ -46,6 +51,7 @@ def _page(email: str = "", found: dict[str, Any] | None = None, error: str | Non
         error=error,
         excerpt=EXCERPT,
         dashboard_max=DASHBOARD_MAX,
+        counted=counted,
     )
     return page, 422 if error else 200
 
@@ -100,9 +106,9 @@ def privacy_erase() -> Any:
     if done.deliveries and not queue().enqueue_deliveries(done.deliveries):
         flash("Redis did not answer: the worker's sweep sends the take-down webhooks.", "info")
     flash(
-        f"Erased {done.comments} comment(s) ({done.taken_down} taken down), "
-        f"{done.checks} check record(s) and {done.subscriptions} reply-notification "
-        "subscription(s).",
+        f"Erased {counted(done.comments, 'comment')} ({done.taken_down} taken down), "
+        f"{counted(done.checks, 'check record')} and "
+        f"{counted(done.subscriptions, 'reply-notification subscription')}.",
         "success",
     )
     return redirect(url_for("moderation.privacy_page"), code=303)

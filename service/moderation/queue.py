@@ -28,6 +28,30 @@ QUEUE_STATE = {
     "spam": "rejected",
 }
 
+#: What the filter form calls each query field (error summaries and the bulk confirm page
+#: name fields as moderators see them, not as the URL spells them).
+FIELD_LABELS = {
+    "site": "Site",
+    "thread": "Thread",
+    "reason": "Reason",
+    "featured": "Featured only",
+    "email": "Author e-mail or @domain",
+    "ip": "IP hash",
+    "text": "Text contains",
+    "spam_min": "Spam score from",
+    "spam_max": "Spam score to",
+    "tox_min": "Toxicity score from",
+    "tox_max": "Toxicity score to",
+    "date_from": "Date from",
+    "date_to": "Date to",
+    "sort": "Sort",
+    "after": "Page link",
+    "before": "Page link",
+}
+#: Fields that place a page rather than narrow the filter: when one is bad, the filter still
+#: holds and its first page is listed.
+PAGE_FIELDS = ("after", "before")
+
 add_nav_item("Queues", "moderation.queue_home", order=10, match=("moderation.queue*",))
 
 
@@ -45,6 +69,12 @@ class View:
     #: How many featured comments "Featured only" would list (None: the queue has no such filter).
     featured: int | None = None
 
+    @property
+    def invalid(self) -> bool:
+        """Tell whether a filter field is bad: then nothing is listed (never the queue with
+        that field left out, under a bulk action that would take it all; found in review)."""
+        return any(name not in PAGE_FIELDS for name in self.errors)
+
     def context(self) -> dict[str, Any]:
         """Return the template variables."""
         state = _state_of(self.filter.queue)
@@ -52,6 +82,8 @@ class View:
         return {
             "f": self.filter,
             "errors": self.errors,
+            "filter_invalid": self.invalid,
+            "labels": FIELD_LABELS,
             "sites": self.sites,
             "page": self.page,
             "counts": self.counts,
@@ -100,7 +132,10 @@ def load(dbs: Session, f: QueueFilter, errors: dict[str, dict[str, str]]) -> Vie
     f, sites, site = resolve(dbs, f, errors)
     scope = access.site_scope(dbs)
     site_id = site.id if site else None
-    pg = queries.page(dbs, f, scope, site_id, page_size())
+    if any(name not in PAGE_FIELDS for name in errors):
+        pg = queries.Page([], 0, 0, False, f.sort)
+    else:
+        pg = queries.page(dbs, f, scope, site_id, page_size())
     slugs = {s.id: s.slug for s in sites}
     built = cards.build_all(dbs, pg.comments, slugs)
     tabs = counts.counts(dbs, f, scope, site_id)

@@ -44,35 +44,43 @@ def stats_page() -> Any:
             dbs, access.site_scope(dbs), site.id if site else None, range_key, utcnow()
         )
     per = "hour" if stats.RANGES[range_key][1] == "hour" else "day"
+    outcomes = [
+        charts.Series(o.capitalize(), COLORS[o], numbers.outcomes[o]) for o in stats.OUTCOMES
+    ]
+    rates = [
+        charts.Series("Hold rate", COLORS["held"], numbers.hold_rate),
+        charts.Series("Spam rate", COLORS["spam"], numbers.spam_rate),
+        charts.Series("Toxicity rate", COLORS["rejected"], numbers.toxicity_rate),
+    ]
+    median = [charts.Series("Median time to decision", "#0b5cad", numbers.median_minutes)]
+    titles = {
+        "outcomes": f"Submissions per {per} by outcome",
+        "rates": f"Hold, spam and toxicity rates per {per}",
+        "decision": f"Median time to decision for held comments, per {per} held",
+    }
     figures = {
-        "outcomes": charts.stacked_bars(
-            f"Submissions per {per} by outcome",
-            numbers.labels,
-            [charts.Series(o.capitalize(), COLORS[o], numbers.outcomes[o]) for o in stats.OUTCOMES],
-        ),
-        "rates": charts.lines(
-            f"Hold, spam and toxicity rates per {per}",
-            numbers.labels,
-            [
-                charts.Series("Hold rate", COLORS["held"], numbers.hold_rate),
-                charts.Series("Spam rate", COLORS["spam"], numbers.spam_rate),
-                charts.Series("Toxicity rate", COLORS["rejected"], numbers.toxicity_rate),
-            ],
-            fmt=charts.percent,
-            top=1.0,
-        ),
+        "outcomes": charts.stacked_bars(titles["outcomes"], numbers.labels, outcomes),
+        "rates": charts.lines(titles["rates"], numbers.labels, rates, fmt=charts.percent, top=1.0),
         "decision": charts.lines(
-            f"Median time to decision for held comments, per {per} held",
+            titles["decision"],
             numbers.labels,
-            [charts.Series("Median time to decision", "#0b5cad", numbers.median_minutes)],
+            median,
             fmt=charts.minutes,
             top=charts.minutes_top(max((v for v in numbers.median_minutes if v), default=0.0)),
         ),
+    }
+    # The charts' values as tables, for screen readers (an SVG image has only its title).
+    first = per.capitalize()
+    tables = {
+        "outcomes": charts.table(titles["outcomes"], first, numbers.labels, outcomes, missing="0"),
+        "rates": charts.table(titles["rates"], first, numbers.labels, rates, charts.percent),
+        "decision": charts.table(titles["decision"], first, numbers.labels, median, charts.minutes),
     }
     page = render_template(
         "moderation/stats.html",
         s=numbers,
         figures=figures,
+        tables=tables,
         ranges=list(stats.RANGES),
         range_key=range_key,
         sites=sites,

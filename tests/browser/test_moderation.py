@@ -136,7 +136,7 @@ def test_bulk_reject_a_filtered_spam_wave_of_50(
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Spam: 50 comments?")
     page.get_by_role("button", name="Spam: 50 comments").click()
-    expect(page.locator(".flash-success")).to_contain_text("Spam: 50 of 50 comment(s) done.")
+    expect(page.locator(".flash-success")).to_contain_text("Spam: 50 of 50 comments done.")
     expect(page.locator("li.card")).to_have_count(0)
     assert all(state_of(db, i) == ("rejected", "spam") for i in wave)
     assert all(state_of(db, i) == ("held", None) for i in bystanders)
@@ -278,7 +278,7 @@ def test_works_without_javascript(browser: Browser, db: Database, live_server: L
         page.locator(f"#c-{ids[1]} input.select").check()
         page.locator(f"#c-{ids[2]} input.select").check()
         page.locator("#bulk-form").get_by_role("button", name="Spam", exact=True).click()
-        expect(page.locator(".flash-success")).to_contain_text("Spam: 2 of 2 comment(s) done.")
+        expect(page.locator(".flash-success")).to_contain_text("Spam: 2 of 2 comments done.")
         assert state_of(db, ids[0]) == ("published", None)
         assert state_of(db, ids[1]) == state_of(db, ids[2]) == ("rejected", "spam")
     finally:

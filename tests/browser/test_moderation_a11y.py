@@ -95,3 +95,81 @@ def test_dashboard_pages_have_no_serious_accessibility_violations(
     axe_page.get_by_role("button", name="Find").click()
     expect(axe_page.get_by_role("button", name="Erase everything of this address")).to_be_visible()
     assert blocking(axe_violations(axe_page)) == []
+
+
+def test_a_bad_queue_filter_is_named_kept_marked_and_lists_nothing(
+    axe_page: Page, live_server: LiveServer, db: Database
+) -> None:
+    """``?email=notanemail``: an error summary takes focus and names the field by its label,
+    linking to it; the field keeps the bad value, is marked invalid and described by its
+    error; no card and no bulk action is offered (the whole queue was listed under "All N
+    comments matching this filter → Spam"; found in review). axe-core stays clean."""
+    make_user(db, "admin@example.org")
+    held(db)
+    held(db)
+    axe_page.goto(f"{live_server.url}/moderation/login")
+    axe_page.get_by_label("E-mail").fill("admin@example.org")
+    axe_page.get_by_label("Password").fill(PASSWORD)
+    axe_page.get_by_role("button", name="Log in").click()
+    expect(axe_page.locator("li.card")).to_have_count(2)
+    axe_page.goto(f"{live_server.url}/moderation/queue/held?email=notanemail&spam_min=2")
+    summary = axe_page.get_by_role("alert").filter(has_text="Filter not applied")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Author e-mail or @domain: Enter an e-mail address")
+    expect(summary).to_contain_text("Spam score from: Enter a score between 0 and 1.")
+    expect(summary).not_to_contain_text("spam_min")
+    field = axe_page.get_by_role("textbox", name="Author e-mail or @domain")
+    expect(field).to_have_value("notanemail")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_have_accessible_description(re.compile("Enter an e-mail address"))
+    expect(axe_page.get_by_role("spinbutton", name="Spam score from")).to_have_value("2")
+    summary.get_by_role("link", name="Author e-mail or @domain").click()
+    expect(field).to_be_focused()
+    expect(axe_page.locator("li.card")).to_have_count(0)
+    expect(axe_page.locator("#empty")).to_contain_text("Filter not applied")
+    expect(axe_page.get_by_text("matching this filter")).to_have_count(0)
+    expect(axe_page.get_by_role("button", name="Review…")).to_have_count(0)
+    axe_page.evaluate("window.moderatoQueue.poll()")  # no poll brings the whole queue back
+    expect(axe_page.locator("li.card")).to_have_count(0)
+    assert blocking(axe_violations(axe_page)) == []
+
+
+def test_score_meters_are_named_and_charts_have_their_numbers_as_tables(
+    axe_page: Page, live_server: LiveServer, db: Database
+) -> None:
+    """Each card's score meters are named ("Spam score", "Toxicity score"; they read only
+    "meter 0.99"), and each stats chart (an SVG image with a title) offers its values per
+    day as a data table a screen reader can walk (found in review). axe-core stays clean
+    with the tables open."""
+    make_user(db, "admin@example.org")
+    held(db, spam=0.99, toxicity=0.03)
+    held(db, spam=0.7, toxicity=0.2)
+    axe_page.goto(f"{live_server.url}/moderation/login")
+    axe_page.get_by_label("E-mail").fill("admin@example.org")
+    axe_page.get_by_label("Password").fill(PASSWORD)
+    axe_page.get_by_role("button", name="Log in").click()
+    expect(axe_page.get_by_role("meter", name="Spam score")).to_have_count(2)
+    expect(axe_page.get_by_role("meter", name="Toxicity score")).to_have_count(2)
+    expect(axe_page.get_by_role("meter", name="Spam score").first).to_have_attribute(
+        "value", re.compile(r"^0\.(99|7)")
+    )
+
+    axe_page.goto(f"{live_server.url}/moderation/stats?range=7d")
+    for summary in axe_page.locator("details.chart-data summary").all():
+        summary.click()
+    outcomes = axe_page.get_by_role("table", name="Submissions per day by outcome")
+    expect(outcomes).to_be_visible()
+    expect(outcomes.get_by_role("row")).to_have_count(8)  # a header row and 7 days
+    expect(outcomes.get_by_role("columnheader", name="Held")).to_be_visible()
+    held_column = [name.strip() for name in outcomes.locator("thead th").all_inner_texts()].index(
+        "Held"
+    )
+    last = outcomes.locator("tbody tr").last.locator("th, td").nth(held_column)
+    expect(last).to_have_text("2")  # today's two held comments
+    expect(outcomes.locator("tbody tr").first.locator("td").first).to_have_text("0")
+    expect(
+        axe_page.get_by_role("table", name="Hold, spam and toxicity rates per day")
+    ).to_be_visible()
+    decision = axe_page.get_by_role("table", name=re.compile("^Median time to decision"))
+    expect(decision.locator("tbody td").first).to_have_text("–")  # nothing decided yet
+    assert blocking(axe_violations(axe_page)) == []

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from flask import Flask
 from playwright.sync_api import Browser, ConsoleMessage, Page, Route, expect
 
 from service import reports
@@ -255,4 +256,69 @@ def test_a_colleagues_unfeature_on_featured_only_says_unfeatured(
     )
     expect(page.locator("#live")).not_to_contain_text("decided by someone else")
     expect(page.locator("#featured-count")).to_have_text("2")
+    assert not problems, problems
+
+
+def decide_elsewhere(db: Database, comment_id: str) -> None:
+    """Mark a held comment as spam as another moderator would."""
+    from service.lifecycle import Change, transition
+    from service.status import Rejection
+
+    with db.session() as session:
+        change = Change(State.HELD, State.REJECTED, "user:99", "spam", rejection=Rejection.SPAM)
+        assert transition(session, comment_id, change) is not None
+
+
+def test_a_poll_marks_the_only_card_of_a_queue_a_colleague_decided(
+    db: Database, live_server: LiveServer, page: Page
+) -> None:
+    """A one-page queue whose last card (and then its only one) a colleague decides: the
+    next poll marks it in red and says so. It stayed as it was: only a card with a later
+    card still listed was marked (found in review)."""
+    problems = watch(page)
+    older = held(db, text="The older comment, at the bottom.")
+    newer = held(db, text="The newer comment, on top.")
+    log_in(page, live_server, db)
+    expect(page.locator("li.card")).to_have_count(2)
+    decide_elsewhere(db, older)
+    poll(page)
+    expect(page.locator(f"#c-{older}")).to_have_class(re.compile("conflict"))
+    expect(page.locator("#live")).to_contain_text("1 comment was decided by someone else")
+    expect(page.locator(f"#c-{newer}")).not_to_have_class(re.compile("conflict"))
+
+    decide_elsewhere(db, newer)
+    poll(page)
+    expect(page.locator(f"#c-{newer}")).to_have_class(re.compile("conflict"))
+    expect(page.locator("li.card.conflict")).to_have_count(2)
+    assert not problems, problems
+
+
+def test_a_poll_tells_a_decided_last_card_from_one_pushed_to_the_next_page(
+    app: Flask, db: Database, live_server: LiveServer, page: Page
+) -> None:
+    """With later pages, a trailing card the poll's page no longer holds is reloaded: one a
+    colleague decided is marked in red; one that a new arrival pushed onto the next page
+    is still held and is left alone, unmarked and usable."""
+    app.config["MODERATION_PAGE_SIZE"] = 3
+    problems = watch(page)
+    ids = [held(db, text=f"Paged comment {n}.") for n in range(5)]
+    shown = ids[::-1][:3]  # newest first
+    log_in(page, live_server, db)
+    expect(page.locator("li.card")).to_have_count(3)
+
+    decide_elsewhere(db, shown[2])  # the last card of the first page
+    poll(page)
+    expect(page.locator(f"#c-{shown[2]}")).to_have_class(re.compile("conflict"))
+    expect(page.locator("#live")).to_contain_text("1 comment was decided by someone else")
+
+    page.reload()
+    expect(page.locator("li.card.conflict")).to_have_count(0)
+    shown = [page.locator("li.card").nth(i).get_attribute("id") for i in range(3)]
+    arrived = [held(db, text=f"New arrival {n} pushes the cards down.") for n in range(2)]
+    decide_elsewhere(db, str(shown[1]).removeprefix("c-"))
+    poll(page)
+    expect(page.locator(f"#c-{arrived[1]}")).to_be_visible()
+    expect(page.locator(f"#{shown[1]}")).to_have_class(re.compile("conflict"))
+    expect(page.locator(f"#{shown[2]}")).not_to_have_class(re.compile("conflict"))  # on page 2
+    expect(page.locator("#live")).to_contain_text("1 comment was decided by someone else")
     assert not problems, problems

@@ -274,7 +274,7 @@ def test_an_admin_finds_downloads_and_erases_an_address_in_the_dashboard(
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert (
-        "3 comment(s), 1 check record(s), 0 ban(s) and 0 reply-notification subscription(s)" in html
+        "3 comments, 1 check record, 0 bans and 0 reply-notification subscriptions" in html
         and SECRET_TEXT[:40] in html
     )
     bad = client.post(
@@ -304,7 +304,7 @@ def test_an_admin_finds_downloads_and_erases_an_address_in_the_dashboard(
     assert done.status_code == 303 and done.headers["Location"] == "/moderation/privacy"
     landed = client.get(done.headers["Location"], headers=HTML).get_data(as_text=True)
     assert (
-        "Erased 3 comment(s) (2 taken down), 1 check record(s) and 0 reply-notification subscription(s)."
+        "Erased 3 comments (2 taken down), 1 check record and 0 reply-notification subscriptions."
         in landed
     )
     with db.session() as session:

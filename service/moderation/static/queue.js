@@ -96,19 +96,35 @@
      and to the selection (it no longer belongs here: a key meant for the next card, or a
      bulk action, would undo a colleague's work; found in review). Resolves to the card on
      screen and what happened: "unfeatured" when the comment kept its state and lost its
-     flag (it left "Featured only"), else "decided". */
-  function refresh(card) {
+     flag (it left "Featured only"), else "decided". With ``unlessListed`` (a trailing card
+     the poll's page does not hold while later pages exist: new arrivals may have pushed it
+     to the next page) the card is reloaded first and marked only when it left the list:
+     its state changed, it lost its flag on "Featured only", or its reports were answered
+     on Reported; otherwise it stays as it is and this resolves to null. */
+  function refresh(card, unlessListed) {
     var state = card.dataset.state;
     var wasFeatured = !!card.querySelector(".badge.featured");
     return m.get("/moderation/comments/" + encodeURIComponent(card.dataset.id) + "/card").then(function (res) {
-      if (!res.ok || typeof res.data !== "string") { return [card, "decided"]; }
+      if (!res.ok || typeof res.data !== "string") { return unlessListed ? null : [card, "decided"]; }
+      if (unlessListed && stillListed(card, res.data)) { return null; }
       var fresh = replaceCard(card, res.data, "conflict");
       if (!fresh) { return [card, "decided"]; }
       var box = fresh.querySelector("input.select");
       if (box) { box.checked = false; box.disabled = true; updateSelected(); }
       var unfeatured = wasFeatured && fresh.dataset.state === state && !fresh.querySelector(".badge.featured");
       return [fresh, unfeatured ? "unfeatured" : "decided"];
-    }, function () { return [card, "decided"]; });
+    }, function () { return unlessListed ? null : [card, "decided"]; });
+  }
+  /* Tell whether the reloaded card (``html``) still belongs to this list. */
+  function stillListed(card, html) {
+    var tpl = document.createElement("template");
+    tpl.innerHTML = html.trim();
+    var fresh = tpl.content.firstElementChild;
+    if (!fresh || fresh.dataset.state !== card.dataset.state) { return false; }
+    var poll = list.getAttribute("data-poll") || "";
+    if (/[?&]featured=1(&|$)/.test(poll) && !fresh.querySelector(".badge.featured")) { return false; }
+    if (list.getAttribute("data-queue") === "reported" && !fresh.querySelector("div.reports")) { return false; }
+    return true;
   }
   function usable(card) { return !card.hasAttribute("aria-busy") && !card.classList.contains("conflict"); }
 
@@ -385,17 +401,26 @@
       if (nextLink && res.data.next) { nextLink.setAttribute("href", res.data.next); }
       if (nextLink) { nextLink.hidden = !res.data.next; } /* the queue emptied: no next page */
       var firstPage = list.getAttribute("data-first-page") === "true";
-      /* Cards on screen the queue no longer holds (a later card is still in it): another
-         moderator decided them. Marked as conflicts, inert (found in review). */
+      /* Cards on screen the queue no longer holds: another moderator decided them. Marked
+         as conflicts, inert (found in review). A card with a later card still listed left
+         the queue; so did a trailing one when the page listed is the last. A trailing card
+         with later pages may instead have been pushed onto the next page by new arrivals:
+         it is reloaded and marked only if it left the list (the last card of a page, or
+         the only one, was never marked; found in review). */
       var inQueue = {};
       (res.data.ids || []).forEach(function (id) { inQueue[id] = true; });
       var gone = [];
+      var trailing = [];
       var seenLater = false;
       cards().slice().reverse().forEach(function (c) {
         if (inQueue[c.dataset.id]) { seenLater = true; }
-        else if (seenLater && usable(c) && !handled[c.id]) { gone.push(c); }
+        else if (!usable(c) || handled[c.id]) { return; }
+        else if (seenLater || !res.data.next) { gone.push(c); }
+        else { trailing.push(c); }
       });
-      var refreshed = Promise.all(gone.map(refresh));
+      var refreshed = Promise.all(gone.map(function (c) { return refresh(c, false); })
+        .concat(trailing.map(function (c) { return refresh(c, true); })))
+        .then(function (outcomes) { return outcomes.filter(Boolean); });
       var tpl = document.createElement("template");
       tpl.innerHTML = res.data.html;
       var arrived = 0;

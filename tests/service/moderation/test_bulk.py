@@ -59,7 +59,7 @@ def test_bulk_selection_by_plain_form(client: FlaskClient, db: Database, admin_c
     )
     assert resp.status_code == 303
     page = client.get("/moderation/queue/rejected", headers=HTML).get_data(as_text=True)
-    assert "Reject: toxic: 2 of 2 comment(s) done." in page
+    assert "Reject: toxic: 2 of 2 comments done." in page
     assert all(state_of(db, i) == ("rejected", "toxic") for i in ids)
 
 
@@ -123,7 +123,7 @@ def test_filter_wide_bulk_acts_on_every_matching_comment(
     assert all(state_of(db, i) == ("rejected", "spam") for i in wave)
     assert state_of(db, innocent) == ("held", None)
     page = client.get(resp.headers["Location"], headers=HTML).get_data(as_text=True)
-    assert "Spam: 30 of 30 comment(s) done." in page
+    assert "Spam: 30 of 30 comments done." in page
 
 
 def test_filter_wide_bulk_asks_again_when_more_comments_match(
@@ -327,7 +327,7 @@ def test_taking_published_comments_down_in_bulk_says_take_down(
     assert resp.status_code == 303
     assert all(state_of(db, i) == ("rejected", "toxic") for i in ids)
     done = client.get(resp.headers["Location"], headers=HTML).get_data(as_text=True)
-    assert "Take down: toxic: 2 of 2 comment(s) done." in done
+    assert "Take down: toxic: 2 of 2 comments done." in done
 
     spam = client.get("/moderation/queue/published/bulk?action=spam", headers=HTML)
     assert "will be taken down (removed from its thread) as spam" in _words(spam.text)
@@ -354,4 +354,37 @@ def test_a_bulk_selection_of_published_comments_says_take_down(
         json={"action": "spam", "items": [{"id": cid, "state": "published"}], "queue": "published"},
         headers={"X-CSRF-Token": admin_csrf},
     )
-    assert resp.get_json()["message"] == "Take down: spam: 1 of 1 comment(s) done."
+    assert resp.get_json()["message"] == "Take down: spam: 1 of 1 comment done."
+
+
+def test_a_filter_wide_action_with_a_bad_filter_is_refused(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """The review page and the confirmation both answer 422 naming the bad field, and change
+    nothing: a bad field is never dropped to act on the whole queue."""
+    ids = [held(db, email=f"a{n}@example.org") for n in range(2)]
+    review = client.get("/moderation/queue/held/bulk?email=notanemail&action=spam", headers=HTML)
+    assert review.status_code == 422
+    assert "Review and confirm" not in review.get_data(as_text=True)
+    confirm = client.post(
+        "/moderation/queue/held/bulk?email=notanemail",
+        data={"csrf_token": admin_csrf, "action": "spam", "as_of": rfc3339(utcnow()), "count": "2"},
+        headers={"Accept": "application/json"},
+    )
+    assert confirm.status_code == 422
+    assert set(confirm.get_json()["error"]["fields"]) == {"email"}
+    assert all(state_of(db, i) == ("held", None) for i in ids)
+
+
+def test_the_result_sentence_is_pluralised() -> None:
+    """The result reads "1 of 1 comment done", "2 of 3 comments done; 1 had changed
+    meanwhile and was left alone": it read "comment(s)" and "1 … were left alone"."""
+    from service.moderation.bulk import BulkResult
+
+    assert BulkResult(done=1).sentence("Spam") == "Spam: 1 of 1 comment done."
+    assert BulkResult(done=2, conflicts=1).sentence("Spam") == (
+        "Spam: 2 of 3 comments done; 1 had changed meanwhile and was left alone."
+    )
+    assert BulkResult(done=0, conflicts=2).sentence("Spam") == (
+        "Spam: 0 of 2 comments done; 2 had changed meanwhile and were left alone."
+    )

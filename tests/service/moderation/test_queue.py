@@ -75,7 +75,7 @@ def test_filters_narrow_the_queue(client: FlaskClient, db: Database, admin_csrf:
 
 def reason_options(html: str) -> list[str] | None:
     """Return the values the Reason filter offers (without "Any"), or None without one."""
-    found = re.search(r'<select name="reason">(.*?)</select>', html, re.S)
+    found = re.search(r'<select name="reason"[^>]*>(.*?)</select>', html, re.S)
     return re.findall(r'<option value="([^"]+)"', found.group(1)) if found else None
 
 
@@ -102,8 +102,9 @@ def test_the_reason_filter_offers_only_reasons_of_the_queue_shown(
         assert reason_options(page(client, f"/moderation/queue/{queue}")) is None, queue
     refused = client.get("/moderation/queue/held?reason=spam", headers=HTML)
     assert refused.status_code == 422
-    assert "<strong>reason</strong>: Choose one of: classifier_error." in refused.get_data(
-        as_text=True
+    assert (
+        '<a href="#filter-reason">Reason</a>: Choose one of: classifier_error.'
+        in refused.get_data(as_text=True)
     )
     bad = client.get("/moderation/queue/spam?reason=toxic", headers={"Accept": "application/json"})
     assert bad.status_code == 422
@@ -114,15 +115,43 @@ def test_the_reason_filter_offers_only_reasons_of_the_queue_shown(
     assert tabs["held"] == tabs["spam"] == "thread=article-1"
 
 
-def test_bad_filters_are_reported_and_ignored(
+def test_bad_filters_are_reported_and_nothing_is_listed(
     client: FlaskClient, db: Database, admin_csrf: str
 ) -> None:
-    """A bad filter answers 422 naming each bad field, and lists what the good fields select."""
-    cid = held(db, thread="t")
-    resp = client.get("/moderation/queue/held?spam_min=2&date_to=never&thread=t", headers=HTML)
+    """A bad filter answers 422 with an error summary naming each bad field by its label
+    (linking to it); each bad field keeps what was typed, marked invalid and described by
+    its error. No card, poll or bulk action is offered until the filter is fixed: the page
+    listed the whole queue under "All N comments matching this filter" (found in review)."""
+    held(db, thread="t")
+    held(db)
+    resp = client.get("/moderation/queue/held?spam_min=2&email=notanemail&thread=t", headers=HTML)
     assert resp.status_code == 422
     html = resp.get_data(as_text=True)
-    assert "spam_min" in html and "date_to" in html and card_ids(html) == [cid]
+    assert '<a href="#filter-spam_min">Spam score from</a>: Enter a score' in html
+    assert '<a href="#filter-email">Author e-mail or @domain</a>: Enter an e-mail' in html
+    assert (
+        '<input type="text" name="email" value="notanemail" id="filter-email"'
+        ' aria-invalid="true" aria-describedby="filter-email-error">'
+    ) in html
+    assert 'id="filter-email-error"' in html
+    assert 'value="2" id="filter-spam_min" aria-invalid="true"' in html
+    assert 'value="t" id="filter-thread">' in html  # a good field keeps its value, unmarked
+    assert card_ids(html) == []
+    assert "Filter not applied" in html
+    assert "matching this filter" not in html and 'id="bulk-form"' not in html
+    assert "data-poll" not in html
+
+
+def test_a_bad_page_link_still_lists_the_filter(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """A mangled page link (not a filter field) is said, and the filter's first page listed."""
+    cid = held(db, thread="t")
+    resp = client.get("/moderation/queue/held?thread=t&after=garbage", headers=HTML)
+    assert resp.status_code == 422
+    html = resp.get_data(as_text=True)
+    assert "Page link: This page link is not valid any more" in html
+    assert card_ids(html) == [cid] and "matching this filter" in html
 
 
 def test_sort_orders(client: FlaskClient, db: Database, admin_csrf: str) -> None:

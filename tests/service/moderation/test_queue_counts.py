@@ -130,7 +130,10 @@ def test_featured_only_lists_the_picks_with_a_count_and_a_link(
     report(db, other)
 
     html = page(client, "/moderation/queue/published")
-    assert '<input type="checkbox" name="featured" value="1"> Featured only' in html
+    assert (
+        '<input type="checkbox" name="featured" value="1" id="filter-featured"> Featured only'
+        in html
+    )
     assert '(<span id="featured-count">2</span>)' in html
     assert tabs(html)["published"] == (3, False)
 
@@ -158,9 +161,7 @@ def test_featured_only_is_refused_where_no_comment_can_be_featured(
     0 or 1 are field errors, in the page and in the JSON error shape."""
     resp = client.get("/moderation/queue/held?featured=1", headers=HTML)
     assert resp.status_code == 422
-    assert "<strong>featured</strong>: Only published comments are featured" in resp.get_data(
-        as_text=True
-    )
+    assert "Featured only: Only published comments are featured" in resp.get_data(as_text=True)
     bad = client.get("/moderation/queue/published/poll?featured=yes", headers=JSON)
     assert bad.status_code == 422
     assert bad.get_json()["error"]["fields"]["featured"]["code"] == "invalid_choice"
@@ -178,7 +179,7 @@ def test_a_filter_wide_action_takes_the_featured_only(
         feature(db, cid)
     html = page(client, "/moderation/queue/published/bulk?featured=1&action=spam")
     assert "<h1>Take down: spam: 2 comments?</h1>" in html
-    assert "<strong>featured</strong>: <bdi>1</bdi>" in html
+    assert "<strong>Featured only</strong>: <bdi>1</bdi>" in html
 
 
 @pytest.fixture
