@@ -1,5 +1,5 @@
-"""What finding a comment's page costs (the no-JS thread's ``comment=<id>``), against
-rendering the no-JS thread's first page, on a busy thread. One process, no HTTP.
+"""What finding a comment's page costs (the no-JS thread's and the listing API's
+``comment=<id>``), against their first pages, on a busy thread. One process, no HTTP.
 
     .venv/bin/python -m bench.bench_comment_page [--comments 5000] [--requests 20] [--rounds 5]
 
@@ -45,6 +45,7 @@ def main() -> None:
         _fill(app, args.comments)
         client = app.test_client()
         page = "/embed/thread?site=default&thread=t&format=page"
+        api = "/api/v1/comments?site=default&thread=t"
         limit = app.config["LIST_MAX_PAGE_SIZE"]
         with app.app_context(), db().session() as session:
             site = session.scalars(select(Site).where(Site.slug == "default")).one()
@@ -71,6 +72,14 @@ def main() -> None:
                 "page_holding, pages ended early": exact,
                 "no-JS first page": lambda: client.get(page),
                 "no-JS page with comment=": lambda: client.get(f"{page}&comment={newest}"),
+                # the widget's link lookup: one request a thread (by conversation), and the
+                # flat list's own lookup (by comment)
+                "API first page, by conversation": lambda: client.get(f"{api}&by=conversation"),
+                "API comment=, by conversation": lambda: client.get(
+                    f"{api}&by=conversation&comment={newest}"
+                ),
+                "API first page, by comment": lambda: client.get(api),
+                "API comment=, by comment": lambda: client.get(f"{api}&comment={newest}"),
             }
             for call in cases.values():  # warm up
                 call()
