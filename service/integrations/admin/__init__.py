@@ -27,4 +27,4 @@ add_nav_item(
     match=("integrations_admin.*",),
 )  # fmt: skip
 
-from service.integrations.admin import hooks, sites  # noqa: E402, F401
+from service.integrations.admin import endpoint_changes, hooks, sites  # noqa: E402, F401
