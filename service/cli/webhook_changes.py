@@ -6,7 +6,7 @@ import time
 
 import click
 
-from service.cli.common import audit
+from service.cli.common import app_session, audit
 from service.cli.webhooks import _endpoint, webhooks
 
 
@@ -63,3 +63,59 @@ def webhooks_ping(endpoint_id: int, wait: float) -> None:
         "the receiver did not accept it"
         + (" (it is retried like any delivery)" if row.status == "pending" else "")
     )
+
+
+@webhooks.command("update")
+@click.argument("endpoint_id", type=int)
+@click.option("--url", default=None, help="the new URL (checked as `add` checks it)")
+@click.option("--event", "events", multiple=True, help="repeat; replaces the events")
+def webhooks_update(endpoint_id: int, url: str | None, events: tuple[str, ...]) -> None:
+    """Change an endpoint's URL and/or events; its secret stays. Deliveries already queued
+    go to the new URL."""
+    from flask import current_app
+
+    from service.integrations.webhook_changes import update_endpoint
+    from service.integrations.webhooks import EndpointError
+
+    if url is None and not events:
+        raise click.UsageError("give --url and/or --event")
+    with app_session() as session:
+        endpoint = _endpoint(session, endpoint_id)
+        try:
+            changed = update_endpoint(
+                endpoint,
+                url=url,
+                events=events or None,
+                allow_private=bool(current_app.config["WEBHOOKS_ALLOW_PRIVATE"]),
+            )
+        except EndpointError as exc:
+            raise click.ClickException(f"{exc.field}: {exc}") from exc
+        if changed:
+            audit(session, endpoint.site_id, "webhook_updated", endpoint_id=endpoint_id,
+                  changes=changed)  # fmt: skip
+        now = f"{endpoint.url}  [{', '.join(endpoint.events)}]"
+    click.echo(f"endpoint {endpoint_id} {'updated' if changed else 'unchanged'}: {now}")
+
+
+@webhooks.command("delete")
+@click.argument("endpoint_id", type=int)
+@click.option("--force", is_flag=True, help="delete it even if deliveries wait to be sent")
+def webhooks_delete(endpoint_id: int, force: bool) -> None:
+    """Delete an endpoint and its delivery log. Refused while deliveries are pending or
+    paused, unless --force, which drops them unsent."""
+    from service.integrations.webhook_changes import DeliveriesWaiting, delete_endpoint
+
+    with app_session() as session:
+        endpoint = _endpoint(session, endpoint_id)
+        site_id, url = endpoint.site_id, endpoint.url
+        try:
+            dropped = delete_endpoint(session, endpoint, force=force)
+        except DeliveriesWaiting as exc:
+            raise click.ClickException(
+                f"not deleted: {exc} (`webhooks deliveries {endpoint_id}` lists them); "
+                "--force drops them unsent"
+            ) from exc
+        audit(session, site_id, "webhook_deleted", endpoint_id=endpoint_id, url=url,
+              dropped=dropped)  # fmt: skip
+    dropped_note = f"; {dropped} unsent delivery(ies) dropped" if dropped else ""
+    click.echo(f"endpoint {endpoint_id} deleted{dropped_note}")

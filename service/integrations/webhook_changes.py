@@ -82,10 +82,12 @@ def update_endpoint(
     """Change the URL and/or events, checked as at creation; return what changed (old, new).
 
     Deliveries already in the outbox keep their event and go to the URL the endpoint has
-    when they are attempted: the new one."""
+    when they are attempted: the new one. An unchanged URL is not checked again (changing
+    only the events works while its host does not resolve)."""
     changed: dict[str, object] = {}
-    new_url = None if url is None else check_target(url, allow_private=allow_private,
-                                                     resolver=resolver)  # fmt: skip
+    new_url = None
+    if url is not None and url.strip() != endpoint.url:  # an unchanged URL is not re-checked
+        new_url = check_target(url, allow_private=allow_private, resolver=resolver)
     new_events = None if events is None else check_events(events)
     if new_url is not None and new_url != endpoint.url:
         changed["url"] = {"old": endpoint.url, "new": new_url}

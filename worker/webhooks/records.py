@@ -57,9 +57,9 @@ def record(
     """Write an attempt's result and the endpoint's health; return when to retry and attempts."""
     with db.session() as session:
         delivery = session.get(WebhookDelivery, delivery_id)
-        assert delivery is not None
-        endpoint = session.get(WebhookEndpoint, delivery.endpoint_id)
-        assert endpoint is not None
+        endpoint = session.get(WebhookEndpoint, delivery.endpoint_id) if delivery else None
+        if delivery is None or endpoint is None:
+            return None, 0  # the endpoint was deleted (with --force) during the attempt
         previous_attempt = delivery.last_attempt_at
         if counts:
             delivery.attempts += 1
