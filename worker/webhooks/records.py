@@ -40,8 +40,7 @@ def pause(db: Database, delivery_id: str) -> bool:
         WebhookDelivery.endpoint_id.in_(disabled),
         status="paused",
         next_attempt_at=None,
-        last_error="the endpoint is disabled: sent when it is enabled again",
-    )
+    )  # its last error stays: the log adds the paused note from the status
 
 
 def record(
