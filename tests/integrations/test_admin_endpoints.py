@@ -31,14 +31,21 @@ def endpoint_of_default(db: Database, url: str = "http://127.0.0.1:9/h", **kw: A
         return create_endpoint(session, site, url, events, allow_private=True).endpoint.id
 
 
+def site_id(db: Database) -> int:
+    with db.session() as session:
+        site = site_ops.by_slug(session, "default")
+        assert site is not None
+        return site.id
+
+
 def test_send_a_test_event_from_the_log(app: Flask, client: FlaskClient, db: Database) -> None:
     """*Send a test event* writes a webhook.test delivery, queues its job, audits it and
     lists it in the log; its body is the documented WebhookTestEvent; a disabled endpoint's
     test is refused with the reason."""
     token = logged_in(client, db)
     endpoint_id = endpoint_of_default(db)
-    page = client.get(f"{BASE}/{endpoint_id}", headers=HTML).get_data(as_text=True)
-    assert "Send a test event" in page
+    for url in (f"{BASE}/{endpoint_id}", f"/moderation/integrations/sites/{site_id(db)}"):
+        assert "Send a test event" in client.get(url, headers=HTML).get_data(as_text=True)
     rv = client.post(f"{BASE}/{endpoint_id}/ping", data={"csrf_token": token}, headers=HTML)
     assert rv.status_code == 303
     with db.session() as session:
@@ -58,6 +65,7 @@ def test_send_a_test_event_from_the_log(app: Flask, client: FlaskClient, db: Dat
         found = session.get(WebhookEndpoint, endpoint_id)
         assert found is not None
         found.enabled, found.disabled_reason = False, "the receiver answered 410 Gone"
+    assert "Send a test event" not in client.get(f"{BASE}/{endpoint_id}").get_data(as_text=True)
     client.post(f"{BASE}/{endpoint_id}/ping", data={"csrf_token": token}, headers=HTML)
     log = client.get(f"{BASE}/{endpoint_id}", headers=HTML).get_data(as_text=True)
     assert "Not sent: endpoint" in log and "410 Gone" in log
