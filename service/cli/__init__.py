@@ -12,7 +12,17 @@ import traceback
 
 import click
 
-from service.cli import comments, database, keys, serve, sites, threads, users, webhooks
+from service.cli import (
+    comments,
+    database,
+    keys,
+    serve,
+    sites,
+    threads,
+    users,
+    webhook_changes,  # noqa: F401  (adds ping, update, delete to webhooks)
+    webhooks,
+)
 
 
 class _Main(click.Group):

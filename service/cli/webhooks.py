@@ -139,17 +139,12 @@ def webhooks_disable(endpoint_id: int) -> None:
 @click.option("--limit", default=20, show_default=True)
 def webhooks_deliveries(endpoint_id: int, limit: int) -> None:
     """Show an endpoint's delivery log: status, attempts, response code, latency."""
+    from service.integrations import delivery_view
     from service.integrations.webhooks import deliveries_of
 
     with app_session() as session:
         for d in deliveries_of(session, _endpoint(session, endpoint_id), limit):
-            code = d.last_status_code or "-"
-            latency = f"{d.last_latency_ms:.0f} ms" if d.last_latency_ms is not None else "-"
-            error = f"  {d.last_error}" if d.last_error else ""
-            click.echo(
-                f"{d.id}  {d.event_type}  {d.status}  attempts={d.attempts}  {code}  ", nl=False
-            )
-            click.echo(f"{latency}{error}")
+            click.echo(delivery_view.line(d))
 
 
 @webhooks.command("redeliver")

@@ -50,6 +50,18 @@ def check_events(events: Sequence[str]) -> list[str]:
     return [e for e in EVENT_TYPES if e in set(events)]
 
 
+def check_target(url: str, *, allow_private: bool, resolver: Resolver = resolve) -> str:
+    """Return the trimmed URL if it may receive webhooks (length, SSRF guard); else raise."""
+    url = url.strip()
+    if len(url) > MAX_URL:
+        raise EndpointError("url", "too_long", f"at most {MAX_URL} characters")
+    try:
+        check_url(url, allow_private=allow_private, resolver=resolver)
+    except UnsafeURL as exc:
+        raise EndpointError("url", "unsafe_url", str(exc)) from exc
+    return url
+
+
 def create_endpoint(
     session: Session,
     site: Site,
@@ -60,13 +72,7 @@ def create_endpoint(
     resolver: Resolver = resolve,
 ) -> NewEndpoint:
     """Subscribe ``url`` to ``events`` of ``site`` (SSRF-checked); return it and its secret."""
-    url = url.strip()
-    if len(url) > MAX_URL:
-        raise EndpointError("url", "too_long", f"at most {MAX_URL} characters")
-    try:
-        check_url(url, allow_private=allow_private, resolver=resolver)
-    except UnsafeURL as exc:
-        raise EndpointError("url", "unsafe_url", str(exc)) from exc
+    url = check_target(url, allow_private=allow_private, resolver=resolver)
     secret = new_secret()
     endpoint = WebhookEndpoint(
         site_id=site.id, url=url, events=check_events(events), secret=secret, enabled=True

@@ -7,7 +7,8 @@ Policy, per attempt (one POST, ``WEBHOOK_TIMEOUT`` seconds, no redirects followe
   (capped, with jitter), never sooner than the receiver's ``Retry-After``; after
   ``WEBHOOK_MAX_ATTEMPTS`` attempts the delivery is ``failed``.
 - 410 Gone: ``failed``, and the endpoint is disabled (the receiver asked us to stop).
-- any other status (3xx, 4xx): ``failed`` at once; retrying would not help.
+- any other status (3xx, 4xx): ``failed`` at once; retrying would not help. A 3xx's
+  error names its (sanitised) ``Location``: redirects are never followed (SSRF).
 - a URL that now resolves to a private address (SSRF guard): ``failed``.
 
 An endpoint that keeps failing for ``WEBHOOK_DISABLE_AFTER`` seconds is disabled

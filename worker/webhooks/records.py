@@ -40,8 +40,7 @@ def pause(db: Database, delivery_id: str) -> bool:
         WebhookDelivery.endpoint_id.in_(disabled),
         status="paused",
         next_attempt_at=None,
-        last_error="the endpoint is disabled: sent when it is enabled again",
-    )
+    )  # its last error stays: the log adds the paused note from the status
 
 
 def record(
@@ -57,9 +56,9 @@ def record(
     """Write an attempt's result and the endpoint's health; return when to retry and attempts."""
     with db.session() as session:
         delivery = session.get(WebhookDelivery, delivery_id)
-        assert delivery is not None
-        endpoint = session.get(WebhookEndpoint, delivery.endpoint_id)
-        assert endpoint is not None
+        endpoint = session.get(WebhookEndpoint, delivery.endpoint_id) if delivery else None
+        if delivery is None or endpoint is None:
+            return None, 0  # the endpoint was deleted (with --force) during the attempt
         previous_attempt = delivery.last_attempt_at
         if counts:
             delivery.attempts += 1

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,3 +79,30 @@ def outcome_of(status: int) -> str:
     if status == 429 or status >= 500:
         return "retry"
     return "failed"
+
+
+#: How much of a redirect's ``Location`` the delivery log keeps.
+MAX_LOCATION = 200
+
+
+def clean_location(value: str) -> str:
+    """Return a ``Location`` fit for the log: printable characters only (no CR/LF, terminal
+    escapes or bidi controls), without a password in it, at most ``MAX_LOCATION`` long."""
+    text = "".join(c for c in value if c.isprintable()).strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        parts = None
+    if parts is not None and parts.password is not None:
+        host = parts.netloc.rsplit("@", 1)[1]
+        text = urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
+    return text if len(text) <= MAX_LOCATION else text[: MAX_LOCATION - 1] + "…"
+
+
+def status_error(status: int, location: str | None) -> str:
+    """Describe a failed answer; a 3xx says where it pointed (redirects are not followed)."""
+    if not 300 <= status < 400:
+        return f"HTTP {status}"
+    where = clean_location(location or "")
+    pointed = f" to {where}" if where else " without a Location"
+    return f"HTTP {status}{pointed} (redirects are not followed: set the endpoint's URL to it)"

@@ -16,7 +16,7 @@ import httpx
 from service.clock import utcnow
 from service.integrations.signing import headers as signature_headers
 from service.integrations.ssrf import PublicOnlyBackend, Resolver, resolve
-from worker.webhooks.retry import Attempt, outcome_of, parse_retry_after
+from worker.webhooks.retry import Attempt, outcome_of, parse_retry_after, status_error
 
 log = logging.getLogger(__name__)
 
@@ -77,14 +77,14 @@ def post(
     started = time.perf_counter()
     deadline = min(timeout, MAX_ATTEMPT_SECONDS)
 
-    def send() -> tuple[int, str | None]:
+    def send() -> tuple[int, str | None, str | None]:
         with client.stream(
             "POST", url, content=body.encode(), headers=sent_headers, timeout=deadline
         ) as resp:
-            return resp.status_code, resp.headers.get("retry-after")
+            return resp.status_code, resp.headers.get("retry-after"), resp.headers.get("location")
 
     try:
-        status, retry_header = within(deadline, send)
+        status, retry_header, location = within(deadline, send)
         retry_after = parse_retry_after(retry_header, utcnow())
     except DeadlineExceeded:
         discard(client)
@@ -101,7 +101,7 @@ def post(
     return Attempt(
         outcome,
         status_code=status,
-        error=None if outcome == "delivered" else f"HTTP {status}",
+        error=None if outcome == "delivered" else status_error(status, location),
         latency_ms=_ms(started),
         retry_after=retry_after if outcome == "retry" else None,
     )

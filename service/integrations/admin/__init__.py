@@ -3,7 +3,8 @@
 Sites (created here or with ``moderato sites create``), their API keys (shown
 once, revocable), their per-key limit and Perspective storage opt-in, webhook
 endpoints (secret shown once, rotation, enable/disable, disabled ones flagged)
-and each endpoint's delivery log with manual redelivery. Admins only; the
+and each endpoint's delivery log with manual redelivery, a test event, and the forms
+that change and delete it (``endpoint_changes``). Admins only; the
 dashboard's session, CSRF and security headers apply (``pages.guard``).
 """
 
@@ -27,4 +28,4 @@ add_nav_item(
     match=("integrations_admin.*",),
 )  # fmt: skip
 
-from service.integrations.admin import hooks, sites  # noqa: E402, F401
+from service.integrations.admin import endpoint_changes, hooks, sites  # noqa: E402, F401

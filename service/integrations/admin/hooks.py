@@ -106,20 +106,35 @@ def set_enabled(endpoint_id: int) -> BaseResponse:
 
 @bp.get("/endpoints/<int:endpoint_id>")
 @access.admin_required
-def deliveries(endpoint_id: int) -> str:
+def deliveries(endpoint_id: int) -> Any:
     """Show an endpoint's delivery log: status, attempts, response code, latency."""
+    return render_log(endpoint_id)
+
+
+def render_log(endpoint_id: int, errors: dict[str, dict[str, str]] | None = None) -> Any:
+    """Render the delivery log page, with the change form's errors (422) if any."""
+    from service.integrations import delivery_view
+    from service.integrations.webhook_changes import waiting_count
+
     with db().session() as session:
         endpoint = get_endpoint(session, endpoint_id)
         site = session.get(Site, endpoint.site_id)
         rows = webhooks.deliveries_of(session, endpoint, limit=200)
         failed = webhooks.failed_count(session, endpoint)
-    return render_template(
+        waiting = waiting_count(session, endpoint)
+    page = render_template(
         "integrations_admin/endpoint.html",
         endpoint=endpoint,
         site=site,
         deliveries=rows,
         failed=failed,
+        waiting=waiting,
+        events=EVENT_TYPES,
+        errors=errors or {},
+        form=request.form if errors else {},
+        note=delivery_view.note,
     )
+    return (page, 422) if errors else page
 
 
 @bp.post("/endpoints/<int:endpoint_id>/redeliver-failed")

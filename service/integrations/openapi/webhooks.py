@@ -6,6 +6,7 @@ from typing import Any
 
 from service.events import EVENT_TYPES
 from service.integrations.openapi.common import Schema, json_body, ref
+from service.integrations.webhook_changes import TEST_EVENT
 from service.reports import REASONS as REPORT_REASONS
 from service.status import Rejection, State
 
@@ -21,6 +22,17 @@ def events() -> dict[str, Any]:
             }
         }
         for event in EVENT_TYPES
+    } | {
+        TEST_EVENT: {
+            "post": {
+                "summary": f"`{TEST_EVENT}`",
+                "description": "Sent only when an admin asks (`moderato webhooks ping`, *Send "
+                "a test event*), whatever the endpoint subscribes to; signed and retried "
+                "like any event. Acknowledge it with a 2xx.",
+                "requestBody": {"content": json_body(ref("WebhookTestEvent"))},
+                "responses": {"200": {"description": "Any 2xx acknowledges it."}},
+            }
+        }
     }
 
 
@@ -51,6 +63,24 @@ REASON: Schema = {
 
 SCHEMAS: dict[str, Schema] = {
     "Reason": REASON,
+    "WebhookTestEvent": {
+        "type": "object",
+        "description": "The body of a test event: check your signature verification with it.",
+        "required": ["type", "timestamp", "data"],
+        "properties": {
+            "type": {"const": TEST_EVENT},
+            "timestamp": {"type": "string", "format": "date-time"},
+            "data": {
+                "type": "object",
+                "required": ["endpoint", "site", "message"],
+                "properties": {
+                    "endpoint": {"type": "integer", "description": "The endpoint's id."},
+                    "site": {"type": "string", "description": "The site's slug."},
+                    "message": {"type": "string"},
+                },
+            },
+        },
+    },
     "WebhookEvent": {
         "type": "object",
         "description": "The body of every webhook POST (Standard Webhooks signed). Events "
