@@ -7,11 +7,13 @@ from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import select
 
 from service import reports
+from service.integrations.webhooks import create_endpoint
 from service.status import State
 from service.store import Database
-from service.store.tables import Comment
+from service.store.tables import Comment, Site
 from tests.browser.conftest import LiveServer
 from tests.browser.test_embed_a11y import axe_violations, blocking
 from tests.dashboard import PASSWORD, held, make_user
@@ -30,6 +32,8 @@ PAGES = [
     "/moderation/bans",
     "/moderation/users",
     "/moderation/integrations/",
+    "/moderation/integrations/sites/1",  # keys, endpoints, Send a test event
+    "/moderation/integrations/endpoints/1",  # its delivery log: ping, change, delete forms
     "/moderation/privacy",
     "/moderation/threads",
     "/moderation/sites",
@@ -57,7 +61,7 @@ def test_dashboard_pages_have_no_serious_accessibility_violations(
     axe_page: Page, live_server: LiveServer, db: Database
 ) -> None:
     """Queue (with a held card and its highlighted reasons), stats, audit, bans, users,
-    integrations, privacy, threads (one open, one closed) and a privacy lookup that found
+    integrations (a site's keys and endpoints, an endpoint's delivery log), privacy, threads (one open, one closed) and a privacy lookup that found
     a comment pass axe-core."""
     from tests.service.test_threads import _set
 
@@ -68,6 +72,11 @@ def test_dashboard_pages_have_no_serious_accessibility_violations(
         comment = session.get(Comment, reported.id)
         reports.add(session, comment, "abusive", "Rude to other readers", "0" * 64)  # type: ignore[arg-type]
     _set(db, "closed-story", closed=True, message="Closed for the trial.")
+    with db.session() as session, session.begin():
+        site = session.scalars(select(Site).where(Site.slug == "default")).one()
+        create_endpoint(
+            session, site, "https://hooks.example/in", ["comment.held"], allow_private=True
+        )
     axe_page.goto(f"{live_server.url}/moderation/login")
     axe_page.get_by_label("E-mail").fill("admin@example.org")
     axe_page.get_by_label("Password").fill(PASSWORD)
