@@ -41,9 +41,15 @@ def problems(page: Page) -> Iterator[list[str]]:
 
 
 def log_in(
-    page: Page, live_server: LiveServer, db: Database, email: str = "admin@example.org"
+    page: Page,
+    live_server: LiveServer,
+    db: Database,
+    email: str = "admin@example.org",
+    *,
+    scripts: bool = True,
 ) -> None:
-    """Create an admin and log in through the login form."""
+    """Create an admin and log in through the login form (``scripts``: wait for the queue's
+    scripts, unless the page runs none)."""
     make_user(db, email)
     page.goto(f"{live_server.url}/moderation/")
     expect(page).to_have_url(f"{live_server.url}/moderation/login?next=/moderation/")
@@ -51,6 +57,10 @@ def log_in(
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("navigation", name="Queues")).to_be_visible()
+    if (
+        scripts and "/queue/" in page.url
+    ):  # the queue's deferred scripts have run: keys and poll() work
+        page.wait_for_function("() => window.moderatoQueue !== undefined")
 
 
 @pytest.mark.slow
@@ -271,7 +281,7 @@ def test_works_without_javascript(browser: Browser, db: Database, live_server: L
     context = browser.new_context(java_script_enabled=False)
     try:
         page = context.new_page()
-        log_in(page, live_server, db)
+        log_in(page, live_server, db, scripts=False)
         page.locator(f"#c-{ids[0]}").get_by_role("button", name="Approve").click()
         expect(page.locator(".flash-success")).to_contain_text("Approve: done")
         expect(page.locator(f"#c-{ids[0]}")).to_have_count(0)
