@@ -8,6 +8,7 @@ import click
 
 from service.cli.common import app_session, audit
 from service.cli.webhooks import _endpoint, webhooks
+from service.plural import counted
 
 
 @webhooks.command("ping")
@@ -117,5 +118,5 @@ def webhooks_delete(endpoint_id: int, force: bool) -> None:
             ) from exc
         audit(session, site_id, "webhook_deleted", endpoint_id=endpoint_id, url=url,
               dropped=dropped)  # fmt: skip
-    dropped_note = f"; {dropped} unsent delivery(ies) dropped" if dropped else ""
+    dropped_note = f"; {counted(dropped, 'unsent delivery')} dropped" if dropped else ""
     click.echo(f"endpoint {endpoint_id} deleted{dropped_note}")

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from service.cli.common import app_session, audit, site_named
 from service.clock import rfc3339
+from service.plural import counted
 
 
 def _endpoint(session: Session, endpoint_id: int) -> Any:
@@ -117,7 +118,9 @@ def webhooks_enable(endpoint_id: int) -> None:
         with db().session() as session:
             resumed = enable(session, _endpoint(session, endpoint_id))
         queued = queue().enqueue_deliveries(resumed) if resumed else True
-    held = f"; {len(resumed)} delivery(ies) held while it was off are queued" if resumed else ""
+    verb = "is" if len(resumed) == 1 else "are"
+    held = f"; {counted(len(resumed), 'delivery')} held while it was off {verb} queued"
+    held = held if resumed else ""
     click.echo(f"endpoint {endpoint_id} enabled{held}")
     if not queued:
         click.echo("Redis did not answer: a running worker's sweep sends them")
@@ -191,7 +194,7 @@ def webhooks_redeliver(
             else:
                 ids = [delivery_id or ""]
         queued = queue().enqueue_deliveries(ids) if ids else True
-    what = f"delivery {delivery_id}" if delivery_id else f"{len(ids)} failed delivery(ies)"
+    what = f"delivery {delivery_id}" if delivery_id else f"{counted(len(ids), 'failed delivery')}"
     if delivery_id is None and len(ids) >= MAX_BULK_REDELIVER:
         what += " (more remain failed: run it again)"
     if queued and disabled and ids:  # as the admin page says (found in review)

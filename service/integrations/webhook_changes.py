@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from service.clock import rfc3339, utcnow
 from service.integrations.ssrf import Resolver, resolve
 from service.integrations.webhooks import check_events, check_target
+from service.plural import counted
 from service.store.tables import Site, WebhookDelivery, WebhookEndpoint
 
 #: The test event's type: not a comment event, so no endpoint subscribes to it and the
@@ -37,7 +38,9 @@ class DeliveriesWaiting(Exception):
     """A delete that would drop deliveries not yet sent; ``count`` says how many."""
 
     def __init__(self, count: int) -> None:
-        super().__init__(f"{count} delivery(ies) are still waiting to be sent")
+        super().__init__(
+            f"{counted(count, 'delivery')} {'is' if count == 1 else 'are'} still waiting to be sent"
+        )
         self.count = count
 
 

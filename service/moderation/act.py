@@ -25,6 +25,7 @@ from service.ids import looks_like_id
 from service.lifecycle import transition
 from service.moderation import access, actions, bp, cards
 from service.moderation.login import safe_next
+from service.plural import counted
 from service.status import State, restorable
 from service.store.tables import AuditEntry, Comment, Site, User
 from service.store.tables import Label as LabelRow
@@ -190,9 +191,11 @@ def _dismiss(comment_id: str, data: dict[str, Any]) -> Any:
     if not closed:
         return _answer_conflict(conflict, data)
     remaining = card.reports.count if card.reports else 0
-    message = f"Kept, {closed} report(s) dismissed ({isolate(card.comment.author_name)})."
+    message = f"Kept, {counted(closed, 'report')} dismissed ({isolate(card.comment.author_name)})."
     if remaining:
-        message += f" {remaining} newer report(s) still wait."
+        message += (
+            f" {counted(remaining, 'newer report')} still {'waits' if remaining == 1 else 'wait'}."
+        )
     return _answer(card, data, message, "reports_dismissed", None, remaining=remaining)
 
 

@@ -212,8 +212,9 @@ def percent(value: float) -> str:
 
 def minutes(value: float) -> str:
     """Format a duration in minutes: whole numbers without decimals ("2 h", "45 min"),
-    one decimal otherwise under 10 minutes or from 2 hours ("2.5 min", "2.5 h")."""
-    if value >= 120:
+    one decimal otherwise under 10 minutes or from 2 hours ("2.5 min", "2.5 h"); an hour is
+    "1 h", as the axis's next labels are hours ("60 min" sat under "2 h")."""
+    if value >= 120 or value == 60:
         hours = value / 60
         return f"{hours:.0f} h" if hours == round(hours) else f"{hours:.1f} h"
     if value < 10 and value != round(value):

@@ -17,6 +17,7 @@ from service import privacy
 from service.extensions import db, queue
 from service.moderation import access, bp
 from service.moderation.nav import add_nav_item
+from service.plural import counted
 
 add_nav_item("Privacy", "moderation.privacy_page", admin_only=True, order=70)
 
@@ -36,11 +37,6 @@ def _lookup(raw: str) -> tuple[dict[str, Any] | None, str | None]:
             return privacy.export(dbs, raw), None
     except ValueError:
         return None, "Enter the e-mail address the commenter used."
-
-
-def counted(n: int, noun: str) -> str:
-    """Return ``n`` with its noun, singular or plural ("1 ban", "0 check records")."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _page(email: str = "", found: dict[str, Any] | None = None, error: str | None = None) -> Any:

@@ -308,7 +308,7 @@ def test_all_failed_deliveries_redelivered_from_the_log(
         headers=HTML,
         follow_redirects=True,
     )
-    assert "2 failed delivery(ies) queued again" in rv.get_data(as_text=True)
+    assert "2 failed deliveries queued again" in rv.get_data(as_text=True)
     with db.session() as session:
         statuses = {d.id: (d.status, d.attempts) for d in session.scalars(select(WebhookDelivery))}
         entry = session.scalars(

@@ -125,17 +125,17 @@ def test_delete_an_endpoint_from_the_log(client: FlaskClient, db: Database) -> N
     endpoint_id = endpoint_of_default(db)
     stored(db)
     page = client.get(f"{BASE}/{endpoint_id}", headers=HTML).get_data(as_text=True)
-    assert "Also drop the 1 delivery(ies) not sent yet" in page
+    assert "Also drop the 1 delivery not sent yet" in page
     rv = client.post(f"{BASE}/{endpoint_id}/delete", data={"csrf_token": token}, headers=HTML)
     assert rv.status_code == 303
     log = client.get(f"{BASE}/{endpoint_id}", headers=HTML).get_data(as_text=True)
-    assert "Not deleted: 1 delivery(ies) are still waiting" in log
+    assert "Not deleted: 1 delivery is still waiting" in log
     rv = client.post(
         f"{BASE}/{endpoint_id}/delete", data={"csrf_token": token, "force": "1"}, headers=HTML
     )
     assert rv.status_code == 303
     site_page = client.get(rv.headers["Location"], headers=HTML).get_data(as_text=True)
-    assert "1 unsent delivery(ies) dropped" in site_page and "No endpoints yet" in site_page
+    assert "1 unsent delivery dropped" in site_page and "No endpoints yet" in site_page
     with db.session() as session:
         assert session.scalars(select(WebhookDelivery)).all() == []
     assert client.get(f"{BASE}/{endpoint_id}", headers=HTML).status_code == 404

@@ -79,10 +79,10 @@ def test_delete_refuses_while_deliveries_wait_unless_forced(db: Database, modera
             row.status = "delivered"
     refused = moderato("webhooks", "delete", str(endpoint_id))
     assert refused.exit_code != 0
-    assert "1 delivery(ies) are still waiting to be sent" in refused.output
+    assert "1 delivery is still waiting to be sent" in refused.output
     assert endpoint_row(db, endpoint_id) is not None
     forced = moderato("webhooks", "delete", str(endpoint_id), "--force")
-    assert forced.exit_code == 0 and "1 unsent delivery(ies) dropped" in forced.output
+    assert forced.exit_code == 0 and "1 unsent delivery dropped" in forced.output
     assert moderato("webhooks", "delete", str(other_id)).exit_code == 0
     with db.session() as session:
         assert session.scalars(select(WebhookDelivery)).all() == []

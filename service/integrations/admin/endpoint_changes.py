@@ -14,6 +14,7 @@ from service.integrations.admin.forms import audit, text
 from service.integrations.admin.hooks import get_endpoint, render_log
 from service.integrations.webhooks import EndpointError
 from service.moderation import access
+from service.plural import counted
 
 
 def log_page(endpoint_id: int) -> BaseResponse:
@@ -79,6 +80,6 @@ def delete(endpoint_id: int) -> BaseResponse:
             return log_page(endpoint_id)
         audit(session, site_id, "webhook_deleted", endpoint_id=endpoint_id, url=url,
               dropped=dropped)  # fmt: skip
-    dropped_note = f"; {dropped} unsent delivery(ies) dropped" if dropped else ""
+    dropped_note = f"; {counted(dropped, 'unsent delivery')} dropped" if dropped else ""
     flash(f"Endpoint {url} deleted{dropped_note}.", "success")
     return redirect(url_for("integrations_admin.site", site_id=site_id), code=303)

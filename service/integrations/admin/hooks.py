@@ -16,6 +16,7 @@ from service.integrations.admin import bp
 from service.integrations.admin.forms import audit, text
 from service.integrations.admin.sites import get_site, render_site
 from service.moderation import access
+from service.plural import counted
 from service.store.tables import Site, WebhookDelivery, WebhookEndpoint
 
 
@@ -96,7 +97,8 @@ def set_enabled(endpoint_id: int) -> BaseResponse:
     if resumed:
         queue().enqueue_deliveries(resumed)  # else the worker's sweep sends them
     flash(
-        f"Endpoint enabled; {len(resumed)} delivery(ies) held while it was off are on their way."
+        f"Endpoint enabled; {counted(len(resumed), 'delivery')} held while it was off "
+        f"{'is' if len(resumed) == 1 else 'are'} on their way."
         if resumed
         else f"Endpoint {'enabled' if turn_on else 'disabled'}.",
         "success",
@@ -157,11 +159,13 @@ def redeliver_failed(endpoint_id: int) -> BaseResponse:
             if len(ids) >= webhooks.MAX_BULK_REDELIVER
             else ""
         )
-        flash(f"{len(ids)} failed delivery(ies) queued again, oldest first.{more}", "success")
+        flash(
+            f"{counted(len(ids), 'failed delivery')} queued again, oldest first.{more}", "success"
+        )
     else:
         flash(
-            f"{len(ids)} delivery(ies) queued, but the endpoint is disabled: they wait until "
-            "you enable it.",
+            f"{counted(len(ids), 'delivery')} queued, but the endpoint is disabled: "
+            f"{'it waits' if len(ids) == 1 else 'they wait'} until you enable it.",
             "error",
         )
     return redirect(url_for("integrations_admin.deliveries", endpoint_id=endpoint_id), code=303)

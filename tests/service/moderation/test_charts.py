@@ -56,6 +56,6 @@ def test_count_gridlines_are_labelled_exactly(peak: int) -> None:
 
 def test_durations_are_written_exactly() -> None:
     """Whole minutes and hours without decimals; one decimal where it is not whole."""
-    assert [charts.minutes(v) for v in (0, 2.5, 45, 90, 120, 150, 180)] == [
-        "0 min", "2.5 min", "45 min", "90 min", "2 h", "2.5 h", "3 h",
+    assert [charts.minutes(v) for v in (0, 2.5, 45, 60, 90, 120, 150, 180)] == [
+        "0 min", "2.5 min", "45 min", "1 h", "90 min", "2 h", "2.5 h", "3 h",
     ]  # fmt: skip

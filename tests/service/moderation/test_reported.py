@@ -72,7 +72,7 @@ def test_keeping_a_reported_comment_dismisses_its_reports(
     assert rv.status_code == 200, rv.get_json()
     body: dict[str, Any] = rv.get_json()
     assert body["status"] == "published" and body["action"] == "reports_dismissed"
-    assert "2 report(s) dismissed" in body["message"] and "Reported" not in body["card"]
+    assert "2 reports dismissed" in body["message"] and "Reported" not in body["card"]
     assert state_of(db, comment_id) == ("published", None)
     assert _open(db, comment_id) == []
     with db.session() as session:
@@ -125,7 +125,7 @@ def test_keep_closes_only_the_reports_the_moderator_saw(
     rv = act(client, admin_csrf, comment_id, action="dismiss", expected="published",
              reports_seen=seen.group(1))  # fmt: skip
     assert rv.status_code == 200 and rv.get_json()["remaining"] == 1
-    assert "1 newer report(s) still wait" in rv.get_json()["message"]
+    assert "1 newer report still waits" in rv.get_json()["message"]
     assert [r.note for r in _open(db, comment_id)] == ["he posted my home address"]
     assert card_ids(client.get("/moderation/queue/reported").get_data(True)) == [comment_id]
 
