@@ -15,15 +15,16 @@ from typing import Any
 from service.store.tables import Comment
 
 
-def _span(raw: object, length: int) -> list[int] | None:
-    """Return a reason's ``[start, end)`` if it is a usable range of the text, else None
-    (as the dashboard's highlighting checks it: a span it cannot place is not sent)."""
-    if not isinstance(raw, list | tuple) or len(raw) != 2:
+def valid_span(reason: Mapping[str, Any], length: int) -> tuple[int, int] | None:
+    """Return a reason's span if it is a usable ``[start, end)`` within ``length`` (the
+    dashboard highlights only these; a span it cannot place is not sent either)."""
+    span = reason.get("span")
+    if not isinstance(span, list | tuple) or len(span) != 2:
         return None
-    start, end = raw
+    start, end = span
     if any(isinstance(v, bool) or not isinstance(v, int) for v in (start, end)):
         return None
-    return [start, end] if 0 <= start < end <= length else None
+    return (start, end) if 0 <= start < end <= length else None
 
 
 def reasons(comment: Comment) -> list[dict[str, Any]]:
@@ -39,6 +40,7 @@ def reasons(comment: Comment) -> list[dict[str, Any]]:
             continue
         weight = raw.get("weight")
         text = raw.get("text")
+        span = valid_span(raw, len(comment.text or ""))
         out.append(
             {
                 "model": str(raw.get("model", "")),
@@ -47,7 +49,7 @@ def reasons(comment: Comment) -> list[dict[str, Any]]:
                 "weight": float(weight)
                 if isinstance(weight, int | float) and not isinstance(weight, bool)
                 else None,
-                "span": _span(raw.get("span"), len(comment.text or "")),
+                "span": list(span) if span else None,
             }
         )
     return out

@@ -11,6 +11,7 @@ from urllib.parse import urlencode, urlsplit
 from flask import url_for
 from sqlalchemy.orm import Session
 
+from service import explain
 from service.bidi import isolate
 from service.clock import rfc3339, utcnow
 from service.moderation.actions import Action, available
@@ -101,8 +102,6 @@ def _describe(reason: Reason) -> str:
 
 
 def _reasons(raw: list[Mapping[str, Any]], text_length: int) -> list[Reason]:
-    from service.moderation.highlight import valid_span
-
     out = []
     for i, r in enumerate(raw):
         weight = r.get("weight")
@@ -113,7 +112,7 @@ def _reasons(raw: list[Mapping[str, Any]], text_length: int) -> list[Reason]:
                 kind=str(r.get("kind", "")),
                 text=str(r.get("text", "")),
                 weight=float(weight) if isinstance(weight, int | float) else None,
-                placed=valid_span(r, text_length) is not None,
+                placed=explain.valid_span(r, text_length) is not None,
             )
         )
     return out
@@ -163,7 +162,7 @@ def build(comment: Comment, site: str, reported: Summary | None = None) -> Card:
         reports=reported,
         runs=runs(comment.text, raw),
         reasons=_reasons(raw, len(comment.text)),
-        summary=[str(s) for s in decision.get("summary") or []],
+        summary=explain.summary(comment),
         decided=DECIDED.get(str(decision.get("action"))),
         error=decision.get("error"),
         actions=available(comment.state, comment.rejection),

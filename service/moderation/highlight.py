@@ -16,6 +16,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from service.bidi import CONTROLS
+from service.explain import valid_span
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,21 +30,6 @@ class Run:
     def marked(self) -> bool:
         """Tell whether any reason covers this run."""
         return bool(self.reasons)
-
-
-def valid_span(reason: Mapping[str, Any], length: int) -> tuple[int, int] | None:
-    """Return a reason's span if it is a usable ``[start, end)`` within ``length``."""
-    span = reason.get("span")
-    if not isinstance(span, list | tuple) or len(span) != 2:
-        return None
-    start, end = span
-    if isinstance(start, bool) or isinstance(end, bool):
-        return None
-    if not isinstance(start, int) or not isinstance(end, int):
-        return None
-    if not 0 <= start < end <= length:
-        return None
-    return start, end
 
 
 def runs(text: str, reasons: Sequence[Mapping[str, Any]]) -> list[Run]:

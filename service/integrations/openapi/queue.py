@@ -93,75 +93,28 @@ def paths() -> dict[str, Any]:
 
 SCHEMAS: dict[str, Schema] = {
     "QueueItem": {
-        "type": "object",
-        "description": "A comment that waits: a webhook's `data` (never the e-mail "
-        "address), with why the classifier decided so and its readers' open reports.",
-        "required": [
-            "id",
-            "site",
-            "thread",
-            "parent",
-            "status",
-            "revision",
-            "author_name",
-            "text",
-            "created_at",
-            "scores",
-            "reasons",
-            "summary",
-            "open_reports",
-        ],
-        "properties": {
-            "id": {"type": "string"},
-            "site": {"type": "string"},
-            "thread": {"type": "string"},
-            "parent": {"type": ["string", "null"]},
-            "status": {
-                "enum": ["held", "pending", "published"],
-                "description": "Its state now: send it as `expected_status` to `/moderate` "
-                "(a reported comment is `published`).",
-            },
-            "rejection": {"type": ["string", "null"]},
-            "revision": {
-                "type": "integer",
-                "minimum": 0,
-                "description": "The text's revision: send it with `/moderate`.",
-            },
-            "author_name": {"type": "string"},
-            "author_url": {"type": ["string", "null"]},
-            "avatar": {"type": "string", "description": "SHA-256 of the e-mail (Gravatar)."},
-            "text": {"type": "string"},
-            "html": {"type": "string"},
-            "created_at": {"type": "string", "format": "date-time"},
-            "edited_at": {"type": ["string", "null"], "format": "date-time"},
-            "featured": {"type": "boolean"},
-            "scores": {
-                "type": ["object", "null"],
-                "description": "Null until the classifier scored it (pending, or held "
-                "because scoring kept failing).",
-                "required": ["spam", "toxicity"],
+        "description": "A comment that waits: exactly a webhook's `data` (`WebhookComment`, "
+        "never the e-mail address), with why the classifier decided so and its readers' "
+        "open reports.",
+        "allOf": [
+            ref("WebhookComment"),
+            {
+                "type": "object",
+                "required": ["revision", "reasons", "summary", "open_reports"],
                 "properties": {
-                    "spam": {"type": "number", "minimum": 0, "maximum": 1},
-                    "toxicity": {"type": "number", "minimum": 0, "maximum": 1},
+                    "status": {
+                        "enum": ["held", "pending", "published"],
+                        "description": "Its state now: send it as `expected_status` to "
+                        "`/moderate` (a reported comment is `published`).",
+                    },
+                    "open_reports": {
+                        "type": "integer",
+                        "minimum": 0,
+                        "description": "Readers' reports no moderator has answered yet.",
+                    },
                 },
             },
-            "model_version": {"type": ["string", "null"]},
-            "reasons": {
-                "type": "array",
-                "description": "The classifier's reasons (empty before a decision).",
-                "items": ref("Reason"),
-            },
-            "summary": {
-                "type": "array",
-                "description": "The decision in words, as the dashboard's card says it.",
-                "items": {"type": "string"},
-            },
-            "open_reports": {
-                "type": "integer",
-                "minimum": 0,
-                "description": "Readers' reports no moderator has answered yet.",
-            },
-        },
+        ],
     },
     "QueuePage": {
         "type": "object",
