@@ -24,6 +24,7 @@ from service.extensions import db, queue
 from service.lifecycle import transition
 from service.moderation import actions
 from service.moderation.actions import Action
+from service.plural import counted
 from service.status import State
 from service.store.tables import Comment, User
 from service.validation import whole_number
@@ -61,8 +62,7 @@ class BulkResult:
 
     def sentence(self, title: str) -> str:
         """Return the result in words, for the action called ``title``."""
-        noun = "comment" if self.total == 1 else "comments"
-        parts = [f"{title}: {self.done} of {self.total} {noun} done"]
+        parts = [f"{title}: {self.done} of {counted(self.total, 'comment')} done"]
         if self.conflicts:
             verb = "was" if self.conflicts == 1 else "were"
             parts.append(f"{self.conflicts} had changed meanwhile and {verb} left alone")
