@@ -750,16 +750,20 @@ function mount(host, cfg) {
     render();
   }
   /* Until edit_until the reader may edit or delete their own comments: the 202's tokens
-     are kept in this browser (moderato:edit:<site>:<thread>, written by the edit chunk,
-     which drops them as their windows end), and the edit UI is a chunk the loader fetches
-     only then (M.edit; docs/embed.md, "Editing your comment"). */
+     are kept in this browser (moderato:edit:<site>:<thread>; the edit chunk drops them as
+     their windows end), and the edit UI is a chunk the loader fetches only then (M.edit;
+     docs/embed.md, "Editing your comment"). */
   var X = { root: root, S: S, keep: keep, render: render, cfg: cfg, h: h, m: {} };
+  var EK = "moderato:edit:" + cfg.site + ":" + cfg.thread;
   /* edit_until on this browser's clock: the window left by the server's (its answer's
      Date), as a clock ahead of the server's by more than the window never showed the
-     buttons (found in review) */
+     buttons (found in review). The token is stored at once, not by the chunk once loaded:
+     a reload before the chunk ran lost the reader's Edit (a flaky test, session 16). */
   function edits(b, at) {
+    var o;
     if (b) X.m[b.id] = [b.edit_token, new Date(Date.now() + Date.parse(b.edit_until) - (Date.parse(at) || Date.now())).toISOString()];
-    try { (b || localStorage["moderato:edit:" + cfg.site + ":" + cfg.thread]) && M.edit(X); } catch (e) { /* no storage, or a loader from before the chunk */ }
+    try { if (b) { o = JSON.parse(localStorage[EK] || "{}"); o[b.id] = X.m[b.id]; localStorage[EK] = JSON.stringify(o); } } catch (e) { /* no storage, or not ours: the chunk's to mend */ }
+    try { (b || localStorage[EK]) && M.edit(X); } catch (e) { /* no storage, or a loader from before the chunk */ }
   }
   function restore() {
     edits();
