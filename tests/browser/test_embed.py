@@ -479,7 +479,7 @@ def test_missing_email_is_caught_in_the_browser_without_a_request(
     expect(w.locator("#m-email-err")).to_have_text("This field is required.")
     expect(email).to_have_attribute("aria-invalid", "true")
     expect(email).to_be_focused()
-    expect(w.get_by_role("alert")).to_have_text("Please correct the 1 marked field(s).")
+    expect(w.get_by_role("alert")).to_have_text("Fields to correct: 1.")
     assert email.get_attribute("aria-describedby") == "m-email-err"
     assert posts == []
     assert count_comments(db) == 0
@@ -643,7 +643,7 @@ def test_without_javascript_a_refused_comment_comes_back_filled_in(
         form.get_by_role("button", name="Post Comment").click()
         summary = page.locator(".mf-summary")
         expect(summary).to_be_focused()
-        expect(summary).to_contain_text("Please correct the 1 marked field(s).")
+        expect(summary).to_contain_text("Fields to correct: 1.")
         email = page.get_by_role("textbox", name="Email")
         expect(email).to_have_value("nora@localhost")
         expect(email).to_have_attribute("aria-invalid", "true")

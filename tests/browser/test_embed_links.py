@@ -322,3 +322,21 @@ def test_a_sort_switched_while_the_linked_comment_is_looked_for_keeps_focus(
     expect(cards).to_have_count(1)
     assert focused(page) is None
     assert errors == []
+
+
+def test_a_new_sort_is_said_once_its_list_has_come(
+    page: Page, live_server: LiveServer, publisher: Publisher, db: Database
+) -> None:
+    """Changing the sort says the new order in the thread's live region once the list has
+    come; before, a screen reader heard "Loading comments…" and then nothing."""
+    allow_origin(db, publisher.origin)
+    thread(db, 3)
+    w = open_widget(page, publisher.article(live_server))
+    status = w.locator("div.status[role=status]").first
+    expect(status).to_have_text("")
+    w.get_by_label("Sort", exact=True).select_option("newest")
+    expect(w.locator("article.card").first).to_contain_text("Point 2")
+    expect(status).to_have_text("Newest first")
+    w.get_by_label("Sort", exact=True).select_option("oldest")
+    expect(status).to_have_text("Oldest first")
+    expect(w.locator("article.card").first).to_contain_text("Point 0")

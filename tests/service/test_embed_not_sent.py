@@ -86,7 +86,7 @@ def test_bad_fields_come_back_filled_in_with_each_error_beside_its_field(
     assert "aria-invalid" not in form.tags["mf-name"] and "aria-invalid" not in form.tags["mf-text"]
     summary = re.search(r'<div class="mf-summary"[^>]*>(.*?)</div>', page, re.S)
     assert summary and 'role="alert" tabindex="-1" autofocus' in summary.group(0)
-    assert "Veuillez corriger le ou les 2 champ(s) signalé(s)." in summary.group(1)
+    assert "Champs à corriger : 2." in summary.group(1)
     assert re.findall(r'<a href="#(mf-\w+)">', summary.group(1)) == ["mf-email", "mf-url"]
     assert '<a href="#mf-email">E-mail: Saisissez une adresse e-mail valide' in page
     assert f'<a href="{ARTICLE.replace("&", "&amp;")}#respond">Retour aux commentaires</a>' in page

@@ -212,7 +212,7 @@ function mount(host, cfg) {
   var title = h("h2", { id: "m-title", text: t("comments") });
   /* a reader's own sort, view or "Load more" ends the search for a linked comment: focus
      stays where they are (it was pulled to the comment once found; found in review) */
-  var sort = h("select", { id: "m-sort", onchange: function () { S.order = sort.value; S.hunt = 0; load(false); } }, [
+  var sort = h("select", { id: "m-sort", onchange: function () { S.order = sort.value; S.hunt = 0; S.say = 1; load(false); } }, [
     h("option", { value: "oldest", text: t("oldest") }),
     h("option", { value: "newest", text: t("newest") }),
   ]);
@@ -484,6 +484,10 @@ function mount(host, cfg) {
         render();
         if (S.hunt) return seek(id);
         if (append) listStatus.textContent = t("more_loaded", { count: body.items.length });
+        /* a new sort is said once its list has come ("Loading comments…" then silence
+           told a screen reader nothing; left in session 15, done in 16) */
+        else if (S.say && body.items.length) listStatus.textContent = t(S.order);
+        S.say = 0;
         // The last page hides "Load more", the first page its own button: focus goes to
         // the first comment the page brought.
         if (from && from.hidden && body.items.length) focusComment("m-c-" + body.items[0].id, null);
