@@ -19,6 +19,11 @@
   var usable = q.usable;
   var selectAll = q.selectAll;
   var POLL_MS = 10000;
+  /* Trailing cards found still listed, pushed onto the next page by new arrivals: reloaded
+     once, not on every poll while they stay on screen (by card id, until the poll's page
+     holds them again). A colleague's decision on one meanwhile shows when the moderator
+     acts on it (a 409 marks it in red) or when it is back on the page. */
+  var pushedDown = {};
 
   /* Put the fresh card's part (``selector``) in place of the card's own, where ``place``
      puts a new one; remove the card's when the fresh card has none. */
@@ -103,14 +108,19 @@
       var trailing = [];
       var seenLater = false;
       cards().slice().reverse().forEach(function (c) {
-        if (inQueue[c.dataset.id]) { seenLater = true; }
+        if (inQueue[c.dataset.id]) { seenLater = true; delete pushedDown[c.id]; }
         else if (!usable(c) || handled[c.id]) { return; }
         else if (seenLater || !res.data.next) { gone.push(c); }
-        else { trailing.push(c); }
+        else if (!pushedDown[c.id]) { trailing.push(c); }
       });
       var refreshed = Promise.all(gone.map(function (c) { return refresh(c, false); })
         .concat(trailing.map(function (c) { return refresh(c, true); })))
-        .then(function (outcomes) { return outcomes.filter(Boolean); });
+        .then(function (outcomes) {
+          return outcomes.filter(function (o) {
+            if (o && o[1] === "listed") { pushedDown[o[0].id] = true; }
+            return o && o[1] !== "listed";
+          });
+        });
       var tpl = document.createElement("template");
       tpl.innerHTML = res.data.html;
       var arrived = 0;
