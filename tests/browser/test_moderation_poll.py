@@ -70,3 +70,29 @@ def test_a_card_pushed_to_the_next_page_is_reloaded_once_not_on_every_poll(
     poll(page)
     assert fetched == {second: 2, third: 2, arrived[0]: 1, arrived[1]: 1}
     assert not problems, problems
+
+
+def test_after_a_colleagues_decision_the_pager_and_the_bulk_bar_count_what_is_left(
+    db: Database, live_server: LiveServer, page: Page
+) -> None:
+    """A colleague decides one of two held cards: after the poll, the pager counts the one
+    card left ("1–1 of 1"; it counted the card marked in red too, "1–2 of 1") and the
+    filter-wide bulk bar says "All 1 comment" (it kept the load's plural, "All 1
+    comments")."""
+    problems = watch(page)
+    older = held(db, text="The older comment.")
+    held(db, text="The newer comment.")
+    log_in(page, live_server, db)
+    pager = page.get_by_role("navigation", name="Pages")
+    expect(pager).to_contain_text("1–2 of 2 in all")
+    expect(page.locator("form.all-matching label")).to_contain_text(
+        "All 2 comments matching this filter"
+    )
+    decide_elsewhere(db, older)
+    poll(page)
+    expect(page.locator(f"#c-{older}")).to_have_class(re.compile("conflict"))
+    expect(pager).to_contain_text("1–1 of 1 in all")
+    expect(page.locator("form.all-matching label")).to_contain_text(
+        "All 1 comment matching this filter"
+    )
+    assert not problems, problems

@@ -90,6 +90,8 @@
       if (total) { total.textContent = res.data.total; }
       var matching = document.getElementById("matching-count");
       if (matching) { matching.textContent = res.data.total; }
+      var noun = document.getElementById("matching-noun"); /* "All 1 comments" read wrong */
+      if (noun) { noun.textContent = res.data.total === 1 ? "comment" : "comments"; }
       var picks = document.getElementById("featured-count");
       if (picks && res.data.featured_count != null) { picks.textContent = res.data.featured_count; }
       var nextLink = document.querySelector('.pager a[rel="next"]');
@@ -152,16 +154,10 @@
         if (selectAll) { selectAll.checked = false; } /* the new cards are not selected */
       }
       q.moveUpAfter = null;
-      /* the pager says what is on the page now (it kept the load's "1–25"; found in review) */
-      var range = document.getElementById("page-range");
-      if (range) {
-        var start = Number(range.getAttribute("data-start")) || 0;
-        var shownNow = cards().filter(function (c) { return !c.classList.contains("conflict"); }).length;
-        range.textContent = shownNow ? (start + 1) + "–" + (start + shownNow) + " of " : "";
-      }
       /* Only comments that arrived ahead of the page are news; a card moving up from the
          next page after an action is not (it overwrote the action's message). */
       return refreshed.then(function (outcomes) {
+        sayRange();
         var said = [];
         if (arrived && firstPage) { said.push(arrived + " new comment" + (arrived === 1 ? "" : "s") + " arrived."); }
         var decided = outcomes.filter(function (o) { return o[1] === "decided"; }).length;
@@ -184,6 +180,16 @@
         if (said.length) { m.announce(said.join(" "), "info"); }
       });
     }).catch(function () { /* offline for a moment: the next poll catches up */ });
+  }
+
+  /* The pager says what is on the page now (it kept the load's "1–25"; found in review),
+     once the cards decided elsewhere are marked (counted before, it read "1–2 of 1"). */
+  function sayRange() {
+    var range = document.getElementById("page-range");
+    if (!range) { return; }
+    var start = Number(range.getAttribute("data-start")) || 0;
+    var shownNow = cards().filter(function (c) { return !c.classList.contains("conflict"); }).length;
+    range.textContent = shownNow ? (start + 1) + "–" + (start + shownNow) + " of " : "";
   }
 
   if (onQueuePage) {
