@@ -9,17 +9,22 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from flask import Flask
 from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import select
 
 from service import featured, reports
+from service.integrations.webhooks import create_endpoint
+from service.moderation import first_admin
 from service.status import State
 from service.store import Database
-from service.store.tables import Comment
+from service.store.tables import Comment, Site
 from tests.browser.conftest import LiveServer
 from tests.browser.test_embed_a11y import axe_violations, blocking
 from tests.browser.test_moderation_live import decide_elsewhere, poll
 from tests.dashboard import PASSWORD, held, make_user
 from tests.factories import stored
+from tests.service.test_threads import _set as set_thread
 
 pytestmark = pytest.mark.browser
 
@@ -46,6 +51,7 @@ PAGES = [
     "/moderation/account",
     "/moderation/integrations/",
     "/moderation/integrations/sites/1",
+    "/moderation/integrations/endpoints/1",  # its delivery log
 ]
 
 
@@ -111,14 +117,23 @@ def seed(db: Database) -> dict[str, str]:
         comment = session.get(Comment, reported.id)
         reports.add(session, comment, "abusive", "Rude to other readers", "0" * 64)  # type: ignore[arg-type]
         assert featured.set_featured(session, pick.id, "feature", "user:1") is not None
+    with db.session() as session, session.begin():
+        site = session.scalars(select(Site).where(Site.slug == "default")).one()
+        create_endpoint(
+            session, site, "https://hooks.example/in", ["comment.held"], allow_private=True
+        )
+    set_thread(db, "closed-story", closed=True, message="Closed for the trial.")
     return ids
 
 
-def test_the_login_page_is_dark_and_readable(
-    dark: Page, live_server: LiveServer, db: Database
+def test_the_setup_and_login_pages_are_dark_and_readable(
+    app: Flask, dark: Page, live_server: LiveServer, db: Database
 ) -> None:
-    """The login page, and its refusal (error summary, focused field), are dark with no
-    contrast violations."""
+    """The first admin's setup page, the login page and its refusal (the message, the
+    focused field) are dark with no contrast violations."""
+    dark.goto(first_admin.setup_url(live_server.url, app.config["SECRET_KEY"]))
+    expect(dark.get_by_role("heading", level=1)).to_contain_text("first admin")
+    assert dark_and_readable(dark) == []
     make_user(db, "admin@example.org")
     dark.goto(f"{live_server.url}/moderation/login")
     assert dark_and_readable(dark) == []
@@ -141,10 +156,25 @@ def test_every_dashboard_page_is_dark_and_readable(
     for kind in ("spam", "tox", "both"):
         expect(card.locator(f"mark.r-{kind}").first).to_be_visible()
     found = {}
-    for path in [*PAGES, f"/moderation/comments/{ids['marked']}"]:
+    for path in [*PAGES, f"/moderation/comments/{ids['marked']}", "/moderation/comments/nope"]:
         dark.goto(f"{live_server.url}{path}")
         found[path] = dark_and_readable(dark)
     assert found == {path: [] for path in found}
+
+    dark.goto(f"{live_server.url}/moderation/sites/1/policy")  # refused, then replayed
+    dark.get_by_label("spam: publish below").fill("1.5")
+    dark.get_by_role("button", name="Save policy").click()
+    expect(dark.get_by_role("alert")).to_be_focused()
+    assert dark_and_readable(dark) == []
+    dark.get_by_label("spam: publish below").fill("0.6")
+    dark.get_by_role("button", name="Preview on the last 30 days").click()
+    expect(dark.get_by_role("heading", name=re.compile("and this one"))).to_be_visible()
+    assert dark_and_readable(dark) == []
+    dark.goto(f"{live_server.url}/moderation/privacy")  # a lookup that finds comments
+    dark.get_by_label("E-mail address").fill("ada@example.org")
+    dark.get_by_role("button", name="Find").click()
+    expect(dark.get_by_role("button", name="Erase everything of this address")).to_be_visible()
+    assert dark_and_readable(dark) == []
 
 
 def test_the_queues_states_are_dark_and_readable(
