@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
 from service import featured, reports
+from service.clock import utcnow
 from service.integrations.webhooks import create_endpoint
 from service.moderation import first_admin
 from service.status import State
@@ -105,6 +106,7 @@ def seed(db: Database) -> dict[str, str]:
              "span": [start, start + len(text)]}
         )  # fmt: skip
     ids = {
+        "edited": held(db, name="Dee\u202e", text="Edited words."),  # a hidden control shown
         "marked": held(db, name="Sam", text=MARKED, spam=0.93, toxicity=0.81, reasons=reasons),
         "unscored": held(db, text="Held unscored.", spam=None, toxicity=None),
         "spam": held(db, state=State.REJECTED, rejection="spam", text="Casino bonus!"),
@@ -117,6 +119,10 @@ def seed(db: Database) -> dict[str, str]:
         comment = session.get(Comment, reported.id)
         reports.add(session, comment, "abusive", "Rude to other readers", "0" * 64)  # type: ignore[arg-type]
         assert featured.set_featured(session, pick.id, "feature", "user:1") is not None
+    with db.session() as session:
+        row = session.get(Comment, ids["edited"])
+        assert row is not None
+        row.edited_at, row.previous_text = utcnow(), "The words before the edit."
     with db.session() as session, session.begin():
         site = session.scalars(select(Site).where(Site.slug == "default")).one()
         create_endpoint(
@@ -155,6 +161,10 @@ def test_every_dashboard_page_is_dark_and_readable(
     card = dark.locator(f"#c-{ids['marked']}")
     for kind in ("spam", "tox", "both"):
         expect(card.locator(f"mark.r-{kind}").first).to_be_visible()
+    edited = dark.locator(f"#c-{ids['edited']}")
+    expect(edited.locator(".badge.edited")).to_be_visible()
+    expect(edited.locator("details.before-edit")).to_contain_text("The words before the edit.")
+    expect(edited.locator(".author .ctl")).to_be_visible()
     found = {}
     for path in [*PAGES, f"/moderation/comments/{ids['marked']}", "/moderation/comments/nope"]:
         dark.goto(f"{live_server.url}{path}")
@@ -216,7 +226,7 @@ def test_the_queues_states_are_dark_and_readable(
 
     dark.goto(f"{live_server.url}/moderation/queue/held")
     dark.get_by_role("button", name="Review…").click()
-    expect(dark.get_by_role("heading", level=1)).to_have_text("Approve: 1 comment?")
+    expect(dark.get_by_role("heading", level=1)).to_have_text("Approve: 2 comments?")
     assert dark_and_readable(dark) == []
 
 
