@@ -174,7 +174,8 @@ def test_an_operator_mistake_is_one_line_not_a_traceback(
 
 def test_comments_export_then_erase_an_address(env: dict[str, str], db: Any) -> None:
     """A commenter's request: export prints their comments as JSON; erase asks first, then
-    takes them down and erases them; a bad address or site is one clear line."""
+    takes them down and erases them, counting in words ("1 comment", "0 check records";
+    it read "1 comment(s)"); a bad address or site is one clear line."""
     from tests.factories import stored
 
     comment_id = stored(db, email="Ada@Example.org", text="Ada's own words.").id
@@ -184,14 +185,21 @@ def test_comments_export_then_erase_an_address(env: dict[str, str], db: Any) -> 
     assert [(c["id"], c["text"]) for c in found["comments"]] == [(comment_id, "Ada's own words.")]
 
     declined = run(["comments", "erase", "--email", "ada@example.org"], env, stdin="n\n")
-    assert declined.returncode == 1 and "Erase 1 comment(s)" in declined.stdout
+    assert declined.returncode == 1
+    assert (
+        "Erase 1 comment, 0 check records and 0 reply-notification subscriptions of "
+        "ada@example.org on every site?" in declined.stdout
+    )
     assert json.loads(run(["comments", "export", "--email", "ada@example.org"], env).stdout)[
         "comments"
     ], "declining must erase nothing"
 
     erased = run(["comments", "erase", "--email", "ada@example.org", "--yes"], env)
     assert erased.returncode == 0, erased.stderr
-    assert "erased 1 comment(s) (1 taken down)" in erased.stdout
+    assert erased.stdout.startswith(
+        "erased 1 comment (1 taken down), 0 check records and 0 reply-notification "
+        "subscriptions of ada@example.org"
+    )
     assert json.loads(run(["comments", "export", "--email", "ada@example.org"], env).stdout) == {
         "email": "ada@example.org", "comments": [], "checks": [], "bans": [],
         "ban_history": [], "reply_notifications": []

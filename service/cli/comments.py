@@ -7,6 +7,7 @@ import json
 import click
 
 from service.cli.common import app_session, site_or_all
+from service.plural import counted
 
 
 @click.group()
@@ -56,8 +57,8 @@ def comments_erase(email: str, slug: str | None, yes: bool) -> None:
         where = f"on site {slug}" if slug else "on every site"
         if not yes:
             click.confirm(
-                f"Erase {count} comment(s), {checks} check record(s) and {subs} "
-                f"reply-notification subscription(s) of {found['email']} {where}? "
+                f"Erase {counted(count, 'comment')}, {counted(checks, 'check record')} and "
+                f"{counted(subs, 'reply-notification subscription')} of {found['email']} {where}? "
                 "This cannot be undone",
                 abort=True,
             )
@@ -65,9 +66,9 @@ def comments_erase(email: str, slug: str | None, yes: bool) -> None:
         privacy.checkpoint(database())
         queued = queue().enqueue_deliveries(done.deliveries) if done.deliveries else True
     click.echo(
-        f"erased {done.comments} comment(s) ({done.taken_down} taken down), "
-        f"{done.checks} check record(s) and {done.subscriptions} reply-notification "
-        f"subscription(s) of {found['email']}"
+        f"erased {counted(done.comments, 'comment')} ({done.taken_down} taken down), "
+        f"{counted(done.checks, 'check record')} and "
+        f"{counted(done.subscriptions, 'reply-notification subscription')} of {found['email']}"
     )
     if not queued:
         click.echo("Redis did not answer: a running worker's sweep sends the take-down webhooks")

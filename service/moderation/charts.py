@@ -2,6 +2,11 @@
 
 Every label is escaped; every bar and point carries a ``<title>`` (a tooltip
 and a text alternative), and the chart has ``role="img"`` with a label.
+
+Colours are presentation attributes, which the page's stylesheet overrides: gridlines
+(``grid-line``), axis labels (``axis``) and the legend (``legend``) by class, and each
+series by its ``tone`` (``tone-<name>``: drawn in ``currentColor``, its ``color`` the
+attribute's fallback), so the charts follow the dashboard's dark mode.
 """
 
 from __future__ import annotations
@@ -22,6 +27,13 @@ class Series:
     name: str
     color: str
     values: Sequence[float | None]
+    tone: str = ""  # the stylesheet's colour for it: class tone-<tone>
+
+
+def _paint(s: Series) -> str:
+    """Return the attributes that colour a series' shapes (``currentColor`` follows them)."""
+    tone = f' class="tone-{escape(s.tone)}"' if s.tone else ""
+    return f'{tone} color="{escape(s.color)}"'
 
 
 def _fmt_number(value: float) -> str:
@@ -64,9 +76,9 @@ def _frame(
         y = TOP + plot_h - plot_h * i / 4
         parts.append(
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
-            f'stroke="#d0d7de" stroke-width="1"/>'
+            f'class="grid-line" stroke="#d0d7de" stroke-width="1"/>'
             f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" '
-            f'fill="#57606a">{escape(fmt(value))}</text>'
+            f'class="axis" fill="#57606a">{escape(fmt(value))}</text>'
         )
     count = max(len(labels), 1)
     every = max(1, count // 12)
@@ -76,14 +88,15 @@ def _frame(
         x = LEFT + plot_w * (i + 0.5) / count
         parts.append(
             f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" font-size="11" '
-            f'fill="#57606a">{escape(label)}</text>'
+            f'class="axis" fill="#57606a">{escape(label)}</text>'
         )
     parts.extend(body)
     x = LEFT
     for s in series:
         parts.append(
-            f'<rect x="{x}" y="{HEIGHT + 4}" width="12" height="12" fill="{escape(s.color)}"/>'
-            f'<text x="{x + 16}" y="{HEIGHT + 14}" font-size="12" fill="#1b1f24">'
+            f'<rect x="{x}" y="{HEIGHT + 4}" width="12" height="12"{_paint(s)} '
+            f'fill="currentColor"/>'
+            f'<text x="{x + 16}" y="{HEIGHT + 14}" font-size="12" class="legend" fill="#1b1f24">'
             f"{escape(s.name)}</text>"
         )
         x += 34 + 8 * len(s.name)
@@ -115,8 +128,8 @@ def stacked_bars(
             h = plot_h * value / top
             y -= h
             body.append(
-                f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" '
-                f'fill="{escape(s.color)}"><title>{escape(label)}: {escape(s.name)} '
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}"{_paint(s)} '
+                f'fill="currentColor"><title>{escape(label)}: {escape(s.name)} '
                 f"{escape(fmt(value))}</title></rect>"
             )
     return _frame(title, labels, top, fmt, body, series)
@@ -141,19 +154,19 @@ def lines(
         for i, value in enumerate(s.values):
             if value is None:
                 if len(segment) > 1:
-                    body.append(_polyline(segment, s.color))
+                    body.append(_polyline(segment, s))
                 segment = []
                 continue
             x = LEFT + plot_w * (i + 0.5) / count
             y = TOP + plot_h - plot_h * min(value, top) / top
             segment.append(f"{x:.1f},{y:.1f}")
             body.append(
-                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{escape(s.color)}">'
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3"{_paint(s)} fill="currentColor">'
                 f"<title>{escape(labels[i])}: {escape(s.name)} "
                 f"{escape(fmt(value))}</title></circle>"
             )
         if len(segment) > 1:
-            body.append(_polyline(segment, s.color))
+            body.append(_polyline(segment, s))
     return _frame(title, labels, top, fmt, body, series)
 
 
@@ -184,10 +197,10 @@ def _cell(value: float | None, fmt: Callable[[float], str], missing: str) -> str
     return missing if value is None else str(escape(fmt(value)))
 
 
-def _polyline(points: list[str], color: str) -> str:
+def _polyline(points: list[str], s: Series) -> str:
     return (
-        f'<polyline points="{" ".join(points)}" fill="none" stroke="{escape(color)}" '
-        f'stroke-width="2"/>'
+        f'<polyline points="{" ".join(points)}"{_paint(s)} fill="none" '
+        f'stroke="currentColor" stroke-width="2"/>'
     )
 
 

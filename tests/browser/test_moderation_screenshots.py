@@ -103,7 +103,8 @@ def populate_stats(db: Database) -> None:
 def test_screenshots_of_queue_and_stats(
     db: Database, live_server: LiveServer, page: Page, screenshots_dir: Path
 ) -> None:
-    """The held queue and the stats page render fully and are saved as screenshots."""
+    """The held queue and the stats page render fully and are saved as screenshots, in light
+    and in dark mode (``prefers-color-scheme: dark``, emulated)."""
     log_in(page, live_server, db)
     populate_stats(db)
     with db.session() as session:
@@ -135,5 +136,15 @@ def test_screenshots_of_queue_and_stats(
     page.goto(f"{live_server.url}/moderation/stats?range=7d")
     expect(page.locator("svg.chart")).to_have_count(3)
     page.screenshot(path=str(screenshots_dir / "moderation-stats.png"), full_page=True)
-    assert (screenshots_dir / "moderation-queue.png").stat().st_size > 10_000
-    assert (screenshots_dir / "moderation-stats.png").stat().st_size > 10_000
+
+    page.emulate_media(color_scheme="dark")
+    page.goto(f"{live_server.url}/moderation/queue/held")
+    expect(page.locator("li.card")).to_have_count(3)
+    page.keyboard.press("j")
+    page.screenshot(path=str(screenshots_dir / "moderation-queue-dark.png"), full_page=True)
+    page.goto(f"{live_server.url}/moderation/stats?range=7d")
+    expect(page.locator("svg.chart")).to_have_count(3)
+    page.locator("details.chart-data summary").first.click()  # a chart's table, open
+    page.screenshot(path=str(screenshots_dir / "moderation-stats-dark.png"), full_page=True)
+    for name in ("queue", "stats", "queue-dark", "stats-dark"):
+        assert (screenshots_dir / f"moderation-{name}.png").stat().st_size > 10_000

@@ -63,6 +63,17 @@ def test_docs_page_lists_every_operation(client: FlaskClient) -> None:
     assert 'src="http' not in html and 'href="http' not in html
 
 
+def test_docs_page_has_the_dashboards_icon(client: FlaskClient) -> None:
+    """/docs links the dashboard's SVG icon (a tab of it showed the browser's blank page
+    icon), same-origin, and the icon is served without a session."""
+    html = client.get("/docs").get_data(as_text=True)
+    link = '<link rel="icon" href="/moderation/static/favicon.svg" type="image/svg+xml">'
+    assert link in html
+    with client.get("/moderation/static/favicon.svg") as icon:  # closes the file it sends
+        assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+        assert b"<svg" in icon.get_data()
+
+
 @pytest.mark.slow
 def test_schemathesis_finds_no_server_errors_or_schema_violations(
     live_server: LiveServer, make_site: Callable[..., SiteKeys], tmp_path: Path

@@ -108,8 +108,10 @@ def test_the_cli_says_which_earlier_secrets_still_sign(moderato: Any, db: Databa
 def test_the_admin_page_refuses_one_rotation_too_many_with_a_message(
     client: FlaskClient, db: Database
 ) -> None:
-    """The admin page's Rotate shows the new secret and says an earlier one signs too;
-    past the limit it changes nothing and says why, with when to try again."""
+    """The admin page's Rotate shows the new secret and says how many earlier ones sign
+    too, in words ("1 earlier secret signs", "2 earlier secrets sign"; it read "1 earlier
+    secret(s) sign"); past the limit it changes nothing and says why, with when to try
+    again."""
     endpoint_id, _ = _endpoint(db)
     token = logged_in(client, db)
     url = f"/moderation/integrations/endpoints/{endpoint_id}/rotate"
@@ -117,8 +119,12 @@ def test_the_admin_page_refuses_one_rotation_too_many_with_a_message(
     client.post(url, data={"csrf_token": token}, headers=page)
     second = client.post(url, data={"csrf_token": token}, headers=page)
     assert second.status_code == 200
-    assert "1 earlier secret(s) sign too" in second.get_data(as_text=True)
-    for _ in range(MAX_SIGNING - 3):
+    assert "1 earlier secret signs too until its own overlap ends." in second.get_data(as_text=True)
+    third = client.post(url, data={"csrf_token": token}, headers=page)
+    assert "2 earlier secrets sign too until their own overlap ends." in third.get_data(
+        as_text=True
+    )
+    for _ in range(MAX_SIGNING - 4):
         client.post(url, data={"csrf_token": token}, headers=page)
     before = _signing(db, endpoint_id, utcnow())
     refused = client.post(url, data={"csrf_token": token}, headers=page, follow_redirects=True)

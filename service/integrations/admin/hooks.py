@@ -70,7 +70,10 @@ def rotate(endpoint_id: int) -> Any:
         audit(session, endpoint.site_id, "webhook_secret_rotated", endpoint_id=endpoint_id)
         site_id, url = endpoint.site_id, endpoint.url
         older = len(webhooks.overlap_ends(endpoint, utcnow())) - (overlap > 0)
-    also = f" {older} earlier secret(s) sign too until their own overlap ends." if older else ""
+    also = ""
+    if older:
+        signs = "signs too until its" if older == 1 else "sign too until their"
+        also = f" {counted(older, 'earlier secret')} {signs} own overlap ends."
     shown = {
         "kind": "new signing secret",
         "name": url,

@@ -74,13 +74,14 @@
      the poll's page does not hold while later pages exist: new arrivals may have pushed it
      to the next page) the card is reloaded first and marked only when it left the list:
      its state changed, it lost its flag on "Featured only", or its reports were answered
-     on Reported; otherwise it stays as it is and this resolves to null. */
+     on Reported; otherwise it stays as it is and this resolves to [card, "listed"] (null
+     when it could not be reloaded). */
   function refresh(card, unlessListed) {
     var state = card.dataset.state;
     var wasFeatured = !!card.querySelector(".badge.featured");
     return m.get("/moderation/comments/" + encodeURIComponent(card.dataset.id) + "/card").then(function (res) {
       if (!res.ok || typeof res.data !== "string") { return unlessListed ? null : [card, "decided"]; }
-      if (unlessListed && stillListed(card, res.data)) { return null; }
+      if (unlessListed && stillListed(card, res.data)) { return [card, "listed"]; }
       var fresh = replaceCard(card, res.data, "conflict");
       if (!fresh) { return [card, "decided"]; }
       var box = fresh.querySelector("input.select");

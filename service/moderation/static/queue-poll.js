@@ -19,6 +19,11 @@
   var usable = q.usable;
   var selectAll = q.selectAll;
   var POLL_MS = 10000;
+  /* Trailing cards found still listed, pushed onto the next page by new arrivals: reloaded
+     once, not on every poll while they stay on screen (by card id, until the poll's page
+     holds them again). A colleague's decision on one meanwhile shows when the moderator
+     acts on it (a 409 marks it in red) or when it is back on the page. */
+  var pushedDown = {};
 
   /* Put the fresh card's part (``selector``) in place of the card's own, where ``place``
      puts a new one; remove the card's when the fresh card has none. */
@@ -85,6 +90,8 @@
       if (total) { total.textContent = res.data.total; }
       var matching = document.getElementById("matching-count");
       if (matching) { matching.textContent = res.data.total; }
+      var noun = document.getElementById("matching-noun"); /* "All 1 comments" read wrong */
+      if (noun) { noun.textContent = res.data.total === 1 ? "comment" : "comments"; }
       var picks = document.getElementById("featured-count");
       if (picks && res.data.featured_count != null) { picks.textContent = res.data.featured_count; }
       var nextLink = document.querySelector('.pager a[rel="next"]');
@@ -103,14 +110,19 @@
       var trailing = [];
       var seenLater = false;
       cards().slice().reverse().forEach(function (c) {
-        if (inQueue[c.dataset.id]) { seenLater = true; }
+        if (inQueue[c.dataset.id]) { seenLater = true; delete pushedDown[c.id]; }
         else if (!usable(c) || handled[c.id]) { return; }
         else if (seenLater || !res.data.next) { gone.push(c); }
-        else { trailing.push(c); }
+        else if (!pushedDown[c.id]) { trailing.push(c); }
       });
       var refreshed = Promise.all(gone.map(function (c) { return refresh(c, false); })
         .concat(trailing.map(function (c) { return refresh(c, true); })))
-        .then(function (outcomes) { return outcomes.filter(Boolean); });
+        .then(function (outcomes) {
+          return outcomes.filter(function (o) {
+            if (o && o[1] === "listed") { pushedDown[o[0].id] = true; }
+            return o && o[1] !== "listed";
+          });
+        });
       var tpl = document.createElement("template");
       tpl.innerHTML = res.data.html;
       var arrived = 0;
@@ -142,16 +154,10 @@
         if (selectAll) { selectAll.checked = false; } /* the new cards are not selected */
       }
       q.moveUpAfter = null;
-      /* the pager says what is on the page now (it kept the load's "1–25"; found in review) */
-      var range = document.getElementById("page-range");
-      if (range) {
-        var start = Number(range.getAttribute("data-start")) || 0;
-        var shownNow = cards().filter(function (c) { return !c.classList.contains("conflict"); }).length;
-        range.textContent = shownNow ? (start + 1) + "–" + (start + shownNow) + " of " : "";
-      }
       /* Only comments that arrived ahead of the page are news; a card moving up from the
          next page after an action is not (it overwrote the action's message). */
       return refreshed.then(function (outcomes) {
+        sayRange();
         var said = [];
         if (arrived && firstPage) { said.push(arrived + " new comment" + (arrived === 1 ? "" : "s") + " arrived."); }
         var decided = outcomes.filter(function (o) { return o[1] === "decided"; }).length;
@@ -174,6 +180,16 @@
         if (said.length) { m.announce(said.join(" "), "info"); }
       });
     }).catch(function () { /* offline for a moment: the next poll catches up */ });
+  }
+
+  /* The pager says what is on the page now (it kept the load's "1–25"; found in review),
+     once the cards decided elsewhere are marked (counted before, it read "1–2 of 1"). */
+  function sayRange() {
+    var range = document.getElementById("page-range");
+    if (!range) { return; }
+    var start = Number(range.getAttribute("data-start")) || 0;
+    var shownNow = cards().filter(function (c) { return !c.classList.contains("conflict"); }).length;
+    range.textContent = shownNow ? (start + 1) + "–" + (start + shownNow) + " of " : "";
   }
 
   if (onQueuePage) {

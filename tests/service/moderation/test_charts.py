@@ -59,3 +59,26 @@ def test_durations_are_written_exactly() -> None:
     assert [charts.minutes(v) for v in (0, 2.5, 45, 60, 90, 120, 150, 180)] == [
         "0 min", "2.5 min", "45 min", "1 h", "90 min", "2 h", "2.5 h", "3 h",
     ]  # fmt: skip
+
+
+def test_colours_are_attributes_the_stylesheet_can_override() -> None:
+    """Gridlines, axis labels and the legend carry classes, and a series with a tone is
+    drawn in ``currentColor`` under ``class="tone-…"`` with its own colour as the fallback,
+    so the dashboard's stylesheet recolours them in dark mode (they kept dark grey text on
+    a dark panel)."""
+    series = [charts.Series("Held", "#d4a72c", [2.0, None, 1.0], "held")]
+    bars = str(charts.stacked_bars("t", ["a", "b", "c"], series))
+    line = str(charts.lines("t", ["a", "b", "c"], series))
+    for svg in (bars, line):
+        assert 'class="grid-line" stroke="#d0d7de"' in svg
+        assert 'class="axis" fill="#57606a"' in svg
+        assert 'class="legend" fill="#1b1f24"' in svg
+    painted = 'class="tone-held" color="#d4a72c" fill="currentColor"'
+    assert bars.count(painted) == 3  # two bars and the legend's swatch
+    assert line.count(painted) == 3  # two points and the swatch
+    joined = str(charts.lines("t", ["a", "b"], [charts.Series("H", "#d4a72c", [2, 1], "held")]))
+    assert '<polyline points="' in joined
+    assert 'class="tone-held" color="#d4a72c" fill="none" stroke="currentColor"' in joined
+    assert "#d4a72c" not in bars.replace('color="#d4a72c"', "")  # no colour but the fallback
+    plain = str(charts.lines("t", ["a"], [charts.Series("m", "#000", [1.0])]))
+    assert 'color="#000" fill="currentColor"' in plain and "tone-" not in plain
