@@ -13,7 +13,7 @@ from typing import Any
 from flask import current_app, jsonify, request
 from werkzeug.wrappers import Response as BaseResponse
 
-from service import cors, edits
+from service import cors, edits, privacy
 from service.api import bp
 from service.api.body import read_payload
 from service.api.browser import limit_browser_posts
@@ -99,5 +99,6 @@ def withdraw_comment(comment_id: str) -> BaseResponse:
         _guard(session, comment_id)
         comment, deliveries = edits.withdraw(session, comment_id, _token(), window_on=_window_on())
         body = {"id": comment.id, "status": comment.state, "rejection": comment.rejection}
+    privacy.checkpoint(db())  # the erased text leaves SQLite's write-ahead log
     enqueue_outboxes(queue(), deliveries, [])
     return jsonify(body)

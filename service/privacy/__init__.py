@@ -38,6 +38,7 @@ from __future__ import annotations
 
 from service.privacy.erasure import (
     BATCH,
+    Checkpoint,
     Erasure,
     checkpoint,
     erase,
@@ -51,6 +52,7 @@ from service.privacy.scrubbing import ERASED
 __all__ = [
     "BATCH",
     "ERASED",
+    "Checkpoint",
     "Erasure",
     "audit_export",
     "checkpoint",
