@@ -40,7 +40,7 @@ class Erasure:
 #: waits briefly and tries again rather than queue the comment form behind a long reader
 #: for the connection's 30 s busy timeout.
 CHECKPOINT_WAIT_MS = 200
-CHECKPOINT_TRIES = 5
+CHECKPOINT_TRIES = 3
 
 
 @dataclass(frozen=True, slots=True)
