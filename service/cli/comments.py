@@ -18,15 +18,18 @@ def comments() -> None:
 @click.option("--email", required=True, help="the address the commenter typed")
 @click.option("--site", "slug", default=None, help="one site only (default: every site)")
 def comments_export(email: str, slug: str | None) -> None:
-    """Print, as JSON, every comment and check record sent with this e-mail address."""
+    """Print, as JSON, every comment and check record sent with this e-mail address.
+
+    With --site, only that site's (and the bans on every site, which apply to it too)."""
     from service import privacy
 
     with app_session() as session:
+        site = site_or_all(session, slug)
         try:
-            found = privacy.export(session, email, site_or_all(session, slug))
+            found = privacy.export(session, email, site)
         except ValueError as exc:
             raise click.ClickException(str(exc)) from exc
-        privacy.audit_export(session, found, "cli")
+        privacy.audit_export(session, found, "cli", site)
     click.echo(json.dumps(found, indent=2, ensure_ascii=False))
 
 
