@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,7 +19,8 @@ from service.store import Database
 from service.store.tables import AuditEntry, Ban, Comment, Site
 from service.store.tables_integrations import Check
 from tests.factories import published, stored
-from tests.integrations.conftest import SiteKeys, bearer
+from tests.integrations.conftest import LiveServer, SiteKeys, bearer
+from tests.integrations.test_openapi import run_schemathesis
 
 ADA = "ada@example.org"
 SECRET = "Ada Lovelace of 12 Byron Road wrote this"
@@ -251,3 +253,20 @@ def test_privacy_is_given_only_when_asked_for(moderato: Any, db: Database) -> No
         ]
     unknown = moderato("keys", "create", "--site", made["slug"], "--scope", "gdpr")
     assert unknown.exit_code != 0 and "gdpr" in unknown.output
+
+
+@pytest.mark.slow
+def test_schemathesis_finds_nothing_wrong_with_the_privacy_endpoints(
+    live_server: LiveServer, make_site: Callable[..., SiteKeys], tmp_path: Path
+) -> None:
+    """schemathesis, with a ``privacy`` key against the live app (real SQLite, real Redis):
+    no server error, every answer as documented."""
+    site = make_site(
+        settings={"rate_limit": {"per_minute": 1_000_000, "burst": 1_000_000}},
+        privacy=["privacy"],
+    )
+    for path in ("/api/v1/privacy/export", "/api/v1/privacy/erase"):
+        report = run_schemathesis(
+            live_server.url, site.tokens["privacy"], tmp_path, "--include-path", path
+        )
+        assert "No issues found" in report and "1 passed" in report, report
