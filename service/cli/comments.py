@@ -65,7 +65,7 @@ def comments_erase(email: str, slug: str | None, yes: bool) -> None:
                 abort=True,
             )
         done = privacy.erase_in_batches(database(), email, "cli", slug)
-        privacy.checkpoint(database())
+        folded = privacy.checkpoint(database())
         queued = queue().enqueue_deliveries(done.deliveries) if done.deliveries else True
     click.echo(
         f"erased {done.comments} comment(s) ({done.taken_down} taken down), "
@@ -74,3 +74,8 @@ def comments_erase(email: str, slug: str | None, yes: bool) -> None:
     )
     if not queued:
         click.echo("Redis did not answer: a running worker's sweep sends the take-down webhooks")
+    if folded is not None and folded.busy:
+        click.echo(
+            "A reader kept SQLite's write-ahead log from being truncated now: SQLite folds it "
+            "in at its next checkpoint (run the command again to retry now)"
+        )
