@@ -8,13 +8,17 @@ checkpoint after it costs the site's other writers.
    filling, the batched erasure (``privacy.erase_in_batches``, with a write every 20 ms
    beside it: its longest wait) and the checkpoint after it, then counts the times the
    address is still in the bytes of the database file.
-2. Once, a reader holds a snapshot for ``--reader-seconds`` while a checkpoint runs and
+2. The same cost without the service around it: raw ``sqlite3``, WAL, ``synchronous=FULL``,
+   ``--rows`` rows (a tenth with a 4,500-character text, in overflow pages) erased 100 rows
+   per transaction (text and address set to ''), with ``secure_delete`` off and on, in
+   alternating rounds.
+3. Once, a reader holds a snapshot for ``--reader-seconds`` while a checkpoint runs and
    another thread writes: ``privacy.checkpoint`` (short waits, a few tries) against a
    plain ``PRAGMA wal_checkpoint(TRUNCATE)`` on the connection's 30 s busy timeout (the
    checkpoint before this benchmark). A ``TRUNCATE`` checkpoint that waits keeps writers
    out meanwhile.
 
-    .venv/bin/python -m bench.bench_secure_delete [--comments 500] [--rounds 3]
+    .venv/bin/python -m bench.bench_secure_delete [--comments 500] [--rounds 3] [--rows 5000]
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from __future__ import annotations
 import argparse
 import os
 import sqlite3
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -78,6 +83,33 @@ def one_round(secure: bool, comments: int) -> dict[str, float]:
     }
 
 
+def raw_erasure(rows: int, secure: bool) -> float:
+    """Erase ``rows`` rows of a fresh file 100 per transaction; return the time it took."""
+    with tempfile.TemporaryDirectory(prefix="moderato-bench-") as tmp:
+        conn = sqlite3.connect(Path(tmp) / "raw.db", isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute(f"PRAGMA secure_delete={'ON' if secure else 'OFF'}")
+        conn.execute("CREATE TABLE c (id INTEGER PRIMARY KEY, email TEXT, body TEXT)")
+        conn.execute("CREATE INDEX ix_c_email ON c (email)")
+        conn.execute("BEGIN")
+        for n in range(rows):
+            body = ("a long comment, line by line; " * 150) if n % 10 == 0 else "a comment " * 30
+            conn.execute("INSERT INTO c (email, body) VALUES (?, ?)", (f"r{n}@example.org", body))
+        conn.execute("COMMIT")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        started = time.perf_counter()
+        for start in range(1, rows + 1, 100):
+            conn.execute("BEGIN")
+            conn.execute(
+                "UPDATE c SET email = '', body = '' WHERE id >= ? AND id < ?", (start, start + 100)
+            )
+            conn.execute("COMMIT")
+        took = time.perf_counter() - started
+        conn.close()
+    return took
+
+
 def behind_reader(seconds: float, plain: bool) -> tuple[float, float, bool]:
     """Checkpoint while a reader holds an older snapshot for ``seconds``; return the
     checkpoint's time, the longest wait of a write made meanwhile, and whether it was busy."""
@@ -115,6 +147,7 @@ def main() -> None:
     parser.add_argument("--comments", type=int, default=500)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--reader-seconds", type=float, default=3.0)
+    parser.add_argument("--rows", type=int, default=5000)
     args = parser.parse_args()
     runs: dict[bool, list[dict[str, float]]] = {True: [], False: []}
     for _ in range(args.rounds):
@@ -134,6 +167,15 @@ def main() -> None:
             f"concurrent write {m['wait'] * 1000:4.0f} ms  checkpoint "
             f"{m['checkpoint'] * 1000:4.0f} ms  address left in the file: {m['left']:.0f}"
         )
+    raw: dict[bool, list[float]] = {False: [], True: []}
+    for _ in range(max(args.rounds, 5)):
+        for secure in (False, True):
+            raw[secure].append(raw_erasure(args.rows, secure))
+    off, on = median(raw[False]), median(raw[True])
+    print(
+        f"raw sqlite3, {args.rows} rows erased 100 per transaction, {len(raw[True])} rounds: "
+        f"secure_delete OFF {off * 1000:.0f} ms, ON {on * 1000:.0f} ms (x{on / off:.2f})"
+    )
     print(f"a reader holding an older snapshot for {args.reader_seconds:g} s:")
     for plain, label in (
         (True, "plain TRUNCATE, 30 s busy timeout"),
