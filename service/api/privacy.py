@@ -110,9 +110,9 @@ def privacy_erase() -> BaseResponse:
     done = privacy.erase_in_batches(
         db(), email, key.actor, slug, limit=MAX_COMMENTS, own_rows_only=True
     )
-    privacy.checkpoint(db())
     if done.deliveries:
         queue().enqueue_deliveries(done.deliveries)  # else the worker's sweep sends them
+    privacy.checkpoint(db())
     return _json(
         {
             "site": slug,

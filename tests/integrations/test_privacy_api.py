@@ -4,6 +4,7 @@ and ``/erase`` with a ``privacy`` key, for its own site only (real SQLite file, 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -270,3 +271,29 @@ def test_schemathesis_finds_nothing_wrong_with_the_privacy_endpoints(
             live_server.url, site.tokens["privacy"], tmp_path, "--include-path", path
         )
         assert "No issues found" in report and "1 passed" in report, report
+
+
+def test_the_admin_page_offers_privacy_unticked_and_its_key_works(
+    client: FlaskClient, db: Database
+) -> None:
+    """The site page lists the ``privacy`` scope, unticked and explained; a key made with it
+    there exports through the API, and one made without it is refused."""
+    from tests.dashboard import logged_in
+    from tests.integrations.test_admin import _default_site_id, _shown_secret
+
+    token = logged_in(client, db)
+    site_id = _default_site_id(db)
+    page = client.get(f"/moderation/integrations/sites/{site_id}").get_data(as_text=True)
+    box = re.search(r'<input type="checkbox" name="scopes" value="privacy"[^>]*>', page)
+    assert box and "checked" not in box.group(0)
+    assert "erasure cannot be undone" in page
+    made = {}
+    for name, scopes in (("dpo", ["privacy"]), ("cms", ["submit", "read", "moderate"])):
+        rv = client.post(
+            f"/moderation/integrations/sites/{site_id}/keys",
+            data={"name": name, "scopes": scopes, "csrf_token": token},
+            headers={"Accept": "text/html"},
+        )
+        made[name] = _shown_secret(rv.get_data(as_text=True))
+    assert client.post(EXPORT, json={"email": ADA}, headers=bearer(made["dpo"])).status_code == 200
+    assert client.post(EXPORT, json={"email": ADA}, headers=bearer(made["cms"])).status_code == 403
