@@ -4,7 +4,6 @@ and ``/erase`` with a ``privacy`` key, for its own site only (real SQLite file, 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -229,33 +228,6 @@ def test_the_keys_rate_limit_holds(client: FlaskClient, make_site: Callable[...,
     assert limited.get_json()["error"]["code"] == "rate_limited"
 
 
-def test_privacy_is_given_only_when_asked_for(moderato: Any, db: Database) -> None:
-    """``keys create`` without ``--scope`` and a new site's first key get submit, read and
-    moderate; ``--scope privacy`` gives the scope; an unknown scope is refused."""
-    made = json.loads(
-        moderato(
-            "sites", "create", "--name", "Daily", "--origin", "https://d.example", "--json"
-        ).output
-    )
-    plain = json.loads(moderato("keys", "create", "--site", made["slug"], "--json").output)
-    assert plain["scopes"] == ["submit", "read", "moderate"]
-    asked = json.loads(
-        moderato("keys", "create", "--site", made["slug"], "--scope", "privacy", "--json").output
-    )
-    assert asked["scopes"] == ["privacy"]
-    with db.session() as session:
-        from service.store.tables import ApiKey
-
-        first = session.scalars(select(ApiKey).order_by(ApiKey.id)).all()
-        assert [k.scopes for k in first if k.name == "first key"][-1] == [
-            "submit",
-            "read",
-            "moderate",
-        ]
-    unknown = moderato("keys", "create", "--site", made["slug"], "--scope", "gdpr")
-    assert unknown.exit_code != 0 and "gdpr" in unknown.output
-
-
 @pytest.mark.slow
 def test_schemathesis_finds_nothing_wrong_with_the_privacy_endpoints(
     live_server: LiveServer, make_site: Callable[..., SiteKeys], tmp_path: Path
@@ -271,29 +243,3 @@ def test_schemathesis_finds_nothing_wrong_with_the_privacy_endpoints(
             live_server.url, site.tokens["privacy"], tmp_path, "--include-path", path
         )
         assert "No issues found" in report and "1 passed" in report, report
-
-
-def test_the_admin_page_offers_privacy_unticked_and_its_key_works(
-    client: FlaskClient, db: Database
-) -> None:
-    """The site page lists the ``privacy`` scope, unticked and explained; a key made with it
-    there exports through the API, and one made without it is refused."""
-    from tests.dashboard import logged_in
-    from tests.integrations.test_admin import _default_site_id, _shown_secret
-
-    token = logged_in(client, db)
-    site_id = _default_site_id(db)
-    page = client.get(f"/moderation/integrations/sites/{site_id}").get_data(as_text=True)
-    box = re.search(r'<input type="checkbox" name="scopes" value="privacy"[^>]*>', page)
-    assert box and "checked" not in box.group(0)
-    assert "erasure cannot be undone" in page
-    made = {}
-    for name, scopes in (("dpo", ["privacy"]), ("cms", ["submit", "read", "moderate"])):
-        rv = client.post(
-            f"/moderation/integrations/sites/{site_id}/keys",
-            data={"name": name, "scopes": scopes, "csrf_token": token},
-            headers={"Accept": "text/html"},
-        )
-        made[name] = _shown_secret(rv.get_data(as_text=True))
-    assert client.post(EXPORT, json={"email": ADA}, headers=bearer(made["dpo"])).status_code == 200
-    assert client.post(EXPORT, json={"email": ADA}, headers=bearer(made["cms"])).status_code == 403
