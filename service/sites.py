@@ -22,7 +22,11 @@ from service.validation import SITE_SLUG
 
 DEFAULT_SLUG = "default"
 DEFAULT_ORIGINS = ["http://127.0.0.1:8000", "http://localhost:8000"]
-SCOPES = ("submit", "read", "moderate")
+#: Every scope a key can have. ``privacy`` (export and erase a commenter's data through
+#: the API: destructive, and it hands out e-mail addresses) is given only when asked for:
+#: new sites' first keys and ``keys create`` without ``--scope`` get ``DEFAULT_SCOPES``.
+SCOPES = ("submit", "read", "moderate", "privacy")
+DEFAULT_SCOPES = ("submit", "read", "moderate")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +96,7 @@ def create(
     *,
     slug: str | None = None,
     policy: dict[str, Any] | None = None,
-    scopes: Sequence[str] = SCOPES,
+    scopes: Sequence[str] = DEFAULT_SCOPES,
 ) -> CreatedSite:
     """Create a site with a unique slug and its first API key."""
     base = slug or slugify(name)

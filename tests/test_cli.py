@@ -216,6 +216,36 @@ def test_comments_export_then_erase_an_address(env: dict[str, str], db: Any) -> 
     assert nosite.returncode == 1 and "there is no site 'nope'" in nosite.stderr
 
 
+def test_comments_export_of_one_site(env: dict[str, str], db: Any) -> None:
+    """`comments export --site S` prints only that site's comments of the address (in the
+    same shape as every export) and records the export against that site."""
+    from sqlalchemy import select
+
+    from service import sites as site_ops
+    from service.store.tables import AuditEntry
+    from tests.factories import stored
+
+    with db.session() as session:
+        other = site_ops.create(session, "Other Paper", ["https://other.example"]).site
+        other_slug, other_id = other.slug, other.id
+    here = stored(db, email="ada@example.org", text="On the default site.").id
+    there = stored(db, site=other_slug, email="ADA@example.org", text="On the other one.").id
+
+    both = json.loads(run(["comments", "export", "--email", "ada@example.org"], env).stdout)
+    assert [c["id"] for c in both["comments"]] == [here, there]
+    one = run(["comments", "export", "--email", "ada@example.org", "--site", other_slug], env)
+    assert one.returncode == 0, one.stderr
+    found = json.loads(one.stdout)
+    assert found.keys() == both.keys()
+    assert [(c["id"], c["site"]) for c in found["comments"]] == [(there, other_slug)]
+    with db.session() as session:
+        entries = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "privacy_export").order_by(AuditEntry.id)
+        ).all()
+        assert [(e.site_id, e.details["comments"]) for e in entries] == [(None, 2), (other_id, 1)]
+    assert "--site" in run(["comments", "export", "--help"], env).stdout
+
+
 def test_run_allows_its_own_port_given_as_an_option(env: dict[str, str], tmp_path: Path) -> None:
     """`moderato run --port 8732` (no PORT in the environment) makes the default site allow
     http://127.0.0.1:8732, so the demo embed works there (it read only PORT; found in

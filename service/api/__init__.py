@@ -6,4 +6,14 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from service.api import cors, edit, intake, moderate, queue, reads, report, threads  # noqa: E402, F401
+from service.api import (  # noqa: E402, F401
+    cors,
+    edit,
+    intake,
+    moderate,
+    privacy,
+    queue,
+    reads,
+    report,
+    threads,
+)

@@ -19,15 +19,18 @@ def comments() -> None:
 @click.option("--email", required=True, help="the address the commenter typed")
 @click.option("--site", "slug", default=None, help="one site only (default: every site)")
 def comments_export(email: str, slug: str | None) -> None:
-    """Print, as JSON, every comment and check record sent with this e-mail address."""
+    """Print, as JSON, every comment and check record sent with this e-mail address.
+
+    With --site, only that site's (and the bans on every site, which apply to it too)."""
     from service import privacy
 
     with app_session() as session:
+        site = site_or_all(session, slug)
         try:
-            found = privacy.export(session, email, site_or_all(session, slug))
+            found = privacy.export(session, email, site)
         except ValueError as exc:
             raise click.ClickException(str(exc)) from exc
-        privacy.audit_export(session, found, "cli")
+        privacy.audit_export(session, found, "cli", site)
     click.echo(json.dumps(found, indent=2, ensure_ascii=False))
 
 
@@ -63,7 +66,7 @@ def comments_erase(email: str, slug: str | None, yes: bool) -> None:
                 abort=True,
             )
         done = privacy.erase_in_batches(database(), email, "cli", slug)
-        privacy.checkpoint(database())
+        folded = privacy.checkpoint(database())
         queued = queue().enqueue_deliveries(done.deliveries) if done.deliveries else True
     click.echo(
         f"erased {counted(done.comments, 'comment')} ({done.taken_down} taken down), "
@@ -72,3 +75,8 @@ def comments_erase(email: str, slug: str | None, yes: bool) -> None:
     )
     if not queued:
         click.echo("Redis did not answer: a running worker's sweep sends the take-down webhooks")
+    if folded is not None and folded.busy:
+        click.echo(
+            "A reader kept SQLite's write-ahead log from being truncated now: SQLite folds it "
+            "in at its next checkpoint (run the command again to retry now)"
+        )

@@ -35,8 +35,8 @@ def keys() -> None:
     "--scope",
     "scopes",
     multiple=True,
-    type=click.Choice(["submit", "read", "moderate"]),
-    help="repeat for several (default: all three)",
+    type=click.Choice(["submit", "read", "moderate", "privacy"]),
+    help="repeat for several (default: submit, read and moderate; privacy only when named)",
 )
 @EXPIRES_OPTION
 @click.option("--json", "as_json", is_flag=True)
@@ -47,20 +47,18 @@ def keys_create(
     from service import sites
 
     expires = utcnow() + timedelta(days=expires_in_days) if expires_in_days else None
+    chosen = list(scopes or sites.DEFAULT_SCOPES)
     with app_session() as session:
         site = site_named(session, slug)
-        token = sites.add_key(
-            session, site, name=name, scopes=scopes or sites.SCOPES, expires_at=expires
-        )
-        audit(session, site.id, "key_created", name=name, scopes=list(scopes or sites.SCOPES),
-               prefix=token[4:16])  # fmt: skip
+        token = sites.add_key(session, site, name=name, scopes=chosen, expires_at=expires)
+        audit(session, site.id, "key_created", name=name, scopes=chosen, prefix=token[4:16])
     if as_json:
         click.echo(
             json.dumps(
                 {
                     "site": slug,
                     "api_key": token,
-                    "scopes": list(scopes or sites.SCOPES),
+                    "scopes": chosen,
                     "expires_at": rfc3339(expires),
                 }
             )

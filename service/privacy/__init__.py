@@ -31,13 +31,14 @@ site's legitimate interest; an admin lifts them in the dashboard.
 The modules: ``lookup`` finds what was sent with an address, ``exports`` lists it,
 ``erasure`` takes it down and erases it, ``scrubbing`` rewrites what repeats it. The
 names below are the package's interface (the command line, the dashboard's privacy
-page and bench/bench_erasure.py use them).
+page, the API's ``service/api/privacy.py`` and bench/bench_erasure.py use them).
 """
 
 from __future__ import annotations
 
 from service.privacy.erasure import (
     BATCH,
+    Checkpoint,
     Erasure,
     checkpoint,
     erase,
@@ -51,6 +52,7 @@ from service.privacy.scrubbing import ERASED
 __all__ = [
     "BATCH",
     "ERASED",
+    "Checkpoint",
     "Erasure",
     "audit_export",
     "checkpoint",

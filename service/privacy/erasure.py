@@ -4,7 +4,7 @@ through the lifecycle, scrub it and what repeats it, delete the check records.""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -16,7 +16,7 @@ from service.notify import privacy as notify_privacy
 from service.privacy import lookup, scrubbing
 from service.privacy.scrubbing import ERASE_NOTE, ERASED
 from service.status import Rejection, State
-from service.store import Database
+from service.store import BUSY_TIMEOUT_MS, Database
 from service.store.tables import AuditEntry, Comment, Label, Site
 from service.store.tables_integrations import Check
 
@@ -32,15 +32,49 @@ class Erasure:
     checks: int
     deliveries: list[str]  # outbox rows of the take-downs, to enqueue
     subscriptions: int = 0  # reply-notification subscriptions deleted
+    remaining: int = 0  # comments left for another run (``erase_in_batches``' ``limit``)
 
 
-def checkpoint(database: Database) -> None:
+#: How long one checkpoint attempt may wait for SQLite's locks (milliseconds), and the
+#: attempts. A ``TRUNCATE`` checkpoint that waits keeps new writers out meanwhile, so it
+#: waits briefly and tries again rather than queue the comment form behind a long reader
+#: for the connection's 30 s busy timeout.
+CHECKPOINT_WAIT_MS = 200
+CHECKPOINT_TRIES = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    """SQLite's answer to ``PRAGMA wal_checkpoint``: done unless ``busy``."""
+
+    busy: bool
+    log_frames: int
+    checkpointed: int
+
+
+def checkpoint(database: Database, tries: int = CHECKPOINT_TRIES) -> Checkpoint | None:
     """On SQLite, fold the write-ahead log into the database file and truncate it, so the
     erased text does not linger in ``moderato.db-wal`` until the next shutdown (found in
-    review). Nothing to do on PostgreSQL."""
-    if database.engine.dialect.name == "sqlite":
-        with database.engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    review). Each attempt waits at most ``CHECKPOINT_WAIT_MS`` for readers and writers, with
+    a pause between two; returns SQLite's last answer (``busy``: a reader kept an older
+    snapshot, the log was not truncated; SQLite's own checkpoints fold it in later). Nothing
+    to do on PostgreSQL (None)."""
+    if database.engine.dialect.name != "sqlite":
+        return None
+    result = Checkpoint(True, -1, -1)
+    with database.engine.connect() as conn:
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={CHECKPOINT_WAIT_MS}")
+        try:
+            for attempt in range(tries):
+                if attempt:
+                    time.sleep(CHECKPOINT_WAIT_MS / 1000)
+                row = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+                result = Checkpoint(bool(row[0]), int(row[1]), int(row[2]))
+                if not result.busy:
+                    break
+        finally:
+            conn.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    return result
 
 
 def erase(session: Session, email: str, actor: str, site: Site | None = None) -> Erasure:
@@ -62,7 +96,14 @@ PAUSE = 0.15
 
 
 def erase_in_batches(
-    database: Database, email: str, actor: str, site_slug: str | None = None, batch: int = BATCH
+    database: Database,
+    email: str,
+    actor: str,
+    site_slug: str | None = None,
+    batch: int = BATCH,
+    *,
+    limit: int | None = None,
+    own_rows_only: bool = False,
 ) -> Erasure:
     """``erase``, committed ``batch`` comments at a time, so a commenter with thousands of
     comments never holds the database's write lock for long (SQLite has one writer: the
@@ -70,11 +111,18 @@ def erase_in_batches(
     between batches to let them in). The comments are found once; those that arrive
     meanwhile are erased with the check records in the last transaction, which writes the
     audit entry with the totals. An interrupted run leaves the batches it committed erased;
-    running it again finishes the rest (an erased comment no longer carries the address)."""
+    running it again finishes the rest (an erased comment no longer carries the address).
+
+    With ``limit``, at most that many comments are erased (the oldest first) and the rest
+    are counted in ``remaining``, for another run (the API: a request's time stays bounded).
+    ``own_rows_only`` (with a site) leaves the audit entries of bans on every site alone:
+    they are the installation's, not the site's (the API's site keys)."""
     email = lookup.normalise(email)
     with database.session() as session:
         found = lookup.comments(session, email, lookup.site_by_slug(session, site_slug))
         ids = [c.id for c in found]
+        if limit is not None:
+            found, ids = found[:limit], ids[:limit]
         # Every IP hash, read once: a later batch's summaries may repeat an earlier one's.
         needles = _needles(email, found)
     total = Erasure(0, 0, 0, [])
@@ -91,11 +139,15 @@ def erase_in_batches(
             total = _plus(total, _erase_comments(session, list(chunk), actor, needles))
     with database.session() as session:
         site = lookup.site_by_slug(session, site_slug)
-        late = lookup.comments(session, email, site)  # sent while the batches ran
-        if late:
+        late = lookup.comments(session, email, site)  # sent while the batches ran, or beyond
+        remaining = 0
+        if late and limit is not None and total.comments + len(late) > limit:
+            remaining = len(late)  # another run erases them; not in this transaction
+        elif late:
             more = sorted(set(needles) | set(_needles(email, late)))
             total = _plus(total, _erase_comments(session, late, actor, more))
-        return _finish(session, email, actor, site, total)
+        done = _finish(session, email, actor, site, total, own_rows_only=own_rows_only)
+        return replace(done, remaining=remaining)
 
 
 def _plus(total: Erasure, done: Erasure) -> Erasure:
@@ -164,7 +216,15 @@ def _erase_comments(
     return Erasure(len(found), taken_down, 0, deliveries)
 
 
-def _finish(session: Session, email: str, actor: str, site: Site | None, done: Erasure) -> Erasure:
+def _finish(
+    session: Session,
+    email: str,
+    actor: str,
+    site: Site | None,
+    done: Erasure,
+    *,
+    own_rows_only: bool = False,
+) -> Erasure:
     """Delete the address's check records and record the erasure: counts only."""
     checks = lookup.checks(session, email, site)
     if checks:
@@ -173,7 +233,8 @@ def _finish(session: Session, email: str, actor: str, site: Site | None, done: E
         session.execute(delete(Check).where(Check.id.in_(check_ids)))
     subscriptions = notify_privacy.erase(session, email, site)
     done = Erasure(done.comments, done.taken_down, len(checks), done.deliveries, subscriptions)
-    for entry in lookup.ban_entries(session, email, site):  # they name no comment
+    # they name no comment
+    for entry in lookup.ban_entries(session, email, site, own_rows_only=own_rows_only):
         entry.details = {**(entry.details or {}), "value": ERASED}
         entry.note = ERASED if entry.note else entry.note
     # The record that an erasure happened, by whom: counts only, never the address.

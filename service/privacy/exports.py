@@ -13,10 +13,13 @@ from service.privacy import lookup
 from service.store.tables import AuditEntry, Ban, Site
 
 
-def export(session: Session, email: str, site: Site | None = None) -> dict[str, Any]:
+def export(
+    session: Session, email: str, site: Site | None = None, *, own_rows_only: bool = False
+) -> dict[str, Any]:
     """Return everything kept about ``email``, as JSON data: its comments (every field,
     the classifier's decision included), its Akismet-compatible check records, the bans
-    on the address and its reply-notification subscriptions."""
+    on the address and its reply-notification subscriptions. ``own_rows_only`` (with a
+    site) leaves out the bans on every site and their history (a site key's request)."""
     email = lookup.normalise(email)
     slugs = lookup.slugs(session)
     return {
@@ -83,7 +86,7 @@ def export(session: Session, email: str, site: Site | None = None) -> dict[str, 
             for b in session.scalars(
                 select(Ban).where(Ban.kind == "email", Ban.value == email).order_by(Ban.id)
             )
-            if site is None or b.site_id in (None, site.id)
+            if lookup.in_site(b.site_id, site, own_rows_only)
         ],
         "ban_history": [
             {
@@ -93,13 +96,17 @@ def export(session: Session, email: str, site: Site | None = None) -> dict[str, 
                 "note": e.note,
                 "at": rfc3339(e.created_at),
             }
-            for e in lookup.ban_entries(session, email, site)
+            for e in lookup.ban_entries(session, email, site, own_rows_only=own_rows_only)
         ],
         "reply_notifications": notify_privacy.export(session, email, site, slugs),
     }
 
 
-def audit_export(session: Session, found: dict[str, Any], actor: str) -> None:
-    """Record that an export was made, by whom: counts only, never the address."""
+def audit_export(
+    session: Session, found: dict[str, Any], actor: str, site: Site | None = None
+) -> None:
+    """Record that an export was made, by whom (of which site): counts only, never the
+    address."""
     counts = {k: len(found[k]) for k in ("comments", "checks", "bans", "reply_notifications")}
-    session.add(AuditEntry(actor=actor, action="privacy_export", details=counts))
+    site_id = site.id if site is not None else None
+    session.add(AuditEntry(site_id=site_id, actor=actor, action="privacy_export", details=counts))

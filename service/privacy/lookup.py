@@ -55,10 +55,13 @@ def slugs(session: Session) -> dict[int, str]:
     return {site.id: site.slug for site in session.scalars(select(Site))}
 
 
-def ban_entries(session: Session, email: str, site: Site | None) -> list[AuditEntry]:
+def ban_entries(
+    session: Session, email: str, site: Site | None, *, own_rows_only: bool = False
+) -> list[AuditEntry]:
     """Return the audit entries of bans on the address and their lifts: they name it
     without naming a comment (a hand ban, an unban; found in review: an erasure left them
-    and an export did not show them)."""
+    and an export did not show them). With a site, those of bans on every site too, unless
+    ``own_rows_only`` (a site key's request: those are the installation's)."""
     entries = session.scalars(
         select(AuditEntry)
         .where(AuditEntry.action.in_(("ban", "unban")))
@@ -69,8 +72,16 @@ def ban_entries(session: Session, email: str, site: Site | None) -> list[AuditEn
         for e in entries
         if (e.details or {}).get("kind") == "email"
         and str((e.details or {}).get("value", "")).lower() == email
-        and (site is None or e.site_id in (None, site.id))
+        and in_site(e.site_id, site, own_rows_only)
     ]
+
+
+def in_site(site_id: int | None, site: Site | None, own_rows_only: bool = False) -> bool:
+    """Tell whether a row of ``site_id`` (None: every site) belongs to a request about
+    ``site`` (None: every site)."""
+    if site is None:
+        return True
+    return site_id == site.id or (site_id is None and not own_rows_only)
 
 
 def site_by_slug(session: Session, slug: str | None) -> Site | None:

@@ -17,6 +17,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.expression import FromClause
 
+#: How long an SQLite connection waits for a lock before "database is locked".
+BUSY_TIMEOUT_MS = 30_000
+
 
 class Database:
     """An engine and a session factory for one database URL."""
@@ -71,13 +74,18 @@ class _SQLiteHints(SQLiteCompiler):
 
 
 def _tune_sqlite(engine: Engine, synchronous: str) -> None:
-    """Use WAL, a busy timeout and foreign keys on every SQLite connection."""
+    """Use WAL, a busy timeout, foreign keys and ``secure_delete`` on every SQLite
+    connection. ``secure_delete`` overwrites what a change removes (an updated row's old
+    cell, a freed overflow page) with zeros: without it an erased comment's text stays in
+    the database file's free space, readable by anyone with the file or a backup of it
+    (docs/deploy.md, "Privacy requests"; its cost: bench/bench_secure_delete.py)."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute(f"PRAGMA synchronous={synchronous}")
-        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA secure_delete=ON")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()

@@ -47,8 +47,9 @@ def test_document_loads_in_schemathesis_with_every_operation(client: FlaskClient
     assert "POST /v1alpha1/comments:analyze" in labels
     assert {"GET /feed/thread.atom", "GET /feed/site.atom"} <= labels
     assert {"PATCH /api/v1/comments/{id}", "DELETE /api/v1/comments/{id}"} <= labels
-    assert len(operations) == 27
+    assert len(operations) == 29
     assert "GET /api/v1/queue" in labels
+    assert {"POST /api/v1/privacy/export", "POST /api/v1/privacy/erase"} <= labels
     assert "POST /mail/unsubscribe" in labels
 
 
@@ -57,7 +58,13 @@ def test_docs_page_lists_every_operation(client: FlaskClient) -> None:
     rv = client.get("/docs")
     assert rv.status_code == 200
     html = rv.get_data(as_text=True)
-    for anchor in ("createComment", "moderateComment", "akismetCommentCheck", "perspectiveAnalyze"):
+    for anchor in (
+        "createComment",
+        "moderateComment",
+        "akismetCommentCheck",
+        "perspectiveAnalyze",
+        "eraseAuthorData",
+    ):
         assert f'id="{anchor}"' in html
     assert "<script" not in html
     assert 'src="http' not in html and 'href="http' not in html

@@ -152,6 +152,30 @@ def test_an_erasure_leaves_nothing_of_the_author_on_postgres(db: Database) -> No
     assert ADA not in after and "lovelace" not in after
 
 
+def test_a_sites_privacy_requests_work_on_postgres(client: FlaskClient, db: Database) -> None:
+    """The API's export and erasure (a ``privacy`` key, its site only) on PostgreSQL: the
+    other site keeps its comment, a retry answers zeros, and there is no checkpoint to run."""
+    from service import privacy
+
+    with db.session() as session:
+        created = sites.create(session, "PG Paper", ["https://pg.example"])
+        token = sites.add_key(session, created.site, name="dpo", scopes=["privacy"])
+        slug = created.site.slug
+    key = {"Authorization": f"Bearer {token}"}
+    mine = stored(db, site=slug, email="Ada@Example.org", text="mine").id
+    theirs = stored(db, email="ada@example.org", text="theirs").id
+    found = client.post("/api/v1/privacy/export", json={"email": "ADA@example.org"}, headers=key)
+    assert [c["id"] for c in found.get_json()["comments"]] == [mine]
+    first = client.post("/api/v1/privacy/erase", json={"email": "ada@example.org"}, headers=key)
+    again = client.post("/api/v1/privacy/erase", json={"email": "ada@example.org"}, headers=key)
+    assert first.get_json()["erased"]["comments"] == 1
+    assert again.get_json()["erased"]["comments"] == 0 and again.get_json()["complete"]
+    with db.session() as session:
+        assert session.get(Comment, mine).text == ""  # type: ignore[union-attr]
+        assert session.get(Comment, theirs).text == "theirs"  # type: ignore[union-attr]
+    assert privacy.checkpoint(db) is None
+
+
 def test_the_migrated_schema_matches_the_models_on_postgres(db: Database) -> None:
     """No drift between Alembic's migrations and the models on PostgreSQL either."""
     from tests.service.test_migrations import schema_drift

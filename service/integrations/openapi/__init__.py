@@ -8,7 +8,7 @@ A test runs schemathesis against the live app with this document.
 One module per part of the API, each with its paths and the schemas they use:
 ``intake``, ``reads`` and ``edits`` (comments; an author's edit and withdrawal),
 ``threads``, ``moderation`` (reports and the moderate endpoint), ``queue`` (what
-waits for a decision), ``ops``, ``akismet``,
+waits for a decision), ``privacy`` (commenters' data requests), ``ops``, ``akismet``,
 ``perspective``, ``feeds``, ``mail`` (the mails' pages) and ``webhooks`` (the events we
 send); ``common`` holds the error shape, the builders and the patterns they share. This
 module puts them together, in the order the document has always listed them.
@@ -28,6 +28,7 @@ from service.integrations.openapi import (
     moderation,
     ops,
     perspective,
+    privacy,
     queue,
     reads,
     threads,
@@ -48,6 +49,7 @@ def paths() -> dict[str, Any]:
         **comment,
         **moderation.paths(),
         **queue.paths(),
+        **privacy.paths(),
         **ops.paths(),
         **akismet.paths(),
         **perspective.paths(),
@@ -66,6 +68,7 @@ def schemas() -> dict[str, Schema]:
         **threads.SCHEMAS,
         **moderation.SCHEMAS,
         **queue.SCHEMAS,
+        **privacy.SCHEMAS,
         **akismet.SCHEMAS,
         **perspective.SCHEMAS,
         **webhooks.SCHEMAS,
@@ -92,6 +95,10 @@ def document(server_url: str | None = None) -> dict[str, Any]:
         "tags": [
             {"name": "Comments"},
             {"name": "Threads", "description": "Close an article's comments, or review it apart."},
+            {
+                "name": privacy.TAG,
+                "description": "Commenters' data requests: export or erase (a `privacy` key).",
+            },
             {"name": "Feeds", "description": "Atom feeds of published comments."},
             {"name": "Operations"},
             {
@@ -109,7 +116,7 @@ def document(server_url: str | None = None) -> dict[str, Any]:
                     "type": "http",
                     "scheme": "bearer",
                     "description": "A site API key `mod_<prefix>_<secret>` with scopes "
-                    "submit, read, moderate.",
+                    "submit, read, moderate, privacy.",
                 },
                 **perspective.SECURITY_SCHEMES,
             },
