@@ -24,7 +24,7 @@ def test_api_docs_page_renders_without_outside_requests(
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(f"{live_server.url}/docs")
     assert page.title().startswith("moderato API")
-    assert page.locator("section.op").count() == 27  # PATCH/DELETE on a comment, the queue
+    assert page.locator("section.op").count() == 29  # PATCH/DELETE on a comment, the queue, privacy
     page.get_by_role("link", name="POST /v1alpha1/comments:analyze").click()
     assert page.locator("#perspectiveAnalyze").is_visible()
     page.goto(f"{live_server.url}/docs")
