@@ -63,7 +63,13 @@ def paths() -> dict[str, Any]:
                     "required": True,
                     "content": {"application/json": {"schema": ref("ThreadSettingsInput")}},
                 },
-                "responses": {**COMMON_ERRORS, **SETTINGS_RESPONSES},
+                "responses": {
+                    **COMMON_ERRORS,
+                    "415": error(
+                        "Not JSON (`unsupported_media_type`): a form cannot say true or null."
+                    ),
+                    **SETTINGS_RESPONSES,
+                },
             },
         },
     }
