@@ -24,12 +24,19 @@ from service.ids import looks_like_id
 from service.security import client_hash
 from service.status import State
 from service.store.tables import Comment, Site
-from service.validation import field_error, has_controls
+from service.validation import field_error, has_controls, unknown_fields
+
+#: The fields of a report from a site's server (any other is ``unknown_field``; a
+#: browser's form carries its own, which are ignored).
+KEYED_FIELDS = ("reason", "note", "user_ip")
 
 
-def validate_report(payload: dict[str, Any]) -> tuple[str, str | None]:
-    """Return (reason, note), or raise 422 naming every bad field."""
-    errors: dict[str, dict[str, str]] = {}
+def validate_report(
+    payload: dict[str, Any], errors: dict[str, dict[str, str]] | None = None
+) -> tuple[str, str | None]:
+    """Return (reason, note), or raise 422 naming every bad field (with ``errors``, those
+    found already)."""
+    errors = dict(errors or {})
     reason = payload.get("reason")
     if reason is None or reason == "":
         errors["reason"] = field_error("required")
@@ -63,17 +70,17 @@ def report_comment(comment_id: str) -> BaseResponse:
     reports counted as one reader).
     """
     payload = read_payload()
-    reason, note = validate_report(payload)
     cfg = current_app.config
     with db().session() as session:
         key = request_key(session, scope="submit")
         if key is None:
+            reason, note = validate_report(payload)
             limit_browser_posts("You are sending reports too quickly. Please wait a moment.")
             client = client_hash(cfg["SECRET_KEY"], request.remote_addr)
         else:
-            info, errors = validate_client(payload)
-            if errors:
-                raise ValidationFailed(fields=errors)
+            info, errors = validate_client({"user_ip": payload.get("user_ip")})
+            errors.update(unknown_fields(payload, KEYED_FIELDS))  # a program: no misspellings
+            reason, note = validate_report(payload, errors)
             client = client_hash(cfg["SECRET_KEY"], info.user_ip)
         comment = session.get(Comment, comment_id) if looks_like_id(comment_id) else None
         if key is not None and comment is not None and comment.site_id != key.site_id:

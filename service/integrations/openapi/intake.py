@@ -89,9 +89,11 @@ SCHEMAS: dict[str, Schema] = {
     "CommentInput": {
         "type": "object",
         "description": "A comment. With a site key, also the end user's details; the site "
-        "is the key's. Unknown fields (the embed's form token, honeypot) are allowed. Text "
+        "is the key's. Unknown fields: without a key (a browser: the embed's form token and "
+        "honeypot) they are ignored; with a key each is a 422 (`unknown_field`). Text "
         "fields are trimmed; control characters are refused (newlines and tabs in `text`).",
         "required": ["thread", "name", "email", "text"],
+        "additionalProperties": True,
         "properties": {
             "site": optional(
                 string(64, pattern=SLUG, description="Site slug; empty means `default`.")

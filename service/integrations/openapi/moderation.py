@@ -104,7 +104,10 @@ def paths() -> dict[str, Any]:
 SCHEMAS: dict[str, Schema] = {
     "ReportInput": {
         "type": "object",
+        "description": "Other fields: ignored without a key (a browser's form carries its "
+        "own), a 422 (`unknown_field`) with one.",
         "required": ["reason"],
+        "additionalProperties": True,
         "properties": {
             "reason": {"enum": list(REPORT_REASONS)},
             "note": optional(
@@ -130,7 +133,9 @@ SCHEMAS: dict[str, Schema] = {
     },
     "ModerationInput": {
         "type": "object",
+        "description": "Another field is a 422 (`unknown_field`), as in every keyed request.",
         "required": ["action", "expected_status"],
+        "additionalProperties": False,
         "properties": {
             "action": {
                 "enum": MODERATE_ACTIONS,

@@ -146,7 +146,8 @@ SCHEMAS: dict[str, Schema] = {
     "ThreadSettingsInput": {
         "type": "object",
         "additionalProperties": False,
-        "description": "Each field optional; an absent one stays as it is.",
+        "description": "Each field optional; an absent one stays as it is; another field is "
+        "a 422 (`unknown_field`), as in every keyed request.",
         "properties": {
             "closed": {
                 "type": ["boolean", "null"],
