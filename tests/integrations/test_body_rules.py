@@ -12,7 +12,6 @@ from service.status import State
 from service.store import Database
 from service.store.tables import Report
 from tests.factories import payload, stored
-
 from tests.integrations.conftest import bearer
 
 
