@@ -96,7 +96,13 @@ SCHEMAS: dict[str, Schema] = {
         "additionalProperties": True,
         "properties": {
             "site": optional(
-                string(64, pattern=SLUG, description="Site slug; empty means `default`.")
+                string(
+                    64,
+                    pattern=SLUG,
+                    description="The site's slug. With a site key: the key's site, whether "
+                    "`site` is empty, absent or that slug (another slug is `403 "
+                    "site_mismatch`). Without a key: empty or absent means `default`.",
+                )
             ),
             "thread": string(512, pattern=LINE, description="A slug or the page's URL."),
             "name": string(80, pattern=LINE),
