@@ -41,10 +41,10 @@ if tat < now then tat = now end
 local new_tat = tat + interval
 local allow_at = new_tat - tolerance
 if now < allow_at then
-  return {math.ceil(allow_at - now), math.ceil(tat - now)}
+  return {math.ceil(allow_at - now), math.floor(tat - now)}
 end
 redis.call('SET', KEYS[1], new_tat, 'PX', math.max(math.ceil(new_tat - now), 1))
-return {0, math.ceil(new_tat - now)}
+return {0, math.floor(new_tat - now)}
 """
 
 

@@ -68,3 +68,14 @@ def test_a_browser_reads_its_rate_limit_through_cors(
         assert {"RateLimit", "RateLimit-Policy", "Retry-After"} <= exposed
     assert anonymous.headers["RateLimit-Policy"] == '"client";q=10000;w=6'
     assert anonymous.headers["RateLimit"].startswith('"client";r=')
+
+
+def test_an_uneven_rate_counts_every_request_left(
+    client: FlaskClient, make_site: Callable[..., SiteKeys]
+) -> None:
+    """7 a minute (an interval of 8.57 s) with a burst of 10: the first answer leaves 9, not
+    8 (the milliseconds are not rounded against the caller); the window is 86 s."""
+    site = make_site(settings={"rate_limit": {"per_minute": 7, "burst": 10}})
+    rv = client.post("/api/v1/comments", json=payload(), headers=bearer(site.tokens["first"]))
+    assert rv.headers["RateLimit-Policy"] == '"key";q=10;w=86'
+    assert _left(rv) == (9, 9)
