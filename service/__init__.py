@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask, current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from service import config, errors, extensions
+from service import config, errors, extensions, ratelimit
 from service.auth import DEFAULT_SESSION_HOURS
 
 
@@ -27,6 +27,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     app.before_request(buffer_chunked_body)
     app.after_request(drain_refused_body)
+    app.after_request(ratelimit.add_headers)
     return app
 
 

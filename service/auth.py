@@ -18,7 +18,7 @@ from werkzeug.exceptions import HTTPException
 
 from service.clock import utcnow
 from service.errors import Forbidden, KeyUnauthorized, RateLimited
-from service.ratelimit import key_limit, limiter
+from service.ratelimit import key_limit, limiter, note
 from service.security import same_hash, split_api_key
 from service.store.tables import ApiKey, Site, User, UserSite
 
@@ -150,11 +150,11 @@ def authenticate(db_session: Session, token: str, scope: str | None = None) -> K
         raise Forbidden(f"This key lacks the {scope!r} scope.", code="insufficient_scope")
     site = db_session.get(Site, identity.site_id)
     limit = key_limit(current_app.config, site.settings if site else None)
-    wait = limiter().wait_seconds(f"key:{identity.prefix}", limit)
-    if wait:
+    verdict = note(limiter().check(f"key:{identity.prefix}", limit, "key"))
+    if verdict is not None and verdict.wait:
         raise RateLimited(
             f"This key is over its limit of {limit.per_minute:g} requests a minute.",
-            headers={"Retry-After": str(wait)},
+            headers={"Retry-After": str(verdict.wait)},
         )
     _touch(db_session, identity)
     g.api_key = identity

@@ -19,6 +19,9 @@ MAX_URL = 2048
 
 FieldErrors = dict[str, dict[str, str]]
 
+#: The end user's details a site's server sends with a comment.
+CLIENT_FIELDS = ("user_ip", "user_agent", "referrer", "permalink")
+
 
 @dataclass(frozen=True, slots=True)
 class ClientInfo:

@@ -20,7 +20,8 @@ from service.store.tables import Site
 #: PATCH and DELETE: an author's edit and withdrawal, with the edit token in its header.
 ALLOW_METHODS = "GET, POST, PATCH, DELETE"
 ALLOW_HEADERS = "Accept, Content-Type, Moderato-Edit-Token"
-EXPOSE_HEADERS = "Location, ETag, Retry-After, Date"
+#: RateLimit and RateLimit-Policy: the answer's place in its rate limit (service.ratelimit).
+EXPOSE_HEADERS = "Location, ETag, Retry-After, Date, RateLimit, RateLimit-Policy"
 PREFLIGHT_MAX_AGE = "600"
 
 

@@ -23,6 +23,27 @@ EVENT_TYPES = (
     "comment.edited",
 )
 
+#: An endpoint's subscription to every event, those added after it was created included
+#: (Stripe's ``enabled_events: ["*"]``). An explicit list gets only what it names: a new
+#: event type is never sent to a receiver that did not ask for it (``not_subscribed`` says
+#: what such an endpoint misses; ``webhooks list`` and the admin page show it).
+ALL_EVENTS = "*"
+
+
+def wants(events: list[str] | None, event_type: str) -> bool:
+    """Tell whether an endpoint subscribed to ``events`` gets ``event_type``."""
+    return ALL_EVENTS in (events or []) or event_type in (events or [])
+
+
+def not_subscribed(events: list[str] | None) -> list[str]:
+    """Return the known events an endpoint subscribed to ``events`` does not get."""
+    return [e for e in EVENT_TYPES if not wants(events, e)]
+
+
+def describe(events: list[str] | None) -> str:
+    """Return an endpoint's subscription in words (``all events`` for ``*``)."""
+    return "all events" if ALL_EVENTS in (events or []) else ", ".join(events or [])
+
 
 def comment_data(comment: Comment, site_slug: str) -> dict[str, Any]:
     """Return what a subscriber learns about a comment: never the raw e-mail address."""
@@ -60,7 +81,7 @@ def record(
     endpoints = session.scalars(
         select(WebhookEndpoint).where(WebhookEndpoint.site_id == comment.site_id)
     ).all()
-    wanted = [e for e in endpoints if event_type in (e.events or [])]
+    wanted = [e for e in endpoints if wants(e.events, event_type)]
     if not wanted:
         return []
     site = session.get(Site, comment.site_id)

@@ -9,6 +9,7 @@ without a second, ``read``-scoped call.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -57,9 +58,57 @@ def reasons(comment: Comment) -> list[dict[str, Any]]:
 
 def summary(comment: Comment) -> list[str]:
     """Return the decision's human-readable lines (why it was held, rejected or published;
-    ``classifier_error: …`` for a comment held because scoring kept failing)."""
+    ``classifier_error: the classifier failed (TimeoutError)`` for a comment held because
+    scoring kept failing: the error's class, never its message)."""
     decision = comment.decision if isinstance(comment.decision, Mapping) else {}
+    if decision.get("error") == "classifier_error":
+        return [error_summary(str(decision.get("error_type") or _legacy_type(decision)))]
     return [str(line) for line in decision.get("summary") or []]
+
+
+#: What a class name may hold in the stable reason (anything else: ``Exception``).
+ERROR_TYPE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,79}$")
+
+
+def error_type(kind: str) -> str:
+    """Return an error's class name as the reason names it (``Exception`` if odd)."""
+    return kind if ERROR_TYPE.match(kind) else "Exception"
+
+
+def error_summary(kind: str) -> str:
+    """Return the stable line of a hold after classifier errors: the class, not the text."""
+    return f"classifier_error: the classifier failed ({error_type(kind)})"
+
+
+def _legacy_type(decision: Mapping[str, Any]) -> str:
+    """The class name in a summary line stored before ``error_type`` was (``… failed
+    (ValueError: message)``); ``AbandonedJob`` for the sweep's "no decision after N
+    attempts"; else ``Exception``."""
+    line = str((decision.get("summary") or [""])[0])
+    found = re.search(r"\(([A-Za-z_][A-Za-z0-9_]*):", line)
+    if found:
+        return found[1]
+    return "AbandonedJob" if "no decision after" in line else "Exception"
+
+
+def error_detail(comment: Comment) -> str | None:
+    """Return a classifier error's message, for the dashboard only (never sent out)."""
+    decision = comment.decision if isinstance(comment.decision, Mapping) else {}
+    if decision.get("error") != "classifier_error":
+        return None
+    detail = decision.get("error_detail") or (decision.get("summary") or [None])[0]
+    return str(detail) if detail else None
+
+
+def public_decision(comment: Comment) -> dict[str, Any] | None:
+    """Return the stored decision as the API shows it to a ``read`` key: the stable
+    summary, without a classifier error's message."""
+    if not isinstance(comment.decision, Mapping) or not comment.decision:
+        return None
+    decision = {k: v for k, v in comment.decision.items() if k != "error_detail"}
+    if "summary" in decision:
+        decision["summary"] = summary(comment)
+    return decision
 
 
 def explanation(comment: Comment) -> dict[str, Any]:

@@ -4,6 +4,13 @@ A key may send ``burst`` requests at once and ``per_minute`` sustained; past
 that it gets ``RateLimited`` (429) with ``Retry-After``. Failure mode: when
 Redis is down the limit is not enforced (logged), so a Redis outage never
 turns into refused comments.
+
+Every answer to a request that counted against a bucket says where it stands, in the
+IETF draft's fields (draft-ietf-httpapi-ratelimit-headers-10, the current one):
+``RateLimit-Policy: "key";q=100;w=10`` (the bucket holds ``q`` requests and refills in
+``w`` seconds: 600 a minute) and ``RateLimit: "key";r=99;t=1`` (``r`` requests may go at
+once now; the bucket is full again in ``t`` seconds). ``note``/``add_headers`` carry them
+from the check to the answer, a 429 included.
 """
 
 from __future__ import annotations
@@ -22,7 +29,8 @@ log = logging.getLogger(__name__)
 
 # GCRA: the key holds the "theoretical arrival time" (ms). A request is allowed when
 # it arrives no earlier than tat - burst * interval; allowing it moves tat one
-# interval on. Returns 0 when allowed, else the milliseconds to wait.
+# interval on. Returns {0 when allowed, else the milliseconds to wait; the milliseconds
+# until the bucket is full again}.
 _GCRA = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -33,10 +41,10 @@ if tat < now then tat = now end
 local new_tat = tat + interval
 local allow_at = new_tat - tolerance
 if now < allow_at then
-  return allow_at - now
+  return {math.ceil(allow_at - now), math.floor(tat - now)}
 end
 redis.call('SET', KEYS[1], new_tat, 'PX', math.max(math.ceil(new_tat - now), 1))
-return 0
+return {0, math.floor(new_tat - now)}
 """
 
 
@@ -52,6 +60,25 @@ class Limit:
             raise ValueError("a rate limit needs per_minute > 0 and burst >= 1")
 
 
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """One counted request: how long to wait (0: allowed), what is left, when it is full."""
+
+    policy: str  # "key" or "client": which bucket, as the headers name it
+    limit: Limit
+    wait: int  # whole seconds (Retry-After); 0 when allowed
+    remaining: int  # requests that may go at once now
+    reset: int  # whole seconds until the bucket is full again
+
+    def headers(self) -> dict[str, str]:
+        """Return the draft's ``RateLimit-Policy`` and ``RateLimit`` fields."""
+        window = max(1, math.ceil(self.limit.burst * 60 / self.limit.per_minute))
+        return {
+            "RateLimit-Policy": f'"{self.policy}";q={self.limit.burst};w={window}',
+            "RateLimit": f'"{self.policy}";r={self.remaining};t={self.reset}',
+        }
+
+
 class RateLimiter:
     """Check and count requests against named buckets in Redis."""
 
@@ -60,18 +87,41 @@ class RateLimiter:
         self.prefix = prefix
         self._script = connection.register_script(_GCRA)
 
-    def wait_seconds(self, bucket: str, limit: Limit) -> int:
-        """Count one request; return 0 if allowed, else the whole seconds to wait."""
+    def check(self, bucket: str, limit: Limit, policy: str = "key") -> Verdict | None:
+        """Count one request; return the verdict, or None when Redis did not answer (the
+        limit is not enforced then)."""
         interval = 60_000.0 / limit.per_minute
         try:
-            wait_ms = int(
-                self._script(keys=[self.prefix + bucket], args=[interval, interval * limit.burst])
+            wait_ms, used_ms = (
+                int(v)
+                for v in self._script(
+                    keys=[self.prefix + bucket], args=[interval, interval * limit.burst]
+                )
             )
         except redis.RedisError as exc:
             log.warning("rate limit not enforced for %s, Redis unavailable: %s", bucket, exc)
             note_redis_failed()
-            return 0
-        return max(1, math.ceil(wait_ms / 1000)) if wait_ms > 0 else 0
+            return None
+        wait = max(1, math.ceil(wait_ms / 1000)) if wait_ms > 0 else 0
+        left = 0 if wait else int((interval * limit.burst - used_ms) // interval)
+        return Verdict(policy, limit, wait, max(left, 0), math.ceil(max(used_ms, 0) / 1000))
+
+
+def note(verdict: Verdict | None) -> Verdict | None:
+    """Keep the request's verdict for its answer's headers (``add_headers``); return it."""
+    if verdict is not None and has_request_context():
+        g.moderato_rate = verdict
+    return verdict
+
+
+def add_headers(resp: Any) -> Any:
+    """Put the request's ``RateLimit-Policy`` and ``RateLimit`` on its answer (success or
+    error, the 429 beside its ``Retry-After``), when the request counted against a bucket."""
+    verdict: Verdict | None = g.get("moderato_rate")
+    if verdict is not None:
+        for name, value in verdict.headers().items():
+            resp.headers.setdefault(name, value)
+    return resp
 
 
 def note_redis_failed() -> None:

@@ -50,6 +50,14 @@ def client_hash(secret_key: str, ip: str | None) -> str | None:
     return ip_hash(secret_key, value)
 
 
+def reporter_hash(secret_key: str, site_id: int, reporter: str | None) -> str:
+    """Return a keyed hash of who reports through a site's server: the reader's id in the
+    site's own system (``reporter``), or, without one, the site's server itself (one
+    reader: its retries and duplicates count once)."""
+    who = f"reporter:{site_id}:{reporter}" if reporter else f"server:{site_id}"
+    return hmac.new(secret_key.encode(), who.encode(), hashlib.sha256).hexdigest()[:32]
+
+
 def avatar_hash(email: str) -> str:
     """Return SHA-256 of the trimmed, lower-cased e-mail, as Gravatar accepts."""
     return hashlib.sha256(email.strip().lower().encode()).hexdigest()

@@ -31,11 +31,13 @@ from service.clock import rfc3339, utcnow
 from service.errors import Forbidden, ValidationFailed
 from service.policy import MODES, normalise_policy
 from service.store.tables import AuditEntry, Comment, Site, Thread
-from service.validation import field_error, has_controls
+from service.validation import field_error, has_controls, unknown_fields
 
 MAX_MESSAGE = 500
 MAX_CLOSE_AFTER_DAYS = 3650
 CLOSED_MESSAGE = "Comments are closed on this article."
+#: The fields of ``PUT /api/v1/threads``.
+SETTINGS = ("closed", "message", "mode")
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,11 +188,9 @@ def _create(session: Session, site: Site, key: str) -> Thread:
 def validate_settings(payload: dict[str, Any]) -> dict[str, Any]:
     """Check ``{"closed"?, "message"?, "mode"?}``; return the given ones, or raise 422
     listing every bad field. ``closed`` is true, false or null (the site's default);
-    ``mode`` one of pre, post, auto or null (the site's); any other field is an error."""
-    errors: dict[str, dict[str, str]] = {
-        name: {"code": "unknown_field", "message": "This field is not a setting."}
-        for name in sorted(set(payload) - {"closed", "message", "mode"})
-    }
+    ``mode`` one of pre, post, auto or null (the site's); any other field is an error
+    (``unknown_field``, as in every keyed request)."""
+    errors = unknown_fields(payload, SETTINGS)
     out: dict[str, Any] = {}
     if "closed" in payload:
         value = payload["closed"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -38,9 +38,27 @@ MESSAGES = {
     "invalid_boolean": "This field must be true or false.",
     "parent_not_found": "The comment you reply to is not published in this thread.",
     "invalid_revision": "This field must be a whole number: the revision of the text edited.",
+    "unknown_field": "This request takes no such field (check its name).",
 }
 
 FieldErrors = dict[str, dict[str, str]]
+
+#: The fields of a comment, as ``validate`` reads them.
+COMMENT_FIELDS = (
+    "site", "thread", "name", "email", "text", "url", "parent", "notify_replies", "lang"
+)  # fmt: skip
+
+
+def unknown_fields(payload: Mapping[str, Any], known: Iterable[str]) -> FieldErrors:
+    """Return an ``unknown_field`` error for each field of ``payload`` outside ``known``.
+
+    The API's rule (docs/integrations.md, "Request bodies"): a request with a site key is a
+    program, and a misspelt field it sends (``notify_reply``, ``expected_state``) would
+    otherwise be dropped without a word, so it is a 422 naming it, with the other field
+    errors; a browser's post (no key) carries fields of its own (the widget's form token
+    and honeypot, a publisher's form's extras), which are ignored.
+    """
+    return {name: field_error("unknown_field") for name in sorted(set(payload) - set(known))}
 
 
 @dataclass(frozen=True, slots=True)

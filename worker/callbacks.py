@@ -6,6 +6,7 @@ import logging
 from types import TracebackType
 from typing import Any
 
+from service import explain
 from service.clock import utcnow
 from service.lifecycle import Change, transition
 from service.status import State
@@ -29,13 +30,20 @@ def classification_failed(
     # comment id alone) scored the text as posted, revision 0, never "whichever is current"
     # (an edit meanwhile was held with an error its own job never had; found in review)
     revision = job.args[1] if len(job.args) > 1 else 0
-    why = f"{exc_type.__name__ if exc_type else 'error'}: {exc}"
-    hold_for_classifier_error(comment_id, why, revision)
+    kind = exc_type.__name__ if exc_type else "Exception"
+    hold_for_classifier_error(comment_id, f"{kind}: {exc}", revision, kind)
 
 
-def hold_for_classifier_error(comment_id: str, why: str, revision: int | None = None) -> bool:
+def hold_for_classifier_error(
+    comment_id: str, why: str, revision: int | None = None, kind: str = "Exception"
+) -> bool:
     """Move a still-pending comment to ``held``, never published, with the error recorded
-    (only while its text is still ``revision``, when given)."""
+    (only while its text is still ``revision``, when given).
+
+    What leaves moderato (webhooks, the API) is the stable reason ``explain.error_summary``
+    builds from ``kind`` (the exception's class name); the message itself (``why``, which
+    may name hosts, paths or the text) stays with us: the log, the audit entry, and the
+    decision's ``error_detail``, which only the dashboard's card shows."""
     rt = runtime.get()
     with rt.db.session() as session:
         outcome = transition(
@@ -51,7 +59,9 @@ def hold_for_classifier_error(comment_id: str, why: str, revision: int | None = 
                     "decision": {
                         "action": "hold",
                         "error": "classifier_error",
-                        "summary": [f"classifier_error: the classifier failed ({why[:300]})"],
+                        "error_type": explain.error_type(kind),
+                        "summary": [explain.error_summary(kind)],
+                        "error_detail": why[:300],
                         "reasons": [],
                     },
                     "decided_at": utcnow(),

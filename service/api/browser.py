@@ -19,7 +19,7 @@ from service.api.body import FORM_TYPES
 from service.auth import sends_key
 from service.embed.not_sent import has_message, not_sent_page
 from service.errors import ApiError, RateLimited, ValidationFailed
-from service.ratelimit import Limit, limiter
+from service.ratelimit import Limit, limiter, note
 from service.security import client_hash
 from service.store.tables import Site
 from service.urls import with_query
@@ -71,9 +71,9 @@ def limit_browser_posts(
     cfg = current_app.config
     limit = Limit(per_minute=float(cfg["ANON_RATE_PER_MINUTE"]), burst=int(cfg["ANON_RATE_BURST"]))
     client = client_hash(cfg["SECRET_KEY"], request.remote_addr) or "unknown"
-    wait = limiter().wait_seconds(f"anon:{client}", limit)
-    if wait:
-        raise RateLimited(message, headers={"Retry-After": str(wait)})
+    verdict = note(limiter().check(f"anon:{client}", limit, "client"))
+    if verdict is not None and verdict.wait:
+        raise RateLimited(message, headers={"Retry-After": str(verdict.wait)})
 
 
 def wants_redirect() -> bool:

@@ -18,7 +18,7 @@ from service.api import bp
 from service.api.body import read_payload
 from service.api.browser import limit_browser_posts
 from service.api.intake import status_url
-from service.auth import request_key
+from service.auth import KeyIdentity, request_key
 from service.clock import rfc3339
 from service.enqueue import enqueue_outboxes
 from service.errors import NotFound, ValidationFailed
@@ -26,16 +26,20 @@ from service.extensions import db, queue
 from service.ids import looks_like_id
 from service.ratelimit import redis_failed_in_request
 from service.store.tables import Comment, Site
-from service.validation import validate_revision, validate_text
+from service.validation import unknown_fields, validate_revision, validate_text
+
+#: The fields of an edit (with a key, any other is ``unknown_field``).
+EDIT_FIELDS = ("text", "revision")
 
 
 def _window_on() -> bool:
     return int(current_app.config["EDIT_WINDOW"]) > 0
 
 
-def _guard(session: Any, comment_id: str) -> None:
+def _guard(session: Any, comment_id: str) -> KeyIdentity | None:
     """Count the request against its rate limit; 404 for a comment that is not there (or
-    not the key's site's); 403 for a page on an origin the comment's site does not allow."""
+    not the key's site's); 403 for a page on an origin the comment's site does not allow.
+    Return the request's key, if any."""
     key = request_key(session, scope="submit")
     if key is None:
         limit_browser_posts("You are editing too quickly. Please wait a moment and try again.")
@@ -48,6 +52,7 @@ def _guard(session: Any, comment_id: str) -> None:
         cors.refuse_foreign_origin(site)
     else:
         cors.remember(site)
+    return key
 
 
 def _token() -> str | None:
@@ -74,7 +79,8 @@ def edit_comment(comment_id: str) -> BaseResponse:
     text, errors = validate_text(payload)
     revision = validate_revision(payload, errors)
     with db().session() as session:
-        _guard(session, comment_id)
+        if _guard(session, comment_id) is not None:  # a program: no silent misspellings
+            errors.update(unknown_fields(payload, EDIT_FIELDS))
         if errors or text is None:
             raise ValidationFailed(fields=errors)
         done = edits.edit(

@@ -17,7 +17,7 @@ from service.api import bp
 from service.api.body import FORM_TYPES, read_payload
 from service.api.browser import answers_forms, back_url, limit_browser_posts, wants_redirect
 from service.auth import KeyIdentity, request_key
-from service.client_fields import ClientInfo, validate_client
+from service.client_fields import CLIENT_FIELDS, ClientInfo, validate_client
 from service.clock import rfc3339, utcnow
 from service.comments import Accepted, IntakeMeta, parent_in_thread, store_new
 from service.embed import i18n
@@ -30,7 +30,13 @@ from service.extensions import db, queue, redis_conn
 from service.ratelimit import redis_failed_in_request
 from service.security import ip_hash
 from service.store.tables import Comment, IdempotencyKey, Site
-from service.validation import CommentInput, field_error, validate
+from service.validation import (
+    COMMENT_FIELDS,
+    CommentInput,
+    field_error,
+    unknown_fields,
+    validate,
+)
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +141,8 @@ def _create(payload: dict[str, Any]) -> BaseResponse:
         # and the body's are ignored (not even checked: a page may post what it likes there).
         client, client_errors = validate_client(payload if key is not None else {})
         errors = {**errors, **client_errors}
+        if key is not None:  # a program: a misspelt field is an error, not silence
+            errors.update(unknown_fields(payload, (*COMMENT_FIELDS, *CLIENT_FIELDS)))
         if errors or data is None:
             raise ValidationFailed(fields=errors)
         site = session.get(Site, key.site_id) if key else sites.by_slug(session, data.site)

@@ -47,7 +47,7 @@ from service.lifecycle import Change, transition
 from service.moderation.actions import MAX_NOTE  # one limit for the dashboard and the API
 from service.status import Label, Rejection, State, can_move, restorable
 from service.store.tables import Comment
-from service.validation import field_error, has_controls, validate_revision
+from service.validation import field_error, has_controls, unknown_fields, validate_revision
 
 #: action → (new state, rejection reason, label)
 ACTIONS: dict[str, tuple[State, Rejection | None, Label]] = {
@@ -58,6 +58,8 @@ ACTIONS: dict[str, tuple[State, Rejection | None, Label]] = {
 }
 TOXIC_REJECT = (State.REJECTED, Rejection.TOXIC, Label.TOXIC)
 REASONS = ("other", "toxic")
+#: The fields of ``/moderate`` (any other is ``unknown_field``: the endpoint takes keys only).
+FIELDS = ("action", "expected_status", "revision", "note", "reason")
 
 
 @dataclass(frozen=True)
@@ -72,8 +74,8 @@ class Moderation:
 
 
 def validate_moderation(payload: dict[str, Any]) -> Moderation:
-    """Return the request, or raise 422 naming every bad field."""
-    errors: dict[str, dict[str, str]] = {}
+    """Return the request, or raise 422 naming every bad field (an unknown one too)."""
+    errors = unknown_fields(payload, FIELDS)
     revision = validate_revision(payload, errors)
     reason = payload.get("reason")
     if reason not in (None, "", *REASONS):

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Response, current_app, request
 from werkzeug.wrappers import Response as BaseResponse
 
-from service import cors, reports, sites, threads
+from service import cors, explain, reports, sites, threads
 from service.api import bp
 from service.auth import KeyIdentity, read_key, session_user, user_can_moderate
 from service.clock import rfc3339
@@ -87,13 +87,13 @@ def _may_see_scores(session: Any, comment: Comment) -> bool:
 
 def private_view(comment: Comment) -> dict[str, Any]:
     """Return the scores and the decision, for the site's own key or a moderator."""
-    decision = dict(comment.decision or {})
+    decision = explain.public_decision(comment)  # a classifier error's message stays here
     return {
         "rejection": comment.rejection,
         "scores": None
         if comment.spam is None
         else {"spam": comment.spam, "toxicity": comment.toxicity},
-        "decision": decision or None,
+        "decision": decision,
     }
 
 

@@ -21,15 +21,23 @@ from service.client_fields import validate_client
 from service.errors import NotFound, ValidationFailed
 from service.extensions import db, queue
 from service.ids import looks_like_id
-from service.security import client_hash
+from service.security import client_hash, reporter_hash
 from service.status import State
 from service.store.tables import Comment, Site
-from service.validation import field_error, has_controls
+from service.validation import field_error, has_controls, unknown_fields
+
+#: The fields of a report from a site's server (any other is ``unknown_field``; a
+#: browser's form carries its own, which are ignored).
+KEYED_FIELDS = ("reason", "note", "user_ip", "reporter")
+MAX_REPORTER = 255
 
 
-def validate_report(payload: dict[str, Any]) -> tuple[str, str | None]:
-    """Return (reason, note), or raise 422 naming every bad field."""
-    errors: dict[str, dict[str, str]] = {}
+def validate_report(
+    payload: dict[str, Any], errors: dict[str, dict[str, str]] | None = None
+) -> tuple[str, str | None]:
+    """Return (reason, note), or raise 422 naming every bad field (with ``errors``, those
+    found already)."""
+    errors = dict(errors or {})
     reason = payload.get("reason")
     if reason is None or reason == "":
         errors["reason"] = field_error("required")
@@ -51,6 +59,23 @@ def validate_report(payload: dict[str, Any]) -> tuple[str, str | None]:
     return str(reason), (note.strip() or None) if isinstance(note, str) else None
 
 
+def _reporter(payload: dict[str, Any], errors: dict[str, dict[str, str]]) -> str | None:
+    """Return a keyed report's ``reporter`` (the reader's id in the site's own system: at
+    most 255 characters, no control characters), or None; a field error when malformed."""
+    value = payload.get("reporter")
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        errors["reporter"] = field_error("invalid_type")
+    elif len(value) > MAX_REPORTER:
+        errors["reporter"] = field_error("too_long", limit=MAX_REPORTER)
+    elif has_controls(value, bidi=True):
+        errors["reporter"] = field_error("control_characters")
+    else:
+        return value
+    return None
+
+
 @bp.post("/comments/<comment_id>/reports")
 @answers_forms(kind="report")
 def report_comment(comment_id: str) -> BaseResponse:
@@ -58,23 +83,30 @@ def report_comment(comment_id: str) -> BaseResponse:
     for the no-JS thread's form, a 303 back to its page.
 
     A browser's reader is its client (by address, or /64 network for IPv6). A site's
-    server relaying its readers' reports sends each reader's ``user_ip``, as it does for
-    comments; without one, every keyed report counts (review finding: all of a server's
-    reports counted as one reader).
+    server relaying its readers' reports names each reader: ``reporter`` (the reader's id
+    in its own system), else ``user_ip`` (as for comments); with neither, the server
+    itself is the reader, so its retries and duplicates count once (review findings: all
+    of a server's reports counted as one reader even with ``user_ip``; then, without one,
+    each retry counted again).
     """
     payload = read_payload()
-    reason, note = validate_report(payload)
     cfg = current_app.config
     with db().session() as session:
         key = request_key(session, scope="submit")
         if key is None:
+            reason, note = validate_report(payload)
             limit_browser_posts("You are sending reports too quickly. Please wait a moment.")
             client = client_hash(cfg["SECRET_KEY"], request.remote_addr)
         else:
-            info, errors = validate_client(payload)
-            if errors:
-                raise ValidationFailed(fields=errors)
-            client = client_hash(cfg["SECRET_KEY"], info.user_ip)
+            info, errors = validate_client({"user_ip": payload.get("user_ip")})
+            errors.update(unknown_fields(payload, KEYED_FIELDS))  # a program: no misspellings
+            reporter = _reporter(payload, errors)
+            reason, note = validate_report(payload, errors)
+            client = (
+                client_hash(cfg["SECRET_KEY"], info.user_ip)
+                if info.user_ip and not reporter
+                else reporter_hash(cfg["SECRET_KEY"], key.site_id, reporter)
+            )
         comment = session.get(Comment, comment_id) if looks_like_id(comment_id) else None
         if key is not None and comment is not None and comment.site_id != key.site_id:
             comment = None  # another site's comment: as if it did not exist

@@ -66,8 +66,9 @@ def get_thread() -> Response:
 @bp.put("/threads")
 def put_thread() -> Response:
     """Change a thread's settings: ``{"closed": true|false|null, "message": "…"|null,
-    "mode": "pre"|"post"|"auto"|null}``, each optional; answers the new settings."""
-    payload = read_payload()
+    "mode": "pre"|"post"|"auto"|null}``, each optional, as JSON (a form cannot say true or
+    null: 415); answers the new settings."""
+    payload = read_payload(json_only=True)
     thread = _thread()
     with db().session() as session:
         key, site = _key_site(session)

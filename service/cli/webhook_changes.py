@@ -69,12 +69,15 @@ def webhooks_ping(endpoint_id: int, wait: float) -> None:
 @webhooks.command("update")
 @click.argument("endpoint_id", type=int)
 @click.option("--url", default=None, help="the new URL (checked as `add` checks it)")
-@click.option("--event", "events", multiple=True, help="repeat; replaces the events")
+@click.option(
+    "--event", "events", multiple=True, help="repeat; replaces the events ('*': every event)"
+)
 def webhooks_update(endpoint_id: int, url: str | None, events: tuple[str, ...]) -> None:
     """Change an endpoint's URL and/or events; its secret stays. Deliveries already queued
     go to the new URL."""
     from flask import current_app
 
+    from service.events import describe
     from service.integrations.webhook_changes import update_endpoint
     from service.integrations.webhooks import EndpointError
 
@@ -94,7 +97,7 @@ def webhooks_update(endpoint_id: int, url: str | None, events: tuple[str, ...]) 
         if changed:
             audit(session, endpoint.site_id, "webhook_updated", endpoint_id=endpoint_id,
                   changes=changed)  # fmt: skip
-        now = f"{endpoint.url}  [{', '.join(endpoint.events)}]"
+        now = f"{endpoint.url}  [{describe(endpoint.events)}]"
     click.echo(f"endpoint {endpoint_id} {'updated' if changed else 'unchanged'}: {now}")
 
 

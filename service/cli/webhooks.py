@@ -35,14 +35,19 @@ def webhooks() -> None:
 @webhooks.command("add")
 @click.option("--site", "slug", required=True)
 @click.option("--url", required=True)
-@click.option("--event", "events", multiple=True, help="repeat; default: every event")
+@click.option(
+    "--event",
+    "events",
+    multiple=True,
+    help="repeat; default (or '*'): every event, those added later too",
+)
 @click.option("--json", "as_json", is_flag=True)
 def webhooks_add(slug: str, url: str, events: tuple[str, ...], as_json: bool) -> None:
     """Subscribe a URL and print its secret (public addresses only, unless
     MODERATO_WEBHOOKS_ALLOW_PRIVATE=true)."""
     from flask import current_app
 
-    from service.events import EVENT_TYPES
+    from service.events import ALL_EVENTS, describe
     from service.integrations.webhooks import EndpointError, create_endpoint
 
     with app_session() as session:
@@ -51,7 +56,7 @@ def webhooks_add(slug: str, url: str, events: tuple[str, ...], as_json: bool) ->
                 session,
                 site_named(session, slug),
                 url,
-                events or EVENT_TYPES,
+                events or [ALL_EVENTS],
                 allow_private=bool(current_app.config["WEBHOOKS_ALLOW_PRIVATE"]),
             )
         except EndpointError as exc:
@@ -65,21 +70,25 @@ def webhooks_add(slug: str, url: str, events: tuple[str, ...], as_json: bool) ->
     if as_json:
         click.echo(json.dumps(out))
     else:
-        click.echo(f"endpoint {out['id']}: {url}\nevents:  {', '.join(new.endpoint.events)}")
+        click.echo(f"endpoint {out['id']}: {url}\nevents:  {describe(new.endpoint.events)}")
         click.echo(f"secret:  {new.secret}  (verify the webhook-signature header with it)")
 
 
 @webhooks.command("list")
 @click.option("--site", "slug", required=True)
 def webhooks_list(slug: str) -> None:
-    """List a site's endpoints; disabled ones say why."""
+    """List a site's endpoints; disabled ones say why, and an explicit event list the
+    events it does not get (a new event type is sent only to ``*`` endpoints)."""
+    from service.events import describe, not_subscribed
     from service.integrations.webhooks import endpoints_of
 
     with app_session() as session:
         for e in endpoints_of(session, site_named(session, slug)):
             state = "enabled" if e.enabled else f"DISABLED: {e.disabled_reason}"
             failing = f", failing since {rfc3339(e.failing_since)}" if e.failing_since else ""
-            click.echo(f"{e.id}  {e.url}  [{', '.join(e.events)}]  {state}{failing}")
+            missing = not_subscribed(e.events)
+            also = f"  (not subscribed: {', '.join(missing)})" if missing else ""
+            click.echo(f"{e.id}  {e.url}  [{describe(e.events)}]  {state}{failing}{also}")
 
 
 @webhooks.command("rotate")

@@ -37,7 +37,10 @@ ASSET_PATH = "embed/assets/"
 
 #: Catalogue keys left out of the widget bundle: count.js's, the no-JS pages' own, the mails'
 #: and their pages', the field errors the widget never causes, and the edit chunk's own.
-SERVER_ONLY = ("count_", "wait_", "mail_", "err_invalid_boolean", "err_invalid_revision", "edit_")
+SERVER_ONLY = (
+    "count_", "wait_", "mail_", "err_invalid_boolean", "err_invalid_revision",
+    "err_unknown_field", "edit_",
+)  # fmt: skip
 
 #: The widget's strings the edit chunk also says (a new text's field errors), besides its
 #: own ``edit_*`` ones.

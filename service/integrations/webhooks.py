@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from service.clock import rfc3339, utcnow
-from service.events import EVENT_TYPES
+from service.events import ALL_EVENTS, EVENT_TYPES
 from service.integrations.signing import new_secret
 from service.integrations.ssrf import Resolver, UnsafeURL, check_url, resolve
 from service.store.tables import Site, WebhookDelivery, WebhookEndpoint
@@ -41,12 +41,15 @@ class NewEndpoint:
 
 
 def check_events(events: Sequence[str]) -> list[str]:
-    """Return the events, de-duplicated in canonical order; raise if one is unknown or none."""
-    unknown = sorted(set(events) - set(EVENT_TYPES))
+    """Return the events, de-duplicated in canonical order (``["*"]`` when ``*`` is among
+    them: every event, those added later too); raise if one is unknown or none."""
+    unknown = sorted(set(events) - set(EVENT_TYPES) - {ALL_EVENTS})
     if unknown:
         raise EndpointError("events", "unknown_event", f"unknown events: {', '.join(unknown)}")
     if not events:
         raise EndpointError("events", "required", "subscribe to at least one event")
+    if ALL_EVENTS in events:
+        return [ALL_EVENTS]
     return [e for e in EVENT_TYPES if e in set(events)]
 
 

@@ -58,6 +58,11 @@ class Card:
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
+    def error_detail(self) -> str | None:
+        """Return a classifier error's message: moderators see it, webhooks never do."""
+        return explain.error_detail(self.comment)
+
+    @property
     def featured(self) -> bool:
         """Tell whether the comment is featured (only a published one can be)."""
         c = self.comment

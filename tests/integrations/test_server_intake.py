@@ -93,3 +93,22 @@ def test_browser_intake_does_not_even_check_the_end_user_fields(client: FlaskCli
         "/api/v1/comments", json=payload(user_ip="nope", permalink="javascript:alert(1)")
     )
     assert rv.status_code == 202, rv.get_json()
+
+
+def test_an_empty_site_with_a_key_is_the_keys_site_as_documented(
+    client: FlaskClient, db: Database, make_site: Callable[..., SiteKeys]
+) -> None:
+    """With a key, an empty ``site`` is the key's site (never ``default``), and the OpenAPI
+    document says so; without a key, empty means ``default``. Review finding: the
+    document said an empty ``site`` means ``default`` whatever the caller."""
+    site = make_site()
+    rv = client.post(
+        "/api/v1/comments", json=payload(site=""), headers=bearer(site.tokens["first"])
+    )
+    assert rv.status_code == 202
+    with db.session() as session:
+        stored_site = session.get(Comment, rv.get_json()["id"]).site_id  # type: ignore[union-attr]
+    assert stored_site == site.site_id
+    described = client.get("/openapi.json").get_json()["components"]["schemas"]["CommentInput"]
+    words = described["properties"]["site"]["description"]
+    assert "With a site key: the key's site" in words and "Without a key" in words

@@ -22,9 +22,10 @@ def test_a_sites_server_relays_each_readers_report(
     client: FlaskClient, db: Database, make_site: Any
 ) -> None:
     """With a key, the reader is the body's user_ip (as for comments): two readers behind
-    one server make two reports, the same reader twice one. Without a user_ip each keyed
-    report counts. A key of another site gets 404. Review finding: every report from a
-    server counted as one reader."""
+    one server make two reports, the same reader twice one. Without a user_ip (or a
+    ``reporter``) the server is the reader: its retries count once (see below). A key of
+    another site gets 404. Review finding: every report from a server counted as one
+    reader."""
     from service import sites as site_ops
     from tests.integrations.conftest import bearer
 
@@ -49,7 +50,7 @@ def test_a_sites_server_relays_each_readers_report(
             ).status_code
             == 202
         )
-    assert len(_rows(db)) == 4
+    assert len(_rows(db)) == 3
     bad = client.post(
         f"/api/v1/comments/{comment_id}/reports",
         json={"reason": "spam", "user_ip": "not an ip"},
@@ -81,3 +82,34 @@ def test_a_read_key_sees_how_many_reports_wait(
     own = client.get(f"/api/v1/comments/{comment_id}", headers=bearer(site.tokens["reader"]))
     assert own.get_json()["open_reports"] == 2
     assert "open_reports" not in client.get(f"/api/v1/comments/{comment_id}").get_json()
+
+
+def test_a_keyed_report_retried_without_a_reader_counts_once(
+    client: FlaskClient, db: Database, make_site: Any
+) -> None:
+    """A site's server that retries or duplicates a report inflates nothing: without
+    ``reporter`` or ``user_ip`` the server is one reader (a second key of the site too);
+    ``reporter`` (the reader's id in the site's own system) names each reader, before
+    ``user_ip`` (two accounts behind one address are two readers); a malformed one is a
+    field error. One ``comment.reported`` webhook per new report. Review finding: each
+    retry without ``user_ip`` added an open report."""
+    from service import reports
+    from tests.integrations.conftest import bearer
+
+    site = make_site(other=["submit"])
+    comment_id = stored(db, state=State.PUBLISHED, site=site.slug).id
+    url = f"/api/v1/comments/{comment_id}/reports"
+    keys = [bearer(site.tokens["first"]), bearer(site.tokens["other"])]
+    for headers in keys * 2:
+        assert client.post(url, json={"reason": "spam"}, headers=headers).status_code == 202
+    same_ip = {"reason": "abusive", "user_ip": "198.51.100.9"}
+    for reporter in ("account-17", "account-17", "account-18"):
+        body = {**same_ip, "reporter": reporter}
+        assert client.post(url, json=body, headers=keys[0]).status_code == 202
+    with db.session() as session:
+        assert reports.open_count(session, comment_id) == 3
+    bad = client.post(url, json={"reason": "spam", "reporter": 17}, headers=keys[0])
+    assert bad.status_code == 422
+    assert bad.get_json()["error"]["fields"]["reporter"]["code"] == "invalid_type"
+    long = client.post(url, json={"reason": "spam", "reporter": "x" * 256}, headers=keys[0])
+    assert long.get_json()["error"]["fields"]["reporter"]["code"] == "too_long"

@@ -77,7 +77,7 @@ def _requeue_comments(rt: Runtime, connection: Redis, rows: Sequence[Any]) -> tu
         lost_mid_job = status in ABANDONED
         if lost_mid_job and attempts + 1 >= cfg["CLASSIFY_MAX_ATTEMPTS"]:
             why = f"no decision after {attempts + 1} attempts"
-            hold_for_classifier_error(comment_id, why, revision)
+            hold_for_classifier_error(comment_id, why, revision, "AbandonedJob")
             continue
         if not rt.queue.enqueue_classify(comment_id, revision):
             refused = True

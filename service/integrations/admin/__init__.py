@@ -23,6 +23,16 @@ bp = Blueprint(
     static_url_path="/static",
 )
 guard(bp)
+
+
+@bp.context_processor
+def _subscriptions() -> dict[str, object]:
+    """Let the pages say an endpoint's events in words and what it is not subscribed to."""
+    from service.events import describe, not_subscribed
+
+    return {"describe_events": describe, "not_subscribed": not_subscribed}
+
+
 add_nav_item(
     "Integrations", "integrations_admin.index", admin_only=True, order=70,
     match=("integrations_admin.*",),

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from service.clock import utcnow
 from service.errors import NotFound
-from service.events import EVENT_TYPES
+from service.events import ALL_EVENTS, EVENT_TYPES
 from service.extensions import db, queue
 from service.integrations import webhooks
 from service.integrations.admin import bp
@@ -36,7 +36,7 @@ def back(endpoint: WebhookEndpoint) -> BaseResponse:
 @access.admin_required
 def create_endpoint(site_id: int) -> Any:
     """Subscribe a URL to events (SSRF-checked); show its signing secret once."""
-    events = [e for e in request.form.getlist("events") if e in EVENT_TYPES]
+    events = [e for e in request.form.getlist("events") if e in (*EVENT_TYPES, ALL_EVENTS)]
     with db().session() as session:
         site = get_site(session, site_id)
         try:

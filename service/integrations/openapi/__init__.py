@@ -40,7 +40,17 @@ VERSION = "1.0.0"
 
 
 def paths() -> dict[str, Any]:
-    """Return the ``paths`` object."""
+    """Return the ``paths`` object; the operations that count against a rate limit say
+    that their answers carry its fields."""
+    found = _paths()
+    for operations in found.values():
+        for operation in operations.values():
+            if operation["operationId"] in common.COUNTED:
+                common.counted(operation)
+    return found
+
+
+def _paths() -> dict[str, Any]:
     comment = reads.paths()
     comment["/api/v1/comments/{id}"].update(edits.operations())
     return {

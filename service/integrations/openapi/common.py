@@ -55,6 +55,41 @@ COMMON_ERRORS = {
     "415": error("Neither JSON nor a form (`unsupported_media_type`)."),
     "503": error("A dependency is down (`service_unavailable`).", RETRY_AFTER),
 }
+#: The IETF draft's fields (draft-ietf-httpapi-ratelimit-headers-10) on every answer to a
+#: request that counted against a rate limit (``service.ratelimit``).
+RATE_LIMIT = {
+    "RateLimit-Policy": {
+        "description": 'The bucket: `"key";q=100;w=10` (a key\'s: it holds `q` requests and '
+        'refills in `w` seconds, here 600 a minute) or `"client"` (a browser\'s, per client).',
+        "schema": {"type": "string", "pattern": '^"(key|client)";q=[0-9]+;w=[0-9]+$'},
+    },
+    "RateLimit": {
+        "description": 'Where the caller stands: `"key";r=99;t=1` (`r` requests may go at '
+        "once now; the bucket is full again in `t` seconds).",
+        "schema": {"type": "string", "pattern": '^"(key|client)";r=[0-9]+;t=[0-9]+$'},
+    },
+}
+#: The operations whose requests count against a rate limit (a key's, or a browser's per
+#: client): every keyed call but the reads.
+COUNTED = frozenset(
+    {
+        "createComment", "editComment", "withdrawComment", "reportComment",
+        "moderateComment", "getThread", "setThread",
+        "akismetVerifyKey", "akismetCommentCheck", "akismetSubmitSpam", "akismetSubmitHam",
+        "akismetUsageLimit", "perspectiveAnalyze", "perspectiveSuggestScore",
+    }
+)  # fmt: skip
+
+
+def counted(operation: Schema) -> Schema:
+    """Say on each of ``operation``'s answers that it may carry the rate-limit fields."""
+    operation["responses"] = {  # copies: the responses are shared with other operations
+        status: {**response, "headers": {**response.get("headers", {}), **RATE_LIMIT}}
+        for status, response in operation["responses"].items()
+    }
+    return operation
+
+
 KEY_ERRORS = {
     "401": error(
         "Unknown or revoked key, or a key sent other than as a bearer token "

@@ -118,8 +118,9 @@ SCHEMAS: dict[str, Schema] = {
         "type": "object",
         "description": "The new text (trimmed; newlines and tabs kept, other control "
         "characters refused) and, optionally, the revision of the text it replaces. Other "
-        "fields are ignored: only the text is edited.",
+        "fields: ignored without a key (a browser's), a 422 (`unknown_field`) with one.",
         "required": ["text"],
+        "additionalProperties": True,
         "properties": {
             "text": string(5000, pattern=TEXT),
             "revision": {

@@ -89,12 +89,20 @@ SCHEMAS: dict[str, Schema] = {
     "CommentInput": {
         "type": "object",
         "description": "A comment. With a site key, also the end user's details; the site "
-        "is the key's. Unknown fields (the embed's form token, honeypot) are allowed. Text "
+        "is the key's. Unknown fields: without a key (a browser: the embed's form token and "
+        "honeypot) they are ignored; with a key each is a 422 (`unknown_field`). Text "
         "fields are trimmed; control characters are refused (newlines and tabs in `text`).",
         "required": ["thread", "name", "email", "text"],
+        "additionalProperties": True,
         "properties": {
             "site": optional(
-                string(64, pattern=SLUG, description="Site slug; empty means `default`.")
+                string(
+                    64,
+                    pattern=SLUG,
+                    description="The site's slug. With a site key: the key's site, whether "
+                    "`site` is empty, absent or that slug (another slug is `403 "
+                    "site_mismatch`). Without a key: empty or absent means `default`.",
+                )
             ),
             "thread": string(512, pattern=LINE, description="A slug or the page's URL."),
             "name": string(80, pattern=LINE),

@@ -8,6 +8,7 @@ from typing import Any
 from service.api.moderate import ACTIONS as API_ACTIONS
 from service.featured import ACTIONS as FEATURE_ACTIONS
 from service.integrations.openapi.common import (
+    CC,
     COMMENT_ID,
     COMMON_ERRORS,
     KEY_ERRORS,
@@ -67,10 +68,10 @@ def paths() -> dict[str, Any]:
                 "operationId": "reportComment",
                 "summary": "Report a published comment to the moderators (readers)",
                 "description": "Public, like the comment form (browsers on the site's "
-                "origins, or the site's server with a `submit` key, sending each reader's "
-                "`user_ip`). One report per comment and reader counts; a repeat gets the same "
-                "answer and changes nothing. The comment stays published and appears in the "
-                "dashboard's Reported queue.",
+                "origins, or the site's server with a `submit` key, naming each reader by "
+                "`reporter` or `user_ip`). One report per comment and reader counts; a "
+                "repeat gets the same answer and changes nothing. The comment stays "
+                "published and appears in the dashboard's Reported queue.",
                 "security": [{}, {"bearerAuth": []}],
                 "parameters": [COMMENT_ID],
                 "requestBody": {
@@ -104,7 +105,10 @@ def paths() -> dict[str, Any]:
 SCHEMAS: dict[str, Schema] = {
     "ReportInput": {
         "type": "object",
+        "description": "Other fields: ignored without a key (a browser's form carries its "
+        "own), a 422 (`unknown_field`) with one.",
         "required": ["reason"],
+        "additionalProperties": True,
         "properties": {
             "reason": {"enum": list(REPORT_REASONS)},
             "note": optional(
@@ -118,7 +122,17 @@ SCHEMAS: dict[str, Schema] = {
                 string(
                     45,
                     description="With a key: the reader's IP address, so that each reader "
-                    "counts once (IPv6 by /64 network). Without one, each keyed report counts.",
+                    "counts once (IPv6 by /64 network), when no `reporter` is sent. With "
+                    "neither, the key's site is one reader: its retries count once.",
+                )
+            ),
+            "reporter": optional(
+                string(
+                    255,
+                    pattern=f"^[^{CC}]*$",
+                    description="With a key: the reader's id in the site's own system (an "
+                    "account or session id; not an e-mail address), kept as a keyed hash. "
+                    "One report per comment and reporter counts; before `user_ip`.",
                 )
             ),
         },
@@ -130,7 +144,9 @@ SCHEMAS: dict[str, Schema] = {
     },
     "ModerationInput": {
         "type": "object",
+        "description": "Another field is a 422 (`unknown_field`), as in every keyed request.",
         "required": ["action", "expected_status"],
+        "additionalProperties": False,
         "properties": {
             "action": {
                 "enum": MODERATE_ACTIONS,

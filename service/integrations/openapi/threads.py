@@ -63,7 +63,13 @@ def paths() -> dict[str, Any]:
                     "required": True,
                     "content": {"application/json": {"schema": ref("ThreadSettingsInput")}},
                 },
-                "responses": {**COMMON_ERRORS, **SETTINGS_RESPONSES},
+                "responses": {
+                    **COMMON_ERRORS,
+                    "415": error(
+                        "Not JSON (`unsupported_media_type`): a form cannot say true or null."
+                    ),
+                    **SETTINGS_RESPONSES,
+                },
             },
         },
     }
@@ -140,7 +146,8 @@ SCHEMAS: dict[str, Schema] = {
     "ThreadSettingsInput": {
         "type": "object",
         "additionalProperties": False,
-        "description": "Each field optional; an absent one stays as it is.",
+        "description": "Each field optional; an absent one stays as it is; another field is "
+        "a 422 (`unknown_field`), as in every keyed request.",
         "properties": {
             "closed": {
                 "type": ["boolean", "null"],

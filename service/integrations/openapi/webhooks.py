@@ -193,7 +193,9 @@ SCHEMAS: dict[str, Schema] = {
                 "type": "array",
                 "description": "`comment.held` and `comment.rejected` only: the decision "
                 "in words, as the dashboard's card says it (e.g. `the site reviews every "
-                "comment before publishing`; `classifier_error: …` when scoring kept failing).",
+                "comment before publishing`; `classifier_error: the classifier failed "
+                "(TimeoutError)` when scoring kept failing: the error's class, never its "
+                "message).",
                 "items": {"type": "string"},
             },
             "report": {
