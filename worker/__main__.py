@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import signal
-import socket
 import time
 from types import FrameType
 
@@ -25,7 +23,7 @@ from rq import SimpleWorker
 from rq.exceptions import StopRequested
 
 from service.enqueue import connect, queue_names
-from worker import runtime
+from worker import names, runtime
 from worker.sweep.loop import Sweeper
 
 log = logging.getLogger("worker")
@@ -96,7 +94,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="run no sweep thread (no re-queueing of lost work, no delayed retries)",
     )
-    parser.add_argument("--name", default=None, help="worker name (default: host.pid)")
+    parser.add_argument(
+        "--name",
+        default=None,
+        help="worker name (default: host.pid.<random>, new at every start)",
+    )
     return parser.parse_args(argv)
 
 
@@ -106,7 +108,8 @@ def main(argv: list[str] | None = None) -> int:
     install_stop_handlers()
     rt = runtime.init()
     cfg = rt.app.config
-    name = args.name or f"{socket.gethostname()}.{os.getpid()}"
+    name = args.name or names.default_name()
+    queues = queue_names(cfg["QUEUE_NAME"])
     sweeper = None
     if not args.no_sweep:
         sweeper = Sweeper(rt, connect(cfg["REDIS_URL"], cfg["REDIS_SOCKET_TIMEOUT"]), name)
@@ -120,13 +123,20 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 # Inside the try: RQ's constructor talks to Redis (CLIENT SETNAME), and a
                 # worker started, or restarted, while Redis is away must wait, not exit.
-                worker = Worker(
-                    queue_names(cfg["QUEUE_NAME"]),
-                    connection=redis.from_url(cfg["REDIS_URL"]),
-                    name=name if runs == 1 else f"{name}.{runs}",
-                )
+                connection = redis.from_url(cfg["REDIS_URL"])
+                run_name = name if runs == 1 else f"{name}.{runs}"
+                names.claim(connection, run_name, queues)
+                worker = Worker(queues, connection=connection, name=run_name)
                 worker.max_connection_wait_time = 5.0
-                worker.work(burst=args.burst, logging_level="INFO")
+                worker.work(burst=args.burst, logging_level=cfg.get("LOG_LEVEL", "INFO"))
+            except names.NameInUse as exc:
+                log.error("%s", exc)
+                return 1
+            except ValueError as exc:  # RQ's register_birth: another process took it meanwhile
+                if "active worker named" not in str(exc):
+                    raise
+                log.error("%s; give each worker its own --name, or leave --name out", exc)
+                return 1
             except redis.RedisError as exc:
                 if time.monotonic() - started > 60:
                     pause = 1.0  # it had been working: a new outage starts the backoff again
