@@ -110,6 +110,18 @@ class EmbeddedRedis:
                 raise RuntimeError(f"embedded Valkey did not start on port {self.port}:\n{tail}")
             time.sleep(0.05)
 
+    def exit_status(self) -> int | None:
+        """Return the server's exit status once it has exited (reaping it), else None."""
+        if self.process is None:
+            return None
+        return self.process.poll()
+
+    def restart(self, timeout: float = 10.0) -> EmbeddedRedis:
+        """Start the server again on the same port, with the same data directory (its
+        append-only file brings back what it held, up to its last second)."""
+        self.stop()
+        return self.start(timeout)
+
     def stop(self, timeout: float = 5.0) -> None:
         """Stop the server (SIGTERM, then SIGKILL after ``timeout``)."""
         proc, self.process = self.process, None

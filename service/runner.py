@@ -144,16 +144,78 @@ def claim(instance: Path, port: int) -> IO[str]:
     return lock
 
 
+def masked(url: str) -> str:
+    """Return ``url`` with its password, if any, replaced by ``***`` (for logs and banners)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
+
+
+class RedisWatch:
+    """Restart the embedded Redis when it dies: on the same port, with the same data
+    directory, so its append-only file brings the queue back and the worker and web
+    processes reconnect to the address they know. Before this, a killed server stayed
+    ``<defunct>``, ``/readyz`` answered 503 and comments waited until a restart by hand
+    (found in review)."""
+
+    def __init__(self, server: EmbeddedRedis) -> None:
+        self.server = server
+        self.restarts = 0
+        self.down = False
+        self.next_try = 0.0
+        self.how = ""
+
+    def check(self) -> None:
+        """Reap the server if it exited, and start it again (with a backoff if that fails)."""
+        if not self.down:
+            status = self.server.exit_status()
+            if status is None:
+                return
+            self.down = True
+            self.restarts += 1
+            self.how = (
+                f"killed by {signal.Signals(-status).name}" if status < 0 else f"status {status}"
+            )
+        if time.monotonic() < self.next_try:
+            return
+        where = f"port {self.server.port}, data in {self.server.data_dir}"
+        try:
+            self.server.restart()
+        except RuntimeError as exc:
+            wait = min(2.0**self.restarts, 30.0)
+            self.next_try = time.monotonic() + wait
+            reason = str(exc).splitlines()[0]
+            print(
+                f"the embedded Redis exited ({self.how}) and did not start again ({reason}); "
+                f"trying again in {wait:.0f} s",
+                file=sys.stderr,
+                flush=True,
+            )
+            return
+        print(
+            f"the embedded Redis exited ({self.how}); restarted it on {where} "
+            f"(restart {self.restarts})",
+            file=sys.stderr,
+            flush=True,
+        )
+        self.down = False
+
+
 def run_all(port: int = 8000, web_workers: int = 2) -> int:
     """Start Redis (embedded if ``REDIS_URL`` is unset), a worker and the web server."""
     instance = instance_dir()
     os.environ.setdefault("MODERATO_INSTANCE_PATH", str(instance))
     lock = claim(instance, port)
     url = prepare_database(port)  # `run --port 8732` without PORT set (found in review)
-    embedded = None
+    embedded = watch = None
     if not os.environ.get("REDIS_URL"):
         embedded = EmbeddedRedis(instance / "redis").start()
         os.environ["REDIS_URL"] = embedded.url
+        watch = RedisWatch(embedded)
         # `moderato` commands run beside this one (webhooks redeliver, …) read it there.
         (instance / REDIS_URL_FILE).write_text(embedded.url + "\n")
     children: dict[str, subprocess.Popen[bytes]] = {}
@@ -180,7 +242,7 @@ def run_all(port: int = 8000, web_workers: int = 2) -> int:
         demo = f"  demo article   {base}/demo\n" if _demo_page(instance) else ""
         print(
             f"\nmoderato is running (database {url.split('@')[-1]}, "
-            f"redis {os.environ['REDIS_URL']})\n"
+            f"redis {masked(os.environ['REDIS_URL'])})\n"
             f"{demo}"
             f"  moderation     {base}/moderation/\n"
             f"  API            {base}/api/v1/comments?thread=demo\n"
@@ -194,6 +256,8 @@ def run_all(port: int = 8000, web_workers: int = 2) -> int:
         restarts = 0
         while not stopping:
             time.sleep(0.5)
+            if watch is not None:
+                watch.check()
             if children["web"].poll() is not None:
                 print("the web server exited; stopping", file=sys.stderr)
                 return 1
