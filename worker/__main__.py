@@ -17,13 +17,14 @@ import logging
 import signal
 import time
 from types import FrameType
+from typing import Any
 
 import redis
 from rq import SimpleWorker
 from rq.exceptions import StopRequested
 
 from service.enqueue import connect, queue_names
-from worker import names, runtime
+from worker import names, outage, runtime
 from worker.sweep.loop import Sweeper
 
 log = logging.getLogger("worker")
@@ -85,6 +86,11 @@ class Worker(SimpleWorker):
         stop_requested.set()
         super().request_stop(signum, frame)
 
+    def heartbeat(self, timeout: int | None = None, pipeline: Any = None) -> None:
+        super().heartbeat(timeout, pipeline)
+        if pipeline is None:  # it reached Redis: an outage, if any, is over
+            outage.REDIS.up()
+
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="moderato worker", description=__doc__.splitlines()[0])
@@ -106,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
     """Run the worker until asked to stop."""
     args = parse_args(argv)
     install_stop_handlers()
+    # RQ logs an ERROR every second or two while Redis is away: one line per outage instead.
+    logging.getLogger("rq.worker").addFilter(outage.REDIS.filter)
     rt = runtime.init()
     cfg = rt.app.config
     name = args.name or names.default_name()
@@ -140,7 +148,8 @@ def main(argv: list[str] | None = None) -> int:
             except redis.RedisError as exc:
                 if time.monotonic() - started > 60:
                     pause = 1.0  # it had been working: a new outage starts the backoff again
-                log.warning("worker lost Redis (%s); restarting in %.0fs", exc, pause)
+                outage.REDIS.down(exc)
+                log.debug("worker lost Redis (%s); restarting in %.0fs", exc, pause)
             except StopRequested:
                 # RQ's handler raises this when the signal lands outside its loop
                 # (e.g. during teardown); the flag is already set.
