@@ -29,6 +29,12 @@ from worker.sweep.loop import Sweeper
 
 log = logging.getLogger("worker")
 
+#: Seconds between heartbeats of an idle worker, plus 15; RQ keeps a registration
+#: ``WORKER_TTL + 60`` seconds after the last one. RQ's default, 420, left a SIGKILLed
+#: worker counted as live (``/metrics``, ``moderato status``) and its name taken for 8
+#: minutes; with 30, an idle worker heartbeats every 15 s and a dead one is gone in 90 s.
+WORKER_TTL = 30
+
 
 class StopFlag:
     """Set by SIGTERM/SIGINT whenever they arrive, whoever's handler is installed.
@@ -134,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
                 connection = redis.from_url(cfg["REDIS_URL"])
                 run_name = name if runs == 1 else f"{name}.{runs}"
                 names.claim(connection, run_name, queues)
-                worker = Worker(queues, connection=connection, name=run_name)
+                worker = Worker(queues, connection=connection, name=run_name, worker_ttl=WORKER_TTL)
                 worker.max_connection_wait_time = 5.0
                 worker.work(burst=args.burst, logging_level=cfg.get("LOG_LEVEL", "INFO"))
             except names.NameInUse as exc:
