@@ -80,3 +80,14 @@ def test_a_name_held_by_a_live_worker_is_refused_in_one_line(
     wait_for(lambda: _names(settings["REDIS_URL"]) == {"taken"}, timeout=5)
     [worker] = Worker.all(connection=redis_lib.from_url(settings["REDIS_URL"]))
     assert worker.pid == live.pid
+
+
+def test_a_dead_workers_registration_lasts_90_seconds_at_most(
+    settings: dict[str, Any], start_worker: Callable[..., subprocess.Popen[bytes]]
+) -> None:
+    """Idle workers heartbeat every 15 s and their registration expires 90 s after the last
+    one, so a SIGKILLed worker stops counting as live (/metrics) within 90 s; RQ's default
+    kept it 480 s."""
+    start_worker("--name", "short-lived", "--no-sweep")
+    ttl = redis_lib.from_url(settings["REDIS_URL"]).ttl("rq:worker:short-lived")
+    assert 0 < ttl <= 90
