@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import IO
 
 from service.config import REDIS_URL_FILE, ConfigError, instance_dir
-from service.embedded_redis import EmbeddedRedis, _die_with_parent
+from service.embedded_redis import EmbeddedRedis, RedisWatch, _die_with_parent
 
 log = logging.getLogger(__name__)
 
@@ -153,56 +153,6 @@ def masked(url: str) -> str:
         return url
     host = parts.netloc.rpartition("@")[2]
     return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
-
-
-class RedisWatch:
-    """Restart the embedded Redis when it dies: on the same port, with the same data
-    directory, so its append-only file brings the queue back and the worker and web
-    processes reconnect to the address they know. Before this, a killed server stayed
-    ``<defunct>``, ``/readyz`` answered 503 and comments waited until a restart by hand
-    (found in review)."""
-
-    def __init__(self, server: EmbeddedRedis) -> None:
-        self.server = server
-        self.restarts = 0
-        self.down = False
-        self.next_try = 0.0
-        self.how = ""
-
-    def check(self) -> None:
-        """Reap the server if it exited, and start it again (with a backoff if that fails)."""
-        if not self.down:
-            status = self.server.exit_status()
-            if status is None:
-                return
-            self.down = True
-            self.restarts += 1
-            self.how = (
-                f"killed by {signal.Signals(-status).name}" if status < 0 else f"status {status}"
-            )
-        if time.monotonic() < self.next_try:
-            return
-        where = f"port {self.server.port}, data in {self.server.data_dir}"
-        try:
-            self.server.restart()
-        except RuntimeError as exc:
-            wait = min(2.0**self.restarts, 30.0)
-            self.next_try = time.monotonic() + wait
-            reason = str(exc).splitlines()[0]
-            print(
-                f"the embedded Redis exited ({self.how}) and did not start again ({reason}); "
-                f"trying again in {wait:.0f} s",
-                file=sys.stderr,
-                flush=True,
-            )
-            return
-        print(
-            f"the embedded Redis exited ({self.how}); restarted it on {where} "
-            f"(restart {self.restarts})",
-            file=sys.stderr,
-            flush=True,
-        )
-        self.down = False
 
 
 def run_all(port: int = 8000, web_workers: int = 2) -> int:

@@ -59,7 +59,7 @@ def test_rq_records_about_an_unreachable_redis_are_folded_into_the_outage(
     """RQ's own ERROR lines (dequeue loop, pub/sub thread) are filtered out and counted as
     the outage; its other records pass."""
     outage = Outage("Redis")
-    rq_log = logging.getLogger("rq.worker.test-filter")
+    rq_log = logging.getLogger("tests.rq-like")
     rq_log.addFilter(outage.filter)
     caplog.set_level(logging.INFO)
     for _ in range(5):
@@ -74,7 +74,7 @@ def test_rq_records_about_an_unreachable_redis_are_folded_into_the_outage(
     assert kept == [
         ("worker", logging.WARNING, "Redis is unavailable (Error 111 connecting to "
          "127.0.0.1:1. Connection refused.); waiting for it (one reminder every 60 s)"),
-        ("rq.worker.test-filter", logging.INFO, "Worker w: started"),
+        ("tests.rq-like", logging.INFO, "Worker w: started"),
     ]  # fmt: skip
 
 
