@@ -7,7 +7,8 @@ already in memory, and a fork per job is the slow part of RQ's default worker
 (e.g. Redis went away mid-call), it starts again after a pause; SIGTERM and
 SIGINT stop it cleanly at any point, including while the models load and in
 the gap where RQ has registered the worker but not yet installed its own
-signal handlers.
+signal handlers. Its name is new at every start (``worker.names``), and a Redis
+outage is logged once, not by RQ every second (``worker.outage``).
 """
 
 from __future__ import annotations
