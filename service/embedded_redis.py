@@ -6,7 +6,8 @@ carries only the server binary, so we run it ourselves with our own config
 (append-only file on, so queued jobs survive a restart of the server).
 
 The server is a child process that dies with its parent (``PR_SET_PDEATHSIG``
-on Linux), and ``stop()`` shuts it down; nothing is left running.
+on Linux), and ``stop()`` shuts it down; nothing is left running. ``RedisWatch`` is how
+``moderato run`` starts it again when it dies.
 """
 
 from __future__ import annotations
@@ -110,6 +111,18 @@ class EmbeddedRedis:
                 raise RuntimeError(f"embedded Valkey did not start on port {self.port}:\n{tail}")
             time.sleep(0.05)
 
+    def exit_status(self) -> int | None:
+        """Return the server's exit status once it has exited (reaping it), else None."""
+        if self.process is None:
+            return None
+        return self.process.poll()
+
+    def restart(self, timeout: float = 10.0) -> EmbeddedRedis:
+        """Start the server again on the same port, with the same data directory (its
+        append-only file brings back what it held, up to its last second)."""
+        self.stop()
+        return self.start(timeout)
+
     def stop(self, timeout: float = 5.0) -> None:
         """Stop the server (SIGTERM, then SIGKILL after ``timeout``)."""
         proc, self.process = self.process, None
@@ -127,3 +140,65 @@ class EmbeddedRedis:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+class RedisWatch:
+    """Restart the embedded Redis when it dies: on the same port, with the same data
+    directory, so its append-only file brings the queue back and the worker and web
+    processes reconnect to the address they know. Before this, a killed server stayed
+    ``<defunct>``, ``/readyz`` answered 503 and comments waited until a restart by hand
+    (found in review)."""
+
+    #: A server that dies within this many seconds of a start counts as a failed start.
+    SETTLE = 60.0
+
+    def __init__(self, server: EmbeddedRedis) -> None:
+        self.server = server
+        self.restarts = 0
+        self.failures = 0  # in a row: failed starts, and deaths soon after a start
+        self.down = False
+        self.started = self.next_try = time.monotonic()
+        self.how = ""
+
+    def check(self) -> None:
+        """Reap the server if it exited, and start it again: at once after a server that
+        ran for a while, after 2, 4, … up to 30 s while it keeps failing."""
+        now = time.monotonic()
+        if not self.down:
+            status = self.server.exit_status()
+            if status is None:
+                return
+            self.down = True
+            self.restarts += 1
+            self.how = (
+                f"killed by {signal.Signals(-status).name}" if status < 0 else f"status {status}"
+            )
+            self.failures = self.failures + 1 if now - self.started < self.SETTLE else 0
+            self.next_try = now + self._wait() if self.failures else now
+        if now < self.next_try:
+            return
+        where = f"port {self.server.port}, data in {self.server.data_dir}"
+        try:
+            self.server.restart()
+        except RuntimeError as exc:
+            self.failures += 1
+            self.next_try = time.monotonic() + self._wait()
+            reason = str(exc).splitlines()[0]
+            print(
+                f"the embedded Redis exited ({self.how}) and did not start again ({reason}); "
+                f"trying again in {self._wait():.0f} s",
+                file=sys.stderr,
+                flush=True,
+            )
+            return
+        self.started = time.monotonic()
+        self.down = False
+        print(
+            f"the embedded Redis exited ({self.how}); restarted it on {where} "
+            f"(restart {self.restarts})",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    def _wait(self) -> float:
+        return min(2.0**self.failures, 30.0)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import IO
 
 from service.config import REDIS_URL_FILE, ConfigError, instance_dir
-from service.embedded_redis import EmbeddedRedis, _die_with_parent
+from service.embedded_redis import EmbeddedRedis, RedisWatch, _die_with_parent
 
 log = logging.getLogger(__name__)
 
@@ -144,16 +144,28 @@ def claim(instance: Path, port: int) -> IO[str]:
     return lock
 
 
+def masked(url: str) -> str:
+    """Return ``url`` with its password, if any, replaced by ``***`` (for logs and banners)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
+
+
 def run_all(port: int = 8000, web_workers: int = 2) -> int:
     """Start Redis (embedded if ``REDIS_URL`` is unset), a worker and the web server."""
     instance = instance_dir()
     os.environ.setdefault("MODERATO_INSTANCE_PATH", str(instance))
     lock = claim(instance, port)
     url = prepare_database(port)  # `run --port 8732` without PORT set (found in review)
-    embedded = None
+    embedded = watch = None
     if not os.environ.get("REDIS_URL"):
         embedded = EmbeddedRedis(instance / "redis").start()
         os.environ["REDIS_URL"] = embedded.url
+        watch = RedisWatch(embedded)
         # `moderato` commands run beside this one (webhooks redeliver, …) read it there.
         (instance / REDIS_URL_FILE).write_text(embedded.url + "\n")
     children: dict[str, subprocess.Popen[bytes]] = {}
@@ -180,7 +192,7 @@ def run_all(port: int = 8000, web_workers: int = 2) -> int:
         demo = f"  demo article   {base}/demo\n" if _demo_page(instance) else ""
         print(
             f"\nmoderato is running (database {url.split('@')[-1]}, "
-            f"redis {os.environ['REDIS_URL']})\n"
+            f"redis {masked(os.environ['REDIS_URL'])})\n"
             f"{demo}"
             f"  moderation     {base}/moderation/\n"
             f"  API            {base}/api/v1/comments?thread=demo\n"
@@ -194,6 +206,8 @@ def run_all(port: int = 8000, web_workers: int = 2) -> int:
         restarts = 0
         while not stopping:
             time.sleep(0.5)
+            if watch is not None:
+                watch.check()
             if children["web"].poll() is not None:
                 print("the web server exited; stopping", file=sys.stderr)
                 return 1

@@ -7,28 +7,34 @@ already in memory, and a fork per job is the slow part of RQ's default worker
 (e.g. Redis went away mid-call), it starts again after a pause; SIGTERM and
 SIGINT stop it cleanly at any point, including while the models load and in
 the gap where RQ has registered the worker but not yet installed its own
-signal handlers.
+signal handlers. Its name is new at every start (``worker.names``), and a Redis
+outage is logged once, not by RQ every second (``worker.outage``).
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
-import os
 import signal
-import socket
 import time
 from types import FrameType
+from typing import Any
 
 import redis
 from rq import SimpleWorker
 from rq.exceptions import StopRequested
 
 from service.enqueue import connect, queue_names
-from worker import runtime
+from worker import names, outage, runtime
 from worker.sweep.loop import Sweeper
 
 log = logging.getLogger("worker")
+
+#: Seconds between heartbeats of an idle worker, plus 15; RQ keeps a registration
+#: ``WORKER_TTL + 60`` seconds after the last one. RQ's default, 420, left a SIGKILLed
+#: worker counted as live (``/metrics``, ``moderato status``) and its name taken for 8
+#: minutes; with 30, an idle worker heartbeats every 15 s and a dead one is gone in 90 s.
+WORKER_TTL = 30
 
 
 class StopFlag:
@@ -87,6 +93,11 @@ class Worker(SimpleWorker):
         stop_requested.set()
         super().request_stop(signum, frame)
 
+    def heartbeat(self, timeout: int | None = None, pipeline: Any = None) -> None:
+        super().heartbeat(timeout, pipeline)
+        if pipeline is None:  # it reached Redis: an outage, if any, is over
+            outage.REDIS.up()
+
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="moderato worker", description=__doc__.splitlines()[0])
@@ -96,7 +107,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="run no sweep thread (no re-queueing of lost work, no delayed retries)",
     )
-    parser.add_argument("--name", default=None, help="worker name (default: host.pid)")
+    parser.add_argument(
+        "--name",
+        default=None,
+        help="worker name (default: host.pid.<random>, new at every start)",
+    )
     return parser.parse_args(argv)
 
 
@@ -104,9 +119,12 @@ def main(argv: list[str] | None = None) -> int:
     """Run the worker until asked to stop."""
     args = parse_args(argv)
     install_stop_handlers()
+    # RQ logs an ERROR every second or two while Redis is away: one line per outage instead.
+    logging.getLogger("rq.worker").addFilter(outage.REDIS.filter)
     rt = runtime.init()
     cfg = rt.app.config
-    name = args.name or f"{socket.gethostname()}.{os.getpid()}"
+    name = args.name or names.default_name()
+    queues = queue_names(cfg["QUEUE_NAME"])
     sweeper = None
     if not args.no_sweep:
         sweeper = Sweeper(rt, connect(cfg["REDIS_URL"], cfg["REDIS_SOCKET_TIMEOUT"]), name)
@@ -120,17 +138,25 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 # Inside the try: RQ's constructor talks to Redis (CLIENT SETNAME), and a
                 # worker started, or restarted, while Redis is away must wait, not exit.
-                worker = Worker(
-                    queue_names(cfg["QUEUE_NAME"]),
-                    connection=redis.from_url(cfg["REDIS_URL"]),
-                    name=name if runs == 1 else f"{name}.{runs}",
-                )
+                connection = redis.from_url(cfg["REDIS_URL"])
+                run_name = name if runs == 1 else f"{name}.{runs}"
+                names.claim(connection, run_name, queues)
+                worker = Worker(queues, connection=connection, name=run_name, worker_ttl=WORKER_TTL)
                 worker.max_connection_wait_time = 5.0
-                worker.work(burst=args.burst, logging_level="INFO")
+                worker.work(burst=args.burst, logging_level=cfg.get("LOG_LEVEL", "INFO"))
+            except names.NameInUse as exc:
+                log.error("%s", exc)
+                return 1
+            except ValueError as exc:  # RQ's register_birth: another process took it meanwhile
+                if "active worker named" not in str(exc):
+                    raise
+                log.error("%s; give each worker its own --name, or leave --name out", exc)
+                return 1
             except redis.RedisError as exc:
                 if time.monotonic() - started > 60:
                     pause = 1.0  # it had been working: a new outage starts the backoff again
-                log.warning("worker lost Redis (%s); restarting in %.0fs", exc, pause)
+                outage.REDIS.down(exc)
+                log.debug("worker lost Redis (%s); restarting in %.0fs", exc, pause)
             except StopRequested:
                 # RQ's handler raises this when the signal lands outside its loop
                 # (e.g. during teardown); the flag is already set.

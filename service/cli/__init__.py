@@ -1,9 +1,10 @@
 """The ``moderato`` command. Subcommands that need no app or database never open one.
 
 One module per command group: ``serve`` (run, web, worker), ``database`` (db),
-``users``, ``comments`` (commenters' data requests), ``sites`` (with ``sites policy`` in
-``policy``), ``threads``, ``keys`` and ``webhooks``; ``common`` opens the app and finds
-sites for them. ``score``, ``train`` and ``evaluate`` come from the models package.
+``status`` (backlog, queues, workers), ``users``, ``comments`` (commenters' data
+requests), ``sites`` (with ``sites policy`` in ``policy``), ``threads``, ``keys`` and
+``webhooks``; ``common`` opens the app and finds sites for them. ``score``, ``train``
+and ``evaluate`` come from the models package.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from service.cli import (
     keys,
     serve,
     sites,
+    status,
     threads,
     users,
     webhook_changes,  # noqa: F401  (adds ping, update, delete to webhooks)
@@ -78,6 +80,7 @@ def _add_own_commands() -> None:
         users.users,
         comments.comments,
         sites.sites,
+        status.status,
         threads.threads_group,
         keys.keys,
         webhooks.webhooks,

@@ -62,3 +62,6 @@ def status_page() -> str:
     status = request.args.get("moderato", "pending")
     message = STATUS_MESSAGES.get(status, "Thank you.")
     return render_template("ops/status.html", message=message)
+
+
+from service.ops import metrics  # noqa: E402, F401  (adds /metrics to bp)

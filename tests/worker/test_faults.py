@@ -127,11 +127,11 @@ def test_a_worker_started_while_redis_is_down_waits_for_it(
         try:
             # Long enough for several reconnection attempts; before the fix the process
             # had exited with a ConnectionError within the first second.
-            wait_for(lambda: b"restarting in" in log.read_bytes(), timeout=30)
+            wait_for(lambda: b"Redis is unavailable" in log.read_bytes(), timeout=30)
             time.sleep(3)
             assert proc.poll() is None, log.read_text()
-            # The sweep says so once per outage, not once a second.
-            assert log.read_text().count("sweep skipped") == 1, log.read_text()
+            # The worker (its loop, RQ's and the sweep's) says so once per outage, not once a second.
+            assert log.read_text().count("Redis is unavailable") == 1, log.read_text()
             own_redis.start()
             wait_for(lambda: _decided(db) == 1, timeout=90, interval=0.2)
         finally:

@@ -13,6 +13,7 @@ from rq.scheduler import RQScheduler
 from sqlalchemy.exc import OperationalError
 
 from service.enqueue import queue_names
+from worker.outage import REDIS
 from worker.runtime import Runtime
 from worker.sweep.comments import sweep_pending
 from worker.sweep.outbound import sweep_deliveries, sweep_mail
@@ -59,20 +60,21 @@ class Sweeper(threading.Thread):
         tick = min(1.0, interval)
         next_sweep = 0.0
         elapsed = 0.0
-        down: set[str] = set()  # "Redis", "the database": logged once per outage
+        down: set[str] = set()  # "the database": logged once per outage
         while not self.stopped.wait(tick):
             elapsed += tick
             try:
                 if self.scheduler.acquire_locks():
                     self.scheduler.enqueue_scheduled_jobs()
-                _back(down, "Redis")  # the scheduler talked to it; a sweep to the database
+                REDIS.up()  # the scheduler talked to it; a sweep to the database
                 if elapsed >= next_sweep:
                     next_sweep = elapsed + interval
                     if sweep_once(self.rt, self.connection, self.owner) is not None:
                         _back(down, "the database")
             except redis.RedisError as exc:
-                # Once per outage, not once a second (3,600 lines an hour; found in review).
-                _outage(down, "Redis", exc)
+                # Once per outage (with the worker's own line), not once a second (3,600
+                # lines an hour; found in review).
+                REDIS.down(exc)
             except OperationalError as exc:
                 # The same for the database: a traceback every interval of a PostgreSQL
                 # outage buried the one line that said what was wrong.
