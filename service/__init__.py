@@ -10,12 +10,13 @@ from typing import Any
 from flask import Flask, current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from service import config, errors, extensions
+from service import config, envfile, errors, extensions
 from service.auth import DEFAULT_SESSION_HOURS
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the app: settings, connections, error handlers, blueprints."""
+    envfile.load_env_file()
     instance = str(config.instance_dir())
     app = Flask(__name__, instance_path=(overrides or {}).get("INSTANCE_PATH", instance))
     app.config.update(config.load(app.instance_path, overrides))

@@ -1,4 +1,5 @@
-"""Settings: defaults, then the environment (``MODERATO_*``, ``DATABASE_URL``, ``REDIS_URL``)."""
+"""Settings: defaults, then the environment (``MODERATO_*``, ``DATABASE_URL``, ``REDIS_URL``),
+which ``service.envfile`` fills from ``.env`` first; ``service.settings_check`` checks them."""
 
 from __future__ import annotations
 
@@ -126,6 +127,9 @@ def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[st
         cfg["DATABASE_URL"] = "postgresql://" + str(cfg["DATABASE_URL"])[len("postgres://") :]
     if cfg["ENV"] not in ENVIRONMENTS:
         raise ConfigError(f"MODERATO_ENV={cfg['ENV']!r} is not one of {', '.join(ENVIRONMENTS)}")
+    from service.settings_check import check
+
+    check(cfg)  # every other setting's type and range, in one place
     if cfg["PUBLIC_URL"]:
         cfg["PUBLIC_URL"] = public_url(str(cfg["PUBLIC_URL"]))
     if cfg["SMTP_URL"]:
