@@ -130,9 +130,8 @@ def test_gunicorn_run_directly_says_one_line_and_stops(tmp_path: Path) -> None:
     assert result.returncode == 4, result.stderr
     assert "Traceback" not in result.stderr, result.stderr
     ours = [line for line in result.stderr.splitlines() if line.startswith("moderato: ")]
-    assert ours == [
-        "moderato: MODERATO_SECRET_KEY is required when MODERATO_ENV is not development"
-    ]
+    assert len(ours) == 1, result.stderr
+    assert ours[0].startswith("moderato: MODERATO_SECRET_KEY is required"), ours
 
 
 def test_the_settings_checked_are_every_documented_one() -> None:
