@@ -137,11 +137,7 @@ def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[st
     _check_edit_window(cfg)
     if cfg["DEMO_PAGE"] is None:
         cfg["DEMO_PAGE"] = cfg["ENV"] != "production"
-    if not cfg["SECRET_KEY"]:
-        if cfg["ENV"] != "development":
-            raise ConfigError(
-                "MODERATO_SECRET_KEY is required when MODERATO_ENV is not development"
-            )
+    if not cfg["SECRET_KEY"]:  # development only: settings_check refuses it elsewhere
         cfg["SECRET_KEY"] = _instance_secret(Path(instance_path))
     return dict(cfg)
 
