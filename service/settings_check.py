@@ -74,12 +74,13 @@ def optional_boolean(value: Any) -> bool | None:
 
 
 def choice(*values: str) -> Check:
-    """One of ``values`` (case-insensitive), kept upper-case."""
+    """One of ``values``; upper-case ones are matched case-insensitively and kept upper-case."""
 
     def check(value: Any) -> str:
-        if not isinstance(value, str) or value.upper() not in values:
+        spelt = value.upper() if isinstance(value, str) and values[0].isupper() else value
+        if spelt not in values:
             raise Invalid(f"one of {', '.join(values)}")
-        return value.upper()
+        return str(spelt)
 
     return check
 
@@ -120,7 +121,7 @@ CHECKS: dict[str, Check] = {
     "CHECK_EMAIL_DELIVERABILITY": boolean,
     "SQLITE_SYNCHRONOUS": choice("OFF", "NORMAL", "FULL", "EXTRA"),
     "WORKER_SQLITE_SYNCHRONOUS": choice("OFF", "NORMAL", "FULL", "EXTRA"),
-    "PROCESS_ROLE": choice("WEB", "WORKER"),
+    "PROCESS_ROLE": choice("web", "worker"),
     "CLASSIFY_RETRY_INTERVALS": intervals,
     "CLASSIFY_MAX_ATTEMPTS": whole(1, unit=" of attempts"),
     "CLASSIFY_JOB_TIMEOUT": whole(1, unit=" of seconds"),
@@ -154,6 +155,7 @@ CHECKS: dict[str, Check] = {
     "LOGIN_WINDOW": whole(1, unit=" of seconds"),
     "MODERATION_PAGE_SIZE": whole(1, 500, " of cards"),
     "MODERATION_BULK_MAX": whole(1, unit=" of comments"),
+    "LOG_LEVEL": choice("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"),
     "MAIL_TIMEOUT": number(above=0, unit=" of seconds"),
     "MAIL_MAX_ATTEMPTS": whole(1, unit=" of attempts"),
     "MAIL_RETRY_BASE": number(above=0, unit=" of seconds"),

@@ -86,6 +86,33 @@ def test_a_bad_setting_stops_a_command_with_one_line(
     one_line_error(result, variable)
 
 
+@pytest.mark.parametrize(
+    ("command", "bad", "variable"),
+    [
+        (["worker"], {"MODERATO_SWEEP_INTERVAL": "abc"}, "MODERATO_SWEEP_INTERVAL"),
+        (["worker"], {"MODERATO_SWEEP_INTERVAL": "0"}, "MODERATO_SWEEP_INTERVAL"),
+        (["worker"], {"REDIS_URL": "notaurl"}, "REDIS_URL"),
+        (["run"], {"REDIS_URL": "notaurl"}, "REDIS_URL"),
+        (
+            ["db", "upgrade"],
+            {"MODERATO_SECRET_KEY": "x" * 31, "MODERATO_ENV": "production"},
+            "MODERATO_SECRET_KEY",
+        ),
+        (["users", "setup-link"], {"MODERATO_LOG_LEVEL": "loud"}, "MODERATO_LOG_LEVEL"),
+    ],
+)
+def test_every_entry_point_checks_the_settings(
+    tmp_path: Path, command: list[str], bad: dict[str, str], variable: str
+) -> None:
+    """The worker (its sweep read SWEEP_INTERVAL only in its thread, which died quietly on
+    `abc` and spun on 0), `run` and the other commands stop with the same one line."""
+    result = subprocess.run(
+        [str(BIN / "moderato"), *command], env=clean_env(tmp_path, PORT="18999", **bad),
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    one_line_error(result, variable)
+
+
 def test_good_production_settings_pass(tmp_path: Path) -> None:
     """The checks refuse only what is wrong: a long production secret and defaults start."""
     env = clean_env(tmp_path, MODERATO_ENV="production", MODERATO_SECRET_KEY=GOOD_PROD_SECRET)
