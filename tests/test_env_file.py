@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 
 from service.config import ConfigError
-from service.envfile import parse
 from tests.test_settings_startup import BIN, clean_env
 
 
 def test_the_parser_reads_compose_style_lines() -> None:
     """Comments, blank lines, ``export``, quotes and a comment after an unquoted value."""
+    from service.envfile import parse
+
     text = (
         "# a comment\n\nMODERATO_ENV=production\nexport PORT=8001\n"
         "MODERATO_MAIL_FROM='News <c@news.example>'\nMODERATO_PUBLIC_URL=\"https://c.example\"\n"
