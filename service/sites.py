@@ -71,15 +71,15 @@ def slugify(name: str) -> str:
 
 
 def default_origins(config: Mapping[str, Any], port: int) -> list[str]:
-    """Return the origins a new ``default`` site allows. Outside production: this server's
-    own (its /demo page, on ``port``). In production, the origin of ``PUBLIC_URL`` (the
-    demo page, if turned on) or none: a page on any reader's ``localhost:8000`` has no
-    business posting to a live site (found in review). Add publishers' origins with
-    ``moderato sites update --site default --add-origin …``."""
-    if config["ENV"] != "production":
-        return sorted({*DEFAULT_ORIGINS, f"http://127.0.0.1:{port}", f"http://localhost:{port}"})
-    public = config.get("PUBLIC_URL")
-    return [normalise_origin(str(public))] if public else []
+    """Return the origins a new ``default`` site allows: outside production, this server's
+    own on ``port`` (where `make run` serves /demo); in production none, since a page on
+    any reader's ``localhost:8000`` has no business posting to a live site (found in
+    review). moderato's own pages (/demo, when turned on) are trusted anyway
+    (``service.cors.trusted``); publishers add theirs with ``moderato sites update --site
+    default --add-origin …``."""
+    if config["ENV"] == "production":
+        return []
+    return sorted({*DEFAULT_ORIGINS, f"http://127.0.0.1:{port}", f"http://localhost:{port}"})
 
 
 def ensure_default(session: Session, origins: Sequence[str] = DEFAULT_ORIGINS) -> Site:
