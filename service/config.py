@@ -155,19 +155,9 @@ def public_url(raw: str) -> str:
     return raw.strip().rstrip("/")
 
 
-#: Mail settings that must be positive numbers (the whole ones: attempts, seconds of age).
-MAIL_NUMBERS = (
-    "MAIL_TIMEOUT",
-    "MAIL_MAX_ATTEMPTS",
-    "MAIL_RETRY_BASE",
-    "MAIL_RETRY_FACTOR",
-    "MAIL_RETRY_CAP",
-    "MAIL_CONFIRM_MAX_AGE",
-)
-
-
 def _check_mail(cfg: Any) -> None:
-    """Refuse mail settings that cannot work: a bad SMTP URL, no sender, no public URL."""
+    """Refuse mail settings that cannot work: a bad SMTP URL, no sender, no public URL (the
+    numbers, MAIL_TIMEOUT and the rest, are checked with every setting in settings_check)."""
     from service.mailer import MailConfigError, check_sender, parse_smtp_url
 
     try:
@@ -182,13 +172,6 @@ def _check_mail(cfg: Any) -> None:
             "MODERATO_PUBLIC_URL is required with MODERATO_SMTP_URL: the links in the "
             "mails (confirm, unsubscribe) are built on it"
         )
-    for name in MAIL_NUMBERS:  # a typo here had surfaced only at the first failed send
-        value = cfg[name]
-        whole = name in ("MAIL_MAX_ATTEMPTS", "MAIL_CONFIRM_MAX_AGE")
-        kinds = (int,) if whole else (int, float)
-        if isinstance(value, bool) or not isinstance(value, kinds) or not value > 0:
-            kind = "a whole number" if whole else "a number"
-            raise ConfigError(f"MODERATO_{name}={value!r} must be {kind} above 0")
 
 
 #: The longest edit window: the widget keeps a reader's edit tokens as long as the window
