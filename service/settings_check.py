@@ -110,10 +110,10 @@ def intervals(value: Any) -> list[float | int]:
     return value
 
 
-DAY = 24 * 3600
-
-#: Every ``MODERATO_*`` setting with a type or a range (``ENV``, ``PUBLIC_URL``, the SMTP
-#: settings and ``EDIT_WINDOW`` keep their own checks in ``service.config``).
+#: Every ``MODERATO_*`` setting with a type or a range, by its name without the prefix.
+#: ``SECRET_KEY``, ``DATABASE_URL``, ``REDIS_URL`` and ``PORT`` are checked below; ``ENV``,
+#: ``PUBLIC_URL``, ``SMTP_URL`` with ``MAIL_FROM``, and ``EDIT_WINDOW`` in ``service.config``,
+#: in the same pass of ``config.load``.
 CHECKS: dict[str, Check] = {
     "TRUSTED_PROXIES": whole(0, 10, note=" (reverse proxies in front of moderato; 0 without one)"),
     "QUEUE_NAME": text,
@@ -164,14 +164,6 @@ CHECKS: dict[str, Check] = {
     "MAIL_CONFIRM_MAX_AGE": whole(1, unit=" of seconds"),
 }
 
-#: Settings without the ``MODERATO_`` prefix.
-UNPREFIXED = ("DATABASE_URL", "REDIS_URL", "PORT")
-
-
-def variable(name: str) -> str:
-    """Return the environment variable that sets ``name``."""
-    return name if name in UNPREFIXED else f"MODERATO_{name}"
-
 
 def check(cfg: MutableMapping[str, Any]) -> None:
     """Check and normalise every setting in ``cfg``; raise ``ConfigError`` on the first bad one."""
@@ -182,7 +174,7 @@ def check(cfg: MutableMapping[str, Any]) -> None:
         try:
             cfg[name] = rule(cfg[name])
         except Invalid as exc:
-            raise ConfigError(f"{variable(name)}={cfg[name]!r} must be {exc}") from None
+            raise ConfigError(f"MODERATO_{name}={cfg[name]!r} must be {exc}") from None
     _check_relations(cfg)
     _check_database_url(str(cfg["DATABASE_URL"]))
     _check_redis_url(str(cfg["REDIS_URL"]))
