@@ -11,4 +11,5 @@ RUN pip install --no-cache-dir '.[postgres]' \
  && mkdir -p /var/lib/moderato && chown moderato /var/lib/moderato
 USER moderato
 EXPOSE 8000
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "4", "--worker-class", "gthread", "--limit-request-line", "8190", "--limit-request-field_size", "16380", "service.wsgi:app"]
+# `moderato web` checks the settings (one line on a bad one), then execs gunicorn.
+CMD ["moderato", "web", "--bind", "0.0.0.0:8000", "--workers", "2"]

@@ -55,7 +55,8 @@ def run(
 ) -> dict[str, float]:
     """Load one fresh instance with ``workers`` worker processes; return its figures."""
     with instance() as env:
-        full_env = {**os.environ, **env, "MODERATO_SWEEP_AGE": "30"}
+        # the least age moderato accepts: it must exceed the job timeout (30 s)
+        full_env = {**os.environ, **env, "MODERATO_SWEEP_AGE": "31"}
         port = free_port()
         procs = [
             subprocess.Popen(

@@ -10,18 +10,20 @@ from typing import Any
 from flask import Flask, current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from service import config, errors, extensions, ratelimit
+from service import config, envfile, errors, extensions, ratelimit
 from service.auth import DEFAULT_SESSION_HOURS
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the app: settings, connections, error handlers, blueprints."""
+    envfile.load_env_file()
     instance = str(config.instance_dir())
     app = Flask(__name__, instance_path=(overrides or {}).get("INSTANCE_PATH", instance))
     app.config.update(config.load(app.instance_path, overrides))
     configure_logging(app)
     register_proxy_fix(app)
     register_session_cookie(app)
+    register_hsts(app)
     extensions.init_app(app)
     errors.register_error_handlers(app)
     register_blueprints(app)
@@ -83,11 +85,14 @@ def configure_logging(app: Flask) -> None:
 
 
 def register_proxy_fix(app: Flask) -> None:
-    """Trust ``X-Forwarded-*`` from exactly ``TRUSTED_PROXIES`` hops, and no more; with
-    ``PUBLIC_URL``, every request is read as addressed to it (scheme, host, path prefix)."""
+    """Trust ``X-Forwarded-For`` and ``-Proto`` from exactly ``TRUSTED_PROXIES`` hops, and no
+    more; with ``PUBLIC_URL``, every request is read as addressed to it (scheme, host, path
+    prefix). ``X-Forwarded-Host`` is never trusted: a proxy that does not set it passes the
+    client's own on, and ``X-Forwarded-Host: evil.example`` went into ``Location`` (found in
+    review); the proxy passes the host in ``Host`` instead (docs/deploy.md, nginx)."""
     hops = int(app.config["TRUSTED_PROXIES"])
     if hops > 0:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)  # type: ignore[method-assign]
     if app.config.get("PUBLIC_URL"):
         app.wsgi_app = PublicAddress(app.wsgi_app, str(app.config["PUBLIC_URL"]))  # type: ignore[method-assign]
 
@@ -111,6 +116,23 @@ class PublicAddress:
         if self.root:
             environ["SCRIPT_NAME"] = self.root
         return self.app(environ, start_response)
+
+
+#: One year, as HSTS preload lists ask; no ``includeSubDomains``: the comment service's host
+#: should not decide for its siblings' subdomains.
+HSTS = "max-age=31536000"
+
+
+def register_hsts(app: Flask) -> None:
+    """In production behind an https ``PUBLIC_URL``, tell browsers to use https only."""
+    url = str(app.config.get("PUBLIC_URL") or "")
+    if app.config["ENV"] == "production" and url.startswith("https://"):
+
+        def add_hsts(resp: Any) -> Any:
+            resp.headers.setdefault("Strict-Transport-Security", HSTS)
+            return resp
+
+        app.after_request(add_hsts)
 
 
 def register_session_cookie(app: Flask) -> None:

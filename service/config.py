@@ -1,4 +1,5 @@
-"""Settings: defaults, then the environment (``MODERATO_*``, ``DATABASE_URL``, ``REDIS_URL``)."""
+"""Settings: defaults, then the environment (``MODERATO_*``, ``DATABASE_URL``, ``REDIS_URL``),
+which ``service.envfile`` fills from ``.env`` first; ``service.settings_check`` checks them."""
 
 from __future__ import annotations
 
@@ -126,6 +127,9 @@ def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[st
         cfg["DATABASE_URL"] = "postgresql://" + str(cfg["DATABASE_URL"])[len("postgres://") :]
     if cfg["ENV"] not in ENVIRONMENTS:
         raise ConfigError(f"MODERATO_ENV={cfg['ENV']!r} is not one of {', '.join(ENVIRONMENTS)}")
+    from service.settings_check import check
+
+    check(cfg)  # every other setting's type and range, in one place
     if cfg["PUBLIC_URL"]:
         cfg["PUBLIC_URL"] = public_url(str(cfg["PUBLIC_URL"]))
     if cfg["SMTP_URL"]:
@@ -133,11 +137,7 @@ def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[st
     _check_edit_window(cfg)
     if cfg["DEMO_PAGE"] is None:
         cfg["DEMO_PAGE"] = cfg["ENV"] != "production"
-    if not cfg["SECRET_KEY"]:
-        if cfg["ENV"] != "development":
-            raise ConfigError(
-                "MODERATO_SECRET_KEY is required when MODERATO_ENV is not development"
-            )
+    if not cfg["SECRET_KEY"]:  # development only: settings_check refuses it elsewhere
         cfg["SECRET_KEY"] = _instance_secret(Path(instance_path))
     return dict(cfg)
 
@@ -155,19 +155,9 @@ def public_url(raw: str) -> str:
     return raw.strip().rstrip("/")
 
 
-#: Mail settings that must be positive numbers (the whole ones: attempts, seconds of age).
-MAIL_NUMBERS = (
-    "MAIL_TIMEOUT",
-    "MAIL_MAX_ATTEMPTS",
-    "MAIL_RETRY_BASE",
-    "MAIL_RETRY_FACTOR",
-    "MAIL_RETRY_CAP",
-    "MAIL_CONFIRM_MAX_AGE",
-)
-
-
 def _check_mail(cfg: Any) -> None:
-    """Refuse mail settings that cannot work: a bad SMTP URL, no sender, no public URL."""
+    """Refuse mail settings that cannot work: a bad SMTP URL, no sender, no public URL (the
+    numbers, MAIL_TIMEOUT and the rest, are checked with every setting in settings_check)."""
     from service.mailer import MailConfigError, check_sender, parse_smtp_url
 
     try:
@@ -182,13 +172,6 @@ def _check_mail(cfg: Any) -> None:
             "MODERATO_PUBLIC_URL is required with MODERATO_SMTP_URL: the links in the "
             "mails (confirm, unsubscribe) are built on it"
         )
-    for name in MAIL_NUMBERS:  # a typo here had surfaced only at the first failed send
-        value = cfg[name]
-        whole = name in ("MAIL_MAX_ATTEMPTS", "MAIL_CONFIRM_MAX_AGE")
-        kinds = (int,) if whole else (int, float)
-        if isinstance(value, bool) or not isinstance(value, kinds) or not value > 0:
-            kind = "a whole number" if whole else "a number"
-            raise ConfigError(f"MODERATO_{name}={value!r} must be {kind} above 0")
 
 
 #: The longest edit window: the widget keeps a reader's edit tokens as long as the window

@@ -47,12 +47,7 @@ def prepare_database(port: int | None = None) -> str:
         upgrade(url)
     with database.session() as session:
         port = port or int(os.environ.get("PORT", "8000"))
-        origins = {
-            *site_ops.DEFAULT_ORIGINS,
-            f"http://127.0.0.1:{port}",
-            f"http://localhost:{port}",
-        }
-        site_ops.ensure_default(session, sorted(origins))
+        site_ops.ensure_default(session, site_ops.default_origins(app.config, port))
     database.dispose()
     return str(url)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -72,6 +72,18 @@ def slugify(name: str) -> str:
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:48]
     return slug or "site"
+
+
+def default_origins(config: Mapping[str, Any], port: int) -> list[str]:
+    """Return the origins a new ``default`` site allows: outside production, this server's
+    own on ``port`` (where `make run` serves /demo); in production none, since a page on
+    any reader's ``localhost:8000`` has no business posting to a live site (found in
+    review). moderato's own pages (/demo, when turned on) are trusted anyway
+    (``service.cors.trusted``); publishers add theirs with ``moderato sites update --site
+    default --add-origin …``."""
+    if config["ENV"] == "production":
+        return []
+    return sorted({*DEFAULT_ORIGINS, f"http://127.0.0.1:{port}", f"http://localhost:{port}"})
 
 
 def ensure_default(session: Session, origins: Sequence[str] = DEFAULT_ORIGINS) -> Site:

@@ -25,6 +25,9 @@ from tests.helpers import wait_for
 from tests.mail_server import MailServer
 
 ROOT = Path(__file__).resolve().parent.parent
+# A developer's .env in the checkout (copied from .env.example for `make run`) must not
+# reach the tests or the processes they start; tests/test_env_file.py reads one on purpose.
+os.environ["MODERATO_ENV_FILE"] = ""
 SECRET = "test-secret-key-not-for-production"
 
 

@@ -262,3 +262,38 @@ def test_run_allows_its_own_port_given_as_an_option(env: dict[str, str], tmp_pat
     (origins,) = con.execute("SELECT origins FROM sites WHERE slug = 'default'").fetchone()
     con.close()
     assert "http://127.0.0.1:8732" in json.loads(origins)
+
+
+def test_setup_link_uses_the_public_url(env: dict[str, str]) -> None:
+    """`moderato users setup-link` on a server prints a link on MODERATO_PUBLIC_URL, not on
+    127.0.0.1 (found in review); --base-url still wins."""
+    public = {**env, "MODERATO_PUBLIC_URL": "https://comments.example/c/"}
+    result = run(["users", "setup-link"], public)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("https://comments.example/c/moderation/setup?token=")
+    given = run(["users", "setup-link", "--base-url", "https://other.example"], public)
+    assert given.stdout.startswith("https://other.example/moderation/setup?token=")
+
+
+@pytest.mark.parametrize("public_url", ["https://comments.example/c", ""])
+def test_db_upgrade_in_production_allows_no_localhost_origin(
+    env: dict[str, str], tmp_path: Path, public_url: str
+) -> None:
+    """In production the `default` site starts with no allowed origins, never
+    http://127.0.0.1:8000 and http://localhost:8000 (a reader's local page could post);
+    moderato's own pages are trusted without one."""
+    path = tmp_path / "prod.db"
+    prod = {
+        **env,
+        "DATABASE_URL": f"sqlite:///{path}",
+        "MODERATO_ENV": "production",
+        "MODERATO_SECRET_KEY": "p" * 40,
+        "MODERATO_SWEEP_AGE": "60",
+        "MODERATO_PUBLIC_URL": public_url,
+    }
+    result = run(["db", "upgrade"], prod)
+    assert result.returncode == 0, result.stderr
+    con = sqlite3.connect(path)
+    (stored,) = con.execute("SELECT origins FROM sites WHERE slug = 'default'").fetchone()
+    con.close()
+    assert json.loads(stored) == []

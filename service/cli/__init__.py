@@ -68,6 +68,9 @@ def _operator_error(exc: BaseException) -> str | None:
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """moderato: self-hosted comment moderation."""
+    from service.envfile import load_env_file
+
+    load_env_file()  # before any command reads the environment (`run` its instance path)
 
 
 def _add_own_commands() -> None:

@@ -25,8 +25,12 @@ def web(port: int, bind: str | None, workers: int) -> None:
     """Run the web server (gunicorn)."""
     import os
 
+    from service import config
     from service.runner import gunicorn_argv
 
+    # Every setting is checked here, so a bad one is one line before gunicorn starts (it
+    # printed two tracebacks per worker and "Worker failed to boot"; found in review).
+    config.load(str(config.instance_dir()))
     argv = gunicorn_argv(bind or f"127.0.0.1:{port}", workers)
     os.execvp(argv[0], argv)
 

@@ -37,7 +37,9 @@ def users_create(email: str, role: str, site_slugs: tuple[str, ...], password_st
 
 @users.command("setup-link")
 @click.option(
-    "--base-url", default=None, help="where the dashboard is served (default http://127.0.0.1:PORT)"
+    "--base-url",
+    default=None,
+    help="where the dashboard is served (default MODERATO_PUBLIC_URL, else http://127.0.0.1:PORT)",
 )
 def users_setup_link(base_url: str | None) -> None:
     """Print a fresh one-time link to create the first admin (only while no account exists)."""
@@ -52,5 +54,9 @@ def users_setup_link(base_url: str | None) -> None:
     with app.app_context(), database().session() as session:
         if user_ops.count(session):
             raise click.ClickException("accounts exist already: log in, or ask an admin")
-    base = base_url or f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
+    # The address readers and moderators use, when set (it printed 127.0.0.1 on a server;
+    # found in review); else this host's own port.
+    base = (
+        base_url or app.config["PUBLIC_URL"] or f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
+    )
     click.echo(setup_url(base, app.config["SECRET_KEY"]))

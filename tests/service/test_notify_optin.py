@@ -133,11 +133,11 @@ def test_mail_settings_are_checked_when_the_app_starts(settings: dict[str, Any])
                 "MAIL_FROM": "x@y.example",
                 "MAIL_MAX_ATTEMPTS": "abc",
             },
-            "MODERATO_MAIL_MAX_ATTEMPTS='abc' must be a whole number above 0",
+            "MODERATO_MAIL_MAX_ATTEMPTS='abc' must be a whole number of attempts of at least 1",
         ),
         (
             {"SMTP_URL": "smtp://mail.example", "MAIL_FROM": "x@y.example", "MAIL_TIMEOUT": 0},
-            "MODERATO_MAIL_TIMEOUT=0 must be a number above 0",
+            "MODERATO_MAIL_TIMEOUT=0 must be a number of seconds above 0",
         ),
     ]
     for extra, words in cases:

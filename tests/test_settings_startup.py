@@ -1,0 +1,176 @@
+"""Every setting is checked as a process starts: a bad value stops each entry point (a
+``moderato`` command, ``moderato web``, gunicorn's app) with one line naming the variable,
+never a traceback, a 500 on every request or a sweep thread that dies quietly."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BIN = Path(sys.executable).parent
+GOOD_PROD_SECRET = "k" * 48
+
+#: (environment, the variable the one line must name): each was a traceback, a 500 on
+#: every request, a silent or busy sweep, or accepted (review findings).
+BAD = [
+    ({"MODERATO_ENV": "production", "MODERATO_SECRET_KEY": ""}, "MODERATO_SECRET_KEY"),
+    ({"MODERATO_ENV": "production", "MODERATO_SECRET_KEY": "x"}, "MODERATO_SECRET_KEY"),
+    ({"MODERATO_ENV": "prod"}, "MODERATO_ENV"),
+    ({"DATABASE_URL": "foo://x"}, "DATABASE_URL"),
+    ({"REDIS_URL": "notaurl"}, "REDIS_URL"),
+    ({"MODERATO_SQLITE_SYNCHRONOUS": "fast"}, "MODERATO_SQLITE_SYNCHRONOUS"),
+    ({"MODERATO_WORKER_SQLITE_SYNCHRONOUS": "1"}, "MODERATO_WORKER_SQLITE_SYNCHRONOUS"),
+    ({"MODERATO_TRUSTED_PROXIES": "yes"}, "MODERATO_TRUSTED_PROXIES"),
+    ({"MODERATO_TRUSTED_PROXIES": "-1"}, "MODERATO_TRUSTED_PROXIES"),
+    ({"MODERATO_MAX_CONTENT_LENGTH": "lots"}, "MODERATO_MAX_CONTENT_LENGTH"),
+    ({"MODERATO_MAX_CONTENT_LENGTH": "64k"}, "MODERATO_MAX_CONTENT_LENGTH"),
+    ({"MODERATO_ANON_RATE_PER_MINUTE": "0"}, "MODERATO_ANON_RATE_PER_MINUTE"),
+    ({"MODERATO_KEY_RATE_BURST": "0"}, "MODERATO_KEY_RATE_BURST"),
+    ({"MODERATO_SWEEP_INTERVAL": "abc"}, "MODERATO_SWEEP_INTERVAL"),
+    ({"MODERATO_SWEEP_INTERVAL": "0"}, "MODERATO_SWEEP_INTERVAL"),
+    ({"MODERATO_SWEEP_AGE": "5"}, "MODERATO_SWEEP_AGE"),
+    ({"MODERATO_CLASSIFY_RETRY_INTERVALS": "2,10"}, "MODERATO_CLASSIFY_RETRY_INTERVALS"),
+    ({"MODERATO_CHECK_EMAIL_DELIVERABILITY": "yes"}, "MODERATO_CHECK_EMAIL_DELIVERABILITY"),
+    ({"MODERATO_WEBHOOK_TIMEOUT": "soon"}, "MODERATO_WEBHOOK_TIMEOUT"),
+    ({"MODERATO_LIST_PAGE_SIZE": "500"}, "MODERATO_LIST_PAGE_SIZE"),
+    ({"MODERATO_LOGIN_WINDOW": "15m"}, "MODERATO_LOGIN_WINDOW"),
+    ({"MODERATO_MODERATION_SESSION_HOURS": "0"}, "MODERATO_MODERATION_SESSION_HOURS"),
+    ({"MODERATO_MODEL_DIR": "/nonexistent/models"}, "MODERATO_MODEL_DIR"),
+    ({"MODERATO_DEMO_PAGE": "on"}, "MODERATO_DEMO_PAGE"),
+    ({"PORT": "http"}, "PORT"),
+]
+
+
+def clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """The environment of an operator's shell: no test settings, an SQLite file, no .env."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("MODERATO_") and k not in ("DATABASE_URL", "REDIS_URL", "PORT")
+    }
+    env.update(
+        MODERATO_INSTANCE_PATH=str(tmp_path / "instance"),
+        DATABASE_URL=f"sqlite:///{tmp_path}/m.db",
+        MODERATO_ENV_FILE="",
+    )
+    env.update(extra)
+    return env
+
+
+def one_line_error(result: subprocess.CompletedProcess[str], variable: str) -> None:
+    """Assert a non-zero exit and one stderr line, naming ``variable``, without a traceback."""
+    assert result.returncode != 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert variable in lines[0], lines[0]
+
+
+@pytest.mark.parametrize(("bad", "variable"), BAD, ids=[next(iter(b)) for b, _ in BAD])
+def test_a_bad_setting_stops_a_command_with_one_line(
+    tmp_path: Path, bad: dict[str, str], variable: str
+) -> None:
+    """`moderato db current` with a bad value: exit 1, one line naming the variable."""
+    result = subprocess.run(
+        [str(BIN / "moderato"), "db", "current"],
+        env=clean_env(tmp_path, **bad),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    one_line_error(result, variable)
+
+
+@pytest.mark.parametrize(
+    ("command", "bad", "variable"),
+    [
+        (["worker"], {"MODERATO_SWEEP_INTERVAL": "abc"}, "MODERATO_SWEEP_INTERVAL"),
+        (["worker"], {"MODERATO_SWEEP_INTERVAL": "0"}, "MODERATO_SWEEP_INTERVAL"),
+        (["worker"], {"REDIS_URL": "notaurl"}, "REDIS_URL"),
+        (["run"], {"REDIS_URL": "notaurl"}, "REDIS_URL"),
+        (
+            ["db", "upgrade"],
+            {"MODERATO_SECRET_KEY": "x" * 31, "MODERATO_ENV": "production"},
+            "MODERATO_SECRET_KEY",
+        ),
+        (["users", "setup-link"], {"MODERATO_LOG_LEVEL": "loud"}, "MODERATO_LOG_LEVEL"),
+    ],
+)
+def test_every_entry_point_checks_the_settings(
+    tmp_path: Path, command: list[str], bad: dict[str, str], variable: str
+) -> None:
+    """The worker (its sweep read SWEEP_INTERVAL only in its thread, which died quietly on
+    `abc` and spun on 0), `run` and the other commands stop with the same one line."""
+    result = subprocess.run(
+        [str(BIN / "moderato"), *command], env=clean_env(tmp_path, PORT="18999", **bad),
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    one_line_error(result, variable)
+
+
+def test_good_production_settings_pass(tmp_path: Path) -> None:
+    """The checks refuse only what is wrong: a long production secret and defaults start."""
+    env = clean_env(tmp_path, MODERATO_ENV="production", MODERATO_SECRET_KEY=GOOD_PROD_SECRET)
+    result = subprocess.run(
+        [str(BIN / "moderato"), "db", "current"], env=env, cwd=tmp_path,
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("database: empty")
+
+
+@pytest.mark.parametrize(
+    ("bad", "variable"),
+    [
+        ({"MODERATO_ENV": "production"}, "MODERATO_SECRET_KEY"),
+        ({"MODERATO_ENV": "prod"}, "MODERATO_ENV"),
+        ({"DATABASE_URL": "foo://x"}, "DATABASE_URL"),
+        ({"MODERATO_MAX_CONTENT_LENGTH": "64k"}, "MODERATO_MAX_CONTENT_LENGTH"),
+    ],
+)
+def test_moderato_web_stops_before_gunicorn_with_one_line(
+    tmp_path: Path, bad: dict[str, str], variable: str
+) -> None:
+    """`moderato web` (Compose's and the Dockerfile's web command) checks every setting
+    before it execs gunicorn, which printed two tracebacks and "Worker failed to boot"."""
+    result = subprocess.run(
+        [str(BIN / "moderato"), "web", "--port", "1"], env=clean_env(tmp_path, **bad),
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    one_line_error(result, variable)
+
+
+def test_gunicorn_run_directly_says_one_line_and_stops(tmp_path: Path) -> None:
+    """gunicorn started on service.wsgi:app by hand: the app's one line, no traceback, and
+    the master stops (exit 4, "App failed to load") instead of booting workers forever."""
+    env = clean_env(tmp_path, MODERATO_ENV="production")
+    result = subprocess.run(
+        [str(BIN / "gunicorn"), "--bind", "127.0.0.1:0", "--workers", "1", "service.wsgi:app"],
+        env=env, cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 4, result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    ours = [line for line in result.stderr.splitlines() if line.startswith("moderato: ")]
+    assert len(ours) == 1, result.stderr
+    assert ours[0].startswith("moderato: MODERATO_SECRET_KEY is required"), ours
+
+
+def test_the_settings_checked_are_every_documented_one() -> None:
+    """Every MODERATO_* variable of .env.example has a check (its own, or in config.load)."""
+    from service.settings_check import CHECKS
+
+    root = Path(__file__).resolve().parent.parent
+    names = {
+        line.split("=", 1)[0].removeprefix("MODERATO_")
+        for line in (root / ".env.example").read_text().splitlines()
+        if line.startswith("MODERATO_")
+    }
+    own = {"ENV", "SECRET_KEY", "PUBLIC_URL", "SMTP_URL", "MAIL_FROM", "EDIT_WINDOW"}
+    own |= {"INSTANCE_PATH"}  # a path: whatever it names is created
+    assert names - own - set(CHECKS) == set()
