@@ -152,6 +152,15 @@ def test_an_erasure_leaves_nothing_of_the_author_on_postgres(db: Database) -> No
     assert ADA not in after and "lovelace" not in after
 
 
+def test_privacy_requests_find_any_spelling_of_an_address_on_postgres(db: Database) -> None:
+    """``İnci@…``, the Kelvin sign and decomposed Unicode are found on PostgreSQL too (its
+    ``lower()`` follows the server's locale: the key is computed in Python)."""
+    from tests.service import test_privacy_addresses as addresses
+
+    addresses.test_addresses_whose_lower_case_changes_length_or_script_are_found(db)
+    addresses.test_a_decomposed_address_matches_the_composed_one(db)
+
+
 def test_a_sites_privacy_requests_work_on_postgres(client: FlaskClient, db: Database) -> None:
     """The API's export and erasure (a ``privacy`` key, its site only) on PostgreSQL: the
     other site keeps its comment, a retry answers zeros, and there is no checkpoint to run."""
