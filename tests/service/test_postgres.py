@@ -221,6 +221,23 @@ def test_a_lifted_bans_id_is_never_given_to_another_on_postgres(
     test_a_lifted_bans_id_is_never_given_to_another(client, db, logged_in(client, db))
 
 
+def test_a_deleted_webhook_endpoints_id_is_never_given_to_another_on_postgres(
+    db: Database,
+) -> None:
+    """The hooks2 migration leaves PostgreSQL alone: its sequence never hands a deleted
+    endpoint's id to the next one."""
+    from service.integrations.webhook_changes import delete_endpoint
+    from service.store.tables import WebhookEndpoint
+    from tests.integrations.test_webhooks_e2e import subscribe
+
+    deleted, _ = subscribe(db, "http://127.0.0.1:9/a", ["comment.received"])
+    with db.session() as session:
+        endpoint = session.get(WebhookEndpoint, deleted)
+        assert endpoint is not None
+        delete_endpoint(session, endpoint, force=True)
+    assert subscribe(db, "http://127.0.0.1:9/b", ["comment.received"])[0] > deleted
+
+
 def test_featured_listing_and_cursors_on_postgres(client: FlaskClient, db: Database) -> None:
     """The ``featured=1`` filter, its cursors and ``featured_total`` (the partial index's
     queries) behave the same on PostgreSQL."""
