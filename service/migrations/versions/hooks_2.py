@@ -35,7 +35,10 @@ def upgrade() -> None:
     if bind.dialect.name != "sqlite":
         return
     # The migrations' connection leaves foreign keys off: dropping the old table does not
-    # cascade to the deliveries, which keep pointing at the same ids.
+    # cascade to the deliveries, which keep pointing at the same ids. Were they on, the
+    # rebuild would delete every delivery: refuse instead.
+    if bind.exec_driver_sql("PRAGMA foreign_keys").scalar():
+        raise RuntimeError("hooks2 rebuilds webhook_endpoints: run it with foreign keys off")
     with op.batch_alter_table(
         "webhook_endpoints", recreate="always", table_kwargs={"sqlite_autoincrement": True}
     ):
