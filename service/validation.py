@@ -39,6 +39,7 @@ MESSAGES = {
     "parent_not_found": "The comment you reply to is not published in this thread.",
     "invalid_revision": "This field must be a whole number: the revision of the text edited.",
     "unknown_field": "This request takes no such field (check its name).",
+    "email_not_allowed": "This field takes an id from your own system, not an e-mail address.",
 }
 
 FieldErrors = dict[str, dict[str, str]]

@@ -100,9 +100,14 @@ def edit_comment(comment_id: str) -> BaseResponse:
 
 @bp.delete("/comments/<comment_id>")
 def withdraw_comment(comment_id: str) -> BaseResponse:
-    """Withdraw the caller's own comment: it leaves its thread at once and is erased."""
+    """Withdraw the caller's own comment: it leaves its thread at once and is erased. It
+    reads no body: a key's request that sends fields is a 422 naming each (``unknown_field``),
+    as every keyed call's misspelt field is, rather than dropped without a word."""
     with db().session() as session:
-        _guard(session, comment_id)
+        if _guard(session, comment_id) is not None and request.get_data(cache=True):
+            errors = unknown_fields(read_payload(), ())
+            if errors:
+                raise ValidationFailed(fields=errors)
         comment, deliveries = edits.withdraw(session, comment_id, _token(), window_on=_window_on())
         body = {"id": comment.id, "status": comment.state, "rejection": comment.rejection}
     enqueue_outboxes(queue(), deliveries, [])

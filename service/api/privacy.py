@@ -89,7 +89,7 @@ def _json(body: dict[str, Any]) -> Response:
 def privacy_export() -> BaseResponse:
     """Return everything the key's site keeps about an e-mail address (the CLI's and the
     dashboard's export, limited to the site)."""
-    payload = read_payload()
+    payload = read_payload(json_only=True)  # as documented: a form is a 415
     with db().session() as session:
         key, site = _key_site(session)
         email = _email(payload)
@@ -102,7 +102,7 @@ def privacy_export() -> BaseResponse:
 def privacy_erase() -> BaseResponse:
     """Take down and erase what the key's site keeps about an e-mail address; answer the
     counts, and whether anything remains for another request."""
-    payload = read_payload()
+    payload = read_payload(json_only=True)  # as documented: a form is a 415
     with db().session() as session:
         key, site = _key_site(session)
         email = _email(payload)

@@ -7,6 +7,7 @@ answer is the same whether the report was new or a repeat from the same reader.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import current_app, jsonify, redirect, request
@@ -28,6 +29,8 @@ from service.validation import field_error, has_controls, unknown_fields
 
 #: The fields of a report from a site's server (any other is ``unknown_field``; a
 #: browser's form carries its own, which are ignored).
+#: What a ``reporter`` looks like when it is an e-mail address, not an id.
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 KEYED_FIELDS = ("reason", "note", "user_ip", "reporter")
 MAX_REPORTER = 255
 
@@ -60,13 +63,18 @@ def validate_report(
 
 
 def _reporter(payload: dict[str, Any], errors: dict[str, dict[str, str]]) -> str | None:
-    """Return a keyed report's ``reporter`` (the reader's id in the site's own system: at
-    most 255 characters, no control characters), or None; a field error when malformed."""
+    """Return a keyed report's ``reporter`` (the reader's id in the site's own system,
+    trimmed: at most 255 characters, no control characters, not an e-mail address), or
+    None; a field error when malformed."""
     value = payload.get("reporter")
+    if isinstance(value, str):
+        value = value.strip()  # " 42" and "42" are one reader
     if value is None or value == "":
         return None
     if not isinstance(value, str):
         errors["reporter"] = field_error("invalid_type")
+    elif EMAIL.match(value):  # the docs ask for an id: an address would be kept (hashed)
+        errors["reporter"] = field_error("email_not_allowed")
     elif len(value) > MAX_REPORTER:
         errors["reporter"] = field_error("too_long", limit=MAX_REPORTER)
     elif has_controls(value, bidi=True):

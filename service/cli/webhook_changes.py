@@ -7,7 +7,7 @@ import time
 import click
 
 from service.cli.common import app_session, audit
-from service.cli.webhooks import _endpoint, webhooks
+from service.cli.webhooks import _endpoint, _events, webhooks
 from service.plural import counted
 
 
@@ -89,7 +89,7 @@ def webhooks_update(endpoint_id: int, url: str | None, events: tuple[str, ...]) 
             changed = update_endpoint(
                 endpoint,
                 url=url,
-                events=events or None,
+                events=_events(events) or None,
                 allow_private=bool(current_app.config["WEBHOOKS_ALLOW_PRIVATE"]),
             )
         except EndpointError as exc:

@@ -27,6 +27,17 @@ def _endpoint(session: Session, endpoint_id: int) -> Any:
     return endpoint
 
 
+def _events(events: tuple[str, ...]) -> tuple[str, ...]:
+    """Return the ``--event`` values; refuse ``*`` with others (it would silently mean every
+    event, the others ignored)."""
+    if "*" in events and len(set(events)) > 1:
+        raise click.UsageError(
+            "--event '*' means every event, those added later too: give it alone, or list "
+            "the events you want without it"
+        )
+    return events
+
+
 @click.group()
 def webhooks() -> None:
     """A site's webhook endpoints and their delivery log."""
@@ -56,7 +67,7 @@ def webhooks_add(slug: str, url: str, events: tuple[str, ...], as_json: bool) ->
                 session,
                 site_named(session, slug),
                 url,
-                events or [ALL_EVENTS],
+                _events(events) or [ALL_EVENTS],
                 allow_private=bool(current_app.config["WEBHOOKS_ALLOW_PRIVATE"]),
             )
         except EndpointError as exc:

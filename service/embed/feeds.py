@@ -89,12 +89,18 @@ def entry(comment: Comment, site: Site) -> atom.Entry:
 
 
 def respond(feed: atom.Feed, site: Site) -> BaseResponse:
-    """Answer a feed: ETag and Last-Modified (304 when unchanged), cached briefly, readable
-    by the site's pages (CORS) and by any feed reader."""
+    """Answer a feed: an ETag (304 when unchanged), cached briefly, readable by the site's
+    pages (CORS) and by any feed reader.
+
+    No ``Last-Modified``, and ``If-Modified-Since`` is not answered: a date cannot say that
+    nothing changed. The newest entry's date stayed after a take-down or an erasure, so
+    a reader revalidating by date kept the erased comment (found in review); and even the
+    newest change of anything in the feed is stamped before its commit, to the second,
+    so a change within that second or committed late would still be missed. The ETag
+    hashes the body: any change is a new one."""
     body = atom.render(feed)
     resp = Response(body, content_type=atom.MEDIA_TYPE)
     resp.set_etag(hashlib.sha256(body).hexdigest()[:32])
-    resp.last_modified = feed.updated
     resp.headers["Cache-Control"] = FEED_CACHE
     resp.headers["X-Content-Type-Options"] = "nosniff"
     cors.add_headers(resp, site.origins)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from service.addresses import email_key
 from service.status import Rejection
 from service.validation import has_controls
 
@@ -232,7 +233,7 @@ def parse(queue: str, args: Mapping[str, str]) -> tuple[QueueFilter, FieldErrors
         )
     elif featured == "1":
         values["featured"] = True
-    email = (args.get("email") or "").strip().lower()
+    email = email_key(args.get("email"))  # as comments store it (service.addresses)
     if email and ("@" not in email or len(email) > 254 or " " in email):
         errors["email"] = _error(
             "invalid_email", "Enter an e-mail address, or @domain for a whole domain."

@@ -101,9 +101,9 @@ def conditions(
     if f.email:
         if f.email.startswith("@"):
             pattern = "%" + _like_escape(f.email)
-            where.append(func.lower(Comment.author_email).like(pattern, escape="\\"))
-        else:
-            where.append(func.lower(Comment.author_email) == f.email)
+            where.append(Comment.email_key.like(pattern, escape="\\"))
+        else:  # the key, not SQL's lower(): SQLite's folds ASCII only (Ädä@…, İnci@…)
+            where.append(Comment.email_key == f.email)
     if f.text:
         where.append(func.lower(Comment.text).contains(f.text.lower(), autoescape=True))
     if f.ip:

@@ -161,8 +161,10 @@ def _plus(total: Erasure, done: Erasure) -> Erasure:
 
 def _needles(email: str, found: list[Comment]) -> list[str]:
     """What the audit log, decision summaries and outbox may repeat: the address and the
-    comments' IP hashes ("banned ip: …"; found in review)."""
-    return [email, *sorted({c.ip_hash for c in found if c.ip_hash})]
+    comments' IP hashes ("banned ip: …"; found in review), and the address as each comment
+    spelled it (``İnci@…`` is not ``i̇nci@…`` to a case-blind regular expression)."""
+    typed = {f(c.author_email.strip()) for c in found for f in (str, str.lower) if c.author_email}
+    return [email, *sorted(typed - {email}), *sorted({c.ip_hash for c in found if c.ip_hash})]
 
 
 def erase_comment(

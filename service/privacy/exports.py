@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.clock import rfc3339
+from service.explain import public_decision
 from service.notify import privacy as notify_privacy
 from service.privacy import lookup
 from service.store.tables import AuditEntry, Ban, Site
@@ -17,8 +18,8 @@ def export(
     session: Session, email: str, site: Site | None = None, *, own_rows_only: bool = False
 ) -> dict[str, Any]:
     """Return everything kept about ``email``, as JSON data: its comments (every field,
-    the classifier's decision included), its Akismet-compatible check records, the bans
-    on the address and its reply-notification subscriptions. ``own_rows_only`` (with a
+    the classifier's decision as the API shows it), its Akismet-compatible check records,
+    the bans on the address and its reply-notification subscriptions. ``own_rows_only`` (with a
     site) leaves out the bans on every site and their history (a site key's request)."""
     email = lookup.normalise(email)
     slugs = lookup.slugs(session)
@@ -49,7 +50,9 @@ def export(
                 "notify_replies": c.notify_replies,
                 "language": c.lang,
                 "scores": None if c.spam is None else {"spam": c.spam, "toxicity": c.toxicity},
-                "decision": c.decision,
+                # as the API shows it: a classifier error's message is the operator's
+                # (it may name hosts or paths), never the commenter's (found in review)
+                "decision": public_decision(c),
                 "featured": c.featured_at is not None,
                 "edited_at": rfc3339(c.edited_at),
                 "previous_text": c.previous_text,

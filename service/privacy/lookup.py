@@ -5,39 +5,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service import sites
+from service.addresses import email_key
 from service.store.tables import AuditEntry, Comment, Site
 from service.store.tables_integrations import Check
 
 
 def normalise(email: str) -> str:
-    """Return the form addresses are matched in; raise ValueError for something not one."""
-    value = email.strip().lower()
-    if "@" not in value or len(value) > 254 or any(c.isspace() for c in value):
+    """Return the form addresses are matched in (``service.addresses.email_key``); raise
+    ValueError for something not one."""
+    value = email_key(email)
+    if "@" not in value or len(email.strip()) > 254 or any(c.isspace() for c in value):
         raise ValueError(f"{email!r} is not an e-mail address")
     return value
 
 
-def like_pattern(email: str) -> str:
-    """Return a LIKE pattern that finds ``email`` however its case was typed: ASCII letters
-    as themselves under ``lower()``, every other character as ``_`` (SQLite's ``lower()``
-    folds ASCII only, so ``Ädä@exämple.org`` was not found; found in review)."""
-    return "".join("_" if not c.isascii() else "\\" + c if c in "%_\\" else c for c in email)
-
-
 def matching(session: Session, model: type[Any], email: str, site: Site | None) -> list[Any]:
-    """Return the rows of ``model`` (comments or checks) sent with ``email``."""
-    column = model.author_email
-    query = select(model).where(
-        func.lower(func.trim(column)).like(like_pattern(email), escape="\\")
-    )
+    """Return the rows of ``model`` (comments or checks) sent with ``email`` (normalised):
+    an equality on their ``email_key``, computed in Python when they were stored (SQL's
+    ``lower()`` folds ASCII only in SQLite: ``İnci@…`` was never found; found in review)."""
+    query = select(model).where(model.email_key == email)
     if site is not None:
         query = query.where(model.site_id == site.id)
-    rows = session.scalars(query.order_by(model.created_at, model.id))
-    return [r for r in rows if (r.author_email or "").strip().lower() == email]
+    return list(session.scalars(query.order_by(model.created_at, model.id)))
 
 
 def comments(session: Session, email: str, site: Site | None) -> list[Comment]:
@@ -71,7 +64,7 @@ def ban_entries(
         e
         for e in entries
         if (e.details or {}).get("kind") == "email"
-        and str((e.details or {}).get("value", "")).lower() == email
+        and email_key(str((e.details or {}).get("value", ""))) == email
         and in_site(e.site_id, site, own_rows_only)
     ]
 

@@ -11,11 +11,13 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from service import events
-from service.explain import explanation
+from service.explain import explanation, summary
 from service.store.tables import AuditEntry, Comment, Report, WebhookDelivery
 
 ERASED = "[erased]"
 ERASE_NOTE = "erased at the author's request"
+#: The fields of an event's comment that tell who wrote it and what they wrote.
+PERSONAL = frozenset({"author_name", "author_url", "avatar", "text", "html", "reasons", "summary"})
 
 
 def scrubber(needles: list[str]) -> Any:
@@ -58,15 +60,21 @@ def scrub_comment(comment: Comment, scrub: Any) -> None:
             for r in decision.get("reasons") or []
             if isinstance(r, dict)
         ]
+        # a classifier error's message may quote the text: the stable summary stays
+        decision.pop("error_detail", None)
+        if decision.get("error") == "classifier_error":
+            decision["summary"] = summary(comment)
         comment.decision = scrub(decision)
 
 
 def scrub_audit(session: Session, ids: list[str], scrub: Any) -> None:
-    """Scrub the address and IP hashes from the comments' audit entries, and replace the
-    moderators' notes on them (a note may quote the author's name or words; found in
-    review). Readers' report notes on them go too."""
+    """Scrub the address, IP hashes and classifier errors' messages from the comments'
+    audit entries, and replace the moderators' notes on them (a note may quote the
+    author's name or words; found in review). Readers' report notes on them go too."""
     for entry in session.scalars(select(AuditEntry).where(AuditEntry.comment_id.in_(ids))):
         details = scrub(entry.details or {})
+        if "error" in details:  # a classifier error's message may quote the text
+            details["error"] = ERASED
         note = entry.note if entry.note in (None, "", ERASE_NOTE) else ERASED
         if details != (entry.details or {}) or note != entry.note:
             entry.details, entry.note = details, note
@@ -94,14 +102,15 @@ def scrub_outbox(
         if comment is None:
             continue
         sent = body["data"]
-        # The state at the time of the event, and a moderation's action and note, stay.
-        kept = {
-            k: sent[k] for k in ("status", "rejection", "action", "actor", "report") if k in sent
-        }
-        if "note" in sent:  # a moderator's note may quote the author
-            kept["note"] = sent["note"] if sent["note"] in (None, "", ERASE_NOTE) else ERASED
+        # Who wrote it and what they wrote come from the erased comment; the rest (the
+        # state at the time of the event, an edit's ``previous_status``, the revision, a
+        # moderation's action) stays as sent: an edited event lost its previous_status
+        # (found in review).
         fresh_data = events.comment_data(comment, slugs.get(comment.site_id, ""))
         if "reasons" in sent:  # held, rejected: the reasons no longer quote the words
             fresh_data.update(explanation(comment))
-        body["data"] = scrub({**fresh_data, **kept})
+        data = {**sent, **{k: v for k, v in fresh_data.items() if k in PERSONAL or k not in sent}}
+        if "note" in sent:  # a moderator's note may quote the author
+            data["note"] = sent["note"] if sent["note"] in (None, "", ERASE_NOTE) else ERASED
+        body["data"] = scrub(data)
         row.payload = json.dumps(body)

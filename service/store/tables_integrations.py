@@ -11,8 +11,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Boolean, Float, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
+from service.addresses import KEY_LENGTH, email_key
 from service.clock import utcnow
 from service.store.tables import Base
 
@@ -33,6 +34,8 @@ class Check(Base):
     text: Mapped[str] = mapped_column(Text)
     author_name: Mapped[str | None] = mapped_column(String(200))
     author_email: Mapped[str | None] = mapped_column(String(254))
+    #: ``author_email`` as privacy requests match it (see ``Comment.email_key``).
+    email_key: Mapped[str | None] = mapped_column(String(KEY_LENGTH), index=True)
     author_url: Mapped[str | None] = mapped_column(String(2048))
     ip_hash: Mapped[str | None] = mapped_column(String(64))
     user_agent: Mapped[str | None] = mapped_column(String(512))
@@ -45,3 +48,9 @@ class Check(Base):
     is_test: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime | None]
+
+    @validates("author_email")
+    def _keep_email_key(self, _key: str, value: str | None) -> str | None:
+        """Set ``email_key`` with every address stored."""
+        self.email_key = email_key(value) if value is not None else None
+        return value

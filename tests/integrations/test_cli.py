@@ -19,7 +19,7 @@ from service.config import REDIS_URL_FILE
 from service.embedded_redis import free_port
 from service.integrations.webhooks import create_endpoint
 from service.store import Database
-from service.store.tables import AuditEntry, WebhookDelivery
+from service.store.tables import AuditEntry, WebhookDelivery, WebhookEndpoint
 from tests.conftest import worker_env
 from tests.factories import payload, stored
 from tests.integrations.conftest import bearer
@@ -110,6 +110,23 @@ def test_webhooks_add_refuses_unknown_events(moderato: Any) -> None:
     )
     assert result.exit_code != 0
     assert "events: unknown events: nope" in result.output
+
+
+def test_every_event_and_a_named_one_are_refused_together(db: Database, moderato: Any) -> None:
+    """``--event '*' --event comment.held`` subscribed to every event, the named one ignored
+    without a word; ``add`` and ``update`` now refuse it, saying why, and change nothing."""
+    url = ("--url", "http://127.0.0.1:9/h")
+    both = ("--event", "*", "--event", "comment.held")
+    added = moderato("webhooks", "add", "--site", "default", *url, *both)
+    assert added.exit_code == 2 and "--event '*' means every event" in added.output
+    made = moderato("webhooks", "add", "--site", "default", *url, "--event", "comment.held")
+    assert made.exit_code == 0
+    with db.session() as session:
+        [endpoint] = session.scalars(select(WebhookEndpoint)).all()
+    updated = moderato("webhooks", "update", str(endpoint.id), *both)
+    assert updated.exit_code == 2 and "give it alone" in updated.output
+    with db.session() as session:
+        assert session.get(WebhookEndpoint, endpoint.id).events == ["comment.held"]  # type: ignore[union-attr]
 
 
 def test_webhooks_add_refuses_private_targets_by_default(settings: dict[str, Any]) -> None:

@@ -93,6 +93,33 @@ def test_a_sites_tools_cannot_restore_a_withdrawn_comment(
         assert rv.status_code == 409 and rv.get_json()["error"]["code"] == "withdrawn"
 
 
+def test_a_keyed_withdrawal_with_fields_is_a_422_and_withdraws_nothing(
+    client: FlaskClient, make_site: Any
+) -> None:
+    """A site's server sending ``{"reason": …}`` with DELETE expected it read: it was
+    dropped without a word. Now each field is ``unknown_field`` (the keyed rule) and the
+    comment stays; without a key, or with an empty body, the withdrawal goes ahead."""
+    site = make_site(key=["submit"])
+    key = bearer(site.tokens["key"])
+    sent = {"thread": "t", "name": "Ada", "email": "ada@example.org", "text": BENIGN,
+            "user_ip": "198.51.100.4"}  # fmt: skip
+    body = client.post("/api/v1/comments", json=sent, headers=key).get_json()
+    url, headers = f"/api/v1/comments/{body['id']}", {**key, **with_token(body)}
+    refused = client.delete(url, json={"reason": "duplicate"}, headers=headers)
+    assert refused.status_code == 422
+    assert refused.get_json()["error"]["fields"] == {
+        "reason": {"code": "unknown_field", "message": "This request takes no such field "
+                   "(check its name)."}
+    }  # fmt: skip
+    assert client.get(url).get_json()["status"] != "rejected"
+    assert client.delete(url, json={}, headers=headers).get_json()["rejection"] == "withdrawn"
+    other = client.post("/api/v1/comments", json=sent, headers=key).get_json()
+    browser = client.delete(
+        f"/api/v1/comments/{other['id']}", json={"reason": "x"}, headers=with_token(other)
+    )
+    assert browser.status_code == 200
+
+
 def test_the_document_describes_edits_and_their_answers_validate(
     client: FlaskClient, db: Database
 ) -> None:

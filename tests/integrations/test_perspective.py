@@ -256,3 +256,21 @@ def test_the_discovery_document_names_this_server_and_one_version(client: FlaskC
     other = client.get("/$discovery/rest?version=v1")
     assert other.status_code == 404
     assert other.get_json()["error"]["status"] == "NOT_FOUND"
+
+
+def test_a_rate_limited_analyze_sends_the_retry_after_it_documents(
+    client: FlaskClient, make_site: Callable[..., SiteKeys]
+) -> None:
+    """Over its key's limit, ``comments:analyze`` answers 429 ``RESOURCE_EXHAUSTED`` with
+    ``Retry-After``, and the document declares it on that answer (it did not; found in
+    review)."""
+    site = make_site(settings={"rate_limit": {"per_minute": 1, "burst": 1}}, coral=["submit"])
+    token = site.tokens["coral"]
+    first = client.post(f"/v1alpha1/comments:analyze?key={token}", json={})  # a 400 counts
+    assert first.status_code == 400
+    limited = client.post(f"/v1alpha1/comments:analyze?key={token}", json={})
+    assert limited.status_code == 429 and int(limited.headers["Retry-After"]) > 0
+    assert limited.get_json()["error"]["status"] == "RESOURCE_EXHAUSTED"
+    doc = client.get("/openapi.json").get_json()
+    answer = doc["paths"]["/v1alpha1/comments:analyze"]["post"]["responses"]["429"]
+    assert "Retry-After" in answer["headers"]

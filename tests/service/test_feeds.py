@@ -16,12 +16,14 @@ from sqlalchemy import select, update
 
 from service import sites, threads
 from service.lifecycle import Change, transition
-from service.status import State
+from service.status import Rejection, State
 from service.store import Database
 from service.store.tables import Comment, Site
 from tests.factories import published, stored
 
 NS = {"a": "http://www.w3.org/2005/Atom", "thr": "http://purl.org/syndication/thread/1.0"}
+#: An If-Modified-Since far ahead: a server that answered dates would say 304.
+LATER = "Sat, 01 Jan 2100 00:00:00 GMT"
 THREAD_PAGE = "http://localhost/embed/thread?site=default&thread={}&format=page"
 
 
@@ -262,30 +264,54 @@ def test_a_feed_holds_the_fifty_latest_comments(client: FlaskClient, db: Databas
 def test_conditional_get_answers_304_until_the_feed_changes(
     client: FlaskClient, db: Database
 ) -> None:
-    """ETag and Last-Modified answer 304 while nothing changed; a new comment gives 200 with
-    a new ETag; the feed is publicly cacheable for 30 seconds."""
+    """The ETag answers 304 while nothing changed; a new comment gives 200 with a new ETag;
+    the feed is publicly cacheable for 30 seconds. No Last-Modified: a date alone is never
+    answered with 304."""
     first_comment = published(db, thread="t")
     _spread(db, [first_comment])
     first = client.get("/feed/thread.atom?thread=t")
     assert first.headers["Cache-Control"] == "public, max-age=30"
-    etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+    assert "Last-Modified" not in first.headers
+    etag = first.headers["ETag"]
     same = client.get("/feed/thread.atom?thread=t", headers={"If-None-Match": etag})
     assert same.status_code == 304 and same.get_data() == b""
-    since = client.get("/feed/thread.atom?thread=t", headers={"If-Modified-Since": modified})
-    assert since.status_code == 304
+    since = client.get("/feed/thread.atom?thread=t", headers={"If-Modified-Since": LATER})
+    assert since.status_code == 200
     published(db, thread="t", text="news")  # published a second or more after the first
     changed = client.get("/feed/thread.atom?thread=t", headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
-    later = client.get("/feed/thread.atom?thread=t", headers={"If-Modified-Since": modified})
-    assert later.status_code == 200
+
+
+def test_a_take_down_or_an_erasure_is_never_answered_304(client: FlaskClient, db: Database) -> None:
+    """A comment taken down, then one erased, leaves the feed at the next revalidation,
+    by ETag or by date: the newest entry's date kept Last-Modified as it was, so
+    If-Modified-Since answered 304 and kept serving the erased comment (found in review)."""
+    from service import privacy
+
+    kept = published(db, thread="t", text="Kept words", email="bob@example.org")
+    down = published(db, thread="t", text="Taken down words", email="bob@example.org")
+    erased = published(db, thread="t", text="Erased words", email="zoe@example.org")
+    _spread(db, [kept, erased, down])  # the newest entry is the one taken down
+    before = client.get("/feed/thread.atom?thread=t")
+    validators = {"If-None-Match": before.headers["ETag"], "If-Modified-Since": LATER}
+    with db.session() as session:
+        change = Change(State.PUBLISHED, State.REJECTED, "moderator:1", "takedown",
+                        rejection=Rejection.MODERATOR)  # fmt: skip
+        assert transition(session, down.id, change) is not None
+    with db.session() as session:
+        assert privacy.erase(session, "zoe@example.org", "cli").comments == 1
+    for name, value in validators.items():
+        after = client.get("/feed/thread.atom?thread=t", headers={name: value})
+        assert after.status_code == 200, name
+        assert [e.id for e in feedparser.parse(after.get_data()).entries] == [_urn(kept)]
 
 
 def test_a_comment_approved_late_moves_the_feeds_updated_time(
     client: FlaskClient, db: Database
 ) -> None:
     """A comment held for a day and then approved by a moderator appears with its
-    publication as the entry's and the feed's updated time (Last-Modified too), so a
-    reader polling with If-Modified-Since gets it."""
+    publication as the entry's and the feed's updated time, so a reader polling with the
+    ETag gets it."""
     comment = stored(db, state=State.HELD, thread="t")
     with db.session() as session:
         session.execute(
@@ -298,7 +324,7 @@ def test_a_comment_approved_late_moves_the_feeds_updated_time(
         change = Change(State.HELD, State.PUBLISHED, actor="moderator:1", action="approve")
         assert transition(session, comment.id, change) is not None
     after = client.get(
-        "/feed/thread.atom?thread=t", headers={"If-Modified-Since": before.headers["Last-Modified"]}
+        "/feed/thread.atom?thread=t", headers={"If-None-Match": before.headers["ETag"]}
     )
     assert after.status_code == 200
     feed = feedparser.parse(after.get_data())

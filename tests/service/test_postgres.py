@@ -152,6 +152,15 @@ def test_an_erasure_leaves_nothing_of_the_author_on_postgres(db: Database) -> No
     assert ADA not in after and "lovelace" not in after
 
 
+def test_privacy_requests_find_any_spelling_of_an_address_on_postgres(db: Database) -> None:
+    """``İnci@…``, the Kelvin sign and decomposed Unicode are found on PostgreSQL too (its
+    ``lower()`` follows the server's locale: the key is computed in Python)."""
+    from tests.service import test_privacy_addresses as addresses
+
+    addresses.test_addresses_whose_lower_case_changes_length_or_script_are_found(db)
+    addresses.test_a_decomposed_address_matches_the_composed_one(db)
+
+
 def test_a_sites_privacy_requests_work_on_postgres(client: FlaskClient, db: Database) -> None:
     """The API's export and erasure (a ``privacy`` key, its site only) on PostgreSQL: the
     other site keeps its comment, a retry answers zeros, and there is no checkpoint to run."""
@@ -210,6 +219,23 @@ def test_a_lifted_bans_id_is_never_given_to_another_on_postgres(
     from tests.service.moderation.test_bans import test_a_lifted_bans_id_is_never_given_to_another
 
     test_a_lifted_bans_id_is_never_given_to_another(client, db, logged_in(client, db))
+
+
+def test_a_deleted_webhook_endpoints_id_is_never_given_to_another_on_postgres(
+    db: Database,
+) -> None:
+    """The hooks2 migration leaves PostgreSQL alone: its sequence never hands a deleted
+    endpoint's id to the next one."""
+    from service.integrations.webhook_changes import delete_endpoint
+    from service.store.tables import WebhookEndpoint
+    from tests.integrations.test_webhooks_e2e import subscribe
+
+    deleted, _ = subscribe(db, "http://127.0.0.1:9/a", ["comment.received"])
+    with db.session() as session:
+        endpoint = session.get(WebhookEndpoint, deleted)
+        assert endpoint is not None
+        delete_endpoint(session, endpoint, force=True)
+    assert subscribe(db, "http://127.0.0.1:9/b", ["comment.received"])[0] > deleted
 
 
 def test_featured_listing_and_cursors_on_postgres(client: FlaskClient, db: Database) -> None:

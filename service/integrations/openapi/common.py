@@ -77,6 +77,7 @@ COUNTED = frozenset(
         "moderateComment", "getThread", "setThread",
         "akismetVerifyKey", "akismetCommentCheck", "akismetSubmitSpam", "akismetSubmitHam",
         "akismetUsageLimit", "perspectiveAnalyze", "perspectiveSuggestScore",
+        "exportAuthorData", "eraseAuthorData",
     }
 )  # fmt: skip
 

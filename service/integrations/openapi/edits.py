@@ -99,7 +99,8 @@ def operations() -> dict[str, Any]:
             "window. The comment leaves its thread at once (`rejected`, rejection "
             "`withdrawn`) and its text and its author's details are erased; no moderator "
             "can publish it again. Asking again answers the same. Webhook: "
-            "`comment.rejected`.",
+            "`comment.rejected`. It reads no body: without a key one is ignored, with a key "
+            "its fields are a 422 (`unknown_field`), as a misspelt field is elsewhere.",
             "security": [{}, {"bearerAuth": []}],
             "parameters": [COMMENT_ID, TOKEN],
             "responses": {
@@ -107,7 +108,12 @@ def operations() -> dict[str, Any]:
                     "description": "Withdrawn.",
                     "content": json_body(ref("CommentWithdrawn")),
                 },
+                **{k: v for k, v in COMMON_ERRORS.items() if k != "503"},
                 **ERRORS,
+                "422": error(
+                    "With a key, a body with fields (`validation_failed`, each "
+                    "`unknown_field`): the request reads none."
+                ),
             },
         },
     }

@@ -30,7 +30,6 @@ HEADERS = {
     name: {"description": description, "schema": {"type": "string"}}
     for name, description in (
         ("ETag", "Send it back as If-None-Match: 304 while the feed is unchanged."),
-        ("Last-Modified", "The newest entry's publication (the site's creation when empty)."),
         ("Cache-Control", "`public, max-age=30`."),
     )
 }

@@ -131,7 +131,8 @@ SCHEMAS: dict[str, Schema] = {
                     255,
                     pattern=f"^[^{CC}]*$",
                     description="With a key: the reader's id in the site's own system (an "
-                    "account or session id; not an e-mail address), kept as a keyed hash. "
+                    "account or session id; an e-mail address is refused, "
+                    "`email_not_allowed`), trimmed, kept as a keyed hash. "
                     "One report per comment and reporter counts; before `user_ip`.",
                 )
             ),

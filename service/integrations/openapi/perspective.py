@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.integrations.openapi.common import Schema, json_body, ref
+from service.integrations.openapi.common import RETRY_AFTER, Schema, json_body, ref
 from service.integrations.perspective.payload import ATTRIBUTES
 
 
@@ -15,7 +15,10 @@ def google_error(description: str) -> Schema:
 PERSPECTIVE_ERRORS = {
     "400": google_error("Bad request or key (`INVALID_ARGUMENT`)."),
     "403": google_error("No key, or a key without the scope (`PERMISSION_DENIED`)."),
-    "429": google_error("The key is over its rate limit (`RESOURCE_EXHAUSTED`)."),
+    "429": {
+        **google_error("The key is over its rate limit (`RESOURCE_EXHAUSTED`)."),
+        "headers": RETRY_AFTER,
+    },
     "503": google_error("The models are not available (`UNAVAILABLE`)."),
 }
 PERSPECTIVE_SECURITY: list[dict[str, list[str]]] = [

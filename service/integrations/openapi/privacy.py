@@ -96,7 +96,8 @@ SCHEMAS: dict[str, Schema] = {
                 "type": "string",
                 "minLength": 1,
                 "maxLength": 254,
-                "pattern": f"^[^{CC}\\s]*@[^{CC}\\s]*$",
+                # surrounding spaces are trimmed (not control characters: a 422)
+                "pattern": f"^[^\\S{CC}]*[^{CC}\\s]*@[^{CC}\\s]*[^\\S{CC}]*$",
                 "description": "The address the commenter typed (trimmed, any case).",
             }
         },

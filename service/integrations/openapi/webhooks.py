@@ -168,7 +168,9 @@ SCHEMAS: dict[str, Schema] = {
                 "type": "string",
                 "description": "`comment.moderated` and `comment.featured` only: what the "
                 "moderator did (`approve`, `ham`, `spam`, `reject`, `takedown`, "
-                "`reject_toxic`, `reject_offtopic`; `feature`, `unfeature`).",
+                "`reject_toxic`, `reject_offtopic`; `feature`, `unfeature`), or `erase`: "
+                "a privacy erasure took the comment down (the operator's, or a `privacy` "
+                "key's).",
             },
             "note": {
                 "type": ["string", "null"],

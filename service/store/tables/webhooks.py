@@ -16,6 +16,9 @@ class WebhookEndpoint(Base):
     """A site's subscriber URL, the events it wants and its signing secrets."""
 
     __tablename__ = "webhook_endpoints"
+    #: A deleted endpoint's id is never handed out again (audit entries and operators'
+    #: scripts name endpoints by id; migration hooks2).
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)

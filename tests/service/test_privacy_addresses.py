@@ -1,0 +1,96 @@
+"""Privacy requests find an address however it was stored and typed: letters whose lower
+case is longer (``İ``) or ASCII (the Kelvin sign), decomposed Unicode (real SQLite file;
+tests/service/test_postgres.py runs them on PostgreSQL)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select, text
+
+from service import privacy, sites
+from service.clock import utcnow
+from service.store import Database
+from service.store.migrate import upgrade
+from service.store.tables import Comment, Site
+from service.store.tables_integrations import Check
+from tests.factories import stored
+from tests.service.test_privacy import _every_stored_value
+
+INCI = "İnci@example.org"
+KELVIN = "\u212aelvin@example.org"  # KELVIN SIGN, whose lower case is ASCII k
+ZOE_DECOMPOSED = "Zoe\u0308@example.org"
+
+
+def _check(db: Database, check_id: str, email: str) -> None:
+    with db.session() as session:
+        site = session.scalars(select(Site).where(Site.slug == "default")).one()
+        session.add(Check(id=check_id, site_id=site.id, source="akismet", fingerprint="f",
+                          text="words", author_email=email, spam=0.1, toxicity=0.0,
+                          verdict="ham", created_at=utcnow()))  # fmt: skip
+
+
+def test_addresses_whose_lower_case_changes_length_or_script_are_found(db: Database) -> None:
+    """``İnci@…`` (lower case: ``i`` and a combining dot) and ``Kelvin@…`` with the Kelvin
+    sign were never found by SQLite's ASCII-only ``lower()`` and the LIKE pattern, so an
+    erasure answered complete and left them (found in review)."""
+    inci = stored(db, email=INCI, text="Inci's words").id
+    kelvin = stored(db, email=KELVIN, text="Kelvin's words").id
+    other = stored(db, email="inci@example.org", text="Another person").id  # plain i
+    _check(db, "chk_inci", " " + INCI)
+    with db.session() as session:
+        assert [c["id"] for c in privacy.export(session, INCI)["comments"]] == [inci]
+        assert [c["id"] for c in privacy.export(session, "i̇NCI@example.org")["comments"]] == [inci]
+        assert [c["id"] for c in privacy.export(session, "kelvin@example.org")["comments"]] == [
+            kelvin
+        ]
+        assert [k["id"] for k in privacy.export(session, INCI)["checks"]] == ["chk_inci"]
+    with db.session() as session:
+        done = privacy.erase(session, INCI, "cli")
+    assert (done.comments, done.taken_down, done.checks) == (1, 1, 1)
+    with db.session() as session:
+        assert privacy.erase(session, "KELVIN@example.org", "cli").comments == 1
+    left = _every_stored_value(db)
+    assert "inci's words" not in left and "kelvin's words" not in left
+    assert INCI.lower() not in left and KELVIN.lower() not in left
+    with db.session() as session:
+        assert session.get(Comment, other).author_email == "inci@example.org"  # type: ignore[union-attr]
+
+
+def test_a_decomposed_address_matches_the_composed_one(db: Database) -> None:
+    """``Zoe`` + a combining diaeresis is ``Zoë`` (NFC): either finds both."""
+    decomposed = stored(db, email=ZOE_DECOMPOSED, text="First").id
+    composed = stored(db, email="zoë@example.org", text="Second").id
+    for typed in (ZOE_DECOMPOSED, "ZOË@example.org"):
+        with db.session() as session:
+            found = [c["id"] for c in privacy.export(session, typed)["comments"]]
+        assert sorted(found) == sorted([decomposed, composed]), typed
+    with db.session() as session:
+        assert privacy.erase(session, "zoë@example.org", "cli").comments == 2
+
+
+def test_the_upgrade_keys_the_addresses_stored_before(tmp_path: Path) -> None:
+    """Comments and checks stored before ``privacy1`` get their ``email_key``, so an
+    erasure after the upgrade finds them."""
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    upgrade(url, "hooks1")
+    old = Database(url)
+    with old.session() as session:
+        site_id = sites.ensure_default(session).id
+        session.execute(
+            text(
+                "INSERT INTO comments (id, site_id, thread, state, author_name, author_email,"
+                " avatar, text, html, signals, attempts, created_at, updated_at, revision)"
+                " VALUES ('c0000000000000000001', :site, 't', 'published', 'Inci', :email,"
+                " '', 'hello', '<p>hello</p>', '{}', 0, '2026-01-01', '2026-01-01', 0)"
+            ),
+            {"site": site_id, "email": " " + INCI},
+        )
+    old.dispose()
+    upgrade(url)
+    new = Database(url)
+    try:
+        with new.session() as session:
+            assert privacy.erase(session, INCI, "cli").comments == 1
+    finally:
+        new.dispose()
