@@ -61,11 +61,19 @@ def number(above: float | None = None, low: float | None = None, unit: str = "")
     return check
 
 
+YES = frozenset({"true", "yes", "on", "1"})
+NO = frozenset({"false", "no", "off", "0"})
+
+
 def boolean(value: Any) -> bool:
-    """true or false."""
-    if not isinstance(value, bool):
-        raise Invalid("true or false")
-    return value
+    """true or false, in any case, or yes/no, on/off, 1/0: ``True`` as Python prints it
+    (and as a test's settings reach a worker's environment) was refused at first."""
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if word in YES or word in NO:
+        return word in YES
+    raise Invalid("true or false (yes/no, on/off, 1/0 too)")
 
 
 def optional_boolean(value: Any) -> bool | None:
@@ -90,6 +98,17 @@ def text(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise Invalid("a non-empty name")
     return value
+
+
+def optional_token(value: Any) -> str | None:
+    """Empty (off), or a bearer token of at least 16 characters without spaces (kept as a
+    string: one of digits reads as a number)."""
+    if value is None or value == "":
+        return None
+    token = str(value)
+    if isinstance(value, bool) or len(token) < 16 or any(c.isspace() for c in token):
+        raise Invalid("empty, or a token of at least 16 characters without spaces")
+    return token
 
 
 def optional_dir(value: Any) -> str | None:
@@ -117,6 +136,7 @@ def intervals(value: Any) -> list[float | int]:
 CHECKS: dict[str, Check] = {
     "TRUSTED_PROXIES": whole(0, 10, note=" (reverse proxies in front of moderato; 0 without one)"),
     "QUEUE_NAME": text,
+    "METRICS_TOKEN": optional_token,
     "MAX_CONTENT_LENGTH": whole(1024, 64 * 1024 * 1024, " of bytes", " (65536 is 64 KiB)"),
     "CHECK_EMAIL_DELIVERABILITY": boolean,
     "SQLITE_SYNCHRONOUS": choice("OFF", "NORMAL", "FULL", "EXTRA"),

@@ -34,13 +34,14 @@ BAD = [
     ({"MODERATO_SWEEP_INTERVAL": "0"}, "MODERATO_SWEEP_INTERVAL"),
     ({"MODERATO_SWEEP_AGE": "5"}, "MODERATO_SWEEP_AGE"),
     ({"MODERATO_CLASSIFY_RETRY_INTERVALS": "2,10"}, "MODERATO_CLASSIFY_RETRY_INTERVALS"),
-    ({"MODERATO_CHECK_EMAIL_DELIVERABILITY": "yes"}, "MODERATO_CHECK_EMAIL_DELIVERABILITY"),
+    ({"MODERATO_CHECK_EMAIL_DELIVERABILITY": "maybe"}, "MODERATO_CHECK_EMAIL_DELIVERABILITY"),
     ({"MODERATO_WEBHOOK_TIMEOUT": "soon"}, "MODERATO_WEBHOOK_TIMEOUT"),
     ({"MODERATO_LIST_PAGE_SIZE": "500"}, "MODERATO_LIST_PAGE_SIZE"),
     ({"MODERATO_LOGIN_WINDOW": "15m"}, "MODERATO_LOGIN_WINDOW"),
     ({"MODERATO_MODERATION_SESSION_HOURS": "0"}, "MODERATO_MODERATION_SESSION_HOURS"),
     ({"MODERATO_MODEL_DIR": "/nonexistent/models"}, "MODERATO_MODEL_DIR"),
-    ({"MODERATO_DEMO_PAGE": "on"}, "MODERATO_DEMO_PAGE"),
+    ({"MODERATO_DEMO_PAGE": "sometimes"}, "MODERATO_DEMO_PAGE"),
+    ({"MODERATO_METRICS_TOKEN": "short"}, "MODERATO_METRICS_TOKEN"),
     ({"PORT": "http"}, "PORT"),
 ]
 
@@ -174,3 +175,23 @@ def test_the_settings_checked_are_every_documented_one() -> None:
     own = {"ENV", "SECRET_KEY", "PUBLIC_URL", "SMTP_URL", "MAIL_FROM", "EDIT_WINDOW"}
     own |= {"INSTANCE_PATH"}  # a path: whatever it names is created
     assert names - own - set(CHECKS) == set()
+
+
+@pytest.mark.parametrize(
+    ("spelt", "value"),
+    [
+        *[("true", True), ("True", True), ("YES", True), ("on", True), ("1", True)],
+        *[("false", False), ("False", False), ("no", False), ("Off", False), ("0", False)],
+    ],
+)
+def test_a_yes_or_no_setting_takes_the_usual_spellings(
+    spelt: str, value: bool, tmp_path: Path
+) -> None:
+    """``True`` as Python prints it, yes/no, on/off and 1/0 read as the flag they say (the
+    first version of the checks took only JSON's true and false, and refused the ``True``
+    the test suite hands its workers)."""
+    from service.config import load
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MODERATO_WEBHOOKS_ALLOW_PRIVATE", spelt)
+        assert load(str(tmp_path))["WEBHOOKS_ALLOW_PRIVATE"] is value

@@ -24,7 +24,9 @@ def test_api_docs_page_renders_without_outside_requests(
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(f"{live_server.url}/docs")
     assert page.title().startswith("moderato API")
-    assert page.locator("section.op").count() == 29  # PATCH/DELETE on a comment, the queue, privacy
+    assert (
+        page.locator("section.op").count() == 30
+    )  # PATCH/DELETE on a comment, queue, privacy, metrics
     page.get_by_role("link", name="POST /v1alpha1/comments:analyze").click()
     assert page.locator("#perspectiveAnalyze").is_visible()
     page.goto(f"{live_server.url}/docs")

@@ -47,7 +47,7 @@ def test_document_loads_in_schemathesis_with_every_operation(client: FlaskClient
     assert "POST /v1alpha1/comments:analyze" in labels
     assert {"GET /feed/thread.atom", "GET /feed/site.atom"} <= labels
     assert {"PATCH /api/v1/comments/{id}", "DELETE /api/v1/comments/{id}"} <= labels
-    assert len(operations) == 29
+    assert len(operations) == 30
     assert "GET /api/v1/queue" in labels
     assert {"POST /api/v1/privacy/export", "POST /api/v1/privacy/erase"} <= labels
     assert "POST /mail/unsubscribe" in labels

@@ -108,4 +108,4 @@ def test_the_widget_bundle_carries_the_featured_strings() -> None:
     body = assets.asset("widget.js").body.decode()
     for word in ('"featured":"Featured"', '"featured_n":"Mis en avant ({count})"', "المميزة"):
         assert word in body
-    assert ".feat { background: var(--a); color: var(--ac);" in body
+    assert ".feat{background:var(--a);color:var(--ac);" in body  # minified

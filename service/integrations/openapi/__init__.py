@@ -129,6 +129,7 @@ def document(server_url: str | None = None) -> dict[str, Any]:
                     "submit, read, moderate, privacy.",
                 },
                 **perspective.SECURITY_SCHEMES,
+                **ops.SECURITY_SCHEMES,
             },
         },
         "webhooks": webhooks.events(),

@@ -1,4 +1,4 @@
-"""The OpenAPI description of the operations endpoints: liveness and readiness."""
+"""The OpenAPI description of the operations endpoints: liveness, readiness, metrics."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from service.integrations.openapi.common import RETRY_AFTER, Schema, json_body, 
 
 
 def paths() -> dict[str, Any]:
-    """Return the ``paths`` entries of ``/healthz`` and ``/readyz``."""
+    """Return the ``paths`` entries of ``/healthz``, ``/readyz`` and ``/metrics``."""
     return {
         "/healthz": {
             "get": {
@@ -45,7 +45,38 @@ def paths() -> dict[str, Any]:
                 },
             }
         },
+        "/metrics": {
+            "get": {
+                "tags": ["Operations"],
+                "operationId": "metrics",
+                "summary": "Backlog, queues, live workers and outboxes, for Prometheus",
+                "description": "Off (404) unless the operator sets MODERATO_METRICS_TOKEN; "
+                "then only with that token as a bearer token (docs/deploy.md, *Health and "
+                "metrics*).",
+                "security": [{"metricsToken": []}],
+                "responses": {
+                    "200": {
+                        "description": "Prometheus text exposition format 0.0.4.",
+                        "content": {"text/plain; version=0.0.4": {"schema": {"type": "string"}}},
+                    },
+                    "401": {
+                        "description": "The token is missing or wrong.",
+                        "content": json_body(ref("Error")),
+                    },
+                    "404": {"description": "Metrics are off: no token is set."},
+                },
+            }
+        },
     }
+
+
+SECURITY_SCHEMES: dict[str, Schema] = {
+    "metricsToken": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "The operator's MODERATO_METRICS_TOKEN (not a site API key).",
+    },
+}
 
 
 SCHEMAS: dict[str, Schema] = {
