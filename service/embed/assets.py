@@ -40,7 +40,7 @@ ASSET_PATH = "embed/assets/"
 #: and their pages', the field errors the widget never causes, and the edit chunk's own.
 SERVER_ONLY = (
     "count_", "wait_", "mail_", "err_invalid_boolean", "err_invalid_revision",
-    "err_unknown_field", "edit_",
+    "err_unknown_field", "err_email_not_allowed", "edit_",
 )  # fmt: skip
 
 #: The widget's strings the edit chunk also says (a new text's field errors), besides its

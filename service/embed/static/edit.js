@@ -2,8 +2,8 @@
    is open (docs/embed.md, "Editing your comment"). The loader fetches it only for a reader
    who has such a comment (M.edit); each thread's widget hands over X: its shadow root, its
    state (S), render, keep (its store of the reader's comments awaiting moderation), its
-   settings (cfg), its element builder (h) and the tokens it was given (m: id ->
-   [token, edit_until]). The chunk
+   settings (cfg), its element builder (h), the tokens it was given (m: id ->
+   [token, edit_until]) and their storage key (k). The chunk
    keeps the tokens in localStorage (moderato:edit:<site>:<thread>) until their windows
    end. Called with STRINGS (the edit_* strings and the text's field errors) and CONFIG
    (the text's length limit, the poll delays). Plain JavaScript, no dependencies. */
@@ -18,7 +18,7 @@ function init(X) {
   var S = X.S;
   var root = X.root;
   var code = root.querySelector("section.m").getAttribute("lang"); // the widget's language
-  var key = "moderato:edit:" + X.cfg.site + ":" + X.cfg.thread;
+  var key = X.k; // the widget's store of tokens (it writes a new one at once)
   var api = X.cfg.base + "api/v1/comments/";
   var s = Object.assign({}, STRINGS.en, STRINGS[code]);
   var ui = {}; // comment id -> { form } (its editor) or { ask } (its delete confirmation)

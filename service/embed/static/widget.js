@@ -757,8 +757,8 @@ function mount(host, cfg) {
      are kept in this browser (moderato:edit:<site>:<thread>; the edit chunk drops them as
      their windows end), and the edit UI is a chunk the loader fetches only then (M.edit;
      docs/embed.md, "Editing your comment"). */
-  var X = { root: root, S: S, keep: keep, render: render, cfg: cfg, h: h, m: {} };
   var EK = "moderato:edit:" + cfg.site + ":" + cfg.thread;
+  var X = { root: root, S: S, keep: keep, render: render, cfg: cfg, h: h, m: {}, k: EK };
   /* edit_until on this browser's clock: the window left by the server's (its answer's
      Date), as a clock ahead of the server's by more than the window never showed the
      buttons (found in review). The token is stored at once, not by the chunk once loaded:
