@@ -360,22 +360,32 @@ class ContactCrossFeatures(CommentFeatures):
         return batch
 
 
-def spam_cv(name: str, config: dict[str, Any], sources: dict[str, Any]) -> dict[str, Any]:
-    """Run the grouped 5-fold cross-validation of one spam configuration."""
+def spam_cv(
+    name: str,
+    config: dict[str, Any],
+    sources: dict[str, Any],
+    oof: dict[str, np.ndarray] | None = None,
+) -> dict[str, Any]:
+    """Run the grouped 5-fold cross-validation of one spam configuration.
+
+    ``oof``, when given, receives each source's out-of-fold scores.
+    """
     shipped = signals.PHRASES["disguised_link"]
     if "disguised_value" in config:  # the column's value (models/disguised.py VALUE)
         value = config["disguised_value"]
         signals.PHRASES["disguised_link"] = dataclasses.replace(shipped, value=value)
     try:
-        return _spam_cv(name, config, sources)
+        return _spam_cv(name, config, sources, {} if oof is None else oof)
     finally:
         signals.PHRASES["disguised_link"] = shipped
 
 
-def _spam_cv(name: str, config: dict[str, Any], sources: dict[str, Any]) -> dict[str, Any]:
+def _spam_cv(
+    name: str, config: dict[str, Any], sources: dict[str, Any], oof: dict[str, np.ndarray]
+) -> dict[str, Any]:
     start = time.time()
     weights_of = config.get("weights", {})
-    oof = {key: np.full(len(c), np.nan) for key, (c, _) in sources.items()}
+    oof.update({key: np.full(len(c), np.nan) for key, (c, _) in sources.items()})
     aucs, f1s = [], []
     for k in range(5):
         texts: list[str] = []
