@@ -5,7 +5,6 @@ the database's write lock for long."""
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 
 from sqlalchemy import select
 
@@ -74,5 +73,6 @@ def erase_in_batches(
         elif late:
             more = sorted(set(needles) | set(needles_of(email, late)))
             total = plus(total, erase_found(session, late, actor, more))
-        done = finish(session, email, actor, site, total, own_rows_only=own_rows_only)
-        return replace(done, remaining=remaining)
+        return finish(
+            session, email, actor, site, total, remaining=remaining, own_rows_only=own_rows_only
+        )

@@ -40,7 +40,7 @@ def erase(session: Session, email: str, actor: str, site: Site | None = None) ->
     email = lookup.normalise(email)
     found = lookup.comments(session, email, site)
     done = erase_found(session, found, actor, needles_of(email, found))
-    return finish(session, email, actor, site, done)
+    return finish(session, email, actor, site, done, remaining=0)
 
 
 def plus(total: Erasure, done: Erasure) -> Erasure:
@@ -119,16 +119,20 @@ def finish(
     site: Site | None,
     done: Erasure,
     *,
+    remaining: int,
     own_rows_only: bool = False,
 ) -> Erasure:
-    """Delete the address's check records and record the erasure: counts only."""
+    """Delete the address's check records and record the erasure: counts only, with the
+    comments ``remaining`` for another run (and whether nothing does: ``complete``)."""
     checks = lookup.checks(session, email, site)
     if checks:
         check_ids = [k.id for k in checks]
         session.execute(delete(Label).where(Label.check_id.in_(check_ids)))
         session.execute(delete(Check).where(Check.id.in_(check_ids)))
     subscriptions = notify_privacy.erase(session, email, site)
-    done = Erasure(done.comments, done.taken_down, len(checks), done.deliveries, subscriptions)
+    done = Erasure(
+        done.comments, done.taken_down, len(checks), done.deliveries, subscriptions, remaining
+    )
     # they name no comment
     for entry in lookup.ban_entries(session, email, site, own_rows_only=own_rows_only):
         entry.details = {**(entry.details or {}), "value": ERASED}
@@ -144,6 +148,8 @@ def finish(
                 "taken_down": done.taken_down,
                 "checks": done.checks,
                 "reply_notifications": done.subscriptions,
+                "remaining": remaining,
+                "complete": remaining == 0,
             },
         )
     )

@@ -76,7 +76,7 @@ def paths() -> dict[str, Any]:
                 "subscriptions are deleted; bans stay. Idempotent: a retry erases what still "
                 "carries the address and answers its own counts. At most 500 comments a "
                 "request: while `complete` is false, send it again. Cannot be undone. "
-                "Audited (`privacy_erase`, counts only).",
+                "Audited (`privacy_erase`, counts only, with `remaining` and `complete`).",
                 "PrivacyErasure",
             )
         },
