@@ -9,7 +9,7 @@ import time
 from sqlalchemy import select
 
 from service.privacy import lookup
-from service.privacy.erasure import Erasure, erase_found, finish, needles_of, plus
+from service.privacy.erasure import Erasure, ErasureConflict, erase_found, finish, needles_of, plus
 from service.store import Database
 from service.store.tables import Comment
 
@@ -39,6 +39,9 @@ def erase_in_batches(
     meanwhile are erased with the check records in the last transaction, which writes the
     audit entry with the totals. An interrupted run leaves the batches it committed erased;
     running it again finishes the rest (an erased comment no longer carries the address).
+    A comment that keeps changing under it is left out of its batch (the others are erased)
+    and counted in ``remaining``; the run finishes and records the rest, then raises
+    ``ErasureConflict`` with what it did.
 
     With ``limit``, at most that many comments are erased (the oldest first) and the rest
     are counted in ``remaining``, for another run (the API: a request's time stays bounded).
@@ -52,27 +55,55 @@ def erase_in_batches(
             found, ids = found[:limit], ids[:limit]
         # Every IP hash, read once: a later batch's summaries may repeat an earlier one's.
         needles = needles_of(email, found)
-    total = Erasure(0, 0, 0, [])
+    total, skipped = Erasure(0, 0, 0, []), list[str]()
     pause = PAUSE if database.engine.dialect.name == "sqlite" else 0.0
     for start in range(0, len(ids), batch):
         if start:
             time.sleep(pause)
-        with database.session() as session:
-            chunk = session.scalars(
-                select(Comment)
-                .where(Comment.id.in_(ids[start : start + batch]))
-                .order_by(Comment.created_at, Comment.id)
-            )
-            total = plus(total, erase_found(session, list(chunk), actor, needles))
-    with database.session() as session:
-        site = lookup.site_by_slug(session, site_slug)
-        late = lookup.comments(session, email, site)  # sent while the batches ran, or beyond
-        remaining = 0
-        if late and limit is not None and total.comments + len(late) > limit:
-            remaining = len(late)  # another run erases them; not in this transaction
-        elif late:
-            more = sorted(set(needles) | set(needles_of(email, late)))
-            total = plus(total, erase_found(session, late, actor, more))
-        return finish(
-            session, email, actor, site, total, remaining=remaining, own_rows_only=own_rows_only
-        )
+        done = _erase_batch(database, ids[start : start + batch], actor, needles, skipped)
+        total = plus(total, done)
+    while True:  # twice at most: the second time erases no comment, so nothing can change
+        try:
+            with database.session() as session:
+                site = lookup.site_by_slug(session, site_slug)
+                late = lookup.comments(session, email, site)  # sent meanwhile, or beyond
+                over = limit is not None and total.comments + len(late) > limit
+                done = total
+                if late and not over and not skipped:
+                    more = sorted(set(needles) | set(needles_of(email, late)))
+                    done, late = plus(total, erase_found(session, late, actor, more)), []
+                # else another run erases them; not in this transaction
+                done = finish(
+                    session,
+                    email,
+                    actor,
+                    site,
+                    done,
+                    remaining=len(late),
+                    own_rows_only=own_rows_only,
+                )
+            break
+        except ErasureConflict as exc:
+            skipped.append(exc.comment_id)
+    if skipped:
+        raise ErasureConflict(skipped[0], done)
+    return done
+
+
+def _erase_batch(
+    database: Database, ids: list[str], actor: str, needles: list[str], skipped: list[str]
+) -> Erasure:
+    """Erase the comments ``ids`` in one transaction. One that keeps changing is added to
+    ``skipped`` and the batch is erased again without it (its transaction rolled back with
+    the comment's scrubbing: an erased comment left published would no longer be found)."""
+    while True:
+        try:
+            with database.session() as session:
+                chunk = session.scalars(
+                    select(Comment)
+                    .where(Comment.id.in_([i for i in ids if i not in skipped]))
+                    .order_by(Comment.created_at, Comment.id)
+                )
+                return erase_found(session, list(chunk), actor, needles)
+        except ErasureConflict as exc:
+            skipped.append(exc.comment_id)

@@ -30,7 +30,20 @@ class Erasure:
     checks: int
     deliveries: list[str]  # outbox rows of the take-downs, to enqueue
     subscriptions: int = 0  # reply-notification subscriptions deleted
-    remaining: int = 0  # comments left for another run (``erase_in_batches``' ``limit``)
+    remaining: int = 0  # comments left for another run (``limit``, or an ``ErasureConflict``)
+
+
+class ErasureConflict(Exception):
+    """A comment kept changing under its erasure (a worker or a moderator moved it between
+    each read and take-down, ``RETRIES`` times): nothing of it was erased. From ``erase``,
+    nothing was (one transaction: the caller's rolls back). From ``erase_in_batches``, the
+    rest was erased and recorded first: ``done`` says what, and what ``remaining``; the
+    same erasure run again finishes it."""
+
+    def __init__(self, comment_id: str, done: Erasure | None = None) -> None:
+        super().__init__(f"comment {comment_id} kept changing during its erasure; run it again")
+        self.comment_id = comment_id
+        self.done = done
 
 
 def erase(session: Session, email: str, actor: str, site: Site | None = None) -> Erasure:
@@ -191,4 +204,4 @@ def _take_down(
         outcome = transition(session, comment.id, change)
         if outcome is not None:
             return outcome
-    raise RuntimeError(f"comment {comment.id} kept changing during its erasure; run it again")
+    raise ErasureConflict(comment.id)
