@@ -209,9 +209,14 @@ def withdraw(
             return comment, []
         if not _rejected_by_classifier(session, comment.id):
             raise _not_withdrawable()
-    erased = privacy.erase_comment(
-        session, comment, AUTHOR, action="withdrawn", rejection=Rejection.WITHDRAWN, note=None
-    )
+    try:
+        erased = privacy.erase_comment(
+            session, comment, AUTHOR, action="withdrawn", rejection=Rejection.WITHDRAWN, note=None
+        )
+    except privacy.ErasureConflict as exc:  # the erasure rolls back with this transaction
+        raise Conflict(
+            "The comment kept changing while it was withdrawn; try again.", code="conflict"
+        ) from exc
     session.refresh(comment)
     if comment.rejection != Rejection.WITHDRAWN.value or not _rejected_by_classifier(
         session, comment.id

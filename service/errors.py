@@ -8,7 +8,8 @@ The tree::
     │   └── KeyUnauthorized        (+ WWW-Authenticate: Bearer): an API key is missing or bad
     ├── Forbidden          403    forbidden, origin_not_allowed, insufficient_scope
     ├── NotFound           404    not_found, site_not_found, comment_not_found
-    ├── Conflict           409    conflict (state changed since the caller looked)
+    ├── Conflict           409    conflict (state changed since the caller looked),
+    │                             erasure_conflict (+ Retry-After: changed under an erasure)
     ├── PayloadTooLarge    413    payload_too_large
     ├── UnsupportedMedia   415    unsupported_media_type
     ├── ValidationFailed   422    validation_failed + per-field codes

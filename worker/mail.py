@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session
 
 from service import mailer as smtp
 from service import sites
+from service.addresses import email_key
 from service.clock import utcnow
 from service.embed import i18n
 from service.notify import compose, outbox, tokens
@@ -153,7 +154,7 @@ def prepare(db: Database, message_id: str, cfg: Any) -> EmailMessage | Skip:
         if (
             parent is None
             or not parent.notify_replies
-            or outbox.address(parent.author_email) != (sub.email)
+            or email_key(parent.author_email) != sub.email_key
         ):
             return Skip("the comment replied to no longer asks (erased)")
         fallback = compose.own_thread_page(public, site.slug, comment.thread, comment.id)

@@ -13,9 +13,13 @@ An erasure is idempotent: a retry erases what still carries the address (nothing
 complete run) and answers its own counts with ``complete``. At most ``MAX_COMMENTS``
 comments are erased per request (in the CLI's batches, so the comment form is not kept
 waiting behind SQLite's one writer); the answer says how many remain, and the caller
-repeats the request until ``complete`` is true. Each request writes its audit entry
-(``privacy_export`` or ``privacy_erase``, counts only, by ``key:<prefix>``). After an
-erasure, SQLite's write-ahead log is checkpointed (``privacy.checkpoint``).
+repeats the request until ``complete`` is true. A comment that keeps changing under the
+erasure (``privacy.ErasureConflict``) is left for the next request too, but the answer
+is ``409 erasure_conflict`` with ``Retry-After`` (the rest is erased and recorded all
+the same): an error, so that a client that reads the status alone still sends it again.
+Each request writes its audit entry (``privacy_export`` or ``privacy_erase``, counts only,
+by ``key:<prefix>``). After an erasure, SQLite's write-ahead log is checkpointed
+(``privacy.checkpoint``).
 """
 
 from __future__ import annotations
@@ -30,12 +34,15 @@ from service import privacy
 from service.api import bp
 from service.api.body import read_payload
 from service.auth import KeyIdentity, request_key
-from service.errors import KeyUnauthorized, NotFound, ValidationFailed
+from service.errors import Conflict, KeyUnauthorized, NotFound, ValidationFailed
 from service.extensions import db, queue
 from service.store.tables import Site
 from service.validation import field_error, has_controls
 
 SCOPE = "privacy"
+#: Seconds a client waits before it sends an erasure again that lost races (a guess: the
+#: worker decides a comment in well under a second).
+RETRY_AFTER = 1
 #: Comments one erasure request erases; about 3 s on SQLite (docs/deploy.md's figures).
 MAX_COMMENTS = 500
 FIELDS = ("email",)
@@ -85,6 +92,19 @@ def _json(body: dict[str, Any]) -> Response:
     return resp
 
 
+def _kept_changing(done: privacy.Erasure) -> Conflict:
+    """The answer to an erasure some comments escaped by changing under it each time it
+    tried (a moderator or the worker acting on them): 409 with ``Retry-After``, saying what
+    was erased (committed, and in the audit entry) and what remains for the next request."""
+    return Conflict(
+        f"Some of the address's comments kept changing while they were erased (a moderator "
+        f"or the classifier acting on them): {done.comments} erased, {done.remaining} "
+        "remaining. Send the same request again.",
+        code="erasure_conflict",
+        headers={"Retry-After": str(RETRY_AFTER)},
+    )
+
+
 @bp.post("/privacy/export")
 def privacy_export() -> BaseResponse:
     """Return everything the key's site keeps about an e-mail address (the CLI's and the
@@ -107,12 +127,19 @@ def privacy_erase() -> BaseResponse:
         key, site = _key_site(session)
         email = _email(payload)
         slug = site.slug
-    done = privacy.erase_in_batches(
-        db(), email, key.actor, slug, limit=MAX_COMMENTS, own_rows_only=True
-    )
+    conflict: privacy.ErasureConflict | None = None
+    try:
+        done = privacy.erase_in_batches(
+            db(), email, key.actor, slug, limit=MAX_COMMENTS, own_rows_only=True
+        )
+    except privacy.ErasureConflict as exc:
+        assert exc.done is not None  # erase_in_batches says what it did
+        done, conflict = exc.done, exc
     if done.deliveries:
         queue().enqueue_deliveries(done.deliveries)  # else the worker's sweep sends them
     privacy.checkpoint(db())
+    if conflict is not None:
+        raise _kept_changing(done) from conflict
     return _json(
         {
             "site": slug,

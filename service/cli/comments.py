@@ -65,7 +65,11 @@ def comments_erase(email: str, slug: str | None, yes: bool) -> None:
                 "This cannot be undone",
                 abort=True,
             )
-        done = privacy.erase_in_batches(database(), email, "cli", slug)
+        try:
+            done, conflict = privacy.erase_in_batches(database(), email, "cli", slug), None
+        except privacy.ErasureConflict as exc:  # the rest is erased, and recorded
+            assert exc.done is not None
+            done, conflict = exc.done, exc
         folded = privacy.checkpoint(database())
         queued = queue().enqueue_deliveries(done.deliveries) if done.deliveries else True
     click.echo(
@@ -79,4 +83,10 @@ def comments_erase(email: str, slug: str | None, yes: bool) -> None:
         click.echo(
             "A reader kept SQLite's write-ahead log from being truncated now: SQLite folds it "
             "in at its next checkpoint (run the command again to retry now)"
+        )
+    if conflict is not None:
+        raise click.ClickException(
+            f"{counted(done.remaining, 'comment')} of {found['email']} kept changing while "
+            "they were erased (a moderator or the classifier acting on them) and are not "
+            "erased yet: run the command again"
         )

@@ -11,6 +11,7 @@ become a label.
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -126,9 +127,16 @@ def submitted(fields: Mapping[str, str]) -> checks.Submitted:
     return checks.Submitted(
         text=fields.get("comment_content", "")[:65536],
         name=fields.get("comment_author", "")[:200] or None,
-        email=fields.get("comment_author_email", "")[:254] or None,
+        email=_address(fields.get("comment_author_email", ""))[:254] or None,
         url=fields.get("comment_author_url", "")[:2048] or None,
     )
+
+
+def _address(raw: str) -> str:
+    """Return an author's address as the comment form stores one: trimmed, and in Unicode's
+    composed form (NFC, as email-validator gives it), so a check record's ``author_email``
+    reads the same as a comment's (``Zoe`` + a combining diaeresis is stored ``Zoë``)."""
+    return unicodedata.normalize("NFC", raw.strip())
 
 
 def required(fields: Mapping[str, str]) -> ClientInfo:

@@ -97,7 +97,11 @@ def privacy_erase() -> Any:
     if len(found["comments"]) > DASHBOARD_MAX:
         return _page(email, found, f"Over {DASHBOARD_MAX} comments: run `moderato comments "
                      "erase --email …` on the server instead.")  # fmt: skip
-    done = privacy.erase_in_batches(db(), email, access.actor())
+    try:
+        done, conflict = privacy.erase_in_batches(db(), email, access.actor()), None
+    except privacy.ErasureConflict as exc:  # the rest is erased, and recorded
+        assert exc.done is not None
+        done, conflict = exc.done, exc
     privacy.checkpoint(db())
     if done.deliveries and not queue().enqueue_deliveries(done.deliveries):
         flash("Redis did not answer: the worker's sweep sends the take-down webhooks.", "info")
@@ -107,4 +111,10 @@ def privacy_erase() -> Any:
         f"{counted(done.subscriptions, 'reply-notification subscription')}.",
         "success",
     )
+    if conflict is not None:
+        flash(
+            f"{counted(done.remaining, 'comment')} kept changing while they were erased (a "
+            "moderator or the classifier acting on them) and are not erased yet: erase again.",
+            "error",
+        )
     return redirect(url_for("moderation.privacy_page"), code=303)

@@ -7,8 +7,10 @@ settings: rows are only written for opt-ins, which intake stores only while mail
 configured. Inserts are ``ON CONFLICT DO NOTHING``: a comment published a second time
 (taken down, or edited by its author, then published again) finds its mail already
 written, and two transactions that create one address's subscription at once both find
-the one row. A reply's mail the worker cancelled because the reply was not published
-when its job ran is made due again then (``_revive``): it was never sent.
+the one row. An address is one subscription per site however it is spelled: they are
+matched on ``email_key`` (trimmed, lower case, NFC), as privacy requests match comments.
+A reply's mail the worker cancelled because the reply was not published when its job ran
+is made due again then (``_revive``): it was never sent.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from service.addresses import email_key
 from service.clock import utcnow
 from service.status import State
 from service.store.tables import Comment
@@ -31,7 +34,8 @@ REPLY = "reply"
 
 
 def address(email: str | None) -> str:
-    """Return the form addresses are kept and compared in: trimmed, lower-cased."""
+    """Return the form an address is kept and mailed in: trimmed, lower-cased. Compare
+    addresses by ``email_key`` (NFC too), as every other match does."""
     return (email or "").strip().lower()
 
 
@@ -44,10 +48,10 @@ def _insert_ignoring_conflict(session: Session, model: Any, values: dict[str, An
 
 
 def find(session: Session, site_id: int, email: str) -> MailSubscription | None:
-    """Return the site's subscription of ``email``, if it ever asked."""
+    """Return the site's subscription of ``email`` (any spelling of it), if it ever asked."""
     return session.scalars(
         select(MailSubscription).where(
-            MailSubscription.site_id == site_id, MailSubscription.email == address(email)
+            MailSubscription.site_id == site_id, MailSubscription.email_key == email_key(email)
         )
     ).one_or_none()
 
@@ -60,6 +64,7 @@ def _subscription(session: Session, comment: Comment) -> MailSubscription:
         {
             "site_id": comment.site_id,
             "email": address(comment.author_email),
+            "email_key": email_key(comment.author_email),  # a Core insert: no ORM hook
             "state": "pending",
             "nonce": "",
             "lang": comment.lang or "en",
@@ -143,7 +148,7 @@ def on_publish(session: Session, comment: Comment) -> list[str]:
         and parent.notify_replies
         and parent.state == State.PUBLISHED.value
         and address(parent.author_email)
-        and address(parent.author_email) != address(comment.author_email)
+        and email_key(parent.author_email) != email_key(comment.author_email)
     ):
         told = find(session, parent.site_id, parent.author_email)
         if told is not None and told.state == "confirmed":

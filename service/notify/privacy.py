@@ -23,8 +23,9 @@ from service.store.tables_notify import MailMessage, MailSubscription
 
 
 def _subscriptions(session: Session, email: str, site: Site | None) -> list[MailSubscription]:
-    """Return the address's subscriptions (``email`` normalised: trimmed, lower-cased)."""
-    query = select(MailSubscription).where(MailSubscription.email == email)
+    """Return the address's subscriptions (``email`` normalised: ``privacy.normalise``),
+    matched on their key as comments and check records are (``service.addresses``)."""
+    query = select(MailSubscription).where(MailSubscription.email_key == email)
     if site is not None:
         query = query.where(MailSubscription.site_id == site.id)
     return list(session.scalars(query.order_by(MailSubscription.id)))

@@ -11,6 +11,7 @@ import secrets
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from service.addresses import email_key
 from service.clock import utcnow
 from service.store.tables_notify import MailMessage, MailSubscription
 
@@ -39,10 +40,11 @@ def confirm(session: Session, sub_id: int, nonce: str) -> str:
 
 
 def unsubscribe(session: Session, sub_id: int, email: str) -> bool:
-    """End the subscription of ``email`` (every mail still waiting for it is cancelled,
-    and its confirmation links stop working); tell whether it was there."""
+    """End the subscription of ``email`` (any spelling of it: its key is compared; every
+    mail still waiting for it is cancelled, and its confirmation links stop working); tell
+    whether it was there."""
     sub = session.get(MailSubscription, sub_id)
-    if sub is None or sub.email != email:
+    if sub is None or sub.email_key != email_key(email):
         return False
     if sub.state != "unsubscribed":
         sub.state = "unsubscribed"

@@ -29,31 +29,29 @@ site's legitimate interest; an admin lifts them in the dashboard.
 (``service.edits``).
 
 The modules: ``lookup`` finds what was sent with an address, ``exports`` lists it,
-``erasure`` takes it down and erases it, ``scrubbing`` rewrites what repeats it. The
-names below are the package's interface (the command line, the dashboard's privacy
-page, the API's ``service/api/privacy.py`` and bench/bench_erasure.py use them).
+``erasure`` takes it down and erases it (``batches``: a batch per transaction),
+``scrubbing`` rewrites what repeats it, ``wal`` folds SQLite's write-ahead log in
+afterwards. The names below are the package's interface (the command line, the
+dashboard's privacy page, the API's ``service/api/privacy.py`` and bench/bench_erasure.py
+use them). A comment that keeps changing under its erasure (the worker or a moderator
+moving it each time) raises ``ErasureConflict``, after the rest is erased and recorded.
 """
 
 from __future__ import annotations
 
-from service.privacy.erasure import (
-    BATCH,
-    Checkpoint,
-    Erasure,
-    checkpoint,
-    erase,
-    erase_comment,
-    erase_in_batches,
-)
+from service.privacy.batches import BATCH, erase_in_batches
+from service.privacy.erasure import Erasure, ErasureConflict, erase, erase_comment
 from service.privacy.exports import audit_export, export
 from service.privacy.lookup import normalise
 from service.privacy.scrubbing import ERASED
+from service.privacy.wal import Checkpoint, checkpoint
 
 __all__ = [
     "BATCH",
     "ERASED",
     "Checkpoint",
     "Erasure",
+    "ErasureConflict",
     "audit_export",
     "checkpoint",
     "erase",

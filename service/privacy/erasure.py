@@ -3,11 +3,10 @@ through the lifecycle, scrub it and what repeats it, delete the check records.""
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from service import idempotency
@@ -16,7 +15,6 @@ from service.notify import privacy as notify_privacy
 from service.privacy import lookup, scrubbing
 from service.privacy.scrubbing import ERASE_NOTE, ERASED
 from service.status import Rejection, State
-from service.store import BUSY_TIMEOUT_MS, Database
 from service.store.tables import AuditEntry, Comment, Label, Site
 from service.store.tables_integrations import Check
 
@@ -32,125 +30,34 @@ class Erasure:
     checks: int
     deliveries: list[str]  # outbox rows of the take-downs, to enqueue
     subscriptions: int = 0  # reply-notification subscriptions deleted
-    remaining: int = 0  # comments left for another run (``erase_in_batches``' ``limit``)
+    remaining: int = 0  # comments left for another run (``limit``, or an ``ErasureConflict``)
 
 
-#: How long one checkpoint attempt may wait for SQLite's locks (milliseconds), and the
-#: attempts. A ``TRUNCATE`` checkpoint that waits keeps new writers out meanwhile, so it
-#: waits briefly and tries again rather than queue the comment form behind a long reader
-#: for the connection's 30 s busy timeout.
-CHECKPOINT_WAIT_MS = 200
-CHECKPOINT_TRIES = 3
+class ErasureConflict(Exception):
+    """A comment kept changing under its erasure (a worker or a moderator moved it between
+    each read and take-down, ``RETRIES`` times): nothing of it was erased. From ``erase``,
+    nothing was (one transaction: the caller's rolls back). From ``erase_in_batches``, the
+    rest was erased and recorded first: ``done`` says what, and what ``remaining``; the
+    same erasure run again finishes it."""
 
-
-@dataclass(frozen=True, slots=True)
-class Checkpoint:
-    """SQLite's answer to ``PRAGMA wal_checkpoint``: done unless ``busy``."""
-
-    busy: bool
-    log_frames: int
-    checkpointed: int
-
-
-def checkpoint(database: Database, tries: int = CHECKPOINT_TRIES) -> Checkpoint | None:
-    """On SQLite, fold the write-ahead log into the database file and truncate it, so the
-    erased text does not linger in ``moderato.db-wal`` until the next shutdown (found in
-    review). Each attempt waits at most ``CHECKPOINT_WAIT_MS`` for readers and writers, with
-    a pause between two; returns SQLite's last answer (``busy``: a reader kept an older
-    snapshot, the log was not truncated; SQLite's own checkpoints fold it in later). Nothing
-    to do on PostgreSQL (None)."""
-    if database.engine.dialect.name != "sqlite":
-        return None
-    result = Checkpoint(True, -1, -1)
-    with database.engine.connect() as conn:
-        conn.exec_driver_sql(f"PRAGMA busy_timeout={CHECKPOINT_WAIT_MS}")
-        try:
-            for attempt in range(tries):
-                if attempt:
-                    time.sleep(CHECKPOINT_WAIT_MS / 1000)
-                row = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
-                result = Checkpoint(bool(row[0]), int(row[1]), int(row[2]))
-                if not result.busy:
-                    break
-        finally:
-            conn.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    return result
+    def __init__(self, comment_id: str, done: Erasure | None = None) -> None:
+        super().__init__(f"comment {comment_id} kept changing during its erasure; run it again")
+        self.comment_id = comment_id
+        self.done = done
 
 
 def erase(session: Session, email: str, actor: str, site: Site | None = None) -> Erasure:
     """Take down and scrub every comment sent with ``email``; delete its check records. One
-    transaction: for a few hundred comments (the dashboard); see ``erase_in_batches``."""
+    transaction, for a few comments (tests, a benchmark); the command line, the dashboard
+    and the API use ``batches.erase_in_batches``."""
     email = lookup.normalise(email)
     found = lookup.comments(session, email, site)
-    done = _erase_comments(session, found, actor, _needles(email, found))
-    return _finish(session, email, actor, site, done)
+    done = erase_found(session, found, actor, needles_of(email, found))
+    return finish(session, email, actor, site, done, remaining=0)
 
 
-#: Comments per transaction of ``erase_in_batches`` (about 0.4 s of SQLite's write lock
-#: here), and the pause between two on SQLite. Its busy handler polls a locked database
-#: every 100 ms at most, so without the pause back-to-back batches starve the writers
-#: waiting behind them (bench/bench_erasure.py: a concurrent write waited 2.5 s behind
-#: batches of 200 with no pause).
-BATCH = 100
-PAUSE = 0.15
-
-
-def erase_in_batches(
-    database: Database,
-    email: str,
-    actor: str,
-    site_slug: str | None = None,
-    batch: int = BATCH,
-    *,
-    limit: int | None = None,
-    own_rows_only: bool = False,
-) -> Erasure:
-    """``erase``, committed ``batch`` comments at a time, so a commenter with thousands of
-    comments never holds the database's write lock for long (SQLite has one writer: the
-    comment form and the worker wait behind it, up to the busy timeout; on SQLite it pauses
-    between batches to let them in). The comments are found once; those that arrive
-    meanwhile are erased with the check records in the last transaction, which writes the
-    audit entry with the totals. An interrupted run leaves the batches it committed erased;
-    running it again finishes the rest (an erased comment no longer carries the address).
-
-    With ``limit``, at most that many comments are erased (the oldest first) and the rest
-    are counted in ``remaining``, for another run (the API: a request's time stays bounded).
-    ``own_rows_only`` (with a site) leaves the audit entries of bans on every site alone:
-    they are the installation's, not the site's (the API's site keys)."""
-    email = lookup.normalise(email)
-    with database.session() as session:
-        found = lookup.comments(session, email, lookup.site_by_slug(session, site_slug))
-        ids = [c.id for c in found]
-        if limit is not None:
-            found, ids = found[:limit], ids[:limit]
-        # Every IP hash, read once: a later batch's summaries may repeat an earlier one's.
-        needles = _needles(email, found)
-    total = Erasure(0, 0, 0, [])
-    pause = PAUSE if database.engine.dialect.name == "sqlite" else 0.0
-    for start in range(0, len(ids), batch):
-        if start:
-            time.sleep(pause)
-        with database.session() as session:
-            chunk = session.scalars(
-                select(Comment)
-                .where(Comment.id.in_(ids[start : start + batch]))
-                .order_by(Comment.created_at, Comment.id)
-            )
-            total = _plus(total, _erase_comments(session, list(chunk), actor, needles))
-    with database.session() as session:
-        site = lookup.site_by_slug(session, site_slug)
-        late = lookup.comments(session, email, site)  # sent while the batches ran, or beyond
-        remaining = 0
-        if late and limit is not None and total.comments + len(late) > limit:
-            remaining = len(late)  # another run erases them; not in this transaction
-        elif late:
-            more = sorted(set(needles) | set(_needles(email, late)))
-            total = _plus(total, _erase_comments(session, late, actor, more))
-        done = _finish(session, email, actor, site, total, own_rows_only=own_rows_only)
-        return replace(done, remaining=remaining)
-
-
-def _plus(total: Erasure, done: Erasure) -> Erasure:
+def plus(total: Erasure, done: Erasure) -> Erasure:
+    """Return the sum of two erasures' comment counts and deliveries."""
     return Erasure(
         total.comments + done.comments,
         total.taken_down + done.taken_down,
@@ -159,7 +66,7 @@ def _plus(total: Erasure, done: Erasure) -> Erasure:
     )
 
 
-def _needles(email: str, found: list[Comment]) -> list[str]:
+def needles_of(email: str, found: list[Comment]) -> list[str]:
     """What the audit log, decision summaries and outbox may repeat: the address and the
     comments' IP hashes ("banned ip: …"; found in review), and the address as each comment
     spelled it (``İnci@…`` is not ``i̇nci@…`` to a case-blind regular expression)."""
@@ -181,7 +88,7 @@ def erase_comment(
     and ``note`` on the take-down; the address's other comments, check records and
     subscriptions are left alone, and no ``privacy_erase`` entry is written."""
     needles = [n for n in (comment.author_email.strip().lower(), comment.ip_hash) if n]
-    return _erase_comments(session, [comment], actor, needles, (action, rejection, note))
+    return erase_found(session, [comment], actor, needles, (action, rejection, note))
 
 
 #: The take-down of an erasure: its audit action, rejection reason and note.
@@ -189,7 +96,7 @@ TakeDown = tuple[str, Rejection, str | None]
 ERASE: TakeDown = ("erase", Rejection.MODERATOR, ERASE_NOTE)
 
 
-def _erase_comments(
+def erase_found(
     session: Session,
     found: list[Comment],
     actor: str,
@@ -197,7 +104,7 @@ def _erase_comments(
     how: TakeDown = ERASE,
 ) -> Erasure:
     """Take down and scrub ``found``, with their audit entries, report notes and outbox
-    rows. The check records and the audit entry of the erasure are ``_finish``'s."""
+    rows. The check records and the audit entry of the erasure are ``finish``'s."""
     scrub = scrubbing.scrubber(needles)
     deliveries: list[str] = []
     taken_down = 0
@@ -218,23 +125,27 @@ def _erase_comments(
     return Erasure(len(found), taken_down, 0, deliveries)
 
 
-def _finish(
+def finish(
     session: Session,
     email: str,
     actor: str,
     site: Site | None,
     done: Erasure,
     *,
+    remaining: int,
     own_rows_only: bool = False,
 ) -> Erasure:
-    """Delete the address's check records and record the erasure: counts only."""
+    """Delete the address's check records and record the erasure: counts only, with the
+    comments ``remaining`` for another run (and whether nothing does: ``complete``)."""
     checks = lookup.checks(session, email, site)
     if checks:
         check_ids = [k.id for k in checks]
         session.execute(delete(Label).where(Label.check_id.in_(check_ids)))
         session.execute(delete(Check).where(Check.id.in_(check_ids)))
     subscriptions = notify_privacy.erase(session, email, site)
-    done = Erasure(done.comments, done.taken_down, len(checks), done.deliveries, subscriptions)
+    done = Erasure(
+        done.comments, done.taken_down, len(checks), done.deliveries, subscriptions, remaining
+    )
     # they name no comment
     for entry in lookup.ban_entries(session, email, site, own_rows_only=own_rows_only):
         entry.details = {**(entry.details or {}), "value": ERASED}
@@ -250,6 +161,8 @@ def _finish(
                 "taken_down": done.taken_down,
                 "checks": done.checks,
                 "reply_notifications": done.subscriptions,
+                "remaining": remaining,
+                "complete": remaining == 0,
             },
         )
     )
@@ -291,4 +204,4 @@ def _take_down(
         outcome = transition(session, comment.id, change)
         if outcome is not None:
             return outcome
-    raise RuntimeError(f"comment {comment.id} kept changing during its erasure; run it again")
+    raise ErasureConflict(comment.id)

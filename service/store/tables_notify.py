@@ -13,8 +13,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
+from service.addresses import KEY_LENGTH, email_key
 from service.clock import utcnow
 from service.store.tables import Base
 
@@ -24,13 +25,24 @@ class MailSubscription(Base):
 
     __tablename__ = "mail_subscriptions"
     #: Erasure deletes rows: SQLite must not hand an erased row's id to the next address
-    #: (PostgreSQL's sequences never do). Unsubscribe links also check the address.
-    __table_args__ = (UniqueConstraint("site_id", "email"), {"sqlite_autoincrement": True})
+    #: (PostgreSQL's sequences never do). Unsubscribe links also check the address. One
+    #: subscription per address and site, however it was spelled (``email_key``).
+    __table_args__ = (
+        UniqueConstraint("site_id", "email"),
+        Index("ix_mail_subscriptions_site_email_key", "site_id", "email_key", unique=True),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
-    #: Trimmed and lower-cased (``privacy.normalise``): the address mail goes to.
+    #: Trimmed and lower-cased (``notify.outbox.address``): the address mail goes to, and
+    #: what an unsubscribe link's tag was made from (so it never changes for a row).
     email: Mapped[str] = mapped_column(String(254))
+    #: ``email`` as every match takes it (``service.addresses.email_key``: trimmed, lower
+    #: case, NFC), as comments and check records keep theirs: intake's opt-ins, the worker's
+    #: check of a reply's parent, unsubscribing, and privacy requests all compare this.
+    #: Kept by ``_keep_email_key`` (a Core insert sets it itself: ``notify.outbox``).
+    email_key: Mapped[str | None] = mapped_column(String(KEY_LENGTH))
     #: ``pending`` (asked, not confirmed), ``confirmed``, ``unsubscribed``.
     state: Mapped[str] = mapped_column(String(16), default="pending")
     #: Changes with every confirmation mail and with an unsubscribe: a confirmation link
@@ -44,6 +56,12 @@ class MailSubscription(Base):
     request_message_id: Mapped[str | None] = mapped_column(String(40))
     confirmed_at: Mapped[datetime | None]
     unsubscribed_at: Mapped[datetime | None]
+
+    @validates("email")
+    def _keep_email_key(self, _key: str, value: str) -> str:
+        """Set ``email_key`` with every address stored."""
+        self.email_key = email_key(value)
+        return value
 
 
 class MailMessage(Base):

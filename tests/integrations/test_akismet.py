@@ -256,3 +256,27 @@ def test_feedback_with_nothing_to_learn_from_records_nothing(
     with db.session() as session:
         assert session.scalars(select(Label)).all() == []
         assert session.scalars(select(Check)).all() == []
+
+
+def test_a_checks_address_is_stored_trimmed_and_composed(
+    site: SiteKeys, live_server: LiveServer, db: Database
+) -> None:
+    """comment-check keeps ``comment_author_email`` as the comment form keeps an address:
+    trimmed, in NFC (``Zoe`` + a combining diaeresis is ``Zoë``); it was kept as sent, so
+    the export showed another spelling than the comments'. Feedback by text and author
+    finds the check whichever form the address comes in."""
+    decomposed = " Zoe\u0308@Example.org "
+    base = {"api_key": site.tokens["wp"], "blog": BLOG, "comment_content": BENIGN, **USER}
+    rv = httpx.post(
+        f"{live_server.url}/1.1/comment-check", data={**base, "comment_author_email": decomposed}
+    )
+    with db.session() as session:
+        check = session.get(Check, rv.headers["X-akismet-guid"])
+        assert check is not None and check.author_email == "Zoë@Example.org"
+    ham = httpx.post(
+        f"{live_server.url}/1.1/submit-ham",
+        data={**base, "comment_author_email": "Zoë@Example.org"},
+    )
+    assert ham.text == "Thanks for making the web a better place."
+    with db.session() as session:
+        assert [label.check_id for label in session.scalars(select(Label))] == [check.id]

@@ -191,6 +191,37 @@ def test_a_large_erasure_is_finished_by_repeating_the_request(
         assert {session.get(Comment, i).text for i in ids} == {""}  # type: ignore[union-attr]
 
 
+def test_each_requests_audit_entry_says_what_remains(
+    client: FlaskClient,
+    db: Database,
+    make_site: Callable[..., SiteKeys],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The ``privacy_erase`` entry of each request of a resumed erasure records how many
+    comments remain and whether it is ``complete``, beside its counts (it had only the
+    counts: an operator could not tell a finished erasure from a partial one); counts only,
+    never the address."""
+    monkeypatch.setattr(privacy_api, "MAX_COMMENTS", 2)
+    site = make_site(privacy=["privacy"])
+    for n in range(3):
+        stored(db, site=site.slug, email=ADA, text=f"{SECRET} #{n}")
+    key = bearer(site.tokens["privacy"])
+    for _ in range(2):
+        assert client.post(ERASE, json={"email": ADA}, headers=key).status_code == 200
+    with db.session() as session:
+        entries = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "privacy_erase").order_by(AuditEntry.id)
+        ).all()
+        details = [e.details for e in entries]
+    assert [(d["comments"], d["remaining"], d["complete"]) for d in details] == [
+        (2, 1, False),
+        (1, 0, True),
+    ]
+    assert ADA not in json.dumps(details) and all(
+        isinstance(v, int) for d in details for v in d.values()
+    )
+
+
 @pytest.mark.parametrize(
     ("body", "field", "code"),
     [

@@ -184,7 +184,14 @@ def test_erase_in_batches_commits_each_batch_and_finishes_the_whole_job(db: Data
             select(AuditEntry).where(AuditEntry.action == "privacy_erase")
         ).all()
         assert [e.details for e in entries] == [
-            {"comments": 3, "taken_down": 2, "checks": 1, "reply_notifications": 0}
+            {
+                "comments": 3,
+                "taken_down": 2,
+                "checks": 1,
+                "reply_notifications": 0,
+                "remaining": 0,
+                "complete": True,
+            }
         ]
         assert privacy.export(session, ADA)["comments"] == []
 
@@ -320,7 +327,8 @@ def test_an_admin_finds_downloads_and_erases_an_address_in_the_dashboard(
         ("privacy_export", f"user:{admin.id}"), ("privacy_erase", f"user:{admin.id}")
     ]  # fmt: skip
     assert entries[1].details == {
-        "comments": 3, "taken_down": 2, "checks": 1, "reply_notifications": 0
+        "comments": 3, "taken_down": 2, "checks": 1, "reply_notifications": 0,
+        "remaining": 0, "complete": True,
     }  # fmt: skip
     assert ADA not in _every_stored_value(db)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from flask.testing import FlaskClient
 
 from service import privacy
-from service.privacy import erasure
+from service.privacy.wal import CHECKPOINT_TRIES, CHECKPOINT_WAIT_MS
 from service.store import Database
 from tests.factories import post, published, stored
 
@@ -105,8 +105,8 @@ def test_the_checkpoint_gives_up_quickly_behind_a_reader_and_writers_go_on(
     took = time.monotonic() - started
     writer.join()
     assert result is not None and result.busy
-    tries = erasure.CHECKPOINT_TRIES
-    assert took < tries * 2 * erasure.CHECKPOINT_WAIT_MS / 1000 + 1.0
+    tries = CHECKPOINT_TRIES
+    assert took < tries * 2 * CHECKPOINT_WAIT_MS / 1000 + 1.0
     assert waits and waits[0] < 1.0, waits
 
     reader.execute("COMMIT")

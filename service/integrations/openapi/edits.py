@@ -44,8 +44,8 @@ ERRORS = {
     "409": error(
         "The comment is rejected: it can no longer be edited, nor deleted when a moderator "
         "rejected it (one the classifier rejected may be withdrawn) (`not_editable`); "
-        "it changed throughout the edit (`conflict`); the `revision` named is no longer the "
-        "comment's (`edit_conflict`)."
+        "it changed throughout the edit or the withdrawal: send it again (`conflict`); the "
+        "`revision` named is no longer the comment's (`edit_conflict`)."
     ),
     "429": error(
         "Too many requests: the browser's per-client limit, or the key's (`rate_limited`).",

@@ -13,7 +13,10 @@ def google_error(description: str) -> Schema:
 
 
 PERSPECTIVE_ERRORS = {
-    "400": google_error("Bad request or key (`INVALID_ARGUMENT`)."),
+    "400": google_error(
+        "Bad request or key, or a field the request does not have, named in the message as "
+        'Google\'s API names it: `Unknown name "x": Cannot find field.` (`INVALID_ARGUMENT`).'
+    ),
     "403": google_error("No key, or a key without the scope (`PERMISSION_DENIED`)."),
     "429": {
         **google_error("The key is over its rate limit (`RESOURCE_EXHAUSTED`)."),
@@ -82,25 +85,43 @@ def paths() -> dict[str, Any]:
     }
 
 
+#: Google's rule, and ours since unknown fields are refused: a field other than those
+#: listed is a 400 naming it; ``context`` is taken as it comes (never read).
+STRICT = (
+    "Another field is a 400 `INVALID_ARGUMENT` naming it, as Google's API answers; each "
+    "field may also be sent under its proto name (`requested_attributes`, `do_not_store`), "
+    "as Google's parsers allow."
+)
+COMMENT: Schema = {
+    "type": "object",
+    "required": ["text"],
+    "additionalProperties": False,
+    "properties": {
+        "text": {"type": "string", "minLength": 1, "pattern": "\\S"},
+        "type": {"enum": ["PLAIN_TEXT", "TEXT_TYPE_UNSPECIFIED"]},
+    },
+}
+SUGGESTED_SCORE: Schema = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {"value": {"type": "number"}, "type": {"type": "string"}},
+}
+
 SCHEMAS: dict[str, Schema] = {
     "AnalyzeRequest": {
         "type": "object",
         "required": ["comment", "requestedAttributes"],
+        "additionalProperties": False,
+        "description": STRICT,
         "properties": {
-            "comment": {
-                "type": "object",
-                "required": ["text"],
-                "properties": {
-                    "text": {"type": "string", "minLength": 1, "pattern": "\\S"},
-                    "type": {"enum": ["PLAIN_TEXT", "TEXT_TYPE_UNSPECIFIED"]},
-                },
-            },
+            "comment": COMMENT,
             "requestedAttributes": {
                 "type": "object",
                 "minProperties": 1,
                 "propertyNames": {"enum": list(ATTRIBUTES)},
                 "additionalProperties": {
                     "type": ["object", "null"],
+                    "additionalProperties": False,
                     "properties": {
                         "scoreType": {"const": "PROBABILITY"},
                         "scoreThreshold": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
@@ -120,7 +141,10 @@ SCHEMAS: dict[str, Schema] = {
             "communityId": {"type": ["string", "null"]},
             "spanAnnotations": {"type": ["boolean", "null"]},
             "dropUnsupportedAttributes": {"type": ["boolean", "null"]},
-            "context": {"type": ["object", "null"]},
+            "context": {
+                "type": ["object", "null"],
+                "description": "Accepted for compatibility, never read (nor checked).",
+            },
         },
     },
     "Score": {
@@ -166,21 +190,41 @@ SCHEMAS: dict[str, Schema] = {
     "SuggestRequest": {
         "type": "object",
         "required": ["comment", "attributeScores"],
+        "additionalProperties": False,
+        "description": STRICT,
         "properties": {
-            "comment": {
+            "comment": COMMENT,
+            "attributeScores": {
                 "type": "object",
-                "required": ["text"],
-                "properties": {
-                    "text": {"type": "string", "minLength": 1, "pattern": "\\S"},
-                    "type": {"enum": ["PLAIN_TEXT", "TEXT_TYPE_UNSPECIFIED"]},
+                "minProperties": 1,
+                "additionalProperties": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {
+                        "summaryScore": SUGGESTED_SCORE,
+                        "spanScores": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "additionalProperties": False,
+                                "properties": {
+                                    "begin": {"type": "integer"},
+                                    "end": {"type": "integer"},
+                                    "score": SUGGESTED_SCORE,
+                                },
+                            },
+                        },
+                    },
                 },
             },
-            "attributeScores": {"type": "object", "minProperties": 1},
             "languages": {"type": ["array", "null"], "items": {"type": "string"}},
             "clientToken": {"type": ["string", "null"]},
             "communityId": {"type": ["string", "null"]},
             "sessionId": {"type": ["string", "null"]},
-            "context": {"type": ["object", "null"]},
+            "context": {
+                "type": ["object", "null"],
+                "description": "Accepted for compatibility, never read (nor checked).",
+            },
         },
     },
     "SuggestResponse": {

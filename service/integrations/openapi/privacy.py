@@ -9,6 +9,7 @@ from service.integrations.openapi.common import (
     CC,
     COMMON_ERRORS,
     KEY_ERRORS,
+    RETRY_AFTER,
     Schema,
     error,
     json_body,
@@ -29,7 +30,21 @@ ERRORS = {
 }
 
 
-def _operation(operation_id: str, summary: str, description: str, answer: str) -> Schema:
+#: The erasure's own error: comments that kept changing under it are left for the next
+#: request (the rest is erased and audited).
+CONFLICT = {
+    "409": error(
+        "Some comments kept changing while they were erased (a moderator or the classifier "
+        "acting on them each time): the others are erased, and the message says how many "
+        "remain. Send the same request again after `Retry-After` (`erasure_conflict`).",
+        RETRY_AFTER,
+    )
+}
+
+
+def _operation(
+    operation_id: str, summary: str, description: str, answer: str, errors: Schema = ERRORS
+) -> Schema:
     return {
         "tags": [TAG],
         "operationId": operation_id,
@@ -43,7 +58,7 @@ def _operation(operation_id: str, summary: str, description: str, answer: str) -
                 "headers": NO_STORE,
                 "content": json_body(ref(answer)),
             },
-            **ERRORS,
+            **errors,
         },
     }
 
@@ -75,9 +90,11 @@ def paths() -> dict[str, Any]:
                 "author, address, text or metadata; check records and reply-notification "
                 "subscriptions are deleted; bans stay. Idempotent: a retry erases what still "
                 "carries the address and answers its own counts. At most 500 comments a "
-                "request: while `complete` is false, send it again. Cannot be undone. "
-                "Audited (`privacy_erase`, counts only).",
+                "request: while `complete` is false, send it again; the same when a comment "
+                "kept changing under the erasure (`409 erasure_conflict`). Cannot be undone. "
+                "Audited (`privacy_erase`, counts only, with `remaining` and `complete`).",
                 "PrivacyErasure",
+                {**ERRORS, **CONFLICT},
             )
         },
     }

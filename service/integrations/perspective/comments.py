@@ -57,7 +57,7 @@ def analyze() -> Response:
     """Score a comment for the requested attributes, Perspective-style."""
     with db().session() as session:
         _, site = site_key(session, "submit")
-    payload = body()
+    payload = body("AnalyzeCommentRequest")
     text = comment_text(payload)
     wanted = requested(payload)
     langs = languages(payload, list(wanted))
@@ -113,7 +113,7 @@ def suggest_score() -> Response:
     """Accept suggested scores; with the site's opt-in they become labels (training data)."""
     with db().session() as session:
         key, site = site_key(session, "moderate")
-        payload = body()
+        payload = body("SuggestCommentScoreRequest")
         text = comment_text(payload)
         asked = payload.get("languages")
         if asked is not None and (

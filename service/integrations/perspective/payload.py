@@ -11,6 +11,7 @@ from flask import request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from service.integrations.perspective.errors import PerspectiveError
+from service.integrations.perspective.schemas import SCHEMAS
 from service.validation import has_controls, has_lone_surrogate
 
 ATTRIBUTES = {"TOXICITY": "toxicity", "SPAM": "spam"}
@@ -30,8 +31,9 @@ OPTIONAL_TYPES: dict[str, type] = {
 }
 
 
-def body() -> dict[str, Any]:
-    """Return the JSON request body with its optional fields type-checked, or raise."""
+def body(message: str) -> dict[str, Any]:
+    """Return the JSON request body, a ``message`` of ``schemas.SCHEMAS`` (its fields under
+    their JSON names, checked: ``known``), with its optional fields type-checked, or raise."""
     try:
         payload = request.get_json(silent=True)
     except RequestEntityTooLarge as exc:
@@ -42,11 +44,64 @@ def body() -> dict[str, Any]:
         raise PerspectiveError(400, "Invalid JSON payload received: send a JSON object.")
     if has_lone_surrogate(payload):
         raise PerspectiveError(400, "Invalid JSON payload received: a lone surrogate escape.")
+    payload = known(payload, message)
     for name, kind in OPTIONAL_TYPES.items():
         value = payload.get(name)
         if value is not None and not isinstance(value, kind):
             raise PerspectiveError(400, f"Invalid value at '{name}': expected {kind.__name__}.")
     return payload
+
+
+#: Messages whose fields are not checked: the context is accepted and never read.
+UNCHECKED = frozenset({"Context"})
+
+
+def known(value: dict[str, Any], message: str, where: str = "") -> dict[str, Any]:
+    """Return ``value`` with each field under its JSON name (Google's parsers take a proto
+    field name too: ``requested_attributes`` is ``requestedAttributes``), its messages
+    checked the same way; raise Google's 400 naming a field ``message`` does not have, as
+    Google's API does (we ignored it: a misspelled ``doNotStore`` went unnoticed)."""
+    fields = SCHEMAS[message]["properties"]
+    proto_names = {_snake(name): name for name in fields}
+    out: dict[str, Any] = {}
+    for name, item in value.items():
+        json_name = name if name in fields else proto_names.get(name)
+        if json_name is None:
+            at = f" at '{where}'" if where else ""
+            raise PerspectiveError(
+                400, f'Invalid JSON payload received. Unknown name "{name}"{at}: Cannot find field.'
+            )
+        if json_name in out:
+            raise PerspectiveError(
+                400, f'Invalid JSON payload received. Field "{json_name}" was given twice (as '
+                f'"{_snake(json_name)}" too).',
+            )  # fmt: skip
+        path = f"{where}.{_snake(json_name)}" if where else _snake(json_name)
+        out[json_name] = _inner(item, fields[json_name], path)
+    return out
+
+
+def _inner(item: Any, field: Mapping[str, Any], where: str) -> Any:
+    """Check the messages inside one field: a message, a map of them (keyed by the
+    caller: attribute names), or a list of them; anything else is the endpoint's to read."""
+    of = field.get("additionalProperties") or field.get("items") or {}
+    name = field.get("$ref") or of.get("$ref")
+    if name is None or name in UNCHECKED:
+        return item
+    if "$ref" in field:
+        return known(item, name, where) if isinstance(item, dict) else item
+    if isinstance(item, dict):
+        return {k: known(v, name, f"{where}[{k}]") if isinstance(v, dict) else v
+                for k, v in item.items()}  # fmt: skip
+    if isinstance(item, list):
+        return [known(v, name, f"{where}[{i}]") if isinstance(v, dict) else v
+                for i, v in enumerate(item)]  # fmt: skip
+    return item
+
+
+def _snake(name: str) -> str:
+    """Return the proto name of a field's JSON name (``doNotStore``: ``do_not_store``)."""
+    return re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower()
 
 
 def comment_text(payload: Mapping[str, Any]) -> str:

@@ -1,0 +1,173 @@
+"""Reply-notification subscriptions match an address on the key every other match uses
+(``service.addresses.email_key``: trimmed, lower case, NFC): opting in again, a reply to
+one's own comment, unsubscribing, and a privacy request typed in another spelling all
+find the same subscription; the ``notify2`` upgrade keys (and merges) the rows stored
+before. Real SMTP server, SQLite file and Redis."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic import command
+from flask.testing import FlaskClient
+from sqlalchemy import select, text, update
+
+from service import privacy, sites
+from service.clock import utcnow
+from service.notify import subscriptions
+from service.store import Database
+from service.store.migrate import alembic_config, upgrade
+from service.store.tables_notify import MailMessage, MailSubscription
+from tests.factories import post
+from tests.mail_server import MailServer, mail_settings
+from tests.notify_helpers import outbox_rows, publish
+from tests.service.test_migrations import schema_drift
+
+#: ``J`` and a combining caron (no composed capital exists) lowers to ``j`` and the caron,
+#: which NFC composes into ``ǰ``: ``strip().lower()`` and the key disagree on it.
+JOHN, JOHN_LOWER = "J\u030cohn@example.org", "\u01f0ohn@example.org"
+SPELLINGS = [
+    pytest.param(JOHN, JOHN_LOWER, id="decomposed"),
+    pytest.param("İnci@Example.org", "i\u0307NCI@example.ORG", id="dotted-capital-i"),
+    pytest.param("\u212aelvin@example.org", "kelvin@example.org", id="kelvin-sign"),
+]
+
+
+@pytest.fixture
+def settings(settings: dict[str, Any], mail_server: MailServer) -> dict[str, Any]:
+    """This module's app sends mail to a real SMTP server on 127.0.0.1."""
+    return mail_settings(settings, mail_server)
+
+
+def _subscriptions(db: Database) -> list[MailSubscription]:
+    with db.session() as session:
+        return list(session.scalars(select(MailSubscription).order_by(MailSubscription.id)))
+
+
+def _confirmed(client: FlaskClient, db: Database, email: str) -> str:
+    """Opt in with ``email`` and confirm; return the comment id. The confirmation is marked
+    in the table: our mailer cannot write to a non-ASCII local part (no SMTPUTF8), so that
+    mail fails, and the confirmation page is tested with ASCII addresses elsewhere."""
+    first = post(client, notify_replies=True, email=email).get_json()["id"]
+    assert len(publish(db, first)) == 1  # its confirmation mail
+    with db.session() as session:
+        session.execute(update(MailSubscription).values(state="confirmed", confirmed_at=utcnow()))
+    assert [s.state for s in _subscriptions(db)] == ["confirmed"]
+    return str(first)
+
+
+@pytest.mark.parametrize(("stored", "typed"), SPELLINGS)
+def test_one_subscription_per_address_however_it_is_spelled(
+    client: FlaskClient, db: Database, stored: str, typed: str
+) -> None:
+    """A reader confirmed as ``stored`` who opts in again as ``typed`` has the one
+    subscription, already confirmed (no second confirmation mail), and a reply of theirs
+    to their own comment mails nobody (``J̌ohn`` and ``ǰohn`` were two subscriptions, and
+    he was told of his own reply)."""
+    first = _confirmed(client, db, stored)
+    again = post(client, notify_replies=True, email=typed).get_json()["id"]
+    assert publish(db, again) == []
+    own = post(client, parent=first, email=typed, text="A reply to myself.").get_json()["id"]
+    assert publish(db, own) == []
+    assert [(s.state, s.email_key) for s in _subscriptions(db)] == [
+        ("confirmed", privacy.normalise(typed))
+    ]
+    other = post(client, parent=first, email="bob@example.org", name="Bob").get_json()["id"]
+    assert len(publish(db, other)) == 1  # someone else's reply is told, to the one address
+
+
+@pytest.mark.parametrize(("stored", "typed"), SPELLINGS)
+def test_a_privacy_request_typed_another_way_finds_the_subscription(
+    client: FlaskClient, db: Database, stored: str, typed: str
+) -> None:
+    """The export and the erasure of ``typed`` list and delete the subscription of
+    ``stored`` with its mails (the erasure of ``ǰohn@…`` kept ``J̌ohn@…``'s, the address
+    with it, and answered ``complete``)."""
+    first = _confirmed(client, db, stored)
+    reply = post(client, parent=first, email="bob@example.org", name="Bob").get_json()["id"]
+    assert len(publish(db, reply)) == 1
+    with db.session() as session:
+        [listed] = privacy.export(session, typed)["reply_notifications"]
+    assert [m["kind"] for m in listed["mails"]] == ["confirm", "reply"]
+    assert privacy.erase_in_batches(db, typed, "test").subscriptions == 1
+    assert _subscriptions(db) == [] and outbox_rows(db) == []
+
+
+@pytest.mark.parametrize(("stored", "typed"), SPELLINGS)
+def test_unsubscribing_compares_the_key(
+    client: FlaskClient, db: Database, stored: str, typed: str
+) -> None:
+    """``subscriptions.unsubscribe`` ends the subscription of the address however it is
+    spelled, and still refuses another address."""
+    _confirmed(client, db, stored)
+    [sub] = _subscriptions(db)
+    with db.session() as session:
+        assert not subscriptions.unsubscribe(session, sub.id, "someone@example.org")
+        assert subscriptions.unsubscribe(session, sub.id, typed)
+    assert [s.state for s in _subscriptions(db)] == ["unsubscribed"]
+
+
+def test_notify2_keys_the_subscriptions_and_merges_one_readers_two(tmp_path: Path) -> None:
+    """Upgrading past ``notify2`` keys every subscription; two of one site whose keys meet
+    (``ǰohn@…`` confirmed, ``ǰohn@…`` unsubscribed later) become the one of the later
+    decision, with both rows' mails, while the same address on another site stays its own;
+    a downgrade and upgrade leave the models' schema."""
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    upgrade(url, "hooks2")
+    old = Database(url)
+    now = utcnow()
+    with old.session() as session:
+        site = sites.ensure_default(session).id
+        other = sites.create(session, "Other", ["https://other.example"], slug="other").site.id
+    rows = [  # id, site, email (as stored before: strip().lower()), state, decided
+        (1, site, JOHN.lower(), "confirmed", now - timedelta(days=2)),
+        (2, site, JOHN_LOWER, "unsubscribed", now - timedelta(days=1)),
+        (3, other, JOHN.lower(), "confirmed", now - timedelta(days=3)),
+    ]
+    with old.engine.begin() as conn:
+        for sub_id, site_id, email, state, when in rows:
+            conn.execute(
+                text(
+                    "INSERT INTO mail_subscriptions (id, site_id, email, state, nonce, lang,"
+                    " created_at, confirmed_at, unsubscribed_at) VALUES (:id, :site, :email,"
+                    " :state, '', 'en', :created, :confirmed, :unsubscribed)"
+                ),
+                {"id": sub_id, "site": site_id, "email": email, "state": state,
+                 "created": (when - timedelta(hours=1)).replace(tzinfo=None),
+                 "confirmed": when.replace(tzinfo=None) if state == "confirmed" else None,
+                 "unsubscribed": when.replace(tzinfo=None) if state != "confirmed" else None},
+            )  # fmt: skip
+            conn.execute(
+                text(
+                    "INSERT INTO mail_outbox (id, site_id, subscription_id, kind, comment_id,"
+                    " status, attempts, created_at) VALUES (:id, :site, :sub, 'reply', :c,"
+                    " 'pending', 0, :now)"
+                ),
+                {"id": f"mail_{sub_id}", "site": site_id, "sub": sub_id, "c": f"c{sub_id}",
+                 "now": now.replace(tzinfo=None)},
+            )  # fmt: skip
+    old.dispose()
+    upgrade(url)
+    command.downgrade(alembic_config(url), "hooks2")
+    upgrade(url)
+    new = Database(url)
+    try:
+        assert schema_drift(new) == []
+        with new.session() as session:
+            subs = session.scalars(select(MailSubscription).order_by(MailSubscription.id)).all()
+            mails = session.scalars(select(MailMessage).order_by(MailMessage.id)).all()
+            keys = {(s.id, s.site_id, s.state, s.email_key) for s in subs}
+            assert keys == {
+                (2, site, "unsubscribed", JOHN_LOWER),
+                (3, other, "confirmed", JOHN_LOWER),
+            }
+            assert [(m.id, m.subscription_id) for m in mails] == [
+                ("mail_1", 2), ("mail_2", 2), ("mail_3", 3)
+            ]  # fmt: skip
+            erased = privacy.erase(session, JOHN_LOWER, "test")
+        assert erased.subscriptions == 2
+    finally:
+        new.dispose()
