@@ -27,7 +27,8 @@ var config = {
   lang: ds.lang || d.documentElement.lang || "en",
   theme: ds.theme || "auto",
   order: ds.order === "newest" ? "newest" : "oldest",
-  title: ds.title
+  title: ds.title,
+  headingLevel: ds.headingLevel
 };
 /* data-loading="lazy": neither the bundle nor the thread is fetched until the thread's
    element is within a screen's height of the viewport, or the reader follows a link to a
