@@ -33,7 +33,8 @@ var config = {
 /* data-loading="lazy": neither the bundle nor the thread is fetched until the thread's
    element is within a screen's height of the viewport, or the reader follows a link to a
    comment, or the page calls Moderato.render; a link to a comment, or a browser without
-   IntersectionObserver, loads at once (docs/embed.md, "Lazy loading") */
+   IntersectionObserver, loads at once (docs/embed.md, "Lazy loading"). While it waits,
+   `lazy` is the IntersectionObserver constructor and `seen` the observer; now() ends it. */
 var lazy = ds.loading == "lazy" && !/^#comment-/.test(location.hash) && window.IntersectionObserver, seen;
 function now() {
   if (lazy) {
@@ -43,7 +44,7 @@ function now() {
   }
 }
 var M = (window.Moderato = window.Moderato || { q: [] });
-/* calls made before the bundle arrives wait for it */
+/* calls made before the bundle arrives wait for it (and end a lazy wait: they are explicit) */
 M.render = M.render || function (o) { (M.rq = M.rq || []).push(o); now(); };
 function go() {
   if (!target.isConnected) d.body.appendChild(target);
