@@ -301,7 +301,7 @@ function init(X) {
       X.keep(id);
       X.render();
       say(t("edit_deleted"));
-      var heading = root.querySelector("h2");
+      var heading = root.getElementById("m-title");
       heading.setAttribute("tabindex", "-1");
       heading.focus();
     }, function () { said(t("edit_err_network")); });

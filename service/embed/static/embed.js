@@ -27,20 +27,38 @@ var config = {
   lang: ds.lang || d.documentElement.lang || "en",
   theme: ds.theme || "auto",
   order: ds.order === "newest" ? "newest" : "oldest",
-  title: ds.title
+  title: ds.title,
+  headingLevel: ds.headingLevel
 };
+/* data-loading="lazy": neither the bundle nor the thread is fetched until the thread's
+   element is within a screen's height of the viewport, or the reader follows a link to a
+   comment, or the page calls Moderato.render; a link to a comment, or a browser without
+   IntersectionObserver, loads at once (docs/embed.md, "Lazy loading"). While it waits,
+   `lazy` is the IntersectionObserver constructor and `seen` the observer; now() ends it. */
+var lazy = ds.loading == "lazy" && !/^#comment-/.test(location.hash) && window.IntersectionObserver, seen;
+function now() {
+  if (lazy) {
+    lazy = 0;
+    if (seen) seen.disconnect(), go();
+    bundle();
+  }
+}
 var M = (window.Moderato = window.Moderato || { q: [] });
-/* calls made before the bundle arrives wait for it */
-M.render = M.render || function (o) { (M.rq = M.rq || []).push(o); };
+/* calls made before the bundle arrives wait for it (and end a lazy wait: they are explicit) */
+M.render = M.render || function (o) { (M.rq = M.rq || []).push(o); now(); };
 function go() {
   if (!target.isConnected) d.body.appendChild(target);
-  if (M.mount) M.mount(target, config);
+  if (lazy) {
+    (seen = new lazy(function (e) { if (e.pop().isIntersecting) now(); }, { rootMargin: "100%" })).observe(target);
+    addEventListener("hashchange", function () { if (/^#comment-/.test(location.hash)) now(); });
+  } else if (M.mount) M.mount(target, config);
   else M.q.push([target, config]);
 }
 if (d.body) go();
 else d.addEventListener("DOMContentLoaded", go);
-if (M.mount) return;
-if (!M.loading) {
+if (!lazy) bundle();
+function bundle() {
+  if (M.mount || M.loading) return;
   M.loading = true;
   /* pages enforcing Trusted Types allow our policy by name (docs/embed.md); it blesses
      only our own two files' URLs: the widget bundle and its edit chunk */

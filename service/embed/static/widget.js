@@ -137,7 +137,7 @@ function adopt(root) {
   }
 }
 
-var KEYS = ["base", "site", "thread", "lang", "theme", "order", "title"];
+var KEYS = ["base", "site", "thread", "lang", "theme", "order", "title", "headingLevel"];
 function mount(host, cfg) {
   var was = host.__moderato;
   if (was && KEYS.every(function (k) { return was[k] === cfg[k]; })) return;
@@ -151,6 +151,9 @@ function mount(host, cfg) {
   var t = translator(code);
   var dir = CONFIG.rtl.indexOf(code) >= 0 ? "rtl" : "ltr";
   var theme = /^(light|dark)$/.test(cfg.theme) ? cfg.theme : "auto";
+  /* data-heading-level: the thread's heading level (2 to 5, else 2), its form's one below,
+     so that the thread fits the page's outline */
+  var level = /^[2-5]$/.test(cfg.headingLevel) ? +cfg.headingLevel : 2;
   var root;
   try {
     root = host.shadowRoot || host.__moderatoRoot || host.attachShadow({ mode: "open" });
@@ -209,7 +212,7 @@ function mount(host, cfg) {
   }
 
   /* ---- the thread ---- */
-  var title = h("h2", { id: "m-title", text: t("comments") });
+  var title = h("h" + level, { id: "m-title", text: t("comments") });
   /* a reader's own sort, view or "Load more" ends the search for a linked comment: focus
      stays where they are (it was pulled to the comment once found; found in review) */
   var sort = h("select", { id: "m-sort", onchange: function () { S.order = sort.value; S.hunt = 0; S.say = 1; load(false); } }, [
@@ -561,7 +564,7 @@ function mount(host, cfg) {
     h("p", {}, [submit]),
   ]);
   var respond = h("div", { class: "respond", id: "m-respond" }, [
-    h("h3", { id: "m-form-title", text: t("leave_reply") }),
+    h("h" + (level + 1), { id: "m-form-title", text: t("leave_reply") }),
     replying,
     form,
     done,
@@ -839,7 +842,7 @@ function mount(host, cfg) {
   load(false, linked());
 }
 
-/* Moderato.render({thread, site, lang, theme, order, target, title}): docs/embed.md */
+/* Moderato.render({thread, site, lang, theme, order, target, title, headingLevel}): docs/embed.md */
 function render(opts) {
   opts = opts || {};
   var host = typeof opts.target === "string" ? d.getElementById(opts.target)
