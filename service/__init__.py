@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import sys
 from datetime import timedelta
 from typing import Any
 
@@ -16,6 +17,18 @@ from service.auth import DEFAULT_SESSION_HOURS
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the app: settings, connections, error handlers, blueprints."""
+    if overrides is None and "gunicorn.workers.base" in sys.modules:
+        # gunicorn's factory form (`gunicorn 'service:create_app()'`) calls this in its
+        # worker: a bad setting is the one line and exit status 4 of every entry point
+        # (gunicorn printed a traceback and "Worker failed to boot").
+        from service.operator_errors import stop_on_operator_error
+
+        with stop_on_operator_error():
+            return _build(None)
+    return _build(overrides)
+
+
+def _build(overrides: dict[str, Any] | None) -> Flask:
     envfile.load_env_file()
     instance = str(config.instance_dir())
     app = Flask(__name__, instance_path=(overrides or {}).get("INSTANCE_PATH", instance))

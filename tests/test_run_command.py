@@ -140,8 +140,8 @@ def test_run_starts_web_worker_and_embedded_redis_then_stops_them_all(tmp_path: 
                 text=True,
                 timeout=60,
             )
-            assert second.returncode == 1
-            assert second.stderr.startswith("Error: " + message), second.stderr
+            assert second.returncode == 4
+            assert second.stderr.startswith("moderato: " + message), second.stderr
         assert not (tmp_path / "other" / "redis").exists()
         assert _get(f"{base}/readyz")[0] == 200
 
