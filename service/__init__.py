@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask, current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from service import config, envfile, errors, extensions, ratelimit
+from service import config, envfile, errors, extensions, ratelimit, request_ids
 from service.auth import DEFAULT_SESSION_HOURS
 
 
@@ -35,6 +35,7 @@ def _build(overrides: dict[str, Any] | None) -> Flask:
     app.config.update(config.load(app.instance_path, overrides))
     configure_logging(app)
     register_proxy_fix(app)
+    register_request_ids(app)
     register_session_cookie(app)
     register_hsts(app)
     extensions.init_app(app)
@@ -87,11 +88,13 @@ def drain_refused_body(resp: Any) -> Any:
 
 def configure_logging(app: Flask) -> None:
     """Log at INFO with a plain, greppable format unless already configured."""
-    if not logging.getLogger().handlers:
+    root = logging.getLogger()
+    if not root.handlers:
         logging.basicConfig(
-            level=app.config.get("LOG_LEVEL", "INFO"),
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+            level=app.config.get("LOG_LEVEL", "INFO"), format=request_ids.LOG_FORMAT
         )
+        for handler in root.handlers:  # the line ends with the request's (or job's) id
+            handler.addFilter(request_ids.LogFilter())
     # Alembic announces each of its plugins at INFO whenever the schema's head is read:
     # a dozen lines of noise on every `moderato` command (found in review).
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
@@ -108,6 +111,13 @@ def register_proxy_fix(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)  # type: ignore[method-assign]
     if app.config.get("PUBLIC_URL"):
         app.wsgi_app = PublicAddress(app.wsgi_app, str(app.config["PUBLIC_URL"]))  # type: ignore[method-assign]
+
+
+def register_request_ids(app: Flask) -> None:
+    """Give every request an id (the caller's ``X-Request-Id`` if safe), answered on every
+    response, logged and queued with its jobs (``service.request_ids``); outermost, so
+    that it is settled before anything else runs."""
+    app.wsgi_app = request_ids.RequestIds(app.wsgi_app)  # type: ignore[method-assign]
 
 
 class PublicAddress:

@@ -81,6 +81,45 @@ def test_docs_page_has_the_dashboards_icon(client: FlaskClient) -> None:
         assert b"<svg" in icon.get_data()
 
 
+def test_every_answer_documents_its_request_id(client: FlaskClient) -> None:
+    """Each response of each operation lists `X-Request-Id` (one shared header object), and
+    the ids the server answers, echoed or made, match its documented schema."""
+    import jsonschema
+
+    doc = client.get("/openapi.json").get_json()
+    missing = [
+        f"{method.upper()} {path} {status}"
+        for path, item in doc["paths"].items()
+        for method, operation in item.items()
+        for status, response in operation["responses"].items()
+        if response.get("headers", {}).get("X-Request-Id")
+        != {"$ref": "#/components/headers/X-Request-Id"}
+    ]
+    assert missing == []
+    schema = doc["components"]["headers"]["X-Request-Id"]["schema"]
+    for sent in ("a" * 128, "a" * 129, "x y", None):
+        answered = client.get("/healthz", headers={"X-Request-Id": sent} if sent else {})
+        jsonschema.validate(answered.headers["X-Request-Id"], schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate("a" * 129, schema)
+
+
+@pytest.mark.slow
+def test_schemathesis_checks_the_request_id_header_of_live_answers(
+    live_server: LiveServer, make_site: Callable[..., SiteKeys], tmp_path: Path
+) -> None:
+    """schemathesis resolves the shared header and finds the live answers conform to it."""
+    site = make_site(
+        settings={"rate_limit": {"per_minute": 1_000_000, "burst": 1_000_000}},
+        everything=["submit", "read", "moderate"],
+    )
+    for path in ("/healthz", "/api/v1/comments"):
+        report = run_schemathesis(  # fails on any issue, a header against its schema too
+            live_server.url, site.tokens["everything"], tmp_path, "--include-path", path
+        )
+        assert "passed" in report, report
+
+
 @pytest.mark.slow
 def test_schemathesis_finds_no_server_errors_or_schema_violations(
     live_server: LiveServer, make_site: Callable[..., SiteKeys], tmp_path: Path
