@@ -205,6 +205,22 @@ def test_every_entry_point_says_the_same_line_with_the_same_status(
         assert result.stderr.strip().splitlines() == ours
 
 
+@pytest.mark.parametrize("entry", ["moderato worker", "python -m worker"])
+def test_a_worker_whose_models_do_not_load_says_so_in_one_line(tmp_path: Path, entry: str) -> None:
+    """A model folder without the artifacts (a real folder: the setting's own check passes)
+    stops the worker with one line and status 4, not `ModelLoadError`'s traceback."""
+    (tmp_path / "models").mkdir()
+    result = subprocess.run(
+        ENTRY_POINTS[entry], env=clean_env(tmp_path, MODERATO_MODEL_DIR=str(tmp_path / "models")),
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 4, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"moderato: cannot load the models: spam artifact not found: expected "
+        f"{tmp_path}/models/spam.skops and {tmp_path}/models/spam.json"
+    ], result.stderr
+
+
 def test_the_settings_checked_are_every_documented_one() -> None:
     """Every MODERATO_* variable of .env.example has a check (its own, or in config.load)."""
     from service.settings_check import CHECKS
