@@ -147,21 +147,13 @@ def test_sites_list_and_update_change_origins_and_mode(env: dict[str, str], clie
     ("overrides", "message", "status"),
     [
         ({"MODERATO_ENV": "prodution"}, "MODERATO_ENV='prodution' is not one of", 4),
-        (
-            {"MODERATO_ENV": "production", "MODERATO_SECRET_KEY": ""},
-            "MODERATO_SECRET_KEY is required",
-            4,
-        ),
+        ({"MODERATO_ENV": "production", "MODERATO_SECRET_KEY": ""}, "MODERATO_SECRET_KEY is required", 4),
         ({"DATABASE_URL": "not a url"}, "DATABASE_URL is not a database URL", 4),
         ({"DATABASE_URL": "mysql://u:p@127.0.0.1/x"}, "DATABASE_URL needs a database driver", 4),
         ({"DATABASE_URL": "oracle+nope://u:p@h/x"}, "DATABASE_URL needs a database driver", 4),
-        (
-            {"DATABASE_URL": "postgresql://moderato:x@127.0.0.1:9/moderato"},
-            "cannot use the database: ",
-            1,
-        ),
+        ({"DATABASE_URL": "postgresql://moderato:x@127.0.0.1:9/moderato"}, "cannot use the database: ", 1),
     ],
-)
+)  # fmt: skip
 def test_an_operator_mistake_is_one_line_not_a_traceback(
     env: dict[str, str], overrides: dict[str, str], message: str, status: int
 ) -> None:
