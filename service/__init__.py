@@ -4,24 +4,38 @@ from __future__ import annotations
 
 import io
 import logging
+import sys
 from datetime import timedelta
 from typing import Any
 
 from flask import Flask, current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from service import config, envfile, errors, extensions, ratelimit
+from service import config, envfile, errors, extensions, ratelimit, request_ids
 from service.auth import DEFAULT_SESSION_HOURS
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the app: settings, connections, error handlers, blueprints."""
+    if overrides is None and "gunicorn.workers.base" in sys.modules:
+        # gunicorn's factory form (`gunicorn 'service:create_app()'`) calls this in its
+        # worker: a bad setting is the one line and exit status 4 of every entry point
+        # (gunicorn printed a traceback and "Worker failed to boot").
+        from service.operator_errors import stop_on_operator_error
+
+        with stop_on_operator_error():
+            return _build(None)
+    return _build(overrides)
+
+
+def _build(overrides: dict[str, Any] | None) -> Flask:
     envfile.load_env_file()
     instance = str(config.instance_dir())
     app = Flask(__name__, instance_path=(overrides or {}).get("INSTANCE_PATH", instance))
     app.config.update(config.load(app.instance_path, overrides))
     configure_logging(app)
     register_proxy_fix(app)
+    register_request_ids(app)
     register_session_cookie(app)
     register_hsts(app)
     extensions.init_app(app)
@@ -74,11 +88,13 @@ def drain_refused_body(resp: Any) -> Any:
 
 def configure_logging(app: Flask) -> None:
     """Log at INFO with a plain, greppable format unless already configured."""
-    if not logging.getLogger().handlers:
+    root = logging.getLogger()
+    if not root.handlers:
         logging.basicConfig(
-            level=app.config.get("LOG_LEVEL", "INFO"),
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+            level=app.config.get("LOG_LEVEL", "INFO"), format=request_ids.LOG_FORMAT
         )
+        for handler in root.handlers:  # the line ends with the request's (or job's) id
+            handler.addFilter(request_ids.LogFilter())
     # Alembic announces each of its plugins at INFO whenever the schema's head is read:
     # a dozen lines of noise on every `moderato` command (found in review).
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
@@ -95,6 +111,13 @@ def register_proxy_fix(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)  # type: ignore[method-assign]
     if app.config.get("PUBLIC_URL"):
         app.wsgi_app = PublicAddress(app.wsgi_app, str(app.config["PUBLIC_URL"]))  # type: ignore[method-assign]
+
+
+def register_request_ids(app: Flask) -> None:
+    """Give every request an id (the caller's ``X-Request-Id`` if safe), answered on every
+    response, logged and queued with its jobs (``service.request_ids``); outermost, so
+    that it is settled before anything else runs."""
+    app.wsgi_app = request_ids.RequestIds(app.wsgi_app)  # type: ignore[method-assign]
 
 
 class PublicAddress:

@@ -3,6 +3,9 @@
 Failure mode: when Redis is down, ``enqueue_*`` logs and returns False; the
 comment is already committed as ``pending`` and the worker's sweep queues it
 once Redis is back. Nothing accepted is lost.
+
+Each job carries the id of the request (or job) that queued it in its ``meta``
+(``service.request_ids``), so the worker's log lines about it carry that id too.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from typing import Protocol
 import redis
 from redis import Redis
 from rq import Callback, Queue, Retry
+
+from service import request_ids
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +92,7 @@ class RQJobQueue:
                 on_failure=Callback(CLASSIFY_FAILED),
                 result_ttl=600,
                 failure_ttl=7 * 24 * 3600,
+                meta=request_ids.job_meta(),
             )
         except redis.RedisError as exc:
             log.warning("could not enqueue comment %s (the sweep will): %s", comment_id, exc)
@@ -112,9 +118,12 @@ class RQJobQueue:
 
     def _outbox(self, job: str, ids: list[str], job_id: Callable[[str], str], what: str) -> bool:
         """Queue outbox rows (deliveries, mails) on the second queue; False if Redis is away."""
+        meta = request_ids.job_meta()
         try:
             for row_id in ids:
-                self.deliveries.enqueue(job, row_id, job_id=job_id(row_id), job_timeout=60)
+                self.deliveries.enqueue(
+                    job, row_id, job_id=job_id(row_id), job_timeout=60, meta=meta
+                )
         except redis.RedisError as exc:
             log.warning("could not enqueue %d %s (the sweep will): %s", len(ids), what, exc)
             return False
@@ -129,8 +138,9 @@ class RQJobQueue:
         """
         try:
             self.deliveries.enqueue_at(
-                _whole_second(when), job, row_id, job_id=job_id, job_timeout=60
-            )
+                _whole_second(when), job, row_id, job_id=job_id, job_timeout=60,
+                meta=request_ids.job_meta(),
+            )  # fmt: skip
         except redis.RedisError as exc:
             log.warning("could not schedule %s %s (the sweep will): %s", what, row_id, exc)
             return False

@@ -55,8 +55,12 @@ def prepare_database(port: int | None = None) -> str:
 #: gunicorn's default access log line without the query string (Perspective clients send
 #: their API key as ``?key=``, Akismet's usage call as ``?api_key=``), the client's address
 #: (the contract keeps IP addresses only as keyed hashes) and the Referer (a dashboard
-#: filter URL carries an author's e-mail address); all three found in review.
-ACCESS_LOG_FORMAT = '- %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "-" "%(a)s"'
+#: filter URL carries an author's e-mail address); all three found in review. It ends with
+#: the request's id as answered (``service.request_ids``), which moderato's own lines for
+#: the request, and the worker's for its comment, carry as ``request_id=<id>``.
+ACCESS_LOG_FORMAT = (
+    '- %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "-" "%(a)s" %({x-request-id}o)s'
+)
 
 
 #: The longest request line gunicorn takes: its maximum, 8190 bytes (it caps larger

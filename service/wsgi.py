@@ -1,23 +1,17 @@
 """The WSGI entry point for gunicorn: ``gunicorn service.wsgi:app``."""
 
 import logging
-import sys
 
 from service import create_app
-from service.config import ConfigError
 from service.embed import assets
+from service.operator_errors import stop_on_operator_error
 
-#: gunicorn's exit status for an app that cannot load: its master stops at once ("App
-#: failed to load") instead of booting workers again and again.
-APP_LOAD_ERROR = 4
-
-try:
+# A bad setting: one line saying what to fix, not two tracebacks (found in review), and
+# exit status 4, gunicorn's "App failed to load", with which its master stops at once
+# instead of booting workers again and again. `moderato web` checks the settings before it
+# starts gunicorn, so this is for gunicorn run directly.
+with stop_on_operator_error():
     app = create_app()
-except ConfigError as exc:
-    # One line saying what to fix, not two tracebacks (found in review); `moderato web`
-    # checks the settings before it starts gunicorn, so this is for gunicorn run directly.
-    print(f"moderato: {exc}", file=sys.stderr, flush=True)
-    sys.exit(APP_LOAD_ERROR)
 # Build the embed's minified scripts as the worker process starts (a third of a second),
 # not on the first reader's request for them.
 assets.loader()  # and the widget bundle, its edit chunk and stylesheets it names

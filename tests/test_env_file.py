@@ -62,7 +62,7 @@ def test_moderato_reads_dot_env_and_the_environment_wins(tmp_path: Path) -> None
         [str(BIN / "moderato"), "db", "current"], env=env, cwd=tmp_path,
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
-    assert refused.returncode == 1
+    assert refused.returncode == 4
     assert "MODERATO_SECRET_KEY is 5 characters" in refused.stderr
 
 

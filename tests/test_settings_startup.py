@@ -12,7 +12,11 @@ from pathlib import Path
 import pytest
 
 BIN = Path(sys.executable).parent
+ROOT = Path(__file__).resolve().parent.parent
 GOOD_PROD_SECRET = "k" * 48
+SWEEP_INTERVAL_LINE = (
+    "moderato: MODERATO_SWEEP_INTERVAL='abc' must be a number of seconds of at least 0.1"
+)
 
 #: (environment, the variable the one line must name): each was a traceback, a 500 on
 #: every request, a silent or busy sweep, or accepted (review findings).
@@ -75,7 +79,7 @@ def one_line_error(result: subprocess.CompletedProcess[str], variable: str) -> N
 def test_a_bad_setting_stops_a_command_with_one_line(
     tmp_path: Path, bad: dict[str, str], variable: str
 ) -> None:
-    """`moderato db current` with a bad value: exit 1, one line naming the variable."""
+    """`moderato db current` with a bad value: exit 4, one line naming the variable."""
     result = subprocess.run(
         [str(BIN / "moderato"), "db", "current"],
         env=clean_env(tmp_path, **bad),
@@ -160,6 +164,61 @@ def test_gunicorn_run_directly_says_one_line_and_stops(tmp_path: Path) -> None:
     ours = [line for line in result.stderr.splitlines() if line.startswith("moderato: ")]
     assert len(ours) == 1, result.stderr
     assert ours[0].startswith("moderato: MODERATO_SECRET_KEY is required"), ours
+
+
+#: Every way to start a moderato process, from the repository's root: the commands, the
+#: worker as a module (`moderato run` starts it so), gunicorn on the WSGI module and on the
+#: factory. The sweep runs inside the worker.
+ENTRY_POINTS = {
+    "moderato worker": [str(BIN / "moderato"), "worker"],
+    "moderato db current": [str(BIN / "moderato"), "db", "current"],
+    "python -m worker": [sys.executable, "-m", "worker"],
+    "python -m worker --no-sweep": [sys.executable, "-m", "worker", "--no-sweep"],
+    "python -m service.cli worker": [sys.executable, "-m", "service.cli", "worker"],
+    "gunicorn service.wsgi:app": [str(BIN / "gunicorn"), "service.wsgi:app"],
+    "gunicorn service:create_app()": [str(BIN / "gunicorn"), "service:create_app()"],
+}
+
+
+@pytest.mark.parametrize("entry", ENTRY_POINTS)
+def test_every_entry_point_says_the_same_line_with_the_same_status(
+    tmp_path: Path, entry: str
+) -> None:
+    """`python -m worker` with a bad setting printed a traceback while `moderato worker`
+    printed one line; gunicorn on the factory printed a traceback and "Worker failed to
+    boot" (status 3). Now each prints the same `moderato: …` line and exits with status 4
+    (gunicorn's "App failed to load", with which its master stops)."""
+    from service.runner import _no_control_socket
+
+    argv = ENTRY_POINTS[entry]
+    if entry.startswith("gunicorn"):
+        argv = [argv[0], "--bind", "127.0.0.1:0", "--workers", "1", *_no_control_socket(), argv[1]]
+    result = subprocess.run(
+        argv, env=clean_env(tmp_path, MODERATO_SWEEP_INTERVAL="abc"), cwd=ROOT,
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 4, result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    ours = [line for line in result.stderr.splitlines() if line.startswith("moderato: ")]
+    assert ours == [SWEEP_INTERVAL_LINE], result.stderr
+    if not entry.startswith("gunicorn"):  # gunicorn adds its own lines as it halts
+        assert result.stderr.strip().splitlines() == ours
+
+
+@pytest.mark.parametrize("entry", ["moderato worker", "python -m worker"])
+def test_a_worker_whose_models_do_not_load_says_so_in_one_line(tmp_path: Path, entry: str) -> None:
+    """A model folder without the artifacts (a real folder: the setting's own check passes)
+    stops the worker with one line and status 4, not `ModelLoadError`'s traceback."""
+    (tmp_path / "models").mkdir()
+    result = subprocess.run(
+        ENTRY_POINTS[entry], env=clean_env(tmp_path, MODERATO_MODEL_DIR=str(tmp_path / "models")),
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 4, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"moderato: cannot load the models: spam artifact not found: expected "
+        f"{tmp_path}/models/spam.skops and {tmp_path}/models/spam.json"
+    ], result.stderr
 
 
 def test_the_settings_checked_are_every_documented_one() -> None:

@@ -92,3 +92,27 @@ def test_production_behind_https_sends_hsts(settings: dict[str, Any], tmp_path: 
     with web(settings, tmp_path, ENV="development", SWEEP_AGE=60) as port:
         _, headers, _ = request(port, "GET", "/healthz")
     assert "Strict-Transport-Security" not in headers
+
+
+def test_the_access_log_and_the_apps_lines_carry_the_request_id(
+    settings: dict[str, Any], tmp_path: Path
+) -> None:
+    """Under gunicorn (`moderato web`), the access log line ends with the id answered (the
+    caller's, or one made for a request without a safe one), and so does the line moderato
+    logs while handling the request: here the warning that Redis (not running) could not
+    take the comment's job."""
+    with web(settings, tmp_path, REDIS_URL=f"redis://127.0.0.1:{free_port()}/0") as port:
+        status, headers, _ = request(
+            port, "POST", "/api/v1/comments", COMMENT, {"X-Request-Id": "edge-4b1c"}
+        )
+        _, unsafe, _ = request(port, "GET", "/healthz", headers={"X-Request-Id": "a b"})
+        wait_for(lambda: "GET /healthz" in (tmp_path / "web.log").read_text(), timeout=10)
+    assert status == 202 and headers["X-Request-Id"] == "edge-4b1c"
+    lines = (tmp_path / "web.log").read_text().splitlines()
+    access = [line for line in lines if '"POST /api/v1/comments HTTP/1.1" 202' in line]
+    assert len(access) == 1 and access[0].endswith(" edge-4b1c"), lines
+    [warning] = [line for line in lines if "not queued: Redis failed" in line]
+    assert warning.endswith(" request_id=edge-4b1c"), warning
+    assert len(unsafe["X-Request-Id"]) == 32  # made here: "a b" is not repeated
+    health = [line for line in lines if '"GET /healthz HTTP/1.1" 200' in line]
+    assert health[-1].endswith(" " + unsafe["X-Request-Id"]), lines

@@ -8,7 +8,8 @@ already in memory, and a fork per job is the slow part of RQ's default worker
 SIGINT stop it cleanly at any point, including while the models load and in
 the gap where RQ has registered the worker but not yet installed its own
 signal handlers. Its name is new at every start (``worker.names``), and a Redis
-outage is logged once, not by RQ every second (``worker.outage``).
+outage is logged once, not by RQ every second (``worker.outage``). A bad setting or
+unloadable models stop it with one line (``service.operator_errors``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from rq import SimpleWorker
 from rq.exceptions import StopRequested
 
 from service.enqueue import connect, queue_names
+from service.operator_errors import stop_on_operator_error
 from worker import names, outage, runtime
 from worker.sweep.loop import Sweeper
 
@@ -121,7 +123,8 @@ def main(argv: list[str] | None = None) -> int:
     install_stop_handlers()
     # RQ logs an ERROR every second or two while Redis is away: one line per outage instead.
     logging.getLogger("rq.worker").addFilter(outage.REDIS.filter)
-    rt = runtime.init()
+    with stop_on_operator_error():  # a bad setting: one line and exit status 4, as `moderato`
+        rt = runtime.init()
     cfg = rt.app.config
     name = args.name or names.default_name()
     queues = queue_names(cfg["QUEUE_NAME"])

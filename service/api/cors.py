@@ -9,7 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
-from service import cors, sites
+from service import cors, request_ids, sites
 from service.api import bp
 from service.errors import Forbidden
 from service.extensions import db
@@ -77,8 +77,9 @@ def add_cors_headers(resp: BaseResponse) -> BaseResponse:
     if request.endpoint in BROWSER_ENDPOINTS and request.method != "OPTIONS":
         resp.vary.add("Origin")
         refused = cors.refused()
-        if refused is not None:  # only the 403 saying so; nothing else is shared with it
+        if refused is not None:  # only the 403 saying so (and its id); nothing else
             resp.headers["Access-Control-Allow-Origin"] = refused
+            resp.headers["Access-Control-Expose-Headers"] = request_ids.HEADER
         elif cors.request_origin() is not None:
             try:
                 origins = request_origins()
@@ -89,4 +90,5 @@ def add_cors_headers(resp: BaseResponse) -> BaseResponse:
                 # that error, so the widget can say the page is set up wrong. It says
                 # nothing curl would not.
                 resp.headers["Access-Control-Allow-Origin"] = str(cors.request_origin())
+                resp.headers["Access-Control-Expose-Headers"] = request_ids.HEADER
     return resp

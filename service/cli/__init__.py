@@ -9,8 +9,6 @@ and ``evaluate`` come from the models package.
 
 from __future__ import annotations
 
-import traceback
-
 import click
 
 from service.cli import (
@@ -29,40 +27,20 @@ from service.cli import (
 
 class _Main(click.Group):
     """The command group; an operator's mistake (a setting, an unreachable or unparsable
-    database URL) is one line on stderr and exit status 1, not a traceback."""
+    database URL) is one line on stderr and its exit status (``service.operator_errors``,
+    as for the worker and gunicorn's app), not a traceback."""
 
     def invoke(self, ctx: click.Context) -> object:
+        from service import operator_errors
+
         try:
             return super().invoke(ctx)
         except Exception as exc:
-            message = _operator_error(exc)
-            if message is None:
+            found = operator_errors.problem(exc)
+            if found is None:
                 raise
-            raise click.ClickException(message) from None
-
-
-def _operator_error(exc: BaseException) -> str | None:
-    """Return the one-line message for an error the operator must fix, else None."""
-    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
-
-    from service.config import ConfigError
-
-    if isinstance(exc, ConfigError):
-        return str(exc)
-    if isinstance(exc, NoSuchModuleError) or (
-        isinstance(exc, ModuleNotFoundError)
-        and "sqlalchemy/dialects" in "".join(traceback.format_tb(exc.__traceback__))
-    ):
-        return (
-            f"DATABASE_URL needs a database driver moderato does not ship ({exc}); use "
-            "sqlite:///… or postgresql+psycopg://…"
-        )
-    if isinstance(exc, ArgumentError):
-        return f"DATABASE_URL is not a database URL SQLAlchemy can read ({exc})"
-    if isinstance(exc, OperationalError):
-        reason = str(exc.orig or exc).strip().splitlines()[0]
-        return f"cannot use the database: {reason}"
-    return None
+            operator_errors.say(found.message)
+            raise click.exceptions.Exit(found.status) from None
 
 
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})

@@ -141,11 +141,12 @@ def thread() -> BaseResponse:
         link_args={k: args[k] for k in keep if args.get(k)},
     )
     fragment = render_thread(req)
+    origins = " ".join(["'self'", *(site.origins or [])])
+    csp = content_security_policy(frame_ancestors=origins, form_action=origins)
     if args.get("format") == "page":
-        origins = " ".join(["'self'", *(site.origins or [])])
         return page_response(
             "embed/page.html",
-            csp=content_security_policy(frame_ancestors=origins, form_action=origins),
+            csp=csp,
             fragment=fragment,
             title=i18n.translator(lang)("comments"),
             feed_title=i18n.translator(lang)("feed"),
@@ -153,6 +154,15 @@ def thread() -> BaseResponse:
             lang=lang,
             dir=i18n.direction(lang),
         )
+    # The fragment goes into the publisher's page by a server-side include, which drops
+    # these headers: there the publisher's own CSP rules, and the fragment is built to pass
+    # a strict one (no script, no inline style, its stylesheet and form on our host; docs/
+    # embed.md). The policy counts when a browser opens this URL itself (a link, a frame,
+    # someone else's page sending a reader here): a document of our origin holding readers'
+    # HTML, which then may run no inline script nor anything from elsewhere, behind the
+    # sanitiser; the same policy as its ``format=page`` document.
     resp = current_app.response_class(fragment, mimetype="text/html")
     resp.headers["Cache-Control"] = "no-store"
+    resp.headers["Content-Security-Policy"] = csp
+    resp.headers["X-Content-Type-Options"] = "nosniff"
     return resp

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-bp = Blueprint("integrations", __name__, template_folder="templates")
+#: /docs's stylesheet is a file of ours (its CSP allows no inline style): /docs/static/.
+bp = Blueprint(
+    "integrations",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/docs/static",
+)
 
 from service.integrations import (  # noqa: E402, F401
     akismet,

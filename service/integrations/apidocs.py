@@ -9,6 +9,7 @@ from typing import Any
 from flask import Response, render_template, request
 from markupsafe import Markup, escape
 
+from service.embed.pages import content_security_policy
 from service.integrations import bp
 from service.integrations.openapi import document
 
@@ -58,11 +59,21 @@ def code_spans(text: str) -> Markup:
     return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text))))
 
 
+#: Our pages' policy (``service.embed.pages``): scripts, styles, images and fetches from this
+#: origin only, no inline ones; and no one frames the reference.
+DOCS_CSP = content_security_policy(frame_ancestors="'none'")
+
+
 @bp.get("/docs")
-def docs_page() -> str:
+def docs_page() -> Response:
     """Show the API description as a page (no scripts, nothing fetched from elsewhere)."""
     doc = document(request.host_url.rstrip("/"))
     ops = operations(doc)
     tags = [t["name"] for t in doc["tags"]]
     schemas = {name: pretty(s) for name, s in doc["components"]["schemas"].items()}
-    return render_template("integrations/docs.html", doc=doc, ops=ops, tags=tags, schemas=schemas)
+    page = render_template("integrations/docs.html", doc=doc, ops=ops, tags=tags, schemas=schemas)
+    resp = Response(page, mimetype="text/html")
+    resp.headers["Content-Security-Policy"] = DOCS_CSP
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    resp.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+    return resp

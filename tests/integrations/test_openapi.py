@@ -18,7 +18,12 @@ from service.store import Database
 from tests.integrations.conftest import LiveServer, SiteKeys
 
 DOCUMENTED_BLUEPRINTS = ("api", "integrations", "ops", "mail")
-NOT_API = {"/docs", "/openapi.json", "/status"}  # pages, and the document itself
+NOT_API = {
+    "/docs",
+    "/docs/static/<path:filename>",
+    "/openapi.json",
+    "/status",
+}  # pages, the document
 
 
 def test_every_public_and_integration_endpoint_is_documented(
@@ -79,6 +84,45 @@ def test_docs_page_has_the_dashboards_icon(client: FlaskClient) -> None:
     with client.get("/moderation/static/favicon.svg") as icon:  # closes the file it sends
         assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
         assert b"<svg" in icon.get_data()
+
+
+def test_every_answer_documents_its_request_id(client: FlaskClient) -> None:
+    """Each response of each operation lists `X-Request-Id` (one shared header object), and
+    the ids the server answers, echoed or made, match its documented schema."""
+    import jsonschema
+
+    doc = client.get("/openapi.json").get_json()
+    missing = [
+        f"{method.upper()} {path} {status}"
+        for path, item in doc["paths"].items()
+        for method, operation in item.items()
+        for status, response in operation["responses"].items()
+        if response.get("headers", {}).get("X-Request-Id")
+        != {"$ref": "#/components/headers/X-Request-Id"}
+    ]
+    assert missing == []
+    schema = doc["components"]["headers"]["X-Request-Id"]["schema"]
+    for sent in ("a" * 128, "a" * 129, "x y", None):
+        answered = client.get("/healthz", headers={"X-Request-Id": sent} if sent else {})
+        jsonschema.validate(answered.headers["X-Request-Id"], schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate("a" * 129, schema)
+
+
+@pytest.mark.slow
+def test_schemathesis_checks_the_request_id_header_of_live_answers(
+    live_server: LiveServer, make_site: Callable[..., SiteKeys], tmp_path: Path
+) -> None:
+    """schemathesis resolves the shared header and finds the live answers conform to it."""
+    site = make_site(
+        settings={"rate_limit": {"per_minute": 1_000_000, "burst": 1_000_000}},
+        everything=["submit", "read", "moderate"],
+    )
+    for path in ("/healthz", "/api/v1/comments"):
+        report = run_schemathesis(  # fails on any issue, a header against its schema too
+            live_server.url, site.tokens["everything"], tmp_path, "--include-path", path
+        )
+        assert "passed" in report, report
 
 
 @pytest.mark.slow

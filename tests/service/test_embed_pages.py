@@ -76,6 +76,33 @@ def test_iframe_page_may_be_framed_by_the_sites_origins_only(client: FlaskClient
     assert "script-src 'self'" in csp
 
 
+def test_the_fragment_opened_by_a_browser_runs_under_its_pages_policy(
+    client: FlaskClient, db: Database
+) -> None:
+    """The bare fragment carries the same CSP as its ``format=page`` document (and nosniff):
+    a server-side include drops the header, but a browser sent to the URL itself gets a
+    document of our origin holding readers' HTML, and it had no policy at all."""
+    stored(db, state=State.PUBLISHED, thread="frag", name="Ada", text="First!")
+    fragment = client.get("/embed/thread?thread=frag")
+    page = client.get("/embed/thread?thread=frag&format=page")
+    assert fragment.headers["Content-Security-Policy"] == page.headers["Content-Security-Policy"]
+    assert fragment.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_fragment_passes_a_publishers_strict_csp(client: FlaskClient, db: Database) -> None:
+    """Included server-side, the fragment lives under the publisher's CSP, not ours: it has
+    no script, no inline style (element or attribute) and no event handler attribute, so a
+    policy without 'unsafe-inline' that lists our host in style-src and form-action takes it."""
+    first = stored(db, state=State.PUBLISHED, thread="frag", name="Ada", text="**Bold** move")
+    stored(db, state=State.PUBLISHED, thread="frag", text="A reply", parent=first.id)
+    for query in ("", "&lang=ar&moderato=pending", f"&reply_to={first.id}&theme=dark"):
+        html = client.get(f"/embed/thread?thread=frag{query}").get_data(as_text=True).lower()
+        assert "<script" not in html and "<style" not in html
+        assert not re.search(r"\sstyle=", html), query
+        assert not re.search(r"\son[a-z]+=", html), query
+        assert not re.search(r'(href|action)="javascript:', html), query
+
+
 def test_thread_and_token_endpoints_report_bad_parameters(client: FlaskClient) -> None:
     """Missing thread and bad site are 422 with every field; an unknown site is 404."""
     rv = client.get("/embed/token?site=Bad%20Slug")

@@ -41,12 +41,13 @@ VERSION = "1.0.0"
 
 def paths() -> dict[str, Any]:
     """Return the ``paths`` object; the operations that count against a rate limit say
-    that their answers carry its fields."""
+    that their answers carry its fields, and every answer carries its request id."""
     found = _paths()
     for operations in found.values():
         for operation in operations.values():
             if operation["operationId"] in common.COUNTED:
                 common.counted(operation)
+            common.with_request_id(operation)
     return found
 
 
@@ -99,7 +100,8 @@ def document(server_url: str | None = None) -> dict[str, Any]:
                 "Akismet- and Perspective-compatible endpoints. Errors from our own endpoints "
                 'share one shape: `{"error": {"code", "message", "fields"?}}`. Webhooks '
                 "(not requests you make) are described by the `WebhookEvent` schema and "
-                "signed per Standard Webhooks."
+                "signed per Standard Webhooks. Every answer carries an `X-Request-Id`: the "
+                "request's own when it sent a safe one, else one made for it."
             ),
         },
         "tags": [
@@ -121,6 +123,7 @@ def document(server_url: str | None = None) -> dict[str, Any]:
         "paths": paths(),
         "components": {
             "schemas": schemas(),
+            "headers": common.REQUEST_ID,
             "securitySchemes": {
                 "bearerAuth": {
                     "type": "http",

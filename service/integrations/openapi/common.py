@@ -82,6 +82,29 @@ COUNTED = frozenset(
 )  # fmt: skip
 
 
+#: On every answer (``service.request_ids``), described once under ``components.headers``.
+REQUEST_ID = {
+    "X-Request-Id": {
+        "description": "The request's id: the caller's own `X-Request-Id` when it is 1 to 128 "
+        "characters of letters, digits and `._:+/=@-`, else one made here (32 hex digits). "
+        "moderato's log lines for the request, and the worker's for the comment it posted, "
+        "end with `request_id=<id>`: quote it when reporting a problem. Readable by the "
+        "pages of a site's origins (CORS).",
+        "schema": {"type": "string", "pattern": "^[A-Za-z0-9._:+/=@-]{1,128}$"},
+    }
+}
+REQUEST_ID_REF = {"X-Request-Id": {"$ref": "#/components/headers/X-Request-Id"}}
+
+
+def with_request_id(operation: Schema) -> Schema:
+    """Say on each of ``operation``'s answers that it carries ``X-Request-Id``."""
+    operation["responses"] = {  # copies: the responses are shared with other operations
+        status: {**response, "headers": {**response.get("headers", {}), **REQUEST_ID_REF}}
+        for status, response in operation["responses"].items()
+    }
+    return operation
+
+
 def counted(operation: Schema) -> Schema:
     """Say on each of ``operation``'s answers that it may carry the rate-limit fields."""
     operation["responses"] = {  # copies: the responses are shared with other operations

@@ -1,0 +1,102 @@
+"""Request ids: one id per request, from the caller or made here, followed through the logs.
+
+A request's id is its ``X-Request-Id`` header when that is safe to repeat (1 to 128
+characters of ``A-Z a-z 0-9 . _ : + / = @ -``; a proxy's or a load balancer's, a UUID, a
+trace id), else a new one (32 hex digits): a longer value, spaces, quotes, commas (two
+headers folded into one) or control characters would break a log line or forge one.
+
+- ``RequestIds`` (WSGI middleware, the outermost layer) settles the id before anything
+  else runs and puts it on every answer, errors and redirects included.
+- ``LogFilter`` appends `` request_id=<id>`` to moderato's log lines written while a
+  request is handled or a job runs; gunicorn's access log line ends with it
+  (``runner.ACCESS_LOG_FORMAT``).
+- ``service.enqueue`` stores it in each job's ``meta`` (``META_KEY``), so the worker's
+  lines about that comment carry it, and so do the jobs a job queues in turn (a
+  publish's webhook deliveries and mails). Jobs the sweep queues again have none.
+
+An id is for matching lines, not for trust: any client may send any safe value.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from flask import has_request_context, request
+
+HEADER = "X-Request-Id"
+#: Where the middleware leaves the id in the WSGI environ.
+ENVIRON_KEY = "moderato.request_id"
+#: The key of an RQ job's ``meta`` holding the id of the request that queued it.
+META_KEY = "request_id"
+MAX_LENGTH = 128
+_SAFE = re.compile(rf"[A-Za-z0-9._:+/=@-]{{1,{MAX_LENGTH}}}")
+
+
+def sanitise(value: str | None) -> str | None:
+    """Return ``value`` when it is a safe id to repeat in headers and logs, else None."""
+    if value is None or not _SAFE.fullmatch(value):
+        return None
+    return value
+
+
+def new() -> str:
+    """Return a fresh request id."""
+    return uuid.uuid4().hex
+
+
+def current() -> str | None:
+    """Return the id of the request being handled, or of the job being run, if any."""
+    if has_request_context():
+        found: str | None = request.environ.get(ENVIRON_KEY)
+        return found
+    from rq import get_current_job
+
+    job = get_current_job()
+    if job is None:
+        return None
+    return sanitise(job.meta.get(META_KEY))
+
+
+def job_meta() -> dict[str, str] | None:
+    """Return the ``meta`` a job queued now should carry: the current id, if any."""
+    rid = current()
+    return {META_KEY: rid} if rid else None
+
+
+StartResponse = Callable[..., Any]
+
+
+class RequestIds:
+    """WSGI middleware: settle each request's id and answer it in ``X-Request-Id``."""
+
+    def __init__(self, app: Callable[[dict[str, Any], StartResponse], Iterable[bytes]]) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        rid = sanitise(environ.get("HTTP_X_REQUEST_ID")) or new()
+        environ[ENVIRON_KEY] = rid
+
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            kept = [(name, value) for name, value in headers if name.lower() != "x-request-id"]
+            return start_response(status, [*kept, (HEADER, rid)], exc_info)
+
+        return self.app(environ, start)
+
+
+#: moderato's log line; ``request_id_field`` is `` request_id=<id>`` inside a request or a
+#: job that has one, else empty.
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s%(request_id_field)s"
+
+
+class LogFilter(logging.Filter):
+    """Give each record ``request_id`` (or ``-``) and ``request_id_field`` for the format."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        rid = current()
+        record.request_id = rid or "-"
+        record.request_id_field = f" request_id={rid}" if rid else ""
+        return True
