@@ -15,6 +15,7 @@ from typing import IO
 
 from service.config import REDIS_URL_FILE, ConfigError, instance_dir
 from service.embedded_redis import EmbeddedRedis, RedisWatch, _die_with_parent
+from service.operator_errors import CONFIG_EXIT
 
 log = logging.getLogger(__name__)
 
@@ -210,7 +211,11 @@ def run_all(port: int = 8000, web_workers: int = 2) -> int:
             if children["web"].poll() is not None:
                 print("the web server exited; stopping", file=sys.stderr)
                 return 1
-            if children["worker"].poll() is not None and not stopping:
+            code = children["worker"].poll()
+            if code == CONFIG_EXIT:  # it said why in one line; starting again cannot help
+                print("the worker cannot start (see above); stopping", file=sys.stderr)
+                return CONFIG_EXIT
+            if code is not None and not stopping:
                 restarts += 1
                 print(f"the worker exited; restarting it (restart {restarts})", file=sys.stderr)
                 time.sleep(min(restarts, 10))

@@ -168,3 +168,29 @@ def test_run_starts_web_worker_and_embedded_redis_then_stops_them_all(tmp_path: 
             # setup under filterwarnings=error, hiding this test's own failure.
             proc.wait(30)
         log.close()
+
+
+def test_run_stops_when_the_worker_cannot_start(tmp_path: Path) -> None:
+    """A worker that exits 4 (its models do not load) is not restarted in a loop: `moderato
+    run` says so, stops everything it started, and exits 4 too."""
+    (tmp_path / "models").mkdir()  # a real folder without the artifacts
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
+    env.update(
+        MODERATO_INSTANCE_PATH=str(tmp_path / "instance"),
+        PORT=str(port),
+        MODERATO_MODEL_DIR=str(tmp_path / "models"),
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "service.cli", "run"], env=env, capture_output=True,
+        text=True, timeout=120, start_new_session=True,
+    )  # fmt: skip
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 4, out
+    assert out.count("moderato: cannot load the models") == 1, out
+    assert "the worker cannot start" in out and "restarting" not in out, out
+    assert "moderato stopped." in out
+    assert not _port_open(port), "web server still listening"
+    conf = tmp_path / "instance" / "redis" / "valkey.conf"
+    redis_port = int(conf.read_text().split("port ")[1].split()[0])
+    assert not _port_open(redis_port), "embedded Redis still running"
