@@ -19,7 +19,7 @@ from service.store.tables import Site
 
 #: PATCH and DELETE: an author's edit and withdrawal, with the edit token in its header.
 ALLOW_METHODS = "GET, POST, PATCH, DELETE"
-ALLOW_HEADERS = "Accept, Content-Type, Moderato-Edit-Token"
+ALLOW_HEADERS = "Accept, Content-Type, Moderato-Edit-Token, X-Request-Id"
 #: RateLimit and RateLimit-Policy: the answer's place in its rate limit (service.ratelimit);
 #: X-Request-Id: the id to quote when reporting a problem (service.request_ids).
 EXPOSE_HEADERS = "Location, ETag, Retry-After, Date, RateLimit, RateLimit-Policy, X-Request-Id"

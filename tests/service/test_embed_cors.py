@@ -26,6 +26,30 @@ def test_preflight_from_an_allowed_origin_is_answered(client: FlaskClient) -> No
     assert "Authorization" not in rv.headers["Access-Control-Allow-Headers"]
 
 
+def test_a_page_may_send_its_own_request_id(client: FlaskClient) -> None:
+    """docs/integrations.md, "Request ids": a page on the site's origins may send its own
+    id, so the preflight allows the header (a browser refused the request before)."""
+    rv = client.options(
+        "/api/v1/comments?site=default",
+        headers={
+            "Origin": ALLOWED,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type, x-request-id",
+        },
+    )
+    assert rv.status_code == 204
+    allowed = {h.strip().lower() for h in rv.headers["Access-Control-Allow-Headers"].split(",")}
+    assert {"content-type", "x-request-id"} <= allowed
+    rv = client.post(
+        "/api/v1/comments?site=default",
+        json=payload(thread="cors-rid"),
+        headers={"Origin": ALLOWED, "X-Request-Id": "page-trace-1"},
+    )
+    assert rv.status_code == 202, rv.get_json()
+    assert rv.headers["X-Request-Id"] == "page-trace-1"
+    assert "X-Request-Id" in rv.headers["Access-Control-Expose-Headers"]
+
+
 def test_preflight_from_a_foreign_origin_is_refused(client: FlaskClient) -> None:
     """A preflight from an origin the site lacks gets 403 origin_not_allowed and no CORS header."""
     rv = client.options(
