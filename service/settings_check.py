@@ -198,10 +198,10 @@ def check(cfg: MutableMapping[str, Any]) -> None:
     _check_relations(cfg)
     _check_database_url(str(cfg["DATABASE_URL"]))
     _check_redis_url(str(cfg["REDIS_URL"]))
-    _check_port(os.environ.get("PORT"))
+    check_port(os.environ.get("PORT"))
 
 
-def _check_port(port: str | None) -> None:
+def check_port(port: str | None) -> None:
     """``PORT``, when set: a TCP port number."""
     if port and not (port.isdigit() and 1 <= int(port) <= 65535):
         raise ConfigError(f"PORT={port!r} must be a whole number from 1 to 65535")

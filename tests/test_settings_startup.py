@@ -104,6 +104,10 @@ def test_a_bad_setting_stops_a_command_with_one_line(
             "MODERATO_SECRET_KEY",
         ),
         (["users", "setup-link"], {"MODERATO_LOG_LEVEL": "loud"}, "MODERATO_LOG_LEVEL"),
+        # --port read PORT through Click: a usage error, exit 2 (found in review)
+        (["run"], {"PORT": "abc"}, "PORT"),
+        (["web"], {"PORT": "abc"}, "PORT"),
+        (["web"], {"PORT": "99999"}, "PORT"),
     ],
 )
 def test_every_entry_point_checks_the_settings(
@@ -112,10 +116,11 @@ def test_every_entry_point_checks_the_settings(
     """The worker (its sweep read SWEEP_INTERVAL only in its thread, which died quietly on
     `abc` and spun on 0), `run` and the other commands stop with the same one line."""
     result = subprocess.run(
-        [str(BIN / "moderato"), *command], env=clean_env(tmp_path, PORT="18999", **bad),
+        [str(BIN / "moderato"), *command], env=clean_env(tmp_path, **{"PORT": "18999", **bad}),
         cwd=tmp_path, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     one_line_error(result, variable)
+    assert result.returncode == 4
 
 
 def test_good_production_settings_pass(tmp_path: Path) -> None:
