@@ -98,8 +98,9 @@ def strict(*proto_names: str) -> str:
 
 def aliased(schema: Schema) -> Schema:
     """Return an object schema that also lists each field under its proto name (as
-    ``perspective.payload.known`` reads them), a required field under either name, and
-    never one field under both."""
+    ``perspective.payload.known`` reads them), a required field under either name. One
+    field under both names (a 400) is said in words only: schemathesis cannot generate
+    bodies for a ``not`` or ``dependentSchemas`` rule on this many fields."""
     properties = dict(schema["properties"])
     pairs = [(name, proto_name(name)) for name in schema["properties"] if proto_name(name) != name]
     for name, proto in pairs:
@@ -110,7 +111,6 @@ def aliased(schema: Schema) -> Schema:
         for name in schema.get("required", [])
         if name in spelled
     ]
-    rules += [{"not": {"type": "object", "required": [name, proto]}} for name, proto in pairs]
     out = {k: v for k, v in schema.items() if k not in ("required", "properties")}
     required = [name for name in schema.get("required", []) if name not in spelled]
     return {
