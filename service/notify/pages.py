@@ -4,7 +4,8 @@
 previews follow every link of a mail); ``POST`` does it. ``POST /mail/unsubscribe`` is
 also RFC 8058's one-click target: a mail client posts ``List-Unsubscribe=One-Click`` to
 the URL of ``List-Unsubscribe``, the token in its query, no cookie, no form to fill. An
-unsubscribe link acts only on the subscription of the address it was mailed to.
+unsubscribe link acts only on the subscription of the address it was mailed to (or, for
+a row the ``notify2`` upgrade merged away, on the one it became: the same reader's).
 Pages are in the subscriber's language, with our CSP; a link that is not ours or was
 changed is answered 400, a confirmation link that expired or was replaced 410.
 """
@@ -73,10 +74,13 @@ def _bad_link(expired: bool = False, lang: str = i18n.DEFAULT) -> BaseResponse:
     )
 
 
-def _load(sub_id: int) -> tuple[MailSubscription | None, str]:
-    """Return the subscription (or None) and its site's name."""
+def _load(sub_id: int, merged: bool = False) -> tuple[MailSubscription | None, str]:
+    """Return the subscription (or None) and its site's name; with ``merged``, one that
+    is gone is looked for among the upgrade's merges (``subscriptions.merged_into``)."""
     with db().session() as session:
         sub = session.get(MailSubscription, sub_id)
+        if sub is None and merged:
+            sub = subscriptions.merged_into(session, sub_id)
         site = session.get(Site, sub.site_id) if sub is not None else None
         # a subscription erased meanwhile has no site left to name: our host stands in
         return sub, site.name if site is not None else request.host
@@ -129,10 +133,12 @@ def unsubscribe() -> BaseResponse:
         sub_id, tag = tokens.read_unsubscribe(secret, _token())
     except tokens.BadLink:
         return _bad_link()
-    sub, site = _load(sub_id)
-    if sub is not None and not tokens.names_address(secret, tag, sub.email):
+    sub, site = _load(sub_id, merged=True)
+    if sub is not None and sub.id == sub_id and not tokens.names_address(secret, tag, sub.email):
         # The id holds another address now: the one the link was mailed to is gone.
         sub, site = None, request.host
+    # A merged-away id's link names another spelling of the kept row's address (the merge
+    # joined rows of one key only), so its tag is not checked against the kept row's.
     lang = i18n.pick(sub.lang if sub is not None else None)
     t = i18n.translator(lang)
     title = t("mail_unsub_title")
@@ -147,6 +153,6 @@ def unsubscribe() -> BaseResponse:
         )
     if request.method == "POST" and sub is not None:
         with db().session() as session:
-            subscriptions.unsubscribe(session, sub_id, sub.email)
+            subscriptions.unsubscribe(session, sub.id, sub.email)
     # A subscription erased meanwhile is as unsubscribed as can be.
     return _page(lang, title=title, message=t("mail_unsubscribed", site=site), done=True)

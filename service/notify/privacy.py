@@ -4,7 +4,8 @@ A subscription holds the address itself (mail goes to it), per site; its outbox 
 hold only ids (the mail is composed when sent). Export lists each subscription, its
 state and times, and the mails sent or waiting for it (a mail's ``sent_at``, and the
 subscription's ``confirmation_sent_at``, are when the SMTP server accepted the mail: an
-attempt that failed leaves none); erasure deletes them all, so
+attempt that failed leaves none); erasure deletes them all (and the ids of rows the
+``notify2`` upgrade merged into them), so
 nothing more is sent (a mail being sent at that moment is the one exception). The
 opt-in flag and language on each comment go with the comment's own erasure.
 """
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 from service.clock import rfc3339
 from service.notify.outbox import CONFIRM
 from service.store.tables import Site
-from service.store.tables_notify import MailMessage, MailSubscription
+from service.store.tables_notify import MailMessage, MailSubscription, MailSubscriptionMerge
 
 
 def _subscriptions(session: Session, email: str, site: Site | None) -> list[MailSubscription]:
@@ -78,5 +79,9 @@ def erase(session: Session, email: str, site: Site | None) -> int:
     ids = [sub.id for sub in subs]
     if ids:
         session.execute(delete(MailMessage).where(MailMessage.subscription_id.in_(ids)))
+        # Only ids, but none left naming an erased row (nor for the foreign key to cascade).
+        session.execute(
+            delete(MailSubscriptionMerge).where(MailSubscriptionMerge.subscription_id.in_(ids))
+        )
         session.execute(delete(MailSubscription).where(MailSubscription.id.in_(ids)))
     return len(ids)

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from service.addresses import email_key
 from service.clock import utcnow
-from service.store.tables_notify import MailMessage, MailSubscription
+from service.store.tables_notify import MailMessage, MailSubscription, MailSubscriptionMerge
 
 
 def confirm(session: Session, sub_id: int, nonce: str) -> str:
@@ -37,6 +37,17 @@ def confirm(session: Session, sub_id: int, nonce: str) -> str:
         .execution_options(synchronize_session=False)
     )
     return "confirmed" if result.rowcount == 1 else "already"  # type: ignore[attr-defined]
+
+
+def merged_into(session: Session, sub_id: int) -> MailSubscription | None:
+    """Return the subscription the ``notify2`` upgrade merged ``sub_id`` into (the same
+    reader's, by its key), or None: an unsubscribe link of a merged-away row ends it."""
+    kept = session.scalar(
+        select(MailSubscriptionMerge.subscription_id).where(
+            MailSubscriptionMerge.merged_id == sub_id
+        )
+    )
+    return session.get(MailSubscription, kept) if kept is not None else None
 
 
 def unsubscribe(session: Session, sub_id: int, email: str) -> bool:

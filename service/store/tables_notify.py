@@ -64,6 +64,22 @@ class MailSubscription(Base):
         return value
 
 
+class MailSubscriptionMerge(Base):
+    """A subscription the ``notify2`` upgrade merged into another of the same reader.
+
+    Its unsubscribe links were mailed before the merge and never expire: they name the
+    merged-away id, and unsubscribe the kept one. Only ids (no address); an erasure of the
+    kept subscription deletes its rows (and the foreign key would).
+    """
+
+    __tablename__ = "mail_subscription_merges"
+
+    merged_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    subscription_id: Mapped[int] = mapped_column(
+        ForeignKey("mail_subscriptions.id", ondelete="CASCADE"), index=True
+    )
+
+
 class MailMessage(Base):
     """The mail outbox: one confirmation or reply notification to send, and its attempts."""
 

@@ -5,13 +5,17 @@ read it. Real SQLite file and Redis, the shipped models."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
+import jsonschema
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from service.integrations.openapi.perspective import SCHEMAS as OPENAPI_SCHEMAS
+from service.integrations.perspective.payload import proto_name
 from service.integrations.perspective.schemas import SCHEMAS
 from service.store import Database
 from service.store.tables import Label
@@ -145,4 +149,91 @@ def test_the_openapi_document_and_the_discovery_document_name_the_same_fields(
     ]
     for schema, message in pairs:
         assert schema["additionalProperties"] is False, message
-        assert set(schema["properties"]) == names(message), message
+        fields = names(message)
+        assert set(schema["properties"]) == fields | {proto_name(f) for f in fields}, message
+
+
+VALID = [
+    pytest.param("analyze", {
+        "comment": {"text": TEXT, "type": "PLAIN_TEXT"},
+        "requestedAttributes": {"TOXICITY": {"scoreType": "PROBABILITY", "scoreThreshold": 0},
+                                "SPAM": None},
+        "languages": ["en"], "doNotStore": True, "clientToken": "c-1", "sessionId": "s",
+        "communityId": "c", "spanAnnotations": True, "dropUnsupportedAttributes": False,
+    }, id="analyze-json-names"),
+    pytest.param("analyze", {
+        "comment": {"text": TEXT},
+        "requested_attributes": {"TOXICITY": {"score_type": "PROBABILITY", "score_threshold": 0},
+                                 "SPAM": {}},
+        "do_not_store": True, "client_token": "c-1", "session_id": "s", "community_id": "c",
+        "span_annotations": True, "drop_unsupported_attributes": False,
+    }, id="analyze-proto-names"),
+    pytest.param("suggestscore", {
+        "comment": {"text": TEXT},
+        "attributeScores": {"TOXICITY": {
+            "summaryScore": {"value": 1, "type": "PROBABILITY"},
+            "spanScores": [{"begin": 0, "end": 5, "score": {"value": 1}}]}},
+        "languages": ["en"], "clientToken": "c-1", "communityId": "c", "sessionId": "s",
+    }, id="suggest-json-names"),
+    pytest.param("suggestscore", {
+        "comment": {"text": TEXT},
+        "attribute_scores": {"TOXICITY": {
+            "summary_score": {"value": 1},
+            "span_scores": [{"begin": 0, "end": 5, "score": {"value": 1}}]}},
+        "client_token": "c-1", "community_id": "c", "session_id": "s",
+    }, id="suggest-proto-names"),
+]  # fmt: skip
+INVALID = [
+    pytest.param("analyze", {**ANALYZE, "dontStore": True}, id="unknown-field"),
+    pytest.param("analyze", {**ANALYZE, "requestedAttributes": {"TOXICITY": {"score": 1}}},
+                 id="unknown-nested-field"),
+    pytest.param("analyze", {"comment": {"text": TEXT}}, id="no-attributes"),
+    pytest.param("suggestscore", {**SUGGEST, "doNotStore": True}, id="suggest-unknown-field"),
+]  # fmt: skip
+REQUEST_SCHEMAS = {"analyze": "AnalyzeRequest", "suggestscore": "SuggestRequest"}
+
+
+def _validator(client: FlaskClient, method: str) -> jsonschema.Draft202012Validator:
+    """Return a validator of the request schema ``/openapi.json`` publishes for ``method``."""
+    doc = client.get("/openapi.json").get_json()
+    ref = f"#/components/schemas/{REQUEST_SCHEMAS[method]}"
+    return jsonschema.Draft202012Validator({"$ref": ref, "components": doc["components"]})
+
+
+@pytest.mark.parametrize(("method", "body"), VALID)
+def test_bodies_in_either_spelling_are_valid_by_the_published_schema_and_taken(
+    client: FlaskClient, site: SiteKeys, method: str, body: dict[str, Any]
+) -> None:
+    """A body under JSON or proto field names, as Google's parsers take it, is valid by the
+    request schema of ``/openapi.json`` (it listed only the JSON names, refused others and
+    required ``requestedAttributes``, so a validating client refused valid bodies) and the
+    live app answers it 200."""
+    assert list(_validator(client, method).iter_errors(body)) == []
+    rv = call(client, site, method, body)
+    assert rv.status_code == 200, rv.get_json()
+
+
+@pytest.mark.parametrize(("method", "body"), INVALID)
+def test_bodies_the_app_refuses_are_invalid_by_the_published_schema(
+    client: FlaskClient, site: SiteKeys, method: str, body: dict[str, Any]
+) -> None:
+    """An unknown field, or no requested attributes in either spelling, is invalid by the
+    published schema, and the app answers it 400."""
+    assert list(_validator(client, method).iter_errors(body)) != []
+    assert call(client, site, method, body).status_code == 400
+
+
+def test_each_request_schema_names_only_its_own_fields() -> None:
+    """A request schema's description names proto names of its own fields only (the
+    suggestion's named ``requested_attributes`` and ``do_not_store``, copied)."""
+    for name in REQUEST_SCHEMAS.values():
+        schema = OPENAPI_SCHEMAS[name]
+        named = set(re.findall(r"`([a-z]+(?:_[a-z]+)+)`", schema["description"]))
+        nested = {
+            key
+            for field in schema["properties"].values()
+            for inner in [field.get("additionalProperties")]
+            if isinstance(inner, dict)
+            for key in inner.get("properties", {})
+        }
+        assert named and named <= set(schema["properties"]) | nested, name

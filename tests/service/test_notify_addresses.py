@@ -6,7 +6,8 @@ before. Real SMTP server, SQLite file and Redis."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +16,12 @@ from alembic import command
 from flask.testing import FlaskClient
 from sqlalchemy import select, text, update
 
-from service import privacy, sites
+from service import create_app, privacy, sites
 from service.clock import utcnow
-from service.notify import subscriptions
+from service.notify import subscriptions, tokens
 from service.store import Database
 from service.store.migrate import alembic_config, upgrade
-from service.store.tables_notify import MailMessage, MailSubscription
+from service.store.tables_notify import MailMessage, MailSubscription, MailSubscriptionMerge
 from tests.factories import post
 from tests.mail_server import MailServer, mail_settings
 from tests.notify_helpers import outbox_rows, publish
@@ -110,25 +111,21 @@ def test_unsubscribing_compares_the_key(
     assert [s.state for s in _subscriptions(db)] == ["unsubscribed"]
 
 
-def test_notify2_keys_the_subscriptions_and_merges_one_readers_two(tmp_path: Path) -> None:
-    """Upgrading past ``notify2`` keys every subscription; two of one site whose keys meet
-    (``ǰohn@…`` confirmed, ``ǰohn@…`` unsubscribed later) become the one of the later
-    decision, with both rows' mails, while the same address on another site stays its own;
-    a downgrade and upgrade leave the models' schema."""
-    url = f"sqlite:///{tmp_path / 'old.db'}"
+Row = tuple[int, int, str, str, datetime]
+
+
+def _before_notify2(url: str, rows: Callable[[int, int], list[Row]]) -> tuple[int, int]:
+    """Migrate ``url`` to the revision before ``notify2`` with two sites, and store the
+    subscriptions ``rows(default, other)`` names (id, site, email as then stored:
+    ``strip().lower()``, state, decided), each with a pending reply mail; return the sites."""
     upgrade(url, "hooks2")
     old = Database(url)
     now = utcnow()
     with old.session() as session:
         site = sites.ensure_default(session).id
         other = sites.create(session, "Other", ["https://other.example"], slug="other").site.id
-    rows = [  # id, site, email (as stored before: strip().lower()), state, decided
-        (1, site, JOHN.lower(), "confirmed", now - timedelta(days=2)),
-        (2, site, JOHN_LOWER, "unsubscribed", now - timedelta(days=1)),
-        (3, other, JOHN.lower(), "confirmed", now - timedelta(days=3)),
-    ]
     with old.engine.begin() as conn:
-        for sub_id, site_id, email, state, when in rows:
+        for sub_id, site_id, email, state, when in rows(site, other):
             conn.execute(
                 text(
                     "INSERT INTO mail_subscriptions (id, site_id, email, state, nonce, lang,"
@@ -150,6 +147,24 @@ def test_notify2_keys_the_subscriptions_and_merges_one_readers_two(tmp_path: Pat
                  "now": now.replace(tzinfo=None)},
             )  # fmt: skip
     old.dispose()
+    return site, other
+
+
+def test_notify2_keys_the_subscriptions_and_merges_one_readers_two(tmp_path: Path) -> None:
+    """Upgrading past ``notify2`` keys every subscription; two of one site whose keys meet
+    (``ǰohn@…`` confirmed, ``ǰohn@…`` unsubscribed later) become the one of the later
+    decision, with both rows' mails, while the same address on another site stays its own;
+    a downgrade and upgrade leave the models' schema."""
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    now = utcnow()
+    site, other = _before_notify2(
+        url,
+        lambda site, other: [  # id, site, email (as stored before: strip().lower()), ...
+            (1, site, JOHN.lower(), "confirmed", now - timedelta(days=2)),
+            (2, site, JOHN_LOWER, "unsubscribed", now - timedelta(days=1)),
+            (3, other, JOHN.lower(), "confirmed", now - timedelta(days=3)),
+        ],
+    )
     upgrade(url)
     command.downgrade(alembic_config(url), "hooks2")
     upgrade(url)
@@ -171,3 +186,55 @@ def test_notify2_keys_the_subscriptions_and_merges_one_readers_two(tmp_path: Pat
         assert erased.subscriptions == 2
     finally:
         new.dispose()
+
+
+def test_an_unsubscribe_link_of_a_merged_away_subscription_ends_the_kept_one(
+    settings: dict[str, Any], tmp_path: Path
+) -> None:
+    """Two confirmed subscriptions of one reader (``J̌ohn@…``, ``ǰohn@…``) become one at
+    ``notify2``; the unsubscribe link mailed for the deleted one asks, then unsubscribes
+    the kept one and cancels its waiting mails (it said "unsubscribed" and mails went on);
+    erasing the reader leaves no merge row, and the link then changes nothing."""
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    now = utcnow()
+    _before_notify2(
+        url,
+        lambda site, _other: [
+            (1, site, JOHN.lower(), "confirmed", now - timedelta(days=2)),
+            (2, site, JOHN_LOWER, "confirmed", now - timedelta(days=1)),
+        ],
+    )
+    upgrade(url)
+    app = create_app({**settings, "DATABASE_URL": url, "TESTING": True})
+    db: Database = app.extensions["moderato.db"]
+    try:
+        with db.session() as session:
+            merges = session.execute(select(MailSubscriptionMerge)).scalars().all()
+            assert [(m.merged_id, m.subscription_id) for m in merges] == [(1, 2)]
+        link = tokens.link(
+            "http://localhost",
+            tokens.UNSUBSCRIBE_PATH,
+            tokens.unsubscribe_token(settings["SECRET_KEY"], 1, JOHN.lower()),
+        )
+        client = app.test_client()
+        html = {"Accept": "text/html"}
+        asked = client.get(link, headers=html)
+        assert asked.status_code == 200 and b"<form" in asked.data
+        assert [(s.id, s.state) for s in _subscriptions(db)] == [(2, "confirmed")]
+        done = client.post(link, headers=html)
+        assert done.status_code == 200
+        assert [(s.id, s.state) for s in _subscriptions(db)] == [(2, "unsubscribed")]
+        assert {(m.subscription_id, m.status) for m in _mails(db)} == {(2, "cancelled")}
+        with db.session() as session:
+            assert privacy.erase(session, JOHN_LOWER, "test").subscriptions == 1
+            assert session.execute(select(MailSubscriptionMerge)).scalars().all() == []
+        assert client.post(link, headers=html).status_code == 200  # erased: nothing to end
+        assert _subscriptions(db) == []
+    finally:
+        db.dispose()
+        app.extensions["moderato.redis"].close()
+
+
+def _mails(db: Database) -> list[MailMessage]:
+    with db.session() as session:
+        return list(session.scalars(select(MailMessage).order_by(MailMessage.id)))

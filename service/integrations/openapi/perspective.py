@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from service.integrations.openapi.common import RETRY_AFTER, Schema, json_body, ref
-from service.integrations.perspective.payload import ATTRIBUTES
+from service.integrations.perspective.payload import ATTRIBUTES, proto_name
 
 
 def google_error(description: str) -> Schema:
@@ -85,13 +85,42 @@ def paths() -> dict[str, Any]:
     }
 
 
-#: Google's rule, and ours since unknown fields are refused: a field other than those
-#: listed is a 400 naming it; ``context`` is taken as it comes (never read).
-STRICT = (
-    "Another field is a 400 `INVALID_ARGUMENT` naming it, as Google's API answers; each "
-    "field may also be sent under its proto name (`requested_attributes`, `do_not_store`), "
-    "as Google's parsers allow."
-)
+def strict(*proto_names: str) -> str:
+    """Describe the fields rule of a request: Google's, and ours since unknown fields are
+    refused (``context`` is taken as it comes, never read)."""
+    names = ", ".join(f"`{name}`" for name in proto_names)
+    return (
+        "Another field is a 400 `INVALID_ARGUMENT` naming it, as Google's API answers; each "
+        f"field may also be sent under its proto name ({names}, …), as Google's parsers "
+        "allow, but not under both."
+    )
+
+
+def aliased(schema: Schema) -> Schema:
+    """Return an object schema that also lists each field under its proto name (as
+    ``perspective.payload.known`` reads them), a required field under either name. One
+    field under both names (a 400) is said in words only: schemathesis cannot generate
+    bodies for a ``not`` or ``dependentSchemas`` rule on this many fields."""
+    properties = dict(schema["properties"])
+    pairs = [(name, proto_name(name)) for name in schema["properties"] if proto_name(name) != name]
+    for name, proto in pairs:
+        properties[proto] = properties[name]
+    spelled = dict(pairs)
+    rules: list[Schema] = [
+        {"anyOf": [{"required": [name]}, {"required": [spelled[name]]}]}
+        for name in schema.get("required", [])
+        if name in spelled
+    ]
+    out = {k: v for k, v in schema.items() if k not in ("required", "properties")}
+    required = [name for name in schema.get("required", []) if name not in spelled]
+    return {
+        **out,
+        **({"required": required} if required else {}),
+        "properties": properties,
+        **({"allOf": rules} if rules else {}),
+    }
+
+
 COMMENT: Schema = {
     "type": "object",
     "required": ["text"],
@@ -108,45 +137,53 @@ SUGGESTED_SCORE: Schema = {
 }
 
 SCHEMAS: dict[str, Schema] = {
-    "AnalyzeRequest": {
-        "type": "object",
-        "required": ["comment", "requestedAttributes"],
-        "additionalProperties": False,
-        "description": STRICT,
-        "properties": {
-            "comment": COMMENT,
-            "requestedAttributes": {
-                "type": "object",
-                "minProperties": 1,
-                "propertyNames": {"enum": list(ATTRIBUTES)},
-                "additionalProperties": {
-                    "type": ["object", "null"],
-                    "additionalProperties": False,
-                    "properties": {
-                        "scoreType": {"const": "PROBABILITY"},
-                        "scoreThreshold": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
-                    },
+    "AnalyzeRequest": aliased(
+        {
+            "type": "object",
+            "required": ["comment", "requestedAttributes"],
+            "additionalProperties": False,
+            "description": strict("requested_attributes", "do_not_store", "score_threshold"),
+            "properties": {
+                "comment": COMMENT,
+                "requestedAttributes": {
+                    "type": "object",
+                    "minProperties": 1,
+                    "propertyNames": {"enum": list(ATTRIBUTES)},
+                    "additionalProperties": aliased(
+                        {
+                            "type": ["object", "null"],
+                            "additionalProperties": False,
+                            "properties": {
+                                "scoreType": {"const": "PROBABILITY"},
+                                "scoreThreshold": {
+                                    "type": ["number", "null"],
+                                    "minimum": 0,
+                                    "maximum": 1,
+                                },
+                            },
+                        }
+                    ),
+                    "description": f"Supported: {', '.join(ATTRIBUTES)} (others: 400, or dropped "
+                    "with dropUnsupportedAttributes).",
                 },
-                "description": f"Supported: {', '.join(ATTRIBUTES)} (others: 400, or dropped "
-                "with dropUnsupportedAttributes).",
+                "languages": {
+                    "type": ["array", "null"],
+                    "items": {"type": "string", "pattern": "^[eE][nN](-.*)?$"},
+                    "description": "English only; none means `en`.",
+                },
+                "doNotStore": {"type": ["boolean", "null"]},
+                "clientToken": {"type": ["string", "null"]},
+                "sessionId": {"type": ["string", "null"]},
+                "communityId": {"type": ["string", "null"]},
+                "spanAnnotations": {"type": ["boolean", "null"]},
+                "dropUnsupportedAttributes": {"type": ["boolean", "null"]},
+                "context": {
+                    "type": ["object", "null"],
+                    "description": "Accepted for compatibility, never read (nor checked).",
+                },
             },
-            "languages": {
-                "type": ["array", "null"],
-                "items": {"type": "string", "pattern": "^[eE][nN](-.*)?$"},
-                "description": "English only; none means `en`.",
-            },
-            "doNotStore": {"type": ["boolean", "null"]},
-            "clientToken": {"type": ["string", "null"]},
-            "sessionId": {"type": ["string", "null"]},
-            "communityId": {"type": ["string", "null"]},
-            "spanAnnotations": {"type": ["boolean", "null"]},
-            "dropUnsupportedAttributes": {"type": ["boolean", "null"]},
-            "context": {
-                "type": ["object", "null"],
-                "description": "Accepted for compatibility, never read (nor checked).",
-            },
-        },
-    },
+        }
+    ),
     "Score": {
         "type": "object",
         "required": ["value", "type"],
@@ -187,46 +224,50 @@ SCHEMAS: dict[str, Schema] = {
             "clientToken": {"type": "string"},
         },
     },
-    "SuggestRequest": {
-        "type": "object",
-        "required": ["comment", "attributeScores"],
-        "additionalProperties": False,
-        "description": STRICT,
-        "properties": {
-            "comment": COMMENT,
-            "attributeScores": {
-                "type": "object",
-                "minProperties": 1,
-                "additionalProperties": {
+    "SuggestRequest": aliased(
+        {
+            "type": "object",
+            "required": ["comment", "attributeScores"],
+            "additionalProperties": False,
+            "description": strict("attribute_scores", "summary_score", "span_scores"),
+            "properties": {
+                "comment": COMMENT,
+                "attributeScores": {
                     "type": "object",
-                    "additionalProperties": False,
-                    "properties": {
-                        "summaryScore": SUGGESTED_SCORE,
-                        "spanScores": {
-                            "type": "array",
-                            "items": {
-                                "type": "object",
-                                "additionalProperties": False,
-                                "properties": {
-                                    "begin": {"type": "integer"},
-                                    "end": {"type": "integer"},
-                                    "score": SUGGESTED_SCORE,
+                    "minProperties": 1,
+                    "additionalProperties": aliased(
+                        {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "properties": {
+                                "summaryScore": SUGGESTED_SCORE,
+                                "spanScores": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "additionalProperties": False,
+                                        "properties": {
+                                            "begin": {"type": "integer"},
+                                            "end": {"type": "integer"},
+                                            "score": SUGGESTED_SCORE,
+                                        },
+                                    },
                                 },
                             },
-                        },
-                    },
+                        }
+                    ),
+                },
+                "languages": {"type": ["array", "null"], "items": {"type": "string"}},
+                "clientToken": {"type": ["string", "null"]},
+                "communityId": {"type": ["string", "null"]},
+                "sessionId": {"type": ["string", "null"]},
+                "context": {
+                    "type": ["object", "null"],
+                    "description": "Accepted for compatibility, never read (nor checked).",
                 },
             },
-            "languages": {"type": ["array", "null"], "items": {"type": "string"}},
-            "clientToken": {"type": ["string", "null"]},
-            "communityId": {"type": ["string", "null"]},
-            "sessionId": {"type": ["string", "null"]},
-            "context": {
-                "type": ["object", "null"],
-                "description": "Accepted for compatibility, never read (nor checked).",
-            },
-        },
-    },
+        }
+    ),
     "SuggestResponse": {
         "type": "object",
         "required": ["detectedLanguages"],

@@ -62,7 +62,7 @@ def known(value: dict[str, Any], message: str, where: str = "") -> dict[str, Any
     checked the same way; raise Google's 400 naming a field ``message`` does not have, as
     Google's API does (we ignored it: a misspelled ``doNotStore`` went unnoticed)."""
     fields = SCHEMAS[message]["properties"]
-    proto_names = {_snake(name): name for name in fields}
+    proto_names = {proto_name(name): name for name in fields}
     out: dict[str, Any] = {}
     for name, item in value.items():
         json_name = name if name in fields else proto_names.get(name)
@@ -74,9 +74,9 @@ def known(value: dict[str, Any], message: str, where: str = "") -> dict[str, Any
         if json_name in out:
             raise PerspectiveError(
                 400, f'Invalid JSON payload received. Field "{json_name}" was given twice (as '
-                f'"{_snake(json_name)}" too).',
+                f'"{proto_name(json_name)}" too).',
             )  # fmt: skip
-        path = f"{where}.{_snake(json_name)}" if where else _snake(json_name)
+        path = f"{where}.{proto_name(json_name)}" if where else proto_name(json_name)
         out[json_name] = _inner(item, fields[json_name], path)
     return out
 
@@ -99,7 +99,7 @@ def _inner(item: Any, field: Mapping[str, Any], where: str) -> Any:
     return item
 
 
-def _snake(name: str) -> str:
+def proto_name(name: str) -> str:
     """Return the proto name of a field's JSON name (``doNotStore``: ``do_not_store``)."""
     return re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower()
 

@@ -13,7 +13,9 @@ NFC form is ``ǰ``. A privacy erasure of ``ǰohn@…`` then kept the subscriptio
 ``email``, which stays as it was (mail goes to it; unsubscribe links hash it). Rows of one
 site whose keys meet (the same reader, two spellings) become one: the reader's latest
 decision stands (the later of a confirmation and an unsubscribe; a pending row only when
-none was decided), the others' mails move to it and they are deleted. Then one
+none was decided), the others' mails move to it and they are deleted; each deleted id is
+recorded with the kept one (``mail_subscription_merges``), so an unsubscribe link mailed
+for it, which never expires, still unsubscribes the reader. Then one
 subscription per key and site is enforced (a unique index: no table rebuild, so the
 mail outbox's rows, which cascade from their subscription, are never touched).
 """
@@ -47,10 +49,24 @@ SUBS = sa.table(
     sa.column("unsubscribed_at", UTCDateTime),
 )
 OUTBOX = sa.table("mail_outbox", sa.column("subscription_id", sa.Integer))
+MERGES = sa.table(
+    "mail_subscription_merges",
+    sa.column("merged_id", sa.Integer),
+    sa.column("subscription_id", sa.Integer),
+)
+MERGES_INDEX = "ix_mail_subscription_merges_subscription_id"
 
 
 def upgrade() -> None:
     op.add_column("mail_subscriptions", sa.Column("email_key", sa.String(KEY_LENGTH)))
+    op.create_table(
+        "mail_subscription_merges",
+        sa.Column("merged_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("subscription_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["subscription_id"], ["mail_subscriptions.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("merged_id"),
+    )
+    op.create_index(MERGES_INDEX, "mail_subscription_merges", ["subscription_id"])
     bind = op.get_bind()
     rows = bind.execute(sa.select(SUBS).order_by(SUBS.c.id)).mappings().all()
     groups: dict[tuple[int, str], list[Any]] = {}
@@ -72,17 +88,20 @@ def _decided(row: Any) -> tuple[int, datetime]:
 
 
 def _merge(bind: Any, same: list[Any]) -> None:
-    """Keep the subscription of the reader's latest decision; move the others' mails to it
-    and delete them."""
+    """Keep the subscription of the reader's latest decision; move the others' mails to it,
+    delete them and record which one each became (for their unsubscribe links)."""
     keep = max(same, key=lambda row: (*_decided(row), row["id"]))
     gone = [row["id"] for row in same if row["id"] != keep["id"]]
     bind.execute(
         OUTBOX.update().where(OUTBOX.c.subscription_id.in_(gone)).values(subscription_id=keep["id"])
     )
     bind.execute(SUBS.delete().where(SUBS.c.id.in_(gone)))
+    bind.execute(MERGES.insert(), [{"merged_id": i, "subscription_id": keep["id"]} for i in gone])
 
 
 def downgrade() -> None:
+    op.drop_index(MERGES_INDEX, table_name="mail_subscription_merges")
+    op.drop_table("mail_subscription_merges")
     op.drop_index(INDEX, table_name="mail_subscriptions")
     with op.batch_alter_table("mail_subscriptions") as batch:
         batch.drop_column("email_key")
