@@ -42,7 +42,8 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedR
 @pytest.fixture
 def redis_url(redis_server: EmbeddedRedis) -> str:
     """The session server's URL, emptied before each test."""
-    redis_lib.from_url(redis_server.url).flushall()
+    with redis_lib.from_url(redis_server.url) as conn:  # closed now, not by the collector
+        conn.flushall()
     return redis_server.url
 
 
@@ -150,8 +151,10 @@ def start_worker(
             stderr=subprocess.STDOUT,
         )
         procs.append(proc)
-        conn = redis_lib.from_url(settings["REDIS_URL"])
-        wait_for(lambda: proc.poll() is not None or _worker_registered(conn, proc.pid), timeout=30)
+        with redis_lib.from_url(settings["REDIS_URL"]) as conn:  # closed here (see redis_url)
+            wait_for(
+                lambda: proc.poll() is not None or _worker_registered(conn, proc.pid), timeout=30
+            )
         if proc.poll() is not None:
             raise RuntimeError((tmp_path / f"worker-{len(procs) - 1}.log").read_text())
         return proc
