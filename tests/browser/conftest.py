@@ -9,8 +9,9 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -104,3 +105,41 @@ def screenshots_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         return SCREENSHOTS
     return tmp_path_factory.mktemp("screenshots")
+
+
+class Publisher:
+    """A publisher's own web server: another origin (another port) on the loopback address."""
+
+    def __init__(self) -> None:
+        self.pages: dict[str, str] = {}
+        self.server: BaseWSGIServer = make_server("127.0.0.1", 0, self.wsgi, threaded=True)
+        self.origin = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def wsgi(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        """Serve the registered pages, 404 for anything else."""
+        body = self.pages.get(environ["PATH_INFO"])
+        status = "200 OK" if body is not None else "404 Not Found"
+        start_response(status, [("Content-Type", "text/html; charset=utf-8")])
+        return [(body or "not found").encode()]
+
+    def article(self, api: LiveServer, body: str = "", head: str = "") -> str:
+        """Publish an article page embedding our script tag; return its URL."""
+        self.pages["/article"] = (
+            f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Article</title>'
+            f"{head}</head><body><main><h1>An article</h1>{body}"
+            f'<div id="moderato-thread"></div>'
+            f'<script src="{api.url}/embed.js" data-site="default" '
+            f'data-thread="publisher-article" async></script></main></body></html>'
+        )
+        return f"{self.origin}/article"
+
+
+@pytest.fixture
+def publisher() -> Iterator[Publisher]:
+    """A second web server on another port: the publisher's site, a foreign origin to the API."""
+    server = Publisher()
+    yield server
+    server.server.shutdown()
+    server.server.server_close()

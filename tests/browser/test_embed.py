@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs
@@ -15,12 +14,11 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Locator, Page, Request, expect
 from sqlalchemy import select
-from werkzeug.serving import BaseWSGIServer, make_server
 
 from service.status import State
 from service.store import Database
 from service.store.tables import Comment, Site
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import LiveServer, Publisher
 from tests.factories import BENIGN, SPAM, count_comments, stored
 from tests.helpers import wait_for
 
@@ -73,44 +71,6 @@ def allow_origin(db: Database, origin: str) -> None:
     with db.session() as session:
         site = session.scalars(select(Site).where(Site.slug == "default")).one()
         site.origins = [*site.origins, origin]
-
-
-class Publisher:
-    """A publisher's own web server: another origin (another port) on the loopback address."""
-
-    def __init__(self) -> None:
-        self.pages: dict[str, str] = {}
-        self.server: BaseWSGIServer = make_server("127.0.0.1", 0, self.wsgi, threaded=True)
-        self.origin = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def wsgi(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
-        """Serve the registered pages, 404 for anything else."""
-        body = self.pages.get(environ["PATH_INFO"])
-        status = "200 OK" if body is not None else "404 Not Found"
-        start_response(status, [("Content-Type", "text/html; charset=utf-8")])
-        return [(body or "not found").encode()]
-
-    def article(self, api: LiveServer, body: str = "", head: str = "") -> str:
-        """Publish an article page embedding our script tag; return its URL."""
-        self.pages["/article"] = (
-            f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Article</title>'
-            f"{head}</head><body><main><h1>An article</h1>{body}"
-            f'<div id="moderato-thread"></div>'
-            f'<script src="{api.url}/embed.js" data-site="default" '
-            f'data-thread="publisher-article" async></script></main></body></html>'
-        )
-        return f"{self.origin}/article"
-
-
-@pytest.fixture
-def publisher() -> Iterator[Publisher]:
-    """A second web server on another port: the publisher's site, a foreign origin to the API."""
-    server = Publisher()
-    yield server
-    server.server.shutdown()
-    server.server.server_close()
 
 
 def test_benign_comment_is_published_by_the_worker_and_appears(

@@ -20,15 +20,6 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def publisher() -> Iterator[Publisher]:
-    """A publisher's own web server, on another origin (as in test_embed.py)."""
-    server = Publisher()
-    yield server
-    server.server.shutdown()
-    server.server.server_close()
-
-
-@pytest.fixture
 def no_js(browser: Browser) -> Iterator[Page]:
     """A page of a browser without JavaScript, as the fragment's readers have."""
     ctx = browser.new_context(java_script_enabled=False)

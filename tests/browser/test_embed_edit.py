@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -34,15 +34,6 @@ EDITED = "Thanks for the thorough reporting. I had not seen the council budget f
 def settings(settings: dict[str, Any]) -> dict[str, Any]:
     """No minimum fill time: a scripted (instant) form is not a bot."""
     return {**settings, "FORM_TOKEN_MIN_SECONDS": 0}
-
-
-@pytest.fixture
-def publisher() -> Iterator[Publisher]:
-    """A publisher's own web server, on another origin (as in test_embed.py)."""
-    server = Publisher()
-    yield server
-    server.server.shutdown()
-    server.server.server_close()
 
 
 def chunk_requests(page: Page) -> list[str]:

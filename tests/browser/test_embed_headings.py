@@ -4,7 +4,6 @@ to h2/h3 on a value out of range, survive ``Moderato.render``, and axe-core agre
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -24,15 +23,6 @@ pytestmark = pytest.mark.browser
 def settings(settings: dict[str, Any]) -> dict[str, Any]:
     """No minimum fill time: a scripted (instant) form is not a bot."""
     return {**settings, "FORM_TOKEN_MIN_SECONDS": 0}
-
-
-@pytest.fixture
-def publisher() -> Iterator[Publisher]:
-    """The publisher's own server: another origin, as in tests/browser/test_embed.py."""
-    server = Publisher()
-    yield server
-    server.server.shutdown()
-    server.server.server_close()
 
 
 def letters(publisher: Publisher, api: LiveServer, attrs: str = "") -> str:

@@ -34,15 +34,6 @@ def settings(settings: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture
-def publisher() -> Iterator[Publisher]:
-    """A publisher's own web server, on another origin (as in test_embed.py)."""
-    server = Publisher()
-    yield server
-    server.server.shutdown()
-    server.server.server_close()
-
-
-@pytest.fixture
 def phone(browser: Browser) -> Iterator[Page]:
     """A 320 px wide phone with touch, at device scale 2."""
     ctx = browser.new_context(

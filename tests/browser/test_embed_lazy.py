@@ -5,8 +5,6 @@ nothing changes; the index pages' count script is not concerned."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -31,15 +29,6 @@ SETTLED = """async () => {
   await new Promise(r => { const o = new IntersectionObserver(() => { o.disconnect(); r(); }); o.observe(el); });
   await new Promise(r => setTimeout(r, 100));
 }"""
-
-
-@pytest.fixture
-def publisher() -> Iterator[Publisher]:
-    """The publisher's own server: another origin, as in tests/browser/test_embed.py."""
-    server = Publisher()
-    yield server
-    server.server.shutdown()
-    server.server.server_close()
 
 
 def article(publisher: Publisher, api: LiveServer, attrs: str = "", extra: str = "") -> str:

@@ -5,7 +5,6 @@ view, focused, marked), and natively in the no-JS page (``comment=<id>``)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -30,15 +29,6 @@ FOCUSED = """() => {
   if (!el || el.tagName !== "ARTICLE" || document.activeElement !== host) return null;
   return el.parentElement.id + (el.getAttribute("tabindex") === "-1" ? "" : " (no tabindex)");
 }"""
-
-
-@pytest.fixture
-def publisher() -> Iterator[Publisher]:
-    """The publisher's own server: another origin, as in tests/browser/test_embed.py."""
-    server = Publisher()
-    yield server
-    server.server.shutdown()
-    server.server.server_close()
 
 
 def thread(db: Database, count: int, name: str = "publisher-article") -> list[Comment]:

@@ -20,13 +20,11 @@ from tests.browser.test_embed_links import (
     errors_of,
     focused,
     listings,
-    publisher,
     thread,
 )
 from tests.helpers import wait_for
 
 pytestmark = pytest.mark.browser
-__all__ = ["publisher"]  # the fixture, shared
 
 
 def hold(page: Page, part: str) -> list[Route]:

@@ -4,7 +4,6 @@ their direction controls) in the labels of its Reply and Report buttons."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -21,15 +20,6 @@ pytestmark = pytest.mark.browser
 
 FSI, PDI = "\u2068", "\u2069"
 BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
-@pytest.fixture
-def publisher() -> Iterator[Publisher]:
-    """A publisher's own web server, on another origin (as in test_embed.py)."""
-    server = Publisher()
-    yield server
-    server.server.shutdown()
-    server.server.server_close()
 
 
 def test_an_edited_comment_shows_when_it_was_edited(

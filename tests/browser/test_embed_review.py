@@ -8,7 +8,7 @@ reader's own comment, and the title isolated in the landmark's name."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -31,15 +31,6 @@ pytestmark = pytest.mark.browser
 def settings(settings: dict[str, Any]) -> dict[str, Any]:
     """No minimum fill time: a scripted (instant) form is not a bot."""
     return {**settings, "FORM_TOKEN_MIN_SECONDS": 0}
-
-
-@pytest.fixture
-def publisher() -> Iterator[Publisher]:
-    """A publisher's own web server, on another origin (as in test_embed.py)."""
-    server = Publisher()
-    yield server
-    server.server.shutdown()
-    server.server.server_close()
 
 
 def fail_first(page: Page, pattern: str) -> None:
