@@ -11,7 +11,6 @@ become a label.
 from __future__ import annotations
 
 import logging
-import unicodedata
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -21,6 +20,7 @@ from flask import Response, current_app, jsonify, request
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from service.addresses import stored_form
 from service.auth import KeyIdentity, authenticate
 from service.client_fields import ClientInfo, validate_client
 from service.clock import utcnow
@@ -127,16 +127,10 @@ def submitted(fields: Mapping[str, str]) -> checks.Submitted:
     return checks.Submitted(
         text=fields.get("comment_content", "")[:65536],
         name=fields.get("comment_author", "")[:200] or None,
-        email=_address(fields.get("comment_author_email", ""))[:254] or None,
+        # stored as the comment form stores one, so a check's author_email reads the same
+        email=stored_form(fields.get("comment_author_email"))[:254] or None,
         url=fields.get("comment_author_url", "")[:2048] or None,
     )
-
-
-def _address(raw: str) -> str:
-    """Return an author's address as the comment form stores one: trimmed, and in Unicode's
-    composed form (NFC, as email-validator gives it), so a check record's ``author_email``
-    reads the same as a comment's (``Zoe`` + a combining diaeresis is stored ``Zoë``)."""
-    return unicodedata.normalize("NFC", raw.strip())
 
 
 def required(fields: Mapping[str, str]) -> ClientInfo:
