@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from service import cors
 from service.api.body import FORM_TYPES
 from service.auth import sends_key
+from service.embed import i18n
 from service.embed.not_sent import has_message, not_sent_page
 from service.errors import ApiError, RateLimited, ValidationFailed
 from service.ratelimit import Limit, limiter, note
@@ -93,4 +94,14 @@ def back_url(site: Site, referrer: str | None, status: str) -> str:
     if referrer and cors.trusted(site, referrer):
         # a reply sent: the page comes back without its reply_to, as a plain form again
         return with_query(referrer, ["moderato", "reply_to"], [("moderato", status)], "comments")
-    return url_for("ops.status_page", moderato=status, _external=True) + "#comments"
+    # The form's language, for our page (the default one is left out of the URL).
+    lang = i18n.pick(request.form.get("lang"))
+    return (
+        url_for(
+            "ops.status_page",
+            moderato=status,
+            lang=None if lang == i18n.DEFAULT else lang,
+            _external=True,
+        )
+        + "#comments"
+    )

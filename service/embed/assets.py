@@ -36,10 +36,11 @@ FIELD_LIMITS = {
 #: Where the hashed assets are served, relative to the directory of ``/embed.js``.
 ASSET_PATH = "embed/assets/"
 
-#: Catalogue keys left out of the widget bundle: count.js's, the no-JS pages' own, the mails'
-#: and their pages', the field errors the widget never causes, and the edit chunk's own.
+#: Catalogue keys left out of the widget bundle: count.js's, the no-JS pages' own, the status
+#: page's, the mails' and their pages', the field errors the widget never causes, and the
+#: edit chunk's own.
 SERVER_ONLY = (
-    "count_", "wait_", "mail_", "err_invalid_boolean", "err_invalid_revision",
+    "count_", "wait_", "mail_", "status_", "err_invalid_boolean", "err_invalid_revision",
     "err_unknown_field", "err_email_not_allowed", "edit_",
 )  # fmt: skip
 

@@ -158,7 +158,9 @@ def _form_page(site: Site, lang: str, t: Translator, page: Refill, status: int) 
     # The page the form was on: the next post goes back there, not to this page's URL
     # (which takes no GET); with none we may send back to, to our neutral status page.
     back = without_status(cors.return_target(site))
-    return_to = back or url_for("ops.status_page", _external=True)
+    return_to = back or url_for(
+        "ops.status_page", lang=None if lang == i18n.DEFAULT else lang, _external=True
+    )
     origins = " ".join(["'self'", *(site.origins or [])])
     resp = page_response(
         "embed/not_sent.html",

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
 
+from service.embed import assets, i18n
+from service.embed.pages import content_security_policy, page_response
 from service.extensions import db, redis_conn
 from service.store import migrate
 
@@ -50,18 +53,34 @@ def readyz() -> tuple[Response, int] | Response:
     return resp, 503
 
 
-STATUS_MESSAGES = {
-    "pending": "Thank you. Your comment is awaiting moderation.",
-    "published": "Thank you. Your comment is published.",
+#: The catalogue keys of the status page's message and title, by the ``moderato`` status the
+#: no-JS form post was answered with.
+STATUS_PAGES = {
+    "pending": ("received", "status_comment"),
+    "published": ("status_published", "status_comment"),
+    "reported": ("report_thanks", "status_report"),
 }
 
 
 @bp.get("/status")
-def status_page() -> str:
-    """Show a neutral page after a no-JS form post from a page we cannot send back to."""
-    status = request.args.get("moderato", "pending")
-    message = STATUS_MESSAGES.get(status, "Thank you.")
-    return render_template("ops/status.html", message=message)
+def status_page() -> BaseResponse:
+    """Show a neutral page, in the form's language, after a no-JS form post from a page we
+    cannot send back to (our pages' CSP: it had an inline style and no policy)."""
+    lang = i18n.pick(request.args.get("lang"))
+    t = i18n.translator(lang)
+    message, title = STATUS_PAGES.get(
+        request.args.get("moderato", "pending"), ("status_thanks", "status_comment")
+    )
+    return page_response(
+        "ops/status.html",
+        csp=content_security_policy(frame_ancestors="'none'", form_action="'none'"),
+        lang=lang,
+        dir=i18n.direction(lang),
+        css_url=url_for("embed.asset", filename=assets.asset("fallback.css").filename),
+        title=t(title),
+        message=t(message),
+        back=t("status_back"),
+    )
 
 
 from service.ops import metrics  # noqa: E402, F401  (adds /metrics to bp)
