@@ -49,7 +49,7 @@ lint: $(VENV)/.installed ## ruff check and format check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-typecheck: $(VENV)/.installed ## mypy on service, worker, models
+typecheck: $(VENV)/.installed ## mypy on service, worker, models, bench
 	$(VENV)/bin/mypy
 
 train: $(VENV)/.installed ## Retrain the shipped model artifacts from ../shared/data

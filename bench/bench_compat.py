@@ -13,6 +13,8 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from collections.abc import Callable
+from typing import Protocol
 
 from bench._common import instance
 
@@ -23,6 +25,12 @@ def percentile(values: list[float], p: float) -> float:
     """Return the ``p``-th percentile (nearest rank)."""
     ordered = sorted(values)
     return ordered[max(0, min(len(ordered) - 1, round(p / 100 * len(ordered)) - 1))]
+
+
+class _Answer(Protocol):
+    """What a timed call gives back: its status code."""
+
+    status_code: int
 
 
 class _Ok:
@@ -56,7 +64,7 @@ def main() -> None:
         from models.scoring import load_scorer
 
         scorer = load_scorer()
-        calls = {
+        calls: dict[str, Callable[[], _Answer]] = {
             "baseline: GET /healthz": lambda: client.get("/healthz"),
             "scoring alone (in-process)": lambda: _Ok(scorer.score([{"text": TEXT}])),
             "akismet comment-check": lambda: client.post("/1.1/comment-check", data=akismet),

@@ -54,11 +54,11 @@ def compare_minifiers() -> None:
     import rjsmin
 
     shorten = assets.minify
-    assets.minify = lambda script: rjsmin.jsmin(script) + "\n"  # type: ignore[assignment]
+    assets.minify = lambda script: rjsmin.jsmin(script) + "\n"
     try:
         before = _gzipped_sizes()
     finally:
-        assets.minify = shorten  # type: ignore[assignment]
+        assets.minify = shorten
     after = _gzipped_sizes()
     for name in before:
         print(f"{name:<10} rjsmin {before[name]:>6,} B  calmjs.parse {after[name]:>6,} B")

@@ -571,11 +571,12 @@ class ToxicityHoldout:
         else:
             logits["tune"] = logits["slice"]
         self.tune_labels = tune.labels
-        result = self._score(name, logits)
+        plain = self._score(name, logits)
+        result: dict[str, Any] | list[dict[str, Any]] = plain
         if config.get("port"):
             ignore = bool(config.get("port_ignores_identity"))
             port = {key: self._port(key, value, ignore) for key, value in logits.items()}
-            result = [result, self._score(name + " + alt-profanity-check port", port)]
+            result = [plain, self._score(name + " + alt-profanity-check port", port)]
         print(json.dumps(result), flush=True)
         return {"seconds": round(time.time() - start)}
 
