@@ -9,7 +9,6 @@ printed and written into ``models/MODEL_CARD.md`` between markers (``models/card
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,7 +17,9 @@ from typing import Any
 import numpy as np
 
 from models import data, profanity
-from models.card import PUBLISH_BELOW, REJECT_ABOVE, UNSEEN_BY_PROFANITY
+from models.card import PUBLISH_BELOW, REJECT_ABOVE
+from models.intervals import BOOTSTRAP_REPS, intervals
+from models.toxicity_splits import toxicity_splits
 from models.train import fit, spam_corpus, toxicity_corpus
 
 CHUNK = 2000
@@ -85,96 +86,6 @@ def metrics(
         "published_neg": float(np.mean(s[y == 0] < publish)) if (y == 0).any() else 0.0,
         "rejected_neg": float(np.mean(s[y == 0] >= reject)) if (y == 0).any() else 0.0,
     }
-
-
-BOOTSTRAP_REPS = 2000
-
-
-def _resamples(labels: np.ndarray, reps: int, rng: np.random.Generator) -> np.ndarray:
-    """Return ``reps`` stratified bootstrap index sets (positives and negatives apart)."""
-    pos, neg = np.flatnonzero(labels == 1), np.flatnonzero(labels == 0)
-    return np.concatenate(
-        (rng.choice(pos, (reps, len(pos))), rng.choice(neg, (reps, len(neg)))), axis=1
-    )
-
-
-def bootstrap_interval(
-    samples: Sequence[tuple[np.ndarray, ...]],
-    statistic: Callable[..., float],
-    reps: int = BOOTSTRAP_REPS,
-    seed: int = 0,
-) -> tuple[float, float]:
-    """Return the 95% percentile interval of the mean of ``statistic`` over ``samples``.
-
-    Each sample is ``(labels, *score_arrays)``; every replicate resamples each sample's
-    rows (stratified, seeded), the same rows for all its score arrays (a paired
-    bootstrap), applies ``statistic(labels, *scores)`` and averages over the samples
-    (the YouTube figure is a mean over five videos).
-    """
-    rng = np.random.default_rng(seed)
-    values = np.zeros(reps)
-    for labels, *scores in samples:
-        y = np.asarray(labels)
-        for r, idx in enumerate(_resamples(y, reps, rng)):
-            values[r] += statistic(y[idx], *(np.asarray(x)[idx] for x in scores))
-    values /= len(samples)
-    low, high = np.percentile(values, [2.5, 97.5])
-    return float(low), float(high)
-
-
-def wilson(k: int, n: int, z: float = 1.959964) -> tuple[float, float]:
-    """Return the Wilson score interval (95% by default) of the share ``k / n``."""
-    if n <= 0:
-        return 0.0, 1.0
-    share = k / n
-    centre = (share + z * z / (2 * n)) / (1 + z * z / n)
-    half = z / (1 + z * z / n) * math.sqrt(share * (1 - share) / n + z * z / (4 * n * n))
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
-def intervals(
-    scored: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]],
-    spam_threshold: float,
-    olid_threshold: float,
-    links: Sequence[LinkRow] = (),
-) -> dict[str, tuple[float, float]]:
-    """Return 95% intervals of the figures the targets are judged on (ours): bootstrap
-    for AUC and F1, Wilson for the share of held-out legitimate link comments rejected."""
-    from sklearn.metrics import f1_score, roc_auc_score
-
-    def auc(y: np.ndarray, s: np.ndarray) -> float:
-        return float(roc_auc_score(y, s))
-
-    out: dict[str, tuple[float, float]] = {}
-    videos = [
-        v
-        for (split, system), v in scored.items()
-        if system == "ours" and split.startswith("youtube-") and split != "youtube-pilot"
-    ]
-    if videos:
-        out["youtube_auc"] = bootstrap_interval(videos, auc)
-        out["youtube_f1"] = bootstrap_interval(
-            videos, lambda y, s: float(f1_score(y, s >= spam_threshold, zero_division=0))
-        )
-    for split in ("youtube-pilot", "sms-test", "jigsaw-test"):
-        if (split, "ours") in scored:
-            out[split] = bootstrap_interval([scored[split, "ours"]], auc)
-    for split in UNSEEN_BY_PROFANITY:  # ours minus alt-profanity-check, same rows
-        if (split, "ours") in scored and (split, "alt-profanity-check") in scored:
-            y, ours = scored[split, "ours"]
-            out[f"{split} - apc"] = bootstrap_interval(
-                [(y, ours, scored[split, "alt-profanity-check"][1])],
-                lambda y, a, b: auc(y, a) - auc(y, b),
-            )
-    for row in links:
-        if row.system == "ours" and row.n:
-            out[f"{row.split} rejected"] = wilson(round(row.rejected * row.n), row.n)
-    if ("olid-test", "ours") in scored:
-        out["olid_macro_f1"] = bootstrap_interval(
-            [scored["olid-test", "ours"]],
-            lambda y, s: float(f1_score(y, s >= olid_threshold, average="macro")),
-        )
-    return out
 
 
 def naive_bayes(train: data.Corpus) -> Scores:
@@ -285,62 +196,6 @@ _SEEN = {
     ("alt-profanity-check", "davidson"): "[trained on all of Davidson]",
     ("ours", "davidson"): "[its alt-profanity-check input saw all of Davidson]",
 }
-
-
-def toxicity_splits() -> list[tuple[str, data.Corpus]]:
-    """Return the toxicity evaluation splits (never trained on, except where marked)."""
-    test = data.jigsaw_test("toxic")
-    threat = data.jigsaw_test("threat")
-    # Threats against clean comments: does the score separate threats from ordinary text?
-    pairs = zip(threat.labels, test.labels, strict=True)
-    keep = [i for i, (t, y) in enumerate(pairs) if t or not y]
-    return [
-        ("jigsaw-test", test),
-        ("jigsaw-test-threat", threat.subset(keep)),
-        ("olid-test", data.olid_test()),
-        ("wikipedia-cat-large", data.wikipedia_context()),
-        ("ethos", data.ethos()),
-        ("identity-templates", identity_templates()),
-        ("davidson", data.davidson()),
-    ]
-
-
-# Identity templates (after Dixon et al. 2018): hand-written sentences, never trained on,
-# with the identity word swapped. A fair model scores every version of a sentence alike:
-# non-toxic ones low, abusive ones high.
-IDENTITY_WORDS = (
-    "gay", "lesbian", "bisexual", "transgender", "queer", "black", "white", "asian",
-    "hispanic", "latino", "mexican", "arab", "indian", "chinese", "jewish", "muslim",
-    "christian", "catholic", "hindu", "sikh", "buddhist", "atheist", "deaf", "blind",
-    "disabled", "elderly", "young", "female",
-)  # fmt: skip
-IDENTITY_TEMPLATES = (
-    (0, "I am {a} {t} person."),
-    (0, "I am {t}."),
-    (0, "My neighbour is {t} and very kind."),
-    (0, "As {a} {t} woman, I found this piece moving."),
-    (0, "Being {t} is nothing to be ashamed of."),
-    (0, "Our {t} community centre opens on Saturday."),
-    (0, "Many of my best friends are {t}."),
-    (0, "The {t} councillor answered every question at the meeting."),
-    (1, "{T} people are disgusting."),
-    (1, "I hate {t} people."),
-    (1, "All {t} people should be thrown out of this country."),
-    (1, "You stupid {t} idiot, nobody wants you here."),
-    (1, "{T} people are vermin."),
-    (1, "Shut up, you filthy {t} pig."),
-)
-
-
-def identity_templates() -> data.Corpus:
-    """Return the identity template sentences (label 1 = abusive), one per word and template."""
-    texts, labels = [], []
-    for label, template in IDENTITY_TEMPLATES:
-        for word in IDENTITY_WORDS:
-            a = "an" if word[0] in "aeiou" else "a"
-            texts.append(template.format(t=word, T=word.capitalize(), a=a))
-            labels.append(label)
-    return data.Corpus("identity-templates", texts, labels)
 
 
 def link_rows(ours: Scores, nb: Scores | None, echo: Callable[[str], None]) -> list[LinkRow]:

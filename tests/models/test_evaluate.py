@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 from sklearn.metrics import roc_auc_score
 
-from models.evaluate import bootstrap_interval, metrics, wilson
+from models.evaluate import metrics
+from models.intervals import bootstrap_interval, wilson
 
 
 def _auc(y: np.ndarray, s: np.ndarray) -> float:
