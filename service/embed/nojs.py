@@ -66,6 +66,9 @@ class ThreadRequest:
     featured: bool = False
     #: Open at the page that holds this comment's conversation (``comment=<id>``).
     comment: str | None = None
+    #: The level of the thread's heading (``heading_level=2…5``, the widget's
+    #: ``data-heading-level``); the form's is one below it.
+    heading_level: int = 2
     link_args: dict[str, str] = field(default_factory=dict)
 
 
@@ -91,6 +94,12 @@ def _set_depth(nodes: list[Node], depth: int) -> None:
         node.depth = depth
         node.replies.sort(key=lambda n: (n.comment.created_at, n.comment.id))
         _set_depth(node.replies, depth + 1)
+
+
+def heading_level(value: str | None) -> int:
+    """Return a ``heading_level`` argument as a level from 2 to 5; anything else is 2, as
+    the widget reads ``data-heading-level``."""
+    return int(value) if value in ("2", "3", "4", "5") else 2
 
 
 def avatar_class(avatar: str) -> str:
@@ -184,6 +193,7 @@ def render_thread(req: ThreadRequest) -> Markup:
         honeypot_field=antibot.HONEYPOT_FIELD,
         token=token,
         form_lang=req.lang,
+        form_heading=req.heading_level + 1,
         site_slug=req.site.slug,
         thread_id=req.thread,
         return_to=req.return_to,

@@ -9,7 +9,7 @@ from service import antibot, cors, mailer, sites
 from service.clock import utcnow
 from service.embed import assets, i18n
 from service.embed.assets import Asset
-from service.embed.nojs import ThreadRequest, feed_url, render_thread, theme_of
+from service.embed.nojs import ThreadRequest, feed_url, heading_level, render_thread, theme_of
 from service.embed.pages import content_security_policy, page_response
 from service.errors import NotFound, ValidationFailed
 from service.extensions import db
@@ -125,7 +125,8 @@ def thread() -> BaseResponse:
     site = load_site(slug)
     args = request.args
     lang = i18n.pick(args.get("lang"))
-    keep = ("site", "thread", "lang", "order", "theme", "format", "return_to", "featured")
+    keep = ("site", "thread", "lang", "order", "theme", "format", "return_to", "featured",
+            "heading_level")  # fmt: skip
     req = ThreadRequest(
         site=site,
         thread=thread_id,
@@ -138,6 +139,7 @@ def thread() -> BaseResponse:
         return_to=args.get("return_to") or None,
         featured=args.get("featured") in ("1", "true"),
         comment=args.get("comment") or None,
+        heading_level=heading_level(args.get("heading_level")),
         link_args={k: args[k] for k in keep if args.get(k)},
     )
     fragment = render_thread(req)

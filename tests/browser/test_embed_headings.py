@@ -1,4 +1,4 @@
-"""Heading levels (``data-heading-level``) in Chromium: the widget's two headings move together
+"""Heading levels (``data-heading-level``; the no-JS fragment's ``heading_level``) in Chromium: the widget's two headings move together
 to fit the host page's outline (WCAG 1.3.1, 2.4.6), look the same at every level, fall back
 to h2/h3 on a value out of range, survive ``Moderato.render``, and axe-core agrees."""
 
@@ -80,6 +80,25 @@ def test_without_a_valid_level_the_headings_are_h2_and_h3(
     attrs = "" if value is None else f'data-heading-level="{value}"'
     w = open_thread(page, letters(publisher, live_server, attrs))
     assert levels(w) == ["H2", "H3"]
+
+
+@pytest.mark.parametrize("level", [2, 4])
+def test_the_no_js_fragment_looks_the_same_at_every_level(
+    page: Page, live_server: LiveServer, db: Database, level: int
+) -> None:
+    """The no-JS fragment's ``heading_level`` changes its headings' tags, not their look:
+    the sizes and the space above them are those of the default h2/h3 (its stylesheet
+    styled h2 and h3 only)."""
+    stored(db, state=State.PUBLISHED, thread="letters", text="A letter.")
+    page.goto(f"{live_server.url}/embed/thread?thread=letters&format=page&heading_level={level}")
+    title, form = page.locator("#mf-title"), page.locator("#mf-form-title")
+    expect(title).to_have_text("Comments (1)")
+    assert [title.evaluate("h => h.tagName"), form.evaluate("h => h.tagName")] == [
+        f"H{level}",
+        f"H{level + 1}",
+    ]
+    style = "h => [getComputedStyle(h).fontSize, getComputedStyle(h).marginTop]"
+    assert [title.evaluate(style), form.evaluate(style)] == [["20px", "0px"], ["17.6px", "24px"]]
 
 
 def test_moderato_render_keeps_the_level_or_takes_a_new_one(

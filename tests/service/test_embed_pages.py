@@ -216,3 +216,18 @@ def test_names_in_the_reply_and_report_labels_are_isolated(
     html = client.get("/embed/thread?site=default&thread=bidi").get_data(as_text=True)
     assert 'aria-label="Reply to \u2068مريمevil\u2069"' in html
     assert 'aria-label="Report the comment by \u2068مريمevil\u2069"' in html
+
+
+def test_the_fragment_takes_the_widgets_heading_levels(client: FlaskClient, db: Database) -> None:
+    """``heading_level=3`` makes an included fragment's headings h3 and h4 (the widget's
+    ``data-heading-level``; the fragment was fixed at h2/h3), its links keep it, and a value
+    outside 2 to 5 gives h2/h3, as in the widget."""
+    stored(db, state=State.PUBLISHED, thread="frag", text="First!")
+    html = client.get("/embed/thread?thread=frag&heading_level=3").get_data(as_text=True)
+    assert re.search(r'<h3 id="mf-title">Comments \(1\)</h3>', html)
+    assert re.search(r'<h4 id="mf-form-title">Leave a Reply</h4>', html)
+    assert "<h2" not in html
+    assert "heading_level=3" in re.search(r'<a [^>]*href="([^"]*reply_to[^"]*)"', html)[1]
+    for value in ("1", "6", "three", ""):
+        other = client.get(f"/embed/thread?thread=frag&heading_level={value}").get_data(True)
+        assert '<h2 id="mf-title">' in other and '<h3 id="mf-form-title">' in other
