@@ -100,13 +100,16 @@ def mail_retry(message_id: str) -> BaseResponse:
         row = dbs.get(MailMessage, message_id)
         if row is None:
             raise NotFound("There is no such mail.", code="mail_not_found")
-        status, attempts = row.status, row.attempts  # as read, before the conditional update
+        attempts = row.attempts  # as read, before the conditional update
         done = retry.retry(dbs, message_id)
         if done:
             _audit(dbs, row.site_id, row.comment_id, mail_id=message_id, kind=row.kind,
                    attempts=attempts)  # fmt: skip
+        else:  # what it is now (another admin's retry, the worker, an erasure meanwhile)
+            now = dbs.scalar(select(MailMessage.status).where(MailMessage.id == message_id))
     if not done:
-        flash(f"Mail {message_id} is {status}, not failed: nothing to retry.", "error")
+        state = f"is {now}, not failed" if now else "was erased meanwhile"
+        flash(f"Mail {message_id} {state}: nothing to retry.", "error")
         return _back()
     _queue([message_id])
     flash(f"Mail {message_id} queued again.", "success")

@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from rq import Queue
 
 from service import sites as site_ops
+from service.privacy import erase
 from service.store import Database
 from tests.dashboard import csrf_token, logged_in
 from tests.mail_outbox import HTML, asking, failed, mail, retries
@@ -232,3 +233,27 @@ def test_the_page_says_when_mail_is_off(
     assert "Mail is off" not in page(client).get_data(as_text=True)
     app.config["SMTP_URL"] = ""
     assert "Mail is off" in page(client).get_data(as_text=True)
+
+
+def test_a_mail_erased_since_the_page_was_shown_is_not_retried(
+    app: Flask, client: FlaskClient, db: Database, mail_server: MailServer
+) -> None:
+    """An erasure deletes the reader's mails: a Retry pressed on the page shown before it
+    answers 404, and "Retry all" finds nothing; nothing is queued or audited."""
+    token = logged_in(client, db)
+    mail_id = failed(app, db, mail_server, "ada@example.org")
+    assert "Retry all 1 failed" in page(client).get_data(as_text=True)
+    with db.session() as session:
+        erase(session, "ada@example.org", "cli")
+    rv = client.post(f"/moderation/mail/{mail_id}/retry", data={"csrf_token": token})
+    assert rv.status_code == 404 and rv.get_json()["error"]["code"] == "mail_not_found"
+    done = client.post(
+        "/moderation/mail/retry-failed",
+        data={"csrf_token": token},
+        headers=HTML,
+        follow_redirects=True,
+    )
+    assert "No failed mails to retry." in done.get_data(as_text=True)
+    assert retries(db) == []
+    queue: Queue = app.extensions["moderato.queue"].deliveries
+    assert f"send-{mail_id}" not in queue.get_job_ids()
