@@ -33,6 +33,7 @@ from service.moderation import (  # noqa: E402, F401
     bans_views,
     bulk_views,
     login,
+    mail_views,
     privacy_views,
     queue,
     stats_views,
