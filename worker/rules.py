@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from service.addresses import domain_key, email_key, host_key
 from service.policy import RuleHit
 from service.security import avatar_hash
 from service.status import Rejection, State
@@ -19,18 +20,19 @@ BAD_TOKENS = {"invalid": "the form token is forged", "too_fast": "the form was f
 
 
 def domains_of(comment: Comment) -> set[str]:
-    """Return the author's e-mail domain and website host, lower-cased."""
-    found = {comment.author_email.rpartition("@")[2].lower()}
+    """Return the author's e-mail domain and website host, as bans keep domains."""
+    found = {domain_key(comment.author_email)}
     if comment.author_url:
         host = urlsplit(comment.author_url).hostname
         if host:
-            found.add(host.lower().removeprefix("www."))
+            found.add(host_key(host))
     return found
 
 
 def ban_hits(session: Session, comment: Comment) -> list[RuleHit]:
-    """Return a hit for each ban (site-wide or global) that matches the comment's author."""
-    wanted = [(Ban.kind == "email") & (Ban.value == comment.author_email.lower())]
+    """Return a hit for each ban (site-wide or global) that matches the comment's author:
+    addresses and domains compared as ``service.addresses`` keys them (bans keep them so)."""
+    wanted = [(Ban.kind == "email") & (Ban.value == email_key(comment.author_email))]
     if comment.ip_hash:
         wanted.append((Ban.kind == "ip") & (Ban.value == comment.ip_hash))
     wanted.append((Ban.kind == "domain") & Ban.value.in_(sorted(domains_of(comment))))
