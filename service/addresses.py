@@ -23,6 +23,17 @@ def email_key(address: str | None) -> str:
     return unicodedata.normalize("NFC", stored_form(address).lower())[:KEY_LENGTH]
 
 
+def spellings(address: str | None) -> set[str]:
+    """Return the ways ``address`` may be repeated where we wrote it (a ban's value quoted
+    in a decision, an audit entry): as stored, lower-cased as older code kept it, and as
+    its key, each composed (NFC) and decomposed (NFD). A case-blind search for each finds
+    the capitals Python's simple case folding equates; ``J̌ohn@…`` (``J`` + a caron) has no
+    simple lower case ``ǰohn@…`` (one letter) could match, hence the forms."""
+    stored = stored_form(address)
+    forms = {stored, stored.lower(), email_key(address)}
+    return {unicodedata.normalize(nf, f) for f in forms if f for nf in ("NFC", "NFD")}
+
+
 def domain_key(address: str | None) -> str:
     """Return the domain of ``address`` as bans on a domain match it: the part of its
     ``email_key`` after the last ``@``."""
