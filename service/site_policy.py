@@ -10,8 +10,9 @@ legitimate ones each would reject with nobody looking.
 Left out of the replay: comments decided by a rule (bans, bot traps: no threshold
 changes those), comments never scored (held for a classifier error), and a reused form
 token's hold. ``new_authors: hold`` is replayed: a comment counts as a new author's when
-no comment of its address (avatar hash) on the site had been published before it was
-written. Threads with a mode of their own are replayed with the site's mode.
+no comment of its address (its ``email_key``, as the worker matches it) on the site had
+been published before it was written. Threads with a mode of their own are replayed with
+the site's mode.
 """
 
 from __future__ import annotations
@@ -77,21 +78,22 @@ def _latest_labels(session: Session, site: Site, ids: list[str]) -> dict[str, st
     return found
 
 
-def _first_published(session: Session, site: Site, avatars: set[str]) -> dict[str, datetime]:
-    """Return when each address (avatar hash) first had a comment published on the site."""
+def _first_published(session: Session, site: Site, keys: set[str]) -> dict[str, datetime]:
+    """Return when each address (its ``email_key``) first had a comment published on the
+    site."""
     found: dict[str, datetime] = {}
-    wanted = sorted(avatars)
+    wanted = sorted(keys)
     for start in range(0, len(wanted), 500):
         rows = session.execute(
-            select(Comment.avatar, func.min(Comment.published_at))
+            select(Comment.email_key, func.min(Comment.published_at))
             .where(
                 Comment.site_id == site.id,
-                Comment.avatar.in_(wanted[start : start + 500]),
+                Comment.email_key.in_(wanted[start : start + 500]),
                 Comment.published_at.is_not(None),
             )
-            .group_by(Comment.avatar)
+            .group_by(Comment.email_key)
         )
-        found.update({avatar: when for avatar, when in rows if when is not None})
+        found.update({key: when for key, when in rows if key is not None and when is not None})
     return found
 
 
@@ -105,7 +107,7 @@ def preview(
     proposed = current if proposed is None else normalise_policy(proposed)
     same = proposed == current
     rows = session.execute(
-        select(Comment.id, Comment.spam, Comment.toxicity, Comment.avatar, Comment.created_at)
+        select(Comment.id, Comment.spam, Comment.toxicity, Comment.email_key, Comment.created_at)
         .where(
             Comment.site_id == site.id,
             Comment.created_at >= utcnow() - timedelta(days=days),
@@ -117,7 +119,7 @@ def preview(
         .limit(MAX_REPLAYED)
     ).all()
     labels = _latest_labels(session, site, [r.id for r in rows])
-    first_published = _first_published(session, site, {r.avatar for r in rows})
+    first_published = _first_published(session, site, {r.email_key for r in rows if r.email_key})
     result = Preview(
         days=days,
         replayed=len(rows),
@@ -132,7 +134,7 @@ def preview(
     for row in rows:
         scores = {"spam": row.spam, "toxicity": row.toxicity}
         label = labels.get(row.id)
-        known = first_published.get(row.avatar)
+        known = first_published.get(row.email_key) if row.email_key else None
         new_author = known is None or known >= row.created_at
         for policy, outcomes in replays:
             holds = [NEW_AUTHOR] if new_author and policy["new_authors"] == "hold" else []

@@ -1,7 +1,9 @@
 """A real SMTP server for tests (aiosmtpd) on 127.0.0.1: it collects what it is sent, can be
 stopped and started again on the same port, can refuse recipients with a 5xx, put off
-messages with a 4xx and take its time to accept one. It keeps each message as received too
-(``raw``): what a reader's mail client would parse, and when it accepted each."""
+messages with a 4xx and take its time to accept one, and offers SMTPUTF8 (RFC 6531: mail to
+and from a non-ASCII local part) when asked to (``MailServer(smtputf8=True)``; aiosmtpd's
+default, as many relays', is not to). It keeps each message as received too (``raw``):
+what a reader's mail client would parse, and when it accepted each."""
 
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ class Collector:
         self.messages: list[EmailMessage] = []
         self.raw: list[bytes] = []
         self.envelopes: list[tuple[str, list[str]]] = []
+        self.smtputf8: list[bool] = []  # whether each message came with MAIL FROM's SMTPUTF8
         self.refuse: set[str] = set()  # recipients answered 550
         self.defer = 0  # how many messages to come are answered 451 (try again later)
         self.accept_after = 0.0  # seconds a message waits before the server accepts it
@@ -53,24 +56,29 @@ class Collector:
         await asyncio.sleep(self.accept_after)
         raw = envelope.original_content or envelope.content
         assert isinstance(raw, bytes)
-        parsed = email.message_from_bytes(raw, policy=email.policy.default)
+        if envelope.smtp_utf8:  # RFC 6532: its headers are UTF-8, as a mail client reads them
+            parsed = email.message_from_string(raw.decode(), policy=email.policy.default)
+        else:
+            parsed = email.message_from_bytes(raw, policy=email.policy.default)
         assert isinstance(parsed, EmailMessage)
         with self.lock:
             self.messages.append(parsed)
             self.raw.append(raw)
             self.envelopes.append((str(envelope.mail_from), list(envelope.rcpt_tos)))
+            self.smtputf8.append(bool(envelope.smtp_utf8))
             self.accepted_at.append(utcnow())
         return "250 Message accepted"
 
 
 class MailServer:
-    """An SMTP server on a fixed free port of 127.0.0.1, in aiosmtpd's own thread;
-    ``options`` go to aiosmtpd (``tls_context``, ``ssl_context``, ``authenticator``…)."""
+    """An SMTP server on a fixed free port of 127.0.0.1, in aiosmtpd's own thread, offering
+    SMTPUTF8 if ``smtputf8``; ``options`` go to aiosmtpd (``tls_context``, ``ssl_context``,
+    ``authenticator``…)."""
 
-    def __init__(self, **options: Any) -> None:
+    def __init__(self, *, smtputf8: bool = False, **options: Any) -> None:
         self.port = free_port()
         self.handler = Collector()
-        self.options = options
+        self.options = {"enable_SMTPUTF8": smtputf8, **options}
         self.controller: Controller | None = None
 
     @property

@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from service.addresses import domain_key, email_key, host_key
 from service.policy import RuleHit
-from service.security import avatar_hash
 from service.status import Rejection, State
 from service.store.tables import Ban, Comment
 
@@ -19,18 +19,19 @@ BAD_TOKENS = {"invalid": "the form token is forged", "too_fast": "the form was f
 
 
 def domains_of(comment: Comment) -> set[str]:
-    """Return the author's e-mail domain and website host, lower-cased."""
-    found = {comment.author_email.rpartition("@")[2].lower()}
+    """Return the author's e-mail domain and website host, as bans keep domains."""
+    found = {domain_key(comment.author_email)}
     if comment.author_url:
         host = urlsplit(comment.author_url).hostname
         if host:
-            found.add(host.lower().removeprefix("www."))
+            found.add(host_key(host))
     return found
 
 
 def ban_hits(session: Session, comment: Comment) -> list[RuleHit]:
-    """Return a hit for each ban (site-wide or global) that matches the comment's author."""
-    wanted = [(Ban.kind == "email") & (Ban.value == comment.author_email.lower())]
+    """Return a hit for each ban (site-wide or global) that matches the comment's author:
+    addresses and domains compared as ``service.addresses`` keys them (bans keep them so)."""
+    wanted = [(Ban.kind == "email") & (Ban.value == email_key(comment.author_email))]
     if comment.ip_hash:
         wanted.append((Ban.kind == "ip") & (Ban.value == comment.ip_hash))
     wanted.append((Ban.kind == "domain") & Ban.value.in_(sorted(domains_of(comment))))
@@ -61,9 +62,10 @@ def author_holds(session: Session, comment: Comment, policy: Mapping[str, Any]) 
     """Return a reason to hold the comment when the site reviews new authors and this
     e-mail address has no published comment on the site yet.
 
-    Addresses are matched trimmed and lower-cased, through the avatar hash every comment
-    stores (SHA-256 of exactly that; ``ix_comments_site_avatar``): ``Ada@example.org`` is
-    known when ``ada@example.org`` was published (found in review). Anyone may type a known
+    Addresses are matched on the key every comment stores (``service.addresses.email_key``:
+    trimmed, lower case, NFC): ``Ada@example.org`` is known when ``ada@example.org`` was
+    published (found in review), and ``ǰohn@…`` when ``J̌ohn@…`` was (the avatar hash, which
+    hashes ``strip().lower()`` as Gravatar wants it, told them apart). Anyone may type a known
     author's address, so this is a first filter for new voices, as in WordPress, never a
     check of identity: the scores still apply.
     """
@@ -73,7 +75,7 @@ def author_holds(session: Session, comment: Comment, policy: Mapping[str, Any]) 
         select(Comment.id)
         .where(
             Comment.site_id == comment.site_id,
-            Comment.avatar == avatar_hash(comment.author_email),
+            Comment.email_key == email_key(comment.author_email),
             Comment.state == State.PUBLISHED.value,
             Comment.id != comment.id,
         )

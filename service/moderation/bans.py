@@ -1,9 +1,10 @@
 """Bans: what may be banned, in the form the worker matches, and storing one.
 
 Kinds and values are the ones ``worker/rules.py::ban_hits`` matches: ``email``
-(lower-cased address), ``ip`` (the keyed IP hash stored with the comment),
-``domain`` (lower-cased host, without ``www.``, matching the e-mail's domain or
-the author's website). A ban applies to one site, or to every site
+(the address's ``service.addresses.email_key``: trimmed, lower case, NFC, so a ban on
+``J̌ohn@…`` catches ``ǰohn@…``), ``ip`` (the keyed IP hash stored with the comment),
+``domain`` (a host keyed so, without ``www.``, matching the e-mail's domain or the
+author's website). A ban applies to one site, or to every site
 (``site_id`` NULL, admins only). Later submissions that match are rejected by
 the worker with reason ``banned``; comments already stored are not touched.
 
@@ -21,6 +22,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from service.addresses import domain_key, email_key, host_key
 from service.clock import utcnow
 from service.store.tables import AuditEntry, Ban, Comment
 from service.validation import has_controls
@@ -83,13 +85,13 @@ WEBMAIL = frozenset(
 def target_value(comment: Comment, target: str) -> tuple[str, str] | None:
     """Return the ``(kind, value)`` a card's ban target names, or None if the comment lacks it."""
     if target == "email":
-        return "email", comment.author_email.strip().lower()
+        return "email", email_key(comment.author_email)
     if target == "ip":
         return ("ip", comment.ip_hash) if comment.ip_hash else None
     if target == "email_domain":
-        return "domain", comment.author_email.rpartition("@")[2].strip().lower()
+        return "domain", domain_key(comment.author_email)
     if target == "url_domain" and comment.author_url:
-        host = (urlsplit(comment.author_url).hostname or "").lower().removeprefix("www.")
+        host = host_key(urlsplit(comment.author_url).hostname)
         return ("domain", host) if host else None
     return None
 
@@ -98,7 +100,7 @@ def normalise(kind: str, raw: str) -> str | None:
     """Return a hand-typed ban value in the form the worker matches, or None if invalid
     (control and direction characters included: they went raw into the Bans page, the
     audit log and its CSV; found in review)."""
-    value = raw.strip().lower()
+    value = raw.strip().lower() if kind == "ip" else email_key(raw)
     if has_controls(value, bidi=True):
         return None
     if kind == "email":

@@ -12,6 +12,7 @@ from flask import url_for
 from sqlalchemy.orm import Session
 
 from service import explain
+from service.addresses import domain_key
 from service.bidi import isolate
 from service.clock import rfc3339, utcnow
 from service.moderation.actions import Action, available
@@ -174,7 +175,7 @@ def build(comment: Comment, site: str, reported: Summary | None = None) -> Card:
         thread_url=thread_url(comment, site),
         age=age(comment.created_at),
         created=rfc3339(comment.created_at) or "",
-        domain="@" + comment.author_email.rpartition("@")[2].lower(),
+        domain="@" + domain_key(comment.author_email),  # as a ban on it keeps it
     )
 
 

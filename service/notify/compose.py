@@ -17,6 +17,7 @@ the links we write (confirm, unsubscribe, the conversation): names and replies a
 
 from __future__ import annotations
 
+import contextlib
 import email.policy
 import html
 import secrets
@@ -27,6 +28,8 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
 from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from email_validator import EmailNotValidError, validate_email
 
 Translator = Callable[..., str]
 EXCERPT = 500
@@ -111,6 +114,19 @@ def own_thread_page(public_url: str, site: str, thread: str, comment: str) -> st
     return f"{public_url.rstrip('/')}/embed/thread?{query}"
 
 
+def recipient(address: str) -> Address:
+    """Return the ``To`` of a mail to ``address``: its domain in ASCII (IDNA A-labels, as
+    intake's email-validator makes them), so only a non-ASCII local part needs a server
+    that offers SMTPUTF8 (``smtplib`` takes the envelope's recipient from this header).
+    Built from its parts: ``Address(addr_spec=…)`` refuses a non-ASCII local part outright,
+    so a mail to ``zoë@…`` could not even be composed."""
+    local, _, domain = address.rpartition("@")
+    # one stored before a check we make now is sent as it is: the server decides
+    with contextlib.suppress(EmailNotValidError):
+        domain = validate_email(address, check_deliverability=False).ascii_domain
+    return Address(username=local, domain=domain)
+
+
 def _raw(msg: EmailMessage, name: str, value: str) -> None:
     """Store a header exactly as ``value`` is written (ASCII, lines RFC 5322 allows)."""
     lines = value.split("\n")
@@ -140,7 +156,7 @@ def _message(
     """Return a mail: its headers, the plain text and the HTML twin of ``paragraphs``."""
     msg = EmailMessage(policy=POLICY)
     msg["From"] = sender
-    msg["To"] = Address(addr_spec=to)
+    msg["To"] = recipient(to)
     _subject(msg, subject)
     msg["Date"] = formatdate(usegmt=True)
     domain = parseaddr(sender)[1].rpartition("@")[2] or "moderato.invalid"

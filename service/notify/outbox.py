@@ -34,9 +34,11 @@ REPLY = "reply"
 
 
 def address(email: str | None) -> str:
-    """Return the form an address is kept and mailed in: trimmed, lower-cased. Compare
-    addresses by ``email_key`` (NFC too), as every other match does."""
-    return (email or "").strip().lower()
+    """Return the form an address is kept and mailed in: its key (trimmed, lower case,
+    then NFC: ``J̌ohn@…`` is mailed at ``ǰohn@…``, not at ``j`` + a combining caron, which
+    RFC 6532 asks not to send and no mailbox is named). Rows made before keep theirs, as
+    their unsubscribe links' tags were made from it (``tokens.address_tag``)."""
+    return email_key(email)
 
 
 def _insert_ignoring_conflict(session: Session, model: Any, values: dict[str, Any]) -> None:

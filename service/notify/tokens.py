@@ -44,7 +44,15 @@ def confirm_token(secret_key: str, subscription_id: int, nonce: str) -> str:
 
 
 def address_tag(secret_key: str, email: str) -> str:
-    """Return the short keyed hash of an address (trimmed, lower-cased) a link carries."""
+    """Return the short keyed hash of an address (trimmed, lower-cased) a link carries.
+
+    Made from a subscription's own ``email`` and checked against that same column, which
+    a row never changes (``notify.outbox.address`` makes it; rows made before it was the
+    key's form keep theirs): the tag tells rows apart, it never compares two spellings
+    (the key does that, ``service.addresses.email_key``). So it stays ``strip().lower()``
+    as mailed since the first link: hashing the key instead would silently break the
+    links already mailed for rows such as ``j`` + a combining caron (tests/service/
+    test_notify_mailed_addresses.py remakes such a link by hand)."""
     key = hmac.new(secret_key.encode(), ADDRESS_SALT, hashlib.sha256).digest()
     digest = hmac.new(key, email.strip().lower().encode(), hashlib.sha256).digest()
     return urlsafe_b64encode(digest[:12]).decode()

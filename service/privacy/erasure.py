@@ -10,6 +10,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from service import idempotency
+from service.addresses import spellings
 from service.lifecycle import Change, Outcome, transition
 from service.notify import privacy as notify_privacy
 from service.privacy import lookup, scrubbing
@@ -67,11 +68,12 @@ def plus(total: Erasure, done: Erasure) -> Erasure:
 
 
 def needles_of(email: str, found: list[Comment]) -> list[str]:
-    """What the audit log, decision summaries and outbox may repeat: the address and the
-    comments' IP hashes ("banned ip: …"; found in review), and the address as each comment
-    spelled it (``İnci@…`` is not ``i̇nci@…`` to a case-blind regular expression)."""
-    typed = {f(c.author_email.strip()) for c in found for f in (str, str.lower) if c.author_email}
-    return [email, *sorted(typed - {email}), *sorted({c.ip_hash for c in found if c.ip_hash})]
+    """What the audit log, decision summaries and outbox may repeat: the address in every
+    spelling of it and of each comment's (``service.addresses.spellings``: ``İnci@…`` is
+    not ``i̇nci@…``, nor ``J̌ohn@…`` ``ǰohn@…``, to a case-blind regular expression), and the
+    comments' IP hashes ("banned ip: …"; found in review)."""
+    typed = set(spellings(email)).union(*(spellings(c.author_email) for c in found))
+    return [*sorted(typed), *sorted({c.ip_hash for c in found if c.ip_hash})]
 
 
 def erase_comment(
@@ -87,7 +89,7 @@ def erase_comment(
     an address (its author's withdrawal: ``service.edits``), with ``action``, ``rejection``
     and ``note`` on the take-down; the address's other comments, check records and
     subscriptions are left alone, and no ``privacy_erase`` entry is written."""
-    needles = [n for n in (comment.author_email.strip().lower(), comment.ip_hash) if n]
+    needles = needles_of(comment.author_email, [comment])
     return erase_found(session, [comment], actor, needles, (action, rejection, note))
 
 

@@ -22,8 +22,11 @@ PERSONAL = frozenset({"author_name", "author_url", "avatar", "text", "html", "re
 
 def scrubber(needles: list[str]) -> Any:
     """Return a function that replaces each of ``needles`` (any case) in a string, or in the
-    strings of a list or dict, with ``ERASED``."""
-    pattern = re.compile("|".join(re.escape(n) for n in needles), re.IGNORECASE)
+    strings of a list or dict, with ``ERASED`` (the longest first where two start alike)."""
+    ordered = sorted({n for n in needles if n}, key=lambda n: (-len(n), n))
+    # no needle: a pattern that never matches (an empty one would match everywhere)
+    alternatives = "|".join(re.escape(n) for n in ordered) or "(?!)"
+    pattern = re.compile(alternatives, re.IGNORECASE)
 
     def scrub(value: Any) -> Any:
         if isinstance(value, str):

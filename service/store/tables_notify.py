@@ -35,8 +35,9 @@ class MailSubscription(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
-    #: Trimmed and lower-cased (``notify.outbox.address``): the address mail goes to, and
-    #: what an unsubscribe link's tag was made from (so it never changes for a row).
+    #: The address mail goes to, in its key's form (``notify.outbox.address``; rows made
+    #: before are trimmed and lower-cased only), and what an unsubscribe link's tag was
+    #: made from (so it never changes for a row).
     email: Mapped[str] = mapped_column(String(254))
     #: ``email`` as every match takes it (``service.addresses.email_key``: trimmed, lower
     #: case, NFC), as comments and check records keep theirs: intake's opt-ins, the worker's

@@ -6,15 +6,16 @@ before. Real SMTP server, SQLite file and Redis."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from alembic import command
+from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select, text, update
+from sqlalchemy import select, text
 
 from service import create_app, privacy, sites
 from service.clock import utcnow
@@ -24,7 +25,7 @@ from service.store.migrate import alembic_config, upgrade
 from service.store.tables_notify import MailMessage, MailSubscription, MailSubscriptionMerge
 from tests.factories import post
 from tests.mail_server import MailServer, mail_settings
-from tests.notify_helpers import outbox_rows, publish
+from tests.notify_helpers import links, outbox_rows, path_of, publish, send_outbox
 from tests.service.test_migrations import schema_drift
 
 #: ``J`` and a combining caron (no composed capital exists) lowers to ``j`` and the caron,
@@ -38,8 +39,16 @@ SPELLINGS = [
 
 
 @pytest.fixture
+def mail_server() -> Iterator[MailServer]:
+    """A real SMTP server on 127.0.0.1 that offers SMTPUTF8: ``İnci@…`` gets her mail."""
+    server = MailServer(smtputf8=True).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def settings(settings: dict[str, Any], mail_server: MailServer) -> dict[str, Any]:
-    """This module's app sends mail to a real SMTP server on 127.0.0.1."""
+    """This module's app sends mail to that server."""
     return mail_settings(settings, mail_server)
 
 
@@ -48,27 +57,33 @@ def _subscriptions(db: Database) -> list[MailSubscription]:
         return list(session.scalars(select(MailSubscription).order_by(MailSubscription.id)))
 
 
-def _confirmed(client: FlaskClient, db: Database, email: str) -> str:
-    """Opt in with ``email`` and confirm; return the comment id. The confirmation is marked
-    in the table: our mailer cannot write to a non-ASCII local part (no SMTPUTF8), so that
-    mail fails, and the confirmation page is tested with ASCII addresses elsewhere."""
+def _confirmed(app: Flask, mail_server: MailServer, email: str) -> str:
+    """Opt in with ``email`` and confirm with the link of the confirmation mail (sent over
+    SMTPUTF8 where the local part is not ASCII); return the comment id."""
+    client, db = app.test_client(), app.extensions["moderato.db"]
     first = post(client, notify_replies=True, email=email).get_json()["id"]
     assert len(publish(db, first)) == 1  # its confirmation mail
-    with db.session() as session:
-        session.execute(update(MailSubscription).values(state="confirmed", confirmed_at=utcnow()))
+    assert send_outbox(app) == ["sent"]
+    [confirm] = links(mail_server.wait_for(1)[-1])
+    assert client.post(path_of(confirm)).status_code == 200
     assert [s.state for s in _subscriptions(db)] == ["confirmed"]
     return str(first)
 
 
 @pytest.mark.parametrize(("stored", "typed"), SPELLINGS)
 def test_one_subscription_per_address_however_it_is_spelled(
-    client: FlaskClient, db: Database, stored: str, typed: str
+    app: Flask,
+    client: FlaskClient,
+    db: Database,
+    mail_server: MailServer,
+    stored: str,
+    typed: str,
 ) -> None:
     """A reader confirmed as ``stored`` who opts in again as ``typed`` has the one
     subscription, already confirmed (no second confirmation mail), and a reply of theirs
     to their own comment mails nobody (``J̌ohn`` and ``ǰohn`` were two subscriptions, and
     he was told of his own reply)."""
-    first = _confirmed(client, db, stored)
+    first = _confirmed(app, mail_server, stored)
     again = post(client, notify_replies=True, email=typed).get_json()["id"]
     assert publish(db, again) == []
     own = post(client, parent=first, email=typed, text="A reply to myself.").get_json()["id"]
@@ -82,12 +97,17 @@ def test_one_subscription_per_address_however_it_is_spelled(
 
 @pytest.mark.parametrize(("stored", "typed"), SPELLINGS)
 def test_a_privacy_request_typed_another_way_finds_the_subscription(
-    client: FlaskClient, db: Database, stored: str, typed: str
+    app: Flask,
+    client: FlaskClient,
+    db: Database,
+    mail_server: MailServer,
+    stored: str,
+    typed: str,
 ) -> None:
     """The export and the erasure of ``typed`` list and delete the subscription of
     ``stored`` with its mails (the erasure of ``ǰohn@…`` kept ``J̌ohn@…``'s, the address
     with it, and answered ``complete``)."""
-    first = _confirmed(client, db, stored)
+    first = _confirmed(app, mail_server, stored)
     reply = post(client, parent=first, email="bob@example.org", name="Bob").get_json()["id"]
     assert len(publish(db, reply)) == 1
     with db.session() as session:
@@ -99,11 +119,16 @@ def test_a_privacy_request_typed_another_way_finds_the_subscription(
 
 @pytest.mark.parametrize(("stored", "typed"), SPELLINGS)
 def test_unsubscribing_compares_the_key(
-    client: FlaskClient, db: Database, stored: str, typed: str
+    app: Flask,
+    client: FlaskClient,
+    db: Database,
+    mail_server: MailServer,
+    stored: str,
+    typed: str,
 ) -> None:
     """``subscriptions.unsubscribe`` ends the subscription of the address however it is
     spelled, and still refuses another address."""
-    _confirmed(client, db, stored)
+    _confirmed(app, mail_server, stored)
     [sub] = _subscriptions(db)
     with db.session() as session:
         assert not subscriptions.unsubscribe(session, sub.id, "someone@example.org")

@@ -18,7 +18,7 @@ from service.store.tables_notify import MailMessage
 from tests.factories import post
 from tests.mail_server import MailServer, mail_settings
 from tests.notify_helpers import links, outbox_rows, path_of, publish, send_outbox, subscription
-from tests.service.test_privacy import _every_stored_value
+from tests.privacy_helpers import _every_stored_value
 
 ADA = "ada@example.org"
 

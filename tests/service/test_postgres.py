@@ -141,7 +141,7 @@ def test_an_erasure_leaves_nothing_of_the_author_on_postgres(db: Database) -> No
     """The privacy erasure's queries (trimmed, case-folded match; escaped LIKE on the
     outbox) work on PostgreSQL too: no table keeps the address or the text."""
     from service import privacy
-    from tests.service.test_privacy import ADA, _every_stored_value, _life_of_ada
+    from tests.privacy_helpers import ADA, _every_stored_value, _life_of_ada
 
     _life_of_ada(db)
     assert ADA in _every_stored_value(db)

@@ -1,4 +1,6 @@
-"""A commenter's data requests: export everything kept about an address, then erase it."""
+"""A commenter's data requests: export everything kept about an address, then erase it
+(one transaction); the batched erasure is tested in test_privacy_batches.py, the
+dashboard's pages in test_privacy_dashboard.py."""
 
 from __future__ import annotations
 
@@ -7,78 +9,16 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import inspect, select, text
+from sqlalchemy import select
 
-from service import privacy, reports
-from service.clock import utcnow
-from service.integrations.webhooks import create_endpoint
+from service import privacy
 from service.lifecycle import Change, transition
-from service.privacy import erasure, lookup
+from service.privacy import lookup
 from service.status import State
 from service.store import Database
-from service.store.tables import AuditEntry, Comment, Label, Site, User, WebhookDelivery
-from service.store.tables_integrations import Check
+from service.store.tables import AuditEntry, Comment, Site, WebhookDelivery
 from tests.factories import stored
-
-ADA = "ada@example.org"
-ADA_IP = "9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d"
-HTML = {"Accept": "text/html"}
-SECRET_TEXT = "My neighbour Ada Lovelace at 12 Byron Road says the plan is wrong"
-
-
-def _life_of_ada(db: Database) -> dict[str, str]:
-    """Store Ada's comments in every state, a reply by Bob, a classifier decision that
-    quotes her and a ban hit naming her address, an outbox, and an Akismet check."""
-    with db.session() as session:
-        site = session.scalars(select(Site).where(Site.slug == "default")).one()
-        create_endpoint(session, site, "http://127.0.0.1:9/in", ["comment.rejected",
-                        "comment.published", "comment.received"], allow_private=True)  # fmt: skip
-    published = stored(db, email="Ada@Example.org", text=SECRET_TEXT + " (1)").id
-    with db.session() as session:  # classified and published: its events are in the outbox
-        decision = {
-            "action": "publish",
-            "summary": [f"banned email: {ADA} (expired)"],
-            "reasons": [{"model": "spam", "kind": "token", "text": "Lovelace", "weight": 0.4,
-                         "span": [16, 24]}],
-        }  # fmt: skip
-        change = Change(expected=State.PENDING, new=State.PUBLISHED, actor="system:worker",
-                        action="classify", values={"spam": 0.1, "toxicity": 0.0,
-                        "decision": decision}, details={"summary": decision["summary"]})  # fmt: skip
-        assert transition(session, published, change) is not None
-    held = stored(db, state=State.HELD, email=ADA, text=SECRET_TEXT + " (2)").id
-    rejected = stored(db, state=State.REJECTED, email=ADA, text=SECRET_TEXT + " (3)").id
-    with db.session() as session:
-        session.get(Comment, rejected).rejection = "spam"  # type: ignore[union-attr]
-    reply = stored(db, state=State.PUBLISHED, name="Bob", email="bob@example.org",
-                   text="I disagree with Ada.", parent=published).id  # fmt: skip
-    with db.session() as session:
-        site = session.scalars(select(Site).where(Site.slug == "default")).one()
-        session.add(Check(id="chk_ada", site_id=site.id, source="akismet", fingerprint="f",
-                          text=SECRET_TEXT + " (check)", author_email=ADA, spam=0.2,
-                          toxicity=0.0, verdict="ham", created_at=utcnow()))  # fmt: skip
-        session.add(Label(check_id="chk_ada", site_id=site.id, label="ham", source="akismet",
-                          actor="akismet", created_at=utcnow()))  # fmt: skip
-    with db.session() as session:  # a reader's report, a moderator's note, an IP ban hit
-        comment = session.get(Comment, published)
-        assert comment is not None
-        reports.add(session, comment, "other", f"Ada Lovelace ({ADA}) of Byron Road", "r" * 64)
-        session.add(AuditEntry(comment_id=published, site_id=comment.site_id, actor="user:9",
-                               action="note", note="Lovelace again, see Byron Road"))  # fmt: skip
-        held_row = session.get(Comment, held)
-        assert held_row is not None
-        held_row.ip_hash = ADA_IP
-        session.add(AuditEntry(comment_id=held, site_id=held_row.site_id, actor="system:worker",
-                               action="classify", details={"summary": [f"banned ip: {ADA_IP}"]}))  # fmt: skip
-    return {"published": published, "held": held, "rejected": rejected, "reply": reply}
-
-
-def _every_stored_value(db: Database) -> str:
-    """Return every row of every table as one lower-cased string."""
-    rows = []
-    with db.engine.connect() as conn:
-        for table in inspect(conn).get_table_names():
-            rows += [repr(tuple(r)) for r in conn.execute(text(f'SELECT * FROM "{table}"'))]
-    return "\n".join(rows).lower()
+from tests.privacy_helpers import ADA, ADA_IP, SECRET_TEXT, _every_stored_value, _life_of_ada
 
 
 def test_export_lists_every_comment_and_check_of_the_address(db: Database) -> None:
@@ -151,81 +91,6 @@ def test_erase_leaves_nothing_of_the_author_and_keeps_the_thread(
         }
 
 
-def test_erase_in_batches_commits_each_batch_and_finishes_the_whole_job(db: Database) -> None:
-    """The CLI and the dashboard erase a batch of comments per transaction (an erasure of
-    thousands must not hold SQLite's one write lock for tens of seconds): the result is
-    the one-transaction erasure's, with one audit entry carrying the totals, and an IP
-    hash that only a later batch's comment carries is scrubbed from an earlier batch's
-    audit entries too."""
-    ids = _life_of_ada(db)
-    with db.session() as session:  # on the first comment, naming the second one's IP hash
-        session.add(AuditEntry(comment_id=ids["published"], actor="system:worker",
-                               action="classify", details={"summary": [f"banned ip: {ADA_IP}"]}))  # fmt: skip
-    commits = 0
-
-    def count(conn: Any) -> None:
-        nonlocal commits
-        commits += 1
-
-    from sqlalchemy import event
-
-    event.listen(db.engine, "commit", count)
-    try:
-        done = privacy.erase_in_batches(db, ADA, "cli", batch=1)
-    finally:
-        event.remove(db.engine, "commit", count)
-    assert (done.comments, done.taken_down, done.checks) == (3, 2, 1)
-    assert len(done.deliveries) == 2
-    assert commits >= 4  # the address and IP hashes, then three batches of one
-    after = _every_stored_value(db)
-    assert ADA not in after and ADA_IP not in after and "lovelace" not in after
-    with db.session() as session:
-        entries = session.scalars(
-            select(AuditEntry).where(AuditEntry.action == "privacy_erase")
-        ).all()
-        assert [e.details for e in entries] == [
-            {
-                "comments": 3,
-                "taken_down": 2,
-                "checks": 1,
-                "reply_notifications": 0,
-                "remaining": 0,
-                "complete": True,
-            }
-        ]
-        assert privacy.export(session, ADA)["comments"] == []
-
-
-def test_an_interrupted_batched_erasure_is_finished_by_running_it_again(db: Database) -> None:
-    """A batch that fails rolls back alone: the batches before it stay erased, and the same
-    command run again erases the rest (an erased comment no longer carries the address)."""
-    ids = _life_of_ada(db)
-    real = erasure._take_down
-    calls = 0
-
-    def fails_on_the_second(*args: Any) -> Any:
-        nonlocal calls
-        calls += 1
-        if calls == 2:
-            raise RuntimeError("the process died")
-        return real(*args)
-
-    erasure._take_down = fails_on_the_second  # type: ignore[assignment]
-    try:
-        with pytest.raises(RuntimeError):
-            privacy.erase_in_batches(db, ADA, "cli", batch=1)
-    finally:
-        erasure._take_down = real  # type: ignore[assignment]
-    with db.session() as session:
-        assert session.get(Comment, ids["published"]).text == ""  # type: ignore[union-attr]
-        assert session.get(Comment, ids["held"]).text.startswith(SECRET_TEXT)  # type: ignore[union-attr]
-        assert len(privacy.export(session, ADA)["comments"]) == 2
-    done = privacy.erase_in_batches(db, ADA, "cli", batch=1)
-    assert (done.comments, done.checks) == (2, 1)
-    after = _every_stored_value(db)
-    assert ADA not in after and "lovelace" not in after
-
-
 def test_erase_of_one_site_leaves_the_others(db: Database) -> None:
     """``site`` limits an erasure to one site's comments."""
     with db.session() as session:
@@ -241,96 +106,6 @@ def test_erase_of_one_site_leaves_the_others(db: Database) -> None:
     with db.session() as session:
         assert session.get(Comment, there).text == ""  # type: ignore[union-attr]
         assert session.get(Comment, here).text == "on the default site"  # type: ignore[union-attr]
-
-
-def test_erased_comments_still_render_in_the_dashboard(client: FlaskClient, db: Database) -> None:
-    """The Rejected queue and a comment's page show an erased comment as erased, with its
-    history (review of the erasure: no page may break on the emptied fields)."""
-    from tests.dashboard import logged_in
-
-    ids = _life_of_ada(db)
-    with db.session() as session:
-        privacy.erase(session, ADA, "admin@example.org")
-    logged_in(client, db, "mod@example.org")
-    for path in ("/moderation/queue/rejected", f"/moderation/comments/{ids['published']}"):
-        page = client.get(path, headers={"Accept": "text/html"})
-        assert page.status_code == 200, path
-        html = page.get_data(as_text=True)
-        assert privacy.ERASED in html and "Lovelace" not in html and ADA not in html
-
-
-def test_an_admin_finds_downloads_and_erases_an_address_in_the_dashboard(
-    client: FlaskClient, db: Database
-) -> None:
-    """/moderation/privacy: find lists the address's comments, the download is the export
-    as a JSON attachment, the erasure needs the confirmation box; the address travels in
-    POST bodies only, never in a URL; export and erasure leave audit entries with counts,
-    never the address. Moderators get 403."""
-    from tests.dashboard import csrf_token, logged_in, login, make_user
-
-    ids = _life_of_ada(db)
-    make_user(db, "mod@example.org", role="moderator", sites=["default"])
-    moderator = client.application.test_client()
-    assert login(moderator, "mod@example.org").status_code == 303
-    assert moderator.get("/moderation/privacy", headers=HTML).status_code == 403
-
-    token = logged_in(client, db)
-    page = client.post(
-        "/moderation/privacy", data={"csrf_token": token, "email": "ADA@example.org"}, headers=HTML
-    )
-    assert page.status_code == 200
-    html = page.get_data(as_text=True)
-    assert (
-        "3 comments, 1 check record, 0 bans and 0 reply-notification subscriptions" in html
-        and SECRET_TEXT[:40] in html
-    )
-    bad = client.post(
-        "/moderation/privacy", data={"csrf_token": token, "email": "nope"}, headers=HTML
-    )
-    assert bad.status_code == 422
-
-    download = client.post("/moderation/privacy/export", data={"csrf_token": token, "email": ADA})
-    assert download.headers["Content-Disposition"].startswith("attachment")
-    assert [c["id"] for c in download.get_json()["comments"]] == [
-        ids["published"], ids["held"], ids["rejected"]
-    ]  # fmt: skip
-
-    unconfirmed = client.post(
-        "/moderation/privacy/erase", data={"csrf_token": token, "email": ADA}, headers=HTML
-    )
-    assert unconfirmed.status_code == 422
-    assert "Tick the box to confirm" in unconfirmed.get_data(as_text=True)
-    with db.session() as session:
-        assert privacy.export(session, ADA)["comments"], "nothing is erased unconfirmed"
-    done = client.post(
-        "/moderation/privacy/erase",
-        data={"csrf_token": csrf_token(client, "/moderation/privacy"), "email": ADA,
-              "confirm": "yes"},
-        headers=HTML,
-    )  # fmt: skip
-    assert done.status_code == 303 and done.headers["Location"] == "/moderation/privacy"
-    landed = client.get(done.headers["Location"], headers=HTML).get_data(as_text=True)
-    assert (
-        "Erased 3 comments (2 taken down), 1 check record and 0 reply-notification subscriptions."
-        in landed
-    )
-    with db.session() as session:
-        assert privacy.export(session, ADA) == {
-            "email": ADA, "comments": [], "checks": [], "bans": [], "ban_history": [],
-            "reply_notifications": [],
-        }  # fmt: skip
-        entries = session.scalars(
-            select(AuditEntry).where(AuditEntry.action.in_(["privacy_export", "privacy_erase"]))
-        ).all()
-        admin = session.scalars(select(User).where(User.email == "admin@example.org")).one()
-    assert [(e.action, e.actor) for e in entries] == [
-        ("privacy_export", f"user:{admin.id}"), ("privacy_erase", f"user:{admin.id}")
-    ]  # fmt: skip
-    assert entries[1].details == {
-        "comments": 3, "taken_down": 2, "checks": 1, "reply_notifications": 0,
-        "remaining": 0, "complete": True,
-    }  # fmt: skip
-    assert ADA not in _every_stored_value(db)
 
 
 def test_an_address_with_non_ascii_letters_is_found_however_typed(db: Database) -> None:

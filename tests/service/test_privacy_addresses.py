@@ -15,7 +15,7 @@ from service.store.migrate import upgrade
 from service.store.tables import Comment, Site
 from service.store.tables_integrations import Check
 from tests.factories import stored
-from tests.service.test_privacy import _every_stored_value
+from tests.privacy_helpers import _every_stored_value
 
 INCI = "İnci@example.org"
 KELVIN = "\u212aelvin@example.org"  # KELVIN SIGN, whose lower case is ASCII k

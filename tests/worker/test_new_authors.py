@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import update
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import delete, update
 
 from service.status import State
 from service.store import Database
 from service.store.tables import Comment, Site
-from tests.factories import SPAM, stored
+from tests.factories import SPAM, post, stored
 from worker.jobs import classify_comment
 from worker.rules import NEW_AUTHOR
 
@@ -71,3 +73,27 @@ def test_post_moderation_publishes_a_new_author_and_spam_is_still_rejected(
     assert classify_comment(stored(db, email="p@example.org").id) == "publish"
     _hold_new_authors(db)
     assert classify_comment(stored(db, email="s@example.org", text=SPAM).id) == "reject"
+
+
+@pytest.mark.parametrize(
+    ("published_as", "typed"),
+    [
+        pytest.param("J\u030cohn@example.org", "\u01f0ohn@example.org", id="combining-caron"),
+        pytest.param("Zoe\u0308@example.org", "ZO\u00cb@example.org", id="decomposed-diaeresis"),
+        pytest.param("\u212aelvin@example.org", "kelvin@example.org", id="kelvin-sign"),
+        pytest.param("İnci@example.org", "i\u0307nci@example.org", id="dotted-capital-i"),
+    ],
+)
+def test_an_author_is_known_in_any_spelling_of_the_address(
+    client: FlaskClient, db: Database, worker_runtime: Any, published_as: str, typed: str
+) -> None:
+    """An address is known by its key (``email_key``), as bans and privacy requests match
+    it: ``ǰohn@…`` is not a new author once ``J̌ohn@…`` was published (the avatar hash told
+    them apart, and held him as new), in either order; the policy page's replay agrees."""
+    _hold_new_authors(db)
+    for first, then in ((published_as, typed), (typed, published_as)):
+        stored(db, state=State.PUBLISHED, email=first, thread=first)
+        comment = post(client, email=then, thread=first).get_json()["id"]
+        assert classify_comment(comment) == "publish"
+        with db.session() as session:
+            session.execute(delete(Comment))

@@ -252,3 +252,20 @@ def test_a_script_gets_the_json_error_shape(
     rv = client.post(URL, data=stale, headers={"Accept": "application/json"})
     assert rv.status_code == 409 and rv.get_json()["error"]["code"] == "conflict"
     assert _policy(db) == normalise_policy(None)
+
+
+def test_the_replay_knows_an_author_in_any_spelling_of_the_address(
+    client: FlaskClient, db: Database, admin_csrf: str
+) -> None:
+    """The replay matches addresses on their key, as the worker does: ``ǰohn@…`` written
+    after ``J̌ohn@…`` was published is no new author (the avatar hash told them apart)."""
+    _scored(db, 0.1, email="J\u030cohn@example.org")
+    _scored(db, 0.1, email="\u01f0ohn@example.org")
+    with db.session() as session:
+        rows = session.scalars(select(Comment).order_by(Comment.created_at)).all()
+        for i, row in enumerate(rows):  # one minute apart; published when written
+            row.created_at = rows[0].created_at + timedelta(minutes=i)
+            row.published_at = row.created_at
+    html = client.post(URL, data=_form(admin_csrf, new_authors="hold")).get_data(as_text=True)
+    assert _cells(html, "Published automatically") == ["2", "1"]
+    assert _cells(html, "Held for a moderator") == ["0", "1"]
