@@ -7,7 +7,7 @@ import binascii
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, UnaryExpression, and_, func, or_, select
@@ -157,7 +157,11 @@ def decode_cursor(cursor: str, scope: str) -> tuple[datetime, str] | None:
         parts = json.loads(raw)
         stamp, comment_id = parts[:2]
         when = datetime.fromisoformat(stamp)
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
+        # in UTC here, as the database compares it: a date at the calendar's edge in a far
+        # offset (0001-01-01T00:00:00+14:00) does not exist in UTC and was a 500 at the query
+        if when.tzinfo is not None:
+            when = when.astimezone(UTC)
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError, OverflowError):
         return None
     if (
         not isinstance(parts, list)

@@ -203,7 +203,7 @@ def check(cfg: MutableMapping[str, Any]) -> None:
 
 def check_port(port: str | None) -> None:
     """``PORT``, when set: a TCP port number."""
-    if port and not (port.isdigit() and 1 <= int(port) <= 65535):
+    if port and not (port.isascii() and port.isdigit() and 1 <= int(port) <= 65535):
         raise ConfigError(f"PORT={port!r} must be a whole number from 1 to 65535")
 
 

@@ -47,6 +47,7 @@ BAD = [
     ({"MODERATO_DEMO_PAGE": "sometimes"}, "MODERATO_DEMO_PAGE"),
     ({"MODERATO_METRICS_TOKEN": "short"}, "MODERATO_METRICS_TOKEN"),
     ({"PORT": "http"}, "PORT"),
+    ({"PORT": "\u00b2"}, "PORT"),  # isdigit() is true of it, int() refuses: a traceback
 ]
 
 

@@ -155,7 +155,12 @@ class Cursor:
             or (score is not None and not isinstance(score, int | float))
         ):
             raise ValueError("not a cursor for this sort")
-        return cls(created_at, ident, None if score is None else float(score))
+        try:
+            # in UTC, as the database compares it: a time at the calendar's edge in a far
+            # offset has none, and a score of 400 digits is no float (both were a 500)
+            return cls(created_at.astimezone(UTC), ident, None if score is None else float(score))
+        except OverflowError as exc:
+            raise ValueError("not a cursor") from exc
 
 
 def reasons_for(queue: str) -> tuple[str, ...]:

@@ -342,6 +342,24 @@ def test_retry_after_parses_seconds_and_http_dates() -> None:
     assert parse_retry_after("Thu, 26 Nov 2026 12:01:00 GMT", now) == 60
     assert parse_retry_after("soon", now) is None
     assert parse_retry_after(None, now) is None
+    assert parse_retry_after("\u00b2", now) is None  # isdigit() is true of it; float() refuses
+
+
+def test_a_retry_after_of_non_ascii_digits_is_recorded_as_a_retry(
+    app: Flask, db: Database, outbox: Callable[..., str]
+) -> None:
+    """A 503 with ``Retry-After: \\xb2`` (a Latin-1 superscript two, which ``str.isdigit``
+    accepts) is an attempt recorded and retried on our schedule, not a job that crashes
+    before recording it (the sweep then resent the delivery for ever, attempts=0)."""
+    delivery_id = outbox()
+
+    def odd(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(503, headers=[(b"Retry-After", b"\xb2")])
+
+    assert run(app, db, delivery_id, odd) == "retry"
+    delivery, _ = row(db, delivery_id)
+    assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("pending", 1, 503)
+    assert delivery_job_id(delivery_id, 1) in scheduled(app)
 
 
 def test_an_overrun_attempt_lets_go_of_its_connection_and_thread() -> None:

@@ -80,3 +80,23 @@ def test_the_socket_goes_to_the_address_that_was_checked() -> None:
     with pytest.raises(httpcore.ConnectError, match="no route"):
         backend.connect_tcp("hooks.publisher.example", 443)
     assert connected == [("93.184.215.14", 443)]
+
+
+def test_deliveries_ignore_a_proxy_in_the_environment(
+    internal: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``HTTP(S)_PROXY`` is not used: the worker connects to the receiver itself, so the
+    connect-time check always applies (docs/integrations.md, *SSRF guard*; the docs said
+    a proxy made the connection, which no delivery did)."""
+    proxy = Receiver().start()
+    try:
+        for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
+            monkeypatch.setenv(name, proxy.url)
+        for name in ("NO_PROXY", "no_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        with delivery_client(allow_private=True) as client:
+            assert client.post(internal.url, content=b"{}").status_code == 200
+        assert len(internal.received) == 1
+        assert proxy.received == []
+    finally:
+        proxy.stop()

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 from datetime import timedelta
 
 from flask.testing import FlaskClient
 from sqlalchemy import update
 
 from service import sites
+from service.comments import cursor_scope
 from service.status import State
 from service.store import Database
 from service.store.tables import Comment
@@ -268,4 +271,20 @@ def test_a_cursor_belongs_to_its_thread_and_order(client: FlaskClient, db: Datab
     for other in ("thread=elsewhere", "thread=paged&order=newest"):
         rv = client.get(f"/api/v1/comments?{other}&limit=2&cursor={cursor}")
         assert rv.status_code == 422, other
+        assert rv.get_json()["error"]["fields"]["cursor"]["code"] == "invalid_cursor"
+
+
+def test_a_cursor_whose_time_does_not_exist_in_utc_is_refused(
+    client: FlaskClient, db: Database
+) -> None:
+    """A cursor holding a time at the calendar's edge in a far offset (it has no UTC
+    equivalent) is a 422 invalid_cursor, on the listing (the queue decodes its cursors alike); it was
+    a 500 when the query compared it."""
+    stored(db, state=State.PUBLISHED, thread="edge", text="On the edge")
+    for stamp in ("0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"):
+        scope = cursor_scope("default", "edge", "oldest")
+        raw = json.dumps([stamp, "x", scope]).encode()
+        cursor = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+        rv = client.get(f"/api/v1/comments?thread=edge&cursor={cursor}")
+        assert rv.status_code == 422, stamp
         assert rv.get_json()["error"]["fields"]["cursor"]["code"] == "invalid_cursor"

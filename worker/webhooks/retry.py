@@ -55,11 +55,15 @@ class Attempt:
 
 
 def parse_retry_after(value: str | None, now: datetime) -> float | None:
-    """Return the seconds a ``Retry-After`` header asks for (seconds or an HTTP date)."""
+    """Return the seconds a ``Retry-After`` header asks for (seconds or an HTTP date).
+
+    Seconds are ASCII digits only: ``str.isdigit`` also takes ``²`` (a Latin-1 byte a
+    receiver may send), which ``float`` refuses, and the ValueError crashed the delivery
+    job before the attempt was recorded, so the sweep resent it for ever."""
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         return float(value)
     try:
         when = parsedate_to_datetime(value)

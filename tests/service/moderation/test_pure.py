@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from datetime import UTC, date, datetime
 
 import pytest
@@ -53,6 +55,22 @@ def test_cursor_round_trips_and_refuses_other_sorts() -> None:
     for token, sort in ((cursor.encode(), "newest"), (plain.encode(), "score"), ("!!", "newest")):
         with pytest.raises(ValueError):
             filters.Cursor.decode(token, sort)
+
+
+def test_a_cursor_out_of_range_is_refused_not_a_crash() -> None:
+    """A page token whose time has no UTC equivalent, or whose score is no float, is a
+    ValueError (the filter's invalid_cursor), not an OverflowError (a 500) at the query."""
+
+    def token(*parts: object) -> str:
+        return base64.urlsafe_b64encode(json.dumps(parts).encode()).decode().rstrip("=")
+
+    for raw, sort in (
+        (token("0001-01-01T00:00:00+14:00", "c_1"), "newest"),
+        (token("9999-12-31T23:59:59-14:00", "c_1"), "oldest"),
+        (token("2026-01-02T03:04:05+00:00", "c_1", 10**400), "score"),
+    ):
+        with pytest.raises(ValueError):
+            filters.Cursor.decode(raw, sort)
 
 
 def test_filter_reports_every_bad_field_at_once() -> None:
