@@ -322,3 +322,28 @@ def test_a_poll_tells_a_decided_last_card_from_one_pushed_to_the_next_page(
     expect(page.locator(f"#{shown[2]}")).not_to_have_class(re.compile("conflict"))  # on page 2
     expect(page.locator("#live")).to_contain_text("1 comment was decided by someone else")
     assert not problems, problems
+
+
+def test_my_own_feature_updates_the_featured_count_at_once(
+    db: Database, live_server: LiveServer, page: Page
+) -> None:
+    """The queue polls right after each action (docs/moderation.md): after a removal it
+    did, but a feature or unfeature, whose card stays, left "Featured only (0)" as it was
+    until the next poll, 10 s later. The count follows my own key at once now, and my own
+    feature is not said as a colleague's."""
+    problems = watch(page)
+    pick = held(db, state=State.PUBLISHED, text="Worth featuring.")
+    held(db, state=State.PUBLISHED, text="Another published comment.")
+    log_in(page, live_server, db)
+    page.goto(f"{live_server.url}/moderation/queue/published")
+    expect(page.locator("#featured-count")).to_have_text("0")
+    card = page.locator(f"#c-{pick}")
+    card.focus()
+    page.keyboard.press("f")
+    expect(card.locator(".badge.featured")).to_be_visible()
+    expect(page.locator("#featured-count")).to_have_text("1", timeout=3_000)
+    page.keyboard.press("f")  # unfeature
+    expect(card.locator(".badge.featured")).to_have_count(0)
+    expect(page.locator("#featured-count")).to_have_text("0", timeout=3_000)
+    expect(page.locator("#live")).not_to_contain_text("Someone else")
+    assert not problems, problems
