@@ -347,3 +347,28 @@ def test_my_own_feature_updates_the_featured_count_at_once(
     expect(page.locator("#featured-count")).to_have_text("0", timeout=3_000)
     expect(page.locator("#live")).not_to_contain_text("Someone else")
     assert not problems, problems
+
+
+def test_a_conflict_brings_the_counts_up_to_date_at_once(
+    db: Database, live_server: LiveServer, page: Page, colleague: Page
+) -> None:
+    """A colleague approved two held comments after my page loaded. My key on one of them
+    is a conflict (the card is marked in red): the tabs, the title and the pager said
+    "Held 3" until the next poll, 10 s later, while the queue held 1. They follow at once
+    now, and the other card my colleague decided is marked too."""
+    ids = [held(db, text=f"Held comment {i}.") for i in range(3)]
+    log_in(page, live_server, db)
+    log_in(colleague, live_server, db, email="colleague@example.org")
+    expect(page.locator('.tabs .count[data-queue="held"]')).to_have_text("3")
+    for cid in ids[:2]:
+        card = colleague.locator(f"#c-{cid}")
+        card.focus()
+        colleague.keyboard.press("a")
+        expect(card).to_have_count(0)
+    mine = page.locator(f"#c-{ids[0]}")
+    mine.focus()
+    page.keyboard.press("s")
+    expect(mine).to_have_class(re.compile("conflict"))
+    expect(page.locator('.tabs .count[data-queue="held"]')).to_have_text("1", timeout=3_000)
+    expect(page).to_have_title(re.compile(r"^Held \(1\)"))
+    expect(page.locator(f"#c-{ids[1]}")).to_have_class(re.compile("conflict"))

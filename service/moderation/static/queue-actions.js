@@ -96,7 +96,8 @@
           }
         } else if (res.status === 409) {
           m.announce(errorText(res) + " The card shows its current state.", "conflict");
-          refresh(card);
+          /* the counts follow what a colleague did (they waited for the next poll) */
+          refresh(card).then(function () { if (onQueuePage) { q.poll(); } });
         } else {
           setBusy(card, false);
           card.classList.add("failed");  /* focus has moved on: the card says it (review) */
