@@ -168,3 +168,39 @@ def test_forced_colours_keep_cards_the_ring_and_a_pressed_toggle(
     expect(toggle).to_have_attribute("aria-pressed", "true")
     after = toggle.evaluate("e => getComputedStyle(e).backgroundColor")
     assert after != before and after not in ("rgba(0, 0, 0, 0)", "rgb(0, 0, 0)"), after
+
+
+CODE = (
+    "Try this:\n\n```\n"
+    + "curl -s https://comments.example.org/api/v1/comments?site=default&thread=a-long-thread-id"
+    + "\n```\n"
+)
+
+
+def test_a_long_code_block_wraps_on_a_phone_in_the_widget_and_without_javascript(
+    phone: Page, live_server: LiveServer, publisher: Publisher, db: Database
+) -> None:
+    """A comment's fenced code block with a long line: the widget's ``<pre>`` scrolled
+    sideways, a region no keyboard could reach (axe-core: scrollable-region-focusable,
+    serious), and the no-JS thread's card (``overflow: hidden``) cut the line off. The code
+    wraps in both now, within its card, and axe-core finds nothing serious."""
+    from tests.browser.test_embed_a11y import axe_violations, blocking
+
+    allow_origin(db, publisher.origin)
+    stored(db, state=State.PUBLISHED, thread=THREAD, text=CODE)
+    w = open_widget(phone, publisher.article(live_server))
+    pre = w.locator("article.card .body pre")
+    expect(pre).to_contain_text("a-long-thread-id")
+    client, scroll = pre.evaluate("e => [e.clientWidth, e.scrollWidth]")
+    assert scroll <= client, (client, scroll)
+    assert blocking(axe_violations(phone)) == []
+
+    phone.goto(f"{live_server.url}/embed/thread?site=default&thread={THREAD}&format=page")
+    pre = phone.locator(".mf-body pre")
+    expect(pre).to_contain_text("a-long-thread-id")
+    widths = pre.evaluate(
+        "e => [e.clientWidth, e.scrollWidth, e.getBoundingClientRect().right,"
+        " e.closest('.mf-card').getBoundingClientRect().right]"
+    )
+    client, scroll, right, card = widths
+    assert scroll <= client and right <= card, widths

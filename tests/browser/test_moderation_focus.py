@@ -75,3 +75,24 @@ def test_dashboard_pages_have_a_served_icon_their_policy_allows(
         )
         assert loaded, f"the icon does not load under {path}'s policy"
     assert found == []
+
+
+def test_the_shortcuts_list_opens_on_a_comments_own_page(
+    db: Database, live_server: LiveServer, page: Page
+) -> None:
+    """A comment's page takes the queue's keys (j, a, r, s …), but ``?`` did nothing there:
+    the list of shortcuts was only in the queue's template. It opens now, and Escape closes
+    it with focus back on the card."""
+    cid = held(db)
+    log_in(page, live_server, db)
+    page.goto(f"{live_server.url}/moderation/comments/{cid}")
+    card = page.locator(f"#c-{cid}")
+    expect(card).to_have_class(re.compile("current"))  # the queue's script is ready
+    page.keyboard.press("j")
+    expect(card).to_be_focused()
+    page.keyboard.press("?")
+    dialog = page.get_by_role("dialog", name="Keyboard shortcuts")
+    expect(dialog).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(card).to_be_focused()

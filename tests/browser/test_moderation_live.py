@@ -322,3 +322,53 @@ def test_a_poll_tells_a_decided_last_card_from_one_pushed_to_the_next_page(
     expect(page.locator(f"#{shown[2]}")).not_to_have_class(re.compile("conflict"))  # on page 2
     expect(page.locator("#live")).to_contain_text("1 comment was decided by someone else")
     assert not problems, problems
+
+
+def test_my_own_feature_updates_the_featured_count_at_once(
+    db: Database, live_server: LiveServer, page: Page
+) -> None:
+    """The queue polls right after each action (docs/moderation.md): after a removal it
+    did, but a feature or unfeature, whose card stays, left "Featured only (0)" as it was
+    until the next poll, 10 s later. The count follows my own key at once now, and my own
+    feature is not said as a colleague's."""
+    problems = watch(page)
+    pick = held(db, state=State.PUBLISHED, text="Worth featuring.")
+    held(db, state=State.PUBLISHED, text="Another published comment.")
+    log_in(page, live_server, db)
+    page.goto(f"{live_server.url}/moderation/queue/published")
+    expect(page.locator("#featured-count")).to_have_text("0")
+    card = page.locator(f"#c-{pick}")
+    card.focus()
+    page.keyboard.press("f")
+    expect(card.locator(".badge.featured")).to_be_visible()
+    expect(page.locator("#featured-count")).to_have_text("1", timeout=3_000)
+    page.keyboard.press("f")  # unfeature
+    expect(card.locator(".badge.featured")).to_have_count(0)
+    expect(page.locator("#featured-count")).to_have_text("0", timeout=3_000)
+    expect(page.locator("#live")).not_to_contain_text("Someone else")
+    assert not problems, problems
+
+
+def test_a_conflict_brings_the_counts_up_to_date_at_once(
+    db: Database, live_server: LiveServer, page: Page, colleague: Page
+) -> None:
+    """A colleague approved two held comments after my page loaded. My key on one of them
+    is a conflict (the card is marked in red): the tabs, the title and the pager said
+    "Held 3" until the next poll, 10 s later, while the queue held 1. They follow at once
+    now, and the other card my colleague decided is marked too."""
+    ids = [held(db, text=f"Held comment {i}.") for i in range(3)]
+    log_in(page, live_server, db)
+    log_in(colleague, live_server, db, email="colleague@example.org")
+    expect(page.locator('.tabs .count[data-queue="held"]')).to_have_text("3")
+    for cid in ids[:2]:
+        card = colleague.locator(f"#c-{cid}")
+        card.focus()
+        colleague.keyboard.press("a")
+        expect(card).to_have_count(0)
+    mine = page.locator(f"#c-{ids[0]}")
+    mine.focus()
+    page.keyboard.press("s")
+    expect(mine).to_have_class(re.compile("conflict"))
+    expect(page.locator('.tabs .count[data-queue="held"]')).to_have_text("1", timeout=3_000)
+    expect(page).to_have_title(re.compile(r"^Held \(1\)"))
+    expect(page.locator(f"#c-{ids[1]}")).to_have_class(re.compile("conflict"))

@@ -90,10 +90,14 @@
             q.generation += 1; /* a poll sent before this answer would put the old flag back */
             replaceCard(card, res.data.card);
             refreshDetails();
+            /* the counts follow a card that stays too ("Featured only (N)" waited up to
+               10 s for the next poll after f; found in review) */
+            if (onQueuePage) { q.poll(); }
           }
         } else if (res.status === 409) {
           m.announce(errorText(res) + " The card shows its current state.", "conflict");
-          refresh(card);
+          /* the counts follow what a colleague did (they waited for the next poll) */
+          refresh(card).then(function () { if (onQueuePage) { q.poll(); } });
         } else {
           setBusy(card, false);
           card.classList.add("failed");  /* focus has moved on: the card says it (review) */
