@@ -206,3 +206,20 @@ def test_spam_with_a_disguised_link_is_not_published(scorer: Scorer, text: str) 
 @pytest.mark.parametrize("text", NOT_DISGUISED)
 def test_prose_that_looks_like_a_disguised_link_is_published(scorer: Scorer, text: str) -> None:
     assert _spam(scorer, text) < PUBLISH_BELOW
+
+
+# Found in review (session 18), after training: threats against a named third party. The
+# threat phrases (models/threats.py) are written in the second person, so both are
+# published today (MODEL_CARD.md, "Known failure modes"); strict, so a retrain that fixes
+# them has to say so here.
+THIRD_PARTY_THREATS = [
+    "I will find the mayor and hurt him.",
+    "I know where the planner lives. Someone should pay him a visit.",
+]
+
+
+@pytest.mark.xfail(reason="threat phrases are second person only (MODEL_CARD.md)", strict=True)
+@pytest.mark.parametrize("text", THIRD_PARTY_THREATS)
+def test_a_threat_against_a_third_party_is_not_published(scorer: Scorer, text: str) -> None:
+    """A threat against someone named in the third person is held, like one against "you"."""
+    assert float(scorer.score([{"text": text}])[0]["toxicity"]) >= PUBLISH_BELOW
