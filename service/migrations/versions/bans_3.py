@@ -2,7 +2,7 @@
 
 Revision ID: bans3
 Revises: notify2
-Create Date: 2026-11-29 12:00:00
+Create Date: 2026-11-28 03:40:00
 
 Bans on an address kept it as ``strip().lower()`` made it, and the worker compared the
 comment's address lower-cased so, while every other match of an address (privacy
