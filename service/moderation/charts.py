@@ -177,17 +177,20 @@ def table(
     series: Sequence[Series],
     fmt: Callable[[float], str] = _fmt_number,
     missing: str = "–",
+    caption_id: str | None = None,
 ) -> Markup:
     """Return a chart's values as a data table (one row per label, one column per series):
     the text alternative of a chart a screen reader can walk (``missing``: no value, "0"
-    for counts)."""
+    for counts; ``caption_id``: the caption's id, that names the region the table scrolls
+    in on a narrow screen)."""
     head = "".join(f'<th scope="col" class="num">{escape(s.name)}</th>' for s in series)
     rows = []
     for i, label in enumerate(labels):
         cells = "".join(f'<td class="num">{_cell(s.values[i], fmt, missing)}</td>' for s in series)
         rows.append(f'<tr><th scope="row">{escape(label)}</th>{cells}</tr>')
+    ident = f' id="{escape(caption_id)}"' if caption_id else ""
     return Markup(
-        f'<table class="grid chart-data"><caption>{escape(title)}</caption>'
+        f'<table class="grid chart-data"><caption{ident}>{escape(title)}</caption>'
         f'<thead><tr><th scope="col">{escape(first)}</th>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )

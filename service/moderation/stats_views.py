@@ -78,10 +78,31 @@ def stats_page() -> Any:
     }
     # The charts' values as tables, for screen readers (an SVG image has only its title).
     first = per.capitalize()
-    tables = {
-        "outcomes": charts.table(titles["outcomes"], first, numbers.labels, outcomes, missing="0"),
-        "rates": charts.table(titles["rates"], first, numbers.labels, rates, charts.percent),
-        "decision": charts.table(titles["decision"], first, numbers.labels, median, charts.minutes),
+    tables = {  # each captioned "<key>-numbers", the name of the region it scrolls in
+        "outcomes": charts.table(
+            titles["outcomes"],
+            first,
+            numbers.labels,
+            outcomes,
+            missing="0",
+            caption_id="outcomes-numbers",
+        ),
+        "rates": charts.table(
+            titles["rates"],
+            first,
+            numbers.labels,
+            rates,
+            charts.percent,
+            caption_id="rates-numbers",
+        ),
+        "decision": charts.table(
+            titles["decision"],
+            first,
+            numbers.labels,
+            median,
+            charts.minutes,
+            caption_id="decision-numbers",
+        ),
     }
     page = render_template(
         "moderation/stats.html",
