@@ -55,13 +55,15 @@ class Outbox:
     on_give_up: Callable[[Session, str], None] | None = None
 
 
-def crash_kind(connection: Redis, job_id: str) -> str:
+def crash_kind(connection: Redis, job_id: str, status: JobStatus | str | None) -> str:
     """Return the class name of the exception the job ``job_id`` died of, as its traceback
-    names it (``ValueError``, ``binascii.Error``), or ``AbandonedJob`` when RQ kept none
-    (the worker was killed, or the job is gone)."""
+    names it (``ValueError``, ``binascii.Error``), or ``AbandonedJob`` when it did not raise
+    (its worker was killed: a run's earlier failure may still be on record, and is not
+    this one) or RQ kept nothing."""
+    if status != JobStatus.FAILED:
+        return ABANDONED_JOB
     try:
-        job = Job.fetch(job_id, connection=connection)
-        result = job.latest_result()
+        result = Job.fetch(job_id, connection=connection).latest_result()
     except NoSuchJobError:
         return ABANDONED_JOB
     text = (result.exc_string if result is not None else None) or ""

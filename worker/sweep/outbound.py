@@ -105,7 +105,7 @@ def _requeue_outbound(
             if job_id in waiting:
                 continue
             # "queued" but in no queue: a dead worker took it before it ran (no crash)
-        kind = crashes.crash_kind(connection, job_id) if crashes.crashed(status) else None
+        kind = crashes.crash_kind(connection, job_id, status) if crashes.crashed(status) else None
         if kind is not None and crash_count + 1 >= cap:
             crashes.give_up(rt.db, outbox, row_id, crash_count, kind)
             continue
