@@ -33,6 +33,8 @@ DEFAULTS: dict[str, Any] = {
     "CLASSIFY_RETRY_INTERVALS": [2, 10, 30],
     "CLASSIFY_MAX_ATTEMPTS": 5,
     "CLASSIFY_JOB_TIMEOUT": 30,
+    # Re-queues of a webhook delivery's or a mail's job that crashed before the row fails.
+    "OUTBOX_MAX_CRASHES": 5,
     # Sweep: re-enqueue pending comments whose job was lost.
     "SWEEP_INTERVAL": 10,
     "SWEEP_AGE": 60,

@@ -145,6 +145,7 @@ CHECKS: dict[str, Check] = {
     "CLASSIFY_RETRY_INTERVALS": intervals,
     "CLASSIFY_MAX_ATTEMPTS": whole(1, unit=" of attempts"),
     "CLASSIFY_JOB_TIMEOUT": whole(1, unit=" of seconds"),
+    "OUTBOX_MAX_CRASHES": whole(1, unit=" of crashes"),
     "SWEEP_INTERVAL": number(low=0.1, unit=" of seconds"),
     "SWEEP_AGE": number(above=0, unit=" of seconds"),
     "REDIS_SOCKET_TIMEOUT": number(above=0, unit=" of seconds"),

@@ -145,6 +145,8 @@ def moderate_comment(comment_id: str) -> Response:
                 code="withdrawn",
             )
         mails: list[str] = []
+        if asked.revision is not None and asked.revision > comment.revision:
+            raise _unknown_revision(asked.revision, comment.revision)
         if asked.revision is not None and asked.revision != comment.revision:
             raise _edited(comment.revision)
         if asked.action in featured.ACTIONS:
@@ -203,6 +205,17 @@ def _feature(
     if done is None:
         raise _conflict(session, comment_id, expected, asked.revision)
     return _answer(done.comment, action, None), done.deliveries
+
+
+def _unknown_revision(asked: int, current: int) -> ValidationFailed:
+    """A revision the comment never had: nobody read it, so no edit can explain it (it was
+    a 409 saying its author had edited the comment since); the caller sent a wrong number.
+    A 422 with the field error the malformed ones already get, so clients see no new code."""
+    message = (
+        f"This comment has no revision {asked}: its text is at revision {current}. Send the "
+        "revision you read (GET /api/v1/comments/{id} has it); nothing was changed."
+    )
+    return ValidationFailed(fields={"revision": {"code": "invalid_revision", "message": message}})
 
 
 def _edited(current: int) -> Conflict:

@@ -186,6 +186,7 @@ def redeliver(session: Session, delivery_id: str) -> WebhookDelivery | None:
         return None
     delivery.status = "pending"
     delivery.attempts = 0
+    delivery.crashes = 0  # sent again after a fix: the job gets its whole allowance again
     delivery.next_attempt_at = utcnow()
     session.flush()
     return delivery
@@ -216,7 +217,7 @@ def redeliver_failed(
                 WebhookDelivery.id.in_(ids[start : start + 500]),
                 WebhookDelivery.status == "failed",
             )
-            .values(status="pending", attempts=0, next_attempt_at=utcnow())
+            .values(status="pending", attempts=0, crashes=0, next_attempt_at=utcnow())
         )
     return ids
 

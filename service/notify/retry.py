@@ -33,7 +33,7 @@ def retry(session: Session, message_id: str, now: datetime | None = None) -> boo
     result = session.execute(
         update(MailMessage)
         .where(MailMessage.id == message_id, MailMessage.status == "failed")
-        .values(status="pending", attempts=0, next_attempt_at=now or utcnow())
+        .values(status="pending", attempts=0, crashes=0, next_attempt_at=now or utcnow())
         .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]

@@ -102,6 +102,8 @@ class MailMessage(Base):
     #: ``pending``, ``sent``, ``failed`` (gave up or refused) or ``cancelled`` (not needed).
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    #: Re-queues of a job that raised or vanished mid-run (see ``WebhookDelivery.crashes``).
+    crashes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     next_attempt_at: Mapped[datetime | None]
     last_attempt_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)

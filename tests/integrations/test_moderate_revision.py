@@ -128,3 +128,29 @@ def test_webhook_events_carry_the_revision(
     ]
     for event in events:
         assert_documented_webhook(client, event)
+
+
+def test_a_revision_the_comment_never_had_is_a_422_not_an_edit_conflict(
+    client: FlaskClient, make_site: Callable[..., SiteKeys], db: Database
+) -> None:
+    """A revision newer than the comment's (nobody could have read it) is 422
+    validation_failed with the field error invalid_revision naming the current revision,
+    not the 409 that said its author had edited it since; nothing changes."""
+    site = make_site(key=["submit", "moderate", "read"])
+    comment_id = _held_then_edited(client, db, site)  # its text is at revision 1
+    key = bearer(site.tokens["key"])
+    rv = client.post(
+        f"/api/v1/comments/{comment_id}/moderate",
+        json={"action": "approve", "expected_status": "held", "revision": 2},
+        headers=key,
+    )
+    assert rv.status_code == 422
+    error = rv.get_json()["error"]
+    assert error["code"] == "validation_failed"
+    assert error["fields"]["revision"]["code"] == "invalid_revision"
+    assert "no revision 2" in error["fields"]["revision"]["message"]
+    assert "revision 1" in error["fields"]["revision"]["message"]
+    assert "edited" not in error["fields"]["revision"]["message"]
+    with db.session() as session:
+        row = session.get(Comment, comment_id)
+        assert row is not None and (row.state, row.revision) == ("held", 1)

@@ -15,11 +15,15 @@ delivery within its time limit) is being run, not lost, and is left alone.
 
 Webhook deliveries and mails get the same care: a pending delivery (or mail) overdue
 by ``SWEEP_AGE`` seconds whose job is neither waiting nor scheduled is queued again
-(the job's claim makes a duplicate harmless). Expired check records of
+(the job's claim makes a duplicate harmless); a re-queue of a job that crashed (it
+raised, or its worker died mid-run) counts a crash on the row, and the
+``OUTBOX_MAX_CRASHES``th fails it instead, so a job that crashes every time cannot resend
+one delivery for ever. Expired check records of
 the Akismet-compatible API, and idempotency keys older than a day, are purged here too.
 
 The modules: ``loop`` (the thread, the lock, one sweep's phases), ``comments`` (lost
-classifications), ``outbound`` (lost webhook deliveries and mails), ``paging`` (reading
-the rows page by page within the sweep's time), ``job_status`` (what RQ says of a job,
-and whether it is being run now), ``purge`` (expired check records, old idempotency keys).
+classifications), ``outbound`` (lost webhook deliveries and mails), ``crashes`` (their
+jobs' crashes, and the cap), ``paging`` (reading the rows page by page within the sweep's
+time), ``job_status`` (what RQ says of a job, and whether it is being run now), ``purge``
+(expired check records, old idempotency keys).
 """

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -17,6 +17,7 @@ from service.enqueue import delivery_job_id, mail_job_id, webhooks_queue_name
 from service.store.tables import WebhookDelivery, WebhookEndpoint
 from service.store.tables_notify import MailMessage
 from worker.runtime import Runtime
+from worker.sweep import crashes
 from worker.sweep.job_status import RUNNING, job_status
 from worker.sweep.paging import deadline_for, pages
 
@@ -40,17 +41,19 @@ def sweep_deliveries(rt: Runtime, connection: Redis, budget: float | None = None
             .execution_options(synchronize_session=False)
         )
     query = select(
-        WebhookDelivery.id, WebhookDelivery.attempts, WebhookDelivery.next_attempt_at
+        WebhookDelivery.id,
+        WebhookDelivery.attempts,
+        WebhookDelivery.next_attempt_at,
+        WebhookDelivery.crashes,
     ).where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at < cutoff)
+    outbox = crashes.deliveries(delivery_job_id, rt.queue.enqueue_delivery_at)
     queued = pages(
         rt,
         query,
         WebhookDelivery.next_attempt_at,
         WebhookDelivery.id,
         deadline,
-        lambda rows: _requeue_outbound(
-            rt, connection, rows, delivery_job_id, rt.queue.enqueue_delivery_at
-        ),
+        lambda rows: _requeue_outbound(rt, connection, rows, outbox),
     )
     if queued:
         log.info("sweep: re-queued %d webhook deliver(y/ies)", queued)
@@ -61,16 +64,17 @@ def sweep_mail(rt: Runtime, connection: Redis, budget: float | None = None) -> i
     """Re-queue pending mails that are overdue and have no job (Redis lost it, or was down
     when the mail was written), like ``sweep_deliveries``; return how many."""
     cutoff = utcnow() - timedelta(seconds=rt.app.config["SWEEP_AGE"])
-    query = select(MailMessage.id, MailMessage.attempts, MailMessage.next_attempt_at).where(
-        MailMessage.status == "pending", MailMessage.next_attempt_at < cutoff
-    )
+    query = select(
+        MailMessage.id, MailMessage.attempts, MailMessage.next_attempt_at, MailMessage.crashes
+    ).where(MailMessage.status == "pending", MailMessage.next_attempt_at < cutoff)
+    outbox = crashes.mails(mail_job_id, rt.queue.enqueue_mail_at)
     queued = pages(
         rt,
         query,
         MailMessage.next_attempt_at,
         MailMessage.id,
         deadline_for(rt, budget),
-        lambda rows: _requeue_outbound(rt, connection, rows, mail_job_id, rt.queue.enqueue_mail_at),
+        lambda rows: _requeue_outbound(rt, connection, rows, outbox),
     )
     if queued:
         log.info("sweep: re-queued %d mail(s)", queued)
@@ -78,18 +82,17 @@ def sweep_mail(rt: Runtime, connection: Redis, budget: float | None = None) -> i
 
 
 def _requeue_outbound(
-    rt: Runtime,
-    connection: Redis,
-    rows: Sequence[Any],
-    job_id_of: Callable[[str, int], str],
-    enqueue_at: Callable[[str, int, Any], bool],
+    rt: Runtime, connection: Redis, rows: Sequence[Any], outbox: crashes.Outbox
 ) -> tuple[int, bool]:
     """Re-queue the deliveries (or mails) among ``rows`` that have no job; see
-    ``_requeue_comments`` in ``comments.py``."""
+    ``_requeue_comments`` in ``comments.py``. A job that crashed (it raised, or its worker
+    died running it) counts a crash on its row; the ``OUTBOX_MAX_CRASHES``th fails the row
+    instead of queueing it again (``crashes.py``)."""
+    cap = int(rt.app.config["OUTBOX_MAX_CRASHES"])
     waiting: set[str] | None = None
     queued = 0
-    for delivery_id, attempts, _ in rows:
-        job_id = job_id_of(delivery_id, attempts)
+    for row_id, attempts, _, crash_count in rows:
+        job_id = outbox.job_id_of(row_id, attempts)
         status = job_status(connection, job_id)
         if status in (JobStatus.SCHEDULED, JobStatus.DEFERRED, RUNNING):
             continue
@@ -101,7 +104,14 @@ def _requeue_outbound(
                 waiting = set(queue.get_job_ids())
             if job_id in waiting:
                 continue
-        if not enqueue_at(delivery_id, attempts, utcnow()):
+            # "queued" but in no queue: a dead worker took it before it ran (no crash)
+        kind = crashes.crash_kind(connection, job_id, status) if crashes.crashed(status) else None
+        if kind is not None and crash_count + 1 >= cap:
+            crashes.give_up(rt.db, outbox, row_id, crash_count, kind)
+            continue
+        if not outbox.enqueue_at(row_id, attempts, utcnow()):
             return queued, True
+        if kind is not None:
+            crashes.count_crash(rt.db, outbox, row_id, crash_count, kind)
         queued += 1
     return queued, False

@@ -58,7 +58,10 @@ def paths() -> dict[str, Any]:
                         "cannot change so (`invalid_transition`), or its author withdrew "
                         "it (`withdrawn`)."
                     ),
-                    "422": error("Field errors (`validation_failed`)."),
+                    "422": error(
+                        "Field errors (`validation_failed`), a `revision` the comment never "
+                        "had (`invalid_revision`) among them."
+                    ),
                 },
             }
         },
@@ -166,8 +169,10 @@ SCHEMAS: dict[str, Schema] = {
                 "it: an author may edit a comment for a while after posting, which sends "
                 "it back to `pending` and may get it held again, so a held comment's state "
                 "alone cannot tell the text you read from the new one. When the comment "
-                "has another revision by now, nothing changes: `409 conflict`. Left out: "
-                "whatever text is current.",
+                "has another revision by now, nothing changes: `409 conflict`. A revision "
+                "newer than the comment's (one it never had) is `422 validation_failed` "
+                "with the field error `invalid_revision`, naming the current one. Left "
+                "out: whatever text is current.",
             },
             "note": optional(string(MAX_NOTE)),
             "reason": optional(

@@ -50,6 +50,9 @@ class WebhookDelivery(Base):
     payload: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    #: Re-queues of a job that raised or vanished mid-run before recording its attempt;
+    #: ``OUTBOX_MAX_CRASHES`` of them fail the delivery (migration outbox1).
+    crashes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     next_attempt_at: Mapped[datetime | None]
     last_attempt_at: Mapped[datetime | None]
     last_status_code: Mapped[int | None]
