@@ -359,7 +359,7 @@ def test_the_account_page_lists_the_sites_one_moderates(app: Flask, db: Database
         return client.get("/moderation/account", headers=HTML).get_data(as_text=True)
 
     page = account_page("mod@example.org", role="moderator", sites=["planet", "default"])
-    assert "<h2>Your sites</h2>" in page
+    assert '<h2 id="your-sites">Your sites</h2>' in page
     assert site_rows(page) == [
         ("Default site", "default", "moderator"),
         ("The Daily Planet", "planet", "moderator"),
