@@ -19,8 +19,8 @@ from service.store.tables import AuditEntry, Ban, Site, WebhookDelivery
 from service.store.tables_notify import MailMessage
 from tests.browser.conftest import LiveServer
 from tests.browser.test_embed_a11y import axe_violations, blocking
-from tests.browser.test_moderation_dark import dark_and_readable
-from tests.dashboard import PASSWORD, held, make_user
+from tests.browser.test_moderation_dark import dark_and_readable, log_in
+from tests.dashboard import held, make_user
 from tests.mail_outbox import asking
 from tests.service.test_threads import _set
 
@@ -118,14 +118,6 @@ def phone(browser: Browser) -> Iterator[dict[str, Page]]:
     yield {scheme: ctx.new_page() for scheme, ctx in contexts.items()}
     for ctx in contexts.values():
         ctx.close()
-
-
-def log_in(page: Page, live_server: LiveServer) -> None:
-    page.goto(f"{live_server.url}/moderation/login")
-    page.get_by_label("E-mail").fill("admin@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("navigation", name="Queues")).to_be_visible()
 
 
 def reflow_problems(page: Page) -> list[str]:

@@ -16,8 +16,8 @@ from service.embedded_redis import free_port
 from service.store import Database
 from tests.browser.conftest import LiveServer
 from tests.browser.test_embed_a11y import axe_violations, blocking
-from tests.browser.test_moderation_dark import dark_and_readable
-from tests.dashboard import PASSWORD, make_user
+from tests.browser.test_moderation_dark import dark_and_readable, log_in
+from tests.dashboard import make_user
 from tests.mail_outbox import asking, failed, mail
 from tests.mail_server import MailServer, mail_settings
 from tests.notify_helpers import send_outbox
@@ -60,14 +60,6 @@ def pages(browser: Browser) -> Iterator[dict[str, Page]]:
     yield found
     for ctx in contexts:
         ctx.close()
-
-
-def log_in(page: Page, live_server: LiveServer) -> None:
-    page.goto(f"{live_server.url}/moderation/login")
-    page.get_by_label("E-mail").fill("admin@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("navigation", name="Queues")).to_be_visible()
 
 
 def test_an_admin_retries_a_failed_mail_with_the_keyboard(
