@@ -62,10 +62,50 @@ def public_addresses(host: str, port: int, resolver: Resolver = resolve) -> list
         raise UnsafeURL(f"{host} does not resolve")
     for address in addresses:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
-        for inner in (ip, *_embedded_ipv4(ip)):
-            if not inner.is_global:
-                raise UnsafeURL(f"{host} resolves to {ip}, which is not a public address")
+        if not is_public(ip):
+            raise UnsafeURL(f"{host} resolves to {ip}, which is not a public address")
     return addresses
+
+
+#: Ranges no receiver can be at. ``is_global`` passes some of them on some Python versions
+#: (3.11 passes most of 192.0.0.0/24, every multicast address and 3fff::/20); the rest are
+#: written out so the guard does not depend on the interpreter's tables: "this network",
+#: shared address space (carrier-grade NAT), IETF protocol assignments (the whole /24),
+#: documentation, benchmarking, multicast, reserved (with the broadcast address), Teredo
+#: (the client's IPv4 address is hidden in it) and IPv6 documentation (old and new).
+_NOT_PUBLIC = tuple(
+    ipaddress.ip_network(net)
+    for net in (
+        "0.0.0.0/8",
+        "100.64.0.0/10",
+        "192.0.0.0/24",
+        "192.0.2.0/24",
+        "198.18.0.0/15",
+        "198.51.100.0/24",
+        "203.0.113.0/24",
+        "224.0.0.0/4",
+        "240.0.0.0/4",
+        "2001::/32",
+        "2001:db8::/32",
+        "3fff::/20",
+        "ff00::/8",
+    )
+)
+#: The only IPv6 space allocated for global unicast; everything outside it (site-local
+#: fec0::/10, SRv6 5f00::/16, the discard and dummy prefixes 100::/64 and 100:0:0:1::/64, …)
+#: is refused unless it stands for an IPv4 address, which is then judged instead.
+_GLOBAL_UNICAST_V6 = ipaddress.ip_network("2000::/3")
+
+
+def is_public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Return True if ``ip`` is a unicast address a public receiver may have, and so is
+    every IPv4 address it stands for."""
+    if not ip.is_global or ip.is_multicast or any(ip in net for net in _NOT_PUBLIC):
+        return False
+    embedded = _embedded_ipv4(ip)
+    if isinstance(ip, ipaddress.IPv6Address) and ip not in _GLOBAL_UNICAST_V6 and not embedded:
+        return False
+    return all(is_public(inner) for inner in embedded)
 
 
 #: IPv6 prefixes that carry an IPv4 address a gateway may forward to (found in review):
