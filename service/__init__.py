@@ -98,6 +98,11 @@ def configure_logging(app: Flask) -> None:
     # Alembic announces each of its plugins at INFO whenever the schema's head is read:
     # a dozen lines of noise on every `moderato` command (found in review).
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    # httpx logs every request at INFO with its whole URL ("HTTP Request: POST https://…"),
+    # and a webhook receiver's URL may carry a token; our own delivery lines say the same
+    # with the URL redacted (``service.integrations.redact``). httpcore's DEBUG traces go too.
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def register_proxy_fix(app: Flask) -> None:

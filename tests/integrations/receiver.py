@@ -19,6 +19,7 @@ class Received:
     headers: dict[str, str]
     body: bytes
     at: float
+    path: str = ""  # with the query string, as requested
 
 
 @dataclass
@@ -33,7 +34,9 @@ class Receiver:
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         request = Request(environ)
-        self.received.append(Received(dict(request.headers), request.get_data(), time.time()))
+        self.received.append(
+            Received(dict(request.headers), request.get_data(), time.time(), request.full_path)
+        )
         status, headers = self.script.popleft() if self.script else self.default
         return Response("ok", status=status, headers=headers)(environ, start_response)
 

@@ -12,6 +12,7 @@ import httpx
 
 from service.clock import utcnow
 from service.integrations import webhooks as endpoints
+from service.integrations.redact import redact_url, redact_urls
 from service.integrations.ssrf import Resolver, Unresolvable, UnsafeURL, check_url, resolve
 from service.store import Database
 from service.store.tables import WebhookDelivery, WebhookEndpoint
@@ -54,7 +55,9 @@ def attempt_delivery(
         enabled = endpoint.enabled
     if not enabled:
         if pause(db, delivery_id):
-            log.info("delivery %s to %s: paused (the endpoint is disabled)", delivery_id, url)
+            log.info(
+                "delivery %s to %s: paused (the endpoint is disabled)", delivery_id, redact_url(url)
+            )
             return "paused"
         enabled = True  # enabled between our read and the pause: send it now
     try:
@@ -70,7 +73,11 @@ def attempt_delivery(
     retry_at, attempts = record(db, delivery_id, attempt, policy, now, rand, counts=enabled)
     if retry_at is not None:
         scheduler.enqueue_delivery_at(delivery_id, attempts, retry_at)
-    log.info("delivery %s to %s: %s (%s)", delivery_id, url, attempt.outcome, attempt.error or "ok")
+    # The URL, and a redirect's Location in the error, may carry the receiver's token: the
+    # log shows no query (the delivery's record in the database keeps the error as it was).
+    shown = redact_url(url)
+    why = redact_urls(attempt.error) if attempt.error else "ok"
+    log.info("delivery %s to %s: %s (%s)", delivery_id, shown, attempt.outcome, why)
     if retry_at is not None:
         return "retry"
     return "failed" if attempt.outcome == "retry" else attempt.outcome

@@ -1,0 +1,158 @@
+"""Receiver URLs in the logs: a token in a webhook URL's query string reaches the receiver,
+the database and its owner, but no log line (ours, httpx's or httpcore's), from real
+deliveries to a real receiver on 127.0.0.1."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from service import sites as site_ops
+from service.extensions import queue
+from service.integrations.redact import redact_url, redact_urls
+from service.integrations.webhooks import create_endpoint, disable
+from service.store import Database
+from service.store.tables import WebhookDelivery, WebhookEndpoint
+from tests.factories import post, stored
+from tests.helpers import wait_for
+from tests.integrations.receiver import Receiver
+from worker.webhooks.delivery import attempt_delivery
+from worker.webhooks.sending import delivery_client
+
+TOKEN = "tok-5ecret-in-the-query"
+
+
+def logged(caplog: pytest.LogCaptureFixture) -> str:
+    """Return the log lines this process wrote, but the test receiver's own access log."""
+    return "\n".join(r.getMessage() for r in caplog.records if r.name != "werkzeug")
+
+
+def subscribe(db: Database, url: str) -> int:
+    """Subscribe ``url`` to comment.received for the default site; return the endpoint's id."""
+    with db.session() as session:
+        site = site_ops.by_slug(session, "default")
+        assert site is not None
+        created = create_endpoint(session, site, url, ["comment.received"], allow_private=True)
+        return created.endpoint.id
+
+
+def new_delivery(db: Database) -> str:
+    """Store a comment, which writes a delivery to the outbox; return its id."""
+    stored(db)
+    with db.session() as session:
+        found = session.scalars(
+            select(WebhookDelivery.id).order_by(WebhookDelivery.created_at.desc())
+        ).first()
+        assert found is not None
+        return found
+
+
+def deliver(app: Flask, db: Database, delivery_id: str) -> str:
+    """Make one real attempt: the worker's code and HTTP client, the real Redis queue."""
+    with app.app_context(), delivery_client(allow_private=True) as client:
+        return attempt_delivery(
+            db,
+            delivery_id,
+            client=client,
+            config={**app.config, "WEBHOOKS_ALLOW_PRIVATE": True},
+            scheduler=queue(),
+        )
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("https://hooks.example/in?token=abc", "https://hooks.example/in?…"),
+        ("https://user:pw@hooks.example:8443/in?t=1#frag", "https://hooks.example:8443/in?…#…"),
+        ("http://[2001:db8::1]:8080/hooks", "http://[2001:db8::1]:8080/hooks"),
+        ("https://hooks.example/in", "https://hooks.example/in"),
+        ("http://[::1/in?token=abc", "(an unparsable URL)"),
+    ],
+)
+def test_redact_url_keeps_scheme_host_port_and_path_only(url: str, shown: str) -> None:
+    """A URL in a log line keeps its scheme, host, port and path; the query and fragment
+    are elided and the user and password dropped; a URL that does not parse shows nothing."""
+    assert redact_url(url) == shown
+
+
+def test_redact_urls_redacts_the_urls_inside_a_message() -> None:
+    """Every URL quoted in a message (a redirect's Location) is redacted, the rest kept."""
+    said = "HTTP 302 to https://u:***@new.example/in?sig=abc (redirects are not followed)"
+    assert redact_urls(said) == "HTTP 302 to https://new.example/in?… (redirects are not followed)"
+
+
+def test_a_delivery_logs_its_url_without_the_query(
+    app: Flask, db: Database, receiver: Receiver, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The receiver gets its URL whole, token included, and the endpoint keeps it; the
+    worker's line says where it went without the query, and httpx's own "HTTP Request: POST
+    <url>" line (INFO) and httpcore's traces (DEBUG) are not emitted, even at DEBUG."""
+    url = f"{receiver.url}?token={TOKEN}"
+    endpoint_id = subscribe(db, url)
+    delivery_id = new_delivery(db)
+    caplog.set_level(logging.DEBUG)
+
+    assert deliver(app, db, delivery_id) == "delivered"
+
+    assert [got.path for got in receiver.received] == [f"/hooks?token={TOKEN}"]
+    with db.session() as session:
+        endpoint = session.get(WebhookEndpoint, endpoint_id)
+        assert endpoint is not None and endpoint.url == url
+    assert TOKEN not in logged(caplog)
+    assert f"delivery {delivery_id} to {receiver.url}?…: delivered (ok)" in logged(caplog)
+    assert not [r for r in caplog.records if r.name.startswith(("httpx", "httpcore"))]
+
+
+def test_a_redirect_and_a_paused_delivery_log_no_query_either(
+    app: Flask, db: Database, receiver: Receiver, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A 302's Location is quoted in the delivery's error: whole in the database (its
+    owner sets the endpoint's URL to it), redacted in the log line; a delivery whose
+    endpoint was disabled after it was queued is paused, and logs its URL redacted too."""
+    elsewhere = "https://new.example/hooks?sig=location-5ecret"
+    endpoint_id = subscribe(db, f"{receiver.url}?token={TOKEN}")
+    receiver.answer((302, {"Location": elsewhere}))
+    delivery_id = new_delivery(db)
+    caplog.set_level(logging.DEBUG)
+
+    assert deliver(app, db, delivery_id) == "failed"
+
+    with db.session() as session:
+        delivery = session.get(WebhookDelivery, delivery_id)
+        assert delivery is not None and elsewhere in (delivery.last_error or "")
+    assert "location-5ecret" not in logged(caplog)
+    assert "HTTP 302 to https://new.example/hooks?… (redirects are not followed" in logged(caplog)
+
+    paused_id = new_delivery(db)  # queued, then its endpoint is disabled before it is sent
+    with db.session() as session:
+        endpoint = session.get(WebhookEndpoint, endpoint_id)
+        assert endpoint is not None
+        disable(endpoint, "disabled by an admin")
+    assert deliver(app, db, paused_id) == "paused"
+    assert f"delivery {paused_id} to {receiver.url}?…: paused" in logged(caplog)
+    assert TOKEN not in logged(caplog)
+
+
+@pytest.mark.slow
+def test_a_worker_process_logs_no_receiver_token(
+    client: FlaskClient,
+    db: Database,
+    receiver: Receiver,
+    start_worker: Callable[..., Any],
+    tmp_path: Any,
+) -> None:
+    """A real worker process, at LOG_LEVEL=DEBUG, delivers to the URL with its token and
+    writes no line that holds it (its logging is set up by the app factory)."""
+    subscribe(db, f"{receiver.url}?token={TOKEN}")
+    start_worker(extra={"WEBHOOKS_ALLOW_PRIVATE": True, "LOG_LEVEL": "DEBUG"})
+    assert post(client, thread="logs").status_code == 202
+    wait_for(lambda: any(TOKEN in got.path for got in receiver.received), timeout=30)
+    log_file = tmp_path / "worker-0.log"
+    wait_for(lambda: f"to {receiver.url}?…: delivered" in log_file.read_text(), timeout=10)
+    assert TOKEN not in log_file.read_text()
