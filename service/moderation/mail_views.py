@@ -13,12 +13,10 @@ from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
 
 from service import mailer
 from service.bidi import isolate
-from service.clock import utcnow
 from service.errors import NotFound
 from service.extensions import db, queue
 from service.moderation import access, bp
@@ -27,23 +25,9 @@ from service.moderation.nav import add_nav_item
 from service.moderation.queue import page_size
 from service.notify import retry
 from service.plural import counted
-from service.store.tables import AuditEntry, Site
-from service.store.tables_notify import MailMessage
+from service.store.tables import Site
 
 add_nav_item("Mail", "moderation.mail", admin_only=True, order=75, match=("moderation.mail*",))
-
-
-def _audit(dbs: Session, site_id: int, comment_id: str | None, **details: Any) -> None:
-    dbs.add(
-        AuditEntry(
-            actor=access.actor(),
-            action="mail_retried",
-            site_id=site_id,
-            comment_id=comment_id,
-            details=details,
-            created_at=utcnow(),
-        )
-    )
 
 
 @bp.get("/mail")
@@ -97,18 +81,11 @@ def _queue(ids: list[str]) -> None:
 def mail_retry(message_id: str) -> BaseResponse:
     """Make one failed mail due again and queue it (nothing for a mail that is not failed)."""
     with db().session() as dbs:
-        row = dbs.get(MailMessage, message_id)
-        if row is None:
-            raise NotFound("There is no such mail.", code="mail_not_found")
-        attempts = row.attempts  # as read, before the conditional update
-        done = retry.retry(dbs, message_id)
-        if done:
-            _audit(dbs, row.site_id, row.comment_id, mail_id=message_id, kind=row.kind,
-                   attempts=attempts)  # fmt: skip
-        else:  # what it is now (another admin's retry, the worker, an erasure meanwhile)
-            now = dbs.scalar(select(MailMessage.status).where(MailMessage.id == message_id))
-    if not done:
-        state = f"is {now}, not failed" if now else "was erased meanwhile"
+        outcome = retry.retry_one(dbs, message_id, access.actor())
+    if outcome is None:
+        raise NotFound("There is no such mail.", code="mail_not_found")
+    if not outcome.done:
+        state = f"is {outcome.status}, not failed" if outcome.status else "was erased meanwhile"
         flash(f"Mail {message_id} {state}: nothing to retry.", "error")
         return _back()
     _queue([message_id])
@@ -126,10 +103,7 @@ def mail_retry_failed() -> BaseResponse:
             site_id = listing.site_id(dbs, f)
         except ValueError:
             raise NotFound("There is no such site.", code="site_not_found") from None
-        taken = retry.retry_failed(dbs, site_id)
-        for row_site, ids in taken.items():
-            _audit(dbs, row_site, None, count=len(ids), all_failed=True)
-    ids = [i for group in taken.values() for i in group]
+        ids = retry.retry_all_failed(dbs, site_id, access.actor())
     _queue(ids)
     if not ids:
         flash("No failed mails to retry.", "success")
