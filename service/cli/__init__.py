@@ -2,8 +2,9 @@
 
 One module per command group: ``serve`` (run, web, worker), ``database`` (db),
 ``status`` (backlog, queues, workers), ``users``, ``comments`` (commenters' data
-requests), ``sites`` (with ``sites policy`` in ``policy``), ``threads``, ``keys`` and
-``webhooks``; ``common`` opens the app and finds sites for them. ``score``, ``train``
+requests), ``sites`` (with ``sites policy`` in ``policy``), ``threads``, ``keys``,
+``webhooks`` and ``mail`` (the mail outbox's retry); ``common`` opens the app and finds
+sites for them. ``score``, ``train``
 and ``evaluate`` come from the models package.
 """
 
@@ -15,6 +16,7 @@ from service.cli import (
     comments,
     database,
     keys,
+    mail,
     serve,
     sites,
     status,
@@ -65,6 +67,7 @@ def _add_own_commands() -> None:
         threads.threads_group,
         keys.keys,
         webhooks.webhooks,
+        mail.mail,
     ):
         main.add_command(command)
 
