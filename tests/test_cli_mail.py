@@ -176,6 +176,7 @@ def test_with_redis_away_the_mails_are_due_for_the_sweep(
     result = run(["mail", "retry", "--id", bad], worker_env(away))
 
     assert result.returncode == 0, result.stderr
-    assert "did not answer" in result.stdout and "sweep queues them" in result.stdout
+    assert result.stdout.startswith(f"mail {bad} due again\nRedis did not answer: ")
+    assert "sweep queues them" in result.stdout and "queued" not in result.stdout
     assert "MODERATO_SMTP_URL is unset here" in result.stderr
     assert mail(db, bad).status == "pending" and len(retries(db)) == 1

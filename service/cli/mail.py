@@ -66,18 +66,19 @@ def mail_retry(ids: tuple[str, ...], all_failed: bool, slug: str | None, dry_run
                     return
                 done, refused = _retry_each(session, wanted)
         queued = queue().enqueue_mails(done) if done else True
+    what = "queued again" if queued else "due again"
     if not all_failed:
         for message_id in done:
-            click.echo(f"mail {message_id} queued again")
+            click.echo(f"mail {message_id} {what}")
     elif done:
         more = " (more remain failed: run it again)" if len(done) >= retry.MAX_BULK_RETRY else ""
-        click.echo(f"{counted(len(done), 'failed mail')}{where} queued again, oldest first{more}")
+        click.echo(f"{counted(len(done), 'failed mail')}{where} {what}, oldest first{more}")
     else:
         click.echo(f"no failed mails{where} to retry")
     if not queued:
         wait = int(app.config["SWEEP_AGE"]) + int(app.config["SWEEP_INTERVAL"])
-        click.echo(f"Redis did not answer: the mails are due, and a running worker's sweep "
-                   f"queues them within about {wait} s")  # fmt: skip
+        click.echo(f"Redis did not answer: a running worker's sweep queues them within "
+                   f"about {wait} s")  # fmt: skip
     _refuse(refused)
 
 
