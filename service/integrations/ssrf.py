@@ -71,8 +71,10 @@ def public_addresses(host: str, port: int, resolver: Resolver = resolve) -> list
 #: (3.11 passes most of 192.0.0.0/24, every multicast address and 3fff::/20); the rest are
 #: written out so the guard does not depend on the interpreter's tables: "this network",
 #: shared address space (carrier-grade NAT), IETF protocol assignments (the whole /24),
-#: documentation, benchmarking, multicast, reserved (with the broadcast address), Teredo
-#: (the client's IPv4 address is hidden in it) and IPv6 documentation (old and new).
+#: documentation, the deprecated 6to4 relay anycast (RFC 7526: whoever answers there is
+#: whichever relay is nearest, not a receiver), benchmarking, multicast, reserved (with
+#: the broadcast address), Teredo (the client's IPv4 address is hidden in it) and IPv6
+#: documentation (old and new).
 _NOT_PUBLIC = tuple(
     ipaddress.ip_network(net)
     for net in (
@@ -80,6 +82,7 @@ _NOT_PUBLIC = tuple(
         "100.64.0.0/10",
         "192.0.0.0/24",
         "192.0.2.0/24",
+        "192.88.99.0/24",
         "198.18.0.0/15",
         "198.51.100.0/24",
         "203.0.113.0/24",
@@ -109,10 +112,10 @@ def is_public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
 
 
 #: IPv6 prefixes that carry an IPv4 address a gateway may forward to (found in review):
-#: NAT64 (RFC 6052 well-known and RFC 8215 local-use) in the last 32 bits, 6to4 in bits
-#: 16–48, and the deprecated IPv4-compatible ::a.b.c.d.
+#: NAT64 (RFC 6052 well-known and RFC 8215 local-use) in the last 32 bits, 6to4
+#: (2002::/16) in bits 16–48, which ``IPv6Address.sixtofour`` extracts, and the deprecated
+#: IPv4-compatible ::a.b.c.d.
 _NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
-_6TO4 = ipaddress.ip_network("2002::/16")
 _COMPAT = ipaddress.ip_network("::/96")
 
 

@@ -24,6 +24,8 @@ REFUSED = [
     ("192.0.0.10", "TURN anycast, in IETF protocol assignments (is_global on 3.11)"),
     ("192.0.0.255", "IETF protocol assignments, its last address (is_global on 3.11)"),
     ("192.0.2.1", "documentation (TEST-NET-1)"),
+    ("192.88.99.1", "deprecated 6to4 relay anycast, RFC 7526 (is_global on 3.11)"),
+    ("192.88.99.255", "deprecated 6to4 relay anycast, its last address (is_global on 3.11)"),
     ("198.18.0.1", "benchmarking"),
     ("198.19.255.254", "benchmarking, its end"),
     ("198.51.100.7", "documentation (TEST-NET-2)"),
@@ -60,6 +62,8 @@ REFUSED = [
     ("2002:a9fe:a9fe::", "6to4 of the metadata address"),
     ("2002:c000:8::", "6to4 of 192.0.0.8"),
     ("2002:e000:1::", "6to4 of multicast 224.0.0.1 (passed before)"),
+    ("2002:c058:6301::", "6to4 of the 6to4 relay anycast 192.88.99.1 (passed before)"),
+    ("64:ff9b::c058:6301", "NAT64 of the 6to4 relay anycast 192.88.99.1 (passed before)"),
     ("::100.64.0.1", "IPv4-compatible shared address space"),
 ]
 
@@ -68,6 +72,8 @@ ALLOWED = [
     ("1.1.1.1", "anycast unicast"),
     ("192.31.196.1", "AS112, globally reachable"),
     ("192.175.48.1", "AS112 direct delegation, globally reachable"),
+    ("192.88.98.255", "just below the 6to4 relay anycast /24"),
+    ("192.88.100.0", "just above the 6to4 relay anycast /24"),
     ("2606:4700::1111", "a public IPv6 address"),
     ("2620:4f:8000::1", "AS112 IPv6, globally reachable"),
     ("::ffff:93.184.215.14", "IPv4-mapped public"),
