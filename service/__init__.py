@@ -100,7 +100,8 @@ def configure_logging(app: Flask) -> None:
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     # httpx logs every request at INFO with its whole URL ("HTTP Request: POST https://…"),
     # and a webhook receiver's URL may carry a token; our own delivery lines say the same
-    # with the URL redacted (``service.integrations.redact``). httpcore's DEBUG traces go too.
+    # with the endpoint's id and host only (``service.integrations.redact``). httpcore's
+    # DEBUG traces go too.
     for name in ("httpx", "httpcore"):
         logging.getLogger(name).setLevel(logging.WARNING)
 

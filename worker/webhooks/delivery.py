@@ -50,13 +50,16 @@ def attempt_delivery(
         endpoint = session.get(WebhookEndpoint, delivery.endpoint_id) if delivery else None
         if delivery is None or endpoint is None:
             return "skipped"
-        url, body = endpoint.url, delivery.payload
+        endpoint_id, url, body = endpoint.id, endpoint.url, delivery.payload
         secrets = endpoints.signing_secrets(endpoint, now)
         enabled = endpoint.enabled
     if not enabled:
         if pause(db, delivery_id):
             log.info(
-                "delivery %s to %s: paused (the endpoint is disabled)", delivery_id, redact_url(url)
+                "delivery %s to endpoint %s at %s: paused (the endpoint is disabled)",
+                delivery_id,
+                endpoint_id,
+                redact_url(url),
             )
             return "paused"
         enabled = True  # enabled between our read and the pause: send it now
@@ -73,11 +76,19 @@ def attempt_delivery(
     retry_at, attempts = record(db, delivery_id, attempt, policy, now, rand, counts=enabled)
     if retry_at is not None:
         scheduler.enqueue_delivery_at(delivery_id, attempts, retry_at)
-    # The URL, and a redirect's Location in the error, may carry the receiver's token: the
-    # log shows no query (the delivery's record in the database keeps the error as it was).
+    # The URL, and a redirect's Location in the error, may carry the receiver's token, in
+    # the query or in the path (Slack, Discord): the log names the endpoint by its id and
+    # shows scheme://host[:port] only (the delivery's record keeps the error as it was).
     shown = redact_url(url)
     why = redact_urls(attempt.error) if attempt.error else "ok"
-    log.info("delivery %s to %s: %s (%s)", delivery_id, shown, attempt.outcome, why)
+    log.info(
+        "delivery %s to endpoint %s at %s: %s (%s)",
+        delivery_id,
+        endpoint_id,
+        shown,
+        attempt.outcome,
+        why,
+    )
     if retry_at is not None:
         return "retry"
     return "failed" if attempt.outcome == "retry" else attempt.outcome
