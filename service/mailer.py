@@ -29,6 +29,7 @@ from typing import Any, Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from service.clock import utcnow
+from service.masking import masked
 
 DEFAULT_PORTS = {"smtp": 587, "smtps": 465}
 
@@ -67,12 +68,12 @@ def parse_smtp_url(url: str, timeout: float = 30.0) -> SmtpSettings:
     if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
         raise MailConfigError(
             f"MODERATO_SMTP_URL must look like smtp://user:pass@host:587 (STARTTLS) or "
-            f"smtps://user:pass@host:465 (TLS), not {_redacted(url)!r}"
+            f"smtps://user:pass@host:465 (TLS), not {masked(url.strip())!r}"
         )
     try:
         port = parts.port or DEFAULT_PORTS[parts.scheme]
     except ValueError as exc:
-        raise MailConfigError(f"MODERATO_SMTP_URL has a bad port: {_redacted(url)!r}") from exc
+        raise MailConfigError(f"MODERATO_SMTP_URL has a bad port: {masked(url.strip())!r}") from exc
     query = {k: v[-1].lower() for k, v in parse_qs(parts.query).items()}
     tls = "implicit" if parts.scheme == "smtps" else "starttls"
     if query.get("starttls") in ("no", "false", "0", "off"):
@@ -87,15 +88,6 @@ def parse_smtp_url(url: str, timeout: float = 30.0) -> SmtpSettings:
         password=unquote(parts.password) if parts.password is not None else None,
         timeout=timeout,
     )
-
-
-def _redacted(url: str) -> str:
-    """Return ``url`` without its password, for messages and logs."""
-    parts = urlsplit(url.strip())
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(":" + parts.password + "@", ":***@", 1)
-    return parts._replace(netloc=netloc).geturl()
 
 
 def check_sender(value: str) -> str:

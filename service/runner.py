@@ -15,6 +15,7 @@ from typing import IO
 
 from service.config import REDIS_URL_FILE, ConfigError, instance_dir
 from service.embedded_redis import EmbeddedRedis, RedisWatch, _die_with_parent
+from service.masking import masked
 from service.operator_errors import CONFIG_EXIT
 
 log = logging.getLogger(__name__)
@@ -144,17 +145,6 @@ def claim(instance: Path, port: int) -> IO[str]:
     return lock
 
 
-def masked(url: str) -> str:
-    """Return ``url`` with its password, if any, replaced by ``***`` (for logs and banners)."""
-    from urllib.parse import urlsplit, urlunsplit
-
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.netloc.rpartition("@")[2]
-    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
-
-
 def run_all(port: int = 8000, web_workers: int = 2) -> int:
     """Start Redis (embedded if ``REDIS_URL`` is unset), a worker and the web server."""
     instance = instance_dir()
@@ -191,7 +181,7 @@ def run_all(port: int = 8000, web_workers: int = 2) -> int:
         base = f"http://127.0.0.1:{port}"
         demo = f"  demo article   {base}/demo\n" if _demo_page(instance) else ""
         print(
-            f"\nmoderato is running (database {url.split('@')[-1]}, "
+            f"\nmoderato is running (database {masked(url)}, "
             f"redis {masked(os.environ['REDIS_URL'])})\n"
             f"{demo}"
             f"  moderation     {base}/moderation/\n"

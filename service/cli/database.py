@@ -15,10 +15,11 @@ def db() -> None:
 @db.command("upgrade")
 def db_upgrade() -> None:
     """Apply migrations and create the ``default`` site."""
+    from service.masking import masked
     from service.runner import prepare_database
 
     url = prepare_database()
-    click.echo(f"database ready: {url.split('@')[-1]}")
+    click.echo(f"database ready: {masked(url)}")
 
 
 @db.command("current")

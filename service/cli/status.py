@@ -18,8 +18,8 @@ def status(as_json: bool) -> None:
     """
     from service import create_app
     from service.extensions import db, redis_conn
+    from service.masking import masked
     from service.ops.facts import gather
-    from service.runner import masked
 
     app = create_app()
     with app.app_context():
@@ -29,7 +29,7 @@ def status(as_json: bool) -> None:
         click.echo(json.dumps(dataclasses.asdict(facts), sort_keys=True))
     else:
         redis_url = masked(str(app.config["REDIS_URL"]))
-        database = str(app.config["DATABASE_URL"]).rpartition("@")[2]
+        database = masked(str(app.config["DATABASE_URL"]))
 
         def pairs(counts: dict[str, int]) -> str:
             return ", ".join(f"{k} {v}" for k, v in counts.items())

@@ -193,6 +193,7 @@ def webhooks_redeliver(
     from service import create_app
     from service.extensions import db, queue
     from service.integrations.webhooks import MAX_BULK_REDELIVER, redeliver, redeliver_failed
+    from service.masking import masked
 
     if (delivery_id is None) == (endpoint_id is None):
         raise click.UsageError("give a DELIVERY_ID or --failed-of ENDPOINT_ID")
@@ -227,6 +228,6 @@ def webhooks_redeliver(
         wait = int(app.config["SWEEP_AGE"]) + int(app.config["SWEEP_INTERVAL"])
         click.echo(
             f"{what} marked for redelivery, but Redis at "
-            f"{app.config['REDIS_URL']} did not answer: a running worker's sweep sends it "
-            f"within about {wait} s (set REDIS_URL to queue it at once)"
+            f"{masked(str(app.config['REDIS_URL']))} did not answer: a running worker's sweep "
+            f"sends it within about {wait} s (set REDIS_URL to queue it at once)"
         )
