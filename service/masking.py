@@ -12,6 +12,9 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+#: A URL inside free text (an error message that quotes a setting).
+_URL = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://[^\s\"'<>]+")
+
 #: A query parameter whose value is a credential: ``password`` (libpq, redis-py),
 #: ``sslpassword`` (libpq), and anything named like a secret, token or key.
 _SECRET_PARAM = re.compile(
@@ -42,3 +45,8 @@ def masked(url: str) -> str:
     # Put together by hand: urlunsplit drops an empty host (unix:///path → unix:/path).
     shown = f"{parts.scheme}://{netloc}{parts.path}"
     return shown + (f"?{query}" if query else "") + (f"#{parts.fragment}" if parts.fragment else "")
+
+
+def masked_urls(text: str) -> str:
+    """Return ``text`` with every URL in it masked as ``masked`` does."""
+    return _URL.sub(lambda found: masked(found.group(0)), text)

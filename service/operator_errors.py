@@ -66,8 +66,11 @@ def problem(exc: BaseException) -> Problem | None:
 
 
 def say(message: str) -> None:
-    """Print the one line on stderr."""
-    print(f"moderato: {message}", file=sys.stderr, flush=True)
+    """Print the one line on stderr, with the password of any URL it quotes masked (a
+    driver's message may quote the setting it could not use)."""
+    from service.masking import masked_urls
+
+    print(f"moderato: {masked_urls(message)}", file=sys.stderr, flush=True)
 
 
 @contextmanager

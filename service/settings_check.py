@@ -186,6 +186,10 @@ CHECKS: dict[str, Check] = {
 }
 
 
+#: Settings whose value is a secret: a bad one is named, never printed.
+SECRET_VALUES = frozenset({"METRICS_TOKEN"})
+
+
 def check(cfg: MutableMapping[str, Any]) -> None:
     """Check and normalise every setting in ``cfg``; raise ``ConfigError`` on the first bad one."""
     _check_secret(cfg)
@@ -195,7 +199,8 @@ def check(cfg: MutableMapping[str, Any]) -> None:
         try:
             cfg[name] = rule(cfg[name])
         except Invalid as exc:
-            raise ConfigError(f"MODERATO_{name}={cfg[name]!r} must be {exc}") from None
+            shown = "" if name in SECRET_VALUES else f"={cfg[name]!r}"
+            raise ConfigError(f"MODERATO_{name}{shown} must be {exc}") from None
     _check_relations(cfg)
     _check_database_url(str(cfg["DATABASE_URL"]))
     _check_redis_url(str(cfg["REDIS_URL"]))
@@ -268,7 +273,26 @@ def _check_redis_url(url: str) -> None:
     try:
         ConnectionPool.from_url(url)
     except ValueError as exc:
+        # urllib's "Port could not be cast to integer value as 'x'" quotes what it took for
+        # the port: part of a password with an unencoded /, ? or # in it (found in review).
+        reason = "its port is not a number" if _bad_port(url) else str(exc)
         raise ConfigError(
-            f"REDIS_URL is not a Redis URL ({exc}); use redis://host:6379/0, "
-            "rediss://… or unix:///path/to/redis.sock"
+            f"REDIS_URL is not a Redis URL ({reason}); use redis://host:6379/0, "
+            "rediss://… or unix:///path/to/redis.sock, with a password's /, ? and # "
+            "percent-encoded (%2F, %3F, %23)"
         ) from None
+
+
+def _bad_port(url: str) -> bool:
+    """Tell whether ``url``'s port, as urllib reads it, is not a number."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # not the port: an unbalanced IPv6 bracket
+        return False
+    try:
+        parts.port  # noqa: B018  (the property parses it)
+    except ValueError:
+        return True
+    return False

@@ -1,5 +1,5 @@
-"""Passwords in settings URLs never reach a terminal or a log: every `moderato` command
-and banner that names REDIS_URL, DATABASE_URL or MODERATO_SMTP_URL shows it
+"""Passwords in settings URLs never reach a terminal or a log: every `moderato` command,
+error line and banner that names REDIS_URL, DATABASE_URL or MODERATO_SMTP_URL shows it
 through ``service.masking.masked``, run as an operator runs them (the real console script,
 real Redis and PostgreSQL, closed ports for the unreachable ones)."""
 
@@ -15,7 +15,7 @@ from sqlalchemy import select
 from service import sites as site_ops
 from service.embedded_redis import free_port
 from service.integrations.webhooks import create_endpoint
-from service.masking import masked
+from service.masking import masked, masked_urls
 from service.store import Database
 from service.store.tables import WebhookDelivery
 from tests.conftest import worker_env
@@ -52,6 +52,12 @@ def test_masked_hides_passwords_in_userinfo_and_query(url: str, shown: str) -> N
     redis-py read ``?password=``) or unencoded with a / ? # that ends the host part early;
     the user, host, port, path and other parameters stay; a URL with none is left as is."""
     assert masked(url) == shown
+
+
+def test_masked_urls_masks_the_urls_inside_a_message() -> None:
+    """An error line that quotes a URL shows it masked, the rest of the line kept."""
+    said = f"not 'smtp://m:{SECRET}@mail.example:25x' (bad port)"
+    assert masked_urls(said) == "not 'smtp://m:***@mail.example:25x' (bad port)"
 
 
 @pytest.fixture
@@ -115,6 +121,51 @@ def test_status_masks_a_password_in_either_url_and_in_the_query(settings: dict[s
         result.stdout
     )
     assert SECRET not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "said"),
+    [
+        (
+            "MODERATO_SMTP_URL",
+            "smtp://mailer:{secret}/x@mail.example:587",
+            "MODERATO_SMTP_URL has a bad port: 'smtp://***@mail.example:587'",
+        ),
+        (
+            "REDIS_URL",
+            "redis://:{secret}/x@127.0.0.1:6379/0",
+            "REDIS_URL is not a Redis URL (its port is not a number)",
+        ),
+        (
+            "MODERATO_METRICS_TOKEN",
+            "{secret}",
+            "MODERATO_METRICS_TOKEN must be empty, or a token of at least 16 characters",
+        ),
+        (
+            "MODERATO_PUBLIC_URL",
+            "https://staff:{secret}@comments.example/?from=env",
+            "MODERATO_PUBLIC_URL='https://staff:***@comments.example/?from=env' must be",
+        ),
+    ],
+    ids=["smtp", "redis", "metrics-token", "public-url"],
+)
+def test_a_bad_secret_setting_is_refused_without_printing_it(
+    settings: dict[str, Any], name: str, value: str, said: str
+) -> None:
+    """A password with an unencoded "/" makes urllib read part of it as the port: the SMTP
+    error printed the URL whole and the Redis one quoted that "port"; a metrics token too
+    short printed the token; any URL an error line quotes (here a public URL with a query,
+    which is refused) is masked. Each is one line naming the setting, and no secret."""
+    secret = "s3cret pw" if name == "MODERATO_METRICS_TOKEN" else "s3cret-pw"
+    env = {**worker_env(settings), name: value.format(secret=secret)}
+    if name == "MODERATO_SMTP_URL":
+        env.update(
+            MODERATO_MAIL_FROM="comments@news.example", MODERATO_PUBLIC_URL="https://c.example"
+        )
+    result = run(["status"], env)
+    assert result.returncode == 4, result.stdout + result.stderr
+    assert result.stderr.startswith(f"moderato: {said}"), result.stderr
+    assert "s3cret" not in result.stdout + result.stderr
 
 
 @pytest.fixture(scope="module")
