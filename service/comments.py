@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, UnaryExpression, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from service import events
+from service import events, request_ids
 from service.clock import rfc3339, utcnow
 from service.ids import new_id
 from service.rendering import render
@@ -105,7 +105,10 @@ def store_new(session: Session, site: Site, data: CommentInput, meta: IntakeMeta
             action="received",
             from_state=None,
             to_state=State.PENDING.value,
-            details={"signals": meta.signals} if meta.signals else {},
+            details={
+                **({"signals": meta.signals} if meta.signals else {}),
+                **request_ids.audit_details(),  # a re-queue by the sweep carries it
+            },
             created_at=now,
         )
     )

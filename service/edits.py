@@ -37,7 +37,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service import privacy, threads
+from service import privacy, request_ids, threads
 from service.clock import utcnow
 from service.errors import Conflict, Forbidden, NotFound
 from service.ids import looks_like_id
@@ -189,7 +189,8 @@ def edit(
                 "attempts": 0,
                 "enqueued_at": now,
             },
-            details={"revision": comment.revision + 1},
+            # the request's id: a re-queue by the sweep carries it (service.request_ids)
+            details={"revision": comment.revision + 1, **request_ids.audit_details()},
         )
         outcome = transition(session, comment.id, change)
         if outcome is not None:

@@ -12,7 +12,13 @@ headers folded into one) or control characters would break a log line or forge o
   (``runner.ACCESS_LOG_FORMAT``).
 - ``service.enqueue`` stores it in each job's ``meta`` (``META_KEY``), so the worker's
   lines about that comment carry it, and so do the jobs a job queues in turn (a
-  publish's webhook deliveries and mails). Jobs the sweep queues again have none.
+  publish's webhook deliveries and mails).
+- The comment's audit entry of its submission (``received``), or of its author's edit
+  (``edited``), keeps it in its details (``META_KEY``), so a classification the sweep
+  queues again, its first job lost, carries the id of the request that wrote the text
+  (``bound``); a comment without one (stored before ids were kept) gets a new id marked
+  as the sweep's, ``sweep-<32 hex digits>``, and the sweep's line links the two.
+  Webhook deliveries and mails the sweep queues again have none.
 
 An id is for matching lines, not for trust: any client may send any safe value.
 """
@@ -22,7 +28,9 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from flask import has_request_context, request
@@ -34,6 +42,8 @@ ENVIRON_KEY = "moderato.request_id"
 META_KEY = "request_id"
 MAX_LENGTH = 128
 _SAFE = re.compile(rf"[A-Za-z0-9._:+/=@-]{{1,{MAX_LENGTH}}}")
+#: The id work done outside a request and a job is done for (``bound``).
+_BOUND: ContextVar[str | None] = ContextVar("moderato_request_id", default=None)
 
 
 def sanitise(value: str | None) -> str | None:
@@ -43,16 +53,31 @@ def sanitise(value: str | None) -> str | None:
     return value
 
 
-def new() -> str:
-    """Return a fresh request id."""
-    return uuid.uuid4().hex
+def new(origin: str | None = None) -> str:
+    """Return a fresh request id; with ``origin``, marked as made there (``sweep-<hex>``)."""
+    made = uuid.uuid4().hex
+    return f"{origin}-{made}" if origin else made
+
+
+@contextmanager
+def bound(rid: str) -> Iterator[None]:
+    """Do what runs inside for request ``rid``, outside a request and a job: its log
+    lines end with ``request_id=<rid>`` and the jobs it queues carry it (the sweep)."""
+    token = _BOUND.set(rid)
+    try:
+        yield
+    finally:
+        _BOUND.reset(token)
 
 
 def current() -> str | None:
-    """Return the id of the request being handled, or of the job being run, if any."""
+    """Return the id of the request being handled, of the work ``bound`` to one, or of the
+    job being run, if any."""
     if has_request_context():
         found: str | None = request.environ.get(ENVIRON_KEY)
         return found
+    if (rid := _BOUND.get()) is not None:
+        return rid
     from rq import get_current_job
 
     job = get_current_job()
@@ -65,6 +90,12 @@ def job_meta() -> dict[str, str] | None:
     """Return the ``meta`` a job queued now should carry: the current id, if any."""
     rid = current()
     return {META_KEY: rid} if rid else None
+
+
+def audit_details() -> dict[str, str]:
+    """Return what the audit entry of a comment's submission or edit keeps of the current
+    request: its id, for the sweep to queue the comment again under (empty without one)."""
+    return job_meta() or {}
 
 
 StartResponse = Callable[..., Any]

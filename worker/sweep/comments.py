@@ -1,4 +1,5 @@
-"""Re-queue the classifications Redis lost: pending comments with no job waiting."""
+"""Re-queue the classifications Redis lost: pending comments with no job waiting, each
+under the id of the request that wrote its text (``service.request_ids``)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ from rq import Queue
 from rq.job import JobStatus
 from sqlalchemy import select, update
 
+from service import request_ids
 from service.clock import utcnow
 from service.enqueue import classify_job_id
 from service.status import State
-from service.store.tables import Comment
+from service.store.tables import AuditEntry, Comment
 from worker.callbacks import hold_for_classifier_error
 from worker.runtime import Runtime
 from worker.sweep.job_status import ABANDONED, WAITING, job_status
@@ -52,7 +54,8 @@ def _requeue_comments(rt: Runtime, connection: Redis, rows: Sequence[Any]) -> tu
     """Re-queue the lost ones among ``rows``; return how many, and whether Redis refused an
     enqueue (the sweep stops then).
 
-    Each lost comment is enqueued first; then those queued are marked so in two UPDATEs
+    Each lost comment is enqueued first, under the id of the request that wrote its text
+    (``_request_ids``), and logged with it; then those queued are marked so in two UPDATEs
     (those whose job had started count an attempt): one transaction per comment made the
     sweep cost ~5 ms a comment on SQLite, and marking the page before enqueueing charged
     every comment of it an attempt when Redis refused writes, until all were held
@@ -60,8 +63,7 @@ def _requeue_comments(rt: Runtime, connection: Redis, rows: Sequence[Any]) -> tu
     """
     cfg = rt.app.config
     waiting: set[str] | None = None  # read once per page: a snapshot goes stale
-    queued: dict[bool, list[str]] = {False: [], True: []}
-    refused = False
+    lost: list[tuple[str, int, bool]] = []
     for comment_id, attempts, _, revision in rows:
         job_id = classify_job_id(comment_id, revision)  # an edited text's job is its own
         status = job_status(connection, job_id, CLASSIFY_RUNS_FOR)
@@ -79,9 +81,18 @@ def _requeue_comments(rt: Runtime, connection: Redis, rows: Sequence[Any]) -> tu
             why = f"no decision after {attempts + 1} attempts"
             hold_for_classifier_error(comment_id, why, revision, "AbandonedJob")
             continue
-        if not rt.queue.enqueue_classify(comment_id, revision):
-            refused = True
-            break
+        lost.append((comment_id, revision, lost_mid_job))
+    rids = _request_ids(rt, [comment_id for comment_id, _, _ in lost])
+    queued: dict[bool, list[str]] = {False: [], True: []}
+    refused = False
+    for comment_id, revision, lost_mid_job in lost:
+        with request_ids.bound(rids.get(comment_id) or request_ids.new("sweep")):
+            if not rt.queue.enqueue_classify(comment_id, revision):
+                refused = True
+                break
+            # The line that links the comment to the id its new job carries (request_id=…).
+            how = "its job ended undecided" if lost_mid_job else "no job of it was waiting"
+            log.info("sweep: comment %s queued again (%s)", comment_id, how)
         queued[lost_mid_job].append(comment_id)
     with rt.db.session() as session:
         for mid_job, ids in queued.items():
@@ -93,3 +104,27 @@ def _requeue_comments(rt: Runtime, connection: Redis, rows: Sequence[Any]) -> tu
                     .execution_options(synchronize_session=False)
                 )
     return len(queued[False]) + len(queued[True]), refused
+
+
+#: The audit entries that record the request which wrote a comment's text.
+_WRITTEN_BY = ("received", "edited")
+
+
+def _request_ids(rt: Runtime, comment_ids: Sequence[str]) -> dict[str, str]:
+    """Return the id of the request that wrote each comment's text (its submission, or its
+    author's last edit), as their audit entries recorded it; a comment without one (stored
+    before ids were kept) is left out."""
+    if not comment_ids:
+        return {}
+    query = (
+        select(AuditEntry.comment_id, AuditEntry.details)
+        .where(AuditEntry.comment_id.in_(comment_ids), AuditEntry.action.in_(_WRITTEN_BY))
+        .order_by(AuditEntry.id)
+    )
+    found: dict[str, str] = {}
+    with rt.db.session() as session:
+        for comment_id, details in session.execute(query):
+            rid = request_ids.sanitise((details or {}).get(request_ids.META_KEY))
+            if comment_id is not None and rid is not None:
+                found[comment_id] = rid  # the newest wins: the last edit's, else the submission's
+    return found
