@@ -159,6 +159,7 @@ def test_privacy_requests_find_any_spelling_of_an_address_on_postgres(db: Databa
 
     addresses.test_addresses_whose_lower_case_changes_length_or_script_are_found(db)
     addresses.test_a_decomposed_address_matches_the_composed_one(db)
+    addresses.test_an_internationalised_domain_is_found_in_either_form(db)
 
 
 def test_a_sites_privacy_requests_work_on_postgres(client: FlaskClient, db: Database) -> None:
