@@ -212,6 +212,16 @@ def test_nul_in_public_parameters_is_a_4xx_on_postgres(client: FlaskClient, db: 
     assert rv.status_code == 422
 
 
+def test_a_ban_longer_than_its_column_is_a_422_on_postgres(
+    client: FlaskClient, db: Database
+) -> None:
+    """PostgreSQL refuses a ban's value past its 254 characters (a key lower case
+    lengthened, a card's long website host): a 422 comes first (each was a 500)."""
+    from tests.worker.test_ban_addresses import test_a_ban_longer_than_its_column_is_a_422
+
+    test_a_ban_longer_than_its_column_is_a_422(client, db)
+
+
 def test_a_lifted_bans_id_is_never_given_to_another_on_postgres(
     client: FlaskClient, db: Database
 ) -> None:

@@ -245,3 +245,28 @@ def test_an_address_ban_and_a_website_ban_match_across_idna_forms(
     with db.session() as session:
         row = session.get(Comment, other)
         assert row is not None and (row.state, row.rejection) == ("rejected", "banned")
+
+
+def test_a_ban_longer_than_its_column_is_a_422(client: FlaskClient, db: Database) -> None:
+    """An address whose key outgrows the ban's 254 characters (``İ`` is ``i`` and a
+    combining dot in lower case), or a website host longer than that on a card, is a 422
+    naming the field, and nothing is banned (PostgreSQL refused the value: a 500;
+    tests/service/test_postgres.py)."""
+    token = logged_in(client, db)
+    headers = {"X-CSRF-Token": token}
+    typed = client.post(
+        "/moderation/bans",
+        json={"kind": "email", "value": "\u0130" * 240 + "@example.org", "site": "default"},
+        headers=headers,
+    )
+    assert typed.status_code == 422
+    assert typed.get_json()["error"]["fields"]["value"]["code"] == "too_long"
+    host = ".".join(["b" * 60] * 5) + ".example"
+    cid = post(client, url=f"https://{host}/").get_json()["id"]
+    card = client.post(
+        "/moderation/bans", json={"comment_id": cid, "target": "url_domain"}, headers=headers
+    )
+    assert card.status_code == 422
+    assert card.get_json()["error"]["fields"]["target"]["code"] == "too_long"
+    with db.session() as session:
+        assert session.scalars(select(Ban)).all() == []
