@@ -44,6 +44,13 @@ MESSAGES = {
 
 FieldErrors = dict[str, dict[str, str]]
 
+#: The message of an address within ``MAX_EMAIL`` characters but not bytes (its code stays
+#: ``invalid_email``, which the embed translates).
+EMAIL_BYTES = (
+    f"This address is too long: mail takes at most {MAX_EMAIL} bytes in UTF-8, and a "
+    "letter such as é takes two."
+)
+
 #: The fields of a comment, as ``validate`` reads them.
 COMMENT_FIELDS = (
     "site", "thread", "name", "email", "text", "url", "parent", "notify_replies", "lang"
@@ -188,11 +195,18 @@ def _email(payload: Mapping[str, Any], errors: FieldErrors, deliverability: bool
     value = _string(payload, "email", errors)
     if value is None:
         return None
+    # measured as stored (NFC, as email-validator gives it): ``Zoe`` + a combining
+    # diaeresis is the three letters of ``Zoë``, and a long address sent decomposed was
+    # refused though it fits
+    value = unicodedata.normalize("NFC", value)
     if not value:
         errors["email"] = field_error("required")
         return None
     if len(value) > MAX_EMAIL:
         errors["email"] = field_error("too_long", limit=MAX_EMAIL)
+        return None
+    if len(value.encode()) > MAX_EMAIL:  # mail counts bytes (RFC 6531): say so, not "invalid"
+        errors["email"] = {"code": "invalid_email", "message": EMAIL_BYTES}
         return None
     try:
         info = validate_email(value, check_deliverability=deliverability)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 import pytest
 
 from service.validation import validate
 from tests.factories import payload
+from tests.service.test_privacy_addresses import LONG_WHEN_DECOMPOSED
 
 
 def codes(data: dict[str, Any]) -> dict[str, str]:
@@ -75,6 +77,19 @@ def test_limits_count_code_points_after_trimming() -> None:
     data, errors = validate(payload(text="  " + "😀" * 5000 + "  ", name="é" * 80))
     assert errors == {}
     assert data is not None and len(data.text) == 5000
+
+
+def test_an_address_is_measured_as_stored() -> None:
+    """An address of 96 letters sent decomposed (264 code points: ``ǖ`` is ``u``, a
+    diaeresis and a macron) is taken and stored composed (it answered ``too_long``); one
+    of 193 letters and 257 bytes in UTF-8 is refused saying so (it said only "Enter a
+    valid e-mail address.")."""
+    composed = LONG_WHEN_DECOMPOSED
+    data, errors = validate(payload(email=unicodedata.normalize("NFD", composed)))
+    assert errors == {} and data is not None and data.email == composed
+    _, errors = validate(payload(email="\u01d6" * 64 + "@" + "b" * 120 + ".example"))
+    assert errors["email"]["code"] == "invalid_email"
+    assert "at most 254 bytes" in errors["email"]["message"]
 
 
 def test_newlines_and_tabs_are_allowed_in_text() -> None:
