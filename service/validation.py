@@ -22,6 +22,7 @@ MAX_NAME = 80
 MAX_EMAIL = 254
 MAX_TEXT = 5000
 MAX_URL = 2048
+MAX_REVISION = 10**18 - 1  # a text's revision: 18 digits at most (``whole_number``)
 MAX_LANG = 35  # a BCP 47 tag as browsers write them (``zh-Hant-TW``), with room to spare
 SITE_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
@@ -43,6 +44,13 @@ MESSAGES = {
 }
 
 FieldErrors = dict[str, dict[str, str]]
+
+#: The message of an address within ``MAX_EMAIL`` characters but not bytes (its code stays
+#: ``invalid_email``, which the embed translates).
+EMAIL_BYTES = (
+    f"This address is too long: mail takes at most {MAX_EMAIL} bytes in UTF-8, and a "
+    "letter such as é takes two."
+)
 
 #: The fields of a comment, as ``validate`` reads them.
 COMMENT_FIELDS = (
@@ -188,11 +196,18 @@ def _email(payload: Mapping[str, Any], errors: FieldErrors, deliverability: bool
     value = _string(payload, "email", errors)
     if value is None:
         return None
+    # measured as stored (NFC, as email-validator gives it): ``Zoe`` + a combining
+    # diaeresis is the three letters of ``Zoë``, and a long address sent decomposed was
+    # refused though it fits
+    value = unicodedata.normalize("NFC", value)
     if not value:
         errors["email"] = field_error("required")
         return None
     if len(value) > MAX_EMAIL:
         errors["email"] = field_error("too_long", limit=MAX_EMAIL)
+        return None
+    if len(value.encode()) > MAX_EMAIL:  # mail counts bytes (RFC 6531): say so, not "invalid"
+        errors["email"] = {"code": "invalid_email", "message": EMAIL_BYTES}
         return None
     try:
         info = validate_email(value, check_deliverability=deliverability)
@@ -269,11 +284,15 @@ def validate_text(payload: Mapping[str, Any]) -> tuple[str | None, FieldErrors]:
 
 def validate_revision(payload: Mapping[str, Any], errors: FieldErrors) -> int | None:
     """Return an edit's optional ``revision`` (a JSON integer, or ASCII digits in a form);
-    None when absent; a field error in ``errors`` when malformed."""
+    None when absent; a field error in ``errors`` when malformed. JSON has one kind of
+    number: ``3.0`` is the integer 3, as JSON Schema's ``integer`` says (it was a 422 for a
+    body the OpenAPI document allows; schemathesis)."""
     raw = payload.get("revision")
     if raw is None or raw == "":
         return None
-    if isinstance(raw, int) and not isinstance(raw, bool) and 0 <= raw < 10**18:
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    if isinstance(raw, int) and not isinstance(raw, bool) and 0 <= raw <= MAX_REVISION:
         return raw
     number = whole_number(raw)
     if number is None:

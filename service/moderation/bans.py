@@ -1,12 +1,13 @@
 """Bans: what may be banned, in the form the worker matches, and storing one.
 
 Kinds and values are the ones ``worker/rules.py::ban_hits`` matches: ``email``
-(the address's ``service.addresses.email_key``: trimmed, lower case, NFC, so a ban on
-``J̌ohn@…`` catches ``ǰohn@…``), ``ip`` (the keyed IP hash stored with the comment),
+(the address's ``service.addresses.email_key``: trimmed, lower case, NFC, its domain in
+Unicode, so a ban on ``J̌ohn@…`` catches ``ǰohn@…`` and one on ``ada@xn--bcher-kva.example``
+catches ``ada@bücher.example``), ``ip`` (the keyed IP hash stored with the comment),
 ``domain`` (a host keyed so, without ``www.``, matching the e-mail's domain or the
-author's website). A ban applies to one site, or to every site
-(``site_id`` NULL, admins only). Later submissions that match are rejected by
-the worker with reason ``banned``; comments already stored are not touched.
+author's website), at most ``MAX_VALUE`` characters as keyed. A ban applies to one site,
+or to every site (``site_id`` NULL, admins only). Later submissions that match are
+rejected by the worker with reason ``banned``; comments already stored are not touched.
 
 The dashboard's pages (ban from a card or by hand, the list, lifting) are in
 ``bans_views``.
@@ -22,7 +23,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from service.addresses import domain_key, email_key, host_key
+from service.addresses import ascii_domain, domain_key, email_key, host_key
 from service.clock import utcnow
 from service.store.tables import AuditEntry, Ban, Comment
 from service.validation import has_controls
@@ -33,6 +34,10 @@ DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-
 #: A whole stored IP hash (``security.ip_hash``): a shorter one would match nothing (a card
 #: showed 12 digits, and a ban on them silently never hit; found in review).
 IP_HASH = re.compile(r"^[0-9a-f]{32}$")
+#: The longest value a ban keeps (its column): a key may be longer than what was typed
+#: (``İ`` lower-cased is ``i`` and a combining dot), and PostgreSQL refused the longer one
+#: with a 500 (SQLite kept it).
+MAX_VALUE = 254
 
 
 #: Mail providers shared by millions of readers: a domain ban on one would reject every
@@ -108,7 +113,8 @@ def normalise(kind: str, raw: str) -> str | None:
     if kind == "ip":
         return value if IP_HASH.match(value) else None
     value = value.removeprefix("@").removeprefix("www.")
-    return value if DOMAIN.match(value) else None
+    ascii_value = ascii_domain(value)  # kept in Unicode, checked as DNS has it
+    return value if ascii_value is not None and DOMAIN.match(ascii_value) else None
 
 
 def existing(dbs: Session, site_id: int | None, kind: str, value: str) -> Ban | None:

@@ -20,6 +20,7 @@ from service.moderation import access, actions, bp
 from service.moderation.act import load_comment, request_data
 from service.moderation.bans import (
     KINDS,
+    MAX_VALUE,
     TARGETS,
     WEBMAIL,
     ban_value,
@@ -82,6 +83,13 @@ def ban() -> Any:
                         if kind == "ip"
                         else f"Enter a valid {kind}.",
                     }
+        if len(value) > MAX_VALUE:  # a card's website host, or an address lower case lengthens
+            field = "target" if comment_id else "value"
+            errors[field] = {
+                "code": "too_long",
+                "message": f"At most {MAX_VALUE} characters as a ban keeps it (in lower case: "
+                "İ is two characters there).",
+            }
         if kind == "domain" and value in WEBMAIL:
             field = "target" if comment_id else "value"
             errors[field] = {

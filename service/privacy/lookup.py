@@ -9,16 +9,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service import sites
-from service.addresses import email_key
+from service.addresses import email_key, stored_form
 from service.store.tables import AuditEntry, Comment, Site
 from service.store.tables_integrations import Check
 
 
 def normalise(email: str) -> str:
     """Return the form addresses are matched in (``service.addresses.email_key``); raise
-    ValueError for something not one."""
+    ValueError for something not one. Its length is the stored form's (NFC): an address
+    the comment form took, typed decomposed, may be longer than 254 characters."""
     value = email_key(email)
-    if "@" not in value or len(email.strip()) > 254 or any(c.isspace() for c in value):
+    if "@" not in value or len(stored_form(email)) > 254 or any(c.isspace() for c in value):
         raise ValueError(f"{email!r} is not an e-mail address")
     return value
 

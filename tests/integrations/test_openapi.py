@@ -6,7 +6,7 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -138,9 +138,12 @@ def test_schemathesis_finds_no_server_errors_or_schema_violations(
     assert "No issues found" in report or "passed" in report
 
 
-def run_schemathesis(url: str, key: str, tmp_path: Path, *options: str) -> str:
+def run_schemathesis(
+    url: str, key: str, tmp_path: Path, *options: str, extra_checks: Sequence[str] = ()
+) -> str:
     """Run schemathesis (``st run``) against ``url`` with ``key``; fail with its report
-    unless it finds nothing; return the report. ``options`` narrow it (``--include-path``)."""
+    unless it finds nothing; return the report. ``options`` narrow it (``--include-path``);
+    ``extra_checks`` adds checks (``positive_data_acceptance`` where no state is needed)."""
     config = tmp_path / "schemathesis.toml"
     config.write_text(
         "[auth.openapi.bearerAuth]\n"
@@ -161,6 +164,7 @@ def run_schemathesis(url: str, key: str, tmp_path: Path, *options: str) -> str:
         # Not positive_data_acceptance: some schema-valid requests are refused by state no
         # schema can express (a `parent` id that is not published in the thread, a cursor we
         # did not issue, an e-mail domain the validator refuses).
+        *extra_checks,
     ]
     result = subprocess.run(
         [

@@ -159,6 +159,7 @@ def test_privacy_requests_find_any_spelling_of_an_address_on_postgres(db: Databa
 
     addresses.test_addresses_whose_lower_case_changes_length_or_script_are_found(db)
     addresses.test_a_decomposed_address_matches_the_composed_one(db)
+    addresses.test_an_internationalised_domain_is_found_in_either_form(db)
 
 
 def test_a_sites_privacy_requests_work_on_postgres(client: FlaskClient, db: Database) -> None:
@@ -209,6 +210,16 @@ def test_nul_in_public_parameters_is_a_4xx_on_postgres(client: FlaskClient, db: 
         f"/api/v1/comments/{comment_id}/reports", json={"reason": "spam", "note": "a\x00"}
     )
     assert rv.status_code == 422
+
+
+def test_a_ban_longer_than_its_column_is_a_422_on_postgres(
+    client: FlaskClient, db: Database
+) -> None:
+    """PostgreSQL refuses a ban's value past its 254 characters (a key lower case
+    lengthened, a card's long website host): a 422 comes first (each was a 500)."""
+    from tests.worker.test_ban_addresses import test_a_ban_longer_than_its_column_is_a_422
+
+    test_a_ban_longer_than_its_column_is_a_422(client, db)
 
 
 def test_a_lifted_bans_id_is_never_given_to_another_on_postgres(

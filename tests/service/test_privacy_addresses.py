@@ -1,9 +1,11 @@
 """Privacy requests find an address however it was stored and typed: letters whose lower
-case is longer (``İ``) or ASCII (the Kelvin sign), decomposed Unicode (real SQLite file;
-tests/service/test_postgres.py runs them on PostgreSQL)."""
+case is longer (``İ``) or ASCII (the Kelvin sign), decomposed Unicode, a domain in Unicode
+or in IDNA's ASCII form (real SQLite file; tests/service/test_postgres.py runs them on
+PostgreSQL)."""
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 from sqlalchemy import select, text
@@ -18,6 +20,9 @@ from tests.factories import stored
 from tests.privacy_helpers import _every_stored_value
 
 INCI = "İnci@example.org"
+BUCHER, BUCHER_ASCII = "b\u00fccher.example", "xn--bcher-kva.example"
+#: 96 letters, 264 once decomposed: ``ǖ`` is ``u``, a diaeresis and a macron.
+LONG_WHEN_DECOMPOSED = "a" + "\u01d6" * 21 + "@" + ("\u01d6" * 21 + ".") * 3 + "example"
 KELVIN = "\u212aelvin@example.org"  # KELVIN SIGN, whose lower case is ASCII k
 ZOE_DECOMPOSED = "Zoe\u0308@example.org"
 
@@ -67,6 +72,36 @@ def test_a_decomposed_address_matches_the_composed_one(db: Database) -> None:
         assert sorted(found) == sorted([decomposed, composed]), typed
     with db.session() as session:
         assert privacy.erase(session, "zoë@example.org", "cli").comments == 2
+
+
+def test_an_internationalised_domain_is_found_in_either_form(db: Database) -> None:
+    """``ada@bücher.example`` (as the comment form stores her) is found by a request typed
+    ``ada@xn--bcher-kva.example``, and a check record sent in that form is erased by one
+    typed in Unicode (both missed: the key kept the domain as written)."""
+    comment = stored(db, email=f"Ada@{BUCHER_ASCII}", text="Ada's words").id
+    _check(db, "chk_ada", f"ADA@{BUCHER_ASCII}")
+    with db.session() as session:
+        found = privacy.export(session, f"ada@{BUCHER_ASCII}")
+        assert [c["id"] for c in found["comments"]] == [comment]
+        assert [k["id"] for k in found["checks"]] == ["chk_ada"]
+    with db.session() as session:
+        done = privacy.erase(session, f"ADA@{BUCHER.upper()}", "cli")
+    assert (done.comments, done.checks) == (1, 1)
+    left = _every_stored_value(db)
+    assert "ada's words" not in left and BUCHER not in left and BUCHER_ASCII not in left
+
+
+def test_an_address_sent_decomposed_is_measured_composed(db: Database) -> None:
+    """An address the comment form takes (96 letters composed) typed decomposed is 264
+    characters: a privacy request typed so finds it (it was refused as not an address,
+    being over 254)."""
+    composed = LONG_WHEN_DECOMPOSED
+    decomposed = unicodedata.normalize("NFD", composed)
+    assert (len(composed), len(decomposed)) == (96, 264)
+    comment = stored(db, email=composed).id
+    with db.session() as session:
+        assert [c["id"] for c in privacy.export(session, decomposed)["comments"]] == [comment]
+        assert privacy.erase(session, decomposed, "cli").comments == 1
 
 
 def test_the_upgrade_keys_the_addresses_stored_before(tmp_path: Path) -> None:

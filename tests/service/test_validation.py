@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 import pytest
 
-from service.validation import validate
+from service.validation import MAX_REVISION, validate, validate_revision
 from tests.factories import payload
+from tests.service.test_privacy_addresses import LONG_WHEN_DECOMPOSED
 
 
 def codes(data: dict[str, Any]) -> dict[str, str]:
@@ -77,6 +79,19 @@ def test_limits_count_code_points_after_trimming() -> None:
     assert data is not None and len(data.text) == 5000
 
 
+def test_an_address_is_measured_as_stored() -> None:
+    """An address of 96 letters sent decomposed (264 code points: ``ǖ`` is ``u``, a
+    diaeresis and a macron) is taken and stored composed (it answered ``too_long``); one
+    of 193 letters and 257 bytes in UTF-8 is refused saying so (it said only "Enter a
+    valid e-mail address.")."""
+    composed = LONG_WHEN_DECOMPOSED
+    data, errors = validate(payload(email=unicodedata.normalize("NFD", composed)))
+    assert errors == {} and data is not None and data.email == composed
+    _, errors = validate(payload(email="\u01d6" * 64 + "@" + "b" * 120 + ".example"))
+    assert errors["email"]["code"] == "invalid_email"
+    assert "at most 254 bytes" in errors["email"]["message"]
+
+
 def test_newlines_and_tabs_are_allowed_in_text() -> None:
     """Newlines and tabs are the only control characters a comment may contain."""
     data, errors = validate(payload(text="first\n\tsecond"))
@@ -126,3 +141,23 @@ def test_the_language_is_a_short_line() -> None:
     assert validate(payload(lang="x" * 36))[1]["lang"]["code"] == "too_long"
     assert validate(payload(lang="fr\x00"))[1]["lang"]["code"] == "control_characters"
     assert validate(payload(lang=7))[1]["lang"]["code"] == "invalid_type"
+
+
+@pytest.mark.parametrize(
+    ("sent", "read"),
+    [(0, 0), (3.0, 3), ("12", 12), (MAX_REVISION, MAX_REVISION), (float(2**53), 2**53)],
+)
+def test_a_revision_is_a_whole_number_however_json_writes_it(sent: Any, read: int) -> None:
+    """JSON has one kind of number: ``3.0`` is the revision 3, as the OpenAPI document's
+    ``integer`` (JSON Schema's) says (it was a 422 for a body the document allows)."""
+    errors: dict[str, dict[str, str]] = {}
+    assert validate_revision({"revision": sent}, errors) == read and errors == {}
+
+
+@pytest.mark.parametrize("sent", [3.5, -1, -1.0, MAX_REVISION + 1, 1e18, True, "3.0", float("inf")])
+def test_anything_else_as_a_revision_is_invalid(sent: Any) -> None:
+    """A fraction, a negative number, one past 18 digits, a boolean or a number in words is
+    ``invalid_revision``."""
+    errors: dict[str, dict[str, str]] = {}
+    validate_revision({"revision": sent}, errors)
+    assert errors["revision"]["code"] == "invalid_revision"

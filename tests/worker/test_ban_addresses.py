@@ -1,7 +1,8 @@
 """Bans on an address match it as every other match does (``service.addresses.email_key``:
-trimmed, lower case, NFC): a ban from a card or typed by hand in one spelling rejects the
-author's comments in another, and the ``bans3`` upgrade keys (and folds) the bans stored
-before. Real SQLite file, Redis and models; the worker's job runs in this process."""
+trimmed, lower case, NFC, the domain in Unicode): a ban from a card or typed by hand in one
+spelling rejects the author's comments in another (a domain in either IDNA form
+included), and the ``bans3`` upgrade keys (and folds) the bans stored before. Real SQLite
+file, Redis and models; the worker's job runs in this process."""
 
 from __future__ import annotations
 
@@ -34,6 +35,8 @@ SPELLINGS = [
     pytest.param("\u212aelvin@example.org", "kelvin@example.org", id="kelvin-sign"),
     pytest.param("İnci@Example.org", "i\u0307NCI@example.org", id="dotted-capital-i"),
 ]
+#: A domain in Unicode, as the comment form stores it, and in IDNA's ASCII form.
+BUCHER, BUCHER_ASCII = "b\u00fccher.example", "xn--bcher-kva.example"
 
 
 def _ban(client: FlaskClient, token: str, **body: Any) -> dict[str, Any]:
@@ -190,3 +193,80 @@ def _upgrade_and_check(url: str) -> None:
                 assert [h.reason for h in ban_hits(session, row)] == [f"banned email: {expected}"]
     finally:
         new.dispose()
+
+
+@pytest.mark.parametrize(
+    ("typed", "sent"),
+    [
+        pytest.param(BUCHER_ASCII, f"ada@{BUCHER}", id="ascii-ban-unicode-address"),
+        pytest.param(
+            f"@www.{BUCHER.upper()}", f"ada@{BUCHER_ASCII}", id="unicode-ban-ascii-address"
+        ),
+    ],
+)
+def test_a_domain_ban_in_either_idna_form_rejects_the_other(
+    client: FlaskClient, db: Database, worker_runtime: Any, typed: str, sent: str
+) -> None:
+    """A ban typed on ``xn--bcher-kva.example`` is kept as ``bücher.example`` (the form the
+    comment form stores) and rejects ``ada@bücher.example`` (it never did), and one typed
+    in Unicode is taken (it was refused as no domain) and rejects an address sent in the
+    ASCII form; typing the other form finds the ban already there."""
+    token = logged_in(client, db)
+    banned = _ban(client, token, kind="domain", value=typed, site="default")
+    assert banned["value"] == BUCHER
+    again = client.post(
+        "/moderation/bans",
+        json={"kind": "domain", "value": f"www.{BUCHER_ASCII}", "site": "default"},
+        headers={"X-CSRF-Token": token},
+    )
+    assert again.status_code == 200 and again.get_json()["created"] is False
+    assert _outcome(db, client, sent) == ("rejected", "banned")
+    assert _outcome(db, client, "ada@buecher.example")[0] == "published"
+
+
+def test_an_address_ban_and_a_website_ban_match_across_idna_forms(
+    client: FlaskClient, db: Database, worker_runtime: Any
+) -> None:
+    """An address banned as ``Ada@xn--bcher-kva.example`` rejects ``ada@bücher.example``;
+    a card's ban on a website at ``www.xn--bcher-kva.example`` rejects an author writing
+    from ``bücher.example`` and one whose website is written in Unicode."""
+    token = logged_in(client, db)
+    banned = _ban(client, token, kind="email", value=f"Ada@{BUCHER_ASCII}", site="default")
+    assert banned["value"] == f"ada@{BUCHER}"
+    assert _outcome(db, client, f"ada@{BUCHER}") == ("rejected", "banned")
+    cid = post(client, email="bo@example.org", url=f"https://www.{BUCHER_ASCII}/me").get_json()[
+        "id"
+    ]
+    by_site = _ban(client, token, comment_id=cid, target="url_domain")
+    assert by_site["value"] == BUCHER
+    assert _outcome(db, client, f"cy@{BUCHER}") == ("rejected", "banned")
+    other = post(client, email="di@example.org", url=f"https://{BUCHER}/").get_json()["id"]
+    classify_comment(other)
+    with db.session() as session:
+        row = session.get(Comment, other)
+        assert row is not None and (row.state, row.rejection) == ("rejected", "banned")
+
+
+def test_a_ban_longer_than_its_column_is_a_422(client: FlaskClient, db: Database) -> None:
+    """An address whose key outgrows the ban's 254 characters (``İ`` is ``i`` and a
+    combining dot in lower case), or a website host longer than that on a card, is a 422
+    naming the field, and nothing is banned (PostgreSQL refused the value: a 500;
+    tests/service/test_postgres.py)."""
+    token = logged_in(client, db)
+    headers = {"X-CSRF-Token": token}
+    typed = client.post(
+        "/moderation/bans",
+        json={"kind": "email", "value": "\u0130" * 240 + "@example.org", "site": "default"},
+        headers=headers,
+    )
+    assert typed.status_code == 422
+    assert typed.get_json()["error"]["fields"]["value"]["code"] == "too_long"
+    host = ".".join(["b" * 60] * 5) + ".example"
+    cid = post(client, url=f"https://{host}/").get_json()["id"]
+    card = client.post(
+        "/moderation/bans", json={"comment_id": cid, "target": "url_domain"}, headers=headers
+    )
+    assert card.status_code == 422
+    assert card.get_json()["error"]["fields"]["target"]["code"] == "too_long"
+    with db.session() as session:
+        assert session.scalars(select(Ban)).all() == []

@@ -99,3 +99,30 @@ def test_the_spellings_of_an_address_are_found_case_blind() -> None:
     text = "banned email: \u01f0ohn@example.org; J\u030cOHN@EXAMPLE.ORG; john@example.org.uk"
     assert scrub(text) == "banned email: [erased]; [erased]; [erased].uk"
     assert scrubber([])("nothing to erase") == "nothing to erase"
+
+
+def test_an_erasure_scrubs_a_domain_quoted_in_its_ascii_form(
+    client: FlaskClient, db: Database
+) -> None:
+    """A decision and an audit entry written before ``addresses1`` quote a ban typed as
+    ``Ada@xn--bcher-kva.example`` (bans kept the domain as typed); the erasure of
+    ``ada@bücher.example``, the address the comment form stored, erases that spelling too."""
+    quoted = "banned email: ada@xn--bcher-kva.example"
+    comment_id = post(client, email="Ada@b\u00fccher.example").get_json()["id"]
+    with db.session() as session:
+        comment = session.get(Comment, comment_id)
+        assert comment is not None
+        comment.decision = {"action": "reject", "summary": [quoted]}
+        session.add(
+            AuditEntry(
+                comment_id=comment_id, site_id=comment.site_id, actor="system:worker",
+                action="classify", details={"summary": [quoted.upper()]},
+            )
+        )  # fmt: skip
+    assert privacy.erase_in_batches(db, "ada@b\u00fccher.example", "test").comments == 1
+    with db.session() as session:
+        comment = session.get(Comment, comment_id)
+        assert comment is not None
+        entries = session.scalars(select(AuditEntry).where(AuditEntry.comment_id == comment_id))
+        left = _folded([comment.decision, *(e.details for e in entries)])
+    assert "bcher" not in left and "[erased]" in left

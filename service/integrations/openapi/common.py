@@ -11,17 +11,30 @@ Schema = dict[str, Any]
 # refused everywhere; required text needs one non-space character; text keeps \t \n \r.
 CC = "\\x00-\\x1f\\x7f-\\x9f"
 TEXT_CC = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f"
+#: The direction controls refused where nobody needs them (``validation.BIDI_CONTROLS``:
+#: names, notes, a thread's closing message, a reporter's id).
+BIDI = "\\u202a-\\u202e\\u2066-\\u2069"
 NO_CONTROLS = f"^[^{CC}]*$"
 LINE = f"^[^{CC}]*[^\\s{CC}][^{CC}]*$"
 TEXT = f"^[^{TEXT_CC}]*[^\\s{CC}][^{TEXT_CC}]*$"
+#: A required line without direction controls (an author's name).
+NAME = f"^[^{CC}{BIDI}]*[^\\s{CC}{BIDI}][^{CC}{BIDI}]*$"
+#: An optional line without direction controls (a closing message, a reporter's id).
+PLAIN = f"^[^{CC}{BIDI}]*$"
+#: A note: newlines and tabs kept, no other control character, no direction control.
+NOTE = f"^[^{TEXT_CC}{BIDI}]*$"
 SLUG = "^(|[a-z0-9][a-z0-9_-]{0,63})$"
 #: A thread given as a query parameter: not blank (the server trims it, then requires it),
 #: no control characters; at most 512 characters once trimmed (not expressible here).
 THREAD_PARAM: dict[str, Any] = {"type": "string", "minLength": 1, "pattern": LINE}
 OPTIONAL_ID = "^(|[A-Za-z0-9_-]{16,40})$"
-OPTIONAL_URL = "^(|[hH][tT][tT][pP][sS]?://[^\\s/?#@:]+(:[0-9]{1,5})?([/?#][^\\s]*)?)$"
+#: An http(s) address: no space and no control character anywhere (``\\s`` leaves out most
+#: of the C1 controls, which the server refuses too).
+OPTIONAL_URL = f"^(|[hH][tT][tT][pP][sS]?://[^\\s/?#@:{CC}]+(:[0-9]{{1,5}})?([/?#][^\\s{CC}]*)?)$"
 #: An author's website: as ``OPTIONAL_URL``, without ``"``, ``<`` or ``>`` (``validation._url``).
-AUTHOR_URL = '^(|[hH][tT][tT][pP][sS]?://[^\\s/?#@:"<>]+(:[0-9]{1,5})?([/?#][^\\s"<>]*)?)$'
+AUTHOR_URL = (
+    f'^(|[hH][tT][tT][pP][sS]?://[^\\s/?#@:"<>{CC}]+(:[0-9]{{1,5}})?([/?#][^\\s"<>{CC}]*)?)$'
+)
 
 
 def ref(name: str) -> Schema:
@@ -130,6 +143,54 @@ def string(max_length: int | None = None, **extra: Any) -> Schema:
     if max_length:
         out["maxLength"] = max_length
     return out
+
+
+def without_null(schema: Schema) -> Schema:
+    """Return a field's ``schema`` without ``null``: what a form may send (strings only;
+    it leaves out what JSON would send as null, and ``null`` there is the word)."""
+    out = dict(schema)
+    kind = out.get("type")
+    if isinstance(kind, list):
+        kinds = [k for k in kind if k != "null"]
+        out["type"] = kinds[0] if len(kinds) == 1 else kinds
+    if "enum" in out:
+        out["enum"] = [value for value in out["enum"] if value is not None]
+    if "anyOf" in out:
+        out["anyOf"] = [one for one in out["anyOf"] if one != {"type": "null"}]
+    return out
+
+
+def form_body(schema: Schema) -> Schema:
+    """Return a JSON body's object ``schema`` as the same body form-encoded has it: each
+    field without ``null`` (a form's ``user_ip=null`` is no address: a 422)."""
+    properties = {name: without_null(field) for name, field in schema["properties"].items()}
+    return {**schema, "properties": properties}
+
+
+def form_bodies(schemas: dict[str, Schema], *names: str) -> dict[str, Schema]:
+    """Return ``<name>Form``, the form-encoded variant, of each of ``names``."""
+    return {f"{name}Form": form_body(schemas[name]) for name in names}
+
+
+def json_or_form(name: str) -> Schema:
+    """Return the ``content`` of a body taken as JSON (``name``) or as a form
+    (``<name>Form``)."""
+    return {
+        "application/json": {"schema": ref(name)},
+        "application/x-www-form-urlencoded": {"schema": ref(f"{name}Form")},
+    }
+
+
+#: An end user's IP address, as ``client_fields.validate_client`` reads it (empty or
+#: null: none).
+USER_IP: Schema = {
+    "anyOf": [
+        {"type": "string", "format": "ipv4"},
+        {"type": "string", "format": "ipv6"},
+        {"type": "string", "maxLength": 0},
+        {"type": "null"},
+    ],
+}
 
 
 def optional(schema: Schema) -> Schema:

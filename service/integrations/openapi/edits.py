@@ -13,11 +13,14 @@ from service.integrations.openapi.common import (
     WWW_AUTHENTICATE,
     Schema,
     error,
+    form_bodies,
     json_body,
+    json_or_form,
     ref,
     string,
 )
 from service.status import Rejection, State
+from service.validation import MAX_REVISION
 
 TOKEN = {
     "name": "Moderato-Edit-Token",
@@ -71,10 +74,7 @@ def operations() -> dict[str, Any]:
             "parameters": [COMMENT_ID, TOKEN],
             "requestBody": {
                 "required": True,
-                "content": {
-                    "application/json": {"schema": ref("CommentEdit")},
-                    "application/x-www-form-urlencoded": {"schema": ref("CommentEdit")},
-                },
+                "content": json_or_form("CommentEdit"),
             },
             "responses": {
                 "200": {
@@ -132,6 +132,7 @@ SCHEMAS: dict[str, Schema] = {
             "revision": {
                 "type": "integer",
                 "minimum": 0,
+                "maximum": MAX_REVISION,
                 "description": "The text's revision the author edited (0: as posted; the "
                 "listing's and the edit's `revision`). When the comment has another by now "
                 "(an edit from another tab or device), nothing changes: `409 "
@@ -176,3 +177,4 @@ SCHEMAS: dict[str, Schema] = {
         },
     },
 }
+SCHEMAS |= form_bodies(SCHEMAS, "CommentEdit")

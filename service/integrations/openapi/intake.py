@@ -7,14 +7,18 @@ from service.integrations.openapi.common import (
     COMMON_ERRORS,
     KEY_ERRORS,
     LINE,
+    NAME,
     NO_CONTROLS,
     OPTIONAL_ID,
     OPTIONAL_URL,
     SLUG,
     TEXT,
+    USER_IP,
     Schema,
     error,
+    form_bodies,
     json_body,
+    json_or_form,
     optional,
     ref,
     string,
@@ -76,10 +80,7 @@ def create_comment() -> Schema:
         ],
         "requestBody": {
             "required": True,
-            "content": {
-                "application/json": {"schema": ref("CommentInput")},
-                "application/x-www-form-urlencoded": {"schema": ref("CommentInput")},
-            },
+            "content": json_or_form("CommentInput"),
         },
         "responses": RESPONSES,
     }
@@ -105,7 +106,7 @@ SCHEMAS: dict[str, Schema] = {
                 )
             ),
             "thread": string(512, pattern=LINE, description="A slug or the page's URL."),
-            "name": string(80, pattern=LINE),
+            "name": string(80, pattern=NAME, description="No direction controls."),
             "email": string(254, format="email", description="Never shown or sent on."),
             "text": string(5000, pattern=TEXT),
             "url": optional(
@@ -122,12 +123,7 @@ SCHEMAS: dict[str, Schema] = {
                 "description": "The end user's IP address (kept only as a keyed hash; used "
                 "with a site key). An IPv4-mapped address hashes as IPv4; an IPv6 zone id "
                 "(`%eth0`) is accepted and dropped.",
-                "anyOf": [
-                    {"type": "string", "format": "ipv4"},
-                    {"type": "string", "format": "ipv6"},
-                    {"type": "string", "maxLength": 0},
-                    {"type": "null"},
-                ],
+                **USER_IP,
             },
             "user_agent": optional(
                 string(512, pattern=NO_CONTROLS, description="End user's agent.")
@@ -187,3 +183,5 @@ SCHEMAS: dict[str, Schema] = {
         },
     },
 }
+#: A form sends no null: ``notify_replies=null`` is no yes or no (``CommentInputForm``).
+SCHEMAS |= form_bodies(SCHEMAS, "CommentInput")

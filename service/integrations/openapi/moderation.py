@@ -8,15 +8,18 @@ from typing import Any
 from service.api.moderate import ACTIONS as API_ACTIONS
 from service.featured import ACTIONS as FEATURE_ACTIONS
 from service.integrations.openapi.common import (
-    CC,
     COMMENT_ID,
     COMMON_ERRORS,
     KEY_ERRORS,
+    NOTE,
+    PLAIN,
     RETRY_AFTER,
-    TEXT_CC,
+    USER_IP,
     Schema,
     error,
+    form_bodies,
     json_body,
+    json_or_form,
     optional,
     ref,
     string,
@@ -25,6 +28,7 @@ from service.moderation.actions import MAX_NOTE
 from service.reports import MAX_NOTE as REPORT_NOTE
 from service.reports import REASONS as REPORT_REASONS
 from service.status import State
+from service.validation import MAX_REVISION
 
 #: ``POST /api/v1/comments/{id}/moderate``'s actions: moves of state, then featuring.
 MODERATE_ACTIONS = [*API_ACTIONS, *FEATURE_ACTIONS]
@@ -43,10 +47,7 @@ def paths() -> dict[str, Any]:
                 "parameters": [COMMENT_ID],
                 "requestBody": {
                     "required": True,
-                    "content": {
-                        "application/json": {"schema": ref("ModerationInput")},
-                        "application/x-www-form-urlencoded": {"schema": ref("ModerationInput")},
-                    },
+                    "content": json_or_form("ModerationInput"),
                 },
                 "responses": {
                     "200": {"description": "Done.", "content": json_body(ref("Moderated"))},
@@ -79,10 +80,7 @@ def paths() -> dict[str, Any]:
                 "parameters": [COMMENT_ID],
                 "requestBody": {
                     "required": True,
-                    "content": {
-                        "application/json": {"schema": ref("ReportInput")},
-                        "application/x-www-form-urlencoded": {"schema": ref("ReportInput")},
-                    },
+                    "content": json_or_form("ReportInput"),
                 },
                 "responses": {
                     "202": {"description": "Recorded.", "content": json_body(ref("Reported"))},
@@ -117,22 +115,21 @@ SCHEMAS: dict[str, Schema] = {
             "note": optional(
                 string(
                     REPORT_NOTE,
-                    pattern=f"^[^{TEXT_CC}]*$",
-                    description="What the moderator should know.",
+                    pattern=NOTE,
+                    description="What the moderator should know (no control characters but "
+                    "newlines and tabs, no direction controls).",
                 )
             ),
-            "user_ip": optional(
-                string(
-                    45,
-                    description="With a key: the reader's IP address, so that each reader "
-                    "counts once (IPv6 by /64 network), when no `reporter` is sent. With "
-                    "neither, the key's site is one reader: its retries count once.",
-                )
-            ),
+            "user_ip": {
+                "description": "With a key: the reader's IP address, so that each reader "
+                "counts once (IPv6 by /64 network), when no `reporter` is sent. With "
+                "neither, the key's site is one reader: its retries count once.",
+                **USER_IP,
+            },
             "reporter": optional(
                 string(
                     255,
-                    pattern=f"^[^{CC}]*$",
+                    pattern=PLAIN,
                     description="With a key: the reader's id in the site's own system (an "
                     "account or session id; an e-mail address is refused, "
                     "`email_not_allowed`), trimmed, kept as a keyed hash. "
@@ -164,6 +161,7 @@ SCHEMAS: dict[str, Schema] = {
             "revision": {
                 "type": "integer",
                 "minimum": 0,
+                "maximum": MAX_REVISION,
                 "description": "The revision of the text the caller saw (`revision` in "
                 "`GET /api/v1/comments/{id}`, the listing and every webhook event). Send "
                 "it: an author may edit a comment for a while after posting, which sends "
@@ -174,15 +172,25 @@ SCHEMAS: dict[str, Schema] = {
                 "with the field error `invalid_revision`, naming the current one. Left "
                 "out: whatever text is current.",
             },
-            "note": optional(string(MAX_NOTE)),
+            "note": optional(
+                string(
+                    MAX_NOTE,
+                    pattern=NOTE,
+                    description="No control characters but newlines and tabs, no direction "
+                    "controls.",
+                )
+            ),
             "reason": optional(
                 {
                     "enum": ["", "other", "toxic"],
                     "description": "With reject: `toxic` rejects as toxic (label `toxic`); "
-                    "otherwise a moderator rejection (label `ham`).",
+                    "otherwise a moderator rejection (label `ham`). `toxic` goes with "
+                    "`reject` only (with another action: `422`, `invalid_choice`).",
                 }
             ),
         },
+        "if": {"required": ["reason"], "properties": {"reason": {"const": "toxic"}}},
+        "then": {"properties": {"action": {"const": "reject"}}},
     },
     "Moderated": {
         "type": "object",
@@ -200,3 +208,4 @@ SCHEMAS: dict[str, Schema] = {
         },
     },
 }
+SCHEMAS |= form_bodies(SCHEMAS, "ModerationInput", "ReportInput")

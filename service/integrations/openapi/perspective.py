@@ -135,6 +135,16 @@ SUGGESTED_SCORE: Schema = {
     "additionalProperties": False,
     "properties": {"value": {"type": "number"}, "type": {"type": "string"}},
 }
+#: An attribute's suggested summary score: a value from 0 to 1 is required, as Google
+#: requires it (``suggested_labels``: a 400 naming it otherwise).
+SUMMARY_SCORE: Schema = {
+    **SUGGESTED_SCORE,
+    "required": ["value"],
+    "properties": {
+        **SUGGESTED_SCORE["properties"],
+        "value": {"type": "number", "minimum": 0, "maximum": 1},
+    },
+}
 
 SCHEMAS: dict[str, Schema] = {
     "AnalyzeRequest": aliased(
@@ -238,9 +248,10 @@ SCHEMAS: dict[str, Schema] = {
                     "additionalProperties": aliased(
                         {
                             "type": "object",
+                            "required": ["summaryScore"],
                             "additionalProperties": False,
                             "properties": {
-                                "summaryScore": SUGGESTED_SCORE,
+                                "summaryScore": SUMMARY_SCORE,
                                 "spanScores": {
                                     "type": "array",
                                     "items": {

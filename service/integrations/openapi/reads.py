@@ -9,6 +9,7 @@ from service.integrations.openapi.common import (
     COMMENT_ID,
     COMMON_ERRORS,
     KEY_ERRORS,
+    OPTIONAL_ID,
     THREAD_PARAM,
     WWW_AUTHENTICATE,
     Schema,
@@ -75,8 +76,8 @@ def list_comments() -> Schema:
                 "whether it does; a comment the listing does not hold (not published, of "
                 "another thread, not featured under `featured=1`) gets the first page. Not "
                 "with `cursor` (`not_with_cursor`); an id of the wrong shape is "
-                "`invalid_id`.",
-                "schema": COMMENT_ID["schema"],
+                "`invalid_id`; empty, as an empty `cursor`: none.",
+                "schema": {"type": "string", "pattern": OPTIONAL_ID},
             },
             {
                 "name": "limit",

@@ -8,6 +8,7 @@ from typing import Any
 from service.integrations.openapi.common import (
     COMMON_ERRORS,
     KEY_ERRORS,
+    PLAIN,
     THREAD_PARAM,
     Schema,
     error,
@@ -154,7 +155,13 @@ SCHEMAS: dict[str, Schema] = {
                 "description": "true: closed; false: open, even past the site's closing "
                 "age; null: the site's rule.",
             },
-            "message": {"type": ["string", "null"], "maxLength": 500},
+            "message": {
+                "type": ["string", "null"],
+                "maxLength": 500,
+                "pattern": PLAIN,
+                "description": "Shown when closed: one line, no control or direction "
+                "characters; null or blank: none.",
+            },
             "mode": {
                 "enum": ["pre", "post", "auto", None],
                 "description": "This thread's moderation mode; null: the site's.",
