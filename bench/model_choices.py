@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import f1_score, roc_auc_score
 
-from models import data, identity, profanity, signals
+from models import data, identity, profanity, signals, spam_extras
 from models.evaluate import best_threshold
 from models.features import CommentFeatures
 from models.featurize import analyze
@@ -317,11 +317,11 @@ def spam_sources() -> dict[str, tuple[data.Corpus, np.ndarray]]:
         ("links", links_train),
         ("instagram", data.instagram()),
         ("janitr", data.janitr()),
-        ("tg", data.tg_spam()),
-        ("syn", data.term_spam(LISTS)),
+        ("tg", spam_extras.tg_spam()),
+        ("syn", spam_extras.term_spam(LISTS)),
     ):
         out[name] = (corpus, _folds(len(corpus)))
-    templates = data.wordpress_spam()  # whole templates are left out together
+    templates = spam_extras.wordpress_spam()  # whole templates are left out together
     ids = sorted(set(templates.groups))
     fold_of = dict(zip(ids, _folds(len(ids)).tolist(), strict=True))
     out["wp"] = (templates, np.array([fold_of[g] for g in templates.groups]))

@@ -52,6 +52,10 @@ EXAMPLES = [
     ("benign look-alike", "I know where you live is a great title for a thriller."),
     ("benign look-alike", "I will find you the link to the report tomorrow."),
     ("benign look-alike", "Watch the back row of the photo, that's the mayor."),
+    ("threat (third party)", "I will find the mayor and hurt him."),
+    ("threat (third party)", "I know where the planner lives. Someone should pay him a visit."),
+    ("benign look-alike", "We should kill the bill before the vote, and someone should take "
+     "out the trash."),
     ("identity mention", "I am gay."),
     ("identity mention", "As a black woman, I found this piece moving."),
     ("identity mention", "My neighbour is muslim and very kind."),

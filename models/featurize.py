@@ -109,7 +109,7 @@ def analyze(
     tok_start, tok_end, tok_hash, char_tok = tokens
     tok_doc = norm.doc[tok_start]
     occ_key = (norm.doc[occ_start] << DOC_SHIFT) | occ_col
-    order = np.argsort(occ_key)
+    order = np.argsort(occ_key, kind="stable")  # doc-ordered runs: timsort ~40% faster here
     keys = occ_key[order]
     first = np.concatenate(([True], keys[1:] != keys[:-1])) if len(keys) else np.zeros(0, bool)
     group = np.cumsum(first, dtype=np.int32) - 1

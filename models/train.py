@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from models import data, identity, profanity, registry
+from models import data, identity, profanity, registry, spam_extras
 from models.apc import ProfanityPort
 from models.pipeline import SEED, build_pipeline, export
 from models.scoring import PROBES
@@ -19,7 +19,7 @@ from models.terms import TERM_FILES
 CODE_FILES = (
     "data.py", "text.py", "threats.py", "signals.py", "featurize.py", "features.py",
     "pipeline.py", "apc.py", "profanity.py", "train.py", "terms.py", "identity.py",
-    "dehumanising.py", "promotion.py", "disguised.py",
+    "dehumanising.py", "promotion.py", "disguised.py", "spam_extras.py",
 )  # fmt: skip
 
 
@@ -56,7 +56,7 @@ def spam_corpus(exclude_video: str | None = None) -> data.Corpus:
     YouTube (de-duplicated, grouped by video), the SMS train split, the training part of
     the legitimate comments with links (ham), Instagram scam comments and Janitr X posts
     (MIT), the WordPress spam-bot templates expanded (MIT), the English tg-spam spam
-    lines (MIT) and synthetic keyword spam from the term lists (``data.term_spam``);
+    lines (MIT) and synthetic keyword spam from the term lists (``spam_extras.term_spam``);
     texts already seen earlier in that order are dropped, and so are Instagram rows that
     belong to the held-out link comments.
     """
@@ -75,9 +75,9 @@ def spam_corpus(exclude_video: str | None = None) -> data.Corpus:
     corpus.extend(links_train)
     corpus.extend(_named(instagram, "instagram-scam-comments"))
     corpus.extend(_named(data.janitr(), "janitr-x-crypto-scam-posts"))
-    corpus.extend(data.wordpress_spam())
-    corpus.extend(_named(data.tg_spam(), "tg-spam-samples"))
-    corpus.extend(data.term_spam(read_lists(data.data_dir())))
+    corpus.extend(spam_extras.wordpress_spam())
+    corpus.extend(_named(spam_extras.tg_spam(), "tg-spam-samples"))
+    corpus.extend(spam_extras.term_spam(read_lists(data.data_dir())))
     return data.dedup(corpus)
 
 

@@ -13,7 +13,7 @@ import random
 import numpy as np
 import pytest
 
-from models import data
+from models import data, spam_extras
 from models.pipeline import build_pipeline
 from models.signals import read_lists
 
@@ -41,7 +41,7 @@ def test_source_ordered_training_data_gives_confident_probabilities() -> None:
         _sample(data.link_ham_split()[0], 150),
         _sample(data.instagram(), 200),
         _sample(data.janitr(), 200),
-        _sample(data.wordpress_spam(), 80),
+        _sample(spam_extras.wordpress_spam(), 80),
     ]
     texts = [t for part in parts for t in part.texts]
     labels = np.array([y for part in parts for y in part.labels])

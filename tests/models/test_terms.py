@@ -7,7 +7,7 @@ import time
 
 import numpy as np
 
-from models import data
+from models import data, spam_extras
 from models.featurize import analyze
 from models.signals import NAMES, SignalLists
 from models.terms import KINDS, expand_pattern, prune
@@ -68,10 +68,10 @@ def test_prune_drops_terms_common_in_ordinary_comments() -> None:
 
 
 def test_templates_expand_deterministically() -> None:
-    templates = data.spam_templates("{Hi|Hello} {there|friend}, great {post|article}!|x" * 1)
+    templates = spam_extras.spam_templates("{Hi|Hello} {there|friend}, great {post|article}!|x" * 1)
     assert len(templates) == 1
-    a = [data.spin(templates[0], random.Random(0)) for _ in range(3)]
-    b = [data.spin(templates[0], random.Random(0)) for _ in range(3)]
+    a = [spam_extras.spin(templates[0], random.Random(0)) for _ in range(3)]
+    b = [spam_extras.spin(templates[0], random.Random(0)) for _ in range(3)]
     assert a == b
     assert all("{" not in t and "|" not in t for t in a)
 
