@@ -259,7 +259,7 @@ def _check_database_url(url: str) -> None:
             f"DATABASE_URL needs a database driver moderato does not ship ({exc}); use "
             "sqlite:///… or postgresql+psycopg://…"
         ) from None
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
         raise ConfigError(
             "DATABASE_URL is not a database URL SQLAlchemy can read: use sqlite:///path/to/"
             "moderato.db or postgresql+psycopg://user:pass@host:5432/moderato"

@@ -25,6 +25,8 @@ BAD = [
     ({"MODERATO_ENV": "production", "MODERATO_SECRET_KEY": "x"}, "MODERATO_SECRET_KEY"),
     ({"MODERATO_ENV": "prod"}, "MODERATO_ENV"),
     ({"DATABASE_URL": "foo://x"}, "DATABASE_URL"),
+    # SQLAlchemy raises a plain ValueError for a port that is not a number: a traceback
+    ({"DATABASE_URL": "postgresql+psycopg://u:secret@h:notaport/db"}, "DATABASE_URL"),
     ({"REDIS_URL": "notaurl"}, "REDIS_URL"),
     ({"MODERATO_SQLITE_SYNCHRONOUS": "fast"}, "MODERATO_SQLITE_SYNCHRONOUS"),
     ({"MODERATO_WORKER_SQLITE_SYNCHRONOUS": "1"}, "MODERATO_WORKER_SQLITE_SYNCHRONOUS"),
@@ -260,3 +262,17 @@ def test_a_yes_or_no_setting_takes_the_usual_spellings(
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("MODERATO_WEBHOOKS_ALLOW_PRIVATE", spelt)
         assert load(str(tmp_path))["WEBHOOKS_ALLOW_PRIVATE"] is value
+
+
+def test_a_database_url_with_a_bad_port_says_one_line_without_its_password(
+    tmp_path: Path,
+) -> None:
+    """SQLAlchemy reads ``h:notaport`` with int() and raises a plain ValueError: that was a
+    traceback that quoted nothing but stopped nothing cleanly either."""
+    url = "postgresql+psycopg://u:s3cr3t-pw@h:notaport/db"
+    result = subprocess.run(
+        [str(BIN / "moderato"), "db", "current"], env=clean_env(tmp_path, DATABASE_URL=url),
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    one_line_error(result, "DATABASE_URL")
+    assert "s3cr3t-pw" not in result.stdout + result.stderr
