@@ -68,6 +68,11 @@ REFUSED = [
     ),
     pytest.param(
         "ReportInput", "json", f"/api/v1/comments/{NO_SUCH_COMMENT}/reports",
+        {"reason": "spam", "reporter": " reader@example.org "}, "reporter",
+        id="reporter-email",
+    ),
+    pytest.param(
+        "ReportInput", "json", f"/api/v1/comments/{NO_SUCH_COMMENT}/reports",
         {"reason": "spam", "note": "a\u202db"}, "note", id="report-note-direction",
     ),
     pytest.param(
@@ -181,6 +186,9 @@ def test_what_the_document_allows_the_server_takes(
     assert Draft202012Validator(param["schema"]).is_valid("")
     listed = client.get("/api/v1/comments?thread=article-1&comment=", headers=bearer(token))
     assert listed.status_code == 200
+    report = _validator(client, "ReportInput")  # an id or nothing; not an address
+    assert report.is_valid({"reason": "spam", "reporter": "reader-42@site"})
+    assert report.is_valid({"reason": "spam", "reporter": None})
 
 
 @pytest.mark.slow

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from service.api.moderate import ACTIONS as API_ACTIONS
+from service.api.report import EMAIL as REPORT_EMAIL
 from service.featured import ACTIONS as FEATURE_ACTIONS
 from service.integrations.openapi.common import (
     COMMENT_ID,
@@ -32,6 +33,8 @@ from service.validation import MAX_REVISION
 
 #: ``POST /api/v1/comments/{id}/moderate``'s actions: moves of state, then featuring.
 MODERATE_ACTIONS = [*API_ACTIONS, *FEATURE_ACTIONS]
+#: ``report.EMAIL`` around spaces: the server trims a reporter before it checks.
+REPORTER_EMAIL = "^\\s*" + REPORT_EMAIL.pattern[1:-1] + "\\s*$"
 
 
 def paths() -> dict[str, Any]:
@@ -134,6 +137,8 @@ SCHEMAS: dict[str, Schema] = {
                     "account or session id; an e-mail address is refused, "
                     "`email_not_allowed`), trimmed, kept as a keyed hash. "
                     "One report per comment and reporter counts; before `user_ip`.",
+                    # what report.EMAIL refuses, on the value before the server trims it
+                    **{"not": {"type": "string", "pattern": REPORTER_EMAIL}},
                 )
             ),
         },
