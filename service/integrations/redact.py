@@ -18,6 +18,10 @@ from urllib.parse import urlsplit, urlunsplit
 #: A URL inside free text (an error message that quotes a redirect's ``Location``), or a
 #: reference that starts with ``/`` (a relative ``Location``: ``/path…`` or ``//host/path…``).
 _URL = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://[^\s\"'<>]+|(?<!\S)/[^\s\"'<>]*")
+#: Our own error for a redirect (``worker.webhooks.retry.status_error``), whose Location
+#: may be any reference: relative to the path or the query as well (``moved/<secret>``,
+#: ``?token=…``), or ``https:/host/…`` with one slash, none of which ``_URL`` takes for one.
+_REDIRECT = re.compile(r"^(HTTP 3\d\d to )(.+)( \(redirects are not followed.*)$", re.DOTALL)
 
 
 def redact_url(url: str) -> str:
@@ -35,5 +39,8 @@ def redact_url(url: str) -> str:
 
 def redact_urls(text: str) -> str:
     """Return ``text`` with every URL (or ``/``-rooted reference) in it redacted as
-    ``redact_url`` does."""
+    ``redact_url`` does; the Location a redirect's error quotes, whatever its form."""
+    redirect = _REDIRECT.match(text)
+    if redirect is not None:
+        return redirect.group(1) + redact_url(redirect.group(2)) + redirect.group(3)
     return _URL.sub(lambda found: redact_url(found.group(0)), text)

@@ -194,6 +194,33 @@ def test_a_redirect_and_a_paused_delivery_log_no_query_either(
     assert TOKEN not in logged(caplog)
 
 
+@pytest.mark.parametrize(
+    "location",
+    ["moved/loc-5ecret", "?token=loc-5ecret", "loc-5ecret", "https:/new.example/loc-5ecret"],
+    ids=["path-relative", "query-only", "bare", "one-slash"],
+)
+def test_a_redirect_to_a_reference_without_a_leading_slash_is_redacted_too(
+    app: Flask, db: Database, receiver: Receiver, caplog: pytest.LogCaptureFixture, location: str
+) -> None:
+    """A Location relative to the endpoint's path or query (``moved/<secret>``,
+    ``?token=<secret>``), which the URL pattern did not take for a reference, is kept
+    whole in the delivery's error but shown as ``/…`` in the log line like any other."""
+    endpoint_id = subscribe(db, receiver.url)
+    receiver.answer((302, {"Location": location}))
+    delivery_id = new_delivery(db)
+    caplog.set_level(logging.DEBUG)
+
+    assert deliver(app, db, delivery_id) == "failed"
+
+    with db.session() as session:
+        delivery = session.get(WebhookDelivery, delivery_id)
+        assert delivery is not None and "loc-5ecret" in (delivery.last_error or "")
+    text = logged(caplog)
+    assert "loc-5ecret" not in text
+    shown = f"endpoint {endpoint_id} at {origin(receiver)}/…"
+    assert f"delivery {delivery_id} to {shown}: failed (HTTP 302 to " in text
+
+
 @pytest.mark.slow
 def test_a_worker_process_logs_no_receiver_token(
     client: FlaskClient,
