@@ -11,6 +11,7 @@ connected to (an unreachable database is reported by the command that opens it).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, MutableMapping
 from typing import Any
 
@@ -271,7 +272,20 @@ def _check_redis_url(url: str) -> None:
     from redis import ConnectionPool
 
     try:
-        ConnectionPool.from_url(url)
+        pool = ConnectionPool.from_url(url)
+        # redis-py passes a query parameter it does not know (``?sslmode=require``, a
+        # misspelt ``?pasword=``) on to the connection, which refuses it with a TypeError
+        # only when the first command is sent: every command, the worker and the web app
+        # stopped there with a traceback. Making a connection object connects to nothing.
+        pool.connection_class(**pool.connection_kwargs)
+    except TypeError as exc:
+        name = re.search(r"argument '([A-Za-z_][A-Za-z0-9_]{0,39})'", str(exc))
+        raise ConfigError(
+            f"REDIS_URL has a query parameter redis-py does not take"
+            f"{f' ({name.group(1)!r})' if name else ''}; use redis://host:6379/0, "
+            "rediss://… or unix:///path/to/redis.sock, with db, password, "
+            "socket_timeout … as redis-py's from_url documents them"
+        ) from None
     except ValueError as exc:
         # urllib's "Port could not be cast to integer value as 'x'" quotes what it took for
         # the port: part of a password with an unencoded /, ? or # in it (found in review).

@@ -28,6 +28,9 @@ BAD = [
     # SQLAlchemy raises a plain ValueError for a port that is not a number: a traceback
     ({"DATABASE_URL": "postgresql+psycopg://u:secret@h:notaport/db"}, "DATABASE_URL"),
     ({"REDIS_URL": "notaurl"}, "REDIS_URL"),
+    # redis-py passes a query parameter it does not know on to the connection, which
+    # raised a TypeError at the first command: a traceback from the worker and `status`
+    ({"REDIS_URL": "redis://127.0.0.1:6379/0?sslmode=require"}, "REDIS_URL"),
     ({"MODERATO_SQLITE_SYNCHRONOUS": "fast"}, "MODERATO_SQLITE_SYNCHRONOUS"),
     ({"MODERATO_WORKER_SQLITE_SYNCHRONOUS": "1"}, "MODERATO_WORKER_SQLITE_SYNCHRONOUS"),
     ({"MODERATO_TRUSTED_PROXIES": "yes"}, "MODERATO_TRUSTED_PROXIES"),
@@ -101,6 +104,8 @@ def test_a_bad_setting_stops_a_command_with_one_line(
         (["worker"], {"MODERATO_SWEEP_INTERVAL": "0"}, "MODERATO_SWEEP_INTERVAL"),
         (["worker"], {"REDIS_URL": "notaurl"}, "REDIS_URL"),
         (["run"], {"REDIS_URL": "notaurl"}, "REDIS_URL"),
+        (["worker"], {"REDIS_URL": "redis://127.0.0.1:1/0?pasword=s3cret"}, "REDIS_URL"),
+        (["status"], {"REDIS_URL": "redis://127.0.0.1:1/0?Password=s3cret"}, "REDIS_URL"),
         (
             ["db", "upgrade"],
             {"MODERATO_SECRET_KEY": "x" * 31, "MODERATO_ENV": "production"},
@@ -124,6 +129,27 @@ def test_every_entry_point_checks_the_settings(
     )  # fmt: skip
     one_line_error(result, variable)
     assert result.returncode == 4
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "redis://:pw@127.0.0.1:6379/0?socket_timeout=3&health_check_interval=5",
+        "unix:///run/redis.sock?password=pw&db=1",
+        "rediss://127.0.0.1:6380/0?ssl_cert_reqs=none",
+    ],
+)
+def test_a_redis_url_with_parameters_redis_py_takes_passes(tmp_path: Path, url: str) -> None:
+    """The check of REDIS_URL's query parameters refuses only those redis-py does not take."""
+    result = subprocess.run(
+        [str(BIN / "moderato"), "db", "current"],
+        env=clean_env(tmp_path, REDIS_URL=url),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_good_production_settings_pass(tmp_path: Path) -> None:
