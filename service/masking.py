@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-#: A URL inside free text (an error message that quotes a setting).
-_URL = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://[^\s\"'<>]+")
+#: A URL inside free text (an error message that quotes a setting or a receiver's URL).
+URL_IN_TEXT = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://[^\s\"'<>]+")
 
 #: A query parameter whose value is a credential: ``password`` (libpq, redis-py),
 #: ``sslpassword`` (libpq), and anything named like a secret, token or key.
@@ -49,4 +49,4 @@ def masked(url: str) -> str:
 
 def masked_urls(text: str) -> str:
     """Return ``text`` with every URL in it masked as ``masked`` does."""
-    return _URL.sub(lambda found: masked(found.group(0)), text)
+    return URL_IN_TEXT.sub(lambda found: masked(found.group(0)), text)

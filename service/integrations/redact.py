@@ -15,13 +15,13 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit, urlunsplit
 
-#: A URL inside free text (an error message that quotes a redirect's ``Location``), or a
-#: reference that starts with ``/`` (a relative ``Location``: ``/path…`` or ``//host/path…``).
-_URL = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://[^\s\"'<>]+|(?<!\S)/[^\s\"'<>]*")
-#: Our own error for a redirect (``worker.webhooks.retry.status_error``), whose Location
-#: may be any reference: relative to the path or the query as well (``moved/<secret>``,
-#: ``?token=…``), or ``https:/host/…`` with one slash, none of which ``_URL`` takes for one.
-_REDIRECT = re.compile(r"^(HTTP 3\d\d to )(.+)( \(redirects are not followed.*)$", re.DOTALL)
+from service.masking import URL_IN_TEXT
+
+#: A URL inside free text (an error message), as ``masking`` finds one, or a reference that
+#: starts with ``/`` (``/path…`` or ``//host/path…``). A redirect's Location, which may be
+#: any reference, is redacted where its error is written for the log
+#: (``worker.webhooks.delivery``), not found again here.
+_URL = re.compile(URL_IN_TEXT.pattern + r"|(?<!\S)/[^\s\"'<>]*")
 
 
 def redact_url(url: str) -> str:
@@ -39,8 +39,5 @@ def redact_url(url: str) -> str:
 
 def redact_urls(text: str) -> str:
     """Return ``text`` with every URL (or ``/``-rooted reference) in it redacted as
-    ``redact_url`` does; the Location a redirect's error quotes, whatever its form."""
-    redirect = _REDIRECT.match(text)
-    if redirect is not None:
-        return redirect.group(1) + redact_url(redirect.group(2)) + redirect.group(3)
+    ``redact_url`` does."""
     return _URL.sub(lambda found: redact_url(found.group(0)), text)

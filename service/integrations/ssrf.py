@@ -103,7 +103,7 @@ _GLOBAL_UNICAST_V6 = ipaddress.ip_network("2000::/3")
 def is_public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     """Return True if ``ip`` is a unicast address a public receiver may have, and so is
     every IPv4 address it stands for."""
-    if not ip.is_global or ip.is_multicast or any(ip in net for net in _NOT_PUBLIC):
+    if not ip.is_global or any(ip in net for net in _NOT_PUBLIC):
         return False
     embedded = _embedded_ipv4(ip)
     if isinstance(ip, ipaddress.IPv6Address) and ip not in _GLOBAL_UNICAST_V6 and not embedded:

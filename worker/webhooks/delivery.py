@@ -18,7 +18,7 @@ from service.store import Database
 from service.store.tables import WebhookDelivery, WebhookEndpoint
 from worker import runtime
 from worker.webhooks.records import claim, pause, record
-from worker.webhooks.retry import Attempt, RetryPolicy
+from worker.webhooks.retry import Attempt, RetryPolicy, status_error
 from worker.webhooks.sending import http_client, post
 
 log = logging.getLogger(__name__)
@@ -79,15 +79,13 @@ def attempt_delivery(
     # The URL, and a redirect's Location in the error, may carry the receiver's token, in
     # the query or in the path (Slack, Discord): the log names the endpoint by its id and
     # shows scheme://host[:port] only (the delivery's record keeps the error as it was).
-    shown = redact_url(url)
-    why = redact_urls(attempt.error) if attempt.error else "ok"
     log.info(
         "delivery %s to endpoint %s at %s: %s (%s)",
         delivery_id,
         endpoint_id,
-        shown,
+        redact_url(url),
         attempt.outcome,
-        why,
+        _shown_error(attempt),
     )
     if retry_at is not None:
         return "retry"
@@ -101,3 +99,15 @@ def deliver(delivery_id: str) -> str:
     return attempt_delivery(
         rt.db, delivery_id, client=client, config=rt.app.config, scheduler=rt.queue
     )
+
+
+def _shown_error(attempt: Attempt) -> str:
+    """Return the attempt's error for the log line: a redirect's written again around its
+    Location redacted (any reference: ``moved/<secret>``, ``?token=…``), any other with the
+    URLs it quotes redacted."""
+    if attempt.error is None:
+        return "ok"
+    if attempt.status_code is not None and 300 <= attempt.status_code < 400:
+        where = redact_url(attempt.location) if attempt.location else None
+        return status_error(attempt.status_code, where)
+    return redact_urls(attempt.error)

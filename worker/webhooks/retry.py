@@ -52,6 +52,7 @@ class Attempt:
     error: str | None = None
     latency_ms: float | None = None
     retry_after: float | None = None
+    location: str | None = None  # a 3xx answer's Location, as sent (``status_error``)
 
 
 def parse_retry_after(value: str | None, now: datetime) -> float | None:

@@ -104,6 +104,7 @@ def post(
         error=None if outcome == "delivered" else status_error(status, location),
         latency_ms=_ms(started),
         retry_after=retry_after if outcome == "retry" else None,
+        location=location if 300 <= status < 400 else None,
     )
 
 
